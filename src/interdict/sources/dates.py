@@ -34,7 +34,7 @@ MONTHS = {
     for name in names
 }
 
-_CIRCA = re.compile(r"\b(circa|ca\.?|approx\.?|approximately|about|around|c\.)\s*", re.IGNORECASE)
+_CIRCA = re.compile(r"\b(circa|approximately|approx\.?|ca\.?|about|around|c\.)\s*", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?$")
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _D_MON_Y = re.compile(r"^(\d{1,2})\s+([A-Za-zéû]+)\.?,?\s+(\d{4})$")

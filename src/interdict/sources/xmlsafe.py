@@ -35,14 +35,14 @@ def parse_xml(data: bytes, what: str = "XML file") -> etree._Element:
     head = data[:4096].lstrip()
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
+    lowered = head[:512].lower()
+    if lowered.startswith(b"<!doctype html") or lowered.startswith(b"<html") or b"<html" in lowered[:200]:
+        raise FormatError(f"{what} is an HTML page, not the list (the server may have returned an error page).")
     if _DOCTYPE.search(data[:65536]):
         raise UnsafeXMLError(
             f"{what} declares a DTD or entities; official lists never do, so it was refused "
             "(this blocks external-entity and entity-expansion attacks)."
         )
-    lowered = head[:512].lower()
-    if lowered.startswith(b"<!doctype html") or lowered.startswith(b"<html") or b"<html" in lowered[:200]:
-        raise FormatError(f"{what} is an HTML page, not the list (the server may have returned an error page).")
     if not head.startswith(b"<"):
         raise FormatError(f"{what} does not start with '<': it is not XML.")
     try:

@@ -1,0 +1,60 @@
+"""The exhaustive baselines DESIGN.md measures against, run in the same process.
+
+(a) rapidfuzz token_sort_ratio of the query against every list name;
+(b) Jaro-Winkler of the sorted, lower-cased tokens against every list name.
+Both use rapidfuzz's C implementation (`process.extract` over all names), the
+fastest honest way to run an exhaustive comparison in Python.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text if not unicodedata.combining(char)).lower()
+
+
+def sorted_tokens(text: str) -> str:
+    return " ".join(sorted(_plain(text).replace(",", " ").replace("-", " ").split()))
+
+
+class Exhaustive:
+    """All list names in memory, scored exhaustively per query."""
+
+    def __init__(self, names: list[str], owners: list[int]):
+        self.names = names
+        self.owners = np.asarray(owners)
+        self.plain = [_plain(name) for name in names]
+        self.sorted = [sorted_tokens(name) for name in names]
+
+    def token_sort(self, query: str) -> np.ndarray:
+        return process.cdist([_plain(query)], self.plain, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0] / 100.0
+
+    def jaro_winkler(self, query: str) -> np.ndarray:
+        return process.cdist([sorted_tokens(query)], self.sorted, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
+
+    def best_by_entity(self, scores: np.ndarray, top: int = 50) -> list[tuple[int, float, int]]:
+        """(entity index, best score, name index) for the `top` best entities."""
+        order = np.argsort(-scores)
+        seen: dict[int, tuple[float, int]] = {}
+        for name_index in order:
+            owner = int(self.owners[name_index])
+            if owner not in seen:
+                seen[owner] = (float(scores[name_index]), int(name_index))
+                if len(seen) >= top:
+                    break
+        return [(owner, score, name_index) for owner, (score, name_index) in seen.items()]
+
+
+def pair_token_sort(a: str, b: str) -> float:
+    return fuzz.token_sort_ratio(_plain(a), _plain(b)) / 100.0
+
+
+def pair_jaro_winkler(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(sorted_tokens(a), sorted_tokens(b))

@@ -1,0 +1,1 @@
+"""Matching: candidate index, scorer, explanations."""

@@ -1,0 +1,315 @@
+"""The in-memory candidate index over every name of every loaded entity.
+
+Retrieval must find the right entry among ~100,000 names in well under a
+millisecond, whatever the spelling. Each name is cut into tokens (text/names.py)
+and every token's skeleton keys point at the names that hold them:
+
+- exact skeleton postings catch transliteration variants (Ghalibaf/Qalibaf);
+- single-deletion neighbours of each key (SymSpell style) catch typos and
+  swapped consonants without comparing against the whole vocabulary;
+- identifier postings find an entry by passport, IMO, tail number or BIC alone.
+
+Document frequencies give every token its rarity weight, so a shared "Mohammad"
+counts for little and a shared "Ghalibaf" for a lot.
+
+The built index is pickled next to the store, keyed by the snapshots it was
+built from. Its state is flat (numpy arrays, strings, tuples) and entities stay
+encoded until a hit needs them, so a process starts screening in about a second.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import msgspec
+import numpy as np
+
+from ..model import STRONG_IDENTIFIERS, Entity
+from ..text.names import Token, analyze_name
+from .query import normalize_identifier
+
+INDEX_VERSION = 10
+MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
+
+NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
+NAME_KINDS = {code: kind for kind, code in NAME_KIND_CODES.items()}
+
+_encoder = msgspec.msgpack.Encoder()
+_entity_decoder = msgspec.msgpack.Decoder(Entity)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityFacts:
+    """What the scorer needs about an entity besides its names, precomputed."""
+
+    id: str
+    dataset: str
+    schema: str
+    caption: str
+    birth_years: frozenset[int]
+    birth_dates: frozenset[str]
+    circa: bool
+    nationalities: frozenset[str]
+    countries: frozenset[str]
+
+
+def entity_facts(entity: Entity) -> EntityFacts:
+    years: set[int] = set()
+    dates: set[str] = set()
+    circa = False
+    for date in entity.birth_dates:
+        span = date.years()
+        if span is not None:
+            years.update(span)
+            if date.start and len(date.start) == 10 and not date.end:
+                dates.add(date.start)
+        circa |= date.circa
+    return EntityFacts(
+        id=entity.id,
+        dataset=entity.dataset,
+        schema=entity.schema,
+        caption=entity.caption,
+        birth_years=frozenset(years),
+        birth_dates=frozenset(dates),
+        circa=circa,
+        nationalities=frozenset(entity.nationalities) | frozenset(entity.citizenships),
+        countries=frozenset(entity.countries) | frozenset(a.country for a in entity.addresses if a.country),
+    )
+
+
+def rarity_weight(df: int, total: int) -> float:
+    """Weight in [0.08, 1] from a document frequency: rare tokens carry the evidence."""
+    rarity = math.log((total + 1) / (df + 1)) / math.log(total + 1)
+    return max(0.08, min(1.0, 0.08 + 0.92 * rarity**2))
+
+
+@dataclass
+class Index:
+    entity_blobs: list[bytes]  # msgpack-encoded entities, decoded on demand
+    facts: list[EntityFacts]
+    tokens: list[Token]
+    token_weights: np.ndarray  # float32 per token id
+    name_entity: np.ndarray  # int32, name id → entity index
+    name_kind: np.ndarray  # int8, name id → NAME_KIND_CODES
+    name_tokens: list[tuple[int, ...]]  # name id → token ids
+    name_text: list[str]  # name id → the name as the list wrote it
+    name_weight: np.ndarray  # float32, sum of the name's token weights
+    name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
+    postings: np.ndarray  # int32, name ids, grouped by key
+    key_slices: dict[str, tuple[int, int]]  # skeleton key → slice of `postings`
+    text_df: dict[str, int]  # token text → number of names holding it
+    deletes: dict[str, tuple[str, ...]]  # key with one letter deleted → keys
+    identifiers: dict[str, tuple[tuple[int, str], ...]]  # normalised value → (entity index, type)
+    build_key: str = ""
+    _weights: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def total_names(self) -> int:
+        return len(self.name_tokens)
+
+    @property
+    def size(self) -> int:
+        return len(self.entity_blobs)
+
+    def entity(self, entity_index: int) -> Entity:
+        return _decode_entity(self.entity_blobs[entity_index])
+
+    def entities(self) -> Iterable[Entity]:
+        for blob in self.entity_blobs:
+            yield _entity_decoder.decode(blob)
+
+    def key_postings(self, key: str) -> np.ndarray | None:
+        span = self.key_slices.get(key)
+        if span is None:
+            return None
+        return self.postings[span[0] : span[1]]
+
+    def key_df(self, key: str) -> int:
+        span = self.key_slices.get(key)
+        return span[1] - span[0] if span else 0
+
+    # --- rarity ------------------------------------------------------------
+
+    def token_weight(self, token: Token) -> float:
+        """Rarity of a token, from how many list names share its skeleton.
+
+        Skeleton frequency counts every spelling of a name together (Husseini,
+        Hosseini, Hussaini), which is what evidence is about. A skeleton of one or
+        two consonants ("rz": Reza, Rezaei, Raza) lumps unrelated names, so
+        there the spelling's own frequency is used when it is rarer.
+        """
+        cached = self._weights.get(token.text)
+        if cached is not None:
+            return cached
+        if token.initial:
+            weight = 0.08
+        elif token.number:
+            weight = 0.6
+        else:
+            total = self.total_names
+            skel_df = min((self.key_df(key) for key in token.keys if key and key[0] != "="), default=0)
+            text_df = self.text_df.get(token.text, 0)
+            weight = rarity_weight(skel_df, total)
+            if len(token.skel) <= 2 and text_df:
+                weight = max(weight, rarity_weight(text_df, total) * 0.85)
+            if len(token.skel) <= 1:
+                weight = min(weight, 0.15)
+        self._weights[token.text] = weight
+        return weight
+
+    # --- neighbours --------------------------------------------------------
+
+    def neighbour_keys(self, key: str) -> set[str]:
+        """Keys within one deletion of `key` on either side (typos, swaps)."""
+        if len(key) < MIN_DELETE_KEY:
+            return set()
+        found: set[str] = set(self.deletes.get(key, ()))
+        for variant in _deletions(key):
+            if variant in self.key_slices:
+                found.add(variant)
+            found.update(self.deletes.get(variant, ()))
+        found.discard(key)
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _decode_entity(blob: bytes) -> Entity:
+    return _entity_decoder.decode(blob)
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "") -> Index:
+    token_ids: dict[tuple, int] = {}
+    tokens: list[Token] = []
+    blobs: list[bytes] = []
+    facts: list[EntityFacts] = []
+    name_entity: list[int] = []
+    name_kind: list[int] = []
+    name_tokens: list[tuple[int, ...]] = []
+    name_text: list[str] = []
+    name_ordered: list[bool] = []
+    postings: dict[str, list[int]] = {}
+    text_df: dict[str, int] = {}
+    identifiers: dict[str, list[tuple[int, str]]] = {}
+    for entity_index, entity in enumerate(entities):
+        blobs.append(_encoder.encode(entity))
+        facts.append(entity_facts(entity))
+        seen: set[tuple[int, ...]] = set()
+        for name in entity.names:
+            analyzed = analyze_name(name.full, entity.schema)
+            ids = []
+            for token in analyzed.tokens:
+                signature = (token.text, token.keys, token.abjad)
+                token_id = token_ids.get(signature)
+                if token_id is None:
+                    token_id = len(tokens)
+                    token_ids[signature] = token_id
+                    tokens.append(token)
+                ids.append(token_id)
+            name_ids = tuple(ids)
+            if not name_ids or name_ids in seen:
+                continue
+            seen.add(name_ids)
+            name_id = len(name_entity)
+            name_entity.append(entity_index)
+            name_kind.append(NAME_KIND_CODES.get(name.kind, 1))
+            name_tokens.append(name_ids)
+            name_text.append(name.full)
+            name_ordered.append(analyzed.filiation and not analyzed.inverted)
+            keys_here: set[str] = set()
+            texts_here: set[str] = set()
+            for token_id in name_ids:
+                keys_here.update(key for key in tokens[token_id].keys if key)
+                texts_here.add(tokens[token_id].text)
+            for key in keys_here:
+                postings.setdefault(key, []).append(name_id)
+            for text in texts_here:
+                text_df[text] = text_df.get(text, 0) + 1
+        for ident in entity.identifiers:
+            if ident.type in STRONG_IDENTIFIERS or ident.type in ("registration", "call_sign"):
+                value = normalize_identifier(ident.value)
+                if len(value) >= 4:
+                    bucket = identifiers.setdefault(value, [])
+                    if (entity_index, ident.type) not in bucket:
+                        bucket.append((entity_index, ident.type))
+        if progress and entity_index % 1000 == 0:
+            progress(entity_index)
+    flat: list[int] = []
+    key_slices: dict[str, tuple[int, int]] = {}
+    for key, ids in postings.items():
+        key_slices[key] = (len(flat), len(flat) + len(ids))
+        flat.extend(ids)
+    deletes: dict[str, list[str]] = {}
+    for key in key_slices:
+        if len(key) >= MIN_DELETE_KEY:
+            for variant in _deletions(key):
+                deletes.setdefault(variant, []).append(key)
+    index = Index(
+        entity_blobs=blobs,
+        facts=facts,
+        tokens=tokens,
+        token_weights=np.zeros(len(tokens), dtype=np.float32),
+        name_entity=np.asarray(name_entity, dtype=np.int32),
+        name_kind=np.asarray(name_kind, dtype=np.int8),
+        name_tokens=name_tokens,
+        name_text=name_text,
+        name_weight=np.zeros(len(name_tokens), dtype=np.float32),
+        name_ordered=np.asarray(name_ordered, dtype=bool),
+        postings=np.asarray(flat, dtype=np.int32),
+        key_slices=key_slices,
+        text_df=text_df,
+        deletes={key: tuple(values) for key, values in deletes.items()},
+        identifiers={key: tuple(values) for key, values in identifiers.items()},
+        build_key=build_key,
+    )
+    index.token_weights = np.asarray([index.token_weight(token) for token in tokens], dtype=np.float32)
+    index.name_weight = np.asarray([sum(index.token_weights[t] for t in ids) for ids in name_tokens], dtype=np.float32)
+    index._weights.clear()
+    return index
+
+
+# --- persistence ------------------------------------------------------------
+
+_FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_dates", "circa", "nationalities", "countries")
+
+
+def save_index(index: Index, path: Path) -> None:
+    """Write atomically: a half-written cache must never be loaded."""
+    state = {name: value for name, value in index.__dict__.items() if name != "_weights"}
+    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script) for t in index.tokens]
+    state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
+    state["version"] = INDEX_VERSION
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(path.suffix + f".{id(state)}.tmp")
+    with temp.open("wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temp.replace(path)
+
+
+def load_index(path: Path) -> Index | None:
+    """The cached index, or None when it is missing, from another version, or unreadable.
+
+    The cache lives in the user's own data directory next to the database and is
+    written only by interdict; it is as trusted as the database itself.
+    """
+    try:
+        with path.open("rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    if not isinstance(state, dict) or state.pop("version", None) != INDEX_VERSION:
+        return None
+    state["tokens"] = [Token(*row) for row in state["tokens"]]
+    state["facts"] = [EntityFacts(*row) for row in state["facts"]]
+    try:
+        return Index(**state)
+    except TypeError:
+        return None

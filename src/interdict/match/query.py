@@ -1,0 +1,107 @@
+"""What a caller screens: one party with whatever the gate knows about it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..countries import to_code
+from ..errors import InputError
+from ..model import PartialDate
+from ..sources.dates import parse_date
+
+SCHEMA_ALIASES = {
+    "person": "Person",
+    "individual": "Person",
+    "organization": "Organization",
+    "organisation": "Organization",
+    "entity": "Organization",
+    "company": "Company",
+    "legalentity": "LegalEntity",
+    "vessel": "Vessel",
+    "ship": "Vessel",
+    "airplane": "Airplane",
+    "aircraft": "Airplane",
+    "thing": "LegalEntity",
+}
+
+MAX_NAME_CHARS = 500
+
+
+def clean_schema(value: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    key = re.sub(r"[^a-z]", "", str(value).lower())
+    if key not in SCHEMA_ALIASES:
+        raise InputError(f"Unknown schema {value!r}; use one of Person, Organization, Company, LegalEntity, Vessel, Airplane.")
+    return SCHEMA_ALIASES[key]
+
+
+def normalize_identifier(value: str) -> str:
+    """Identifiers compare without spaces, dashes, dots or case ("IMO 9187629" ~ "9187629")."""
+    text = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    if text.startswith("IMO") and text[3:].isdigit():
+        text = text[3:]
+    return text
+
+
+@dataclass
+class Query:
+    names: list[str]
+    schema: str | None = None
+    birth_dates: list[PartialDate] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+    id: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        name: str | list[str],
+        schema: str | None = None,
+        birth_date: str | list[str] | None = None,
+        nationality: str | list[str] | None = None,
+        country: str | list[str] | None = None,
+        id_number: str | list[str] | None = None,
+        id: str | None = None,
+    ) -> "Query":
+        """Validate and clean caller input; raises InputError with a usable message."""
+        names = [name] if isinstance(name, str) else list(name)
+        names = [" ".join(str(n).split()) for n in names if n is not None and str(n).strip()]
+        if not names:
+            raise InputError("A name is required.")
+        for text in names:
+            if len(text) > MAX_NAME_CHARS:
+                raise InputError(f"Name of {len(text)} characters is over the {MAX_NAME_CHARS} character limit.")
+        dates = []
+        for value in _as_list(birth_date):
+            parsed = parse_date(value)
+            if parsed is None or not parsed.start:
+                raise InputError(f"Cannot read birth date {value!r}; use YYYY, YYYY-MM or YYYY-MM-DD.")
+            dates.append(parsed)
+        nationalities = []
+        for value in _as_list(nationality):
+            code = to_code(value)
+            if code is None:
+                raise InputError(f"Unknown nationality {value!r}; use a country name or ISO code such as 'IR'.")
+            nationalities.append(code)
+        countries = [code for code in (to_code(value) for value in _as_list(country)) if code]
+        identifiers = [normalize_identifier(value) for value in _as_list(id_number) if normalize_identifier(value)]
+        return cls(
+            names=names,
+            schema=clean_schema(schema),
+            birth_dates=dates,
+            nationalities=nationalities,
+            countries=countries,
+            identifiers=identifiers,
+            id=id,
+        )
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
+    return [str(item).strip() for item in value if item is not None and str(item).strip()]

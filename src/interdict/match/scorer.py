@@ -1,0 +1,267 @@
+"""Score one query name against one list name, token by token.
+
+The score is a rarity-weighted share of aligned evidence:
+
+    score = Σ pairs w·sim / (Σ pairs w + cost of the parts left over)
+
+Each token is used once (best-first alignment, order-free, so "LAST, First" and
+"First Last" align). Weights come from the index: a shared "Mohammad" adds
+little, a shared "Ghalibaf" a lot. Parts left over cost according to what they
+mean: when one name holds all of the other (a list name with an extra middle
+name) the extras cost little; when both names keep parts the other lacks
+("Mojtaba Khamenei" / "Ali Khamenei"), the names conflict and the cost is full.
+Fused and split compounds ("Nasrallah" / "Nasr Allah") align as one unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from ..text.names import Token, _make_token
+
+PAIR_MIN = 0.62  # below this, two tokens are not the same name part
+SUBSET_COST = 0.35  # per unit weight of parts only one name has, when the other is fully matched
+CONFLICT_COST = 1.0  # per unit weight of unmatched parts when both names have some
+UNMATCHED_FLOOR = 0.3  # even a common part that fails to align is evidence against
+INITIALS_ONLY_CAP = 0.5  # names that agree only on initials are not a match
+SWAPPED_FILIATION = 0.75  # "Salman bin Muhammad" is not "Muhammad bin Salman"
+SINGLE_PART_COST = 0.6  # "Walijan" inside "Walijan Abdul Ghafoor Haqqani" is thin evidence
+PATRONYMIC_CONFLICT = 0.7
+
+
+@dataclass(frozen=True)
+class Pair:
+    query: tuple[Token, ...]
+    candidate: tuple[Token, ...]
+    sim: float
+    how: str  # exact, transliteration, script, typo, initial, compound
+    weight: float
+
+
+@dataclass(frozen=True)
+class NameScore:
+    score: float
+    pairs: tuple[Pair, ...]
+    unmatched_query: tuple[tuple[Token, float], ...]
+    unmatched_candidate: tuple[tuple[Token, float], ...]
+    notes: tuple[str, ...] = ()
+
+
+def token_sim(q: Token, c: Token) -> tuple[float, str]:
+    """Similarity of two name tokens in [0, 1] and how they relate."""
+    if q.text == c.text:
+        return 1.0, "exact"
+    if q.initial or c.initial:
+        return (0.7, "initial") if q.text[0] == c.text[0] else (0.0, "")
+    if q.number or c.number:
+        return 0.0, ""
+    if q.script == "cjk" and c.script == "cjk":
+        return 0.0, ""  # one character is one name: 近平 and 近朋 are different people
+    shared = not set(q.keys).isdisjoint(c.keys)
+    if shared and (q.keys[-1].startswith("=") or c.keys[-1].startswith("=")) and q.skel != c.skel:
+        if set(k for k in q.keys if k.startswith("=")) & set(k for k in c.keys if k.startswith("=")):
+            return 0.85, "equivalent"  # Juan/John, Ted/Theodore
+    if q.abjad or c.abjad:
+        # Short vowels are unwritten in Arabic script: only the skeleton speaks.
+        if shared:
+            return (0.95 if len(q.skel) >= 3 or len(c.skel) >= 3 else 0.85), "script"
+        best = max(Levenshtein.normalized_similarity(kq, kc) for kq in q.keys for kc in c.keys)
+        return best * 0.88, "script"
+    latin = Levenshtein.normalized_similarity(q.text, c.text)
+    edits = OSA.distance(q.text, c.text)
+    longest = max(len(q.text), len(c.text))
+    if shared:
+        # The longer the shared skeleton, the less the vowels matter: four
+        # consonants in order (Ghalibaf/Qalibaf) are one name; three (Bagher/Baqer,
+        # but also Hossein/Hasan) usually are; one or two (Reza/Rezaei) say little.
+        size = len(q.skel)
+        if size >= 4:
+            return max(latin, 0.85 + 0.12 * latin), "transliteration"
+        if size == 3:
+            return (latin + (1 - latin) * 0.6 if latin >= 0.5 else latin + 0.2), "transliteration"
+        if edits == 1:
+            return 0.8, "transliteration"
+        return (min(1.0, latin + 0.1) if latin >= 0.5 else latin), "transliteration"
+    # Different consonants: only a slip of the keyboard keeps two names the same.
+    if longest <= 3:
+        return 0.0, ""  # short parts (tail-number groups, "Li", "Ng") are equal or not
+    prefixed = _prefixed(q.text, c.text)
+    if prefixed:
+        return prefixed, "compound"
+    if longest >= 4 and q.text[::-1] == c.text:
+        return 0.9, "reversed"
+    if edits == 1:
+        return (0.9 if longest >= 5 else 0.8), "typo"
+    if edits == 2:
+        return (0.8 if longest >= 9 else 0.72 if longest >= 6 else 0.5), "typo"
+    if edits == 3 and longest >= 11:
+        return 0.66, "typo"
+    return latin * 0.7, "spelling"
+
+
+_FUSED_PREFIXES = ("abd", "abu")
+
+
+def _prefixed(a: str, b: str) -> float:
+    """"Abdul Abbas" (fused "abdabbas") against plain "Abbas": the same name part, prefixed."""
+    for prefix in _FUSED_PREFIXES:
+        if a.startswith(prefix) and a[len(prefix):] == b or b.startswith(prefix) and b[len(prefix):] == a:
+            return 0.8
+    return 0.0
+
+
+def _cached_sim(q: Token, c: Token, cache: dict[tuple[int, int], tuple[float, str]] | None) -> tuple[float, str]:
+    if cache is None:
+        return token_sim(q, c)
+    key = (id(q), id(c))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = token_sim(q, c)
+    return found
+
+
+def score_names(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    cache: dict[tuple[int, int], tuple[float, str]] | None = None,
+    ordered: bool = False,
+) -> NameScore:
+    """Align two token sequences and score them (weights given per token).
+
+    `cache` memoises token similarities across the candidates of one query.
+    `ordered` says both names carry filiation (bin/ibn) in natural order, so
+    the first parts must align with each other.
+    """
+    if not query or not candidate:
+        return NameScore(0.0, (), tuple(zip(query, qw)), tuple(zip(candidate, cw)))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[Pair] = []
+    # Fused vs split compounds first, where the fused form reads exactly alike
+    # ("RamiMakhlouf" / "Rami Makhlouf"), before a partial pair claims the tokens.
+    if len(query) != len(candidate):
+        pairs.extend(_compound_pairs(query, candidate, qw, cw, used_q, used_c, strict=True))
+    options: list[tuple[float, int, int, str]] = []
+    for i, q in enumerate(query):
+        if i in used_q:
+            continue
+        for j, c in enumerate(candidate):
+            if j in used_c:
+                continue
+            sim, how = _cached_sim(q, c, cache)
+            if sim >= PAIR_MIN:
+                options.append((sim, i, j, how))
+    options.sort(key=lambda item: (-item[0], -(qw[item[1]] + cw[item[2]])))
+    for sim, i, j, how in options:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append(Pair((query[i],), (candidate[j],), sim, how, (qw[i] + cw[j]) / 2))
+    if len(used_q) < len(query) and len(used_c) < len(candidate):
+        pairs.extend(_compound_pairs(query, candidate, qw, cw, used_q, used_c, strict=False))
+    unmatched_q = tuple((query[i], qw[i]) for i in range(len(query)) if i not in used_q)
+    unmatched_c = tuple((candidate[j], cw[j]) for j in range(len(candidate)) if j not in used_c)
+    matched = sum(pair.weight * pair.sim for pair in pairs)
+    conflict = any(not t.initial for t, _ in unmatched_q) and any(not t.initial for t, _ in unmatched_c)
+    floor_q = _floors(unmatched_q, conflict and any(_PATRONYMIC.search(t.text) for t, _ in unmatched_c))
+    floor_c = _floors(unmatched_c, conflict and any(_PATRONYMIC.search(t.text) for t, _ in unmatched_q))
+    real_q = [max(w, f) for (t, w), f in zip(unmatched_q, floor_q) if not t.initial]
+    real_c = [max(w, f) for (t, w), f in zip(unmatched_c, floor_c) if not t.initial]
+    initials = sum(w for t, w in unmatched_q + unmatched_c if t.initial)
+    # One name holding all of the other is weaker evidence when it rests on a single part.
+    factor = CONFLICT_COST if conflict else SUBSET_COST if len(pairs) >= 2 else SINGLE_PART_COST
+    total = sum(pair.weight for pair in pairs) + factor * (sum(real_q) + sum(real_c)) + SUBSET_COST * initials
+    score = matched / total if total > 0 else 0.0
+    notes: list[str] = []
+    if real_q and real_c:
+        notes.append("both names have parts the other lacks")
+    if pairs and all(all(t.initial for t in pair.query + pair.candidate) or pair.how == "initial" for pair in pairs):
+        score = min(score, INITIALS_ONLY_CAP)
+        notes.append("only initials agree")
+    if ordered and _swapped(query, candidate, pairs):
+        score *= SWAPPED_FILIATION
+        notes.append("given name and father's name are swapped")
+    return NameScore(score, tuple(pairs), unmatched_q, unmatched_c, tuple(notes))
+
+
+_PATRONYMIC = re.compile(r"(ovich|evich|ovitch|evitch|ovych|ich|ovna|evna|ivna|ichna|ogly|oglu|kyzy)$")
+
+
+def _floors(unmatched: tuple[tuple[Token, float], ...], patronymic_conflict: bool) -> list[float]:
+    """Minimum cost weight per unmatched token.
+
+    Patronymics are common words ("Viktorovich"), but two different ones mean
+    two different fathers: in a conflict they weigh like a rare name.
+    """
+    return [
+        PATRONYMIC_CONFLICT if patronymic_conflict and _PATRONYMIC.search(token.text) else UNMATCHED_FLOOR
+        for token, _ in unmatched
+    ]
+
+
+def _swapped(query: tuple[Token, ...], candidate: tuple[Token, ...], pairs: list[Pair]) -> bool:
+    first_q, first_c = query[0], candidate[0]
+    for pair in pairs:
+        if first_q in pair.query and first_c not in pair.candidate:
+            return any(first_c in other.candidate and first_q not in other.query for other in pairs)
+    return False
+
+
+def _concat(tokens: tuple[Token, ...]) -> Token:
+    return _make_token(
+        "".join(t.text for t in tokens),
+        " ".join(t.original for t in tokens),
+        abjad=any(t.abjad for t in tokens),
+        script=tokens[0].script,
+    )
+
+
+def _compound_pairs(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    used_q: set[int],
+    used_c: set[int],
+    strict: bool,
+) -> list[Pair]:
+    """Two adjacent tokens on one side against one token on the other."""
+    found: list[Pair] = []
+    for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
+        (query, candidate, qw, cw, used_q, used_c, True),
+        (candidate, query, cw, qw, used_c, used_q, False),
+    ):
+        for i in range(len(side_many) - 1):
+            if i in used_many or i + 1 in used_many:
+                continue
+            pieces = side_many[i : i + 2]
+            if any(t.initial or t.number for t in pieces):
+                continue
+            joined_text = pieces[0].text + pieces[1].text
+            for j, single in enumerate(side_one):
+                if j in used_one or abs(len(single.text) - len(joined_text)) > 3:
+                    continue
+                if strict:
+                    if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
+                        continue
+                    sim = 1.0 if single.text == joined_text else 0.92
+                else:
+                    joined = _concat(pieces)
+                    sim, _ = token_sim(joined, single)
+                    # A fused pair must also read alike, not only share consonants
+                    # ("Ali Khamenei" is not "Lahaman").
+                    if sim < 0.85 or not (joined.abjad or single.abjad or Levenshtein.normalized_similarity(joined_text, single.text) >= 0.7):
+                        continue
+                used_many.update((i, i + 1))
+                used_one.add(j)
+                weight = (max(w_many[i], w_many[i + 1]) + w_one[j]) / 2
+                pair = Pair(pieces, (single,), sim, "compound", weight) if many_is_query else Pair((single,), pieces, sim, "compound", weight)
+                found.append(pair)
+                break
+    return found

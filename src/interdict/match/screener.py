@@ -1,0 +1,314 @@
+"""Retrieve → score → explain: one query against every loaded list.
+
+Retrieval sums rarity weights over the skeleton postings of the query's tokens
+(and their typo neighbours), masks out other schemas and datasets, and keeps the
+best few dozen names. Only those are aligned and scored in full, then adjusted
+by birth date, nationality and identifiers. An exact strong identifier retrieves
+and matches an entry on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+from ..model import Entity
+from ..text.names import AnalyzedName, Token, analyze_name
+from ..text.skeleton import skeleton
+from . import evidence as ev
+from .explain import explain_evidence, explain_name
+from .index import NAME_KINDS, Index
+from .query import Query
+from .scorer import NameScore, score_names
+
+DEFAULT_THRESHOLD = 0.70
+DEFAULT_CUTOFF = 0.50
+DEFAULT_LIMIT = 10
+CANDIDATE_NAMES = 40
+NEIGHBOUR_DISCOUNT = 0.6
+WEAK_ALIAS_FACTOR = 0.92
+
+SCHEMA_CODES = {"Person": 0, "Organization": 1, "Company": 2, "LegalEntity": 3, "Vessel": 4, "Airplane": 5}
+
+
+@dataclass
+class Hit:
+    entity: Entity
+    score: float
+    match: bool
+    name_score: float
+    query_name: str
+    matched_name: str
+    matched_kind: str
+    explanation: str
+    features: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The screening output contract of DESIGN.md (one element of `hits`)."""
+        return {
+            "entity_id": self.entity.id,
+            "dataset": self.entity.dataset,
+            "source_id": self.entity.source_id,
+            "caption": self.entity.caption,
+            "schema": self.entity.schema,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "matched_name": self.matched_name,
+            "explanation": self.explanation,
+        }
+
+
+class Screener:
+    """Screens queries against an Index. Stateless between calls; thread-safe."""
+
+    def __init__(self, index: Index, threshold: float = DEFAULT_THRESHOLD, cutoff: float = DEFAULT_CUTOFF):
+        self.index = index
+        self.threshold = threshold
+        self.cutoff = cutoff
+        datasets = sorted({facts.dataset for facts in index.facts})
+        self.dataset_codes = {name: code for code, name in enumerate(datasets)}
+        entity_dataset = np.asarray([self.dataset_codes[facts.dataset] for facts in index.facts], dtype=np.int16)
+        entity_schema = np.asarray([SCHEMA_CODES.get(facts.schema, 3) for facts in index.facts], dtype=np.int8)
+        self._name_dataset = entity_dataset[index.name_entity] if index.total_names else entity_dataset[:0]
+        self._name_schema = entity_schema[index.name_entity] if index.total_names else entity_schema[:0]
+
+    # --- public ------------------------------------------------------------
+
+    def screen(
+        self,
+        query: Query,
+        datasets: Iterable[str] | None = None,
+        limit: int = DEFAULT_LIMIT,
+        threshold: float | None = None,
+        cutoff: float | None = None,
+        exclude_entities: Iterable[str] = (),
+    ) -> list[Hit]:
+        threshold = self.threshold if threshold is None else threshold
+        cutoff = min(self.cutoff if cutoff is None else cutoff, threshold)
+        analyzed = [analyze_name(name, query.schema) for name in query.names]
+        analyzed = [name for name in analyzed if name.tokens]
+        excluded = set(exclude_entities)
+        dataset_mask = self._dataset_mask(datasets)
+        by_entity: dict[int, tuple[float, AnalyzedName, int, NameScore]] = {}
+        if analyzed:
+            query_weights = [self._weights(name.tokens) for name in analyzed]
+            cache: dict[tuple[int, int], tuple[float, str]] = {}
+            for name_id in self._retrieve(analyzed, query_weights, query.schema, dataset_mask, cutoff):
+                entity_index = int(self.index.name_entity[name_id])
+                best = self._score_name(analyzed, query_weights, name_id, cache)
+                current = by_entity.get(entity_index)
+                if current is None or best[0] > current[0]:
+                    by_entity[entity_index] = best
+        scope = set(datasets) if datasets is not None else None
+        identifier_hits = self._identifier_hits(query, scope)
+        hits: list[Hit] = []
+        for entity_index in set(by_entity) | set(identifier_hits):
+            facts = self.index.facts[entity_index]
+            if facts.id in excluded or not ev.compatible(query.schema, facts.schema):
+                continue
+            hit = self._finish(query, entity_index, by_entity.get(entity_index), identifier_hits.get(entity_index), threshold)
+            if hit.score > cutoff or hit.match:
+                hits.append(hit)
+        hits.sort(key=lambda hit: (-hit.score, hit.entity.id))
+        for hit in hits[:limit]:
+            hit.explanation = hit.explanation or ""
+        return hits[:limit]
+
+    def compare(self, name1: str, name2: str, schema: str | None = None) -> tuple[float, str]:
+        """Score two names with the index's rarity weights (for calibration and QA)."""
+        left, right = analyze_name(name1, schema), analyze_name(name2, schema)
+        ordered = left.filiation and right.filiation and not (left.inverted or right.inverted)
+        scored = score_names(left.tokens, right.tokens, self._weights(left.tokens), self._weights(right.tokens), ordered=ordered)
+        return scored.score, explain_name(left, name2, right, scored, "primary")
+
+    # --- retrieval ---------------------------------------------------------
+
+    def _dataset_mask(self, datasets: Iterable[str] | None) -> np.ndarray | None:
+        if datasets is None:
+            return None
+        wanted = [self.dataset_codes[name] for name in datasets if name in self.dataset_codes]
+        return np.isin(self._name_dataset, np.asarray(wanted, dtype=np.int16))
+
+    def _token_keys(self, analyzed: list[AnalyzedName], query_weights: list[list[float]]) -> list[dict[str, float]]:
+        """Per query token, the keys to look up and the weight each contributes.
+
+        Typo neighbours of short skeletons are loose (three consonants have many
+        neighbours), so their discount grows as the key shrinks.
+        """
+        index = self.index
+        groups: dict[str, dict[str, float]] = {}
+        for name, weights in zip(analyzed, query_weights):
+            tokens = name.tokens
+            for token, weight in zip(tokens, weights):
+                keys = groups.setdefault(token.text, {})
+                for key in token.keys:
+                    if key and weight > keys.get(key, 0.0):
+                        keys[key] = weight
+                    discount = NEIGHBOUR_DISCOUNT if len(key) >= 5 else NEIGHBOUR_DISCOUNT * 0.75 if len(key) == 4 else NEIGHBOUR_DISCOUNT * 0.5
+                    for neighbour in index.neighbour_keys(key):
+                        if weight * discount > keys.get(neighbour, 0.0):
+                            keys[neighbour] = weight * discount
+            for first, second in zip(tokens, tokens[1:]):
+                fused = skeleton(first.text + second.text)
+                if fused in index.key_slices:
+                    keys = groups.setdefault(first.text + " " + second.text, {})
+                    keys[fused] = max(index.token_weight(first), index.token_weight(second))
+        return list(groups.values())
+
+    def _retrieve(
+        self,
+        analyzed: list[AnalyzedName],
+        query_weights: list[list[float]],
+        schema: str | None,
+        dataset_mask: np.ndarray | None,
+        cutoff: float,
+    ) -> list[int]:
+        """Names worth scoring in full, best first by an optimistic estimate.
+
+        The estimate assumes every shared key is a perfect token match, so it
+        over-rates candidates; names it rates far below the cutoff are dropped.
+        """
+        index = self.index
+        arrays, weights = [], []
+        for keys in self._token_keys(analyzed, query_weights):
+            token_arrays, token_weights = [], []
+            for key, weight in keys.items():
+                postings = index.key_postings(key)
+                if postings is not None:
+                    token_arrays.append(postings)
+                    token_weights.append(np.full(len(postings), weight, dtype=np.float32))
+            if not token_arrays:
+                continue
+            if len(token_arrays) == 1:
+                arrays.append(token_arrays[0])
+                weights.append(token_weights[0])
+                continue
+            # One query token counts once per name: keep its best key for each name.
+            ids = np.concatenate(token_arrays)
+            values = np.concatenate(token_weights)
+            order = np.lexsort((-values, ids))
+            ids, values = ids[order], values[order]
+            first = np.empty(len(ids), dtype=bool)
+            first[0] = True
+            np.not_equal(ids[1:], ids[:-1], out=first[1:])
+            arrays.append(ids[first])
+            weights.append(values[first])
+        if not arrays:
+            return []
+        ids = np.concatenate(arrays)
+        values = np.concatenate(weights)
+        if len(ids) > 50_000:
+            sums = np.bincount(ids, weights=values, minlength=index.total_names)
+            candidates = np.nonzero(sums)[0]
+            found = sums[candidates]
+        else:
+            candidates, inverse = np.unique(ids, return_inverse=True)
+            found = np.bincount(inverse, weights=values)
+        keep = np.ones(len(candidates), dtype=bool)
+        if schema is not None:
+            allowed = [SCHEMA_CODES[s] for s in ev.COMPATIBLE.get(schema, ())]
+            keep &= np.isin(self._name_schema[candidates], np.asarray(allowed, dtype=np.int8))
+        if dataset_mask is not None:
+            keep &= dataset_mask[candidates]
+        candidates, found = candidates[keep], found[keep]
+        if not len(candidates):
+            return []
+        query_total = max(sum(w) for w in query_weights)
+        found = np.minimum(found, query_total)
+        extra = np.maximum(index.name_weight[candidates] - found, 0.0)
+        estimate = found / (query_total * 0.9 + found * 0.1 + 0.45 * extra)
+        promising = estimate >= cutoff * 0.7
+        candidates, estimate = candidates[promising], estimate[promising]
+        if len(candidates) > CANDIDATE_NAMES:
+            top = np.argpartition(-estimate, CANDIDATE_NAMES)[:CANDIDATE_NAMES]
+            candidates = candidates[top]
+        return [int(name_id) for name_id in candidates]
+
+    # --- scoring -----------------------------------------------------------
+
+    def _weights(self, tokens: tuple[Token, ...]) -> list[float]:
+        return [self.index.token_weight(token) for token in tokens]
+
+    def _score_name(
+        self,
+        analyzed: list[AnalyzedName],
+        query_weights: list[list[float]],
+        name_id: int,
+        cache: dict[tuple[int, int], tuple[float, str]],
+    ) -> tuple[float, AnalyzedName, int, NameScore]:
+        index = self.index
+        token_ids = index.name_tokens[name_id]
+        candidate = tuple(index.tokens[token_id] for token_id in token_ids)
+        candidate_weights = [float(index.token_weights[token_id]) for token_id in token_ids]
+        factor = WEAK_ALIAS_FACTOR if index.name_kind[name_id] == 4 else 1.0
+        candidate_ordered = bool(index.name_ordered[name_id])
+        best: tuple[float, AnalyzedName, int, NameScore] | None = None
+        for query_name, weights in zip(analyzed, query_weights):
+            ordered = candidate_ordered and query_name.filiation and not query_name.inverted
+            scored = score_names(query_name.tokens, candidate, weights, candidate_weights, cache, ordered=ordered)
+            score = scored.score * factor
+            if best is None or score > best[0]:
+                best = (score, query_name, name_id, scored)
+        assert best is not None
+        return best
+
+    def _identifier_hits(self, query: Query, scope: set[str] | None) -> dict[int, tuple[str, str]]:
+        found: dict[int, tuple[str, str]] = {}
+        for value in query.identifiers:
+            for entity_index, kind in self.index.identifiers.get(value, ()):
+                if scope is None or self.index.facts[entity_index].dataset in scope:
+                    found.setdefault(entity_index, (value, kind))
+        return found
+
+    def _finish(
+        self,
+        query: Query,
+        entity_index: int,
+        named: tuple[float, AnalyzedName, int, NameScore] | None,
+        identifier: tuple[str, str] | None,
+        threshold: float,
+    ) -> Hit:
+        index = self.index
+        entity = index.entity(entity_index)
+        facts = index.facts[entity_index]
+        evidence: list[ev.Evidence] = []
+        if named is not None:
+            name_score, query_name, name_id, scored = named
+            candidate_text = index.name_text[name_id]
+            kind = NAME_KINDS[int(index.name_kind[name_id])]
+            candidate_tokens = analyze_name(candidate_text, entity.schema)
+            explanation = explain_name(query_name, candidate_text, candidate_tokens, scored, kind)
+            query_text = query_name.original
+        else:
+            name_score, candidate_text, kind, query_text = 0.0, entity.caption, "primary", query.names[0]
+            explanation = "name: no similar name"
+        for item in (
+            ev.birth_evidence(query.birth_dates, facts) if entity.schema in ("Person", "LegalEntity") else None,
+            ev.nationality_evidence(query.nationalities, facts),
+            ev.country_evidence(query.countries, facts),
+        ):
+            if item is not None:
+                evidence.append(item)
+        score = name_score + sum(item.adjustment for item in evidence)
+        features = {"name": round(name_score, 4)} | {item.feature: item.adjustment for item in evidence}
+        if identifier is not None:
+            value, id_type = identifier
+            evidence.insert(0, ev.Evidence("identifier", 0.0, f"{id_type.replace('_', ' ')} {value} = list (decisive)"))
+            score = max(score, ev.IDENTIFIER_SCORE)
+            features["identifier"] = ev.IDENTIFIER_SCORE
+        score = min(1.0, max(0.0, score))
+        if evidence:
+            explanation += "; " + explain_evidence(evidence)
+        return Hit(
+            entity=entity,
+            score=score,
+            match=score >= threshold,
+            name_score=name_score,
+            query_name=query_text,
+            matched_name=candidate_text,
+            matched_kind=kind,
+            explanation=explanation,
+            features=features,
+        )

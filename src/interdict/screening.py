@@ -1,0 +1,128 @@
+"""The library front door: from the store to a ready Screener, and one-call screening.
+
+    >>> from interdict import screen
+    >>> hits = screen("Mohammad Baqer Qalibaf", schema="Person")
+
+`open_screener` loads the bundled lists on first use, then builds the index
+once per set of active snapshots and caches it next to the database, so later
+processes start in about a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Callable
+
+from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
+from .match.query import Query
+from .match.screener import DEFAULT_LIMIT, Hit, Screener
+from .sources import get_source
+from .store import SnapshotStore, data_home
+from .lists import load_lists
+
+_default: Screener | None = None
+_lock = threading.Lock()
+
+
+def _code_fingerprint() -> str:
+    """Hash of everything that shapes index contents: tokenisation code and its tables.
+
+    A cached index built by other code or tables would silently disagree with
+    the query side, so any change to them invalidates the cache.
+    """
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    package = resources.files("interdict")
+    for folder in ("text", "text/data", "match"):
+        directory = package.joinpath(folder)
+        for item in sorted(directory.iterdir(), key=lambda entry: entry.name):
+            if item.is_file() and (item.name.endswith((".py", ".txt", ".tsv"))):
+                digest.update(item.name.encode())
+                digest.update(item.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def index_key(store: SnapshotStore) -> str:
+    snapshots = store.active_snapshots()
+    text = f"v{INDEX_VERSION}|{_code_fingerprint()}|{store.engine.url}|" + ",".join(f"{s.dataset}:{s.id}:{s.sha256}" for s in snapshots)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def cache_path(key: str) -> Path:
+    return data_home() / "cache" / f"index-{key}.pkl"
+
+
+def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | None = None) -> Index:
+    """The index for the store's active snapshots, from cache when it is current."""
+    key = index_key(store)
+    path = cache_path(key)
+    index = load_index(path)
+    if index is not None and index.build_key == key:
+        return index
+    if progress:
+        progress("building the name index (once per list update)")
+    index = build_index(store.active_entities(), build_key=key)
+    try:
+        save_index(index, path)
+        for stale in path.parent.glob("index-*.pkl"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home still screens; it just rebuilds next time
+    return index
+
+
+def open_screener(db: str | None = None, progress: Callable[[str], None] | None = None) -> Screener:
+    """A Screener over the active lists (bundled lists are loaded on first use)."""
+
+    def seed_progress(dataset: str, done: int, total: int) -> None:
+        if progress and dataset:
+            progress(f"loading bundled list {dataset} ({done + 1}/{total})")
+
+    store = load_lists(db, progress=seed_progress)
+    return Screener(load_or_build_index(store, progress))
+
+
+def default_screener() -> Screener:
+    global _default
+    with _lock:
+        if _default is None:
+            _default = open_screener()
+        return _default
+
+
+def validate_datasets(datasets: list[str] | None) -> list[str] | None:
+    if not datasets:
+        return None
+    for dataset in datasets:
+        get_source(dataset)
+    return list(datasets)
+
+
+def screen(
+    name: str | list[str],
+    schema: str | None = None,
+    birth_date: str | None = None,
+    nationality: str | None = None,
+    country: str | None = None,
+    id_number: str | None = None,
+    datasets: list[str] | None = None,
+    limit: int = DEFAULT_LIMIT,
+    threshold: float | None = None,
+    screener: Screener | None = None,
+) -> list[Hit]:
+    """Screen one party against the loaded lists; hits sorted by score."""
+    query = Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
+    screener = screener or default_screener()
+    return screener.screen(query, datasets=validate_datasets(datasets), limit=limit, threshold=threshold)
+
+
+def compare(name1: str, name2: str, schema: str | None = None, screener: Screener | None = None) -> tuple[float, str]:
+    """Score two names against each other, with the explanation."""
+    from .match.query import clean_schema
+
+    screener = screener or default_screener()
+    return screener.compare(name1, name2, clean_schema(schema))

@@ -1,0 +1,1 @@
+"""Name text: evasion folding, transliteration, name parts and skeleton keys."""

@@ -1,0 +1,160 @@
+"""Fold deliberate evasion before anything else looks at a name.
+
+People who want to slip past a screener write "Kh4menei", put a Cyrillic "а"
+inside a Latin word, or hide zero-width joiners and bidi overrides between
+letters. Each of these is undone here, and every fold is recorded so the
+explanation can say that evasion was seen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import tables
+
+ZWNJ = "\u200c"
+
+# Format characters that are never part of a name: zero-width space/joiner, bidi
+# controls and isolates, word joiner, BOM, soft hyphen, Mongolian vowel separator.
+_INVISIBLE = {
+    "\u200b",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2060",
+    "\u2061",
+    "\u2062",
+    "\u2063",
+    "\u2064",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\ufeff",
+    "\u00ad",
+    "\u180e",
+    "\u034f",
+}
+
+
+@dataclass
+class Folded:
+    text: str
+    evasion: list[str] = field(default_factory=list)
+
+
+def script_of(char: str) -> str:
+    """Coarse script of one character: latin, cyrillic, greek, arabic, hebrew, cjk, other."""
+    code = ord(char)
+    if code < 0x250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin" if char.isalpha() else "common"
+    if 0x400 <= code <= 0x52F or 0x1C80 <= code <= 0x1C8F or 0x2DE0 <= code <= 0x2DFF or 0xA640 <= code <= 0xA69F:
+        return "cyrillic"
+    if 0x370 <= code <= 0x3FF or 0x1F00 <= code <= 0x1FFF:
+        return "greek"
+    if 0x600 <= code <= 0x6FF or 0x750 <= code <= 0x77F or 0x8A0 <= code <= 0x8FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        return "arabic"
+    if 0x590 <= code <= 0x5FF:
+        return "hebrew"
+    if (
+        0x3040 <= code <= 0x30FF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0x1100 <= code <= 0x11FF
+        or 0xF900 <= code <= 0xFAFF
+    ):
+        return "cjk"
+    if 0x250 <= code <= 0x2AF:
+        return "latin"  # IPA extensions, used as lookalikes
+    return "other" if char.isalpha() else "common"
+
+
+def strip_invisible(text: str) -> tuple[str, int]:
+    """Remove zero-width and bidi controls; keep ZWNJ, which Persian uses inside words."""
+    removed = 0
+    out = []
+    for char in text:
+        if char in _INVISIBLE or (unicodedata.category(char) == "Cf" and char != ZWNJ):
+            removed += 1
+            continue
+        out.append(char)
+    return "".join(out), removed
+
+
+_LEET_TRIGGERS = frozenset("0123456789@$!|")
+
+
+def _fold_homoglyphs(word: str) -> tuple[str, bool]:
+    if word.isascii():
+        return word, False
+    scripts = {script_of(char) for char in word if char.isalpha()}
+    if "latin" not in scripts or not scripts & {"cyrillic", "greek"}:
+        return word, False
+    table = tables.homoglyphs()
+    folded = "".join(table.get(char, char) for char in word)
+    return folded, folded != word
+
+
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
+
+
+def _fold_leet(word: str) -> tuple[str, bool]:
+    if _ORDINAL.match(word):
+        return word, False  # "1st" is a number, not "ist"
+    letters = sum(char.isalpha() for char in word)
+    table = tables.leet()
+    swaps = [i for i, char in enumerate(word) if char in table and not char.isalpha()]
+    if not swaps or letters < 2 or len(swaps) > letters:
+        return word, False
+    chars = list(word)
+    vowels = set("aeiouAEIOU")
+    for i in swaps:
+        char = chars[i]
+        letter = table[char]
+        if char == "1":
+            before = chars[i - 1] if i > 0 else ""
+            after = chars[i + 1] if i + 1 < len(chars) else ""
+            letter = "l" if before in vowels and after in vowels else "i"
+        chars[i] = letter
+    return "".join(chars), True
+
+
+def fold_evasion(text: str, digits_as_letters: bool = True) -> Folded:
+    """NFKC, invisible characters, mixed-script homoglyphs and digit-for-letter swaps.
+
+    Vessel and aircraft names legitimately mix digits and letters, so callers
+    turn `digits_as_letters` off for them.
+    """
+    evasion: list[str] = []
+    if text.isascii():
+        if not digits_as_letters or not any(char in _LEET_TRIGGERS for char in text):
+            return Folded(" ".join(text.split()), evasion)
+        removed = 0
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text, removed = strip_invisible(text)
+    if removed:
+        evasion.append(f"removed {removed} invisible character{'s' if removed > 1 else ''}")
+    words = text.split()
+    homoglyph = leet = False
+    out = []
+    for word in words:
+        word, changed = _fold_homoglyphs(word)
+        homoglyph |= changed
+        if digits_as_letters:
+            word, changed = _fold_leet(word)
+            leet |= changed
+        out.append(word)
+    if homoglyph:
+        evasion.append("folded look-alike letters from another script")
+    if leet:
+        evasion.append("read digits used as letters")
+    return Folded(" ".join(out), evasion)

@@ -1,0 +1,133 @@
+"""The word and character tables behind text processing, loaded once from data files.
+
+Honorifics, particles, legal forms and transliteration tables are data
+(`text/data/*`), so a compliance team can extend them without touching code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("interdict.text").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(line.strip().lower().replace(".", "") for line in _lines(name))
+
+
+@lru_cache(maxsize=None)
+def honorifics() -> frozenset[str]:
+    return _words("honorifics.txt")
+
+
+@lru_cache(maxsize=None)
+def abjad_honorifics() -> frozenset[str]:
+    return _words("honorifics_abjad.txt")
+
+
+@lru_cache(maxsize=None)
+def particles() -> frozenset[str]:
+    return _words("particles.txt")
+
+
+@lru_cache(maxsize=None)
+def legal_forms() -> tuple[tuple[str, ...], ...]:
+    """Legal forms as token tuples, longest first so "co ltd" wins over "co"."""
+    forms = {tuple(line.split()) for line in _lines("legal_forms.txt")}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def legal_form_set() -> tuple[frozenset[tuple[str, ...]], int]:
+    """Legal forms as a set of token tuples, with the longest form's length."""
+    forms = legal_forms()
+    return frozenset(forms), max(len(form) for form in forms)
+
+
+@lru_cache(maxsize=None)
+def compound_prefixes() -> tuple[tuple[str, str], ...]:
+    """(prefix, canonical) longest first, for prefixes fused into one word ("Abdulrahman")."""
+    return tuple(sorted(compounds().items(), key=lambda item: len(item[0]), reverse=True))
+
+
+@lru_cache(maxsize=None)
+def compounds() -> dict[str, str]:
+    """Prefix spelling → canonical prefix for names that fuse with the next word."""
+    table = {}
+    for line in _lines("compounds.txt"):
+        prefix, canonical = line.split()
+        table[prefix] = canonical
+    return table
+
+
+@lru_cache(maxsize=None)
+def abbreviations() -> dict[str, str]:
+    table = {}
+    for line in _lines("abbreviations.txt"):
+        short, full = line.split()
+        table[short.replace(".", "")] = full
+    return table
+
+
+def _char_table(name: str) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _lines(name):
+        parts = line.split("\t")
+        char = parts[0]
+        values = tuple(parts[1:]) if len(parts) > 1 else ("",)
+        table[char] = values
+    return table
+
+
+@lru_cache(maxsize=None)
+def homoglyphs() -> dict[str, str]:
+    return {char: values[0] for char, values in _char_table("homoglyphs.tsv").items()}
+
+
+@lru_cache(maxsize=None)
+def leet() -> dict[str, str]:
+    return {char: values[0] for char, values in _char_table("leet.tsv").items()}
+
+
+@lru_cache(maxsize=None)
+def arabic() -> dict[str, tuple[str, ...]]:
+    return _char_table("arabic.tsv")
+
+
+@lru_cache(maxsize=None)
+def cyrillic() -> dict[str, str]:
+    return {char: values[0] for char, values in _char_table("cyrillic.tsv").items()}
+
+
+@lru_cache(maxsize=None)
+def greek() -> dict[str, str]:
+    return {char: values[0] for char, values in _char_table("greek.tsv").items()}
+
+
+@lru_cache(maxsize=None)
+def hebrew() -> dict[str, str]:
+    return {char: values[0] for char, values in _char_table("hebrew.tsv").items()}
+
+
+@lru_cache(maxsize=None)
+def skeleton_rules() -> tuple[tuple[str, str], ...]:
+    rules = []
+    for line in _lines("skeleton.tsv"):
+        pattern, _, replacement = line.partition("\t")
+        rules.append((pattern, replacement))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=None)
+def name_equivalents() -> dict[str, str]:
+    """Given name → the key of its group of cross-language equivalents ("=john")."""
+    table: dict[str, str] = {}
+    for line in _lines("name_equivalents.txt"):
+        names = line.split()
+        for name in names:
+            table.setdefault(name, "=" + names[0])
+    return table
