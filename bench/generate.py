@@ -12,7 +12,8 @@ Variant families (each query remembers the entity it came from):
     typo             one keyboard slip: insert, delete, substitute or swap letters
     homoglyph        replace Latin letters with Cyrillic/Greek look-alikes
     zero_width       hide zero-width or bidi characters inside the name
-    script           write a Russian name in Cyrillic or a Persian/Arabic name in Arabic script
+    script           the entry's own Arabic, Persian, Cyrillic or CJK name, screened against
+                     an index holding only its Latin names
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
@@ -44,24 +45,6 @@ CYRILLIC_LOOKALIKE = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x"
                       "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М", "T": "Т", "B": "В"}
 GREEK_LOOKALIKE = {"o": "ο", "v": "ν", "A": "Α", "B": "Β", "E": "Ε", "H": "Η", "I": "Ι", "K": "Κ", "M": "Μ", "N": "Ν", "O": "Ο", "T": "Τ", "Z": "Ζ"}
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u202e", "\ufeff", "\u00ad"]
-
-# Latin → Cyrillic as a Russian speaker would type it (longest first).
-TO_CYRILLIC = [
-    ("shch", "щ"), ("sch", "щ"), ("kh", "х"), ("zh", "ж"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("yu", "ю"),
-    ("ya", "я"), ("yo", "ё"), ("ye", "е"), ("iy", "ий"), ("yy", "ый"), ("ei", "ей"), ("ey", "ей"), ("ay", "ай"), ("oy", "ой"),
-    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("y", "ы"),
-    ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"),
-    ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "к"), ("w", "в"), ("j", "дж"), ("q", "к"), ("x", "кс"),
-]
-# Latin → Arabic script as Persian writes names: long vowels written, short ones dropped.
-TO_ARABIC = [
-    ("kh", "خ"), ("gh", "ق"), ("sh", "ش"), ("ch", "چ"), ("zh", "ژ"), ("th", "ث"), ("dh", "ذ"), ("ph", "ف"),
-    ("ou", "و"), ("oo", "و"), ("ee", "ی"), ("ei", "ی"), ("ey", "ی"), ("ai", "ای"), ("ay", "ای"),
-    ("b", "ب"), ("p", "پ"), ("t", "ت"), ("j", "ج"), ("h", "ح"), ("d", "د"), ("r", "ر"), ("z", "ز"), ("s", "س"),
-    ("f", "ف"), ("q", "ق"), ("k", "ک"), ("g", "گ"), ("l", "ل"), ("m", "م"), ("n", "ن"), ("v", "و"), ("w", "و"),
-    ("y", "ی"), ("u", "و"), ("i", "ی"), ("c", "ک"), ("x", "کس"),
-]
-RUSSIAN_HINTS = re.compile(r"(ovich|evich|ovna|evna|ov|ev|in|sky|skiy|enko|yuk|uk)$", re.IGNORECASE)
 
 COMMON_FIRST = ["John", "Mary", "James", "Maria", "David", "Anna", "Michael", "Elena", "Robert", "Olga", "Jose", "Fatima",
                 "Ahmed", "Li", "Wei", "Juan", "Ana", "Peter", "Hans", "Ivan", "Sarah", "Mohammed", "Ali", "Hassan",
@@ -108,6 +91,8 @@ def _respell(name: str, rng: random.Random) -> str | None:
     result = lowered
     for a, b in options[: rng.choice((1, 2))]:
         spots = [m.start() for m in re.finditer(re.escape(a), result)]
+        if not spots:
+            continue
         spot = rng.choice(spots)
         result = result[:spot] + b + result[spot + len(a):]
     return result.title() if result != lowered else None
@@ -152,27 +137,6 @@ def _zero_width(name: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def _to_script(name: str, table: list[tuple[str, str]], drop_short_vowels: bool) -> str:
-    words = []
-    for word in re.findall(r"[A-Za-z]+", name.lower()):
-        out, i = [], 0
-        while i < len(word):
-            if drop_short_vowels and word[i] in "aeo" and 0 < i and not word[i:i + 2] in ("ei", "ey", "ai", "ay", "ou", "oo", "ee"):
-                i += 1
-                continue
-            for latin, native in table:
-                if word.startswith(latin, i):
-                    out.append(native)
-                    i += len(latin)
-                    break
-            else:
-                i += 1
-        if drop_short_vowels and word[0] in "aeio":
-            out.insert(0, "ا") if out and out[0] not in ("ا", "ی", "و") else None
-        words.append("".join(out))
-    return " ".join(word for word in words if word)
-
-
 def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[GeneratedQuery]:
     """Up to `per_family` variant queries per family, from people and organisations."""
     rng = random.Random(seed)
@@ -202,11 +166,34 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     take("typo", mixed, lambda e, s: _typo(s, rng))
     take("homoglyph", mixed, lambda e, s: _homoglyph(s, rng))
     take("zero_width", mixed, lambda e, s: _zero_width(s, rng))
-    russian = [e for e in people if any(RUSSIAN_HINTS.search(w) for n in _latin_names(e) for w in n.replace(",", " ").split())]
-    persian = [e for e in people if set(e.nationalities) & {"ir", "iq", "af", "sy", "lb", "ye", "sa", "ps"}]
-    take("script", russian, lambda e, s: _to_script(s.replace(",", " "), TO_CYRILLIC, False), per_family // 2)
-    take("script", persian, lambda e, s: _to_script(s.replace(",", " "), TO_ARABIC, True), per_family - per_family // 2)
+    # Script changes come from the lists themselves: an entry's name as published in
+    # Arabic, Persian, Cyrillic, Chinese or Korean script is the query, and it must
+    # find the entry through its Latin names (quality.py strips the originals from
+    # the index it screens these against).
+    # People only: an organisation's name in another script is usually a translation
+    # ("Агентство социального проектирования" / "Social Design Agency"), not a transliteration.
+    scripted = [e for e in people if any(n.kind == "original_script" and not n.full.isascii() for n in e.names)]
+    rng.shuffle(scripted)
+    made = 0
+    for entity in scripted:
+        if made >= per_family:
+            break
+        originals = [n.full for n in entity.names if n.kind == "original_script" and not n.full.isascii()]
+        name = rng.choice(originals)
+        out.append(GeneratedQuery("script", name, entity.schema, entity.id, _latin_names(entity)[0]))
+        made += 1
     return out
+
+
+def strip_original_scripts(entities: list[Entity]) -> list[Entity]:
+    """The same entities without their non-Latin names, for the script-change family."""
+    import msgspec
+
+    stripped = []
+    for entity in entities:
+        names = [n for n in entity.names if not (n.kind == "original_script" or not n.full.isascii() and n.kind != "primary")]
+        stripped.append(msgspec.structs.replace(entity, names=names or entity.names))
+    return stripped
 
 
 def _reorder(entity: Entity, source: str, rng: random.Random) -> str | None:
@@ -222,10 +209,17 @@ def _reorder(entity: Entity, source: str, rng: random.Random) -> str | None:
 
 
 def _drop_middle(source: str) -> str | None:
-    words = source.replace(",", " ").split()
+    """Drop a middle name: "LAST, First Middle" → "LAST, First"; "First Middle Last" → "First Last"."""
+    if "," in source:
+        last, _, given = source.partition(",")
+        names = given.split()
+        if len(names) < 2:
+            return None
+        return f"{last.strip()}, {' '.join(names[:-1])}"
+    words = source.split()
     if len(words) < 3:
         return None
-    return " ".join([words[0]] + words[2:]) if "," in source else " ".join(words[:1] + words[2:])
+    return " ".join(words[:1] + words[2:])
 
 
 def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[GeneratedQuery]:
@@ -235,23 +229,26 @@ def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[Genera
     lasts: list[str] = []
     together: set[tuple[str, str]] = set()
     listed_pairs: set[frozenset[str]] = set()
+    titles = {word.lower().strip(".") for word in HONORIFICS} | {"sayed", "sayyed", "seyyed", "syed", "hajj", "al", "el", "abu", "abd", "abdul", "bin", "ibn"}
     for entity in entities:
-        if entity.schema != "Person":
+        for name in entity.names:
+            listed_pairs.add(frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", name.full)))
+        if entity.schema not in ("Person", "LegalEntity"):
             continue
-        parts = _primary_parts(entity)
+        parts = _primary_parts(entity) if entity.schema == "Person" else None
         if parts:
-            first = parts[0].split()[0]
-            last = parts[2].split()[-1]
-            if first.isascii() and last.isascii() and len(first) > 2 and len(last) > 2:
-                firsts.append(first.title())
-                lasts.append(last.title())
+            first = re.findall(r"[A-Za-z]+", parts[0])
+            last = re.findall(r"[A-Za-z]+", parts[2])
+            if first and last and first[0].lower() not in titles and last[-1].lower() not in titles:
+                if len(first[0]) > 2 and len(last[-1]) > 2:
+                    firsts.append(first[0].title())
+                    lasts.append(last[-1].title())
         for name in entity.names:
             keys = {skeleton(w.lower()) for w in re.findall(r"[A-Za-z]+", name.full)}
             for a in keys:
                 for b in keys:
                     if a != b:
                         together.add((a, b))
-            listed_pairs.add(frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", name.full)))
     out: list[GeneratedQuery] = []
     attempts = 0
     while len(out) < count and attempts < count * 50:

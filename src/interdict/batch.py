@@ -17,6 +17,7 @@ Large files are screened by several worker processes that share the index
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -122,10 +123,21 @@ def _xlsx_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]
         for line, values in enumerate(rows, start=2):
             if values is None or all(value is None for value in values):
                 continue
-            row = {columns[i]: "" if value is None else str(value) for i, value in enumerate(values) if i < len(columns) and columns[i]}
+            row = {columns[i]: _cell_text(value) for i, value in enumerate(values) if i < len(columns) and columns[i]}
             yield _clean_row(row, path, line)
     finally:
         workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text; date cells as ISO dates (str() would append a midnight time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _jsonl_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:

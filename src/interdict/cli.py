@@ -20,11 +20,13 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import batch, lists, screening, update as updating
 from .errors import InputError, InterdictError
+from .match.query import Query, clean_schema
 from .match.screener import DEFAULT_LIMIT
 from .model import entity_to_dict, to_ftm
 from .sources import registry
@@ -47,7 +49,7 @@ DATASET_OPTION = typer.Option(None, "--dataset", "-d", help="Only these datasets
 
 
 def _status(message: str) -> None:
-    err.print(f"[dim]{message}…[/dim]")
+    err.print(f"[dim]{escape(message)}…[/dim]")
 
 
 def _screener(db: str | None):  # type: ignore[no-untyped-def]
@@ -103,11 +105,11 @@ def datasets(
     for row in rows:
         table.add_row(
             row["id"],
-            f"{row['title']}\n[dim]{row['publisher']}[/dim]",
+            f"{escape(row['title'])}\n[dim]{escape(row['publisher'])}[/dim]",
             f"{row['entries']:,}",
             row["published"] or "[dim]not stated[/dim]",
             (row["loaded_at"] or "")[:19],
-            (row["origin"] or "[red]not loaded[/red]")[:80],
+            escape(row["origin"][:80]) if row["origin"] else "[red]not loaded[/red]",
         )
     out.print(table)
 
@@ -131,6 +133,9 @@ def screen(
 
     Example: interdict screen "Mohammad Baqer Qalibaf" --schema Person --birth-date 1961
     """
+    # Bad input fails before the index loads (on first use that takes a minute).
+    screening.validate_datasets(dataset)
+    Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
     screener = _screener(db)
     hits = screening.screen(
         name,
@@ -147,9 +152,9 @@ def screen(
     if as_json:
         out.print_json(json.dumps({"query": name, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
     elif not hits:
-        out.print(f"[green]No hits[/green] for {name!r} in {len(screener.dataset_codes)} lists.")
+        out.print(f"[green]No hits[/green] for {escape(repr(name))} in {len(screener.dataset_codes)} lists.")
     else:
-        table = Table(title=f"Hits for {name!r}", show_lines=True)
+        table = Table(title=f"Hits for {escape(repr(name))}", show_lines=True)
         table.add_column("score", justify="right")
         table.add_column("match")
         table.add_column("entry", overflow="fold")
@@ -159,8 +164,8 @@ def screen(
             table.add_row(
                 f"[{color}]{hit.score:.2f}[/{color}]",
                 f"[{color}]{'MATCH' if hit.match else 'near'}[/{color}]",
-                f"{hit.entity.caption}\n[dim]{hit.entity.schema} · {hit.entity.dataset} {hit.entity.source_id}\n{hit.entity.id}[/dim]",
-                hit.explanation,
+                f"{escape(hit.entity.caption)}\n[dim]{hit.entity.schema} · {hit.entity.dataset} {escape(hit.entity.source_id)}\n{escape(hit.entity.id)}[/dim]",
+                escape(hit.explanation),
             )
         out.print(table)
     if fail_on_match and any(hit.match for hit in hits):
@@ -179,8 +184,8 @@ def screen_file(
 ) -> None:
     """Screen every row of a file; results keep the input order."""
     screening.validate_datasets(dataset)
+    rows = sum(1 for _ in batch.read_rows(input_path))  # bad input fails before the index loads
     screener = _screener(db)
-    rows = sum(1 for _ in batch.read_rows(input_path))
     with _progress() as progress:
         task = progress.add_task("screening", total=rows)
         summary = batch.screen_file(
@@ -193,7 +198,7 @@ def screen_file(
             workers=workers,
             progress=lambda done: progress.update(task, completed=done),
         )
-    err.print(f"{summary.rows:,} rows screened, {summary.matched_rows:,} with a match, {summary.errors:,} errors → {out_path}")
+    err.print(f"{summary.rows:,} rows screened, {summary.matched_rows:,} with a match, {summary.errors:,} errors → {escape(str(out_path))}")
     if summary.errors:
         raise typer.Exit(1)
 
@@ -208,6 +213,7 @@ def compare(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Score two names against each other and explain the score."""
+    clean_schema(schema)  # fails before the index loads
     screener = _screener(db)
     score, explanation = screening.compare(name1, name2, schema, screener=screener)
     limit = screener.threshold if threshold is None else threshold
@@ -215,7 +221,7 @@ def compare(
         out.print_json(json.dumps({"score": round(score, 4), "match": score >= limit, "explanation": explanation}, ensure_ascii=False))
     else:
         color = "red" if score >= limit else "green"
-        out.print(f"[{color}]{score:.3f}[/{color}] {'MATCH' if score >= limit else 'no match'}\n{explanation}")
+        out.print(f"[{color}]{score:.3f}[/{color}] {'MATCH' if score >= limit else 'no match'}\n{escape(explanation)}")
 
 
 @app.command("compare-file")
@@ -226,12 +232,12 @@ def compare_file(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Score every name pair of a file (calibration and QA)."""
+    rows = sum(1 for _ in batch.read_rows(pairs_path, required=("name1", "name2")))  # bad input fails before the index loads
     screener = _screener(db)
-    rows = sum(1 for _ in batch.read_rows(pairs_path, required=("name1", "name2")))
     with _progress() as progress:
         task = progress.add_task("comparing", total=rows)
         summary = batch.compare_file(screener, pairs_path, out_path, threshold=threshold, progress=lambda done: progress.update(task, completed=done))
-    err.print(f"{summary.rows:,} pairs scored, {summary.matched_rows:,} matches, {summary.errors:,} errors → {out_path}")
+    err.print(f"{summary.rows:,} pairs scored, {summary.matched_rows:,} matches, {summary.errors:,} errors → {escape(str(out_path))}")
     if summary.errors:
         raise typer.Exit(1)
 
@@ -247,14 +253,14 @@ def show(
     store = lists.load_lists(db)
     entity = store.get_entity(entity_id)
     if ftm:
-        for item in to_ftm(entity):
-            out.print_json(json.dumps(item, ensure_ascii=False))
+        for item in to_ftm(entity):  # JSON lines: one compact object per line
+            out.print_json(json.dumps(item, ensure_ascii=False), indent=None)
         return
     data = entity_to_dict(entity)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(title=f"{entity.caption}  [dim]({entity.schema}, {entity.dataset} {entity.source_id})[/dim]", show_header=False)
+    table = Table(title=f"{escape(entity.caption)}  [dim]({entity.schema}, {entity.dataset} {escape(entity.source_id)})[/dim]", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for key, value in data.items():
@@ -266,7 +272,7 @@ def show(
             text = "\n".join(f"{k}: {', '.join(v)}" for k, v in value.items())
         else:
             text = str(value)
-        table.add_row(key.replace("_", " "), text)
+        table.add_row(key.replace("_", " "), escape(text))
     out.print(table)
 
 
@@ -293,7 +299,7 @@ def update(
             out.print(f"[green]✓[/green] {result.dataset}: {result.snapshot.entries:,} entries (was {before}), as of {result.snapshot.published or 'not stated'}")
         else:
             failed += 1
-            err.print(f"[red]✗[/red] {result.dataset}: {result.error} [dim](the previous snapshot stays active)[/dim]")
+            err.print(f"[red]✗[/red] {result.dataset}: {escape(result.error or 'failed')} [dim](the previous snapshot stays active)[/dim]")
     if failed:
         raise typer.Exit(4 if failed == len(results) else 1)
 
@@ -309,9 +315,9 @@ def load(
     """Load local copies of a list (downloaded elsewhere) as the dataset's new snapshot."""
     store = lists.load_lists(db)
     snapshot = lists.load_files(store, dataset, list(files), parser=parser, force=force)
-    out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {snapshot.origin}")
+    out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
     for warning in snapshot.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
 
 @app.command()
@@ -329,15 +335,32 @@ def export(
             for item in to_ftm(entity):
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")
             count += 1
-    err.print(f"{count:,} entities written to {out_path}")
+    err.print(f"{count:,} entities written to {escape(str(out_path))}")
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors: typer >= 0.25 vendors click, so they need not be click's classes."""
+    kinds: list[type[Exception]] = []
+    try:
+        import click
+
+        kinds.append(click.ClickException)
+    except ImportError:  # pragma: no cover - typer without click
+        pass
+    typer_error = getattr(typer, "TyperException", None)
+    if typer_error is not None:
+        kinds.append(typer_error)
+    return tuple(kinds)
 
 
 def main() -> None:
     """Entry point: run the app, turning every interdict error into a message and an exit code."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of a typer.Exit
+        # (--fail-on-match, partial failures) instead of raising it.
+        code = app(standalone_mode=False)
     except InterdictError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -348,15 +371,15 @@ def main() -> None:
         err.print("interrupted")
         sys.exit(130)
     except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, _usage_errors()):
             exc.show()
             sys.exit(2)
         if isinstance(exc, OSError):
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             sys.exit(2)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -68,8 +68,11 @@ def download(client: httpx.Client, url: str, what: str, max_bytes: int = MAX_BYT
                     raise UpdateError(f"{what}: {url} sent more than {max_bytes} bytes; refusing.")
                 chunks.append(chunk)
             data = b"".join(chunks)
-            if declared and declared.isdigit() and int(declared) != len(data):
-                raise UpdateError(f"{what}: {url} was cut off ({len(data)} of {declared} bytes).")
+            # Content-Length counts the bytes on the wire, which differ from the
+            # decoded body when the server compresses (Content-Encoding: gzip).
+            received = response.num_bytes_downloaded
+            if declared and declared.isdigit() and int(declared) != received:
+                raise UpdateError(f"{what}: {url} was cut off ({received} of {declared} bytes).")
             return data
     except httpx.HTTPError as exc:
         raise UpdateError(f"{what}: downloading {url} failed: {exc.__class__.__name__}: {exc}") from None

@@ -33,7 +33,7 @@ from ..model import STRONG_IDENTIFIERS, Entity
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
 
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 
 NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
@@ -102,6 +102,9 @@ class Index:
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
     postings: np.ndarray  # int32, name ids, grouped by key
     key_slices: dict[str, tuple[int, int]]  # skeleton key → slice of `postings`
+    token_postings: np.ndarray  # int32, name ids, grouped by token id
+    token_offsets: np.ndarray  # int64, token id → start in `token_postings` (len = tokens + 1)
+    key_tokens: dict[str, tuple[int, ...]]  # skeleton key → ids of the vocabulary tokens holding it
     text_df: dict[str, int]  # token text → number of names holding it
     deletes: dict[str, tuple[str, ...]]  # key with one letter deleted → keys
     identifiers: dict[str, tuple[tuple[int, str], ...]]  # normalised value → (entity index, type)
@@ -128,6 +131,9 @@ class Index:
         if span is None:
             return None
         return self.postings[span[0] : span[1]]
+
+    def names_with_token(self, token_id: int) -> np.ndarray:
+        return self.token_postings[self.token_offsets[token_id] : self.token_offsets[token_id + 1]]
 
     def key_df(self, key: str) -> int:
         span = self.key_slices.get(key)
@@ -165,10 +171,17 @@ class Index:
     # --- neighbours --------------------------------------------------------
 
     def neighbour_keys(self, key: str) -> set[str]:
-        """Keys within one deletion of `key` on either side (typos, swaps)."""
-        if len(key) < MIN_DELETE_KEY:
+        """Keys within one deletion of `key` on either side (typos, swaps).
+
+        Keys of two consonants only look for keys one letter longer ("Shvae"
+        finds "Shvabe"): shorter ones would match half the vocabulary.
+        """
+        if len(key) < MIN_DELETE_KEY - 1:
             return set()
         found: set[str] = set(self.deletes.get(key, ()))
+        if len(key) < MIN_DELETE_KEY:
+            found.discard(key)
+            return found
         for variant in _deletions(key):
             if variant in self.key_slices:
                 found.add(variant)
@@ -197,6 +210,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_text: list[str] = []
     name_ordered: list[bool] = []
     postings: dict[str, list[int]] = {}
+    by_token: dict[int, list[int]] = {}
     text_df: dict[str, int] = {}
     identifiers: dict[str, list[tuple[int, str]]] = {}
     for entity_index, entity in enumerate(entities):
@@ -231,6 +245,8 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 texts_here.add(tokens[token_id].text)
             for key in keys_here:
                 postings.setdefault(key, []).append(name_id)
+            for token_id in set(name_ids):
+                by_token.setdefault(token_id, []).append(name_id)
             for text in texts_here:
                 text_df[text] = text_df.get(text, 0) + 1
         for ident in entity.identifiers:
@@ -247,6 +263,15 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     for key, ids in postings.items():
         key_slices[key] = (len(flat), len(flat) + len(ids))
         flat.extend(ids)
+    token_flat: list[int] = []
+    token_offsets = [0]
+    key_tokens: dict[str, list[int]] = {}
+    for token_id, token in enumerate(tokens):
+        token_flat.extend(by_token.get(token_id, ()))
+        token_offsets.append(len(token_flat))
+        for key in token.keys:
+            if key:
+                key_tokens.setdefault(key, []).append(token_id)
     deletes: dict[str, list[str]] = {}
     for key in key_slices:
         if len(key) >= MIN_DELETE_KEY:
@@ -265,6 +290,9 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_ordered=np.asarray(name_ordered, dtype=bool),
         postings=np.asarray(flat, dtype=np.int32),
         key_slices=key_slices,
+        token_postings=np.asarray(token_flat, dtype=np.int32),
+        token_offsets=np.asarray(token_offsets, dtype=np.int64),
+        key_tokens={key: tuple(ids) for key, ids in key_tokens.items()},
         text_df=text_df,
         deletes={key: tuple(values) for key, values in deletes.items()},
         identifiers={key: tuple(values) for key, values in identifiers.items()},
@@ -284,7 +312,7 @@ _FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_date
 def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
     state = {name: value for name, value in index.__dict__.items() if name != "_weights"}
-    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script) for t in index.tokens]
+    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION
     path.parent.mkdir(parents=True, exist_ok=True)

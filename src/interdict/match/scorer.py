@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -30,6 +31,10 @@ INITIALS_ONLY_CAP = 0.5  # names that agree only on initials are not a match
 SWAPPED_FILIATION = 0.75  # "Salman bin Muhammad" is not "Muhammad bin Salman"
 SINGLE_PART_COST = 0.6  # "Walijan" inside "Walijan Abdul Ghafoor Haqqani" is thin evidence
 PATRONYMIC_CONFLICT = 0.7
+INITIAL = 0.5  # "A." for "Akhtar": half the evidence of the name itself
+EQUIVALENT = 0.72  # the same given name in another language: evidence, not identity
+KNOWN_NAMES_PENALTY = 0.15
+ONE_PART_CAP = 0.69  # a person matched on one name part alone stays a near miss
 
 
 @dataclass(frozen=True)
@@ -50,56 +55,97 @@ class NameScore:
     notes: tuple[str, ...] = ()
 
 
-def token_sim(q: Token, c: Token) -> tuple[float, str]:
-    """Similarity of two name tokens in [0, 1] and how they relate."""
+def token_sim(q: Token, c: Token, known: "Callable[[str], bool] | None" = None) -> tuple[float, str]:
+    """Similarity of two name tokens in [0, 1] and how they relate.
+
+    `known(text)` says whether a spelling is a name the lists use. Two known
+    names one letter apart (Salem/Salek) are more likely two names than one
+    misspelt, so such slips count for less than a slip into an unknown word.
+    """
     if q.text == c.text:
         return 1.0, "exact"
     if q.initial or c.initial:
-        return (0.7, "initial") if q.text[0] == c.text[0] else (0.0, "")
+        return (INITIAL, "initial") if q.text[0] == c.text[0] else (0.0, "")
     if q.number or c.number:
         return 0.0, ""
     if q.script == "cjk" and c.script == "cjk":
         return 0.0, ""  # one character is one name: 近平 and 近朋 are different people
-    shared = not set(q.keys).isdisjoint(c.keys)
-    if shared and (q.keys[-1].startswith("=") or c.keys[-1].startswith("=")) and q.skel != c.skel:
-        if set(k for k in q.keys if k.startswith("=")) & set(k for k in c.keys if k.startswith("=")):
-            return 0.85, "equivalent"  # Juan/John, Ted/Theodore
     if q.abjad or c.abjad:
-        # Short vowels are unwritten in Arabic script: only the skeleton speaks.
-        if shared:
-            return (0.95 if len(q.skel) >= 3 or len(c.skel) >= 3 else 0.85), "script"
-        best = max(Levenshtein.normalized_similarity(kq, kc) for kq in q.keys for kc in c.keys)
-        return best * 0.88, "script"
-    latin = Levenshtein.normalized_similarity(q.text, c.text)
-    edits = OSA.distance(q.text, c.text)
+        return _abjad_sim(q, c)
+    if q.skel == c.skel or not set(q.keys).isdisjoint(c.keys):
+        shared = _shared_skeleton_sim(q, c)
+        if shared is not None:
+            return shared
+    if _equivalent(q, c):
+        return EQUIVALENT, "equivalent"  # Juan/John, Ted/Theodore
     longest = max(len(q.text), len(c.text))
-    if shared:
-        # The longer the shared skeleton, the less the vowels matter: four
-        # consonants in order (Ghalibaf/Qalibaf) are one name; three (Bagher/Baqer,
-        # but also Hossein/Hasan) usually are; one or two (Reza/Rezaei) say little.
-        size = len(q.skel)
-        if size >= 4:
-            return max(latin, 0.85 + 0.12 * latin), "transliteration"
-        if size == 3:
-            return (latin + (1 - latin) * 0.6 if latin >= 0.5 else latin + 0.2), "transliteration"
-        if edits == 1:
-            return 0.8, "transliteration"
-        return (min(1.0, latin + 0.1) if latin >= 0.5 else latin), "transliteration"
-    # Different consonants: only a slip of the keyboard keeps two names the same.
     if longest <= 3:
         return 0.0, ""  # short parts (tail-number groups, "Li", "Ng") are equal or not
     prefixed = _prefixed(q.text, c.text)
     if prefixed:
         return prefixed, "compound"
+    article = _without_article(q, c, known)
+    if article:
+        return article
     if longest >= 4 and q.text[::-1] == c.text:
         return 0.9, "reversed"
+    # Different consonants: only a slip of the keyboard keeps two names the same.
+    edits = OSA.distance(q.text, c.text)
     if edits == 1:
-        return (0.9 if longest >= 5 else 0.8), "typo"
-    if edits == 2:
-        return (0.8 if longest >= 9 else 0.72 if longest >= 6 else 0.5), "typo"
-    if edits == 3 and longest >= 11:
-        return 0.66, "typo"
-    return latin * 0.7, "spelling"
+        sim = 0.9 if longest >= 5 else 0.8
+    elif edits == 2:
+        sim = 0.8 if longest >= 9 else 0.72 if longest >= 6 else 0.5
+    elif edits == 3 and longest >= 11:
+        sim = 0.66
+    else:
+        return Levenshtein.normalized_similarity(q.text, c.text) * 0.7, "spelling"
+    if known is not None and known(q.text) and known(c.text):
+        sim -= KNOWN_NAMES_PENALTY
+    return sim, "typo"
+
+
+def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, str] | None:
+    """Same consonants in order: a transliteration variant if the vowels agree in family.
+
+    Vowel classes (a/e, o/u, i/y) separate what transliteration merges from
+    what it does not: Hossein/Husain agree, Hossein/Hasan and Muller/Miller do not.
+    """
+    size = len(q.skel)
+    if q.vskel and q.vskel == c.vskel:
+        return (0.95 if size >= 3 else 0.9 if size == 2 else 0.85), "transliteration"
+    vowels = Levenshtein.normalized_similarity(q.vskel, c.vskel)
+    if size >= 4:
+        return 0.45 + 0.45 * vowels, "transliteration"
+    if size == 3:
+        return 0.35 + 0.45 * vowels, "transliteration"
+    return None
+
+
+def _abjad_sim(q: Token, c: Token) -> tuple[float, str]:
+    """Arabic or Hebrew script against anything: short vowels are unwritten, only consonants speak."""
+    if not set(q.keys).isdisjoint(c.keys):
+        size = max(len(q.skel), len(c.skel))
+        return (0.95 if size >= 4 else 0.88 if size == 3 else 0.7), "script"
+    return 0.0, ""  # without vowels a consonant off is another name (Moslehi is not Mufleh)
+
+
+def _equivalent(q: Token, c: Token) -> bool:
+    left = {key for key in q.keys if key.startswith("=")}
+    return bool(left) and not left.isdisjoint(c.keys)
+
+
+_ARTICLES = ("al", "el", "ul", "ol")
+
+
+def _without_article(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, str] | None:
+    """"Alshaer" / "Al-Shaer" / "Shaer": the Arabic article written joined to the name."""
+    for left, right in ((q, c), (c, q)):
+        if len(left.text) >= len(right.text) + 2 and left.text[:2] in _ARTICLES and len(left.text) >= 6:
+            rest = _make_token(left.text[2:], left.original, script=left.script)
+            sim, how = token_sim(rest, right, known)
+            if sim >= PAIR_MIN:
+                return sim * 0.97, how
+    return None
 
 
 _FUSED_PREFIXES = ("abd", "abu")
@@ -113,13 +159,15 @@ def _prefixed(a: str, b: str) -> float:
     return 0.0
 
 
-def _cached_sim(q: Token, c: Token, cache: dict[tuple[int, int], tuple[float, str]] | None) -> tuple[float, str]:
+def _cached_sim(
+    q: Token, c: Token, cache: dict[tuple[int, int], tuple[float, str]] | None, known: Callable[[str], bool] | None
+) -> tuple[float, str]:
     if cache is None:
-        return token_sim(q, c)
+        return token_sim(q, c, known)
     key = (id(q), id(c))
     found = cache.get(key)
     if found is None:
-        found = cache[key] = token_sim(q, c)
+        found = cache[key] = token_sim(q, c, known)
     return found
 
 
@@ -130,6 +178,8 @@ def score_names(
     cw: list[float],
     cache: dict[tuple[int, int], tuple[float, str]] | None = None,
     ordered: bool = False,
+    person: bool = False,
+    known: Callable[[str], bool] | None = None,
 ) -> NameScore:
     """Align two token sequences and score them (weights given per token).
 
@@ -153,7 +203,7 @@ def score_names(
         for j, c in enumerate(candidate):
             if j in used_c:
                 continue
-            sim, how = _cached_sim(q, c, cache)
+            sim, how = _cached_sim(q, c, cache, known)
             if sim >= PAIR_MIN:
                 options.append((sim, i, j, how))
     options.sort(key=lambda item: (-item[0], -(qw[item[1]] + cw[item[2]])))
@@ -162,7 +212,8 @@ def score_names(
             continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append(Pair((query[i],), (candidate[j],), sim, how, (qw[i] + cw[j]) / 2))
+        weight = max(qw[i], cw[j]) if how == "initial" else (qw[i] + cw[j]) / 2
+        pairs.append(Pair((query[i],), (candidate[j],), sim, how, weight))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         pairs.extend(_compound_pairs(query, candidate, qw, cw, used_q, used_c, strict=False))
     unmatched_q = tuple((query[i], qw[i]) for i in range(len(query)) if i not in used_q)
@@ -184,6 +235,10 @@ def score_names(
     if pairs and all(all(t.initial for t in pair.query + pair.candidate) or pair.how == "initial" for pair in pairs):
         score = min(score, INITIALS_ONLY_CAP)
         notes.append("only initials agree")
+    covered = sum(len(pair.query) for pair in pairs)
+    if person and covered == 1 and sum(1 for t in query if not t.initial) >= 2 and score > ONE_PART_CAP:
+        score = ONE_PART_CAP
+        notes.append("only one name part agrees")
     if ordered and _swapped(query, candidate, pairs):
         score *= SWAPPED_FILIATION
         notes.append("given name and father's name are swapped")
@@ -200,7 +255,11 @@ def _floors(unmatched: tuple[tuple[Token, float], ...], patronymic_conflict: boo
     two different fathers: in a conflict they weigh like a rare name.
     """
     return [
-        PATRONYMIC_CONFLICT if patronymic_conflict and _PATRONYMIC.search(token.text) else UNMATCHED_FLOOR
+        PATRONYMIC_CONFLICT
+        if patronymic_conflict and _PATRONYMIC.search(token.text)
+        else 0.0
+        if token.text in _FUSED_PREFIXES or token.text == "abdul"
+        else UNMATCHED_FLOOR
         for token, _ in unmatched
     ]
 
@@ -253,7 +312,7 @@ def _compound_pairs(
                     sim = 1.0 if single.text == joined_text else 0.92
                 else:
                     joined = _concat(pieces)
-                    sim, _ = token_sim(joined, single)
+                    sim, _ = token_sim(joined, single, None)
                     # A fused pair must also read alike, not only share consonants
                     # ("Ali Khamenei" is not "Lahaman").
                     if sim < 0.85 or not (joined.abjad or single.abjad or Levenshtein.normalized_similarity(joined_text, single.text) >= 0.7):

@@ -16,10 +16,10 @@ import numpy as np
 
 from ..model import Entity
 from ..text.names import AnalyzedName, Token, analyze_name
-from ..text.skeleton import skeleton
 from . import evidence as ev
 from .explain import explain_evidence, explain_name
 from .index import NAME_KINDS, Index
+from .retrieve import retrieve
 from .query import Query
 from .scorer import NameScore, score_names
 
@@ -27,7 +27,6 @@ DEFAULT_THRESHOLD = 0.70
 DEFAULT_CUTOFF = 0.50
 DEFAULT_LIMIT = 10
 CANDIDATE_NAMES = 40
-NEIGHBOUR_DISCOUNT = 0.6
 WEAK_ALIAS_FACTOR = 0.92
 
 SCHEMA_CODES = {"Person": 0, "Organization": 1, "Company": 2, "LegalEntity": 3, "Vessel": 4, "Airplane": 5}
@@ -72,7 +71,12 @@ class Screener:
         entity_dataset = np.asarray([self.dataset_codes[facts.dataset] for facts in index.facts], dtype=np.int16)
         entity_schema = np.asarray([SCHEMA_CODES.get(facts.schema, 3) for facts in index.facts], dtype=np.int8)
         self._name_dataset = entity_dataset[index.name_entity] if index.total_names else entity_dataset[:0]
-        self._name_schema = entity_schema[index.name_entity] if index.total_names else entity_schema[:0]
+        name_schema = entity_schema[index.name_entity] if index.total_names else entity_schema[:0]
+        self._schema_masks = {
+            schema: np.isin(name_schema, np.asarray([SCHEMA_CODES[s] for s in allowed], dtype=np.int8))
+            for schema, allowed in ev.COMPATIBLE.items()
+        }
+        self._dataset_masks: dict[frozenset[str], np.ndarray] = {}
 
     # --- public ------------------------------------------------------------
 
@@ -90,14 +94,16 @@ class Screener:
         analyzed = [analyze_name(name, query.schema) for name in query.names]
         analyzed = [name for name in analyzed if name.tokens]
         excluded = set(exclude_entities)
-        dataset_mask = self._dataset_mask(datasets)
+        allowed = self._allowed(query.schema, datasets)
         by_entity: dict[int, tuple[float, AnalyzedName, int, NameScore]] = {}
         if analyzed:
             query_weights = [self._weights(name.tokens) for name in analyzed]
             cache: dict[tuple[int, int], tuple[float, str]] = {}
-            for name_id in self._retrieve(analyzed, query_weights, query.schema, dataset_mask, cutoff):
+            known = self.index.text_df.__contains__
+            names = retrieve(self.index, analyzed, query_weights, allowed, cutoff, CANDIDATE_NAMES, cache, known)
+            for name_id in names:
                 entity_index = int(self.index.name_entity[name_id])
-                best = self._score_name(analyzed, query_weights, name_id, cache)
+                best = self._score_name(analyzed, query_weights, name_id, cache, query.schema == "Person")
                 current = by_entity.get(entity_index)
                 if current is None or best[0] > current[0]:
                     by_entity[entity_index] = best
@@ -120,111 +126,32 @@ class Screener:
         """Score two names with the index's rarity weights (for calibration and QA)."""
         left, right = analyze_name(name1, schema), analyze_name(name2, schema)
         ordered = left.filiation and right.filiation and not (left.inverted or right.inverted)
-        scored = score_names(left.tokens, right.tokens, self._weights(left.tokens), self._weights(right.tokens), ordered=ordered)
+        scored = score_names(
+            left.tokens,
+            right.tokens,
+            self._weights(left.tokens),
+            self._weights(right.tokens),
+            ordered=ordered,
+            person=schema == "Person",
+            known=self.index.text_df.__contains__,
+        )
         return scored.score, explain_name(left, name2, right, scored, "primary")
 
     # --- retrieval ---------------------------------------------------------
 
-    def _dataset_mask(self, datasets: Iterable[str] | None) -> np.ndarray | None:
+    def _allowed(self, schema: str | None, datasets: Iterable[str] | None) -> np.ndarray | None:
+        """Boolean mask over name ids: the schemas the query may match, in the datasets asked for."""
+        mask = self._schema_masks.get(schema) if schema is not None else None
         if datasets is None:
-            return None
-        wanted = [self.dataset_codes[name] for name in datasets if name in self.dataset_codes]
-        return np.isin(self._name_dataset, np.asarray(wanted, dtype=np.int16))
-
-    def _token_keys(self, analyzed: list[AnalyzedName], query_weights: list[list[float]]) -> list[dict[str, float]]:
-        """Per query token, the keys to look up and the weight each contributes.
-
-        Typo neighbours of short skeletons are loose (three consonants have many
-        neighbours), so their discount grows as the key shrinks.
-        """
-        index = self.index
-        groups: dict[str, dict[str, float]] = {}
-        for name, weights in zip(analyzed, query_weights):
-            tokens = name.tokens
-            for token, weight in zip(tokens, weights):
-                keys = groups.setdefault(token.text, {})
-                for key in token.keys:
-                    if key and weight > keys.get(key, 0.0):
-                        keys[key] = weight
-                    discount = NEIGHBOUR_DISCOUNT if len(key) >= 5 else NEIGHBOUR_DISCOUNT * 0.75 if len(key) == 4 else NEIGHBOUR_DISCOUNT * 0.5
-                    for neighbour in index.neighbour_keys(key):
-                        if weight * discount > keys.get(neighbour, 0.0):
-                            keys[neighbour] = weight * discount
-            for first, second in zip(tokens, tokens[1:]):
-                fused = skeleton(first.text + second.text)
-                if fused in index.key_slices:
-                    keys = groups.setdefault(first.text + " " + second.text, {})
-                    keys[fused] = max(index.token_weight(first), index.token_weight(second))
-        return list(groups.values())
-
-    def _retrieve(
-        self,
-        analyzed: list[AnalyzedName],
-        query_weights: list[list[float]],
-        schema: str | None,
-        dataset_mask: np.ndarray | None,
-        cutoff: float,
-    ) -> list[int]:
-        """Names worth scoring in full, best first by an optimistic estimate.
-
-        The estimate assumes every shared key is a perfect token match, so it
-        over-rates candidates; names it rates far below the cutoff are dropped.
-        """
-        index = self.index
-        arrays, weights = [], []
-        for keys in self._token_keys(analyzed, query_weights):
-            token_arrays, token_weights = [], []
-            for key, weight in keys.items():
-                postings = index.key_postings(key)
-                if postings is not None:
-                    token_arrays.append(postings)
-                    token_weights.append(np.full(len(postings), weight, dtype=np.float32))
-            if not token_arrays:
-                continue
-            if len(token_arrays) == 1:
-                arrays.append(token_arrays[0])
-                weights.append(token_weights[0])
-                continue
-            # One query token counts once per name: keep its best key for each name.
-            ids = np.concatenate(token_arrays)
-            values = np.concatenate(token_weights)
-            order = np.lexsort((-values, ids))
-            ids, values = ids[order], values[order]
-            first = np.empty(len(ids), dtype=bool)
-            first[0] = True
-            np.not_equal(ids[1:], ids[:-1], out=first[1:])
-            arrays.append(ids[first])
-            weights.append(values[first])
-        if not arrays:
-            return []
-        ids = np.concatenate(arrays)
-        values = np.concatenate(weights)
-        if len(ids) > 50_000:
-            sums = np.bincount(ids, weights=values, minlength=index.total_names)
-            candidates = np.nonzero(sums)[0]
-            found = sums[candidates]
-        else:
-            candidates, inverse = np.unique(ids, return_inverse=True)
-            found = np.bincount(inverse, weights=values)
-        keep = np.ones(len(candidates), dtype=bool)
-        if schema is not None:
-            allowed = [SCHEMA_CODES[s] for s in ev.COMPATIBLE.get(schema, ())]
-            keep &= np.isin(self._name_schema[candidates], np.asarray(allowed, dtype=np.int8))
-        if dataset_mask is not None:
-            keep &= dataset_mask[candidates]
-        candidates, found = candidates[keep], found[keep]
-        if not len(candidates):
-            return []
-        query_total = max(sum(w) for w in query_weights)
-        found = np.minimum(found, query_total)
-        extra = np.maximum(index.name_weight[candidates] - found, 0.0)
-        estimate = found / (query_total * 0.9 + found * 0.1 + 0.45 * extra)
-        promising = estimate >= cutoff * 0.7
-        candidates, estimate = candidates[promising], estimate[promising]
-        if len(candidates) > CANDIDATE_NAMES:
-            top = np.argpartition(-estimate, CANDIDATE_NAMES)[:CANDIDATE_NAMES]
-            candidates = candidates[top]
-        return [int(name_id) for name_id in candidates]
+            return mask
+        key = frozenset(datasets)
+        dataset_mask = self._dataset_masks.get(key)
+        if dataset_mask is None:
+            wanted = [self.dataset_codes[name] for name in key if name in self.dataset_codes]
+            dataset_mask = np.isin(self._name_dataset, np.asarray(wanted, dtype=np.int16))
+            if len(self._dataset_masks) < 64:
+                self._dataset_masks[key] = dataset_mask
+        return dataset_mask if mask is None else mask & dataset_mask
 
     # --- scoring -----------------------------------------------------------
 
@@ -237,6 +164,7 @@ class Screener:
         query_weights: list[list[float]],
         name_id: int,
         cache: dict[tuple[int, int], tuple[float, str]],
+        query_person: bool,
     ) -> tuple[float, AnalyzedName, int, NameScore]:
         index = self.index
         token_ids = index.name_tokens[name_id]
@@ -244,10 +172,12 @@ class Screener:
         candidate_weights = [float(index.token_weights[token_id]) for token_id in token_ids]
         factor = WEAK_ALIAS_FACTOR if index.name_kind[name_id] == 4 else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
+        person = index.facts[int(index.name_entity[name_id])].schema == "Person" or query_person
+        known = index.text_df.__contains__
         best: tuple[float, AnalyzedName, int, NameScore] | None = None
         for query_name, weights in zip(analyzed, query_weights):
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
-            scored = score_names(query_name.tokens, candidate, weights, candidate_weights, cache, ordered=ordered)
+            scored = score_names(query_name.tokens, candidate, weights, candidate_weights, cache, ordered=ordered, person=person, known=known)
             score = scored.score * factor
             if best is None or score > best[0]:
                 best = (score, query_name, name_id, scored)

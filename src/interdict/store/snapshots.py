@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     ForeignKey,
     Integer,
@@ -123,6 +125,12 @@ def _row_to_snapshot(row) -> Snapshot:  # type: ignore[no-untyped-def]
     )
 
 
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own complaint, without SQLAlchemy's SQL echo and help links."""
+    orig = getattr(exc, "orig", None)
+    return f"{exc.__class__.__name__}: {orig if orig is not None else exc}"
+
+
 class SnapshotStore:
     """Snapshots of the lists. Thread-safe for readers; one writer at a time."""
 
@@ -130,29 +138,46 @@ class SnapshotStore:
         self.engine = engine
         try:
             metadata.create_all(engine)
+            # create_all skips tables that exist: a database of another program
+            # (or an incompatible version) shows up here, not at the first read.
+            with engine.connect() as conn:
+                for table in (snapshots, entities, active):
+                    conn.execute(select(*table.columns).limit(1)).all()
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot open the snapshot store at {engine.url!r}: {exc.__class__.__name__}: {exc}") from None
+            raise StoreError(
+                f"Cannot open the snapshot store at {engine.url!r}: {_reason(exc)}. "
+                "Check that the path or URL points to an interdict database, or choose another with --db."
+            ) from None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for reads; database failures become StoreError (no tracebacks)."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Reading the snapshot store at {self.engine.url!r} failed: {_reason(exc)}.") from None
 
     # --- reading -----------------------------------------------------------
 
     def active_snapshots(self) -> list[Snapshot]:
         query = select(snapshots).join(active, active.c.snapshot_id == snapshots.c.id).order_by(snapshots.c.dataset)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [_row_to_snapshot(row) for row in conn.execute(query)]
 
     def active_snapshot(self, dataset: str) -> Snapshot | None:
         query = select(snapshots).join(active, active.c.snapshot_id == snapshots.c.id).where(active.c.dataset == dataset)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(query).first()
         return _row_to_snapshot(row) if row else None
 
     def history(self, dataset: str) -> list[Snapshot]:
         query = select(snapshots).where(snapshots.c.dataset == dataset).order_by(snapshots.c.id.desc())
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [_row_to_snapshot(row) for row in conn.execute(query)]
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(select(snapshots).where(snapshots.c.id == snapshot_id)).first()
         if row is None:
             raise NotFoundError(f"No snapshot with id {snapshot_id}.")
@@ -163,7 +188,7 @@ class SnapshotStore:
         if not ids:
             return
         query = select(entities.c.data).where(entities.c.snapshot_id.in_(ids)).order_by(entities.c.snapshot_id, entities.c.entity_id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for (data,) in conn.execute(query):
                 yield entity_from_json(data)
 
@@ -178,14 +203,14 @@ class SnapshotStore:
             .join(active, active.c.snapshot_id == entities.c.snapshot_id)
             .where(entities.c.entity_id == entity_id)
         )
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(query).first()
         if row is None:
             raise NotFoundError(f"No entity {entity_id!r} in the active lists. Try `interdict screen` to find its id.")
         return entity_from_json(row[0])
 
     def entity_count(self, snapshot_id: int) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(func.count()).select_from(entities).where(entities.c.snapshot_id == snapshot_id)).scalar_one()
 
     # --- writing -----------------------------------------------------------

@@ -13,15 +13,17 @@ say "ignored title 'Sayyid'" instead of silently dropping it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import unicodedata
 
+from rapidfuzz.distance import OSA
+
 from . import tables
 from .normalize import fold_evasion
 from .numbers import read_numbers
-from .skeleton import skeleton
+from .skeleton import final_h_key, skeleton, vowel_skeleton
 from .translit import transliterate_word
 
 PERSON = "Person"
@@ -44,6 +46,7 @@ class Token:
     initial: bool = False  # a single letter: "A. Kabir"
     number: bool = False  # digits only: vessel and aircraft names, "Hamas 2"
     script: str = "latin"  # the script the word was written in
+    vskel: str = ""  # skeleton keeping vowel classes (empty for abjad words, which write no vowels)
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,19 @@ def _make_token(
     variants: tuple[str, ...] = (),
     extra_keys: tuple[str, ...] = (),
     script: str = "latin",
+    skeletons: tuple[str, ...] = (),
 ) -> Token:
-    skel = skeleton(text)
+    skel = skeletons[0] if skeletons else skeleton(text)
     keys = [skel]
-    for key in [skeleton(variant) for variant in variants] + list(extra_keys):
+    computed = list(skeletons[1:]) if skeletons else [skeleton(variant) for variant in variants]
+    if not skeletons and not abjad:
+        kept_h = final_h_key(text)
+        if kept_h:
+            computed.append(kept_h)
+    for key in computed + list(extra_keys):
         if key not in keys:
             keys.append(key)
-    equivalent = tables.name_equivalents().get(text)
+    equivalent = tables.name_equivalents().get(text) if script == "latin" else None
     if equivalent:
         keys.append(equivalent)  # "=john": Juan, Jean, Ivan... share it
     return Token(
@@ -86,6 +95,7 @@ def _make_token(
         initial=len(text) == 1 and text.isalpha(),
         number=text.isdigit(),
         script=script,
+        vskel="" if abjad else vowel_skeleton(text),
     )
 
 
@@ -134,6 +144,10 @@ def _strip_legal_forms(tokens: list[Token], removed: list[tuple[str, str]], stri
             else:
                 suffix_ok = texts[-size:] in forms
                 prefix_ok = texts[:size] in forms
+            if not suffix_ok and len(tokens) > size:
+                suffix_ok = _near_form(texts[-size:], forms)
+            if not suffix_ok and not prefix_ok and len(tokens) > size:
+                prefix_ok = _near_form(texts[:size], forms)
             if suffix_ok:
                 removed.append((" ".join(token.original for token in tokens[-size:]), "legal form"))
                 tokens = tokens[:-size]
@@ -145,6 +159,17 @@ def _strip_legal_forms(tokens: list[Token], removed: list[tuple[str, str]], stri
                 changed = True
                 break
     return tokens
+
+
+def _near_form(texts: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> bool:
+    """A multi-word legal form with one slip in one longer word ("Public Joiut-Stock Company")."""
+    for form in forms:
+        if len(form) != len(texts):
+            continue
+        differing = [(a, b) for a, b in zip(texts, form) if a != b]
+        if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= 6 and OSA.distance(*differing[0]) == 1:
+            return True
+    return False
 
 
 def _merge_compounds(tokens: list[Token]) -> list[Token]:
@@ -165,8 +190,16 @@ def _merge_compounds(tokens: list[Token]) -> list[Token]:
                 rest = nxt.text[2:] if nxt.text.startswith("al") and len(nxt.text) > 5 and nxt.abjad else nxt.text
                 merged = canonical + rest
                 prefix_key = skeleton(canonical)
-                extra = tuple(prefix_key + key for key in nxt.keys[1:])
-                out.append(_make_token(merged, f"{token.original} {nxt.original}", abjad=token.abjad or nxt.abjad, extra_keys=extra))
+                joined_keys = tuple(dict.fromkeys(prefix_key + key for key in nxt.keys if not key.startswith("=")))
+                out.append(
+                    _make_token(
+                        merged,
+                        f"{token.original} {nxt.original}",
+                        abjad=token.abjad or nxt.abjad,
+                        script=nxt.script,
+                        skeletons=joined_keys if nxt.abjad else (),
+                    )
+                )
                 index = follow + 1
                 continue
         elif token.text.startswith(_PREFIX_STARTS):
@@ -176,9 +209,19 @@ def _merge_compounds(tokens: list[Token]) -> list[Token]:
                     if rest.startswith("al") and len(rest) > 5:
                         rest = rest[2:]
                     if canonical + rest != token.text:
-                        prefix_key = skeleton(canonical)
-                        extra = tuple(prefix_key + skeleton(key) for key in token.keys[1:])
-                        out.append(_make_token(canonical + rest, token.original, abjad=token.abjad, extra_keys=extra))
+                        skeletons: tuple[str, ...] = ()
+                        if token.abjad:
+                            # The letters after the prefix keep their own readings, minus a joined article.
+                            article = len(token.text) - len(prefix) != len(rest)
+                            prefix_key, written_key = skeleton(canonical), skeleton(prefix)
+                            kept = []
+                            for key in token.keys:
+                                if key.startswith("=") or not key.startswith(written_key):
+                                    continue
+                                tail = key[len(written_key) :]
+                                kept.append(prefix_key + (tail[1:] if article and tail.startswith("l") else tail))
+                            skeletons = tuple(dict.fromkeys(kept))
+                        out.append(_make_token(canonical + rest, token.original, abjad=token.abjad, script=token.script, skeletons=skeletons))
                         break
             else:
                 out.append(token)
@@ -205,23 +248,36 @@ def analyze_name(text: str, schema: str | None = None) -> AnalyzedName:
     removed: list[tuple[str, str]] = []
     tokens: list[Token] = []
     scripts: set[str] = set()
+    raw_texts: dict[int, str] = {}
     for word in words:
         for part in transliterate_word(word):
             scripts.add(part.script)
             latin = part.latin
             if not latin:
                 continue
-            if part.abjad and latin.startswith("al") and len(latin) >= 6:
-                # The Arabic article is written joined: البغدادی → al + baghdadi.
-                tokens.append(_make_token("al", word))
+            extra: tuple[str, ...] = ()
+            skeletons = part.skeletons
+            if part.abjad and latin.startswith("al") and len(latin) >= 5:
+                # The Arabic article is written joined: البغدادی → al + baghdadi. A short
+                # word may instead begin with those letters (الهام, Elham): its whole
+                # reading stays as an extra key.
+                tokens.append(_make_token("al", "ال"))
                 latin = latin[2:]
+                extra = skeletons if len(latin) <= 3 else ()
+                skeletons = tuple(dict.fromkeys(key[1:] if key.startswith("l") else key for key in skeletons))
             latin = abbreviations.get(latin, latin)
-            tokens.append(_make_token(latin, word, abjad=part.abjad, variants=part.variants, script=part.script))
+            token = _make_token(
+                latin, word, abjad=part.abjad, variants=part.variants, extra_keys=extra, script=part.script, skeletons=skeletons
+            )
+            if part.abjad and part.raw != latin:
+                token = replace(token, original=word)
+                raw_texts[id(token)] = part.raw
+            tokens.append(token)
     if not person:
         tokens = _read_numbers(tokens)
     kept: list[Token] = []
     for position, token in enumerate(tokens):
-        title = token.text in (abjad_honorifics if token.abjad else honorifics)
+        title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics
         if (person or schema is None) and title and len(tokens) > 1:
             removed.append((token.original, "title"))
             continue

@@ -81,8 +81,16 @@ def strip_invisible(text: str) -> tuple[str, int]:
     """Remove zero-width and bidi controls; keep ZWNJ, which Persian uses inside words."""
     removed = 0
     out = []
-    for char in text:
-        if char in _INVISIBLE or (unicodedata.category(char) == "Cf" and char != ZWNJ):
+    for index, char in enumerate(text):
+        if char == ZWNJ:
+            before = text[index - 1] if index else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if script_of(before) == "arabic" and script_of(after) == "arabic":
+                out.append(char)
+            else:
+                removed += 1
+            continue
+        if char in _INVISIBLE or unicodedata.category(char) == "Cf":
             removed += 1
             continue
         out.append(char)
@@ -93,13 +101,28 @@ _LEET_TRIGGERS = frozenset("0123456789@$!|")
 
 
 def _fold_homoglyphs(word: str) -> tuple[str, bool]:
+    """Fold a word that mixes look-alike letters into its majority script.
+
+    "Ghаlibаf" with Cyrillic а is Latin with two intruders; "Iванiвна" with a
+    Latin I is Ukrainian with one: each is folded toward the script most of its
+    letters are in.
+    """
     if word.isascii():
         return word, False
-    scripts = {script_of(char) for char in word if char.isalpha()}
-    if "latin" not in scripts or not scripts & {"cyrillic", "greek"}:
+    counts: dict[str, int] = {}
+    for char in word:
+        if char.isalpha():
+            script = script_of(char)
+            counts[script] = counts.get(script, 0) + 1
+    if "latin" not in counts or not counts.keys() & {"cyrillic", "greek"}:
         return word, False
-    table = tables.homoglyphs()
-    folded = "".join(table.get(char, char) for char in word)
+    other = "cyrillic" if counts.get("cyrillic", 0) >= counts.get("greek", 0) else "greek"
+    if counts["latin"] >= counts[other]:
+        table = tables.homoglyphs()
+        folded = "".join(table.get(char, char) for char in word)
+    else:
+        reverse = tables.homoglyphs_into(other)
+        folded = "".join(reverse.get(char, char) if script_of(char) == "latin" else char for char in word)
     return folded, folded != word
 
 

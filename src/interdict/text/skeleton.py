@@ -24,21 +24,82 @@ def skeleton(token: str) -> str:
     if token.isdigit():
         return token
     text = token
-    # A final h after a vowel is silent in Persian/Arabic romanisation (Fatemeh, Abdollah).
-    if len(text) > 2 and text.endswith("h") and text[-2] in _VOWELS and text[-3] not in "sckzgdtp":
+    # A final h after a vowel is silent in Persian/Arabic romanisation (Fatemeh, Abdollah);
+    # `final_h_key` gives the reading that keeps it (Saleh for صالح).
+    if _silent_final_h(text):
         text = text[:-1]
+    if text[0] == "x":
+        text = "h" + text[1:]  # Xalil, Xasan: a word-initial x is kh (Uzbek, Azeri); Maxim's is ks
     for pattern, replacement in tables.skeleton_rules():
         if pattern in text:
             text = text.replace(pattern, replacement)
     out: list[str] = []
+    previous = ""
     for index, char in enumerate(text):
-        if char in _VOWELS:
-            continue
+        doubled = char == previous
+        previous = char
+        if doubled or char in _VOWELS:
+            continue  # only letters written twice in a row merge: Mohammad, not Mamluk
         if char in "yw":
             if index == 0:
                 out.append("v" if char == "w" else "y")
             continue
+        out.append(char)
+    return "".join(out)
+
+
+def _silent_final_h(text: str) -> bool:
+    return len(text) > 2 and text.endswith("h") and text[-2] in _VOWELS
+
+
+def final_h_key(token: str) -> str | None:
+    """The skeleton that keeps a final h after a vowel (Saleh ~ صالح), if it differs."""
+    if not _silent_final_h(token) or token.isdigit():
+        return None
+    return skeleton(token[:-1]) + "h"
+
+
+@lru_cache(maxsize=200_000)
+def vowel_skeleton(token: str) -> str:
+    """Skeleton that keeps vowels as three classes: a (a, e), o (o, u), i (i, y, and runs holding them).
+
+    Consonant families merge as in `skeleton`, vowels only within their
+    transliteration family: Hossein/Husain/Hussein share "hosin", Hasan stays
+    "hasan"; Mohammad/Muhammed share "mohamad", Mahmoud stays "mahmod";
+    Muller and Miller stay apart.
+    """
+    if not token or token.isdigit():
+        return token
+    text = token
+    if _silent_final_h(text):
+        text = text[:-1]
+    if text[0] == "x":
+        text = "h" + text[1:]
+    for pattern, replacement in tables.skeleton_rules():
+        if pattern in text:
+            text = text.replace(pattern, replacement)
+    out: list[str] = []
+    run = ""
+    for index, char in enumerate(text):
+        vowel = char in _VOWELS or (char in "yw" and index > 0)
+        if vowel:
+            run += char
+            continue
+        if run:
+            out.append(_vowel_class(run))
+            run = ""
+        char = "v" if char == "w" else char
         if out and out[-1] == char:
             continue
         out.append(char)
+    if run:
+        out.append(_vowel_class(run))
     return "".join(out)
+
+
+def _vowel_class(run: str) -> str:
+    if "i" in run or "y" in run or "ee" in run:
+        return "i"
+    if "o" in run or "u" in run or "w" in run:
+        return "o"
+    return "a"

@@ -89,6 +89,18 @@ def homoglyphs() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def homoglyphs_into(script: str) -> dict[str, str]:
+    """Latin letter → its look-alike in `script` ("cyrillic" or "greek"), for folding the other way."""
+    from .normalize import script_of
+
+    table: dict[str, str] = {}
+    for char, latin in homoglyphs().items():
+        if script_of(char) == script and latin not in table:
+            table[latin] = char
+    return table
+
+
+@lru_cache(maxsize=None)
 def leet() -> dict[str, str]:
     return {char: values[0] for char, values in _char_table("leet.tsv").items()}
 
@@ -109,8 +121,8 @@ def greek() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def hebrew() -> dict[str, str]:
-    return {char: values[0] for char, values in _char_table("hebrew.tsv").items()}
+def hebrew() -> dict[str, tuple[str, ...]]:
+    return _char_table("hebrew.tsv")
 
 
 @lru_cache(maxsize=None)

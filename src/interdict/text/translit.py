@@ -23,6 +23,7 @@ from anyascii import anyascii
 
 from . import tables
 from .normalize import ZWNJ, script_of
+from .skeleton import skeleton
 
 MAX_VARIANTS = 4
 
@@ -38,7 +39,9 @@ class Word:
     latin: str  # lower-case ASCII letters/digits
     script: str
     abjad: bool = False
-    variants: tuple[str, ...] = ()  # alternative romanisations (abjad words only)
+    variants: tuple[str, ...] = ()  # alternative romanisations (abjad words, Hangul)
+    raw: str = ""  # abjad words with ayn and hamza kept as "'": سعید is s'id, not the title sid
+    skeletons: tuple[str, ...] = ()  # abjad words: letter-by-letter skeletons of every reading
 
 
 def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
@@ -53,7 +56,9 @@ def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
         elif char in _ARABIC_DIGITS:
             out.append((_ARABIC_DIGITS[char],))
         elif char == _WAW:
-            out.append(("v", "w") if index == 0 else ("u",))
+            # Initial و is a consonant; inside a word it is a vowel in Arabic
+            # (Mahmoud) and often a v in Persian (Mortazavi, Javad).
+            out.append(("v", "w") if index == 0 else ("u", "v") if 0 < index < last else ("u",))
         elif char in _YEH:
             if index == 0:
                 out.append(("y",))
@@ -74,20 +79,54 @@ def _arabic(word: str) -> Word:
     options: list[tuple[str, ...]] = []
     for morpheme in word.split(ZWNJ):
         options.extend(_arabic_morpheme(morpheme))
-    primary = "".join(choice[0] for choice in options).replace("'", "")
-    ambiguous = [choice for choice in options if len(choice) > 1]
+    return _abjad_word(options, "arabic")
+
+
+def _abjad_word(options: list[tuple[str, ...]], script: str) -> Word:
+    """An abjad word from its per-letter options, with letter-by-letter skeletons.
+
+    Each letter is one sound even when its romanisation has two letters (خ kh,
+    ش sh): skeletons are built letter by letter so that adjacent letters such
+    as ت ز in مرتضوی (Mortazavi) never fuse into the digraph "tz".
+    """
+    raw = "".join(choice[0] for choice in options)
+    primary = raw.replace("'", "")
+    skeletons: list[str] = []
     variants: list[str] = []
-    if ambiguous:
-        for combo in product(*options):
-            spelled = "".join(combo).replace("'", "")
-            if spelled != primary and spelled not in variants:
-                variants.append(spelled)
-            if len(variants) >= MAX_VARIANTS:
-                break
-    return Word(latin=primary, script="arabic", abjad=True, variants=tuple(variants))
+    for count, combo in enumerate(product(*options)):
+        if count > MAX_VARIANTS:
+            break
+        spelled = "".join(combo).replace("'", "")
+        if spelled != primary and spelled not in variants:
+            variants.append(spelled)
+        key = letter_skeleton(combo)
+        if key not in skeletons:
+            skeletons.append(key)
+    return Word(latin=primary, script=script, abjad=True, variants=tuple(variants), raw=raw, skeletons=tuple(skeletons))
 
 
-def _table_word(word: str, table: dict[str, str], script: str, abjad: bool = False) -> Word:
+def letter_skeleton(letters: tuple[str, ...] | list[str]) -> str:
+    """Skeleton of an abjad word from the romanisation of each of its letters."""
+    out: list[str] = []
+    previous = ""
+    for index, letter in enumerate(letters):
+        letter = letter.replace("'", "")
+        if not letter:
+            continue
+        piece = skeleton(letter) if index == 0 else skeleton("a" + letter)
+        if piece and piece != previous:
+            out.append(piece)
+        previous = piece  # a vowel letter between two r's keeps both: شهریاری shahriyari
+    return "".join(out)
+
+
+def _hebrew(word: str) -> Word:
+    table = tables.hebrew()
+    letters = [table.get(char, (anyascii(char).lower(),)) for char in word if not unicodedata.combining(char)]
+    return _abjad_word(letters, "hebrew")
+
+
+def _table_word(word: str, table: dict[str, str], script: str) -> Word:
     out = []
     for char in word.lower():
         if char in table:
@@ -96,7 +135,7 @@ def _table_word(word: str, table: dict[str, str], script: str, abjad: bool = Fal
             continue
         else:
             out.append(anyascii(char).lower())
-    return Word(latin=_ascii("".join(out)), script=script, abjad=abjad)
+    return Word(latin=_ascii("".join(out)), script=script)
 
 
 def _ascii(text: str) -> str:
@@ -127,7 +166,7 @@ def transliterate_word(word: str) -> list[Word]:
         decomposed = unicodedata.normalize("NFD", word)
         return [_table_word(decomposed, tables.greek(), "greek")]
     if script == "hebrew":
-        return [_table_word(word, tables.hebrew(), "hebrew", abjad=True)]
+        return [_hebrew(word)]
     if script == "cjk":
         # anyascii capitalises each syllable of Han and Hangul: "GimJeongEun".
         spelled = anyascii(word)
@@ -140,5 +179,18 @@ def transliterate_word(word: str) -> list[Word]:
                 current += char
         if current:
             parts.append(current)
-        return [Word(latin=part.lower(), script="cjk") for part in parts if part]
+        hangul = any(0xAC00 <= ord(char) <= 0xD7AF for char in word)
+        return [Word(latin=part.lower(), script="cjk", variants=_mccune_reischauer(part.lower()) if hangul else ()) for part in parts if part]
     return [Word(latin=_ascii(word), script="latin" if script in ("latin", "common") else script)]
+
+
+# Revised Romanization (what anyascii writes for Hangul) → McCune-Reischauer, the
+# system North Korean names on the lists use: 전 jeon → chon, 김 gim → kim.
+_MR = (("eo", "o"), ("eu", "u"), ("j", "ch"), ("g", "k"), ("d", "t"), ("b", "p"))
+
+
+def _mccune_reischauer(syllable: str) -> tuple[str, ...]:
+    variant = syllable
+    for revised, mccune in _MR:
+        variant = variant.replace(revised, mccune)
+    return (variant,) if variant != syllable else ()

@@ -1,0 +1,319 @@
+"""Batch screening and pairwise scoring of files: the JSONL contract of DESIGN.md.
+
+Library calls use the session's screener over every bundled list; the CLI runs
+check exit codes and messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from interdict import batch, screening
+from interdict.errors import InputError
+
+from .conftest import CliResult, Seeded
+
+HIT_KEYS = {"entity_id", "dataset", "source_id", "caption", "schema", "score", "match", "matched_name", "explanation"}
+COLUMNS = ["id", "name", "schema", "birth_date", "nationality", "country", "id_number"]
+ROWS = [
+    {"id": "row-1", "name": "QASEMI, Rostam", "schema": "Person"},
+    {"id": "row-2", "name": "M. JAVAD KARIMI SABET", "schema": "Person", "birth_date": "1973-07-25", "nationality": "Iran"},
+    {"id": "row-3", "name": "Zorbelina Quastenhoff"},
+    {"id": "row-4", "name": "MODERN INDUSTRIES TECHNIQUE COMPANY", "schema": "Organization", "country": "Iran"},
+    {"id": "row-5", "name": "Mohammad Baqer Qalibaf", "schema": "Person", "birth_date": "1961"},
+    {"id": "row-6", "name": "Islamic Revolutionary Guard Corps", "schema": "Organization"},
+]
+
+Cli = Callable[..., CliResult]
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] = COLUMNS, delimiter: str = ",") -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: row.get(key, "") for key in columns})
+    return path
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def check_contract(
+    lines: list[dict], ids: list[str], threshold: float = 0.70, limit: int = 10, datasets: set[str] | None = None
+) -> None:
+    """Every line of a results file against DESIGN.md's batch screening contract."""
+    assert [line["id"] for line in lines] == ids
+    for line in lines:
+        assert set(line) == {"id", "hits"}, line
+        hits = line["hits"]
+        assert len(hits) <= limit
+        assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
+        for hit in hits:
+            assert set(hit) == HIT_KEYS
+            assert 0.0 <= hit["score"] <= 1.0
+            assert hit["match"] == (hit["score"] >= threshold), hit
+            assert hit["entity_id"].startswith(hit["dataset"] + "-")
+            assert isinstance(hit["caption"], str) and hit["caption"]
+            assert isinstance(hit["explanation"], str) and hit["explanation"]
+            if datasets is not None:
+                assert hit["dataset"] in datasets
+
+
+@pytest.fixture
+def rows_csv(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "parties.csv", ROWS)
+
+
+# --- the contract ---------------------------------------------------------------------
+
+
+def test_screen_file_csv(seeded: Seeded, rows_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    done: list[int] = []
+    summary = batch.screen_file(seeded.screener, rows_csv, out, progress=done.append)
+    lines = read_jsonl(out)
+    check_contract(lines, [row["id"] for row in ROWS])
+    by_id = {line["id"]: line["hits"] for line in lines}
+    assert any(hit["match"] and hit["caption"].lower() == "rostam qasemi" for hit in by_id["row-1"])
+    assert any(hit["match"] and hit["source_id"] == "IRi.034" for hit in by_id["row-2"])
+    assert not any(hit["match"] for hit in by_id["row-3"])
+    assert any(hit["match"] and hit["source_id"] == "IRe.044" for hit in by_id["row-4"])
+    # Each row's hits are what screening the same party alone gives.
+    alone = screening.screen(
+        "M. JAVAD KARIMI SABET", schema="Person", birth_date="1973-07-25", nationality="Iran", screener=seeded.screener
+    )
+    assert by_id["row-2"] == [hit.to_dict() for hit in alone]
+    assert (summary.rows, summary.errors) == (6, 0)
+    assert summary.matched_rows == sum(1 for hits in by_id.values() if any(hit["match"] for hit in hits))
+    assert done and done[-1] == 6
+    assert not out.with_name(out.name + ".partial").exists()
+
+
+def test_limit_threshold_and_datasets(seeded: Seeded, rows_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    wanted = {"un_sc_sanctions", "gb_fcdo_sanctions"}
+    batch.screen_file(seeded.screener, rows_csv, out, datasets=sorted(wanted), limit=2, threshold=0.9)
+    lines = read_jsonl(out)
+    check_contract(lines, [row["id"] for row in ROWS], threshold=0.9, limit=2, datasets=wanted)
+    assert any(line["hits"] for line in lines)
+    assert any(hit["dataset"] == "gb_fcdo_sanctions" for line in lines for hit in line["hits"])
+    # A higher threshold only changes the match flags, never the scores.
+    default = tmp_path / "default.jsonl"
+    batch.screen_file(seeded.screener, rows_csv, default, datasets=sorted(wanted), limit=2)
+    strict_scores = [[hit["score"] for hit in line["hits"]] for line in lines]
+    assert strict_scores == [[hit["score"] for hit in line["hits"]] for line in read_jsonl(default)]
+
+
+def test_csv_xlsx_and_jsonl_give_the_same_results(seeded: Seeded, rows_csv: Path, tmp_path: Path) -> None:
+    xlsx = tmp_path / "parties.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([column.upper() if column == "name" else column for column in COLUMNS])  # headers are case-insensitive
+    for row in ROWS:
+        values: list[object] = [row.get(column) or None for column in COLUMNS]
+        if row["id"] == "row-2":
+            values[COLUMNS.index("birth_date")] = datetime.datetime(1973, 7, 25)  # a real date cell, as Excel users enter it
+        sheet.append(values)
+    workbook.save(xlsx)
+    jsonl = write_jsonl(tmp_path / "parties.jsonl", [{**row, "extra": {"ignored": True}} for row in ROWS])
+
+    outputs = {}
+    for source in (rows_csv, xlsx, jsonl):
+        out = tmp_path / f"{source.suffix[1:]}.results.jsonl"
+        batch.screen_file(seeded.screener, source, out)
+        outputs[source.suffix] = out.read_text(encoding="utf-8")
+    assert outputs[".xlsx"] == outputs[".csv"]
+    assert outputs[".jsonl"] == outputs[".csv"]
+
+
+def test_ids_default_to_line_numbers_and_dialects_are_sniffed(seeded: Seeded, tmp_path: Path) -> None:
+    rows = [{"name": "QASEMI, Rostam", "country": "IR"}, {"name": "Zorbelina Quastenhoff", "country": ""}]
+    source = write_csv(tmp_path / "semicolons.csv", rows, columns=["name", "country"], delimiter=";")
+    out = tmp_path / "out.jsonl"
+    batch.screen_file(seeded.screener, source, out)
+    lines = read_jsonl(out)
+    check_contract(lines, ["2", "3"])
+    assert any(hit["match"] for hit in lines[0]["hits"])
+    plain = tmp_path / "names.txt"
+    plain.write_text("name\nRostam Qasemi\nZorbelina Quastenhoff\n")  # one column, no delimiter at all
+    batch.screen_file(seeded.screener, plain, out)
+    check_contract(read_jsonl(out), ["2", "3"])
+
+
+def test_two_workers_give_identical_output(seeded: Seeded, tmp_path: Path) -> None:
+    rows = [{**ROWS[n % len(ROWS)], "id": f"r{n}"} for n in range(batch.CHUNK + 8)]  # more than one chunk: the pool is used
+    source = write_csv(tmp_path / "many.csv", rows)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    batch.screen_file(seeded.screener, source, one, workers=1)
+    summary = batch.screen_file(seeded.screener, source, two, workers=2)
+    assert summary.rows == len(rows)
+    assert two.read_bytes() == one.read_bytes()
+    check_contract(read_jsonl(two), [row["id"] for row in rows])
+
+
+# --- rows and files that cannot be screened ---------------------------------------------
+
+
+def test_bad_rows_get_an_error_line(seeded: Seeded, tmp_path: Path) -> None:
+    rows = [
+        {"id": "ok", "name": "QASEMI, Rostam"},
+        {"id": "bad-date", "name": "QASEMI, Rostam", "birth_date": "sometime in the sixties"},
+        {"id": "bad-schema", "name": "QASEMI, Rostam", "schema": "Spaceship"},
+        {"id": "no-name", "name": ""},
+        {"id": "huge", "name": "A" * 20_000},
+    ]
+    out = tmp_path / "out.jsonl"
+    summary = batch.screen_file(seeded.screener, write_csv(tmp_path / "rows.csv", rows), out)
+    lines = read_jsonl(out)
+    assert [line["id"] for line in lines] == [row["id"] for row in rows]
+    assert "error" not in lines[0] and lines[0]["hits"]
+    for line, message in zip(lines[1:], ["Cannot read birth date", "Unknown schema", "A name is required", "longer than"]):
+        assert set(line) == {"id", "hits", "error"} and line["hits"] == []
+        assert message in line["error"]
+    assert summary.errors == 4
+
+
+def test_unreadable_inputs_raise_input_error(seeded: Seeded, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n")
+    cases = {
+        "missing.csv": (None, "no such file"),
+        "empty.csv": (b"", "is empty"),
+        "blank.csv": (b"  \n\n", "is empty"),
+        "binary.csv": (bytes(range(256)) * 8, "looks binary"),
+        "noname.csv": (b"id,full_name\n1,Ali\n", "missing required column(s) name (found: id, full_name)"),
+        "ragged.csv": (b"id,name\n1,Ali,extra\n", "more fields than the header"),
+        "fake.xlsx": (b"id,name\n1,Ali\n", "not a readable .xlsx workbook"),
+        "broken.jsonl": (b'{"name": "Ali"}\nnot json\n', "line 2: not valid JSON"),
+        "nonames.jsonl": (b'{"id": "1"}\n', "line 1: missing required field(s) name"),
+        "list.jsonl": (b'["Ali"]\n', "each line must be a JSON object"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        with pytest.raises(InputError) as error:
+            batch.screen_file(seeded.screener, path, out)
+        assert message in str(error.value), name
+        assert name in str(error.value), name
+    with pytest.raises(InputError, match="is a directory"):
+        batch.screen_file(seeded.screener, tmp_path, out)
+    assert out.read_text() == "previous results\n"  # a refused input leaves earlier results alone
+
+
+def test_unwritable_output(seeded: Seeded, rows_csv: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="Cannot write"):
+        batch.screen_file(seeded.screener, rows_csv, tmp_path / "no-such-dir" / "out.jsonl")
+
+
+# --- the CLI ------------------------------------------------------------------------
+
+
+def test_cli_screen_file(cli: Cli, seeded: Seeded, rows_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    result = cli(
+        "screen-file",
+        rows_csv,
+        "--out",
+        out,
+        "-d",
+        "un_sc_sanctions",
+        "--dataset",
+        "au_dfat_sanctions",
+        "--limit",
+        "3",
+        "--threshold",
+        "0.8",
+    )
+    assert result.code == 0, result.stderr
+    check_contract(
+        read_jsonl(out), [row["id"] for row in ROWS], threshold=0.8, limit=3, datasets={"un_sc_sanctions", "au_dfat_sanctions"}
+    )
+    assert "6 rows screened" in result.flat_err and "0 errors" in result.flat_err
+
+
+def test_cli_screen_file_row_errors_exit_1(cli: Cli, seeded: Seeded, tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "rows.csv",
+        [{"id": "a", "name": "QASEMI, Rostam"}, {"id": "b", "name": "QASEMI, Rostam", "birth_date": "31/31/31"}],
+    )
+    out = tmp_path / "out.jsonl"
+    result = cli("screen-file", source, "--out", out)
+    assert result.code == 1
+    lines = read_jsonl(out)
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert "error" not in lines[0] and "Cannot read birth date '31/31/31'" in lines[1]["error"]
+    assert "1 errors" in result.flat_err
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("noname.csv", b"id,nom\n1,Ali\n", "missing required column(s) name"),
+        ("empty.csv", b"", "is empty"),
+        ("binary.csv", b"PK\x03\x04\x00\x00\x00" + bytes(range(256)), "looks binary"),
+        ("missing.csv", None, "no such file"),
+    ],
+)
+def test_cli_screen_file_bad_input_exits_2(cli: Cli, tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    fresh = tmp_path / "fresh.db"
+    result = cli("screen-file", path, "--out", out, "--db", f"sqlite:///{fresh}")
+    assert result.code == 2
+    assert message in result.flat_err and "Traceback" not in result.stderr
+    assert not out.exists()
+    assert not fresh.exists()  # refused before loading any list or building the index (a minute on first use)
+
+
+def test_cli_screen_file_unknown_dataset(cli: Cli, rows_csv: Path, tmp_path: Path) -> None:
+    result = cli("screen-file", rows_csv, "--out", tmp_path / "out.jsonl", "-d", "no_such_list")
+    assert result.code == 2 and "Unknown dataset 'no_such_list'" in result.flat_err
+
+
+def test_cli_compare_file(cli: Cli, seeded: Seeded, tmp_path: Path) -> None:
+    pairs = [
+        {"name1": "Mohammad Javad Karimi Sabet", "name2": "Mohammed Javad Karimi Sabet", "schema": "Person"},
+        {"name1": "Rostam Qasemi", "name2": "Zorbelina Quastenhoff", "schema": ""},
+        {"name1": "MODERN INDUSTRIES TECHNIQUE COMPANY", "name2": "Modern Industries Technique Co", "schema": "Organization"},
+        {"name1": "Ali", "name2": "Ali", "schema": "Spaceship"},
+    ]
+    source = write_csv(tmp_path / "pairs.csv", pairs, columns=["name1", "name2", "schema"])
+    out = tmp_path / "scores.jsonl"
+    result = cli("compare-file", source, "--out", out)
+    assert result.code == 1  # the Spaceship row
+    lines = read_jsonl(out)
+    assert [line["i"] for line in lines] == [0, 1, 2, 3]
+    for line, pair in zip(lines[:3], pairs):
+        assert set(line) == {"i", "score", "match"}
+        assert 0.0 <= line["score"] <= 1.0 and line["match"] == (line["score"] >= 0.70)
+        expected, _ = screening.compare(pair["name1"], pair["name2"], pair["schema"] or None, screener=seeded.screener)
+        assert line["score"] == round(expected, 4)
+    assert lines[0]["match"] and not lines[1]["match"]
+    assert set(lines[3]) == {"i", "score", "match", "error"} and "Unknown schema" in lines[3]["error"]
+    assert "4 pairs scored" in result.flat_err and "1 errors" in result.flat_err
+
+
+def test_cli_compare_file_missing_column(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text("name1,other\nAli,Ali\n")
+    fresh = tmp_path / "fresh.db"
+    result = cli("compare-file", source, "--out", tmp_path / "scores.jsonl", "--db", f"sqlite:///{fresh}")
+    assert result.code == 2 and "missing required column(s) name2" in result.flat_err
+    assert not fresh.exists()
