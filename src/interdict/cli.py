@@ -353,6 +353,10 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     return tuple(kinds)
 
 
+# Commands of other areas live in their own modules and register on `app` when imported.
+from . import cli_gaps, cli_service, cli_workflows  # noqa: E402,F401
+
+
 def main() -> None:
     """Entry point: run the app, turning every interdict error into a message and an exit code."""
     try:

@@ -110,6 +110,10 @@ class Index:
     identifiers: dict[str, tuple[tuple[int, str], ...]]  # normalised value → (entity index, type)
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
+    token_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object), repr=False)
+
+    def __post_init__(self) -> None:
+        self.token_texts = np.asarray([token.text for token in self.tokens], dtype=object)
 
     @property
     def total_names(self) -> int:
@@ -165,6 +169,8 @@ class Index:
                 weight = max(weight, rarity_weight(text_df, total) * 0.85)
             if len(token.skel) <= 1:
                 weight = min(weight, 0.15)
+        if len(self._weights) > 200_000:
+            self._weights.clear()  # query tokens are unbounded; keep the cache bounded
         self._weights[token.text] = weight
         return weight
 
@@ -311,7 +317,7 @@ _FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_date
 
 def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
-    state = {name: value for name, value in index.__dict__.items() if name != "_weights"}
+    state = {name: value for name, value in index.__dict__.items() if name not in ("_weights", "token_texts")}
     state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION

@@ -5,21 +5,28 @@ For each query token:
 - names sharing one of its skeleton keys count with the token's full weight
   (transliteration variants meet here: Ghalibaf/Qalibaf);
 - vocabulary tokens one deletion away (typos, swapped or stray letters) are
-  scored with the real token similarity first, and only those that would pair
-  bring their names in, weighted by that similarity — so a junk neighbour
-  ("yvk" for "yuevich") cannot outrank the intended one ("yurevich");
+  first filtered by edit distance in one vectorised call, then scored with the
+  real token similarity; only those that would pair bring their names in,
+  weighted by that similarity — so a junk neighbour ("yvk" for "yuevich")
+  cannot outrank the intended one ("yurevich");
 - adjacent query tokens fused together meet names that write them as one word.
 
 A token counts once per name (its best evidence). Summed over tokens, the
 evidence gives an optimistic estimate of the final score; names far below the
 cutoff are dropped and the best `limit` are returned.
+
+Accumulation happens in two dense per-thread arrays over all names, touched
+only where postings point, so a query costs what its postings cost.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
@@ -27,8 +34,27 @@ from .index import Index
 from .scorer import PAIR_MIN, token_sim
 
 MAX_FUZZY_TOKENS = 400  # vocabulary tokens examined per query token for typos
+FUZZY_EDITS = 3  # candidates further than this from the query token cannot pair
 
 SimCache = dict[tuple[int, int], tuple[float, str]]
+
+
+class _Scratch(threading.local):
+    """Per-thread dense accumulators, reused across queries and reset after each."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.total = np.zeros(0, dtype=np.float32)
+        self.token = np.zeros(0, dtype=np.float32)
+
+    def ensure(self, size: int) -> None:
+        if self.size != size:
+            self.size = size
+            self.total = np.zeros(size, dtype=np.float32)
+            self.token = np.zeros(size, dtype=np.float32)
+
+
+_scratch = _Scratch()
 
 
 def fuzzy_keys(index: Index, token: Token) -> set[str]:
@@ -53,54 +79,30 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
     return found
 
 
-def _best_per_name(ids: list[np.ndarray], values: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenate postings and keep the highest value per name id."""
-    if len(ids) == 1:
-        return ids[0], values[0]
-    all_ids = np.concatenate(ids)
-    all_values = np.concatenate(values)
-    order = np.lexsort((-all_values, all_ids))
-    all_ids, all_values = all_ids[order], all_values[order]
-    first = np.empty(len(all_ids), dtype=bool)
-    first[0] = True
-    np.not_equal(all_ids[1:], all_ids[:-1], out=first[1:])
-    return all_ids[first], all_values[first]
-
-
-def token_evidence(
-    index: Index,
-    token: Token,
-    weight: float,
-    cache: SimCache,
-    known: Callable[[str], bool],
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(name ids, evidence) for one query token."""
-    ids: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    for key in token.keys:
-        postings = index.key_postings(key) if key else None
-        if postings is not None:
-            ids.append(postings)
-            values.append(np.full(len(postings), weight, dtype=np.float32))
-    candidates: set[int] = set()
+def fuzzy_tokens(index: Index, token: Token) -> list[int]:
+    """Vocabulary token ids close enough in spelling to the query token to be a typo of it."""
+    if token.abjad or token.initial or token.number or len(token.text) < 4:
+        return []
+    candidates: list[int] = []
+    seen: set[int] = set()
     for key in fuzzy_keys(index, token):
-        candidates.update(index.key_tokens.get(key, ()))
+        for token_id in index.key_tokens.get(key, ()):
+            if token_id not in seen:
+                seen.add(token_id)
+                candidates.append(token_id)
         if len(candidates) > MAX_FUZZY_TOKENS:
             break
-    for token_id in candidates:
-        vocabulary = index.tokens[token_id]
-        key = (id(token), id(vocabulary))
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = token_sim(token, vocabulary, known)
-        sim = found[0]
-        if sim >= PAIR_MIN:
-            postings = index.names_with_token(token_id)
-            ids.append(postings)
-            values.append(np.full(len(postings), weight * sim, dtype=np.float32))
-    if not ids:
-        return None
-    return _best_per_name(ids, values)
+    if not candidates:
+        return []
+    texts = index.token_texts[np.asarray(candidates)].tolist()
+    distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=FUZZY_EDITS, dtype=np.int32)[0]
+    return [token_id for token_id, distance in zip(candidates, distances) if distance <= FUZZY_EDITS]
+
+
+def _offer(scratch: _Scratch, postings: np.ndarray, value: float, touched: list[np.ndarray]) -> None:
+    current = scratch.token[postings]
+    scratch.token[postings] = np.maximum(current, value)
+    touched.append(postings)
 
 
 def retrieve(
@@ -119,36 +121,58 @@ def retrieve(
     piece of evidence is a perfect pair, so it over-rates; names it rates below
     70% of the cutoff cannot reach the cutoff and are dropped.
     """
-    ids: list[np.ndarray] = []
-    values: list[np.ndarray] = []
+    scratch = _scratch
+    scratch.ensure(index.total_names)
+    all_touched: list[np.ndarray] = []
     seen: set[str] = set()
-    for name, weights in zip(analyzed, query_weights):
-        tokens = name.tokens
-        for token, weight in zip(tokens, weights):
-            if token.text in seen:
-                continue
-            seen.add(token.text)
-            evidence = token_evidence(index, token, weight, cache, known)
-            if evidence is not None:
-                ids.append(evidence[0])
-                values.append(evidence[1])
-        for first, second in zip(tokens, tokens[1:]):
-            fused = skeleton(first.text + second.text)
-            postings = index.key_postings(fused)
-            if postings is not None:
-                ids.append(postings)
-                values.append(np.full(len(postings), max(index.token_weight(first), index.token_weight(second)), dtype=np.float32))
-    if not ids:
-        return []
-    all_ids = np.concatenate(ids)
-    all_values = np.concatenate(values)
-    if len(all_ids) > 50_000:
-        sums = np.bincount(all_ids, weights=all_values, minlength=index.total_names)
-        candidates = np.nonzero(sums)[0]
-        found = sums[candidates]
-    else:
-        candidates, inverse = np.unique(all_ids, return_inverse=True)
-        found = np.bincount(inverse, weights=all_values)
+    try:
+        for name, weights in zip(analyzed, query_weights):
+            tokens = name.tokens
+            groups: list[tuple[float, list[tuple[np.ndarray, float]]]] = []
+            for token, weight in zip(tokens, weights):
+                if token.text in seen:
+                    continue
+                seen.add(token.text)
+                evidence: list[tuple[np.ndarray, float]] = []
+                for key in token.keys:
+                    postings = index.key_postings(key) if key else None
+                    if postings is not None:
+                        evidence.append((postings, weight))
+                for token_id in fuzzy_tokens(index, token):
+                    vocabulary = index.tokens[token_id]
+                    pair = (id(token), id(vocabulary))
+                    found = cache.get(pair)
+                    if found is None:
+                        found = cache[pair] = token_sim(token, vocabulary, known)
+                    if found[0] >= PAIR_MIN:
+                        evidence.append((index.names_with_token(token_id), weight * found[0]))
+                groups.append((weight, evidence))
+            for first, second in zip(tokens, tokens[1:]):
+                postings = index.key_postings(skeleton(first.text + second.text))
+                if postings is not None:
+                    groups.append((0.0, [(postings, max(index.token_weight(first), index.token_weight(second)))]))
+            for _, evidence in groups:
+                touched: list[np.ndarray] = []
+                try:
+                    for postings, value in evidence:
+                        _offer(scratch, postings, value, touched)
+                    if not touched:
+                        continue
+                    # Repeated ids in a fancy-indexed += are written once, not summed,
+                    # so the token's best value per name is added exactly once.
+                    ids = touched[0] if len(touched) == 1 else np.concatenate(touched)
+                    scratch.total[ids] += scratch.token[ids]
+                    all_touched.append(ids)
+                finally:
+                    for postings in touched:
+                        scratch.token[postings] = 0.0
+        if not all_touched:
+            return []
+        candidates = np.flatnonzero(scratch.total)
+        found = scratch.total[candidates]
+    finally:
+        for ids in all_touched:
+            scratch.total[ids] = 0.0
     if allowed is not None:
         keep = allowed[candidates]
         candidates, found = candidates[keep], found[keep]
@@ -164,3 +188,4 @@ def retrieve(
         top = np.argpartition(-estimate, limit)[:limit]
         candidates = candidates[top]
     return [int(name_id) for name_id in candidates]
+

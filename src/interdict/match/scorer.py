@@ -194,7 +194,7 @@ def score_names(
     pairs: list[Pair] = []
     # Fused vs split compounds first, where the fused form reads exactly alike
     # ("RamiMakhlouf" / "Rami Makhlouf"), before a partial pair claims the tokens.
-    if len(query) != len(candidate):
+    if len(query) != len(candidate) and _may_fuse(query, candidate):
         pairs.extend(_compound_pairs(query, candidate, qw, cw, used_q, used_c, strict=True))
     options: list[tuple[float, int, int, str]] = []
     for i, q in enumerate(query):
@@ -269,6 +269,15 @@ def _swapped(query: tuple[Token, ...], candidate: tuple[Token, ...], pairs: list
     for pair in pairs:
         if first_q in pair.query and first_c not in pair.candidate:
             return any(first_c in other.candidate and first_q not in other.query for other in pairs)
+    return False
+
+
+def _may_fuse(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> bool:
+    """Cheap test: does some token begin with a token of the other name (a fused pair)?"""
+    for one, many in ((query, candidate), (candidate, query)):
+        heads = {token.text[:3] for token in many if len(token.text) >= 3}
+        if any(len(token.text) >= 5 and token.text[:3] in heads for token in one):
+            return True
     return False
 
 

@@ -18,7 +18,7 @@ from ..model import Entity
 from ..text.names import AnalyzedName, Token, analyze_name
 from . import evidence as ev
 from .explain import explain_evidence, explain_name
-from .index import NAME_KINDS, Index
+from .index import NAME_KINDS, EntityFacts, Index
 from .retrieve import retrieve
 from .query import Query
 from .scorer import NameScore, score_names
@@ -26,7 +26,7 @@ from .scorer import NameScore, score_names
 DEFAULT_THRESHOLD = 0.70
 DEFAULT_CUTOFF = 0.50
 DEFAULT_LIMIT = 10
-CANDIDATE_NAMES = 40
+CANDIDATE_NAMES = 30
 WEAK_ALIAS_FACTOR = 0.92
 
 SCHEMA_CODES = {"Person": 0, "Organization": 1, "Company": 2, "LegalEntity": 3, "Vessel": 4, "Airplane": 5}
@@ -109,15 +109,20 @@ class Screener:
                     by_entity[entity_index] = best
         scope = set(datasets) if datasets is not None else None
         identifier_hits = self._identifier_hits(query, scope)
-        hits: list[Hit] = []
+        ranked: list[tuple[float, str, int, list[ev.Evidence]]] = []
         for entity_index in set(by_entity) | set(identifier_hits):
             facts = self.index.facts[entity_index]
             if facts.id in excluded or not ev.compatible(query.schema, facts.schema):
                 continue
-            hit = self._finish(query, entity_index, by_entity.get(entity_index), identifier_hits.get(entity_index), threshold)
-            if hit.score > cutoff or hit.match:
-                hits.append(hit)
-        hits.sort(key=lambda hit: (-hit.score, hit.entity.id))
+            named = by_entity.get(entity_index)
+            score, evidence = self._total(query, facts, named[0] if named else 0.0, identifier_hits.get(entity_index))
+            if score > cutoff or score >= threshold:
+                ranked.append((score, facts.id, entity_index, evidence))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        hits = [
+            self._hit(query, entity_index, score, evidence, by_entity.get(entity_index), threshold)
+            for score, _, entity_index, evidence in ranked[:limit]
+        ]
         for hit in hits[:limit]:
             hit.explanation = hit.explanation or ""
         return hits[:limit]
@@ -192,18 +197,41 @@ class Screener:
                     found.setdefault(entity_index, (value, kind))
         return found
 
-    def _finish(
+    def _total(
+        self,
+        query: Query,
+        facts: EntityFacts,
+        name_score: float,
+        identifier: tuple[str, str] | None,
+    ) -> tuple[float, list[ev.Evidence]]:
+        """The entity's score: its best name, moved by secondary data; an identifier decides."""
+        evidence: list[ev.Evidence] = []
+        for item in (
+            ev.birth_evidence(query.birth_dates, facts) if facts.schema in ("Person", "LegalEntity") else None,
+            ev.nationality_evidence(query.nationalities, facts),
+            ev.country_evidence(query.countries, facts),
+        ):
+            if item is not None:
+                evidence.append(item)
+        score = name_score + sum(item.adjustment for item in evidence)
+        if identifier is not None:
+            value, id_type = identifier
+            evidence.insert(0, ev.Evidence("identifier", 0.0, f"{id_type.replace('_', ' ')} {value} = list (decisive)"))
+            score = max(score, ev.IDENTIFIER_SCORE)
+        return min(1.0, max(0.0, score)), evidence
+
+    def _hit(
         self,
         query: Query,
         entity_index: int,
+        score: float,
+        evidence: list[ev.Evidence],
         named: tuple[float, AnalyzedName, int, NameScore] | None,
-        identifier: tuple[str, str] | None,
         threshold: float,
     ) -> Hit:
+        """A returned hit with its entity and explanation (built only for what is returned)."""
         index = self.index
         entity = index.entity(entity_index)
-        facts = index.facts[entity_index]
-        evidence: list[ev.Evidence] = []
         if named is not None:
             name_score, query_name, name_id, scored = named
             candidate_text = index.name_text[name_id]
@@ -214,21 +242,9 @@ class Screener:
         else:
             name_score, candidate_text, kind, query_text = 0.0, entity.caption, "primary", query.names[0]
             explanation = "name: no similar name"
-        for item in (
-            ev.birth_evidence(query.birth_dates, facts) if entity.schema in ("Person", "LegalEntity") else None,
-            ev.nationality_evidence(query.nationalities, facts),
-            ev.country_evidence(query.countries, facts),
-        ):
-            if item is not None:
-                evidence.append(item)
-        score = name_score + sum(item.adjustment for item in evidence)
         features = {"name": round(name_score, 4)} | {item.feature: item.adjustment for item in evidence}
-        if identifier is not None:
-            value, id_type = identifier
-            evidence.insert(0, ev.Evidence("identifier", 0.0, f"{id_type.replace('_', ' ')} {value} = list (decisive)"))
-            score = max(score, ev.IDENTIFIER_SCORE)
+        if any(item.feature == "identifier" for item in evidence):
             features["identifier"] = ev.IDENTIFIER_SCORE
-        score = min(1.0, max(0.0, score))
         if evidence:
             explanation += "; " + explain_evidence(evidence)
         return Hit(

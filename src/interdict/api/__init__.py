@@ -1,0 +1,1 @@
+"""HTTP service: yente-compatible /match, native screening endpoints, API keys."""

@@ -1,0 +1,1 @@
+"""Document workflows: payments, passenger manifests, shipments."""
