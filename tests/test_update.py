@@ -305,12 +305,6 @@ def test_entity_declaration_hidden_after_64kb_never_reaches_the_store(
     assert passwd_marker() not in store_contents(un_db)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources/xmlsafe.py only scans the first 64 KiB, as bytes, for <!DOCTYPE: a DOCTYPE after a long "
-    "comment, or in UTF-16, is parsed (entities unresolved) instead of refused. Fix in xmlsafe.parse_xml: "
-    "refuse when the parsed tree's docinfo has a DOCTYPE / internal DTD.",
-)
 @pytest.mark.parametrize("variant", ["after-64kb", "utf-16"])
 def test_entity_declaration_is_refused_wherever_it_hides(un_store: SnapshotStore, mirror: Mirror, variant: str) -> None:
     if variant == "after-64kb":

@@ -218,7 +218,8 @@ class Screener:
             value, id_type = identifier
             evidence.insert(0, ev.Evidence("identifier", 0.0, f"{id_type.replace('_', ' ')} {value} = list (decisive)"))
             score = max(score, ev.IDENTIFIER_SCORE)
-        return min(1.0, max(0.0, score)), evidence
+        # Rounded once here so the printed score and `match` can never disagree.
+        return round(min(1.0, max(0.0, score)), 4), evidence
 
     def _hit(
         self,

@@ -38,6 +38,17 @@ from .xmlsafe import child_text, children, local, parse_xml
 
 REQUIRED_ROLES = ("main",)
 
+_ALIAS_SEPARATORS = re.compile(r";|\s[b-z]\)\s")
+
+
+def _split_alias(text: str | None) -> list[str]:
+    """A few UN aliases are several names run together: "X; Y b) Z"."""
+    if not text:
+        return []
+    parts = [part.strip(" ;,") for part in _ALIAS_SEPARATORS.split(text)]
+    return [part for part in parts if part]
+
+
 ALIAS_KINDS = {"good": "alias", "a.k.a.": "alias", "low": "weak", "f.k.a.": "former"}
 
 # TYPE_OF_DOCUMENT is a short controlled list (in three languages);
@@ -133,7 +144,8 @@ def _names(entity: Entity, node: etree._Element, schema: str) -> None:
         entity.add_name(original.text, "original_script")
     for alias in children(node, "INDIVIDUAL_ALIAS") + children(node, "ENTITY_ALIAS"):
         quality = (child_text(alias, "QUALITY") or "").lower()
-        entity.add_name(child_text(alias, "ALIAS_NAME"), ALIAS_KINDS.get(quality, "alias"))
+        for alias_name in _split_alias(child_text(alias, "ALIAS_NAME")):
+            entity.add_name(alias_name, ALIAS_KINDS.get(quality, "alias"))
         # A few aliases carry the birth details used under that name.
         alias_birth = parse_date(child_text(alias, "DATE_OF_BIRTH"))
         if alias_birth and alias_birth not in entity.birth_dates:

@@ -46,9 +46,18 @@ def parse_xml(data: bytes, what: str = "XML file") -> etree._Element:
     if not head.startswith(b"<"):
         raise FormatError(f"{what} does not start with '<': it is not XML.")
     try:
-        return etree.fromstring(data, parser=_parser())
+        root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise FormatError(f"{what} is not well-formed XML (truncated download?): {exc}") from None
+    # The byte scan above misses a DOCTYPE after a long comment or in UTF-16;
+    # the parsed document says for certain (its entities were never resolved).
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise UnsafeXMLError(
+            f"{what} declares a DTD or entities; official lists never do, so it was refused "
+            "(this blocks external-entity and entity-expansion attacks)."
+        )
+    return root
 
 
 def local(tag: object) -> str:
