@@ -1,22 +1,92 @@
-"""API-key authentication and roles (placeholder until the HTTP service lands).
+"""API-key authentication and roles.
 
 Contract other routers rely on:
 
     from interdict.api.security import require_role
     @router.post("/screen/payment", dependencies=[Depends(require_role("screener"))])
 
-Roles, in increasing power: screener < analyst < admin.
+or, to know who called, `principal: Principal = Depends(require_role("analyst"))`.
+
+Roles, in increasing power: screener < analyst < admin. A key is sent as
+`Authorization: Bearer <key>` or `X-API-Key: <key>`; keys are made with
+`interdict keys create --role ROLE` and stored hashed (store/keys.py). With
+`interdict serve --no-auth` every request acts as an anonymous admin.
+
+Failures follow yente's error shape: 401 `{"detail": ...}` (with
+`WWW-Authenticate: Bearer`) for a missing, unknown or revoked key, 403 for a
+key whose role is too low.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Awaitable, Callable
+
+import anyio
+from fastapi import HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from ..store.keys import ROLES, role_rank
+
+_bearer = HTTPBearer(auto_error=False, description="An interdict API key: `Authorization: Bearer idk_...`.")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An interdict API key in the X-API-Key header.")
 
 
-def require_role(role: str) -> Callable[[], None]:
-    """FastAPI dependency that will enforce an API key of at least `role`."""
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id, role and label (id None with --no-auth)."""
 
-    def dependency() -> None:
-        return None
+    key_id: int | None
+    role: str
+    label: str
 
+    @property
+    def name(self) -> str:
+        return f"key {self.key_id} ({self.label})" if self.key_id is not None else "anonymous (--no-auth)"
+
+
+ANONYMOUS = Principal(key_id=None, role="admin", label="no-auth")
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+@lru_cache(maxsize=None)
+def require_role(role: str) -> Callable[..., Awaitable[Principal]]:
+    """FastAPI dependency: the caller's Principal, if its key has at least `role`."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    needed = role_rank(role)
+
+    async def dependency(
+        request: Request,
+        bearer: HTTPAuthorizationCredentials | None = Security(_bearer),
+        api_key: str | None = Security(_header),
+    ) -> Principal:
+        state = request.app.state.service
+        if not state.settings.auth:
+            request.state.principal = ANONYMOUS
+            return ANONYMOUS
+        secret = bearer.credentials if bearer is not None else api_key
+        if not secret:
+            raise _unauthorized(
+                "Missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'. "
+                "An administrator creates keys with `interdict keys create --role screener`."
+            )
+        secret = secret.strip()
+        key = state.cached_key(secret) or await anyio.to_thread.run_sync(state.authenticate, secret)
+        if key is None:
+            raise _unauthorized("Invalid or revoked API key; ask an administrator for a new one (`interdict keys create`).")
+        if role_rank(key.role) < needed:
+            raise HTTPException(
+                status_code=403,
+                detail=f"This endpoint needs a key with the {role} role; key {key.id} ({key.prefix}…) has the {key.role} role.",
+            )
+        principal = Principal(key_id=key.id, role=key.role, label=key.label)
+        request.state.principal = principal
+        return principal
+
+    dependency.__name__ = f"require_{role}"
     return dependency

@@ -111,6 +111,7 @@ class Index:
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     token_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object), repr=False)
+    fuzzy_cache: dict[Token, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.token_texts = np.asarray([token.text for token in self.tokens], dtype=object)
@@ -317,7 +318,7 @@ _FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_date
 
 def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
-    state = {name: value for name, value in index.__dict__.items() if name not in ("_weights", "token_texts")}
+    state = {name: value for name, value in index.__dict__.items() if name not in ("_weights", "token_texts", "fuzzy_cache")}
     state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION

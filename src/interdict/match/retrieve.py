@@ -31,12 +31,12 @@ from rapidfuzz.distance import OSA
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
 from .index import Index
-from .scorer import PAIR_MIN, token_sim
+from .scorer import PAIR_MIN, SimCache, token_sim
 
+COMMON_POSTINGS = 3000  # evidence touching more names than this is folded in last
 MAX_FUZZY_TOKENS = 400  # vocabulary tokens examined per query token for typos
 FUZZY_EDITS = 3  # candidates further than this from the query token cannot pair
 
-SimCache = dict[tuple[int, int], tuple[float, str]]
 
 
 class _Scratch(threading.local):
@@ -80,9 +80,23 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
 
 
 def fuzzy_tokens(index: Index, token: Token) -> list[int]:
-    """Vocabulary token ids close enough in spelling to the query token to be a typo of it."""
+    """Vocabulary token ids close enough in spelling to the query token to be a typo of it.
+
+    Memoised on the index: screening batches repeat the same given names and
+    surnames, and their typo neighbourhoods never change for one index.
+    """
     if token.abjad or token.initial or token.number or len(token.text) < 4:
         return []
+    cached = index.fuzzy_cache.get(token)
+    if cached is None:
+        cached = _fuzzy_tokens(index, token)
+        if len(index.fuzzy_cache) > 100_000:
+            index.fuzzy_cache.clear()
+        index.fuzzy_cache[token] = cached
+    return cached
+
+
+def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
     candidates: list[int] = []
     seen: set[int] = set()
     for key in fuzzy_keys(index, token):
@@ -105,6 +119,76 @@ def _offer(scratch: _Scratch, postings: np.ndarray, value: float, touched: list[
     touched.append(postings)
 
 
+def _evidence_groups(
+    index: Index,
+    analyzed: list[AnalyzedName],
+    query_weights: list[list[float]],
+    cache: SimCache,
+    known: Callable[[str], bool],
+) -> list[list[tuple[np.ndarray, float]]]:
+    """Per query token (and per fused pair): the postings that speak for it, with their value."""
+    groups: list[list[tuple[np.ndarray, float]]] = []
+    seen: set[str] = set()
+    for name, weights in zip(analyzed, query_weights):
+        tokens = name.tokens
+        for token, weight in zip(tokens, weights):
+            if token.text in seen:
+                continue
+            seen.add(token.text)
+            evidence: list[tuple[np.ndarray, float]] = []
+            for key in token.keys:
+                postings = index.key_postings(key) if key else None
+                if postings is not None:
+                    evidence.append((postings, weight))
+            for token_id in fuzzy_tokens(index, token):
+                vocabulary = index.tokens[token_id]
+                pair = (token, id(vocabulary))
+                found = cache.get(pair)
+                if found is None:
+                    found = cache[pair] = token_sim(token, vocabulary, known)
+                if found[0] >= PAIR_MIN:
+                    evidence.append((index.names_with_token(token_id), weight * found[0]))
+            if evidence:
+                groups.append(evidence)
+        for first, second in zip(tokens, tokens[1:]):
+            postings = index.key_postings(skeleton(first.text + second.text))
+            if postings is not None:
+                groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
+    return groups
+
+
+def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum over groups of each group's best value per name: (name ids, sums)."""
+    scratch = _scratch
+    scratch.ensure(index.total_names)
+    all_touched: list[np.ndarray] = []
+    try:
+        for evidence in groups:
+            touched: list[np.ndarray] = []
+            try:
+                for postings, value in evidence:
+                    _offer(scratch, postings, value, touched)
+                # Repeated ids in a fancy-indexed += are written once, not summed,
+                # so the group's best value per name is added exactly once.
+                ids = touched[0] if len(touched) == 1 else np.concatenate(touched)
+                scratch.total[ids] += scratch.token[ids]
+                all_touched.append(ids)
+            finally:
+                for postings in touched:
+                    scratch.token[postings] = 0.0
+        if not all_touched:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        size = sum(len(ids) for ids in all_touched)
+        if size < 20_000:
+            candidates = np.unique(np.concatenate(all_touched))
+        else:
+            candidates = np.flatnonzero(scratch.total)
+        return candidates, scratch.total[candidates].copy()
+    finally:
+        for ids in all_touched:
+            scratch.total[ids] = 0.0
+
+
 def retrieve(
     index: Index,
     analyzed: list[AnalyzedName],
@@ -121,58 +205,26 @@ def retrieve(
     piece of evidence is a perfect pair, so it over-rates; names it rates below
     70% of the cutoff cannot reach the cutoff and are dropped.
     """
-    scratch = _scratch
-    scratch.ensure(index.total_names)
-    all_touched: list[np.ndarray] = []
-    seen: set[str] = set()
-    try:
-        for name, weights in zip(analyzed, query_weights):
-            tokens = name.tokens
-            groups: list[tuple[float, list[tuple[np.ndarray, float]]]] = []
-            for token, weight in zip(tokens, weights):
-                if token.text in seen:
-                    continue
-                seen.add(token.text)
-                evidence: list[tuple[np.ndarray, float]] = []
-                for key in token.keys:
-                    postings = index.key_postings(key) if key else None
-                    if postings is not None:
-                        evidence.append((postings, weight))
-                for token_id in fuzzy_tokens(index, token):
-                    vocabulary = index.tokens[token_id]
-                    pair = (id(token), id(vocabulary))
-                    found = cache.get(pair)
-                    if found is None:
-                        found = cache[pair] = token_sim(token, vocabulary, known)
-                    if found[0] >= PAIR_MIN:
-                        evidence.append((index.names_with_token(token_id), weight * found[0]))
-                groups.append((weight, evidence))
-            for first, second in zip(tokens, tokens[1:]):
-                postings = index.key_postings(skeleton(first.text + second.text))
-                if postings is not None:
-                    groups.append((0.0, [(postings, max(index.token_weight(first), index.token_weight(second)))]))
-            for _, evidence in groups:
-                touched: list[np.ndarray] = []
-                try:
-                    for postings, value in evidence:
-                        _offer(scratch, postings, value, touched)
-                    if not touched:
-                        continue
-                    # Repeated ids in a fancy-indexed += are written once, not summed,
-                    # so the token's best value per name is added exactly once.
-                    ids = touched[0] if len(touched) == 1 else np.concatenate(touched)
-                    scratch.total[ids] += scratch.token[ids]
-                    all_touched.append(ids)
-                finally:
-                    for postings in touched:
-                        scratch.token[postings] = 0.0
-        if not all_touched:
-            return []
-        candidates = np.flatnonzero(scratch.total)
-        found = scratch.total[candidates]
-    finally:
-        for ids in all_touched:
-            scratch.total[ids] = 0.0
+    groups = _evidence_groups(index, analyzed, query_weights, cache, known)
+    # Very common keys ("mohammad", "ali") touch thousands of names. When rarer
+    # evidence exists, a name found only through a common key cannot reach the
+    # cutoff, so common groups only add to names the rarer ones found.
+    sizes = [sum(len(postings) for postings, _ in evidence) for evidence in groups]
+    selective = [group for group, size in zip(groups, sizes) if size <= COMMON_POSTINGS]
+    deferred = [group for group, size in zip(groups, sizes) if size > COMMON_POSTINGS] if selective else []
+    if not selective:
+        selective = groups
+    candidates, found = _accumulate(index, selective)
+    if not len(candidates):
+        return []
+    for evidence in deferred:
+        best = np.zeros(len(candidates), dtype=np.float32)
+        for postings, value in evidence:
+            where = np.searchsorted(postings, candidates)
+            where[where >= len(postings)] = 0
+            hit = postings[where] == candidates
+            best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
+        found = found + best
     if allowed is not None:
         keep = allowed[candidates]
         candidates, found = candidates[keep], found[keep]

@@ -142,9 +142,9 @@ def _without_article(q: Token, c: Token, known: Callable[[str], bool] | None) ->
     for left, right in ((q, c), (c, q)):
         if len(left.text) >= len(right.text) + 2 and left.text[:2] in _ARTICLES and len(left.text) >= 6:
             rest = _make_token(left.text[2:], left.original, script=left.script)
-            sim, how = token_sim(rest, right, known)
+            sim, _ = token_sim(rest, right, known)
             if sim >= PAIR_MIN:
-                return sim * 0.97, how
+                return sim * 0.97, "article"
     return None
 
 
@@ -159,12 +159,14 @@ def _prefixed(a: str, b: str) -> float:
     return 0.0
 
 
-def _cached_sim(
-    q: Token, c: Token, cache: dict[tuple[int, int], tuple[float, str]] | None, known: Callable[[str], bool] | None
-) -> tuple[float, str]:
+SimCache = dict[tuple[Token, int], tuple[float, str]]
+
+
+def _cached_sim(q: Token, c: Token, cache: SimCache | None, known: Callable[[str], bool] | None) -> tuple[float, str]:
+    """Memoised token_sim; keys are (query token, id of a long-lived list token)."""
     if cache is None:
         return token_sim(q, c, known)
-    key = (id(q), id(c))
+    key = (q, id(c))
     found = cache.get(key)
     if found is None:
         found = cache[key] = token_sim(q, c, known)
@@ -176,7 +178,7 @@ def score_names(
     candidate: tuple[Token, ...],
     qw: list[float],
     cw: list[float],
-    cache: dict[tuple[int, int], tuple[float, str]] | None = None,
+    cache: SimCache | None = None,
     ordered: bool = False,
     person: bool = False,
     known: Callable[[str], bool] | None = None,

@@ -21,7 +21,7 @@ from .explain import explain_evidence, explain_name
 from .index import NAME_KINDS, EntityFacts, Index
 from .retrieve import retrieve
 from .query import Query
-from .scorer import NameScore, score_names
+from .scorer import NameScore, SimCache, score_names
 
 DEFAULT_THRESHOLD = 0.70
 DEFAULT_CUTOFF = 0.50
@@ -77,6 +77,7 @@ class Screener:
             for schema, allowed in ev.COMPATIBLE.items()
         }
         self._dataset_masks: dict[frozenset[str], np.ndarray] = {}
+        self._sims: SimCache = {}  # (query token, id(list token)) → similarity, across queries
 
     # --- public ------------------------------------------------------------
 
@@ -98,12 +99,21 @@ class Screener:
         by_entity: dict[int, tuple[float, AnalyzedName, int, NameScore]] = {}
         if analyzed:
             query_weights = [self._weights(name.tokens) for name in analyzed]
-            cache: dict[tuple[int, int], tuple[float, str]] = {}
+            if len(self._sims) > 500_000:
+                self._sims.clear()  # bounded: queries bring endless new tokens
+            cache = self._sims
             known = self.index.text_df.__contains__
             names = retrieve(self.index, analyzed, query_weights, allowed, cutoff, CANDIDATE_NAMES, cache, known)
+            memo: dict[tuple, tuple[float, AnalyzedName, int, NameScore]] = {}
             for name_id in names:
                 entity_index = int(self.index.name_entity[name_id])
-                best = self._score_name(analyzed, query_weights, name_id, cache, query.schema == "Person")
+                # The same name on several lists tokenises identically: score it once.
+                signature = (self.index.name_tokens[name_id], int(self.index.name_kind[name_id]) == 4, bool(self.index.name_ordered[name_id]), self.index.facts[entity_index].schema == "Person")
+                best = memo.get(signature)
+                if best is None:
+                    best = memo[signature] = self._score_name(analyzed, query_weights, name_id, cache, query.schema == "Person")
+                else:
+                    best = (best[0], best[1], name_id, best[3])
                 current = by_entity.get(entity_index)
                 if current is None or best[0] > current[0]:
                     by_entity[entity_index] = best
@@ -168,7 +178,7 @@ class Screener:
         analyzed: list[AnalyzedName],
         query_weights: list[list[float]],
         name_id: int,
-        cache: dict[tuple[int, int], tuple[float, str]],
+        cache: SimCache,
         query_person: bool,
     ) -> tuple[float, AnalyzedName, int, NameScore]:
         index = self.index

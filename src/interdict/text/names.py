@@ -167,7 +167,8 @@ def _near_form(texts: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> boo
         if len(form) != len(texts):
             continue
         differing = [(a, b) for a, b in zip(texts, form) if a != b]
-        if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= 6 and OSA.distance(*differing[0]) == 1:
+        shortest = 5 if len(form) > 1 else 6  # one slip in "limited" or in "joint stock company"
+        if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= shortest and OSA.distance(*differing[0]) == 1:
             return True
     return False
 

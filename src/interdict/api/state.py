@@ -1,0 +1,275 @@
+"""What a running service holds: the current index generation, swapped atomically.
+
+A request reads `state.current()` once and works on that Generation to the end,
+so a list update never changes the index under a request. An update builds the
+next index off to the side (from the store, or from the index cache another
+process wrote), then replaces the one reference under a lock: requests in
+flight finish on the old Screener, new ones get the new one, none fail. The old
+index is freed when its last request ends.
+
+Several worker processes (`interdict serve --workers N`) each hold their own
+generation; a watcher thread notices when the store's active snapshots changed
+(an update through another worker, or `interdict update` from a shell) and
+swaps the new index in the same way.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from ..errors import InterdictError, UpdateError
+from ..match.screener import Screener
+from ..store import Snapshot, SnapshotStore
+from ..store.keys import ApiKey, KeyStore, hash_secret
+from .settings import ServiceSettings
+
+log = logging.getLogger("interdict.api")
+
+
+class NotReady(Exception):
+    """The first index is still loading (or failed to load): answer 503."""
+
+
+@dataclass
+class Generation:
+    """One loaded index and the store facts that describe it."""
+
+    screener: Screener
+    key: str
+    snapshots: dict[str, Snapshot]  # dataset → its active snapshot when the index was built
+    ids: dict[str, int]  # entity id → index position
+    loaded_at: str
+    datasets: frozenset[str] = field(default_factory=frozenset)  # datasets present in the index
+    derived: dict = field(default_factory=dict)  # per-generation caches (e.g. last_change of every entry)
+
+    @classmethod
+    def build(cls, screener: Screener, snapshots: list[Snapshot]) -> "Generation":
+        ids = {facts.id: position for position, facts in enumerate(screener.index.facts)}
+        return cls(
+            screener=screener,
+            key=screener.index.build_key,
+            snapshots={snap.dataset: snap for snap in snapshots},
+            ids=ids,
+            loaded_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            datasets=frozenset(screener.dataset_codes),
+        )
+
+
+@dataclass
+class UpdateStatus:
+    running: bool = False
+    started_at: str | None = None
+    finished_at: str | None = None
+    results: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "running": self.running,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "results": self.results,
+            "error": self.error,
+        }
+
+
+class ServiceState:
+    """The service's shared state; one per worker process."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        store: SnapshotStore | None = None,
+        screener: Screener | None = None,
+        keys: KeyStore | None = None,
+    ):
+        self.settings = settings
+        self.store = store
+        self.keys = keys
+        self.load_error: str | None = None
+        self.update_status = UpdateStatus()
+        self._generation: Generation | None = None
+        self._swap_lock = threading.Lock()
+        self._update_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._key_cache: dict[str, tuple[ApiKey, float]] = {}
+        self.stale = False
+        if screener is not None:
+            if store is None:
+                raise ValueError("a preloaded screener needs its store")
+            self.install(screener)
+
+    # --- the current generation -------------------------------------------
+
+    def current(self) -> Generation:
+        generation = self._generation  # one read of one reference: atomic
+        if generation is None:
+            raise NotReady(self.load_error or "Index not ready.")
+        return generation
+
+    @property
+    def ready(self) -> bool:
+        return self._generation is not None
+
+    def install(self, screener: Screener) -> Generation:
+        """Make `screener` the one new requests use (built by the caller, off to the side)."""
+        assert self.store is not None
+        generation = Generation.build(screener, self.store.active_snapshots())
+        with self._swap_lock:
+            old, self._generation = self._generation, generation
+        self.stale = False
+        # The index is millions of long-lived objects; keeping the collector off
+        # them avoids full-collection pauses that would show in request latency.
+        gc.collect()
+        gc.freeze()
+        log.info("index %s ready: %d entities in %d lists%s", generation.key, screener.index.size, len(generation.datasets), " (swapped)" if old else "")
+        return generation
+
+    # --- loading ------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the first index in the background (so /healthz and /readyz answer meanwhile) and watch for updates."""
+        if self._generation is None:
+            self._spawn("interdict-index-loader", self._load_first)
+        if self.settings.watch_seconds > 0:
+            self._spawn("interdict-index-watcher", self._watch)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def open_store(self) -> SnapshotStore:
+        if self.store is None:
+            from ..lists import load_lists
+
+            self.store = load_lists(self.settings.db)
+        return self.store
+
+    def _load_first(self) -> None:
+        try:
+            self.open_store()
+            self.rebuild()
+        except InterdictError as exc:
+            self.load_error = f"Index not ready: {exc}"
+            log.error("loading the index failed: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - a worker must report, not die silently
+            self.load_error = "Index not ready: loading failed; see the server log."
+            log.exception("loading the index failed: %s", exc)
+
+    def rebuild(self) -> Generation:
+        """Load (from cache) or build the index for the store's active snapshots and swap it in."""
+        from ..screening import load_or_build_index
+
+        store = self.open_store()
+        self.stale = True
+        index = load_or_build_index(store, progress=lambda message: log.info("%s", message))
+        current = self._generation
+        if current is not None and current.key == index.build_key:
+            self.stale = False
+            return current
+        return self.install(Screener(index))
+
+    def store_key(self) -> str:
+        from ..screening import index_key
+
+        return index_key(self.open_store())
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.settings.watch_seconds):
+            if self._generation is None or self._update_lock.locked():
+                continue
+            try:
+                if self.store_key() != self._generation.key:
+                    log.info("the active lists changed; loading the new index")
+                    with self._update_lock:
+                        self.rebuild()
+            except Exception as exc:  # noqa: BLE001 - keep watching; the current index keeps serving
+                log.exception("reloading the index failed (the current one keeps serving): %s", exc)
+
+    # --- updates ------------------------------------------------------------
+
+    def update(self, datasets: list[str] | None, force: bool = False) -> UpdateStatus:
+        """Fetch the lists (official URLs or the mirror), then swap the new index in.
+
+        Runs in the caller's thread; raises UpdateError if an update is already running.
+        """
+        from .. import update as updating
+
+        if not self._update_lock.acquire(blocking=False):
+            raise UpdateError("A list update is already running; try again when it has finished (GET /updatez shows its progress).")
+        status = UpdateStatus(running=True, started_at=_now())
+        self.update_status = status
+        try:
+            results = updating.update(self.open_store(), datasets, mirror=self.settings.mirror, force=force)
+            status.results = [
+                {
+                    "dataset": result.dataset,
+                    "ok": result.ok,
+                    "entries": result.snapshot.entries if result.snapshot else None,
+                    "previous_entries": result.previous_entries,
+                    "error": result.error,
+                }
+                for result in results
+            ]
+            if any(result.ok for result in results):
+                self.rebuild()
+        except InterdictError as exc:
+            status.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - reported in the status; the current index keeps serving
+            status.error = "The update failed; see the server log. The current lists keep serving."
+            log.exception("list update failed: %s", exc)
+        finally:
+            status.running = False
+            status.finished_at = _now()
+            self._update_lock.release()
+        return status
+
+    @property
+    def updating(self) -> bool:
+        return self._update_lock.locked()
+
+    # --- API keys -----------------------------------------------------------
+
+    def cached_key(self, secret: str) -> ApiKey | None:
+        """The key for this secret if it was verified less than key_cache_seconds ago."""
+        cached = self._key_cache.get(hash_secret(secret))
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        return None
+
+    def authenticate(self, secret: str) -> ApiKey | None:
+        """The active key with this secret (a database read; verified keys are cached)."""
+        cached = self.cached_key(secret)
+        if cached is not None:
+            return cached
+        if self.keys is None:
+            from ..store import make_engine
+
+            self.keys = KeyStore(make_engine(self.settings.db) if self.store is None else self.store.engine)
+        digest = hash_secret(secret)
+        key = self.keys.verify(secret)
+        if key is None:
+            self._key_cache.pop(digest, None)
+            return None
+        self.keys.touch(key.id)  # last_used, at most once per cache period
+        if self.settings.key_cache_seconds > 0:
+            if len(self._key_cache) > 10_000:
+                self._key_cache.clear()
+            self._key_cache[digest] = (key, time.monotonic() + self.settings.key_cache_seconds)
+        return key
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+

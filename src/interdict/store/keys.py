@@ -1,0 +1,187 @@
+"""API keys for the HTTP service: hashed secrets, roles, revocation.
+
+A key is shown once, when it is created; the table keeps only its SHA-256, so a
+copy of the database does not hand out working keys. Keys are looked up by
+hash (the secret has 256 bits of entropy, so a plain hash is enough; no salt or
+slow KDF is needed as it would be for passwords). A short prefix of the key is
+kept so a person can tell keys apart in `interdict keys list`.
+
+Roles grow in power: screener < analyst < admin. A key of a role may call
+everything a lower role may.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterator
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import InputError, NotFoundError, StoreError
+
+ROLES = ("screener", "analyst", "admin")
+KEY_PREFIX = "idk_"
+SHOWN_PREFIX = 8  # characters of the key kept in clear to tell keys apart
+
+metadata = MetaData()
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("secret_sha256", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("label", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+    Column("last_used", String(32)),
+)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A stored key, without its secret."""
+
+    id: int
+    prefix: str
+    role: str
+    label: str
+    created_at: str
+    revoked_at: str | None
+    last_used: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "prefix": self.prefix,
+            "role": self.role,
+            "label": self.label,
+            "created_at": self.created_at,
+            "revoked_at": self.revoked_at,
+            "last_used": self.last_used,
+            "active": self.active,
+        }
+
+
+def role_rank(role: str) -> int:
+    """Position of a role in screener < analyst < admin."""
+    try:
+        return ROLES.index(role)
+    except ValueError:
+        raise InputError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.") from None
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _row(row) -> ApiKey:  # type: ignore[no-untyped-def]
+    return ApiKey(
+        id=row.id,
+        prefix=row.prefix,
+        role=row.role,
+        label=row.label or "",
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used=row.last_used,
+    )
+
+
+class KeyStore:
+    """The api_keys table in the interdict database (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        try:
+            metadata.create_all(engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot open the API key table at {engine.url!r}: {exc.__class__.__name__}. Check --db.") from None
+
+    def create(self, role: str, label: str = "") -> tuple[ApiKey, str]:
+        """A new key of `role`: (its record, the secret to hand over once)."""
+        role_rank(role)
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        row = {
+            "secret_sha256": hash_secret(secret),
+            "prefix": secret[:SHOWN_PREFIX],
+            "role": role,
+            "label": label.strip(),
+            "created_at": _now(),
+        }
+        with self._writing() as conn:
+            key_id = conn.execute(insert(api_keys).values(**row)).inserted_primary_key[0]
+        return self.get(key_id), secret
+
+    def all(self) -> list[ApiKey]:
+        """Every key, revoked ones included, oldest first (no secrets: they are not stored)."""
+        with self._reading() as conn:
+            return [_row(row) for row in conn.execute(select(api_keys).order_by(api_keys.c.id))]
+
+    def get(self, key_id: int) -> ApiKey:
+        with self._reading() as conn:
+            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        if row is None:
+            raise NotFoundError(f"No API key with id {key_id}; `interdict keys list` shows the ids.")
+        return _row(row)
+
+    def revoke(self, key_id: int) -> ApiKey:
+        """Revoke a key (idempotent: revoking twice keeps the first time)."""
+        key = self.get(key_id)
+        if key.revoked_at is None:
+            with self._writing() as conn:
+                conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=_now()))
+        return self.get(key_id)
+
+    def verify(self, secret: str) -> ApiKey | None:
+        """The active key with this secret, or None (unknown or revoked)."""
+        if not secret or len(secret) > 200:
+            return None
+        with self._reading() as conn:
+            row = conn.execute(select(api_keys).where(api_keys.c.secret_sha256 == hash_secret(secret))).first()
+        if row is None:
+            return None
+        key = _row(row)
+        return key if key.active else None
+
+    def touch(self, key_id: int) -> None:
+        """Record that a key was used now (callers throttle this)."""
+        with self._writing() as conn:
+            conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used=_now()))
+
+    # --- connections --------------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Reading the API key table at {self.engine.url!r} failed: {exc.__class__.__name__}. Check --db.") from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Writing the API key table at {self.engine.url!r} failed: {exc.__class__.__name__}. Check --db.") from None
+
+
+def open_keys(url: str | None = None) -> KeyStore:
+    from . import make_engine
+
+    return KeyStore(make_engine(url))

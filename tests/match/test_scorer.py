@@ -1,0 +1,109 @@
+"""Token similarity and name alignment, without an index (fixed weights)."""
+
+from __future__ import annotations
+
+import pytest
+
+from interdict.match.scorer import score_names, token_sim
+from interdict.text.names import analyze_name
+
+
+def tok(text: str, schema: str = "Person"):  # type: ignore[no-untyped-def]
+    (token,) = analyze_name(text, schema).tokens
+    return token
+
+
+def score(a: str, b: str, weights: dict[str, float] | None = None, **options: bool) -> float:
+    left, right = analyze_name(a, "Person"), analyze_name(b, "Person")
+    weights = weights or {}
+    qw = [weights.get(t.text, 0.5) for t in left.tokens]
+    cw = [weights.get(t.text, 0.5) for t in right.tokens]
+    return score_names(left.tokens, right.tokens, qw, cw, person=True, **options).score
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "how"),
+    [
+        ("Ghalibaf", "Qalibaf", "transliteration"),
+        ("Hossein", "Husain", "transliteration"),
+        ("Soleimani", "Soleymani", "transliteration"),
+        ("Ghalibaf", "Ghalibav", "typo"),
+        ("Bubnov", "Bunbov", "typo"),
+        ("Juan", "John", "equivalent"),
+        ("Alshaer", "Shaer", "article"),
+    ],
+)
+def test_same_name_parts_pair(a: str, b: str, how: str) -> None:
+    sim, found = token_sim(tok(a), tok(b))
+    assert sim >= 0.7 and found == how, (sim, found)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Hossein", "Hasan"), ("Muller", "Miller"), ("Khamenei", "Hemin"), ("Rezaei", "Raza"), ("Mercaz", "Merkel")])
+def test_different_name_parts_stay_apart(a: str, b: str) -> None:
+    assert token_sim(tok(a), tok(b))[0] < 0.8
+
+
+def test_known_names_one_letter_apart_count_less_than_a_typo() -> None:
+    unknown = token_sim(tok("Salem"), tok("Salek"))[0]
+    known = token_sim(tok("Salem"), tok("Salek"), known=lambda text: True)[0]
+    assert known < unknown
+
+
+def test_arabic_script_against_latin() -> None:
+    assert token_sim(tok("قالیباف"), tok("Ghalibaf"))[0] >= 0.9
+    assert token_sim(tok("مفلح"), tok("Moslehi"))[0] == 0.0
+
+
+def test_cjk_characters_only_match_exactly() -> None:
+    left, right = analyze_name("习近朋", "Person").tokens, analyze_name("习近平", "Person").tokens
+    assert token_sim(left[-1], right[-1])[0] == 0.0
+
+
+def test_order_does_not_matter() -> None:
+    assert score("Ali Khamenei", "KHAMENEI, Ali") == pytest.approx(1.0)
+
+
+def test_an_extra_middle_name_costs_little() -> None:
+    assert score("Mohammad Ghalibaf", "Mohammad Bagher Ghalibaf") > 0.75
+
+
+def test_conflicting_given_names_are_different_people() -> None:
+    # Family members share a surname: Mojtaba is not Ali.
+    weights = {"khamenei": 0.8, "mojtaba": 0.6, "ali": 0.2}
+    assert score("Mojtaba Khamenei", "Ali Khamenei", weights) < 0.6
+
+
+def test_rare_unmatched_parts_on_both_sides_sink_the_score() -> None:
+    weights = {"ali": 0.15, "rezaei": 0.6, "hosseini": 0.4, "khamenei": 0.8}
+    assert score("Ali Rezaei", "Sayyid Ali Hosseini Khamenei", weights) < 0.3
+
+
+def test_patronymic_conflict_weighs_like_a_rare_name() -> None:
+    weights = {"sergey": 0.3, "lavrov": 0.7, "ivanovich": 0.2, "viktorovich": 0.2}
+    assert score("Sergey Ivanovich Lavrov", "Sergey Viktorovich Lavrov", weights) < 0.7
+
+
+def test_initials_alone_are_not_a_match() -> None:
+    assert score("N. N.", "Nursultan Nazarbayev") <= 0.5
+
+
+def test_one_name_part_alone_stays_below_the_threshold() -> None:
+    assert score("Vladimir Makhluf", "Makhluf", {"makhluf": 0.9, "vladimir": 0.2}) < 0.7
+
+
+def test_swapped_given_and_father_names() -> None:
+    straight = score("Salman bin Muhammad al-Rawi", "Salman bin Muhammad al-Rawi", ordered=True)
+    swapped = score("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", ordered=True)
+    assert swapped < straight and swapped < 0.8
+
+
+def test_fused_and_split_names_align() -> None:
+    assert score("RamiMakhlouf", "Rami Makhlouf") > 0.9
+    assert score("محمدباقر قالیباف", "محمد باقر قالیباف") > 0.9
+
+
+def test_scores_are_symmetric_enough_and_bounded() -> None:
+    for a, b in [("Ali Khamenei", "Khamenei Ali Hosseini"), ("Ghalibaf", "Mohammad Qalibaf")]:
+        forward, backward = score(a, b), score(b, a)
+        assert 0.0 <= forward <= 1.0 and 0.0 <= backward <= 1.0
+        assert abs(forward - backward) < 0.05

@@ -1,0 +1,135 @@
+"""Screening against every bundled list: hard pairs both ways, evidence, explanations, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from interdict.match.query import Query
+
+
+@pytest.fixture(scope="module")
+def screener(seeded):  # type: ignore[no-untyped-def]
+    return seeded.screener
+
+
+def top(screener, name: str, **query) -> list:  # type: ignore[no-untyped-def]
+    return screener.screen(Query.build(name, **query), limit=10)
+
+
+def matched_ids(hits: list) -> set[str]:
+    return {hit.entity.id for hit in hits if hit.match}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Rostam Qasemi",  # reordered
+        "QASEMI, Rostam",  # list order
+        "Rostam Ghasemi",  # q / gh
+        "Rostam Qasemy",  # i / y
+        "Rostam Ghassemi",  # doubled letter
+        "Rostam Qаsemi",  # Cyrillic а
+        "Ros\u200btam Qasemi",  # zero-width space
+        "Sardar Rostam Qasemi",  # title
+        "Rostam Qasmi",  # typo
+        "رستم قاسمی",  # Persian script
+    ],
+)
+def test_variants_of_a_listed_irgc_person_match(screener, written: str) -> None:  # type: ignore[no-untyped-def]
+    assert "us_ofac_sdn-11786" in matched_ids(top(screener, written, schema="Person"))
+
+
+@pytest.mark.parametrize(
+    ("name", "listed"),
+    [
+        ("Ali Rezaei", "us_ofac_sdn-26945"),  # shares only "Ali" with Sayyid Ali Hosseini Khamenei
+        ("Mojtaba Khamenei", "us_ofac_sdn-26945"),  # his son is listed separately
+        ("Ali Khamenei", "us_ofac_sdn-27848"),  # and the father is not the son
+    ],
+)
+def test_people_sharing_a_name_part_are_not_matched(screener, name: str, listed: str) -> None:  # type: ignore[no-untyped-def]
+    assert listed not in matched_ids(top(screener, name, schema="Person"))
+
+
+def test_both_khameneis_are_found_under_their_own_names(screener) -> None:  # type: ignore[no-untyped-def]
+    assert "us_ofac_sdn-26945" in matched_ids(top(screener, "Ali Khamenei", schema="Person"))
+    assert "us_ofac_sdn-27848" in matched_ids(top(screener, "Mojtaba Khamenei", schema="Person"))
+
+
+def test_made_up_names_raise_no_match(screener) -> None:  # type: ignore[no-untyped-def]
+    for name in ("Wilhelmina Zoutendijk", "Olaf Brekkestad", "Pemberton Quarrie"):
+        assert not matched_ids(top(screener, name, schema="Person")), name
+
+
+def test_an_exact_strong_identifier_matches_by_itself(screener) -> None:  # type: ignore[no-untyped-def]
+    passport = top(screener, "Someone Else Entirely", schema="Person", id_number="A2463775")
+    assert passport[0].entity.id == "us_ofac_sdn-11786" and passport[0].match
+    assert "passport A2463775 = list (decisive)" in passport[0].explanation
+    vessel = top(screener, "UNKNOWN SHIP", schema="Vessel", id_number="IMO 7406784")
+    assert vessel[0].entity.id == "us_ofac_sdn-4243" and vessel[0].match
+    aircraft = top(screener, "EP GOM", schema="Airplane")
+    assert aircraft[0].entity.id == "us_ofac_sdn-15431"
+
+
+def test_tail_numbers_must_be_exact(screener) -> None:  # type: ignore[no-untyped-def]
+    assert "us_ofac_sdn-15431" not in matched_ids(top(screener, "EP-GOQ", schema="Airplane"))
+
+
+def test_birth_date_confirms_and_rules_out(screener) -> None:  # type: ignore[no-untyped-def]
+    def qasemi(**extra) -> float:  # type: ignore[no-untyped-def]
+        hits = top(screener, "Rostam Qasemi", schema="Person", **extra)
+        return next(hit.score for hit in hits if hit.entity.id == "us_ofac_sdn-11786")
+
+    plain = qasemi()
+    assert qasemi(birth_date="1964-05-22") >= plain
+    assert qasemi(birth_date="1964") >= plain
+    assert qasemi(birth_date="1990") < plain - 0.1
+    assert qasemi(nationality="Iran") >= plain
+    assert qasemi(nationality="Norway") < plain
+
+
+def test_schema_keeps_people_and_vessels_apart(screener) -> None:  # type: ignore[no-untyped-def]
+    assert all(hit.entity.schema == "Vessel" for hit in top(screener, "EBANO", schema="Vessel"))
+    assert all(hit.entity.schema in ("Person", "LegalEntity") for hit in top(screener, "Ebano", schema="Person"))
+
+
+def test_dataset_filter_and_exclusions(screener) -> None:  # type: ignore[no-untyped-def]
+    query = Query.build("Qasem Soleimani", schema="Person")
+    only_un = screener.screen(query, datasets=["un_sc_sanctions"])
+    assert only_un and {hit.entity.dataset for hit in only_un} == {"un_sc_sanctions"}
+    excluded = screener.screen(query, datasets=["un_sc_sanctions"], exclude_entities=[only_un[0].entity.id])
+    assert only_un[0].entity.id not in {hit.entity.id for hit in excluded}
+
+
+def test_explanations_say_why(screener) -> None:  # type: ignore[no-untyped-def]
+    hit = next(h for h in top(screener, "Sayyid Rostam Qassemy", schema="Person") if h.entity.id == "us_ofac_sdn-11786")
+    text = hit.explanation
+    assert "rostam=rostam (exact" in text
+    assert "qassemy≈" in text and "(transliteration" in text
+    assert "ignored title 'Sayyid'" in text
+    evasive = next(h for h in top(screener, "Kh4m3n3i, Mojtaba", schema="Person") if h.entity.id == "us_ofac_sdn-27848")
+    assert "digits used as letters" in evasive.explanation
+
+
+def test_hits_follow_the_output_contract(screener) -> None:  # type: ignore[no-untyped-def]
+    hits = top(screener, "Qasem Soleimani", schema="Person")
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    for hit in hits:
+        record = hit.to_dict()
+        assert set(record) == {"entity_id", "dataset", "source_id", "caption", "schema", "score", "match", "matched_name", "explanation"}
+        assert 0.0 <= record["score"] <= 1.0
+        assert record["match"] == (record["score"] >= screener.threshold)
+
+
+def test_screening_is_deterministic(screener) -> None:  # type: ignore[no-untyped-def]
+    queries = ["Mohammad Baqer Qalibaf", "Ali Hosseini", "Islamic Revolutionary Guard Corps", "محمد", "Kim Jong Un"]
+    first = [[hit.to_dict() for hit in top(screener, name)] for name in queries]
+    second = [[hit.to_dict() for hit in top(screener, name)] for name in queries]
+    assert first == second
+
+
+def test_compare_scores_two_names(screener) -> None:  # type: ignore[no-untyped-def]
+    score, explanation = screener.compare("Mohammad Bagher Ghalibaf", "Mohammad Baqer Qalibaf", "Person")
+    assert score >= 0.9 and "transliteration" in explanation
+    score, _ = screener.compare("Ali Rezaei", "Sayyid Ali Hosseini Khamenei", "Person")
+    assert score < 0.5

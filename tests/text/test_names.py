@@ -1,0 +1,93 @@
+"""Name-part handling: what is removed, what is fused, what the tokens are."""
+
+from __future__ import annotations
+
+import pytest
+
+from interdict.text.names import analyze_name
+
+
+def texts(name: str, schema: str | None = "Person") -> list[str]:
+    return [token.text for token in analyze_name(name, schema).tokens]
+
+
+@pytest.mark.parametrize("title", ["Sayyid", "Seyed", "Haji", "Hajji", "Ayatollah", "Hojatoleslam", "Sheikh", "Mullah", "Dr.", "Gen."])
+def test_honorifics_are_removed_and_reported(title: str) -> None:
+    analyzed = analyze_name(f"{title} Ali Khamenei", "Person")
+    assert [t.text for t in analyzed.tokens] == ["ali", "khamenei"]
+    assert (title.rstrip("."), "title") in analyzed.removed or (title, "title") in analyzed.removed
+
+
+def test_honorifics_in_arabic_script() -> None:
+    analyzed = analyze_name("سید علی خامنه‌ای", "Person")
+    assert ("سید", "title") in analyzed.removed
+    # سعید (Saeed) spells like سید once ayn is dropped: it must stay a name.
+    assert texts("سعید مرتضوی")[0] == "sid"
+
+
+def test_titles_are_kept_in_company_names() -> None:
+    assert "general" in texts("General Trading Company", "Company")
+
+
+@pytest.mark.parametrize(("name", "tokens"), [("AL-TIKRITI, Hamid", ["tikriti", "hamid"]), ("Usama bin Ladin", ["usama", "ladin"]), ("Abu Bakr", ["abubakr"])])
+def test_particles(name: str, tokens: list[str]) -> None:
+    assert texts(name) == tokens
+
+
+@pytest.mark.parametrize("spelling", ["Abdul Rahman", "Abd al-Rahman", "Abdulrahman", "Abdurrahman", "Abdel Rahman"])
+def test_abd_compounds_fuse(spelling: str) -> None:
+    assert analyze_name(spelling, "Person").tokens[0].skel == "bdrhmn"
+
+
+def test_arabic_article_and_compounds_in_arabic_script() -> None:
+    assert texts("عبدالرحمن") == ["abdrhmn"]
+    assert texts("البغدادی")[-1] == "bghdadi"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("BANCO NACIONAL DE CUBA, S.A.", ["banco", "nacional", "cuba"]),
+        ("OOO Rosneft", ["rosneft"]),
+        ("Volkswagen Bank G.m.b.H.", ["volkswagen", "bank"]),
+        ("VTB Bank (Public Joiut-Stock Company)", ["vtb", "bank"]),
+        ("TAERIO LIMlITED", ["taerio"]),
+        ("CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V.", ["corrales", "san", "ignacio"]),
+    ],
+)
+def test_legal_forms_are_removed_even_with_a_slip(name: str, kept: list[str]) -> None:
+    assert texts(name, "Company") == kept
+
+
+def test_dotted_acronyms_are_one_word_in_company_names() -> None:
+    assert texts("A.B.C. Company", "Company") == ["abc"]
+    assert texts("N.N.", "Person") == ["n", "n"]
+
+
+def test_numbers_in_organisation_names() -> None:
+    assert texts("Brigade Forty-Four", "Organization") == ["brigade", "44"]
+    assert texts("1st International Bank", "Company")[0] == "1"
+    assert texts("Apollo Investment Fund VIII L.P.", "Company")[-1] == "8"
+
+
+def test_ofac_last_first_order_is_recognised() -> None:
+    analyzed = analyze_name("HANIYA, Ismail Abdul Salah", "Person")
+    assert analyzed.inverted
+    assert [t.text for t in analyzed.tokens] == ["haniya", "ismail", "abdsalah"]
+
+
+def test_filiation_is_noted() -> None:
+    assert analyze_name("Salman bin Muhammad", "Person").filiation
+    assert not analyze_name("Salman Muhammad", "Person").filiation
+
+
+def test_scripts_and_evasion_are_reported() -> None:
+    analyzed = analyze_name("Kh4m3n3i", "Person")
+    assert analyzed.evasion and analyzed.tokens[0].text == "khamenei"
+    assert analyze_name("Сергей Лавров", "Person").scripts == {"cyrillic"}
+
+
+def test_every_non_latin_script_becomes_latin_tokens() -> None:
+    for name in ("محمدباقر قالیباف", "Сергей Лавров", "김정은", "ינון לוי", "Αλέξης Τσίπρας", "ប៉ុល ពត"):
+        tokens = analyze_name(name, "Person").tokens
+        assert tokens and all(token.text.isascii() and token.text for token in tokens), name
