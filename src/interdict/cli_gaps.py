@@ -1,5 +1,135 @@
-"""CLI commands for the gaps area, registered on the main app (see cli.py)."""
+"""CLI commands for the gaps area, registered on the main app (see cli.py).
+
+    interdict gaps --listed-by us,gb,ca --not-listed-by eu [--programme iran] [--schema Person] --out report.html
+    interdict gaps-evaluate [--dataset ID]... [--out evaluation.json]
+
+Both are thin wrappers over interdict.gaps.gaps / gaps_evaluate.
+"""
 
 from __future__ import annotations
 
-from .cli import app  # noqa: F401
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .cli import DB_OPTION, app, err, out
+
+WORKERS_OPTION = typer.Option(2, "--workers", "-w", min=1, max=64, help="Worker processes for the first resolution of a list update.")
+
+
+class _Bar:
+    """A rich progress bar fed by the resolver's (stage, done, total) callbacks."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+        )
+        self.task: object | None = None
+
+    def __enter__(self) -> "_Bar":
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not total:
+            err.print(f"[dim]{escape(stage)}…[/dim]")
+            return
+        if self.task is None:
+            err.print("[dim]resolving entries across lists (once per list update; later reports reuse it)…[/dim]")
+            self.task = self.progress.add_task(stage, total=total)
+        self.progress.update(self.task, completed=done, total=total)  # type: ignore[arg-type]
+
+
+@app.command("gaps")
+def gaps(
+    listed_by: str = typer.Option(..., "--listed-by", "-l", help="Jurisdictions that list the subject, comma-separated: us, gb, eu, ca, au, un."),
+    not_listed_by: str = typer.Option(..., "--not-listed-by", "-n", help="Jurisdictions that must not list it, comma-separated."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Report file: .csv, .json or .html (with the summary matrix and chart)."),
+    programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),
+    schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Vessel or Airplane."),
+    require_all: bool = typer.Option(False, "--all", help="Listed by every --listed-by jurisdiction (default: any of them)."),
+    focus: bool = typer.Option(False, "--focus", help="Resolve only around this query's listings: faster, may miss links a full run finds."),
+    dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Resolve among these lists only (repeatable)."),
+    workers: int = WORKERS_OPTION,
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Who is listed by some jurisdictions but not by others: one row per subject, with evidence.
+
+    Example: interdict gaps --listed-by us,gb,ca --not-listed-by eu --programme iran --out iran.html
+    """
+    from .gaps import gaps as run_gaps
+
+    with _Bar() as bar:
+        report = run_gaps(
+            listed_by,
+            not_listed_by,
+            programme=programme,
+            schema=schema,
+            out=out_path,
+            require_all=require_all,
+            focus=focus,
+            datasets=dataset,
+            db=db,
+            workers=workers,
+            progress=bar,
+        )
+    for note in report.notes:
+        err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    levels = {level: sum(1 for row in report.rows if row.confidence == level) for level in ("high", "medium", "low")}
+    summary = ", ".join(f"{count:,} {level}" for level, count in levels.items())
+    out.print(f"{len(report.rows):,} subjects {escape(report.query.describe())} ({summary} confidence) → {escape(str(out_path))}")
+
+
+@app.command("gaps-evaluate")
+def gaps_evaluate(
+    dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Resolve among these lists only (repeatable; default all)."),
+    focus_dataset: Optional[list[str]] = typer.Option(None, "--focus-dataset", help="Screen only from these lists' entries (faster)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the full evaluation (with examples of errors) as JSON."),
+    workers: int = WORKERS_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the evaluation as JSON."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Measure the cross-list resolver: precision and recall against UN numbers, passports and IMO numbers it is not shown."""
+    from .errors import InputError
+    from .gaps import gaps_evaluate as run_evaluate
+
+    with _Bar() as bar:
+        evaluation = run_evaluate(datasets=dataset, focus_datasets=focus_dataset, db=db, workers=workers, progress=bar)
+    data = evaluation.to_dict()
+    if out_path is not None:
+        try:
+            out_path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title="Resolver links from names and attributes vs. the lists' own keys (withheld)")
+    for column in ("ground truth", "pairs", "true pairs", "linked (judged)", "correct", "precision", "recall", "missed, flagged ambiguous"):
+        table.add_column(column, justify="right" if column not in ("ground truth", "pairs") else "left")
+    for score in evaluation.scores:
+        row = score.to_dict()
+        table.add_row(
+            score.truth.replace("_", " "),
+            score.scope,
+            f"{score.true_pairs:,}",
+            f"{score.predicted_judged:,}",
+            f"{score.true_positives:,}",
+            "—" if score.precision is None else f"{score.precision:.3f}",
+            "—" if score.recall is None else f"{score.recall:.3f}",
+            f"{row['missed_but_flagged_ambiguous']:,}",
+        )
+    out.print(table)

@@ -1,5 +1,131 @@
-"""CLI commands for the service area, registered on the main app (see cli.py)."""
+"""CLI commands of the HTTP service: `serve` and `keys create|list|revoke`.
+
+Registered on the main app (see cli.py). The web stack is imported only when
+a command needs it, so the rest of the CLI starts fast.
+"""
 
 from __future__ import annotations
 
-from .cli import app  # noqa: F401
+import ipaddress
+import json
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .cli import DB_OPTION, app, err, out
+
+keys_app = typer.Typer(help="API keys of the HTTP service: create (shown once), list (no secrets), revoke.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (about one per core; each holds the index)."),
+    no_auth: bool = typer.Option(False, "--no-auth", help="Serve without API keys (local use only: anyone who can connect may screen and update)."),
+    mirror: Optional[str] = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Where /updatez fetches lists: {mirror}/{dataset}/{file} instead of the official URLs."),
+    timeout: float = typer.Option(30.0, "--timeout", min=1.0, max=3600.0, help="Seconds a screening request may take before it is answered 503."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Run the HTTP service: yente-compatible POST /match, native /screen, API keys.
+
+    Example: interdict keys create --role screener; interdict serve --port 8000
+    """
+    from .api.server import serve as run_server
+    from .api.settings import ServiceSettings
+    from .store.keys import open_keys
+
+    settings = ServiceSettings(db=db, auth=not no_auth, mirror=mirror, request_timeout=timeout)
+    if no_auth:
+        exposure = "on this machine" if _loopback(host) else f"on {host}, from OTHER MACHINES too"
+        err.print(
+            f"[bold yellow]warning:[/bold yellow] --no-auth: no API keys are checked; anyone who can connect {escape(exposure)} "
+            "may screen and update the lists. Use it for local work only."
+        )
+    elif not any(key.active for key in open_keys(db).all()):
+        err.print("[yellow]note:[/yellow] no API keys yet, so every request will get 401. Create one with `interdict keys create --role admin`.")
+    err.print(f"serving on http://{escape(host)}:{port} ({workers} worker{'s' if workers > 1 else ''}); API docs at /docs")
+    run_server(
+        settings,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level=log_level,
+        progress=lambda message: err.print(f"[dim]{escape(message)}…[/dim]"),
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    role: str = typer.Option(..., "--role", "-r", help="screener (screen and read), analyst, or admin (also updates lists)."),
+    label: str = typer.Option("", "--label", "-l", help="Who or what the key is for, shown by `keys list`."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (the key included)."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Create an API key. The key is printed once: it is stored hashed and cannot be shown again."""
+    from .store.keys import open_keys
+
+    key, secret = open_keys(db).create(role, label)
+    if as_json:
+        out.print_json(json.dumps({**key.to_dict(), "key": secret}))
+        return
+    out.print(secret, highlight=False)
+    err.print(f"key {key.id} ({key.role}{', ' + escape(key.label) if key.label else ''}) created. Store it now: it is not shown again.")
+
+
+@keys_app.command("list")
+def keys_list(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """List API keys (never their secrets): id, prefix, role, label, created, last used, revoked."""
+    from .store.keys import open_keys
+
+    keys = open_keys(db).all()
+    if as_json:
+        out.print_json(json.dumps([key.to_dict() for key in keys]))
+        return
+    if not keys:
+        out.print("No API keys. Create one with `interdict keys create --role screener`.")
+        return
+    table = Table(title="API keys")
+    for column in ("id", "prefix", "role", "label", "created", "last used", "status"):
+        table.add_column(column)
+    for key in keys:
+        table.add_row(
+            str(key.id),
+            f"{key.prefix}…",
+            key.role,
+            escape(key.label),
+            key.created_at[:19],
+            (key.last_used or "never")[:19],
+            "[green]active[/green]" if key.active else f"[red]revoked[/red] {key.revoked_at[:19] if key.revoked_at else ''}",
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: int = typer.Argument(..., help="The key's id, as `interdict keys list` shows it."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Revoke an API key: requests with it get 401 (a running server notices within a few seconds)."""
+    from .store.keys import open_keys
+
+    key = open_keys(db).revoke(key_id)
+    out.print(f"key {key.id} ({key.role}{', ' + escape(key.label) if key.label else ''}) revoked at {key.revoked_at}")

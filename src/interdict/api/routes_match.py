@@ -82,9 +82,13 @@ def match_one(example: Example, params: MatchParams, generation: Generation) -> 
         if params.since:
             hits = [hit for hit in hits if (_last_change(hit, generation) or "") > params.since]
         hits = hits[: params.limit]
+    results = [scored_entity(hit, example.query, generation) for hit in hits]
+    if not example.named:  # the name slot held identifiers: no name evidence to show
+        for result in results:
+            result["explanations"].pop("name", None)
     return {
         "status": 200,
-        "results": [scored_entity(hit, example.query, generation) for hit in hits],
+        "results": results,
         "total": {"value": sum(1 for hit in hits if hit.match), "relation": "eq"},
         "query": example.echo,
     }

@@ -27,6 +27,7 @@ from ..errors import InterdictError, UpdateError
 from ..match.screener import Screener
 from ..store import Snapshot, SnapshotStore
 from ..store.keys import ApiKey, KeyStore, hash_secret
+from .limits import Runner
 from .settings import ServiceSettings
 
 log = logging.getLogger("interdict.api")
@@ -101,6 +102,7 @@ class ServiceState:
         self._threads: list[threading.Thread] = []
         self._key_cache: dict[str, tuple[ApiKey, float]] = {}
         self.stale = False
+        self.runner = Runner(settings.screen_threads, settings.request_timeout)
         if screener is not None:
             if store is None:
                 raise ValueError("a preloaded screener needs its store")

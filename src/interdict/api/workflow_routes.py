@@ -1,10 +1,133 @@
 """HTTP endpoints of the document workflows (payments, manifests, shipments).
 
-The service app includes `router`; the workflows area fills it.
+    POST /screen/payment    body: the raw message (pacs.008 / pain.001 XML, MT103 / MT202COV text)
+    POST /screen/manifest   body: the raw manifest (PAXLST or CSV)
+    POST /screen/shipment   body: the shipment record (JSON object, or one-row CSV)
+
+Query parameters: `dataset` (repeatable) limits the lists, `jurisdiction`
+(repeatable) the embargo rules, `document` names the document in the verdict.
+Each returns exactly the verdict of the library function (one code path); a
+malformed document is a 422 whose `detail` names the line, segment or element.
+
+The service app includes `router`. It may set `app.state.screener` to the
+Screener it serves; otherwise the process-wide default screener is used.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any, Callable, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError, InterdictError, UnknownDatasetError
+from ..workflows import screen_manifest, screen_payment, screen_shipment
+from ..workflows.checks import MAX_DOCUMENT_BYTES
+from .security import require_role
 
 router = APIRouter(tags=["workflows"])
+
+_DOCUMENT = Query(None, description="A name for the document in the verdict (default: its own reference).")
+_DATASETS = Query(None, description="Only these lists (repeatable), e.g. us_ofac_sdn.")
+_JURISDICTIONS = Query(None, description="Only the embargo rules of these jurisdictions (repeatable): us, eu, gb, ca, au, un.")
+_BODY = {
+    "payment": ("application/xml", "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\">...</Document>"),
+    "manifest": ("application/edifact", "UNA:+.? 'UNB+UNOA:4+...'UNH+1+PAXLST:D:05B:UN:IATA'..."),
+    "shipment": ("application/json", "{\"shipper\": {\"name\": \"...\"}, \"consignee\": {\"name\": \"...\"}}"),
+}
+
+
+def _screener(request: Request) -> Any:
+    screener = getattr(request.app.state, "screener", None)
+    if screener is not None:
+        return screener
+    from ..screening import default_screener
+
+    return default_screener()
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+        raise HTTPException(status_code=413, detail=f"The document is over {MAX_DOCUMENT_BYTES:,} bytes; split it.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_DOCUMENT_BYTES:
+            raise HTTPException(status_code=413, detail=f"The document is over {MAX_DOCUMENT_BYTES:,} bytes; split it.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _screen(
+    request: Request,
+    function: Callable[..., Any],
+    document: str | None,
+    dataset: list[str] | None,
+    jurisdiction: list[str] | None,
+) -> dict[str, Any]:
+    data = await _body(request)
+    screener = _screener(request)
+    try:
+        verdict = await run_in_threadpool(
+            function, data, screener, document=document, datasets=dataset, jurisdictions=jurisdiction
+        )
+    except (InputError, UnknownDatasetError) as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    except InterdictError as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from None
+    return verdict.to_dict()
+
+
+def _openapi(kind: str) -> dict[str, Any]:
+    media, example = _BODY[kind]
+    return {"requestBody": {"required": True, "content": {media: {"schema": {"type": "string"}, "example": example}}}}
+
+
+@router.post(
+    "/screen/payment",
+    dependencies=[Depends(require_role("screener"))],
+    summary="Screen a payment message (pacs.008, pain.001, MT103, MT202COV)",
+    openapi_extra=_openapi("payment"),
+)
+async def screen_payment_endpoint(
+    request: Request,
+    document: Optional[str] = _DOCUMENT,
+    dataset: Optional[list[str]] = _DATASETS,
+    jurisdiction: Optional[list[str]] = _JURISDICTIONS,
+) -> dict[str, Any]:
+    """One verdict: parties, agents and BICs, countries and remittance text, each finding with field, rule and list entry."""
+    return await _screen(request, screen_payment, document, dataset, jurisdiction)
+
+
+@router.post(
+    "/screen/manifest",
+    dependencies=[Depends(require_role("screener"))],
+    summary="Screen a passenger or crew manifest (PAXLST, CSV/APIS)",
+    openapi_extra=_openapi("manifest"),
+)
+async def screen_manifest_endpoint(
+    request: Request,
+    document: Optional[str] = _DOCUMENT,
+    dataset: Optional[list[str]] = _DATASETS,
+    jurisdiction: Optional[list[str]] = _JURISDICTIONS,
+) -> dict[str, Any]:
+    """One verdict: designated travellers, possible relatives and listed aircraft."""
+    return await _screen(request, screen_manifest, document, dataset, jurisdiction)
+
+
+@router.post(
+    "/screen/shipment",
+    dependencies=[Depends(require_role("screener"))],
+    summary="Screen a shipment record (JSON or one-row CSV)",
+    openapi_extra=_openapi("shipment"),
+)
+async def screen_shipment_endpoint(
+    request: Request,
+    document: Optional[str] = _DOCUMENT,
+    dataset: Optional[list[str]] = _DATASETS,
+    jurisdiction: Optional[list[str]] = _JURISDICTIONS,
+) -> dict[str, Any]:
+    """One verdict: parties, vessel by IMO and name, ports and countries against the embargo rules."""
+    return await _screen(request, screen_shipment, document, dataset, jurisdiction)

@@ -33,7 +33,7 @@ from ..model import STRONG_IDENTIFIERS, Entity
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
 
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 
 NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
@@ -100,6 +100,7 @@ class Index:
     name_text: list[str]  # name id → the name as the list wrote it
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
+    name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
     postings: np.ndarray  # int32, name ids, grouped by key
     key_slices: dict[str, tuple[int, int]]  # skeleton key → slice of `postings`
     token_postings: np.ndarray  # int32, name ids, grouped by token id
@@ -216,6 +217,8 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_tokens: list[tuple[int, ...]] = []
     name_text: list[str] = []
     name_ordered: list[bool] = []
+    name_group: list[int] = []
+    groups: dict[tuple[int, ...], int] = {}
     postings: dict[str, list[int]] = {}
     by_token: dict[int, list[int]] = {}
     text_df: dict[str, int] = {}
@@ -245,6 +248,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             name_tokens.append(name_ids)
             name_text.append(name.full)
             name_ordered.append(analyzed.filiation and not analyzed.inverted)
+            name_group.append(groups.setdefault(name_ids, len(groups)))
             keys_here: set[str] = set()
             texts_here: set[str] = set()
             for token_id in name_ids:
@@ -295,6 +299,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_text=name_text,
         name_weight=np.zeros(len(name_tokens), dtype=np.float32),
         name_ordered=np.asarray(name_ordered, dtype=bool),
+        name_group=np.asarray(name_group, dtype=np.int32),
         postings=np.asarray(flat, dtype=np.int32),
         key_slices=key_slices,
         token_postings=np.asarray(token_flat, dtype=np.int32),

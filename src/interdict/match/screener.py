@@ -26,7 +26,7 @@ from .scorer import NameScore, SimCache, score_names
 DEFAULT_THRESHOLD = 0.70
 DEFAULT_CUTOFF = 0.50
 DEFAULT_LIMIT = 10
-CANDIDATE_NAMES = 30
+CANDIDATE_NAMES = 15
 WEAK_ALIAS_FACTOR = 0.92
 
 SCHEMA_CODES = {"Person": 0, "Organization": 1, "Company": 2, "LegalEntity": 3, "Vessel": 4, "Airplane": 5}

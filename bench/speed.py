@@ -1,0 +1,176 @@
+"""Speed of interdict and the anchors, side by side, on the same queries.
+
+    python bench/speed.py [--queries 2000] [--batch 20000] [--baseline-queries 200]
+
+Measures, against all bundled lists:
+- index build time (from the store) and index load time (from the cache);
+- resident memory of a process that loads the index and screens (child process);
+- single-query latency p50 / p99 (one process, warm);
+- batch throughput with 2 worker processes (`screen-file` code path);
+- the same single-query latency for the exhaustive baselines (rapidfuzz
+  token_sort_ratio and Jaro-Winkler over all names) and, in .venv-anchors,
+  yente logic-v2 re-scoring the 50 best token-sort candidates;
+and prints interdict's speed as a ratio of each baseline's.
+
+Queries are the generated variants and negatives of bench/generate.py, mixed.
+Results go to bench/out/speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+os.environ.setdefault("INTERDICT_HOME", str(HERE / "out" / "home"))
+
+from baselines import Exhaustive  # noqa: E402
+from generate import negatives, variants  # noqa: E402
+
+from interdict import batch  # noqa: E402
+from interdict.lists import load_lists  # noqa: E402
+from interdict.match.index import build_index, load_index  # noqa: E402
+from interdict.match.query import Query  # noqa: E402
+from interdict.model import to_ftm  # noqa: E402
+from interdict.screening import cache_path, index_key, open_screener  # noqa: E402
+
+try:
+    import anchors  # noqa: E402
+
+    anchors.logic_v2_score_pair("a", "b", "Person")
+    HAVE_ANCHORS = True
+except Exception:  # noqa: BLE001
+    HAVE_ANCHORS = False
+
+MEMORY_PROBE = """
+import os, resource, sys, time
+os.environ["INTERDICT_HOME"] = sys.argv[1]
+t = time.perf_counter()
+from interdict.screening import open_screener
+from interdict.match.query import Query
+screener = open_screener()
+loaded = time.perf_counter() - t
+for name in sys.argv[2:]:
+    screener.screen(Query.build(name))
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(hwm / 1024, loaded)  # VmHWM: peak of this process (ru_maxrss survives exec)
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def latency(run, items: list) -> list[float]:  # type: ignore[no-untyped-def]
+    times = []
+    for item in items:
+        start = time.perf_counter()
+        run(item)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", type=int, default=2000, help="single queries timed for interdict")
+    parser.add_argument("--batch", type=int, default=20000, help="rows in the batch throughput file")
+    parser.add_argument("--baseline-queries", type=int, default=200, help="queries timed for each baseline (they are slow)")
+    args = parser.parse_args()
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    report: dict = {}
+
+    screener = open_screener(progress=lambda m: print(m, file=sys.stderr))
+    store = load_lists()
+    entities = list(screener.index.entities())
+    start = time.perf_counter()
+    built = build_index(store.active_entities())
+    report["index_build_seconds"] = time.perf_counter() - start
+    del built
+    path = cache_path(index_key(store))
+    start = time.perf_counter()
+    assert load_index(path) is not None
+    report["index_load_seconds"] = time.perf_counter() - start
+    report["entities"] = screener.index.size
+    report["names"] = screener.index.total_names
+
+    rng = random.Random(3)
+    pool = variants(entities, 200) + negatives(entities, 1500)
+    rng.shuffle(pool)
+    queries = [Query.build(q.name, schema=q.schema) for q in pool]
+    while len(queries) < args.queries:
+        queries = queries + queries
+    queries = queries[: args.queries]
+    for query in queries[:100]:
+        screener.screen(query)  # warm
+    times = latency(lambda q: screener.screen(q), queries)
+    report["interdict"] = {"p50_ms": percentile(times, 0.5) * 1000, "p99_ms": percentile(times, 0.99) * 1000, "mean_ms": sum(times) / len(times) * 1000, "n": len(times)}
+
+    # Batch throughput through the screen-file code path with 2 worker processes.
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "batch.csv"
+        with source.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "name", "schema"])
+            for i in range(args.batch):
+                q = pool[i % len(pool)]
+                writer.writerow([i, q.name, q.schema or ""])
+        for workers in (1, 2):
+            start = time.perf_counter()
+            batch.screen_file(screener, source, Path(folder) / f"out{workers}.jsonl", workers=workers)
+            elapsed = time.perf_counter() - start
+            report[f"batch_{workers}_workers_names_per_second"] = args.batch / elapsed
+
+    # Memory: a fresh process that loads the cached index and screens.
+    probe = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, os.environ["INTERDICT_HOME"], *[q.names[0] for q in queries[:200]]],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")},
+    )
+    rss, cold = probe.stdout.split()
+    report["resident_mb"] = float(rss)
+    report["cold_start_seconds"] = float(cold)
+
+    # Baselines on a sample of the same queries.
+    sample = queries[: args.baseline_queries]
+    exhaustive = Exhaustive(screener.index.name_text, [int(e) for e in screener.index.name_entity])
+    for tool, run in (("token_sort_ratio", exhaustive.token_sort), ("jaro_winkler", exhaustive.jaro_winkler)):
+        times = latency(lambda q: run(q.names[0]), sample)
+        report[tool] = {"p50_ms": percentile(times, 0.5) * 1000, "p99_ms": percentile(times, 0.99) * 1000, "mean_ms": sum(times) / len(times) * 1000, "n": len(times)}
+    if HAVE_ANCHORS:
+        def logic_v2(query: Query) -> None:
+            candidates = exhaustive.best_by_entity(exhaustive.token_sort(query.names[0]), top=50)
+            ftm = [next(to_ftm(entities[owner])) for owner, _, _ in candidates]
+            anchors.logic_v2_rescore({"schema": query.schema or "LegalEntity", "properties": {"name": query.names}}, ftm)
+
+        times = latency(logic_v2, sample[: max(20, len(sample) // 4)])
+        report["yente_logic_v2_top50"] = {"p50_ms": percentile(times, 0.5) * 1000, "p99_ms": percentile(times, 0.99) * 1000, "mean_ms": sum(times) / len(times) * 1000, "n": len(times)}
+
+    (out / "speed.json").write_text(json.dumps(report, indent=2))
+    mine = report["interdict"]
+    print(f"\nAll bundled lists: {report['entities']:,} entities, {report['names']:,} names")
+    print(f"index build {report['index_build_seconds']:.1f} s · index load {report['index_load_seconds']:.2f} s · cold start {report['cold_start_seconds']:.2f} s · resident {report['resident_mb']:.0f} MB")
+    print(f"batch: {report['batch_1_workers_names_per_second']:,.0f} names/s (1 process), {report['batch_2_workers_names_per_second']:,.0f} names/s (2 processes)")
+    print(f"\n{'tool':24} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'n':>6}  interdict is ×faster (mean)")
+    for tool in ("interdict", "token_sort_ratio", "jaro_winkler", "yente_logic_v2_top50"):
+        row = report.get(tool)
+        if row:
+            ratio = row["mean_ms"] / mine["mean_ms"]
+            print(f"{tool:24} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['mean_ms']:8.2f} {row['n']:6}  {ratio:6.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Sanctions gap analysis: who is listed by some jurisdictions and not by others.
+
+    >>> from interdict.gaps import gaps
+    >>> report = gaps(["us", "gb", "ca"], ["eu"], programme="iran", out="iran.html")
+
+Three steps, each its own module:
+
+    resolve.py     cluster the entries of all lists that designate the same subject
+                   (cross-references, identifiers, names + birth dates), cached
+    report.py      one row per cluster listed by the first set of jurisdictions and
+                   by none of the second; programmes mapped to a shared vocabulary
+                   (programmes.py, data/programmes.toml)
+    export.py      CSV / JSON / HTML (html.py, with summary.py's matrix and chart)
+
+`gaps_evaluate` measures the resolver against the keys the lists print (UN
+reference numbers, passports, IMO numbers), withheld from it (evaluate.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError
+from ..lists import load_lists
+from ..match.query import clean_schema
+from ..match.screener import Screener
+from ..model import Entity
+from ..store import SnapshotStore
+from .evaluate import Evaluation, evaluate_resolution
+from .export import report_format, write_report
+from .programmes import listing_topics, vocabulary
+from .report import GapQuery, GapReport, build_rows, schema_matches
+from .resolution import Resolution, load_cached
+from .resolve import ResolveOptions, resolution_key
+from .resolve import resolve as resolve_entries
+from .scope import jurisdiction_datasets, jurisdiction_of, parse_jurisdictions
+
+Progress = Callable[[str, int, int], None]
+
+__all__ = [
+    "Evaluation",
+    "GapQuery",
+    "GapReport",
+    "Resolution",
+    "ResolveOptions",
+    "gaps",
+    "gaps_evaluate",
+    "resolve_entries",
+    "resolve_lists",
+    "write_report",
+]
+
+
+def _loaded(store: SnapshotStore, datasets: list[str] | None) -> list[str]:
+    active = sorted(snapshot.dataset for snapshot in store.active_snapshots())
+    if datasets:
+        missing = sorted(set(datasets) - set(active))
+        if missing:
+            raise InputError(f"Datasets {', '.join(missing)} are not loaded; run `interdict update {' '.join(missing)}` or leave them out.")
+        return sorted(set(datasets))
+    return active
+
+
+def resolve_lists(
+    store: SnapshotStore,
+    options: ResolveOptions,
+    screener: Screener | None = None,
+    db: str | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> Resolution:
+    """The resolution for the store's active lists: from the cache when current, else computed (minutes)."""
+    from ..screening import index_key, open_screener
+
+    key = resolution_key(index_key(store), options)
+    cached = load_cached(key)
+    if cached is not None:
+        return cached
+    if screener is None:
+        screener = open_screener(db, progress=(lambda message: progress(message, 0, 0)) if progress else None)
+    snapshots = {snapshot.dataset: snapshot.id for snapshot in store.active_snapshots()}
+    return resolve_entries(screener, options, snapshots=snapshots, workers=workers, progress=progress)
+
+
+def _focus(entities: dict[str, Entity], query: GapQuery) -> list[str]:
+    """Entries a focused resolution starts from: the --listed-by listings the query can report."""
+    vocab = vocabulary()
+    chosen = []
+    for entity in entities.values():
+        jurisdiction = jurisdiction_of(entity.dataset)
+        if jurisdiction not in query.listed_by:
+            continue
+        if query.schema and not (schema_matches(query.schema, entity.schema) or entity.schema == "LegalEntity"):
+            continue
+        if query.programme and query.programme not in listing_topics(jurisdiction, entity.programs, vocab).topics:
+            continue
+        chosen.append(entity.id)
+    return sorted(chosen)
+
+
+def gaps(
+    listed_by: str | list[str],
+    not_listed_by: str | list[str],
+    programme: str | None = None,
+    schema: str | None = None,
+    out: str | Path | None = None,
+    require_all: bool = False,
+    focus: bool = False,
+    datasets: list[str] | None = None,
+    db: str | None = None,
+    screener: Screener | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> GapReport:
+    """Subjects listed by `listed_by` (any, or all with require_all) and by none of `not_listed_by`.
+
+    `focus` resolves only around the listings the query can report (fast, for one
+    programme); the default resolves every list once and caches it, so every
+    report over the same snapshots agrees with every other.
+    """
+    query = GapQuery(
+        listed_by=parse_jurisdictions(listed_by, "--listed-by"),
+        not_listed_by=parse_jurisdictions(not_listed_by, "--not-listed-by"),
+        programme=vocabulary().check_topic(programme) if programme else None,
+        schema=clean_schema(schema),
+        require_all=require_all,
+    )
+    if not query.listed_by or not query.not_listed_by:
+        raise InputError("Name at least one jurisdiction in --listed-by and one in --not-listed-by, e.g. --listed-by us,gb,ca --not-listed-by eu.")
+    both = sorted(set(query.listed_by) & set(query.not_listed_by))
+    if both:
+        raise InputError(f"{', '.join(both)} cannot be both in --listed-by and in --not-listed-by.")
+    if out is not None:
+        report_format(Path(out))  # a bad extension fails before minutes of work
+    store = load_lists(db)
+    loaded = _loaded(store, datasets)
+    by_jurisdiction = {code: [d for d in ids if d in loaded] for code, ids in jurisdiction_datasets().items()}
+    for code in query.listed_by + query.not_listed_by:
+        if not by_jurisdiction.get(code):
+            raise InputError(f"No list of jurisdiction {code!r} is loaded; load one (`interdict update`) or leave {code} out.")
+    entities = {entity.id: entity for entity in store.active_entities(loaded)}
+    options = ResolveOptions(datasets=None if not datasets else loaded, focus=_focus(entities, query) if focus else None)
+    resolution = resolve_lists(store, options, screener=screener, db=db, workers=workers, progress=progress)
+    rows, skipped = build_rows(resolution, entities, query, loaded)
+    report = GapReport(
+        query=query,
+        rows=rows,
+        notes=_notes(query, rows, skipped, entities, by_jurisdiction, resolution, focus),
+        datasets={code: ids for code, ids in by_jurisdiction.items() if ids},
+        resolution={"key": resolution.key, "options": resolution.options, "stats": resolution.stats, "snapshots": resolution.snapshots},
+        vocabulary={topic: vocabulary().label(topic) for topic in sorted({t for row in rows for t in row.topics})},
+    )
+    if out is not None:
+        write_report(report, Path(out))
+    return report
+
+
+def _notes(
+    query: GapQuery,
+    rows: list,
+    skipped: dict[str, int],
+    entities: dict[str, Entity],
+    by_jurisdiction: dict[str, list[str]],
+    resolution: Resolution,
+    focus: bool,
+) -> list[str]:
+    notes = [
+        f"A subject is listed by a jurisdiction when an entry of one of its lists is in the subject's cluster; "
+        f"'not listed by {', '.join(query.not_listed_by)}' means no entry of those lists was linked to it. "
+        "Rows of low confidence name an entry there that may be the same subject."
+    ]
+    with_programmes = {entity.dataset for entity in entities.values() if entity.programs}
+    for code in sorted(set(query.listed_by) | set(query.not_listed_by)):
+        for dataset in by_jurisdiction.get(code, []):
+            if dataset not in with_programmes:
+                notes.append(
+                    f"{dataset} ({code}) carries no programme or regime information in the loaded snapshot "
+                    "(the bundled flat EU export drops it): its listings show 'no programme stated' and are never counted under a programme."
+                )
+        missing = [dataset for dataset in jurisdiction_datasets()[code] if dataset not in by_jurisdiction.get(code, [])]
+        if missing:
+            notes.append(f"{code}: {', '.join(missing)} not loaded; this report speaks only for {', '.join(by_jurisdiction[code])}.")
+    if query.programme and skipped.get("no_programme_information"):
+        notes.append(
+            f"{skipped['no_programme_information']} subjects listed only by lists that state no programme were left out of the "
+            f"'{query.programme}' filter: their programme is unknown, not guessed."
+        )
+    unmapped = sorted({(listing.dataset, programme) for row in rows for listing in row.listings for programme in listing.unmapped})
+    for dataset, programme in unmapped:
+        notes.append(f"Programme {programme!r} of {dataset} is not in the shared vocabulary (gaps/data/programmes.toml): counted as 'unmapped'.")
+    notes.extend(resolution.notes)
+    if focus:
+        notes.append("Focused resolution: only the listings this query can report, and the entries they reach, were screened; a full run may link more.")
+    if query.require_all:
+        notes.append(f"Rows are listed by every one of {', '.join(query.listed_by)}.")
+    if not rows:
+        notes.append("No subject matches this query: the report is empty.")
+    return notes
+
+
+def gaps_evaluate(
+    datasets: list[str] | None = None,
+    focus_datasets: list[str] | None = None,
+    db: str | None = None,
+    screener: Screener | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> Evaluation:
+    """Precision and recall of the resolver's name-and-attribute links, with the lists' own keys withheld."""
+    store = load_lists(db)
+    loaded = _loaded(store, datasets)
+    if focus_datasets:
+        _loaded(store, focus_datasets)
+        if not set(focus_datasets) <= set(loaded):
+            raise InputError("--focus-dataset must be among the datasets resolved (--dataset).")
+    entities = {entity.id: entity for entity in store.active_entities(loaded)}
+    focus = sorted(entity_id for entity_id, entity in entities.items() if entity.dataset in focus_datasets) if focus_datasets else None
+    options = ResolveOptions(
+        datasets=None if not datasets else loaded,
+        focus=focus,
+        hops=1,
+        use_references=False,
+        use_identifiers=False,
+    )
+    resolution = resolve_lists(store, options, screener=screener, db=db, workers=workers, progress=progress)
+    return evaluate_resolution(resolution, entities.values())
+

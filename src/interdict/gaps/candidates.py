@@ -1,0 +1,207 @@
+"""Candidate pairs for resolution: shared keys, and names screened through the matching engine.
+
+Comparing every entry with every other (50,000² pairs) is out of the question;
+the matcher's index already finds, for one entry's names, the few entries of
+other lists worth scoring. So each entry is screened once (its primary name and
+a couple of aliases, with its birth dates and nationalities) against the other
+lists. Shared keys (cross-references, identifiers) are found by grouping, which
+costs nothing. Screening runs in worker processes that share the index (fork,
+copy-on-write), like batch screening.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from ..match.query import MAX_NAME_CHARS, Query
+from ..match.screener import Screener
+from ..model import Entity
+from ..text.names import analyze_name
+from .references import References, reference_key
+
+QUERY_NAMES = 3  # the primary name and up to two more per entry
+HITS_PER_ENTRY = 8
+CHUNK = 200
+MAX_KEY_GROUP = 8  # a key shared by more entries is generic ("0000000"), not evidence
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    """One entry's screening hit on an entry of another list (the facts the resolver needs)."""
+
+    source: str  # the screened entry
+    other: str  # the hit
+    score: float
+    match: bool
+    name_score: float
+    birth: float | None  # the screener's birth-date adjustment (>0 agrees, <0 conflicts), None if not compared
+    nationality: float | None
+    distinct: float  # rarity of the rarer of the two names (sum of token weights): how telling a name-only match is
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyShare:
+    """Two entries of different lists that carry the same key."""
+
+    a: str
+    b: str
+    kind: str  # "reference" or "identifier"
+    scheme: str  # reference scheme id, or identifier type
+    shown: str  # the key as the lists wrote it
+    group_size: int
+
+
+def query_names(entity: Entity) -> list[str]:
+    """The names an entry is screened by: primary first, then aliases and original-script names."""
+    order = {"primary": 0, "alias": 1, "original_script": 2, "former": 3}
+    names = sorted((name for name in entity.names if name.kind in order), key=lambda name: order[name.kind])
+    chosen: list[str] = []
+    for name in names:
+        text = name.full[:MAX_NAME_CHARS]
+        if text not in chosen:
+            chosen.append(text)
+        if len(chosen) == QUERY_NAMES:
+            break
+    return chosen or [entity.caption[:MAX_NAME_CHARS]]
+
+
+def query_for(entity: Entity) -> Query:
+    """The entry as a screening query: names, schema, and (for people) birth dates and nationalities."""
+    person = entity.schema == "Person"
+    countries = sorted(set(entity.countries) | {address.country for address in entity.addresses if address.country})
+    return Query(
+        names=query_names(entity),
+        schema=entity.schema,
+        birth_dates=[date for date in entity.birth_dates if date.start] if person else [],
+        nationalities=sorted(set(entity.nationalities) | set(entity.citizenships)) if person else [],
+        countries=countries[:5],
+        id=entity.id,
+    )
+
+
+def name_rarity(screener: Screener, text: str, schema: str | None) -> float:
+    return sum(screener.index.token_weight(token) for token in analyze_name(text, schema).tokens)
+
+
+def screen_one(screener: Screener, entity: Entity, datasets: list[str]) -> list[NameHit]:
+    others = [dataset for dataset in datasets if dataset != entity.dataset]
+    if not others:
+        return []
+    hits = screener.screen(query_for(entity), datasets=others, limit=HITS_PER_ENTRY)
+    found = []
+    for hit in hits:
+        distinct = min(name_rarity(screener, hit.query_name, entity.schema), name_rarity(screener, hit.matched_name, hit.entity.schema))
+        found.append(
+            NameHit(
+                source=entity.id,
+                other=hit.entity.id,
+                score=round(hit.score, 4),
+                match=hit.match,
+                name_score=round(hit.name_score, 4),
+                birth=hit.features.get("birth_date"),
+                nationality=hit.features.get("nationality"),
+                distinct=round(distinct, 3),
+                explanation=hit.explanation,
+            )
+        )
+    return found
+
+
+_worker: tuple[Screener, list[str]] | None = None
+
+
+def _screen_chunk(entities: list[Entity]) -> list[list[NameHit]]:
+    assert _worker is not None
+    screener, datasets = _worker
+    return [screen_one(screener, entity, datasets) for entity in entities]
+
+
+def _chunks(items: list[Entity], size: int) -> Iterator[list[Entity]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def screen_entities(
+    screener: Screener,
+    entities: list[Entity],
+    datasets: list[str],
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, list[NameHit]]:
+    """Screen each entry against the other lists in `datasets`; results keyed by entry id."""
+    global _worker
+    _worker = (screener, sorted(datasets))
+    workers = max(1, min(workers, os.cpu_count() or 1))
+    results: dict[str, list[NameHit]] = {}
+    done = 0
+    try:
+        if workers > 1 and len(entities) > CHUNK:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunks: Iterable[list[list[NameHit]]] = pool.imap(_screen_chunk, _chunks(entities, CHUNK))
+                done = _collect(chunks, entities, results, progress)
+        else:
+            done = _collect(map(_screen_chunk, _chunks(entities, CHUNK)), entities, results, progress)
+    finally:
+        _worker = None
+    assert done == len(entities)
+    return results
+
+
+def _collect(chunks: Iterable[list[list[NameHit]]], entities: list[Entity], results: dict[str, list[NameHit]], progress: Progress | None) -> int:
+    done = 0
+    for chunk in chunks:
+        for hits in chunk:
+            results[entities[done].id] = hits
+            done += 1
+        if progress:
+            progress(done, len(entities))
+    return done
+
+
+def key_shares(entities: Iterable[Entity], refs: References, use_references: bool = True, use_identifiers: bool = True) -> list[KeyShare]:
+    """Pairs of entries on different lists that carry the same cross-reference or identifier.
+
+    A reference group links every member to its anchor (the entry whose own id
+    is the key, e.g. the UN entry); an identifier group links every pair, so a
+    number shared by a relative can be told apart by the names.
+    """
+    groups: dict[tuple[str, str, str], list[tuple[int, Entity, str]]] = defaultdict(list)
+    for entity in entities:
+        if use_references:
+            for scheme_id, key, shown in refs.explicit_keys(entity):
+                scheme = refs.scheme(scheme_id)
+                own = 0 if entity.dataset in scheme.own_ids and key == reference_key(entity.source_id) else 1
+                groups[("reference", scheme_id, key)].append((own, entity, shown))
+        if use_identifiers:
+            for kind, value, shown in refs.identifier_keys(entity):
+                groups[("identifier", kind, value)].append((1, entity, shown))
+    shares: list[KeyShare] = []
+    for (kind, scheme, _key), members in sorted(groups.items()):
+        members.sort(key=lambda item: (item[0], item[1].id))
+        if len({entity.dataset for _, entity, _ in members}) < 2:
+            continue
+        size = len(members)
+        if kind == "reference":
+            anchor = members[0][1]
+            pairs = [(anchor, entity, shown) for _, entity, shown in members[1:]]
+        elif size > MAX_KEY_GROUP:
+            continue
+        else:
+            pairs = [
+                (first[1], second[1], second[2])
+                for index, first in enumerate(members)
+                for second in members[index + 1 :]
+                if first[1].dataset != second[1].dataset
+            ]
+        for left, right, shown in pairs:
+            a, b = sorted((left.id, right.id))
+            shares.append(KeyShare(a=a, b=b, kind=kind, scheme=scheme, shown=shown, group_size=size))
+    return shares

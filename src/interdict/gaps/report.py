@@ -1,0 +1,292 @@
+"""The gap report: one row per resolved subject listed by some jurisdictions and not by others.
+
+A row says who the subject is (its names), who lists it (each list entry with
+its programmes, the shared topics they map to, and its listing dates), who does
+not, how sure we are, and why: the links that hold the cluster together and
+the doubts about the absence (an ambiguous link to an entry of a list that is
+supposed not to list it, or a near miss there).
+
+Confidence of a row:
+    high    the lists' entries are linked by references, identifiers or names
+            with confirming birth dates, and nothing on the "not listed" side
+            resembles the subject;
+    medium  a cluster link rests on a distinctive name alone, or an entry of a
+            "not listed" list has a similar (below-threshold) name;
+    low     an entry of a "not listed" list was an ambiguous match: the subject
+            may well be listed there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Entity
+from .programmes import NOT_STATED, UNMAPPED, Vocabulary, listing_topics, vocabulary
+from .resolution import Link, NearMiss, Resolution
+from .scope import jurisdiction_of
+
+MAX_NAMES = 12
+NEAR_DOUBT = 0.6  # a near miss this close on a "not listed" list lowers confidence
+SCHEMA_ORDER = ("Person", "Vessel", "Airplane", "Company", "Organization", "LegalEntity")
+SCHEMA_FAMILIES = {"Organization": {"Organization", "Company"}, "Company": {"Organization", "Company"}}
+
+
+@dataclass
+class Listing:
+    jurisdiction: str
+    dataset: str
+    source_id: str
+    entity_id: str
+    name: str
+    sublist: str
+    programmes: list[str]
+    topics: list[str]
+    unmapped: list[str]
+    listed_on: list[str]
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def describe(self) -> str:
+        programmes = ", ".join(self.programmes) if self.programmes else "no programme stated"
+        dates = f", listed {', '.join(self.listed_on)}" if self.listed_on else ""
+        sub = f" ({self.sublist})" if self.sublist else ""
+        return f"{self.dataset}{sub} {self.source_id} [{programmes}]{dates}"
+
+
+@dataclass
+class GapRow:
+    cluster_id: str
+    schema: str
+    name: str
+    names: list[str]
+    listed_by: list[str]
+    not_listed_by: list[str]
+    topics: list[str]  # shared topics of the listings by the --listed-by jurisdictions
+    listings: list[Listing]
+    confidence: str
+    confidence_reason: str
+    cluster_confidence: str
+    evidence: list[dict]
+    doubts: list[dict]
+
+    def to_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["listings"] = [listing.to_dict() for listing in self.listings]
+        return data
+
+
+@dataclass
+class GapQuery:
+    listed_by: list[str]
+    not_listed_by: list[str]
+    programme: str | None = None
+    schema: str | None = None
+    require_all: bool = False
+
+    def describe(self) -> str:
+        joiner = " and " if self.require_all else " or "
+        text = f"listed by {joiner.join(self.listed_by)} but not by {' or '.join(self.not_listed_by)}"
+        if self.programme:
+            text += f", programme {self.programme}"
+        if self.schema:
+            text += f", {self.schema} only"
+        return text
+
+
+@dataclass
+class GapReport:
+    query: GapQuery
+    rows: list[GapRow]
+    notes: list[str]
+    datasets: dict[str, list[str]]  # jurisdiction -> loaded datasets
+    resolution: dict
+    vocabulary: dict[str, str] = field(default_factory=dict)
+
+
+def cluster_schema(entities: list[Entity]) -> str:
+    schemas = {entity.schema for entity in entities}
+    return next((schema for schema in SCHEMA_ORDER if schema in schemas), entities[0].schema)
+
+
+def schema_matches(wanted: str, schema: str) -> bool:
+    return schema == wanted or schema in SCHEMA_FAMILIES.get(wanted, set())
+
+
+def _names(entities: list[Entity]) -> list[str]:
+    names: list[str] = []
+    for entity in entities:
+        if entity.caption not in names:
+            names.append(entity.caption)
+    for entity in entities:
+        for name in entity.names:
+            if name.full not in names and name.kind != "weak":
+                names.append(name.full)
+    return names
+
+
+def _listing(entity: Entity, vocab: Vocabulary) -> Listing:
+    jurisdiction = jurisdiction_of(entity.dataset)
+    mapped = listing_topics(jurisdiction, entity.programs, vocab)
+    return Listing(
+        jurisdiction=jurisdiction,
+        dataset=entity.dataset,
+        source_id=entity.source_id,
+        entity_id=entity.id,
+        name=entity.caption,
+        sublist=(entity.extra.get("sourceList") or [""])[0],
+        programmes=list(entity.programs),
+        topics=list(mapped.topics),
+        unmapped=list(mapped.unmapped),
+        listed_on=sorted(entity.listed_on),
+    )
+
+
+def _link_dict(link: Link, entities: dict[str, Entity]) -> dict:
+    return {
+        "a": link.a,
+        "a_name": entities[link.a].caption if link.a in entities else link.a,
+        "b": link.b,
+        "b_name": entities[link.b].caption if link.b in entities else link.b,
+        "kind": link.kind,
+        "status": link.status,
+        "tier": link.tier,
+        "name_similarity": link.score,
+        "evidence": list(link.evidence),
+        "reason": link.reason,
+    }
+
+
+class _Context:
+    """Look-ups over one resolution, built once per report."""
+
+    def __init__(self, resolution: Resolution, entities: dict[str, Entity]):
+        self.entities = entities
+        self.cluster_of = resolution.cluster_of()
+        self.links_of = resolution.links_of()
+        self.near_of: dict[str, list[NearMiss]] = {}
+        for near in resolution.near:
+            self.near_of.setdefault(near.a, []).append(near)
+        self.jurisdictions_of: dict[str, set[str]] = {
+            cluster.id: {jurisdiction_of(entities[m].dataset) for m in cluster.members if m in entities} for cluster in resolution.clusters
+        }
+
+
+def build_rows(resolution: Resolution, entities: dict[str, Entity], query: GapQuery, loaded: list[str]) -> tuple[list[GapRow], dict[str, int]]:
+    """The report's rows, and counts of clusters left out for want of programme information."""
+    vocab = vocabulary()
+    context = _Context(resolution, entities)
+    wanted, excluded = set(query.listed_by), set(query.not_listed_by)
+    skipped = {"no_programme_information": 0}
+    rows: list[GapRow] = []
+    for cluster in resolution.clusters:
+        members = [entities[m] for m in cluster.members if m in entities]
+        if not members:
+            continue
+        listed = context.jurisdictions_of[cluster.id]
+        if listed & excluded or not (wanted <= listed if query.require_all else wanted & listed):
+            continue
+        schema = cluster_schema(members)
+        if query.schema and not schema_matches(query.schema, schema):
+            continue
+        listings = [_listing(entity, vocab) for entity in members]
+        topics = sorted({topic for listing in listings if listing.jurisdiction in wanted for topic in listing.topics})
+        if query.programme and query.programme not in topics:
+            if topics == [NOT_STATED]:
+                skipped["no_programme_information"] += 1
+            continue
+        row = _row(cluster.id, cluster.confidence, members, listings, listed, topics, query, loaded, context)
+        rows.append(row)
+    rows.sort(key=lambda row: (row.name.casefold(), row.cluster_id))
+    return rows, skipped
+
+
+def _row(
+    cluster_id: str,
+    cluster_confidence: str,
+    members: list[Entity],
+    listings: list[Listing],
+    listed: set[str],
+    topics: list[str],
+    query: GapQuery,
+    loaded: list[str],
+    context: _Context,
+) -> GapRow:
+    member_ids = {entity.id for entity in members}
+    evidence: dict[tuple[str, str], dict] = {}
+    doubts: list[dict] = []
+    excluded = set(query.not_listed_by)
+    for entity in members:
+        for link in context.links_of.get(entity.id, []):
+            other = link.b if link.a == entity.id else link.a
+            if other in member_ids:
+                if link.status == "confirmed":
+                    evidence[(link.a, link.b)] = _link_dict(link, context.entities)
+                continue
+            other_cluster = context.cluster_of.get(other)
+            other_listed = context.jurisdictions_of.get(other_cluster.id, set()) if other_cluster else set()
+            if link.status == "ambiguous" and other_listed & excluded:
+                doubt = _link_dict(link, context.entities) | {"kind": "ambiguous link", "other": other, "other_name": context.entities[other].caption}
+                doubt["other_cluster"] = other_cluster.id if other_cluster else ""
+                doubt["other_listed_by"] = sorted(other_listed)
+                doubts.append(doubt)
+        for near in context.near_of.get(entity.id, []):
+            other = context.entities.get(near.b)
+            if other is not None and jurisdiction_of(other.dataset) in excluded:
+                doubts.append(
+                    {
+                        "kind": "near miss",
+                        "a": near.a,
+                        "a_name": entity.caption,
+                        "b": near.b,
+                        "b_name": other.caption,
+                        "other": near.b,
+                        "other_name": other.caption,
+                        "score": near.score,
+                        "evidence": [near.explanation],
+                        "other_listed_by": [jurisdiction_of(other.dataset)],
+                    }
+                )
+    doubts.sort(key=lambda doubt: (doubt["kind"] != "ambiguous link", -(doubt.get("score") or doubt.get("name_similarity") or 0), doubt["a"], doubt["b"]))
+    confidence, reason = _confidence(cluster_confidence, doubts)
+    ordered = sorted(listings, key=lambda listing: (listing.jurisdiction, listing.dataset, listing.source_id))
+    names = _names(sorted(members, key=lambda entity: (jurisdiction_of(entity.dataset) not in query.listed_by, entity.id)))
+    return GapRow(
+        cluster_id=cluster_id,
+        schema=cluster_schema(members),
+        name=names[0],
+        names=names[:MAX_NAMES],
+        listed_by=sorted(listed),
+        not_listed_by=sorted({jurisdiction_of(dataset) for dataset in loaded} - listed),
+        topics=topics,
+        listings=ordered,
+        confidence=confidence,
+        confidence_reason=reason,
+        cluster_confidence=cluster_confidence,
+        evidence=[evidence[key] for key in sorted(evidence)],
+        doubts=doubts,
+    )
+
+
+def _confidence(cluster_confidence: str, doubts: list[dict]) -> tuple[str, str]:
+    ambiguous = [doubt for doubt in doubts if doubt["kind"] == "ambiguous link"]
+    if ambiguous:
+        first = ambiguous[0]
+        where = ", ".join(first["other_listed_by"])
+        return "low", f"possibly listed by {where}: ambiguous match with {first['other_name']!r} ({first['reason']})"
+    close = [doubt for doubt in doubts if doubt["kind"] == "near miss" and doubt["score"] >= NEAR_DOUBT]
+    if close:
+        first = close[0]
+        return "medium", f"similar name on {', '.join(first['other_listed_by'])}: {first['other_name']!r} (score {first['score']:.2f}, below the match threshold)"
+    if cluster_confidence == "probable":
+        return "medium", "the entries were linked on a distinctive name alone (no identifier or birth date confirms it)"
+    if cluster_confidence == "single":
+        return "high", "one entry; no entry of the other lists matches it"
+    return "high", f"entries linked with {cluster_confidence} evidence; no entry of the other lists matches it"
+
+
+def topic_label(topic: str) -> str:
+    return vocabulary().label(topic)
+
+
+__all__ = ["GapQuery", "GapReport", "GapRow", "Listing", "NOT_STATED", "UNMAPPED", "build_rows", "cluster_schema", "topic_label"]

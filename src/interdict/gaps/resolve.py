@@ -1,0 +1,431 @@
+"""Cross-list entity resolution: which entries of different lists designate the same subject.
+
+Evidence, strongest first:
+
+1. explicit cross-references the lists print (a UK entry's UN reference number,
+   the OFAC entity number trade.gov repeats) -- *certain*, unless the names flatly
+   disagree (lists make typos: one UK entry carries another person's UN number);
+2. shared identifiers: an IMO number is decisive; a passport, national id, BIC...
+   counts when the names are similar too -- *certain* / *strong*;
+3. names through the matching engine, moved by birth dates and nationalities:
+   a name match with an agreeing birth date is *strong*; a name-only match is
+   *probable* when the name is distinctive, and *ambiguous* when it is common
+   (many "Ali Hassan"s) or when birth dates or nationalities disagree.
+
+Links are applied strongest first with union-find. A link that would put two
+different entries of one list into one cluster is not forced: it is kept as
+ambiguous ("would join ..."), as is a name link whose source matches two entries
+of one list about equally well. Every link, used or not, keeps its evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
+
+from ..errors import InputError
+from ..match.screener import Screener
+from ..model import Entity
+from ..sources import get_source
+from .candidates import KeyShare, NameHit, key_shares, query_names, screen_entities
+from .references import References, references
+from .resolution import (
+    RESOLUTION_VERSION,
+    TIER_RANK,
+    TIERS,
+    Cluster,
+    Link,
+    NearMiss,
+    Resolution,
+    code_fingerprint,
+    load_cached,
+    save_cached,
+)
+
+KIND_RANK = {"reference": 0, "identifier": 1, "name": 2}
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Decision thresholds. Measured with `interdict gaps-evaluate` (see evaluate.py)."""
+
+    strong_name: float = 0.75  # name similarity a birth-date-confirmed link needs
+    probable_name: float = 0.95  # name similarity a name-only link needs (0.85-0.95: about half are wrong)
+    probable_rarity: float = 0.6  # summed token rarity a name-only link needs (one rare part ~ 1.0)
+    tie_margin: float = 0.03  # two hits on one list this close cannot be told apart
+    key_name_min: float = 0.5  # below this, names contradict a shared reference or identifier
+    birth_agrees: float = 0.04  # screener birth adjustment that counts as agreement (same date or year, not "within a year")
+    # A list whose birth dates contradict the other lists on most near-identical, distinctive
+    # names has its birth dates misassigned; they are then left out (see _birth_reliability).
+    twin_name: float = 0.95  # name similarity of a "near-identical" name
+    twin_rarity: float = 1.5  # and its rarity
+    unreliable_share: float = 0.4  # share of such pairs whose birth dates conflict
+    unreliable_min_pairs: int = 30
+
+
+@dataclass
+class ResolveOptions:
+    datasets: list[str] | None = None  # resolve among these lists only (default: every loaded list)
+    focus: list[str] | None = None  # screen only from these entries and what they reach (default: every entry)
+    hops: int = 2  # with a focus: rounds of screening the entries reached
+    use_references: bool = True  # False withholds explicit cross-references (evaluation)
+    use_identifiers: bool = True  # False withholds shared identifiers (evaluation)
+    settings: Settings = field(default_factory=Settings)
+
+    def describe(self) -> dict[str, str]:
+        focus = "" if self.focus is None else hashlib.sha256("\n".join(sorted(self.focus)).encode()).hexdigest()[:16]
+        return {
+            "datasets": ",".join(sorted(self.datasets)) if self.datasets else "all",
+            "focus": f"{len(self.focus)} entries ({focus}), {self.hops} hops" if self.focus is not None else "all entries",
+            "references": "used" if self.use_references else "withheld",
+            "identifiers": "used" if self.use_identifiers else "withheld",
+            "settings": json.dumps(asdict(self.settings), sort_keys=True),
+        }
+
+
+def resolution_key(index_key: str, options: ResolveOptions) -> str:
+    text = json.dumps({"index": index_key, "code": code_fingerprint(), "options": options.describe(), "v": RESOLUTION_VERSION}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def list_key(entity: Entity) -> str:
+    """Which list an entry is on: the dataset, or its sub-list (trade.gov CSL merges eleven lists)."""
+    sub = entity.extra.get("sourceList")
+    return f"{entity.dataset}/{sub[0]}" if sub else entity.dataset
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def resolve(
+    screener: Screener,
+    options: ResolveOptions | None = None,
+    snapshots: dict[str, int] | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    cache: bool = True,
+) -> Resolution:
+    """Cluster the entries of the loaded lists (cached by snapshots, code and options)."""
+    options = options or ResolveOptions()
+    loaded = {facts.dataset for facts in screener.index.facts}
+    for dataset in options.datasets or []:
+        get_source(dataset)
+        if dataset not in loaded:
+            raise InputError(f"Dataset {dataset} is not loaded; run `interdict update {dataset}` or leave it out.")
+    build_key = screener.index.build_key
+    key = resolution_key(build_key, options) if build_key else ""
+    if cache and key:
+        cached = load_cached(key)
+        if cached is not None:
+            return cached
+    resolution = _Resolver(screener, options, references(), workers, progress).run(key, snapshots or {})
+    if cache and key:
+        save_cached(resolution)
+    return resolution
+
+
+class _Resolver:
+    def __init__(self, screener: Screener, options: ResolveOptions, refs: References, workers: int, progress: Progress | None):
+        self.screener = screener
+        self.options = options
+        self.settings = options.settings
+        self.refs = refs
+        self.workers = workers
+        self.progress = progress
+        scope = set(options.datasets) if options.datasets else None
+        self.entities: dict[str, Entity] = {}
+        for entity in screener.index.entities():
+            if scope is None or entity.dataset in scope:
+                self.entities[entity.id] = entity
+        self.datasets = sorted({entity.dataset for entity in self.entities.values()})
+        self.threshold = screener.threshold
+        self.unreliable: set[str] = set()
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(stage, done, total)
+
+    def run(self, key: str, snapshots: dict[str, int]) -> Resolution:
+        shares = key_shares(self.entities.values(), self.refs, self.options.use_references, self.options.use_identifiers)
+        hits = self._screen(shares)
+        notes = self._birth_reliability(hits)
+        if self.unreliable:
+            hits = {source: [self._without_birth(hit) for hit in source_hits] for source, source_hits in hits.items()}
+        pairs: dict[tuple[str, str], _Pair] = {}
+        for share in shares:
+            pairs.setdefault((share.a, share.b), _Pair(share.a, share.b)).shares.append(share)
+        for source_hits in hits.values():
+            for hit in source_hits:
+                a, b = sorted((hit.source, hit.other))
+                pairs.setdefault((a, b), _Pair(a, b)).hits.append(hit)
+        tied = self._ties(hits, pairs)
+        links = [link for pair in sorted(pairs.values(), key=lambda p: (p.a, p.b)) if (link := self._classify(pair, tied)) is not None]
+        clusters = self._cluster(links)
+        near = self._near_misses(hits, links)
+        confirmed = [link for link in links if link.status == "confirmed"]
+        stats = {
+            "entries": len(self.entities),
+            "screened": len(hits),
+            "clusters": len(clusters),
+            "multi_list_clusters": sum(1 for cluster in clusters if len(cluster.members) > 1),
+            "links_confirmed": len(confirmed),
+            "links_ambiguous": len(links) - len(confirmed),
+        }
+        for kind in KIND_RANK:
+            stats[f"links_{kind}"] = sum(1 for link in confirmed if link.kind == kind)
+        return Resolution(
+            version=RESOLUTION_VERSION,
+            key=key,
+            snapshots=dict(sorted(snapshots.items())),
+            options=self.options.describe(),
+            clusters=clusters,
+            links=links,
+            near=near,
+            stats=stats,
+            notes=notes,
+            unreliable_birth_dates=sorted(self.unreliable),
+        )
+
+    # --- candidates -----------------------------------------------------------------
+
+    def _screen(self, shares: list[KeyShare]) -> dict[str, list[NameHit]]:
+        """Screen every entry, or the focus and what it reaches, hop by hop."""
+        if self.options.focus is None:
+            todo = sorted(self.entities)
+            return screen_entities(self.screener, [self.entities[i] for i in todo], self.datasets, self.workers, self._screen_progress)
+        partners: dict[str, set[str]] = defaultdict(set)
+        for share in shares:
+            partners[share.a].add(share.b)
+            partners[share.b].add(share.a)
+        hits: dict[str, list[NameHit]] = {}
+        frontier = sorted({entity_id for entity_id in self.options.focus if entity_id in self.entities})
+        for _hop in range(max(1, self.options.hops)):
+            if not frontier:
+                break
+            found = screen_entities(self.screener, [self.entities[i] for i in frontier], self.datasets, self.workers, self._screen_progress)
+            hits.update(found)
+            reached: set[str] = set()
+            for entity_id in frontier:
+                reached |= partners.get(entity_id, set())
+                reached |= {hit.other for hit in found[entity_id] if hit.match}
+            frontier = sorted(reached - set(hits))
+        return hits
+
+    def _screen_progress(self, done: int, total: int) -> None:
+        self._report("screening", done, total)
+
+    def _birth_reliability(self, hits: dict[str, list[NameHit]]) -> list[str]:
+        """Find lists whose birth dates contradict everyone else's on near-identical names.
+
+        Two entries with the same distinctive name on two lists are nearly always
+        the same person, so their birth dates should agree; between sound lists
+        they do (over 95% of the time here). A list that disagrees on most of
+        them has its dates attached to the wrong people, and using them would
+        split every one of its subjects off. The worst list is set aside, the
+        rates are recomputed without it, and so on. No ground truth is used.
+        """
+        settings = self.settings
+        seen: set[tuple[str, str]] = set()
+        comparisons: list[tuple[str, str, bool]] = []
+        for source_hits in hits.values():
+            for hit in source_hits:
+                pair = (min(hit.source, hit.other), max(hit.source, hit.other))
+                if hit.birth is None or hit.name_score < settings.twin_name or hit.distinct < settings.twin_rarity or pair in seen:
+                    continue
+                seen.add(pair)
+                comparisons.append((self.entities[hit.source].dataset, self.entities[hit.other].dataset, hit.birth < 0))
+        notes = []
+        while True:
+            tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for left, right, conflict in comparisons:
+                if left in self.unreliable or right in self.unreliable:
+                    continue
+                for dataset in (left, right):
+                    tally[dataset][0] += conflict
+                    tally[dataset][1] += 1
+            rated = [(conflicts / total, dataset, conflicts, total) for dataset, (conflicts, total) in tally.items() if total >= settings.unreliable_min_pairs]
+            if not rated:
+                break
+            share, dataset, conflicts, total = max(rated)
+            if share <= settings.unreliable_share:
+                break
+            self.unreliable.add(dataset)
+            notes.append(
+                f"Birth dates of {dataset} were not used: they contradict the other lists' on {conflicts} of {total} "
+                f"near-identical distinctive names ({share:.0%}), a sign they are attached to the wrong entries."
+            )
+        return notes
+
+    def _without_birth(self, hit: NameHit) -> NameHit:
+        """The hit as if birth dates had not been compared (one side's dates are unreliable)."""
+        if hit.birth is None or not ({self.entities[hit.source].dataset, self.entities[hit.other].dataset} & self.unreliable):
+            return hit
+        score = round(min(1.0, max(0.0, hit.score - hit.birth)), 4)
+        return replace(hit, score=score, match=score >= self.threshold, birth=None, explanation=hit.explanation + " [birth dates not used: unreliable list]")
+
+    def _ties(self, hits: dict[str, list[NameHit]], pairs: dict[tuple[str, str], "_Pair"]) -> dict[tuple[str, str], str]:
+        """Name links that cannot be told apart from another hit on the same list, with the rival."""
+        keyed = {(pair.a, pair.b) for pair in pairs.values() if pair.shares}
+        tied: dict[tuple[str, str], str] = {}
+        for source, source_hits in hits.items():
+            by_list: dict[str, list[NameHit]] = defaultdict(list)
+            for hit in source_hits:
+                if hit.match:
+                    by_list[list_key(self.entities[hit.other])].append(hit)
+            for group in by_list.values():
+                if len(group) < 2:
+                    continue
+                group.sort(key=lambda hit: (-hit.score, hit.other))
+                best = group[0]
+                for rival in group[1:]:
+                    if best.score - rival.score > self.settings.tie_margin or tuple(sorted((best.other, rival.other))) in keyed:
+                        continue
+                    tied[tuple(sorted((source, best.other)))] = rival.other  # type: ignore[index]
+                    tied[tuple(sorted((source, rival.other)))] = best.other  # type: ignore[index]
+        return tied
+
+    # --- classification -------------------------------------------------------------
+
+    def _name_similarity(self, pair: "_Pair") -> float:
+        scores = [hit.name_score for hit in pair.hits]
+        if scores:
+            return max(scores)
+        left, right = self.entities[pair.a], self.entities[pair.b]
+        schema = "Person" if "Person" in (left.schema, right.schema) else None
+        best = 0.0
+        for name1 in query_names(left):
+            for name2 in query_names(right):
+                best = max(best, self.screener.compare(name1, name2, schema)[0])
+        return round(best, 4)
+
+    def _classify(self, pair: "_Pair", tied: dict[tuple[str, str], str]) -> Link | None:
+        left, right = self.entities[pair.a], self.entities[pair.b]
+        best = max(pair.hits, key=lambda hit: (hit.match, hit.score), default=None)
+        evidence = [self._describe_share(share) for share in sorted(pair.shares, key=lambda s: (KIND_RANK[s.kind], s.scheme, s.shown))]
+        if best is not None:
+            evidence.append(f"{best.explanation} (score {best.score:.2f}{', match' if best.match else ', below the match threshold'})")
+        if pair.shares:
+            score = self._name_similarity(pair)
+            kind = "reference" if any(share.kind == "reference" for share in pair.shares) else "identifier"
+            if not _schemas_agree(left.schema, right.schema):
+                return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"the lists disagree on what it is ({left.schema} / {right.schema})")
+            decisive = kind == "reference" or any(self.refs.identifiers.get(share.scheme) == "decisive" for share in pair.shares)
+            if kind == "identifier" and not decisive and score < self.settings.key_name_min:
+                return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"shared {pair.shares[0].scheme.replace('_', ' ')} but the names differ (similarity {score:.2f})")
+            if kind == "reference" and score < self.settings.key_name_min and not _vessel(left, right):
+                return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"cross-reference contradicted by the names (similarity {score:.2f})")
+            return Link(pair.a, pair.b, kind, "confirmed", tier="certain" if decisive else "strong", score=score, evidence=evidence)
+        if best is None or not best.match:
+            return None
+        settings = self.settings
+        link = Link(pair.a, pair.b, "name", "ambiguous", score=best.name_score, evidence=evidence)
+        if (pair.a, pair.b) in tied:
+            rival = self.entities[tied[(pair.a, pair.b)]]
+            link.reason = f"as close a match as {rival.caption!r} ({rival.id}) on the same list"
+        elif best.birth is not None and best.birth < 0:
+            link.reason = "the names match but the birth dates disagree"
+        elif best.birth is not None and best.birth >= settings.birth_agrees and best.name_score >= settings.strong_name:
+            link.status, link.tier = "confirmed", "strong"
+        elif best.nationality is not None and best.nationality < 0:
+            link.reason = "name-only match, and the nationalities disagree"
+        elif best.name_score < settings.probable_name:
+            link.reason = f"name-only match of similar, not equal, names (name similarity {best.name_score:.2f})"
+        elif best.distinct < settings.probable_rarity:
+            link.reason = "name-only match of a common name"
+        else:
+            link.status, link.tier = "confirmed", "probable"
+        return link
+
+    def _describe_share(self, share: KeyShare) -> str:
+        if share.kind == "reference":
+            scheme = self.refs.scheme(share.scheme)
+            return f"{scheme.label} {share.shown}: carried by both entries"
+        policy = self.refs.identifiers.get(share.scheme, "corroborated")
+        crowd = f", shared by {share.group_size} entries" if share.group_size > 2 else ""
+        return f"{share.scheme.replace('_', ' ')} {share.shown} on both lists ({policy}{crowd})"
+
+    # --- clustering -----------------------------------------------------------------
+
+    def _cluster(self, links: list[Link]) -> list[Cluster]:
+        parent = {entity_id: entity_id for entity_id in self.entities}
+        lists: dict[str, dict[str, str]] = {entity_id: {list_key(entity): entity_id} for entity_id, entity in self.entities.items()}
+        weakest: dict[str, int] = {}
+
+        def find(item: str) -> str:
+            while parent[item] != item:
+                parent[item] = parent[parent[item]]
+                item = parent[item]
+            return item
+
+        order = sorted(
+            (link for link in links if link.status == "confirmed"),
+            key=lambda link: (TIER_RANK[link.tier], KIND_RANK[link.kind], -link.score, link.a, link.b),
+        )
+        for link in order:
+            root_a, root_b = find(link.a), find(link.b)
+            if root_a == root_b:
+                continue
+            clash = sorted(set(lists[root_a]) & set(lists[root_b]))
+            if clash:
+                first, second = sorted((lists[root_a][clash[0]], lists[root_b][clash[0]]))
+                link.status, link.tier = "ambiguous", ""
+                link.reason = f"would join two different entries of {clash[0]}: {first} and {second}"
+                continue
+            if len(lists[root_a]) < len(lists[root_b]):
+                root_a, root_b = root_b, root_a
+            parent[root_b] = root_a
+            lists[root_a].update(lists.pop(root_b))
+            weakest[root_a] = max(weakest.get(root_a, 0), weakest.pop(root_b, 0), TIER_RANK[link.tier])
+            link.joined = True
+        members: dict[str, list[str]] = defaultdict(list)
+        for entity_id in self.entities:
+            members[find(entity_id)].append(entity_id)
+        clusters = []
+        for root, ids in members.items():
+            ids.sort()
+            confidence = TIERS[weakest[root]] if len(ids) > 1 else "single"
+            clusters.append(Cluster(id=f"cl-{ids[0]}", members=ids, confidence=confidence))
+        clusters.sort(key=lambda cluster: cluster.id)
+        return clusters
+
+    def _near_misses(self, hits: dict[str, list[NameHit]], links: list[Link]) -> list[NearMiss]:
+        """Per entry and other list: the closest entry that did not match, when nothing there did."""
+        linked: set[tuple[str, str]] = set()
+        for link in links:
+            linked.add((link.a, self.entities[link.b].dataset))
+            linked.add((link.b, self.entities[link.a].dataset))
+        near: dict[tuple[str, str], NameHit] = {}
+        for source, source_hits in hits.items():
+            for hit in source_hits:
+                dataset = self.entities[hit.other].dataset
+                if hit.match or (source, dataset) in linked:
+                    continue
+                current = near.get((source, dataset))
+                if current is None or (hit.score, hit.other) > (current.score, current.other):
+                    near[(source, dataset)] = hit
+        return [NearMiss(a=hit.source, b=hit.other, score=hit.score, explanation=hit.explanation) for _, hit in sorted(near.items())]
+
+
+@dataclass
+class _Pair:
+    a: str
+    b: str
+    shares: list[KeyShare] = field(default_factory=list)
+    hits: list[NameHit] = field(default_factory=list)
+
+
+def _schemas_agree(left: str, right: str) -> bool:
+    if "LegalEntity" in (left, right):
+        return True
+    families = {"Person": "person", "Organization": "org", "Company": "org", "Vessel": "vessel", "Airplane": "airplane"}
+    return families.get(left) == families.get(right)
+
+
+def _vessel(left: Entity, right: Entity) -> bool:
+    """Vessels are renamed; a cross-reference between two vessels stands without name agreement."""
+    return left.schema == right.schema == "Vessel"

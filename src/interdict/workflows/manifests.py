@@ -1,0 +1,54 @@
+"""Screen a passenger or crew manifest the way a border agency's API/APIS check does.
+
+Formats: UN/EDIFACT PAXLST (paxlst.py) and CSV/APIS exports (apis_csv.py),
+recognised from the bytes (UNA/UNB/UNH starts EDIFACT).
+
+Travel-ban logic, per traveller:
+- a **match** with a designated person (name, with birth date, nationality and
+  passport as the matcher's confirming or ruling-out evidence) is a hit;
+- otherwise a **possible relative** (rare shared family name, same nationality,
+  plausible age gap; see relatives.py) is a review that names the designated person.
+
+The aircraft is flagged when its tail number (or a flight number that is one,
+as private flights use) is a listed aircraft's. Two-digit years follow the
+century rule documented in travel_dates.py.
+
+One function serves the library, `interdict screen-manifest` and `POST /screen/manifest`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from ..match.screener import Screener
+from .apis_csv import parse_apis_csv
+from .checks import check_size, screen_parsed
+from .document import ParsedDocument
+from .paxlst import is_paxlst, parse_paxlst
+from .verdict import Verdict
+
+
+def parse_manifest(data: bytes) -> ParsedDocument:
+    """The flight and travellers of a manifest (no screening)."""
+    check_size(data, "manifest")
+    head = data[:64].decode("latin-1")
+    if is_paxlst(head):
+        return parse_paxlst(data)
+    return parse_apis_csv(data)
+
+
+def screen_manifest(
+    data: bytes,
+    screener: Screener | None = None,
+    *,
+    document: str | None = None,
+    datasets: Iterable[str] | None = None,
+    jurisdictions: Iterable[str] | None = None,
+    embargoes: str | Path | None = None,
+    day: date | None = None,
+) -> Verdict:
+    """One verdict for one manifest: every traveller and the aircraft."""
+    parsed = parse_manifest(data)
+    return screen_parsed(parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day)

@@ -1,0 +1,88 @@
+"""Native POST /screen and POST /screen/batch: DESIGN.md's result lines over HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from interdict import batch
+
+from .conftest import Api, schema_errors
+
+HIT_KEYS = {"entity_id", "dataset", "source_id", "caption", "schema", "score", "match", "matched_name", "explanation"}
+
+
+def test_screen_one_party(api: Api) -> None:
+    party = {"id": "row-7", "name": "Mohammad Baqer Qalibaf", "schema": "Person", "birth_date": "1961", "nationality": "Iran"}
+    with api.client() as client:
+        response = client.post("/screen", json=party, params={"limit": 3})
+        spec = client.get("/openapi.json").json()
+    assert response.status_code == 200
+    body = response.json()
+    assert not schema_errors(body, spec, "ScreenResult")
+    assert body["id"] == "row-7" and 1 <= len(body["hits"]) <= 3
+    top = body["hits"][0]
+    assert set(top) == HIT_KEYS
+    assert top["match"] and "ghalibaf" in top["caption"].lower() and "1961" in top["explanation"]
+
+
+def test_screen_input_errors(api: Api) -> None:
+    with api.client() as client:
+        bad_date = client.post("/screen", json={"name": "Ali Khamenei", "birth_date": "someday"})
+        bad_schema = client.post("/screen", json={"name": "Ali Khamenei", "schema": "Spaceship"})
+        bad_dataset = client.post("/screen", json={"name": "Ali Khamenei"}, params={"dataset": "nowhere"})
+        no_name = client.post("/screen", json={"id": "1"})
+        long_name = client.post("/screen", json={"name": "x" * 501})
+    assert bad_date.status_code == 400 and "birth date" in bad_date.json()["detail"]
+    assert bad_schema.status_code == 400 and "Spaceship" in bad_schema.json()["detail"]
+    assert bad_dataset.status_code == 400 and "nowhere" in bad_dataset.json()["detail"]
+    assert no_name.status_code == 422
+    assert long_name.status_code == 400 and "500 character limit" in long_name.json()["detail"]
+
+
+def test_batch_answers_every_line_in_order(api: Api) -> None:
+    lines = [
+        json.dumps({"id": "a", "name": "Ali Khamenei", "schema": "Person"}),
+        "not json",
+        "",
+        json.dumps({"name": "Acme Trading Nonexistent Ltd"}),
+        json.dumps({"id": "no-name", "schema": "Person"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"ID": "upper", "NAME": "Ghasem Soleimani", "birth_date": "1957"}),
+        json.dumps({"id": "bad-date", "name": "Ali Khamenei", "birth_date": "someday"}),
+    ]
+    with api.client() as client:
+        response = client.post("/screen/batch", content="\n".join(lines) + "\n", params={"limit": 2})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/x-ndjson")
+    results = [json.loads(line) for line in response.text.splitlines()]
+    assert [result["id"] for result in results] == ["a", "2", "4", "no-name", "6", "upper", "bad-date"]
+    assert results[0]["hits"] and results[0]["hits"][0]["match"] and set(results[0]["hits"][0]) == HIT_KEYS
+    assert all(len(result["hits"]) <= 2 for result in results)
+    assert "not JSON" in results[1]["error"]
+    assert "error" not in results[2]
+    assert "no 'name'" in results[3]["error"] and "not a JSON object" in results[4]["error"]
+    assert results[5]["hits"][0]["match"]
+    assert "birth date" in results[6]["error"]
+
+
+def test_batch_matches_screen_file(api: Api, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Same rows, same lines as `interdict screen-file` (the CLI's batch contract), across many chunks."""
+    names = ["Ali Khamenei", "Vladimir Putin", "Maria Garcia", "Mahan Air", "Kim Jong Un", "Hassan Rouhani", "John Smith"]
+    rows = [{"id": f"r{i}", "name": names[i % len(names)], "schema": "" if i % 3 else "Person"} for i in range(150)]
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    batch.screen_file(seeded.screener, source, tmp_path / "out.jsonl", limit=3)
+    with api.client() as client:
+        response = client.post("/screen/batch", content=source.read_bytes(), params={"limit": 3})
+    expected = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in response.text.splitlines()] == [json.loads(line) for line in expected]
+
+
+def test_batch_limits(api: Api) -> None:
+    with api.client() as client:
+        not_utf8 = client.post("/screen/batch", content=b'{"name": "\xff\xfe"}\n')
+        bad_limit = client.post("/screen/batch", content=b'{"name": "x"}\n', params={"limit": 0})
+        empty = client.post("/screen/batch", content=b"")
+    assert not_utf8.status_code == 400 and "UTF-8" in not_utf8.json()["detail"]
+    assert bad_limit.status_code == 422
+    assert empty.status_code == 200 and empty.text == ""
