@@ -9,8 +9,8 @@ element named. With --fail-on-match the exit code is 10 when any verdict is a hi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import typer
 from rich.markup import escape
@@ -26,9 +26,14 @@ from .workflows.embargoes import load_embargo_rules
 from .workflows.verdict import Verdict
 
 JURISDICTION_OPTION = typer.Option(
-    None, "--jurisdiction", "-j", help="Embargo rules of these jurisdictions only (repeatable): us, eu, gb, ca, au, un. Default: all."
+    None,
+    "--jurisdiction",
+    "-j",
+    help="Embargo rules of these jurisdictions only (repeatable): us, eu, gb, ca, au, un. Default: all.",
 )
-EMBARGOES_OPTION = typer.Option(None, "--embargoes", help="Embargo rules file to use instead of the bundled one (same TOML format).")
+EMBARGOES_OPTION = typer.Option(
+    None, "--embargoes", help="Embargo rules file to use instead of the bundled one (same TOML format)."
+)
 JSON_OPTION = typer.Option(False, "--json", help="Print the verdicts as JSON.")
 FAIL_OPTION = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any verdict is a hit.")
 _COLORS = {"hit": "red", "review": "yellow", "clear": "green"}
@@ -101,13 +106,15 @@ def _print(verdict: Verdict) -> None:
 
 @app.command("screen-payment")
 def screen_payment(
-    files: list[Path] = typer.Argument(..., help="Payment messages: ISO 20022 pacs.008 / pain.001 XML, SWIFT MT103 / MT202COV text."),
-    dataset: Optional[list[str]] = DATASET_OPTION,
-    jurisdiction: Optional[list[str]] = JURISDICTION_OPTION,
-    embargoes: Optional[Path] = EMBARGOES_OPTION,
+    files: list[Path] = typer.Argument(
+        ..., help="Payment messages: ISO 20022 pacs.008 / pain.001 XML, SWIFT MT103 / MT202COV text."
+    ),
+    dataset: list[str] | None = DATASET_OPTION,
+    jurisdiction: list[str] | None = JURISDICTION_OPTION,
+    embargoes: Path | None = EMBARGOES_OPTION,
     as_json: bool = JSON_OPTION,
     fail_on_match: bool = FAIL_OPTION,
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Screen payment messages: parties, agents and BICs, countries, remittance text. One verdict per file.
 
@@ -119,12 +126,12 @@ def screen_payment(
 @app.command("screen-manifest")
 def screen_manifest(
     file: Path = typer.Argument(..., help="A passenger/crew manifest: UN/EDIFACT PAXLST or CSV (APIS style)."),
-    dataset: Optional[list[str]] = DATASET_OPTION,
-    jurisdiction: Optional[list[str]] = JURISDICTION_OPTION,
-    embargoes: Optional[Path] = EMBARGOES_OPTION,
+    dataset: list[str] | None = DATASET_OPTION,
+    jurisdiction: list[str] | None = JURISDICTION_OPTION,
+    embargoes: Path | None = EMBARGOES_OPTION,
     as_json: bool = JSON_OPTION,
     fail_on_match: bool = FAIL_OPTION,
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Screen a manifest: designated travellers, possible relatives, listed aircraft (tail numbers).
 
@@ -136,12 +143,12 @@ def screen_manifest(
 @app.command("screen-shipment")
 def screen_shipment(
     file: Path = typer.Argument(..., help="A shipment record: JSON object or one-row CSV."),
-    dataset: Optional[list[str]] = DATASET_OPTION,
-    jurisdiction: Optional[list[str]] = JURISDICTION_OPTION,
-    embargoes: Optional[Path] = EMBARGOES_OPTION,
+    dataset: list[str] | None = DATASET_OPTION,
+    jurisdiction: list[str] | None = JURISDICTION_OPTION,
+    embargoes: Path | None = EMBARGOES_OPTION,
     as_json: bool = JSON_OPTION,
     fail_on_match: bool = FAIL_OPTION,
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Screen a shipment: parties, vessel (IMO and name), ports and countries against embargoes, goods text.
 

@@ -32,7 +32,7 @@ def test_search_without_a_query_pages_through_everything(api: Api, seeded) -> No
     assert one_list["total"]["value"] == BUNDLED_COUNTS["un_sc_sanctions"]
     assert one_list["facets"]["datasets"]["values"] == [{"name": "un_sc_sanctions", "label": registry()["un_sc_sanctions"].title, "count": BUNDLED_COUNTS["un_sc_sanctions"]}]
     assert missing.status_code == 404 and missing.json() == {"detail": "No such dataset."}
-    assert bad_schema.status_code == 400 and "Spaceship" in bad_schema.json()["detail"]
+    assert bad_schema.status_code == 422 and "Thing" in bad_schema.json()["detail"][0]["msg"]
 
 
 def test_search_filters(api: Api) -> None:

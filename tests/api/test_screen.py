@@ -37,7 +37,7 @@ def test_screen_input_errors(api: Api) -> None:
     assert bad_schema.status_code == 400 and "Spaceship" in bad_schema.json()["detail"]
     assert bad_dataset.status_code == 400 and "nowhere" in bad_dataset.json()["detail"]
     assert no_name.status_code == 422
-    assert long_name.status_code == 400 and "500 character limit" in long_name.json()["detail"]
+    assert long_name.status_code == 422 and "at most 500 characters" in long_name.json()["detail"][0]["msg"]
 
 
 def test_batch_answers_every_line_in_order(api: Api) -> None:

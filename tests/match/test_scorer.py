@@ -40,7 +40,8 @@ def test_same_name_parts_pair(a: str, b: str, how: str) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [("Hossein", "Hasan"), ("Muller", "Miller"), ("Khamenei", "Hemin"), ("Rezaei", "Raza"), ("Mercaz", "Merkel")])
 def test_different_name_parts_stay_apart(a: str, b: str) -> None:
-    assert token_sim(tok(a), tok(b))[0] < 0.8
+    # Both are names the lists know: a one-letter difference is then not read as a typo.
+    assert token_sim(tok(a), tok(b), known=lambda text: True)[0] < 0.8
 
 
 def test_known_names_one_letter_apart_count_less_than_a_typo() -> None:

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,29 +41,36 @@ def screener(seeded: Any) -> Any:
     return seeded.screener
 
 
+@dataclass
+class WorkflowServer:
+    url: str
+    key: str  # a screener-role API key
+
+
 @pytest.fixture(scope="session")
-def workflow_server(seeded: Any) -> Iterator[str]:
-    """A real uvicorn server on 127.0.0.1 serving the workflow router with the session's screener."""
+def workflow_server(seeded: Any) -> Iterator[WorkflowServer]:
+    """The real service app (API keys on) on a real uvicorn server on 127.0.0.1, serving the session's index."""
     import uvicorn
-    from fastapi import FastAPI
 
-    from interdict.api.workflow_routes import router
+    from interdict.api import ServiceSettings, create_app
+    from interdict.store.keys import KeyStore
 
-    app = FastAPI()
-    app.include_router(router)
-    app.state.screener = seeded.screener
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    keys = KeyStore(seeded.store.engine)
+    secret = keys.create("screener", "workflow tests")[1]
+    app = create_app(
+        ServiceSettings(key_cache_seconds=0.0, watch_seconds=0.0), store=seeded.store, screener=seeded.screener, keys=keys
+    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while not server.started:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+        time.sleep(0.02)
+    yield WorkflowServer(f"http://127.0.0.1:{port}", secret)
     server.should_exit = True
-    thread.join(timeout=10)
+    thread.join(timeout=15)

@@ -14,7 +14,17 @@ from interdict.workflows.edifact import parse_interchange
 from .conftest import sample
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-PAYMENTS = [sample(name) for name in ("pacs008_v08_hit.xml", "pacs008_v02_hit.xml", "pain001_v09_hit.xml", "mt103_hit.fin", "mt103_50f_hit.fin", "mt202cov_hit.fin")]
+PAYMENTS = [
+    sample(name)
+    for name in (
+        "pacs008_v08_hit.xml",
+        "pacs008_v02_hit.xml",
+        "pain001_v09_hit.xml",
+        "mt103_hit.fin",
+        "mt103_50f_hit.fin",
+        "mt202cov_hit.fin",
+    )
+]
 MANIFESTS = [sample(name) for name in ("paxlst_hit.edi", "paxlst_clean.edi", "apis_private_jet.csv", "apis_clean.csv")]
 SHIPMENTS = [sample(name) for name in ("shipment_hit.json", "shipment_crimea.csv", "shipment_clean.json")]
 
@@ -36,7 +46,10 @@ def mutated(draw, documents):  # type: ignore[no-untyped-def]
         if kind == "cut":
             del data[position : position + draw(st.integers(1, 40))]
         elif kind == "insert":
-            data[position:position] = draw(st.binary(min_size=1, max_size=12) | st.sampled_from([b"'", b"+", b":", b"?", b"<", b"/>", b"\n:59:", b"{4:", b"&x;", b"\x00", b"\xff"]))
+            data[position:position] = draw(
+                st.binary(min_size=1, max_size=12)
+                | st.sampled_from([b"'", b"+", b":", b"?", b"<", b"/>", b"\n:59:", b"{4:", b"&x;", b"\x00", b"\xff"])
+            )
         elif kind == "replace" and data:
             data[position] = draw(st.integers(0, 255))
         else:
@@ -70,7 +83,29 @@ def test_mutated_shipments(data):
     survives(parse_shipment, data)
 
 
-TAGS = st.sampled_from([":20:", ":21:", ":23B:", ":32A:", ":50K:", ":50F:", ":50A:", ":52A:", ":52D:", ":57A:", ":57D:", ":58A:", ":59:", ":59F:", ":59A:", ":70:", ":72:", ":77B:", ""])
+TAGS = st.sampled_from(
+    [
+        ":20:",
+        ":21:",
+        ":23B:",
+        ":32A:",
+        ":50K:",
+        ":50F:",
+        ":50A:",
+        ":52A:",
+        ":52D:",
+        ":57A:",
+        ":57D:",
+        ":58A:",
+        ":59:",
+        ":59F:",
+        ":59A:",
+        ":70:",
+        ":72:",
+        ":77B:",
+        "",
+    ]
+)
 LINES = st.text(alphabet="ABCXYZ0123456789/ -,.?:'", max_size=40)
 
 
@@ -101,12 +136,33 @@ def test_edifact_shaped_text(segments):
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["name", "imo", "flag", "locode", "country", "address", "x"]), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(["name", "imo", "flag", "locode", "country", "address", "x"]), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
 @SETTINGS
-@given(st.dictionaries(st.sampled_from(["shipper", "consignee", "vessel", "port_of_loading", "port_of_discharge", "goods_description", "origin_country", "transshipment_ports", "reference"]), JSONISH, max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "shipper",
+                "consignee",
+                "vessel",
+                "port_of_loading",
+                "port_of_discharge",
+                "goods_description",
+                "origin_country",
+                "transshipment_ports",
+                "reference",
+            ]
+        ),
+        JSONISH,
+        max_size=6,
+    )
+)
 def test_shipment_shaped_json(record):
     survives(parse_shipment, json.dumps(record).encode())

@@ -52,7 +52,11 @@ def test_paxlst_travellers_and_flight():
     travellers = [item for item in document.items if isinstance(item, Party)]
     assert [t.field for t in travellers] == [f"NAD+FL passenger {n}" for n in range(1, 5)]
     first = travellers[0]
-    assert (first.name, first.family_name, first.birth_date) == ("FRANCOIS YANGOUVONDA BOZIZE", "YANGOUVONDA BOZIZE", "1946-10-14")
+    assert (first.name, first.family_name, first.birth_date) == (
+        "FRANCOIS YANGOUVONDA BOZIZE",
+        "YANGOUVONDA BOZIZE",
+        "1946-10-14",
+    )
     assert (first.nationalities, first.countries, first.documents) == (("cf",), ("cf",), ("D00002264",))
     assert travellers[3].name == "SEAN O'BRIEN"  # release character
     assert {(c.field, c.value, c.source) for c in document.items if isinstance(c, Country)} == {
@@ -123,7 +127,10 @@ def test_apis_csv_header_aliases_and_date_forms():
     [
         (b"flight,seat\nLH1,12A\n", "no family-name column"),
         (b"last_name,first_name\n", "no travellers"),
-        (b"last_name,first_name,dob\nDOE,JANE,1980-01-01\n,JOHN,1981-01-01\n", "APIS CSV line 3: the traveller has no family name"),
+        (
+            b"last_name,first_name,dob\nDOE,JANE,1980-01-01\n,JOHN,1981-01-01\n",
+            "APIS CSV line 3: the traveller has no family name",
+        ),
         (b"last_name,dob\nDOE,03/04/1965\n", "APIS CSV line 2, birth date: '03/04/1965' is ambiguous"),
         (b"last_name,nationality\nDOE,Atlantis\n", "APIS CSV line 2: nationality 'Atlantis'"),
     ],

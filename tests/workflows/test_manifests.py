@@ -33,7 +33,10 @@ def test_paxlst_clean(screener):
 def test_private_jet_listed_tail_number(screener):
     verdict = screen_manifest(sample("apis_private_jet.csv"), screener)
     assert verdict.verdict == "hit"
-    assert entities(verdict, "listed aircraft (tail number)", "tail_number", "hit") == {"us_ofac_sdn-35329", "us_trade_csl-35329"}  # LX-MOW
+    assert entities(verdict, "listed aircraft (tail number)", "tail_number", "hit") == {
+        "us_ofac_sdn-35329",
+        "us_trade_csl-35329",
+    }  # LX-MOW
     assert fields(verdict) == {"tail_number"}  # crew and passenger are clean
 
 

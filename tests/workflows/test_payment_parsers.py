@@ -45,7 +45,12 @@ def test_namespace_version_read_loosely():
 def test_pain001_paths_index_repeated_transactions():
     document = parse_payment(sample("pain001_v09_hit.xml"))
     fields = {p.field for p in items(document, Party)}
-    assert {"GrpHdr/InitgPty/Nm", "PmtInf/Dbtr/Nm", "PmtInf/CdtTrfTxInf[1]/Cdtr/Nm", "PmtInf/CdtTrfTxInf[2]/UltmtCdtr/Nm"} <= fields
+    assert {
+        "GrpHdr/InitgPty/Nm",
+        "PmtInf/Dbtr/Nm",
+        "PmtInf/CdtTrfTxInf[1]/Cdtr/Nm",
+        "PmtInf/CdtTrfTxInf[2]/UltmtCdtr/Nm",
+    } <= fields
 
 
 def test_mt202cov_sequences():
@@ -53,7 +58,12 @@ def test_mt202cov_sequences():
     assert document.format == "MT202COV"
     labels = {p.field for p in items(document, Party)}
     assert labels == {":50K: (sequence B)", ":59: (sequence B)"}
-    assert {i.field for i in items(document, Identifier)} >= {"block 1 (sender)", "block 2 (receiver)", ":58A:", ":57A: (sequence B)"}
+    assert {i.field for i in items(document, Identifier)} >= {
+        "block 1 (sender)",
+        "block 2 (receiver)",
+        ":58A:",
+        ":57A: (sequence B)",
+    }
 
 
 def test_mt103_without_headers():

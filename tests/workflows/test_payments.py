@@ -31,20 +31,34 @@ def test_every_finding_names_field_entry_and_rule(screener):
     data = screen_payment(sample("pacs008_v08_hit.xml"), screener).to_dict()
     assert data["findings"]
     for finding in data["findings"]:
-        assert finding["field"] and finding["value"] and finding["rule"] and finding["entity_id"] and finding["dataset"] and finding["caption"]
+        assert (
+            finding["field"]
+            and finding["value"]
+            and finding["rule"]
+            and finding["entity_id"]
+            and finding["dataset"]
+            and finding["caption"]
+        )
         assert finding["severity"] in ("hit", "review") and finding["explanation"]
     embargo = next(f for f in data["findings"] if f["entity_id"] == "embargo:ir")
     assert any(m["jurisdiction"] == "us" and "31 CFR Part 560" in m["legal_basis"] for m in embargo["measures"])
     assert "Council Regulation (EU) No 267/2012" in embargo["explanation"]
     screened = {item["field"] for item in data["screened"]}
-    assert {"CdtTrfTxInf/Dbtr/Nm", "CdtTrfTxInf/Cdtr/Nm", "CdtTrfTxInf/RmtInf/Ustrd", "CdtTrfTxInf/DbtrAgt/FinInstnId/BICFI"} <= screened
+    assert {
+        "CdtTrfTxInf/Dbtr/Nm",
+        "CdtTrfTxInf/Cdtr/Nm",
+        "CdtTrfTxInf/RmtInf/Ustrd",
+        "CdtTrfTxInf/DbtrAgt/FinInstnId/BICFI",
+    } <= screened
 
 
 def test_pacs008_v02_legacy_elements_person_and_bank(screener):
     verdict = screen_payment(sample("pacs008_v02_hit.xml"), screener)
     assert (verdict.verdict, verdict.format) == ("hit", "pacs.008.001.02")
     assert {"us_ofac_sdn-16669", "eu_fsf-EUF-cffd337615"} <= entities(verdict, "listed party", "CdtTrfTxInf/Dbtr/Nm", "hit")
-    assert "us_ofac_sdn-16681" in entities(verdict, "listed BIC", "CdtTrfTxInf/DbtrAgt/FinInstnId/BIC", "hit")  # Bank Rossiya ROSYRU2P
+    assert "us_ofac_sdn-16681" in entities(
+        verdict, "listed BIC", "CdtTrfTxInf/DbtrAgt/FinInstnId/BIC", "hit"
+    )  # Bank Rossiya ROSYRU2P
     assert "us_ofac_sdn-16681" in entities(verdict, "listed BIC", "GrpHdr/InstgAgt/FinInstnId/BIC")
     # Russia is sectoral everywhere: a review, never a hit by itself.
     assert "embargo:ru" in entities(verdict, "restricted origin", severity="review")

@@ -198,7 +198,7 @@ class ScreenRequest(BaseModel):
     """One party, with the columns of `interdict screen-file`."""
 
     id: Optional[str] = Field(None, max_length=200, examples=["row-7"])
-    name: str = Field(examples=["Mohammad Baqer Qalibaf"])
+    name: str = Field(min_length=1, max_length=500, pattern=r"\S", examples=["Mohammad Baqer Qalibaf"])
     schema_: Optional[str] = Field(None, alias="schema", examples=["Person"])
     birth_date: Optional[str] = Field(None, examples=["1961"])
     nationality: Optional[str] = Field(None, examples=["Iran"])

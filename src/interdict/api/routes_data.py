@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from enum import Enum
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -26,6 +27,7 @@ router = APIRouter()
 SEARCH_CUTOFF = 0.3  # search lists weaker name matches than screening does
 SEARCH_POOL = 1000
 Facet = Literal["datasets", "schema", "countries", "identifiers", "topics", "genders"]
+SearchSchema = Enum("SearchSchema", {name: name for name in rules().schemas}, type=str)  # type: ignore[misc]
 FACET_LABELS = {"datasets": "Data sources", "schema": "Entity types", "countries": "Countries", "identifiers": "Identifiers", "topics": "Topics", "genders": "Genders"}
 TOPIC_LABELS = {"sanction": "Sanctioned entity"}
 JURISDICTION_LABELS = {"eu": "European Union", "un": "United Nations"}
@@ -75,7 +77,7 @@ async def search(
     request: Request,
     dataset: str = Path(..., description="A dataset id, or `default` / `sanctions` for all lists.", examples=["default"]),
     q: str = Query("", max_length=MAX_NAME_CHARS, title="A name to search for (any script or spelling); empty lists every entry"),
-    schema: str = Query("Thing", max_length=100, title="Types of entities that can match the search"),
+    schema: SearchSchema = Query("Thing", title="Types of entities that can match the search"),
     include_dataset: list[str] = Query([], title="Restrict the search to these datasets (within the scope)"),
     exclude_dataset: list[str] = Query([], title="Remove these datasets from the search scope"),
     exclude_schema: list[str] = Query([], title="Remove the given types of entities from results"),
@@ -88,16 +90,13 @@ async def search(
     facets: list[Facet] = Query(["countries", "topics", "datasets"], title="Facet counts to include in response"),
 ) -> JSONBytes:
     """Find entries by name through the screening engine (ranked by score), or list them all when `q` is empty."""
-    schemas = rules().schemas
-    if schema not in schemas:
-        raise HTTPException(status_code=400, detail=f"Invalid schema: {schema!r}; use one of {', '.join(schemas)}.")
     scope = narrow(scope_of(dataset), include_dataset, exclude_dataset)
     if datasets:
         scope &= set(datasets)
     state = service(request)
     generation = current(request)
     index = generation.screener.index
-    wanted_schema = schemas[schema]
+    wanted_schema = rules().schemas[getattr(schema, "value", schema)]  # the default arrives as plain text
     since = since_value(changed_since)
     wanted_countries = {code.lower() for code in countries}
 

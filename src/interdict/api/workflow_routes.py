@@ -7,20 +7,23 @@
 Query parameters: `dataset` (repeatable) limits the lists, `jurisdiction`
 (repeatable) the embargo rules, `document` names the document in the verdict.
 Each returns exactly the verdict of the library function (one code path); a
-malformed document is a 422 whose `detail` names the line, segment or element.
+malformed document is a 400 whose `detail` names the line, segment or element
+(as every InputError of the service).
 
-The service app includes `router`. It may set `app.state.screener` to the
-Screener it serves; otherwise the process-wide default screener is used.
+The service app (app.py) includes `router` and its state supplies the current
+index generation and the screening threads (with the request timeout). An app
+without that state may set `app.state.screener`; else the default screener is used.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, InterdictError, UnknownDatasetError
+from ..errors import InputError, UnknownDatasetError
 from ..workflows import screen_manifest, screen_payment, screen_shipment
 from ..workflows.checks import MAX_DOCUMENT_BYTES
 from .security import require_role
@@ -31,13 +34,17 @@ _DOCUMENT = Query(None, description="A name for the document in the verdict (def
 _DATASETS = Query(None, description="Only these lists (repeatable), e.g. us_ofac_sdn.")
 _JURISDICTIONS = Query(None, description="Only the embargo rules of these jurisdictions (repeatable): us, eu, gb, ca, au, un.")
 _BODY = {
-    "payment": ("application/xml", "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\">...</Document>"),
+    "payment": ("application/xml", '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">...</Document>'),
     "manifest": ("application/edifact", "UNA:+.? 'UNB+UNOA:4+...'UNH+1+PAXLST:D:05B:UN:IATA'..."),
-    "shipment": ("application/json", "{\"shipper\": {\"name\": \"...\"}, \"consignee\": {\"name\": \"...\"}}"),
+    "shipment": ("application/json", '{"shipper": {"name": "..."}, "consignee": {"name": "..."}}'),
 }
 
 
 def _screener(request: Request) -> Any:
+    """The service's current index generation; an app without the service state may set `app.state.screener`."""
+    service = getattr(request.app.state, "service", None)
+    if service is not None:
+        return service.current().screener
     screener = getattr(request.app.state, "screener", None)
     if screener is not None:
         return screener
@@ -69,14 +76,15 @@ async def _screen(
 ) -> dict[str, Any]:
     data = await _body(request)
     screener = _screener(request)
+
+    def work(deadline: float | None = None) -> Any:
+        return function(data, screener, document=document, datasets=dataset, jurisdictions=jurisdiction)
+
+    service = getattr(request.app.state, "service", None)
     try:
-        verdict = await run_in_threadpool(
-            function, data, screener, document=document, datasets=dataset, jurisdictions=jurisdiction
-        )
+        verdict = await (service.runner.run(work) if service is not None else run_in_threadpool(work))
     except (InputError, UnknownDatasetError) as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
-    except InterdictError as exc:
-        raise HTTPException(status_code=500, detail=str(exc)) from None
+        raise HTTPException(status_code=400, detail=str(exc)) from None
     return verdict.to_dict()
 
 
@@ -93,9 +101,9 @@ def _openapi(kind: str) -> dict[str, Any]:
 )
 async def screen_payment_endpoint(
     request: Request,
-    document: Optional[str] = _DOCUMENT,
-    dataset: Optional[list[str]] = _DATASETS,
-    jurisdiction: Optional[list[str]] = _JURISDICTIONS,
+    document: str | None = _DOCUMENT,
+    dataset: list[str] | None = _DATASETS,
+    jurisdiction: list[str] | None = _JURISDICTIONS,
 ) -> dict[str, Any]:
     """One verdict: parties, agents and BICs, countries and remittance text, each finding with field, rule and list entry."""
     return await _screen(request, screen_payment, document, dataset, jurisdiction)
@@ -109,9 +117,9 @@ async def screen_payment_endpoint(
 )
 async def screen_manifest_endpoint(
     request: Request,
-    document: Optional[str] = _DOCUMENT,
-    dataset: Optional[list[str]] = _DATASETS,
-    jurisdiction: Optional[list[str]] = _JURISDICTIONS,
+    document: str | None = _DOCUMENT,
+    dataset: list[str] | None = _DATASETS,
+    jurisdiction: list[str] | None = _JURISDICTIONS,
 ) -> dict[str, Any]:
     """One verdict: designated travellers, possible relatives and listed aircraft."""
     return await _screen(request, screen_manifest, document, dataset, jurisdiction)
@@ -125,9 +133,9 @@ async def screen_manifest_endpoint(
 )
 async def screen_shipment_endpoint(
     request: Request,
-    document: Optional[str] = _DOCUMENT,
-    dataset: Optional[list[str]] = _DATASETS,
-    jurisdiction: Optional[list[str]] = _JURISDICTIONS,
+    document: str | None = _DOCUMENT,
+    dataset: list[str] | None = _DATASETS,
+    jurisdiction: list[str] | None = _JURISDICTIONS,
 ) -> dict[str, Any]:
     """One verdict: parties, vessel by IMO and name, ports and countries against the embargo rules."""
     return await _screen(request, screen_shipment, document, dataset, jurisdiction)

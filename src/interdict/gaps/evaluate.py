@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Iterable
 
-from ..match.query import normalize_identifier
 from ..model import Entity
 from ..sources import get_source
-from .references import reference_key
+from .references import identifier_values, reference_key
 from .resolution import Resolution
 
 TRUTHS = ("un_reference", "passport", "imo")
@@ -108,13 +107,13 @@ class _Truth:
                 self.keys["un_reference"][entity.id].update(reference_key(ref) for ref in refs)
                 self.carrier_datasets.add(entity.dataset)
             for ident in entity.identifiers:
-                value = normalize_identifier(ident.value)
-                if len(value) < MIN_VALUE:
+                values = identifier_values(ident.value, MIN_VALUE)
+                if not values:
                     continue
                 if ident.type == "passport" and entity.schema in ("Person", "LegalEntity"):
-                    self.keys["passport"][entity.id].add(value)
+                    self.keys["passport"][entity.id].update(values)
                 elif ident.type == "imo" and entity.schema == "Vessel":
-                    self.keys["imo"][entity.id].add(value)
+                    self.keys["imo"][entity.id].update(values)
 
     def judged(self, kind: str, a: str, b: str) -> bool:
         """Can this kind of truth say whether a and b are the same?"""

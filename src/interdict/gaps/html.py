@@ -94,6 +94,7 @@ def _row_html(row: GapRow) -> str:
         for listing in row.listings
     )
     other_names = f"<p>Also: {escape('; '.join(row.names[1:]))}</p>" if len(row.names) > 1 else ""
+    evidence = _evidence_items(row.evidence) if len(row.listings) > 1 else '<p class="empty">one entry</p>'
     return (
         f'<article class="row" id="{row_anchor(row.cluster_id)}">'
         f"<h3>{escape(row.name)} <small>({escape(row.schema)}, {escape(row.cluster_id)})</small></h3>{other_names}"
@@ -101,7 +102,7 @@ def _row_html(row: GapRow) -> str:
         f"<p>Listed by <b>{escape(', '.join(row.listed_by))}</b>; not listed by <b>{escape(', '.join(row.not_listed_by)) or '—'}</b>.</p>"
         "<table><thead><tr><th>jurisdiction</th><th>list</th><th>id</th><th>name on the list</th><th>programmes</th><th>topics</th><th>listed on</th></tr></thead>"
         f"<tbody>{listings}</tbody></table>"
-        f"<h4>Why these entries are one subject</h4>{_evidence_items(row.evidence) if len(row.listings) > 1 else '<p class=\"empty\">one entry</p>'}"
+        f"<h4>Why these entries are one subject</h4>{evidence}"
         f"<h4>Doubts about the absence</h4>{_evidence_items(row.doubts)}"
         "</article>"
     )

@@ -26,6 +26,19 @@ from ..sources import registry
 POLICIES = ("decisive", "corroborated")
 
 
+def identifier_values(value: str, min_length: int) -> list[str]:
+    """The keys one written identifier matches under: the whole value, and each numbered word in it.
+
+    Lists write "CAR diplomatic passport no. D00000897" where others write
+    "D00000897", and "A 123456" where others write "A123456": both forms count.
+    """
+    keys = {normalize_identifier(value)}
+    for word in re.split(r"[\s,;:()]+", value):
+        if any(char.isdigit() for char in word):
+            keys.add(normalize_identifier(word))
+    return sorted(key for key in keys if len(key) >= min_length)
+
+
 def reference_key(value: str) -> str:
     """Reference numbers compare without spaces or case ("IRi.034" = "iri.034")."""
     return re.sub(r"\s+", "", value).upper()
@@ -73,8 +86,7 @@ class References:
         for ident in entity.identifiers:
             if ident.type not in self.identifiers:
                 continue
-            value = normalize_identifier(ident.value)
-            if len(value) >= self.min_length:
+            for value in identifier_values(ident.value, self.min_length):
                 found.setdefault((ident.type, value), ident.value)
         return [(kind, value, shown) for (kind, value), shown in sorted(found.items())]
 

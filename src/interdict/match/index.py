@@ -33,7 +33,7 @@ from ..model import STRONG_IDENTIFIERS, Entity
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
 
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 
 NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
@@ -112,10 +112,14 @@ class Index:
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     token_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object), repr=False)
-    fuzzy_cache: dict[Token, list[int]] = field(default_factory=dict, repr=False)
+    fuzzy_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
+
+    token_weight_list: list[float] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.token_texts = np.asarray([token.text for token in self.tokens], dtype=object)
+        self.token_weight_list = self.token_weights.tolist()
 
     @property
     def total_names(self) -> int:
@@ -311,6 +315,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         build_key=build_key,
     )
     index.token_weights = np.asarray([index.token_weight(token) for token in tokens], dtype=np.float32)
+    index.token_weight_list = index.token_weights.tolist()
     index.name_weight = np.asarray([sum(index.token_weights[t] for t in ids) for ids in name_tokens], dtype=np.float32)
     index._weights.clear()
     return index
@@ -323,8 +328,8 @@ _FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_date
 
 def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
-    state = {name: value for name, value in index.__dict__.items() if name not in ("_weights", "token_texts", "fuzzy_cache")}
-    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel) for t in index.tokens]
+    state = {name: value for name, value in index.__dict__.items() if name not in ("_weights", "token_texts", "fuzzy_cache", "evidence_cache", "token_weight_list")}
+    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -87,12 +87,12 @@ def fuzzy_tokens(index: Index, token: Token) -> list[int]:
     """
     if token.abjad or token.initial or token.number or len(token.text) < 4:
         return []
-    cached = index.fuzzy_cache.get(token)
+    cached = index.fuzzy_cache.get(token.sig)
     if cached is None:
         cached = _fuzzy_tokens(index, token)
         if len(index.fuzzy_cache) > 100_000:
             index.fuzzy_cache.clear()
-        index.fuzzy_cache[token] = cached
+        index.fuzzy_cache[token.sig] = cached
     return cached
 
 
@@ -143,22 +143,15 @@ def _evidence_groups(
     for name, weights in zip(analyzed, query_weights):
         tokens = name.tokens
         for token, weight in zip(tokens, weights):
-            if token.text in seen:
+            if token.sig in seen:
                 continue
-            seen.add(token.text)
-            evidence: list[tuple[np.ndarray, float]] = []
-            for key in token.keys:
-                postings = index.key_postings(key) if key else None
-                if postings is not None:
-                    evidence.append((postings, weight))
-            for token_id in fuzzy_tokens(index, token):
-                vocabulary = index.tokens[token_id]
-                pair = (token, id(vocabulary))
-                found = cache.get(pair)
-                if found is None:
-                    found = cache[pair] = token_sim(token, vocabulary, known)
-                if found[0] >= PAIR_MIN:
-                    evidence.append((index.names_with_token(token_id), weight * found[0]))
+            seen.add(token.sig)
+            evidence = index.evidence_cache.get(token.sig)
+            if evidence is None:
+                evidence = _token_evidence(index, token, weight, cache, known)
+                if len(index.evidence_cache) > 50_000:
+                    index.evidence_cache.clear()
+                index.evidence_cache[token.sig] = evidence
             if evidence:
                 groups.append(evidence)
         for first, second in zip(tokens, tokens[1:]):
@@ -166,6 +159,30 @@ def _evidence_groups(
             if postings is not None:
                 groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
     return groups
+
+
+def _token_evidence(
+    index: Index, token: Token, weight: float, cache: SimCache, known: Callable[[str], bool]
+) -> list[tuple[np.ndarray, float]]:
+    """The postings that speak for one query token, each with its value (weight × similarity).
+
+    Depends only on the token and the index, so it is memoised per token: batches
+    repeat the same given names and surnames endlessly.
+    """
+    evidence: list[tuple[np.ndarray, float]] = []
+    for key in token.keys:
+        postings = index.key_postings(key) if key else None
+        if postings is not None:
+            evidence.append((postings, weight))
+    for token_id in fuzzy_tokens(index, token):
+        vocabulary = index.tokens[token_id]
+        pair = (token.sig, id(vocabulary))
+        found = cache.get(pair)
+        if found is None:
+            found = cache[pair] = token_sim(token, vocabulary, known)
+        if found[0] >= PAIR_MIN:
+            evidence.append((index.names_with_token(token_id), weight * found[0]))
+    return evidence
 
 
 def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> tuple[np.ndarray, np.ndarray]:

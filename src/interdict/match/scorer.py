@@ -72,10 +72,19 @@ def token_sim(q: Token, c: Token, known: "Callable[[str], bool] | None" = None) 
         return 0.0, ""  # one character is one name: 近平 and 近朋 are different people
     if q.abjad or c.abjad:
         return _abjad_sim(q, c)
+    shared = None
     if q.skel == c.skel or not set(q.keys).isdisjoint(c.keys):
         shared = _shared_skeleton_sim(q, c)
-        if shared is not None:
+        if shared is not None and shared[0] >= 0.9:
             return shared
+    slip = _slip(q, c, known)
+    if shared is not None and shared[0] >= slip[0]:
+        return shared
+    return slip
+
+
+def _slip(q: Token, c: Token, known: "Callable[[str], bool] | None") -> tuple[float, str]:
+    """Similarity of tokens whose consonants differ (or whose vowels disagree): slips and variants."""
     if _equivalent(q, c):
         return EQUIVALENT, "equivalent"  # Juan/John, Ted/Theodore
     longest = max(len(q.text), len(c.text))
@@ -159,18 +168,7 @@ def _prefixed(a: str, b: str) -> float:
     return 0.0
 
 
-SimCache = dict[tuple[Token, int], tuple[float, str]]
-
-
-def _cached_sim(q: Token, c: Token, cache: SimCache | None, known: Callable[[str], bool] | None) -> tuple[float, str]:
-    """Memoised token_sim; keys are (query token, id of a long-lived list token)."""
-    if cache is None:
-        return token_sim(q, c, known)
-    key = (q, id(c))
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = token_sim(q, c, known)
-    return found
+SimCache = dict[tuple[str, int], tuple[float, str]]
 
 
 def score_names(
@@ -183,94 +181,158 @@ def score_names(
     person: bool = False,
     known: Callable[[str], bool] | None = None,
 ) -> NameScore:
-    """Align two token sequences and score them (weights given per token).
+    """Align two token sequences and score them (weights given per token), with the evidence.
 
-    `cache` memoises token similarities across the candidates of one query.
+    `cache` memoises token similarities across candidates and queries.
     `ordered` says both names carry filiation (bin/ibn) in natural order, so
     the first parts must align with each other.
     """
-    if not query or not candidate:
-        return NameScore(0.0, (), tuple(zip(query, qw)), tuple(zip(candidate, cw)))
+    score, links, used_q, used_c, notes = _align_and_score(query, candidate, qw, cw, cache, ordered, person, known)
+    pairs = tuple(
+        Pair(tuple(query[i] for i in qi), tuple(candidate[j] for j in cj), sim, how, weight) for qi, cj, sim, how, weight in links
+    )
+    unmatched_q = tuple((query[i], qw[i]) for i in range(len(query)) if i not in used_q)
+    unmatched_c = tuple((candidate[j], cw[j]) for j in range(len(candidate)) if j not in used_c)
+    return NameScore(score, pairs, unmatched_q, unmatched_c, tuple(notes))
+
+
+def score_value(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    cache: SimCache | None = None,
+    ordered: bool = False,
+    person: bool = False,
+    known: Callable[[str], bool] | None = None,
+) -> float:
+    """The score of `score_names` alone: what ranking needs, without building the evidence."""
+    return _align_and_score(query, candidate, qw, cw, cache, ordered, person, known)[0]
+
+
+Link = tuple[tuple[int, ...], tuple[int, ...], float, str, float]  # query indices, candidate indices, sim, how, weight
+
+
+def _align_and_score(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    cache: SimCache | None,
+    ordered: bool,
+    person: bool,
+    known: Callable[[str], bool] | None,
+) -> tuple[float, list[Link], set[int], set[int], list[str]]:
     used_q: set[int] = set()
     used_c: set[int] = set()
-    pairs: list[Pair] = []
+    links: list[Link] = []
+    if not query or not candidate:
+        return 0.0, links, used_q, used_c, []
     # Fused vs split compounds first, where the fused form reads exactly alike
     # ("RamiMakhlouf" / "Rami Makhlouf"), before a partial pair claims the tokens.
     if len(query) != len(candidate) and _may_fuse(query, candidate):
-        pairs.extend(_compound_pairs(query, candidate, qw, cw, used_q, used_c, strict=True))
-    options: list[tuple[float, int, int, str]] = []
+        links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=True))
+    options: list[tuple[float, float, int, int, str]] = []
     for i, q in enumerate(query):
         if i in used_q:
             continue
         for j, c in enumerate(candidate):
             if j in used_c:
                 continue
-            sim, how = _cached_sim(q, c, cache, known)
+            if cache is None:
+                sim, how = token_sim(q, c, known)
+            else:
+                key = (q.sig, id(c))
+                found = cache.get(key)
+                if found is None:
+                    found = cache[key] = token_sim(q, c, known)
+                sim, how = found
             if sim >= PAIR_MIN:
-                options.append((sim, i, j, how))
-    options.sort(key=lambda item: (-item[0], -(qw[item[1]] + cw[item[2]])))
-    for sim, i, j, how in options:
-        if i in used_q or j in used_c:
-            continue
-        used_q.add(i)
-        used_c.add(j)
-        weight = max(qw[i], cw[j]) if how == "initial" else (qw[i] + cw[j]) / 2
-        pairs.append(Pair((query[i],), (candidate[j],), sim, how, weight))
+                options.append((-sim, -(qw[i] + cw[j]), i, j, how))
+    if options:
+        options.sort()
+        for negative_sim, _, i, j, how in options:
+            if i in used_q or j in used_c:
+                continue
+            used_q.add(i)
+            used_c.add(j)
+            weight = max(qw[i], cw[j]) if how == "initial" else (qw[i] + cw[j]) / 2
+            links.append(((i,), (j,), -negative_sim, how, weight))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
-        pairs.extend(_compound_pairs(query, candidate, qw, cw, used_q, used_c, strict=False))
-    unmatched_q = tuple((query[i], qw[i]) for i in range(len(query)) if i not in used_q)
-    unmatched_c = tuple((candidate[j], cw[j]) for j in range(len(candidate)) if j not in used_c)
-    matched = sum(pair.weight * pair.sim for pair in pairs)
-    conflict = any(not t.initial for t, _ in unmatched_q) and any(not t.initial for t, _ in unmatched_c)
-    floor_q = _floors(unmatched_q, conflict and any(_PATRONYMIC.search(t.text) for t, _ in unmatched_c))
-    floor_c = _floors(unmatched_c, conflict and any(_PATRONYMIC.search(t.text) for t, _ in unmatched_q))
-    real_q = [max(w, f) for (t, w), f in zip(unmatched_q, floor_q) if not t.initial]
-    real_c = [max(w, f) for (t, w), f in zip(unmatched_c, floor_c) if not t.initial]
-    initials = sum(w for t, w in unmatched_q + unmatched_c if t.initial)
+        links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
+    unmatched_q = [i for i in range(len(query)) if i not in used_q]
+    unmatched_c = [j for j in range(len(candidate)) if j not in used_c]
+    matched = 0.0
+    linked = 0.0
+    for _, _, sim, _, weight in links:
+        matched += weight * sim
+        linked += weight
+    real_q = [i for i in unmatched_q if not query[i].initial]
+    real_c = [j for j in unmatched_c if not candidate[j].initial]
+    conflict = bool(real_q) and bool(real_c)
+    missing = 0.0
+    if real_q or real_c:
+        patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
+        patronymic_c = conflict and any(_patronymic(query[i].text) for i in real_q)
+        for i in real_q:
+            missing += max(qw[i], _floor(query[i], patronymic_q))
+        for j in real_c:
+            missing += max(cw[j], _floor(candidate[j], patronymic_c))
+    initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
     # One name holding all of the other is weaker evidence when it rests on a single part.
-    factor = CONFLICT_COST if conflict else SUBSET_COST if len(pairs) >= 2 else SINGLE_PART_COST
-    total = sum(pair.weight for pair in pairs) + factor * (sum(real_q) + sum(real_c)) + SUBSET_COST * initials
+    factor = CONFLICT_COST if conflict else SUBSET_COST if len(links) >= 2 else SINGLE_PART_COST
+    total = linked + factor * missing + SUBSET_COST * initials
     score = matched / total if total > 0 else 0.0
     notes: list[str] = []
-    if real_q and real_c:
+    if conflict:
         notes.append("both names have parts the other lacks")
-    if pairs and all(all(t.initial for t in pair.query + pair.candidate) or pair.how == "initial" for pair in pairs):
+    if links and all(how == "initial" or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, INITIALS_ONLY_CAP)
         notes.append("only initials agree")
-    covered = sum(len(pair.query) for pair in pairs)
-    if person and covered == 1 and sum(1 for t in query if not t.initial) >= 2 and score > ONE_PART_CAP:
+    covered = sum(len(qi) for qi, _, _, _, _ in links)
+    if person and covered == 1 and score > ONE_PART_CAP and sum(1 for t in query if not t.initial) >= 2:
         score = ONE_PART_CAP
         notes.append("only one name part agrees")
-    if ordered and _swapped(query, candidate, pairs):
+    if ordered and _swapped(links):
         score *= SWAPPED_FILIATION
         notes.append("given name and father's name are swapped")
-    return NameScore(score, tuple(pairs), unmatched_q, unmatched_c, tuple(notes))
+    return score, links, used_q, used_c, notes
 
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovitch|evitch|ovych|ich|ovna|evna|ivna|ichna|ogly|oglu|kyzy)$")
 
 
-def _floors(unmatched: tuple[tuple[Token, float], ...], patronymic_conflict: bool) -> list[float]:
-    """Minimum cost weight per unmatched token.
+_PATRONYMIC_CACHE: dict[str, bool] = {}
+
+
+def _patronymic(text: str) -> bool:
+    found = _PATRONYMIC_CACHE.get(text)
+    if found is None:
+        if len(_PATRONYMIC_CACHE) > 100_000:
+            _PATRONYMIC_CACHE.clear()
+        found = _PATRONYMIC_CACHE[text] = bool(_PATRONYMIC.search(text))
+    return found
+
+
+def _floor(token: Token, patronymic_conflict: bool) -> float:
+    """Minimum cost weight of an unmatched token.
 
     Patronymics are common words ("Viktorovich"), but two different ones mean
-    two different fathers: in a conflict they weigh like a rare name.
+    two different fathers: in a conflict they weigh like a rare name. A bare
+    compound prefix ("Abu" left over from "Turab Abu") costs only its weight.
     """
-    return [
-        PATRONYMIC_CONFLICT
-        if patronymic_conflict and _PATRONYMIC.search(token.text)
-        else 0.0
-        if token.text in _FUSED_PREFIXES or token.text == "abdul"
-        else UNMATCHED_FLOOR
-        for token, _ in unmatched
-    ]
+    if patronymic_conflict and _patronymic(token.text):
+        return PATRONYMIC_CONFLICT
+    if token.text in _FUSED_PREFIXES or token.text == "abdul":
+        return 0.0
+    return UNMATCHED_FLOOR
 
 
-def _swapped(query: tuple[Token, ...], candidate: tuple[Token, ...], pairs: list[Pair]) -> bool:
-    first_q, first_c = query[0], candidate[0]
-    for pair in pairs:
-        if first_q in pair.query and first_c not in pair.candidate:
-            return any(first_c in other.candidate and first_q not in other.query for other in pairs)
+def _swapped(links: list[Link]) -> bool:
+    """The first part of each name is aligned with a later part of the other."""
+    for qi, cj, _, _, _ in links:
+        if 0 in qi and 0 not in cj:
+            return any(0 in other_c and 0 not in other_q for other_q, other_c, _, _, _ in links)
     return False
 
 
@@ -292,7 +354,21 @@ def _concat(tokens: tuple[Token, ...]) -> Token:
     )
 
 
-def _compound_pairs(
+_JOINED: dict[tuple[str, str], Token] = {}
+
+
+def _joined(first: Token, second: Token) -> Token:
+    """Two tokens read as one word, memoised (conflicting names try this often)."""
+    key = (first.sig, second.sig)
+    token = _JOINED.get(key)
+    if token is None:
+        if len(_JOINED) > 100_000:
+            _JOINED.clear()
+        token = _JOINED[key] = _concat((first, second))
+    return token
+
+
+def _compound_links(
     query: tuple[Token, ...],
     candidate: tuple[Token, ...],
     qw: list[float],
@@ -300,9 +376,9 @@ def _compound_pairs(
     used_q: set[int],
     used_c: set[int],
     strict: bool,
-) -> list[Pair]:
+) -> list[Link]:
     """Two adjacent tokens on one side against one token on the other."""
-    found: list[Pair] = []
+    found: list[Link] = []
     for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
         (query, candidate, qw, cw, used_q, used_c, True),
         (candidate, query, cw, qw, used_c, used_q, False),
@@ -310,10 +386,10 @@ def _compound_pairs(
         for i in range(len(side_many) - 1):
             if i in used_many or i + 1 in used_many:
                 continue
-            pieces = side_many[i : i + 2]
-            if any(t.initial or t.number for t in pieces):
+            first, second = side_many[i], side_many[i + 1]
+            if first.initial or first.number or second.initial or second.number:
                 continue
-            joined_text = pieces[0].text + pieces[1].text
+            joined_text = first.text + second.text
             for j, single in enumerate(side_one):
                 if j in used_one or abs(len(single.text) - len(joined_text)) > 3:
                     continue
@@ -322,7 +398,7 @@ def _compound_pairs(
                         continue
                     sim = 1.0 if single.text == joined_text else 0.92
                 else:
-                    joined = _concat(pieces)
+                    joined = _joined(first, second)
                     sim, _ = token_sim(joined, single, None)
                     # A fused pair must also read alike, not only share consonants
                     # ("Ali Khamenei" is not "Lahaman").
@@ -331,7 +407,6 @@ def _compound_pairs(
                 used_many.update((i, i + 1))
                 used_one.add(j)
                 weight = (max(w_many[i], w_many[i + 1]) + w_one[j]) / 2
-                pair = Pair(pieces, (single,), sim, "compound", weight) if many_is_query else Pair((single,), pieces, sim, "compound", weight)
-                found.append(pair)
+                found.append(((i, i + 1), (j,), sim, "compound", weight) if many_is_query else ((j,), (i, i + 1), sim, "compound", weight))
                 break
     return found

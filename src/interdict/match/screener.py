@@ -21,7 +21,7 @@ from .explain import explain_evidence, explain_name
 from .index import NAME_KINDS, EntityFacts, Index
 from .retrieve import retrieve
 from .query import Query
-from .scorer import NameScore, SimCache, score_names
+from .scorer import SimCache, score_names, score_value
 
 DEFAULT_THRESHOLD = 0.70
 DEFAULT_CUTOFF = 0.50
@@ -96,7 +96,8 @@ class Screener:
         analyzed = [name for name in analyzed if name.tokens]
         excluded = set(exclude_entities)
         allowed = self._allowed(query.schema, datasets)
-        by_entity: dict[int, tuple[float, AnalyzedName, int, NameScore]] = {}
+        by_entity: dict[int, tuple[float, int, int]] = {}  # entity → (score, query name index, name id)
+        query_weights: list[list[float]] = []
         if analyzed:
             query_weights = [self._weights(name.tokens) for name in analyzed]
             if len(self._sims) > 500_000:
@@ -104,19 +105,19 @@ class Screener:
             cache = self._sims
             known = self.index.text_df.__contains__
             names = retrieve(self.index, analyzed, query_weights, allowed, cutoff, CANDIDATE_NAMES, cache, known)
-            memo: dict[tuple, tuple[float, AnalyzedName, int, NameScore]] = {}
+            memo: dict[tuple, tuple[float, int]] = {}
+            name_entity, name_kind, name_ordered = self.index.name_entity, self.index.name_kind, self.index.name_ordered
             for name_id in names:
-                entity_index = int(self.index.name_entity[name_id])
+                entity_index = int(name_entity[name_id])
+                person = self.index.facts[entity_index].schema == "Person"
                 # The same name on several lists tokenises identically: score it once.
-                signature = (self.index.name_tokens[name_id], int(self.index.name_kind[name_id]) == 4, bool(self.index.name_ordered[name_id]), self.index.facts[entity_index].schema == "Person")
+                signature = (self.index.name_tokens[name_id], name_kind[name_id] == 4, name_ordered[name_id], person)
                 best = memo.get(signature)
                 if best is None:
-                    best = memo[signature] = self._score_name(analyzed, query_weights, name_id, cache, query.schema == "Person")
-                else:
-                    best = (best[0], best[1], name_id, best[3])
+                    best = memo[signature] = self._score_name(analyzed, query_weights, name_id, cache, query.schema == "Person" or person)
                 current = by_entity.get(entity_index)
                 if current is None or best[0] > current[0]:
-                    by_entity[entity_index] = best
+                    by_entity[entity_index] = (best[0], best[1], name_id)
         scope = set(datasets) if datasets is not None else None
         identifier_hits = self._identifier_hits(query, scope)
         ranked: list[tuple[float, str, int, list[ev.Evidence]]] = []
@@ -130,7 +131,7 @@ class Screener:
                 ranked.append((score, facts.id, entity_index, evidence))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         hits = [
-            self._hit(query, entity_index, score, evidence, by_entity.get(entity_index), threshold)
+            self._hit(query, analyzed, query_weights, entity_index, score, evidence, by_entity.get(entity_index), threshold)
             for score, _, entity_index, evidence in ranked[:limit]
         ]
         for hit in hits[:limit]:
@@ -173,30 +174,31 @@ class Screener:
     def _weights(self, tokens: tuple[Token, ...]) -> list[float]:
         return [self.index.token_weight(token) for token in tokens]
 
+    def _candidate(self, name_id: int) -> tuple[tuple[Token, ...], list[float]]:
+        token_ids = self.index.name_tokens[name_id]
+        weights = self.index.token_weight_list
+        return tuple(self.index.tokens[token_id] for token_id in token_ids), [weights[token_id] for token_id in token_ids]
+
     def _score_name(
         self,
         analyzed: list[AnalyzedName],
         query_weights: list[list[float]],
         name_id: int,
         cache: SimCache,
-        query_person: bool,
-    ) -> tuple[float, AnalyzedName, int, NameScore]:
+        person: bool,
+    ) -> tuple[float, int]:
+        """Best score of any query name against one list name: (score, query name index)."""
         index = self.index
-        token_ids = index.name_tokens[name_id]
-        candidate = tuple(index.tokens[token_id] for token_id in token_ids)
-        candidate_weights = [float(index.token_weights[token_id]) for token_id in token_ids]
+        candidate, candidate_weights = self._candidate(name_id)
         factor = WEAK_ALIAS_FACTOR if index.name_kind[name_id] == 4 else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
-        person = index.facts[int(index.name_entity[name_id])].schema == "Person" or query_person
         known = index.text_df.__contains__
-        best: tuple[float, AnalyzedName, int, NameScore] | None = None
-        for query_name, weights in zip(analyzed, query_weights):
+        best = (-1.0, 0)
+        for position, (query_name, weights) in enumerate(zip(analyzed, query_weights)):
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
-            scored = score_names(query_name.tokens, candidate, weights, candidate_weights, cache, ordered=ordered, person=person, known=known)
-            score = scored.score * factor
-            if best is None or score > best[0]:
-                best = (score, query_name, name_id, scored)
-        assert best is not None
+            score = factor * score_value(query_name.tokens, candidate, weights, candidate_weights, cache, ordered, person, known)
+            if score > best[0]:
+                best = (score, position)
         return best
 
     def _identifier_hits(self, query: Query, scope: set[str] | None) -> dict[int, tuple[str, str]]:
@@ -234,17 +236,26 @@ class Screener:
     def _hit(
         self,
         query: Query,
+        analyzed: list[AnalyzedName],
+        query_weights: list[list[float]],
         entity_index: int,
         score: float,
         evidence: list[ev.Evidence],
-        named: tuple[float, AnalyzedName, int, NameScore] | None,
+        named: tuple[float, int, int] | None,
         threshold: float,
     ) -> Hit:
         """A returned hit with its entity and explanation (built only for what is returned)."""
         index = self.index
         entity = index.entity(entity_index)
         if named is not None:
-            name_score, query_name, name_id, scored = named
+            name_score, position, name_id = named
+            query_name = analyzed[position]
+            candidate, candidate_weights = self._candidate(name_id)
+            ordered = bool(index.name_ordered[name_id]) and query_name.filiation and not query_name.inverted
+            person = entity.schema == "Person" or query.schema == "Person"
+            scored = score_names(
+                query_name.tokens, candidate, query_weights[position], candidate_weights, self._sims, ordered, person, index.text_df.__contains__
+            )
             candidate_text = index.name_text[name_id]
             kind = NAME_KINDS[int(index.name_kind[name_id])]
             candidate_tokens = analyze_name(candidate_text, entity.schema)

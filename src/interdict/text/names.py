@@ -47,6 +47,7 @@ class Token:
     number: bool = False  # digits only: vessel and aircraft names, "Hamas 2"
     script: str = "latin"  # the script the word was written in
     vskel: str = ""  # skeleton keeping vowel classes (empty for abjad words, which write no vowels)
+    sig: str = ""  # text and keys in one string: a cheap, cached hash for memo tables
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def _make_token(
         number=text.isdigit(),
         script=script,
         vskel="" if abjad else vowel_skeleton(text),
+        sig="\x1f".join((text, script, *keys)),
     )
 
 

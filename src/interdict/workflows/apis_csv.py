@@ -18,6 +18,7 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -82,7 +83,9 @@ def parse_apis_csv(data: bytes) -> ParsedDocument:
             columns[field_name] = position
     if "family_name" not in columns and "full_name" not in columns:
         shown = ", ".join(repr(name) for name in header[:12])
-        raise InputError(f"{WHAT}: no family-name column (last_name, surname, family_name) or full_name column; the header has {shown}.")
+        raise InputError(
+            f"{WHAT}: no family-name column (last_name, surname, family_name) or full_name column; the header has {shown}."
+        )
     document = ParsedDocument(format=WHAT, reference=None)
     reference_date = today()
     counts = {"passenger": 0, "crew": 0}
@@ -96,9 +99,7 @@ def parse_apis_csv(data: bytes) -> ParsedDocument:
             if counts["passenger"] + counts["crew"] >= MAX_ROWS:
                 raise InputError(f"{WHAT}: more than {MAX_ROWS:,} travellers; split the manifest.")
 
-            def cell(name: str) -> str:
-                position = columns.get(name)
-                return row[position].strip() if position is not None and position < len(row) else ""
+            cell = _cells(row, columns)
 
             for name, kind in (("tail_number", "tail_number"), ("flight_number", "tail_number")):
                 value = cell(name)
@@ -128,6 +129,16 @@ def parse_apis_csv(data: bytes) -> ParsedDocument:
     return document
 
 
+def _cells(row: list[str], columns: dict[str, int]) -> Callable[[str], str]:
+    """Reader of one row's fields by name ('' when the column is absent or short)."""
+
+    def cell(name: str) -> str:
+        position = columns.get(name)
+        return row[position].strip() if position is not None and position < len(row) else ""
+
+    return cell
+
+
 def _traveller(row, line, cell, columns, counts, reference_date, document: ParsedDocument) -> None:  # type: ignore[no-untyped-def]
     family = cell("family_name")
     given = " ".join(part for part in (cell("given_names"), cell("middle_name")) if part)
@@ -155,7 +166,9 @@ def _traveller(row, line, cell, columns, counts, reference_date, document: Parse
             raise InputError(f"{WHAT} line {line}: nationality {value!r} is not a country name or ISO code.")
         nationalities.append(code)
     residence = [code for code in (to_code(cell("residence")),) if code]
-    documents = [cell("document_number")] if cell("document_number") and cell("document_type").upper() not in ("V", "VISA") else []
+    documents = (
+        [cell("document_number")] if cell("document_number") and cell("document_type").upper() not in ("V", "VISA") else []
+    )
     document.add(
         Party(
             field=f"line {line} {role} {counts[role]}",

@@ -20,9 +20,9 @@ a near miss, an embargo's legal basis) behaves the same at every gate:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 from ..countries import name_of, to_code
 from ..errors import InputError
@@ -63,7 +63,9 @@ class Checker:
         self.review_floor = screener.threshold - REVIEW_MARGIN
 
     def run(self, document: ParsedDocument, name: str | None = None) -> Verdict:
-        verdict = Verdict(document=name or document.reference or document.format, format=document.format, reference=document.reference)
+        verdict = Verdict(
+            document=name or document.reference or document.format, format=document.format, reference=document.reference
+        )
         state = _State(verdict)
         # Identifiers first, so a vessel's name hit folds into its IMO hit.
         ordered = sorted(document.items, key=lambda item: 0 if isinstance(item, Identifier) else 1)
@@ -82,7 +84,7 @@ class Checker:
 
     # --- parties -----------------------------------------------------------
 
-    def _party(self, party: Party, state: "_State") -> None:
+    def _party(self, party: Party, state: _State) -> None:
         state.screened(party.field, party.name)
         try:
             query = Query.build(
@@ -117,7 +119,7 @@ class Checker:
         if party.family_name and not any(hit.match for hit in hits):
             self._relatives(party, matched, state)
 
-    def _relatives(self, party: Party, matched: set[str], state: "_State") -> None:
+    def _relatives(self, party: Party, matched: set[str], state: _State) -> None:
         birth = parse_date(party.birth_date) if party.birth_date else None
         years = birth.years() if birth else None
         assert party.family_name is not None
@@ -154,7 +156,7 @@ class Checker:
 
     # --- identifiers -------------------------------------------------------
 
-    def _identifier(self, item: Identifier, state: "_State") -> None:
+    def _identifier(self, item: Identifier, state: _State) -> None:
         state.screened(item.field, item.value)
         index = self.screener.index
         if item.type == "bic":
@@ -162,12 +164,21 @@ class Checker:
             if bic is None:
                 return
             for match in identifiers.match_bic(index, bic, self.datasets):
-                state.add(self._identifier_finding(item.field, item.value, "listed BIC", match.severity, match.entity_index, match.how))
+                state.add(
+                    self._identifier_finding(item.field, item.value, "listed BIC", match.severity, match.entity_index, match.how)
+                )
             self._country(Country(item.field, bic, COUNTRY, "BIC"), state, record=False)
             return
         for entity_index, value in identifiers.match_exact(index, item.value, item.type, self.datasets):
             label = item.type.replace("_", " ")
-            finding = self._identifier_finding(item.field, item.value, _ID_RULES.get(item.type, "listed identifier"), HIT, entity_index, f"{label} {value} = list")
+            finding = self._identifier_finding(
+                item.field,
+                item.value,
+                _ID_RULES.get(item.type, "listed identifier"),
+                HIT,
+                entity_index,
+                f"{label} {value} = list",
+            )
             state.add(finding)
             state.identified[finding.entity_id] = finding
 
@@ -188,7 +199,7 @@ class Checker:
 
     # --- countries and places ---------------------------------------------
 
-    def _country(self, item: Country, state: "_State", record: bool = True) -> None:
+    def _country(self, item: Country, state: _State, record: bool = True) -> None:
         if record:
             state.screened(item.field, item.value)
         value = item.value.strip()
@@ -208,14 +219,23 @@ class Checker:
             how = f"country {value}" if item.source == "country" else f"{item.source} {value}"
             if item.source in ("BIC", "IBAN"):
                 how = f"{item.source} {value} is from {region.name}"
-            self._embargo(item.field, item.value, region, item.direction, how if item.source in ("BIC", "IBAN") else f"{how} ({region.name})", state)
+            self._embargo(
+                item.field,
+                item.value,
+                region,
+                item.direction,
+                how if item.source in ("BIC", "IBAN") else f"{how} ({region.name})",
+                state,
+            )
 
-    def _location(self, item: Location, state: "_State") -> None:
+    def _location(self, item: Location, state: _State) -> None:
         state.screened(item.field, item.text)
         for region, words in self.rules.scan(item.text):
             self._embargo(item.field, item.text, region, item.direction, f"'{words}' is in {region.name}", state)
 
-    def _embargo(self, field: str, value: str, region: Region, direction: str, how: str, state: "_State", free_text: bool = False) -> None:
+    def _embargo(
+        self, field: str, value: str, region: Region, direction: str, how: str, state: _State, free_text: bool = False
+    ) -> None:
         measures = self.rules.measures(region, self.jurisdictions, self.day)
         if not measures:
             return
@@ -244,22 +264,39 @@ class Checker:
 
     # --- free text ---------------------------------------------------------
 
-    def _free_text(self, item: FreeText, state: "_State") -> None:
+    def _free_text(self, item: FreeText, state: _State) -> None:
         state.screened(item.field, item.text)
         index = self.screener.index
         for found in freetext.find_names(self.screener, item.text, self.datasets):
             severity = REVIEW if found.contained else HIT
             finding = _hit_finding(item.field, item.text, "listed party in free text", severity, found.hit)
-            finding.explanation = f"'{found.window.text}' in the text: {finding.explanation}" + (f"; {found.note}" if found.note else "")
+            finding.explanation = f"'{found.window.text}' in the text: {finding.explanation}" + (
+                f"; {found.note}" if found.note else ""
+            )
             state.add(finding)
         for word in freetext.words_shaped_like(item.text, identifiers.BIC_RE):
             for match in identifiers.match_bic(index, word, self.datasets):
-                state.add(self._identifier_finding(item.field, item.text, "listed BIC in free text", match.severity, match.entity_index, f"BIC {word} in the text: {match.how}"))
+                state.add(
+                    self._identifier_finding(
+                        item.field,
+                        item.text,
+                        "listed BIC in free text",
+                        match.severity,
+                        match.entity_index,
+                        f"BIC {word} in the text: {match.how}",
+                    )
+                )
         for imo in identifiers.IMO_RE.findall(item.text):
             for entity_index, value in identifiers.match_exact(index, imo, "imo", self.datasets):
-                state.add(self._identifier_finding(item.field, item.text, "listed vessel (IMO)", HIT, entity_index, f"IMO {value} in the text = list"))
+                state.add(
+                    self._identifier_finding(
+                        item.field, item.text, "listed vessel (IMO)", HIT, entity_index, f"IMO {value} in the text = list"
+                    )
+                )
         for region, words in self.rules.scan(item.text):
-            self._embargo(item.field, item.text, region, COUNTRY, f"the text names '{words}' ({region.name})", state, free_text=True)
+            self._embargo(
+                item.field, item.text, region, COUNTRY, f"the text names '{words}' ({region.name})", state, free_text=True
+            )
 
 
 class _State:
@@ -325,12 +362,19 @@ def _hit_finding(field: str, value: str, rule: str, severity: str, hit: Hit) -> 
 MAX_DOCUMENT_BYTES = 5_000_000
 
 
+def as_bytes(data: bytes | str) -> bytes:
+    """Documents are bytes (their encoding is part of the format); text is taken as UTF-8."""
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
 def check_size(data: bytes, what: str) -> None:
     """Refuse empty and oversized documents before parsing them."""
     if not data or not data.strip():
         raise InputError(f"The {what} is empty.")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise InputError(f"The {what} is {len(data):,} bytes; documents over {MAX_DOCUMENT_BYTES:,} bytes are refused (split the file).")
+        raise InputError(
+            f"The {what} is {len(data):,} bytes; documents over {MAX_DOCUMENT_BYTES:,} bytes are refused (split the file)."
+        )
 
 
 def validate_jurisdictions(jurisdictions: Iterable[str] | None) -> list[str] | None:
@@ -358,5 +402,11 @@ def screen_parsed(
 
     checked = validate_datasets(list(datasets) if datasets else None)
     rules = load_embargo_rules(embargoes)
-    checker = Checker(screener or default_screener(), datasets=checked, jurisdictions=validate_jurisdictions(jurisdictions), rules=rules, day=day)
+    checker = Checker(
+        screener or default_screener(),
+        datasets=checked,
+        jurisdictions=validate_jurisdictions(jurisdictions),
+        rules=rules,
+        day=day,
+    )
     return checker.run(parsed, document)

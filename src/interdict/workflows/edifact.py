@@ -100,7 +100,9 @@ def parse_interchange(text: str, what: str = "EDIFACT") -> list[Segment]:
             f"{what} segment {number} (line {start_line}): not ended by the segment terminator {syntax.terminator!r} (truncated message?)."
         )
     if not segments:
-        raise InputError(f"{what}: no segments found; an EDIFACT message starts with UNA or UNB and ends segments with {syntax.terminator!r}.")
+        raise InputError(
+            f"{what}: no segments found; an EDIFACT message starts with UNA or UNB and ends segments with {syntax.terminator!r}."
+        )
     return segments
 
 
@@ -108,5 +110,7 @@ def _segment(elements: list[list[str]], number: int, line: int, what: str) -> Se
     tag = elements[0][0].strip()
     if not _TAG.fullmatch(tag) or len(elements[0]) != 1:
         shown = ":".join(elements[0])[:20]
-        raise InputError(f"{what} segment {number} (line {line}): {shown!r} is not a segment tag (three capital letters such as NAD).")
+        raise InputError(
+            f"{what} segment {number} (line {line}): {shown!r} is not a segment tag (three capital letters such as NAD)."
+        )
     return Segment(tag, tuple(tuple(parts) for parts in elements[1:]), number, line)

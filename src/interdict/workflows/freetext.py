@@ -20,31 +20,33 @@ will look like some list name by chance. The design:
    windows are tried at once, so chance agreement must be paid for.
 4. **Whole names.** The window must account for at least COVERAGE of the
    listed name's rarity weight ("MACHINE TOOLS" is not "RUSATOM MACHINE TOOLS
-   JSC"), and the list name must have at least
-   two tokens or be one long, rare organisation token (acronyms such as
-   "IRISL"): one-word list names ("AMBER", "FOREST", "HUGE" are listed tankers)
-   are ordinary words in text. Vessels and aircraft are not searched by name
-   here; their IMO and tail numbers are (see checks.py).
-5. **Best window per entity.**
+   JSC"), and the listed name must have two tokens or more, or be one long,
+   rare organisation token ("IRISL"): one-word list names ("AMBER", "FOREST",
+   "HUGE" are listed tankers) are ordinary words in text. Vessels and aircraft
+   are not searched by name here; their IMO numbers are (checks.py).
+5. **Best window per entity**, and a word of context: when the word just
+   before or after the window could continue the name and is in none of the
+   entity's names ("Golden Dragon Trading" for DRAGON TRADING LIMITED), the
+   text may name another, longer party, and the finding is a review, not a hit.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from rapidfuzz.distance import JaroWinkler
 
+from ..countries import to_code
 from ..errors import InputError
 from ..match.query import Query
 from ..match.screener import Hit, Screener
 from ..text import tables
 from ..text.names import ORG_SCHEMAS, Token, analyze_name
-from ..countries import to_code
 from .embargoes import default_rules, fold
 
 ANCHOR_WEIGHT = 0.38
@@ -72,7 +74,9 @@ def vocabulary() -> Vocabulary:
     lists: dict[str, frozenset[str]] = {}
     for key in ("breaks", "not_anchors"):
         values = table.get(key)
-        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() == v and v == v.lower() and v for v in values):
+        if not isinstance(values, list) or not all(
+            isinstance(v, str) and v.strip() == v and v == v.lower() and v for v in values
+        ):
             raise InputError(f"freetext.toml: '{key}' must be a list of lower-case words without spaces around them.")
         lists[key] = frozenset(values)
     unknown = set(table) - {"breaks", "not_anchors"}
@@ -83,7 +87,7 @@ def vocabulary() -> Vocabulary:
 
 @dataclass(frozen=True)
 class TextHit:
-    window: "Window"
+    window: Window
     hit: Hit
     contained: bool  # the name in the text may be longer than the listed one (a review, not a hit)
     note: str = ""
@@ -97,7 +101,10 @@ def _known(screener: Screener, word: str) -> bool:
     """Some list name holds a word with this skeleton (so a window may start or end on it)."""
     index = screener.index
     return any(
-        index.key_df(key) > 0 for token in analyze_name(word, None).tokens for key in token.keys if key and not key.startswith("=")
+        index.key_df(key) > 0
+        for token in analyze_name(word, None).tokens
+        for key in token.keys
+        if key and not key.startswith("=")
     )
 
 
@@ -141,7 +148,9 @@ def windows(screener: Screener, text: str) -> list[Window]:
     if not words:
         return []
     breaks = [_is_break(word, vocab) for _, _, word in words]
-    edge_ok = [not breaks[i] and fold(word) not in vocab.not_anchors and _known(screener, word) for i, (_, _, word) in enumerate(words)]
+    edge_ok = [
+        not breaks[i] and fold(word) not in vocab.not_anchors and _known(screener, word) for i, (_, _, word) in enumerate(words)
+    ]
     anchors = [i for i, (_, _, word) in enumerate(words) if edge_ok[i] and _is_anchor(screener, word, vocab)]
     spans: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
@@ -164,7 +173,13 @@ def windows(screener: Screener, text: str) -> list[Window]:
     for a, b in spans[:MAX_WINDOWS]:
         before = words[a - 1][2] if a > 0 and not _SEPARATOR.search(text[words[a - 1][1] : words[a][0]]) else ""
         after = words[b][2] if b < len(words) and not _SEPARATOR.search(text[words[b - 1][1] : words[b][0]]) else ""
-        found.append(Window(text[words[a][0] : words[b - 1][1]], before if not _boundary(before, vocab) else "", after if not _boundary(after, vocab) else ""))
+        found.append(
+            Window(
+                text[words[a][0] : words[b - 1][1]],
+                before if not _boundary(before, vocab) else "",
+                after if not _boundary(after, vocab) else "",
+            )
+        )
     return found
 
 
@@ -174,7 +189,13 @@ def _boundary(word: str, vocab: Vocabulary) -> bool:
         return True
     key = fold(word)
     forms, _ = tables.legal_form_set()
-    return _is_break(word, vocab) or key in vocab.not_anchors or (key,) in forms or to_code(word) is not None or bool(default_rules().scan(word))
+    return (
+        _is_break(word, vocab)
+        or key in vocab.not_anchors
+        or (key,) in forms
+        or to_code(word) is not None
+        or bool(default_rules().scan(word))
+    )
 
 
 def _name_shape_ok(screener: Screener, hit: Hit) -> bool:
@@ -183,7 +204,11 @@ def _name_shape_ok(screener: Screener, hit: Hit) -> bool:
         return True
     if len(tokens) == 1 and hit.entity.schema in ORG_SCHEMAS:
         token = tokens[0]
-        return len(token.text) >= SINGLE_TOKEN_CHARS and screener.index.token_weight(token) >= SINGLE_TOKEN_WEIGHT and hit.name_score >= 0.95
+        return (
+            len(token.text) >= SINGLE_TOKEN_CHARS
+            and screener.index.token_weight(token) >= SINGLE_TOKEN_WEIGHT
+            and hit.name_score >= 0.95
+        )
     return False
 
 
@@ -207,7 +232,9 @@ def _same_word(left: Token, right: Token) -> bool:
     return JaroWinkler.normalized_similarity(left.text, right.text) >= 0.88
 
 
-def find_names(screener: Screener, text: str, datasets: Iterable[str] | None = None, margin: float = STRICT_MARGIN) -> list[TextHit]:
+def find_names(
+    screener: Screener, text: str, datasets: Iterable[str] | None = None, margin: float = STRICT_MARGIN
+) -> list[TextHit]:
     """Listed people and organisations named inside `text`, best window per entity (steps 3-5)."""
     strict = min(0.97, screener.threshold + margin)
     best: dict[str, TextHit] = {}
@@ -224,12 +251,16 @@ def find_names(screener: Screener, text: str, datasets: Iterable[str] | None = N
     found = []
     for window, hit in best.values():
         extra = _unexplained_neighbours(screener, window, hit, strict)
-        note = f"the text goes on with {' and '.join(repr(w) for w in extra)}, so it may name a longer, different party" if extra else ""
+        note = (
+            f"the text goes on with {' and '.join(repr(w) for w in extra)}, so it may name a longer, different party"
+            if extra
+            else ""
+        )
         found.append(TextHit(window, hit, contained=bool(extra), note=note))
     return sorted(found, key=lambda item: (-item.hit.score, item.hit.entity.id))
 
 
-def _unexplained_neighbours(screener: Screener, window: "Window", hit: Hit, strict: float) -> list[str]:
+def _unexplained_neighbours(screener: Screener, window: Window, hit: Hit, strict: float) -> list[str]:
     """Neighbouring words that could continue the name but are not in the listed names.
 
     "KHATAM OL ANBIYA CONSTRUCTION HQ": "CONSTRUCTION" continues the listed name,

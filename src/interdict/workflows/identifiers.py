@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..match.index import Index
 from ..match.query import normalize_identifier

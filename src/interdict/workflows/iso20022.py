@@ -46,11 +46,6 @@ _PERSON_DOCUMENTS = {"CCPT": "passport", "NIDN": "national id"}
 _ADDRESS_PARTS = ("AdrLine", "StrtNm", "BldgNb", "BldgNm", "PstCd", "TwnNm", "TwnLctnNm", "DstrctNm", "CtrySubDvsn")
 
 
-def is_iso20022(data: bytes) -> bool:
-    head = data.lstrip()[:3]
-    return head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf")
-
-
 def parse_iso20022(data: bytes) -> ParsedDocument:
     try:
         root = parse_xml(data, what="The payment message")
@@ -78,9 +73,11 @@ def parse_iso20022(data: bytes) -> ParsedDocument:
         what = "credit transfer transaction" if kind == "pacs.008" else "payment information"
         raise InputError(f"{kind}: no {block} ({what}) element; the message transfers nothing.")
     if kind == "pain.001":
-        for number, info in enumerate(_children(message, "PmtInf"), start=1):
+        for info in _children(message, "PmtInf"):
             if not _children(info, "CdtTrfTxInf"):
-                raise InputError(f"{kind}: element {_indexed(message, info, 'PmtInf')} has no CdtTrfTxInf (credit transfer transaction).")
+                raise InputError(
+                    f"{kind}: element {_indexed(message, info, 'PmtInf')} has no CdtTrfTxInf (credit transfer transaction)."
+                )
     parser.walk(message, "")
     return document
 
@@ -156,11 +153,13 @@ class _Parser:
                 raw = self.text(birth, f"{path}/Id/PrvtId/DtAndPlcOfBirth", "BirthDt")
                 parsed = parse_date(raw) if raw else None
                 if raw and (parsed is None or not parsed.start):
-                    raise InputError(f"{self.kind}: element {path}/Id/PrvtId/DtAndPlcOfBirth/BirthDt {raw!r} is not a date (YYYY-MM-DD).")
+                    raise InputError(
+                        f"{self.kind}: element {path}/Id/PrvtId/DtAndPlcOfBirth/BirthDt {raw!r} is not a date (YYYY-MM-DD)."
+                    )
                 birth_date = parsed.start if parsed else None
             for other in _children(private, "Othr"):
                 scheme = _child(other, "SchmeNm")
-                code = (self.text(scheme, f"{path}/Id/PrvtId/Othr/SchmeNm", "Cd") if scheme is not None and _child(scheme, "Cd") is not None else None) or ""
+                code = (self.text(scheme, f"{path}/Id/PrvtId/Othr/SchmeNm", "Cd") if scheme is not None else None) or ""
                 value = self.text(other, f"{path}/Id/PrvtId/Othr", "Id")
                 if value and code in _PERSON_DOCUMENTS:
                     documents.append(value)
@@ -202,13 +201,21 @@ class _Parser:
         countries = self.address(institution, base, direction)
         if name:
             self.document.add(
-                Party(field=f"{base}/Nm", name=name, schema="Organization", role=path.rsplit("/", 1)[-1], countries=tuple(c.lower() for c in countries if len(c) == 2))
+                Party(
+                    field=f"{base}/Nm",
+                    name=name,
+                    schema="Organization",
+                    role=path.rsplit("/", 1)[-1],
+                    countries=tuple(c.lower() for c in countries if len(c) == 2),
+                )
             )
 
     def bic(self, value: str, path: str) -> None:
         bic = clean_bic(value)
         if bic is None:
-            raise InputError(f"{self.kind}: element {path} {value!r} is not a BIC (4 letters bank, 2 letters country, 2 characters location, optional 3 characters branch).")
+            raise InputError(
+                f"{self.kind}: element {path} {value!r} is not a BIC (4 letters bank, 2 letters country, 2 characters location, optional 3 characters branch)."
+            )
         self.document.add(Identifier(path, bic, "bic"))
 
     def address(self, element: etree._Element, path: str, direction: str) -> list[str]:
@@ -222,7 +229,11 @@ class _Parser:
             if not re.fullmatch(r"[A-Za-z]{2}", country):
                 raise InputError(f"{self.kind}: element {base}/Ctry {country!r} is not an ISO 3166 two-letter country code.")
             self.document.add(Country(f"{base}/Ctry", country, direction))
-        parts = [" ".join((child.text or "").split()) for child in address if isinstance(child.tag, str) and local(child.tag) in _ADDRESS_PARTS]
+        parts = [
+            " ".join((child.text or "").split())
+            for child in address
+            if isinstance(child.tag, str) and local(child.tag) in _ADDRESS_PARTS
+        ]
         text = ", ".join(part for part in parts if part)
         if text:
             self.document.add(Location(base, text, direction))
@@ -233,7 +244,11 @@ class _Parser:
         iban = self.text(ident, f"{path}/Id", "IBAN") if ident is not None else None
         country = iban_country(iban)
         if iban and country:
-            direction = ORIGIN if path.rsplit("/", 1)[-1].startswith("Dbtr") else (DESTINATION if path.rsplit("/", 1)[-1].startswith("Cdtr") else COUNTRY)
+            direction = (
+                ORIGIN
+                if path.rsplit("/", 1)[-1].startswith("Dbtr")
+                else (DESTINATION if path.rsplit("/", 1)[-1].startswith("Cdtr") else COUNTRY)
+            )
             self.document.add(Country(f"{path}/Id/IBAN", iban, direction, "IBAN"))
 
     def remittance(self, element: etree._Element, path: str) -> None:
@@ -254,7 +269,7 @@ class _Parser:
                 self.walk(child, child_path)  # invoicer / invoicee parties
 
     def regulatory(self, element: etree._Element, path: str) -> None:
-        for number, details in enumerate(_children(element, "Dtls"), start=1):
+        for details in _children(element, "Dtls"):
             base = f"{path}/{_indexed(element, details, 'Dtls')}"
             country = self.text(details, base, "Ctry")
             if country:

@@ -18,20 +18,21 @@ One function serves the library, `interdict screen-manifest` and `POST /screen/m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 from ..match.screener import Screener
 from .apis_csv import parse_apis_csv
-from .checks import check_size, screen_parsed
+from .checks import as_bytes, check_size, screen_parsed
 from .document import ParsedDocument
 from .paxlst import is_paxlst, parse_paxlst
 from .verdict import Verdict
 
 
-def parse_manifest(data: bytes) -> ParsedDocument:
+def parse_manifest(data: bytes | str) -> ParsedDocument:
     """The flight and travellers of a manifest (no screening)."""
+    data = as_bytes(data)
     check_size(data, "manifest")
     head = data[:64].decode("latin-1")
     if is_paxlst(head):
@@ -40,7 +41,7 @@ def parse_manifest(data: bytes) -> ParsedDocument:
 
 
 def screen_manifest(
-    data: bytes,
+    data: bytes | str,
     screener: Screener | None = None,
     *,
     document: str | None = None,
@@ -51,4 +52,6 @@ def screen_manifest(
 ) -> Verdict:
     """One verdict for one manifest: every traveller and the aircraft."""
     parsed = parse_manifest(data)
-    return screen_parsed(parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day)
+    return screen_parsed(
+        parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day
+    )

@@ -18,7 +18,13 @@
 
 Private aircraft: the conveyance reference of TDT (element 2) or the transport
 identification (element 8) carries the registration; both are looked up as tail
-numbers. Two-digit years follow the century rule of travel_dates.py.
+numbers.
+
+Two-digit years (DTM formats 101 and 201, the usual ones in PAXLST) follow the
+century rule of travel_dates.py, with the UNB preparation date as reference: a
+birth date is the latest reading not after that date (`461014` in a 2025
+message is 1946-10-14, `240101` is 2024-01-01); any other date (document
+expiry, departure, arrival) is the reading nearest to it (`300101` is 2030).
 """
 
 from __future__ import annotations
@@ -115,7 +121,10 @@ def parse_paxlst(data: bytes) -> ParsedDocument:
             declared = segment.get(0)
             actual = segment.number - message_start.number + 1
             if not declared.isdigit() or int(declared) != actual:
-                raise _fail(segment, f"declares {declared or 'no'} segments, the message has {actual} (UNH to UNT); the message is incomplete or edited.")
+                raise _fail(
+                    segment,
+                    f"declares {declared or 'no'} segments, the message has {actual} (UNH to UNT); the message is incomplete or edited.",
+                )
             message_start = None
         elif tag == "TDT":
             current = None
@@ -131,7 +140,10 @@ def parse_paxlst(data: bytes) -> ParsedDocument:
             if role is None:
                 current = None
                 continue
-            surname, given = segment.get(3, 0), " ".join(part.strip() for part in segment.elements[3][1:] if part.strip()) if len(segment.elements) > 3 else ""
+            surname, given = (
+                segment.get(3, 0),
+                " ".join(part.strip() for part in segment.elements[3][1:] if part.strip()) if len(segment.elements) > 3 else "",
+            )
             if not surname:
                 raise _fail(segment, "missing party name (surname in element 4, e.g. NAD+FL+++DOE:JOHN).")
             counts[role] += 1
@@ -171,7 +183,9 @@ def parse_paxlst(data: bytes) -> ParsedDocument:
             qualifier, value = segment.get(0, 0), segment.get(0, 1)
             expected = {"42": "passenger", "41": "crew"}.get(qualifier)
             if expected and value.isdigit() and int(value) != counts[expected] and counts[expected]:
-                raise _fail(segment, f"declares {value} {expected} record(s), the message has {counts[expected]} (truncated message?).")
+                raise _fail(
+                    segment, f"declares {value} {expected} record(s), the message has {counts[expected]} (truncated message?)."
+                )
     if message_start is not None:
         raise _fail(message_start, "message has no UNT trailer (truncated message?).")
     if not travellers and not flights:

@@ -14,20 +14,22 @@ One function serves the library, `interdict screen-payment` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 from ..errors import InputError
 from ..match.screener import Screener
-from .checks import check_size, screen_parsed
+from .checks import as_bytes, check_size, screen_parsed
 from .document import ParsedDocument
 from .iso20022 import parse_iso20022
 from .swift_mt import is_swift_mt, parse_swift_mt
 from .verdict import Verdict
 
-def parse_payment(data: bytes) -> ParsedDocument:
+
+def parse_payment(data: bytes | str) -> ParsedDocument:
     """The parties, agents, countries and texts of a payment message (no screening)."""
+    data = as_bytes(data)
     check_size(data, "payment message")
     head = data.lstrip()
     if head.startswith(b"\xef\xbb\xbf"):
@@ -43,7 +45,7 @@ def parse_payment(data: bytes) -> ParsedDocument:
 
 
 def screen_payment(
-    data: bytes,
+    data: bytes | str,
     screener: Screener | None = None,
     *,
     document: str | None = None,
@@ -59,4 +61,6 @@ def screen_payment(
     file; `document` names the document in the verdict (default: its reference).
     """
     parsed = parse_payment(data)
-    return screen_parsed(parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day)
+    return screen_parsed(
+        parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day
+    )

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -72,7 +72,9 @@ def common_surnames() -> dict[str, frozenset[str]]:
 
 def is_common(token_text: str, nationalities: Iterable[str]) -> bool:
     table = common_surnames()
-    return token_text in table.get("any", frozenset()) or any(token_text in table.get(code, frozenset()) for code in nationalities)
+    return token_text in table.get("any", frozenset()) or any(
+        token_text in table.get(code, frozenset()) for code in nationalities
+    )
 
 
 def listed_family_name(text: str) -> str:
@@ -139,7 +141,7 @@ def find_relatives(
                 weight=weight,
                 gap=gap,
                 listed_years=tuple(sorted(facts.birth_years)),
-                nationality=sorted(shared_codes)[0],
+                nationality=min(shared_codes),
             )
     ranked = sorted(found.values(), key=lambda rel: (rel.gap, index.facts[rel.entity_index].id))
     return ranked[:MAX_FINDINGS]

@@ -29,13 +29,14 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import InputError
 from ..match.screener import Screener
-from .checks import check_size, screen_parsed
+from .checks import as_bytes, check_size, screen_parsed
 from .document import COUNTRY, DESTINATION, ORIGIN, Country, FreeText, Identifier, Location, ParsedDocument, Party
 from .verdict import Verdict
 
@@ -47,7 +48,12 @@ PLACES = {
     "place_of_delivery": DESTINATION,
 }
 COUNTRIES = {"origin_country": ORIGIN, "destination_country": DESTINATION}
-TOP_KEYS = {"reference", "vessel", "goods_description", "transshipment_ports", "hs_codes", "incoterms", "date"} | set(PARTIES) | set(PLACES) | set(COUNTRIES)
+TOP_KEYS = (
+    {"reference", "vessel", "goods_description", "transshipment_ports", "hs_codes", "incoterms", "date"}
+    | set(PARTIES)
+    | set(PLACES)
+    | set(COUNTRIES)
+)
 PARTY_KEYS = {"name", "address", "country"}
 VESSEL_KEYS = {"name", "imo", "flag"}
 PLACE_KEYS = {"name", "locode", "country"}
@@ -64,11 +70,12 @@ def imo_valid(number: str) -> bool:
     return total % 10 == int(number[6])
 
 
-def parse_shipment(data: bytes | dict[str, Any]) -> ParsedDocument:
+def parse_shipment(data: bytes | str | dict[str, Any]) -> ParsedDocument:
     """The parties, vessel, places and goods of a shipment record (no screening)."""
     if isinstance(data, dict):
         record, fmt = data, "shipment JSON"
     else:
+        data = as_bytes(data)
         check_size(data, "shipment record")
         text = _decode(data)
         if text.lstrip()[:1] in ("{", "["):
@@ -85,7 +92,7 @@ def parse_shipment(data: bytes | dict[str, Any]) -> ParsedDocument:
 
 
 def screen_shipment(
-    data: bytes | dict[str, Any],
+    data: bytes | str | dict[str, Any],
     screener: Screener | None = None,
     *,
     document: str | None = None,
@@ -96,7 +103,9 @@ def screen_shipment(
 ) -> Verdict:
     """One verdict for one shipment record (bytes of JSON or CSV, or an already decoded JSON object)."""
     parsed = parse_shipment(data)
-    return screen_parsed(parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day)
+    return screen_parsed(
+        parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -166,7 +175,8 @@ class _Reader:
         unknown = set(record) - TOP_KEYS
         if unknown:
             raise self.fail(
-                "record", f"has unknown field(s) {', '.join(sorted(map(str, unknown)))}; known fields: {', '.join(sorted(TOP_KEYS))}."
+                "record",
+                f"has unknown field(s) {', '.join(sorted(map(str, unknown)))}; known fields: {', '.join(sorted(TOP_KEYS))}.",
             )
         self.document.reference = self.string(record.get("reference"), "reference")
         for key, direction in PARTIES.items():
@@ -252,7 +262,9 @@ class _Reader:
         country = self.string(value.get("country"), f"{key}.country")
         if locode:
             if not _LOCODE.fullmatch(locode.upper()):
-                raise self.fail(f"{key}.locode", f"{locode!r} is not a UN/LOCODE (country code and three characters, e.g. IRBND).")
+                raise self.fail(
+                    f"{key}.locode", f"{locode!r} is not a UN/LOCODE (country code and three characters, e.g. IRBND)."
+                )
             self.document.add(Country(f"{key}.locode", locode.upper().replace(" ", ""), direction, "UN/LOCODE"))
         if name:
             self.document.add(Location(key, name, direction))

@@ -64,7 +64,7 @@ class Field:
 
 def is_swift_mt(text: str) -> bool:
     stripped = text.lstrip()
-    return stripped.startswith("{1:") or stripped.startswith("{4:") or bool(re.match(r":\d{2}[A-Z]?:", stripped))
+    return stripped.startswith(("{1:", "{4:")) or bool(re.match(r":\d{2}[A-Z]?:", stripped))
 
 
 def parse_swift_mt(data: bytes) -> ParsedDocument:
@@ -153,7 +153,9 @@ def _message_type(headers: dict, body: str) -> str:
         return "MT202COV" if "50" in tags else "MT202"
     if "59" in tags or "50" in tags:
         return "MT103"
-    raise InputError("SWIFT message text has neither :59: (beneficiary customer) nor :58a: (beneficiary institution); send an MT103, MT202 or MT202COV.")
+    raise InputError(
+        "SWIFT message text has neither :59: (beneficiary customer) nor :58a: (beneficiary institution); send an MT103, MT202 or MT202COV."
+    )
 
 
 def _fields(body: str, first_line: int, message_type: str) -> list[Field]:
@@ -255,7 +257,9 @@ class _FieldReader:
         for offset, line in enumerate(lines[1:], start=1):
             numbered = re.match(r"([1-8])/(.*)$", line)
             if not numbered:
-                raise InputError(f"{self.type} line {item.line + offset}: tag {item.label} line {line[:35]!r} must start with 1/ to 8/.")
+                raise InputError(
+                    f"{self.type} line {item.line + offset}: tag {item.label} line {line[:35]!r} must start with 1/ to 8/."
+                )
             number, value = numbered.group(1), numbered.group(2).strip()
             if number == "1":
                 names.append(value)
@@ -264,14 +268,18 @@ class _FieldReader:
             elif number == "3":
                 parts = value.split("/", 1)
                 if not re.fullmatch(r"[A-Z]{2}", parts[0]):
-                    raise InputError(f"{self.type} line {item.line + offset}: tag {item.label} line 3/ must start with a country code (3/CC/TOWN).")
+                    raise InputError(
+                        f"{self.type} line {item.line + offset}: tag {item.label} line 3/ must start with a country code (3/CC/TOWN)."
+                    )
                 countries.append(parts[0].lower())
                 self.document.add(Country(item.label, parts[0], direction))
                 if len(parts) > 1:
                     address.append(parts[1])
             elif number == "4":
                 if not re.fullmatch(r"\d{8}", value):
-                    raise InputError(f"{self.type} line {item.line + offset}: tag {item.label} birth date 4/{value} must be YYYYMMDD.")
+                    raise InputError(
+                        f"{self.type} line {item.line + offset}: tag {item.label} birth date 4/{value} must be YYYYMMDD."
+                    )
                 birth_date = f"{value[:4]}-{value[4:6]}-{value[6:]}"
             elif number == "7":
                 parts = value.split("/", 1)

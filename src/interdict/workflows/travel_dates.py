@@ -26,7 +26,10 @@ from datetime import date, datetime
 from ..errors import InputError
 
 FORMATS = {"101": 6, "102": 8, "201": 10, "203": 12, "204": 14}
-_MONTHS = {name: number for number, name in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)
+}
 
 
 def expand_two_digit(yy: int, month: int, day: int, reference: date, birth: bool) -> date:
