@@ -34,10 +34,11 @@ def command_names() -> list[str]:
 
 
 def test_the_command_set() -> None:
-    assert set(command_names()) == COMMANDS
+    # The foundation commands; other areas (service, workflows, gaps) register more.
+    assert COMMANDS <= set(command_names())
 
 
-@pytest.mark.parametrize("command", ["", *sorted(COMMANDS)])
+@pytest.mark.parametrize("command", ["", *sorted(command_names())])
 def test_help(cli: Cli, command: str) -> None:
     result = cli(*([command] if command else []), "--help")
     assert result.code == 0, result.stderr

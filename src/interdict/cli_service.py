@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from typing import Optional
+from dataclasses import replace
 
 import typer
 from rich.markup import escape
@@ -35,11 +35,11 @@ def serve(
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (about one per core; each holds the index)."),
     no_auth: bool = typer.Option(False, "--no-auth", help="Serve without API keys (local use only: anyone who can connect may screen and update)."),
-    mirror: Optional[str] = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Where /updatez fetches lists: {mirror}/{dataset}/{file} instead of the official URLs."),
+    mirror: str | None = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Where /updatez fetches lists: {mirror}/{dataset}/{file} instead of the official URLs."),
     timeout: float = typer.Option(30.0, "--timeout", min=1.0, max=3600.0, help="Seconds a screening request may take before it is answered 503."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Run the HTTP service: yente-compatible POST /match, native /screen, API keys.
 
@@ -49,7 +49,8 @@ def serve(
     from .api.settings import ServiceSettings
     from .store.keys import open_keys
 
-    settings = ServiceSettings(db=db, auth=not no_auth, mirror=mirror, request_timeout=timeout)
+    # Finer knobs (body caps, threads, key cache...) come from INTERDICT_SERVE_* variables; see api/settings.py.
+    settings = replace(ServiceSettings.from_env(), db=db, auth=not no_auth, mirror=mirror, request_timeout=timeout)
     if no_auth:
         exposure = "on this machine" if _loopback(host) else f"on {host}, from OTHER MACHINES too"
         err.print(
@@ -75,7 +76,7 @@ def keys_create(
     role: str = typer.Option(..., "--role", "-r", help="screener (screen and read), analyst, or admin (also updates lists)."),
     label: str = typer.Option("", "--label", "-l", help="Who or what the key is for, shown by `keys list`."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the key included)."),
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Create an API key. The key is printed once: it is stored hashed and cannot be shown again."""
     from .store.keys import open_keys
@@ -91,7 +92,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """List API keys (never their secrets): id, prefix, role, label, created, last used, revoked."""
     from .store.keys import open_keys
@@ -122,7 +123,7 @@ def keys_list(
 @keys_app.command("revoke")
 def keys_revoke(
     key_id: int = typer.Argument(..., help="The key's id, as `interdict keys list` shows it."),
-    db: Optional[str] = DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Revoke an API key: requests with it get 401 (a running server notices within a few seconds)."""
     from .store.keys import open_keys

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 import httpx
 import pytest
@@ -104,7 +105,7 @@ class Stream:
                 with self.lock:
                     self.outcomes.append((start, time.monotonic(), status, None))
 
-    def __enter__(self) -> "Stream":
+    def __enter__(self) -> Self:
         for thread in self.threads:
             thread.start()
         return self

@@ -8,8 +8,8 @@ to the server log and never to the client.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -121,7 +121,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("%s %s failed: %s", request.method, request.url.path, exc)
+        log.exception("%s %s failed", request.method, request.url.path)
         return JSONResponse({"status": "error"}, status_code=500)
 
 

@@ -8,7 +8,7 @@ and the tests check real responses against both this spec and yente's.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,9 +24,9 @@ class StatusResponse(BaseModel):
 class EntityExample(BaseModel):
     """A FollowTheMoney entity sketch to screen (yente's EntityExample)."""
 
-    id: Optional[str] = Field(None, examples=["my-entity-id"])
+    id: str | None = Field(None, examples=["my-entity-id"])
     schema_: str = Field(alias="schema", examples=["Person"])
-    properties: dict[str, Union[str, list[Any]]] = Field(examples=[{"name": ["John Doe"]}])
+    properties: dict[str, str | list[Any]] = Field(examples=[{"name": ["John Doe"]}])
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -35,17 +35,17 @@ class EntityMatchQuery(BaseModel):
     """Body of POST /match/{dataset}: up to 100 queries, keyed by the caller."""
 
     weights: dict[str, float] = Field(default_factory=dict, description="Accepted for yente compatibility; interdict's matcher has no per-feature weights.")
-    config: dict[str, Union[str, int, float, bool, None]] = Field(
+    config: dict[str, str | int | float | bool | None] = Field(
         default_factory=dict, description="Algorithm configuration; yente's logic-v2 keys are accepted (no effect), others are refused."
     )
     queries: dict[str, EntityExample]
 
 
 class FeatureResult(BaseModel):
-    detail: Optional[str]
+    detail: str | None
     score: float
-    query: Optional[str] = None
-    candidate: Optional[str] = None
+    query: str | None = None
+    candidate: str | None = None
 
 
 class TotalSpec(BaseModel):
@@ -57,13 +57,13 @@ class EntityResponse(BaseModel):
     id: str
     caption: str
     schema_: str = Field(alias="schema")
-    properties: dict[str, list[Union[str, "EntityResponse"]]]
+    properties: dict[str, list[str | EntityResponse]]
     datasets: list[str] = []
     referents: list[str] = []
     target: bool = False
-    first_seen: Optional[str] = None
-    last_seen: Optional[str] = None
-    last_change: Optional[str] = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
 
 
 class ScoredEntityResponse(EntityResponse):
@@ -104,27 +104,27 @@ class SearchResponse(BaseModel):
 
 
 class FeatureDoc(BaseModel):
-    description: Optional[str]
+    description: str | None
     coefficient: float
     url: str
 
 
 class ConfigVar(BaseModel):
     type: Literal["string", "integer", "float", "boolean"] = "float"
-    description: Optional[str] = None
-    default: Union[str, int, float, bool, None] = 0
+    description: str | None = None
+    default: str | int | float | bool | None = 0
 
 
 class AlgorithmDocs(BaseModel):
     name: str
-    description: Optional[str] = None
+    description: str | None = None
     config: dict[str, ConfigVar]
     features: dict[str, FeatureDoc]
 
 
 class Algorithm(BaseModel):
     name: str
-    description: Optional[str] = None
+    description: str | None = None
     features: dict[str, FeatureDoc]
     docs: AlgorithmDocs
 
@@ -137,41 +137,41 @@ class AlgorithmResponse(BaseModel):
 
 class DataPublisher(BaseModel):
     name: str
-    url: Optional[str] = None
-    country: Optional[str] = None
-    official: Optional[bool] = False
-    country_label: Optional[str]
+    url: str | None = None
+    country: str | None = None
+    official: bool | None = False
+    country_label: str | None
 
 
 class DataResource(BaseModel):
     name: str
-    url: Optional[str] = None
-    checksum: Optional[str] = None
-    timestamp: Optional[str] = None
-    mime_type: Optional[str] = None
-    title: Optional[str] = None
-    size: Optional[int] = None
-    mime_type_label: Optional[str]
+    url: str | None = None
+    checksum: str | None = None
+    timestamp: str | None = None
+    mime_type: str | None = None
+    title: str | None = None
+    size: int | None = None
+    mime_type_label: str | None
 
 
 class YenteDatasetModel(BaseModel):
     name: str
     title: str
-    license: Optional[str] = None
-    summary: Optional[str] = None
-    url: Optional[str] = None
-    updated_at: Optional[str] = None
-    last_export: Optional[str] = None
-    entity_count: Optional[int] = None
-    thing_count: Optional[int] = None
-    version: Optional[str] = None
-    category: Optional[str] = None
+    license: str | None = None
+    summary: str | None = None
+    url: str | None = None
+    updated_at: str | None = None
+    last_export: str | None = None
+    entity_count: int | None = None
+    thing_count: int | None = None
+    version: str | None = None
+    category: str | None = None
     tags: list[str] = []
-    publisher: Optional[DataPublisher] = None
+    publisher: DataPublisher | None = None
     resources: list[DataResource] = []
     children: list[str] = []
-    load: Optional[bool] = None
-    index_version: Optional[str] = None
+    load: bool | None = None
+    index_version: str | None = None
     index_current: bool
 
 
@@ -185,10 +185,10 @@ class DataCatalogModel(BaseModel):
 class UpdateResponse(BaseModel):
     status: str = "ok"
     running: bool = False
-    started_at: Optional[str] = None
-    finished_at: Optional[str] = None
+    started_at: str | None = None
+    finished_at: str | None = None
     results: list[dict[str, Any]] = []
-    error: Optional[str] = None
+    error: str | None = None
 
 
 # --- native screening ----------------------------------------------------------
@@ -197,13 +197,13 @@ class UpdateResponse(BaseModel):
 class ScreenRequest(BaseModel):
     """One party, with the columns of `interdict screen-file`."""
 
-    id: Optional[str] = Field(None, max_length=200, examples=["row-7"])
+    id: str | None = Field(None, max_length=200, examples=["row-7"])
     name: str = Field(min_length=1, max_length=500, pattern=r"\S", examples=["Mohammad Baqer Qalibaf"])
-    schema_: Optional[str] = Field(None, alias="schema", examples=["Person"])
-    birth_date: Optional[str] = Field(None, examples=["1961"])
-    nationality: Optional[str] = Field(None, examples=["Iran"])
-    country: Optional[str] = None
-    id_number: Optional[str] = None
+    schema_: str | None = Field(None, alias="schema", examples=["Person"])
+    birth_date: str | None = Field(None, examples=["1961"])
+    nationality: str | None = Field(None, examples=["Iran"])
+    country: str | None = None
+    id_number: str | None = None
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -216,16 +216,16 @@ class ScreenHit(BaseModel):
     schema_: str = Field(alias="schema")
     score: float
     match: bool
-    matched_name: Optional[str] = None
+    matched_name: str | None = None
     explanation: str
 
 
 class ScreenResult(BaseModel):
     """DESIGN.md's result line: the party's id and its hits, best first."""
 
-    id: Optional[str]
+    id: str | None
     hits: list[ScreenHit]
-    error: Optional[str] = None
+    error: str | None = None
 
 
 EntityResponse.model_rebuild()

@@ -15,7 +15,18 @@ from ..match.query import MAX_NAME_CHARS
 from ..match.query import Query as ScreenQuery
 from ..sources import registry
 from .algorithms import algorithms
-from .common import CHANGED_SINCE, COLLECTIONS, COMMON_ERRORS, JSONBytes, current, narrow, scope_of, screener_datasets, service, since_value
+from .common import (
+    CHANGED_SINCE,
+    COLLECTIONS,
+    COMMON_ERRORS,
+    JSONBytes,
+    current,
+    narrow,
+    scope_of,
+    screener_datasets,
+    service,
+    since_value,
+)
 from .examples import rules
 from .models import AlgorithmResponse, DataCatalogModel, EntityResponse, ErrorResponse, SearchResponse
 from .security import require_role
@@ -52,7 +63,7 @@ def _facet_values(name: str, positions: list[int], generation: Generation) -> li
         label = titles.get
     elif name == "schema":
         counts.update(facts[i].schema for i in positions)
-        label = lambda value: value  # noqa: E731
+        label = lambda value: value
     elif name == "countries":
         for i in positions:
             counts.update(facts[i].countries | facts[i].nationalities)

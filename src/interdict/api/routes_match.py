@@ -172,5 +172,5 @@ async def match(
             responses[example.key] = match_one(example, params, generation)
         return responses
 
-    responses = await state.runner.run(work)
+    responses = await state.runner.run(work, queries=len(examples))
     return JSONBytes({"responses": responses, "limit": limit}, headers={"x-batch-size": str(len(examples))})

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
+from functools import partial
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
@@ -79,7 +80,7 @@ async def screen(
         hits = generation.screener.screen(query, datasets=datasets, limit=limit, threshold=threshold)
         return {"id": party.id, "hits": [hit.to_dict() for hit in hits]}
 
-    return JSONBytes(await service(request).runner.run(work))
+    return JSONBytes(await service(request).runner.run(work, queries=1))
 
 
 def _row(line: str, number: int) -> dict[str, str]:
@@ -107,8 +108,8 @@ def _screen_lines(screener: Screener, rows: list[dict[str, str]], datasets: list
     for row in rows:
         try:
             result = batch.screen_row(screener, row, datasets, limit, threshold)
-        except Exception as exc:  # noqa: BLE001 - one bad row must not cut the stream
-            log.exception("screening line %s failed: %s", row.get("_line"), exc)
+        except Exception:  # one bad row must not cut the stream
+            log.exception("screening line %s failed", row.get("_line"))
             result = {"id": row.get("id") or row.get("_line"), "hits": [], "error": "internal error screening this line; see the server log"}
         out.append(json.dumps(result, ensure_ascii=False) + "\n")
     return "".join(out)
@@ -151,6 +152,6 @@ async def screen_batch(
     async def results() -> AsyncIterator[str]:
         for start in range(0, len(lines), CHUNK):
             rows = [_row(line, number) for number, line in lines[start : start + CHUNK]]
-            yield await state.runner.run_batch(lambda: _screen_lines(screener, rows, datasets, limit, threshold))
+            yield await state.runner.run_batch(partial(_screen_lines, screener, rows, datasets, limit, threshold))
 
     return StreamingResponse(results(), media_type=NDJSON)

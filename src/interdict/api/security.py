@@ -19,9 +19,9 @@ key whose role is too low.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Awaitable, Callable
+from functools import cache
 
 import anyio
 from fastapi import HTTPException, Request, Security
@@ -53,7 +53,7 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def require_role(role: str) -> Callable[..., Awaitable[Principal]]:
     """FastAPI dependency: the caller's Principal, if its key has at least `role`."""
     if role not in ROLES:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from .settings import ServiceSettings
 
@@ -54,16 +54,16 @@ def serve(
     """Run the HTTP service until interrupted."""
     import uvicorn
 
-    options = dict(
-        log_config=log_config(log_level),
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=access_log,
-        timeout_keep_alive=15,
-        timeout_graceful_shutdown=10,
-        server_header=False,
-    )
+    options = {
+        "log_config": log_config(log_level),
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "access_log": access_log,
+        "timeout_keep_alive": 15,
+        "timeout_graceful_shutdown": 10,
+        "server_header": False,
+    }
     if workers <= 1:
         from .app import create_app
 

@@ -25,12 +25,13 @@ class ServiceSettings:
     max_value_chars: int = 1_000
     request_timeout: float = 30.0
     screen_threads: int = 2
+    inline_queries: int = 0
     key_cache_seconds: float = 5.0
     watch_seconds: float = 60.0
     mirror: str | None = None
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "ServiceSettings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> ServiceSettings:
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}
         for item in fields(cls):
@@ -69,6 +70,7 @@ HELP = {
     "max_value_chars": "Longest property value other than names (names: 500 characters).",
     "request_timeout": "Seconds a screening request may take before it is answered 503.",
     "screen_threads": "Threads per worker process that run the matcher (more only adds GIL contention).",
+    "inline_queries": "Requests of at most this many queries are screened on the event loop, skipping the thread hand-over (0: never).",
     "key_cache_seconds": "How long a verified API key is trusted before it is looked up again (a revocation takes effect within this).",
     "watch_seconds": "How often to look for list updates made by another process (0: never).",
     "mirror": "Fetch list updates (/updatez) from {mirror}/{dataset}/{file} instead of the official URLs.",

@@ -19,9 +19,9 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from ..errors import InterdictError, UpdateError
 from ..match.screener import Screener
@@ -50,14 +50,14 @@ class Generation:
     derived: dict = field(default_factory=dict)  # per-generation caches (e.g. last_change of every entry)
 
     @classmethod
-    def build(cls, screener: Screener, snapshots: list[Snapshot]) -> "Generation":
+    def build(cls, screener: Screener, snapshots: list[Snapshot]) -> Generation:
         ids = {facts.id: position for position, facts in enumerate(screener.index.facts)}
         return cls(
             screener=screener,
             key=screener.index.build_key,
             snapshots={snap.dataset: snap for snap in snapshots},
             ids=ids,
-            loaded_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            loaded_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             datasets=frozenset(screener.dataset_codes),
         )
 
@@ -102,7 +102,7 @@ class ServiceState:
         self._threads: list[threading.Thread] = []
         self._key_cache: dict[str, tuple[ApiKey, float]] = {}
         self.stale = False
-        self.runner = Runner(settings.screen_threads, settings.request_timeout)
+        self.runner = Runner(settings.screen_threads, settings.request_timeout, settings.inline_queries)
         if screener is not None:
             if store is None:
                 raise ValueError("a preloaded screener needs its store")
@@ -120,10 +120,14 @@ class ServiceState:
     def ready(self) -> bool:
         return self._generation is not None
 
-    def install(self, screener: Screener) -> Generation:
-        """Make `screener` the one new requests use (built by the caller, off to the side)."""
+    def install(self, screener: Screener, snapshots: list[Snapshot] | None = None) -> Generation:
+        """Make `screener` the one new requests use (built by the caller, off to the side).
+
+        `snapshots`: the active snapshots read before the index was built (so a
+        list that changed meanwhile shows up as a difference to the watcher).
+        """
         assert self.store is not None
-        generation = Generation.build(screener, self.store.active_snapshots())
+        generation = Generation.build(screener, self.store.active_snapshots() if snapshots is None else snapshots)
         with self._swap_lock:
             old, self._generation = self._generation, generation
         self.stale = False
@@ -165,9 +169,9 @@ class ServiceState:
         except InterdictError as exc:
             self.load_error = f"Index not ready: {exc}"
             log.error("loading the index failed: %s", exc)
-        except Exception as exc:  # noqa: BLE001 - a worker must report, not die silently
+        except Exception:  # a worker must report, not die silently
             self.load_error = "Index not ready: loading failed; see the server log."
-            log.exception("loading the index failed: %s", exc)
+            log.exception("loading the index failed")
 
     def rebuild(self) -> Generation:
         """Load (from cache) or build the index for the store's active snapshots and swap it in."""
@@ -175,29 +179,38 @@ class ServiceState:
 
         store = self.open_store()
         self.stale = True
+        snapshots = store.active_snapshots()
         index = load_or_build_index(store, progress=lambda message: log.info("%s", message))
         current = self._generation
         if current is not None and current.key == index.build_key:
             self.stale = False
             return current
-        return self.install(Screener(index))
+        return self.install(Screener(index), snapshots)
 
-    def store_key(self) -> str:
-        from ..screening import index_key
+    def lists_changed(self) -> bool:
+        """Whether the store's active snapshots differ from those the current index was built from.
 
-        return index_key(self.open_store())
+        Compares snapshot ids only (not the code fingerprint in the index key):
+        upgrading interdict under a running server must not make the old code
+        build an index that new processes would take for theirs.
+        """
+        generation = self._generation
+        if generation is None:
+            return False
+        active = {snap.dataset: snap.id for snap in self.open_store().active_snapshots()}
+        return active != {dataset: snap.id for dataset, snap in generation.snapshots.items()}
 
     def _watch(self) -> None:
         while not self._stop.wait(self.settings.watch_seconds):
             if self._generation is None or self._update_lock.locked():
                 continue
             try:
-                if self.store_key() != self._generation.key:
+                if self.lists_changed():
                     log.info("the active lists changed; loading the new index")
                     with self._update_lock:
                         self.rebuild()
-            except Exception as exc:  # noqa: BLE001 - keep watching; the current index keeps serving
-                log.exception("reloading the index failed (the current one keeps serving): %s", exc)
+            except Exception:  # keep watching; the current index keeps serving
+                log.exception("reloading the index failed (the current one keeps serving)")
 
     # --- updates ------------------------------------------------------------
 
@@ -228,9 +241,9 @@ class ServiceState:
                 self.rebuild()
         except InterdictError as exc:
             status.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - reported in the status; the current index keeps serving
+        except Exception:  # reported in the status; the current index keeps serving
             status.error = "The update failed; see the server log. The current lists keep serving."
-            log.exception("list update failed: %s", exc)
+            log.exception("list update failed")
         finally:
             status.running = False
             status.finished_at = _now()
@@ -273,5 +286,5 @@ class ServiceState:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 

@@ -40,9 +40,7 @@ def timestamp(value: str | None) -> str | None:
     if not match:
         return None
     text = match.group(0)
-    if len(text) in (4, 7, 10):
-        text += _PAD[len(text) :]
-    elif len(text) < 19:
+    if len(text) in (4, 7, 10) or len(text) < 19:
         text += _PAD[len(text) :]
     return text[:19]
 

@@ -83,7 +83,7 @@ def resolve_lists(
     return resolve_entries(screener, options, snapshots=snapshots, workers=workers, progress=progress)
 
 
-def _focus(entities: dict[str, Entity], query: GapQuery) -> list[str]:
+def focus_entries(entities: dict[str, Entity], query: GapQuery) -> list[str]:
     """Entries a focused resolution starts from: the --listed-by listings the query can report."""
     vocab = vocabulary()
     chosen = []
@@ -140,7 +140,7 @@ def gaps(
         if not by_jurisdiction.get(code):
             raise InputError(f"No list of jurisdiction {code!r} is loaded; load one (`interdict update`) or leave {code} out.")
     entities = {entity.id: entity for entity in store.active_entities(loaded)}
-    options = ResolveOptions(datasets=None if not datasets else loaded, focus=_focus(entities, query) if focus else None)
+    options = ResolveOptions(datasets=None if not datasets else loaded, focus=focus_entries(entities, query) if focus else None)
     resolution = resolve_lists(store, options, screener=screener, db=db, workers=workers, progress=progress)
     rows, skipped = build_rows(resolution, entities, query, loaded)
     report = GapReport(

@@ -3,8 +3,9 @@
 Three kinds of truth are printed on the lists:
 
 - UN reference numbers that UK (and EU XML) entries carry: the entry *is* that
-  UN entry. The UK carries one for virtually every UN listing, so over UK x UN
-  pairs the truth is complete: a linked pair without the shared number is wrong.
+  UN entry. The UK carries one for virtually every UN listing, so over pairs of
+  a UN entry and a UK entry with a UN number the truth is complete: a linked
+  pair without the shared number is wrong.
 - identical passport numbers on two people's entries;
 - identical IMO numbers on two vessels' entries (a hull keeps its number for life,
   so two vessels with different numbers are different vessels).
@@ -92,20 +93,16 @@ class _Truth:
 
     def __init__(self, entities: Iterable[Entity]):
         self.keys: dict[str, dict[str, set[str]]] = {kind: defaultdict(set) for kind in TRUTHS}
-        self.carrier_datasets: set[str] = set()
-        self.un_ids: set[str] = set()
         self.entities: dict[str, Entity] = {}
         for entity in entities:
             self.entities[entity.id] = entity
             if entity.dataset == "un_sc_sanctions":
                 self.keys["un_reference"][entity.id].add(reference_key(entity.source_id))
-                self.un_ids.add(entity.id)
             refs = set(entity.extra.get("unReference", ())) | {
                 relation.target_name for relation in entity.relations if relation.type == "same_as" and relation.target_name
             }
             if refs and entity.dataset != "un_sc_sanctions":
                 self.keys["un_reference"][entity.id].update(reference_key(ref) for ref in refs)
-                self.carrier_datasets.add(entity.dataset)
             for ident in entity.identifiers:
                 values = identifier_values(ident.value, MIN_VALUE)
                 if not values:
@@ -116,14 +113,12 @@ class _Truth:
                     self.keys["imo"][entity.id].update(values)
 
     def judged(self, kind: str, a: str, b: str) -> bool:
-        """Can this kind of truth say whether a and b are the same?"""
+        """Can this kind of truth say whether a and b are the same? Only when both carry such keys.
+
+        A UK entry without a UN number is not judged against UN entries: the UK
+        also lists some UN designees a second time under its own regimes.
+        """
         keys = self.keys[kind]
-        if kind != "un_reference":
-            return a in keys and b in keys
-        left, right = self.entities[a].dataset, self.entities[b].dataset
-        if a in self.un_ids or b in self.un_ids:
-            other = right if a in self.un_ids else left
-            return other in self.carrier_datasets  # the list carries UN numbers for all its UN listings
         return a in keys and b in keys
 
     def same(self, kind: str, a: str, b: str) -> bool:

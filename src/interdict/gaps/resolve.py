@@ -145,6 +145,8 @@ class _Resolver:
         self.datasets = sorted({entity.dataset for entity in self.entities.values()})
         self.threshold = screener.threshold
         self.unreliable: set[str] = set()
+        self.duplicates: dict[tuple[str, str], tuple[str, float]] = {}  # same-list twins -> (who matched both, similarity)
+        self.not_duplicates: set[tuple[str, str]] = set()
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress:
@@ -165,6 +167,8 @@ class _Resolver:
                 pairs.setdefault((a, b), _Pair(a, b)).hits.append(hit)
         tied = self._ties(hits, pairs)
         links = [link for pair in sorted(pairs.values(), key=lambda p: (p.a, p.b)) if (link := self._classify(pair, tied)) is not None]
+        links += self._duplicate_links(links)
+        links.sort(key=lambda link: (link.a, link.b))
         clusters = self._cluster(links)
         near = self._near_misses(hits, links)
         confirmed = [link for link in links if link.status == "confirmed"]
@@ -269,10 +273,16 @@ class _Resolver:
         return replace(hit, score=score, match=score >= self.threshold, birth=None, explanation=hit.explanation + " [birth dates not used: unreliable list]")
 
     def _ties(self, hits: dict[str, list[NameHit]], pairs: dict[tuple[str, str], "_Pair"]) -> dict[tuple[str, str], str]:
-        """Name links that cannot be told apart from another hit on the same list, with the rival."""
+        """Name links that cannot be told apart from another hit on the same list, with the rival.
+
+        Two rivals that are alike themselves (same name, same kind of subject,
+        birth dates not in conflict) are one subject the list names twice, as the
+        EU export does for a person listed under two regimes: not a tie, but a
+        duplicate (kept in self.duplicates and linked like any other evidence).
+        """
         keyed = {(pair.a, pair.b) for pair in pairs.values() if pair.shares}
         tied: dict[tuple[str, str], str] = {}
-        for source, source_hits in hits.items():
+        for source, source_hits in sorted(hits.items()):
             by_list: dict[str, list[NameHit]] = defaultdict(list)
             for hit in source_hits:
                 if hit.match:
@@ -283,11 +293,31 @@ class _Resolver:
                 group.sort(key=lambda hit: (-hit.score, hit.other))
                 best = group[0]
                 for rival in group[1:]:
-                    if best.score - rival.score > self.settings.tie_margin or tuple(sorted((best.other, rival.other))) in keyed:
+                    twins = _ordered(best.other, rival.other)
+                    if best.score - rival.score > self.settings.tie_margin or twins in keyed:
                         continue
-                    tied[tuple(sorted((source, best.other)))] = rival.other  # type: ignore[index]
-                    tied[tuple(sorted((source, rival.other)))] = best.other  # type: ignore[index]
+                    if self._duplicate(twins, source):
+                        continue
+                    tied[_ordered(source, best.other)] = rival.other
+                    tied[_ordered(source, rival.other)] = best.other
         return tied
+
+    def _duplicate(self, twins: tuple[str, str], source: str) -> bool:
+        """Are two entries of one list the same subject, named twice? (memoised in self.duplicates)"""
+        if twins in self.duplicates:
+            return True
+        if twins in self.not_duplicates:
+            return False
+        left, right = self.entities[twins[0]], self.entities[twins[1]]
+        schema = "Person" if left.schema == "Person" else None
+        similarity = self.screener.compare(left.caption, right.caption, schema)[0] if _schemas_agree(left.schema, right.schema) else 0.0
+        years = [{year for date in entity.birth_dates if (span := date.years()) for year in span} for entity in (left, right)]
+        conflict = left.dataset not in self.unreliable and all(years) and not (years[0] & years[1])
+        if similarity >= self.settings.probable_name and not conflict:
+            self.duplicates[twins] = (source, round(similarity, 4))
+            return True
+        self.not_duplicates.add(twins)
+        return False
 
     # --- classification -------------------------------------------------------------
 
@@ -341,6 +371,29 @@ class _Resolver:
             link.status, link.tier = "confirmed", "probable"
         return link
 
+    def _duplicate_links(self, links: list[Link]) -> list[Link]:
+        existing = {(link.a, link.b) for link in links}
+        found = []
+        for (a, b), (source, similarity) in sorted(self.duplicates.items()):
+            if (a, b) in existing:
+                continue
+            left, right = self.entities[a], self.entities[b]
+            found.append(
+                Link(
+                    a,
+                    b,
+                    "name",
+                    "confirmed",
+                    tier="probable",
+                    score=similarity,
+                    evidence=[
+                        f"{list_key(left)} names both {left.caption!r} and {right.caption!r} (similarity {similarity:.2f}), "
+                        f"and {self.entities[source].caption!r} ({source}) matches both equally: one subject listed twice (e.g. under two regimes)"
+                    ],
+                )
+            )
+        return found
+
     def _describe_share(self, share: KeyShare) -> str:
         if share.kind == "reference":
             scheme = self.refs.scheme(share.scheme)
@@ -352,8 +405,14 @@ class _Resolver:
     # --- clustering -----------------------------------------------------------------
 
     def _cluster(self, links: list[Link]) -> list[Cluster]:
+        """Union-find over confirmed links, strongest first; never two distinct entries of one list.
+
+        Entries of one list share a cluster only when they are known duplicates
+        (self.duplicates); any other link that would bring two entries of one list
+        together is turned into an ambiguous link, with the two entries named.
+        """
         parent = {entity_id: entity_id for entity_id in self.entities}
-        lists: dict[str, dict[str, str]] = {entity_id: {list_key(entity): entity_id} for entity_id, entity in self.entities.items()}
+        lists: dict[str, dict[str, list[str]]] = {entity_id: {list_key(entity): [entity_id]} for entity_id, entity in self.entities.items()}
         weakest: dict[str, int] = {}
 
         def find(item: str) -> str:
@@ -361,6 +420,14 @@ class _Resolver:
                 parent[item] = parent[parent[item]]
                 item = parent[item]
             return item
+
+        def clash(left: dict[str, list[str]], right: dict[str, list[str]]) -> tuple[str, str, str] | None:
+            for key in sorted(set(left) & set(right)):
+                for first in left[key]:
+                    for second in right[key]:
+                        if _ordered(first, second) not in self.duplicates:
+                            return (key, *_ordered(first, second))
+            return None
 
         order = sorted(
             (link for link in links if link.status == "confirmed"),
@@ -370,16 +437,16 @@ class _Resolver:
             root_a, root_b = find(link.a), find(link.b)
             if root_a == root_b:
                 continue
-            clash = sorted(set(lists[root_a]) & set(lists[root_b]))
-            if clash:
-                first, second = sorted((lists[root_a][clash[0]], lists[root_b][clash[0]]))
+            conflict = clash(lists[root_a], lists[root_b])
+            if conflict:
                 link.status, link.tier = "ambiguous", ""
-                link.reason = f"would join two different entries of {clash[0]}: {first} and {second}"
+                link.reason = f"would join two different entries of {conflict[0]}: {conflict[1]} and {conflict[2]}"
                 continue
-            if len(lists[root_a]) < len(lists[root_b]):
+            if sum(map(len, lists[root_a].values())) < sum(map(len, lists[root_b].values())):
                 root_a, root_b = root_b, root_a
             parent[root_b] = root_a
-            lists[root_a].update(lists.pop(root_b))
+            for key, ids in lists.pop(root_b).items():
+                lists[root_a].setdefault(key, []).extend(ids)
             weakest[root_a] = max(weakest.get(root_a, 0), weakest.pop(root_b, 0), TIER_RANK[link.tier])
             link.joined = True
         members: dict[str, list[str]] = defaultdict(list)
@@ -417,6 +484,10 @@ class _Pair:
     b: str
     shares: list[KeyShare] = field(default_factory=list)
     hits: list[NameHit] = field(default_factory=list)
+
+
+def _ordered(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first < second else (second, first)
 
 
 def _schemas_agree(left: str, right: str) -> bool:

@@ -99,7 +99,8 @@ def fuzzy_tokens(index: Index, token: Token) -> list[int]:
 def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
     candidates: list[int] = []
     seen: set[int] = set()
-    for key in fuzzy_keys(index, token):
+    # Rarest keys first, ties by key: the cap below must cut the same way in every process.
+    for key in sorted(fuzzy_keys(index, token), key=lambda key: (index.key_df(key), key)):
         for token_id in index.key_tokens.get(key, ()):
             if token_id not in seen:
                 seen.add(token_id)

@@ -25,6 +25,7 @@ from ..text.names import Token, _make_token
 
 PAIR_MIN = 0.62  # below this, two tokens are not the same name part
 SUBSET_COST = 0.35  # per unit weight of parts only one name has, when the other is fully matched
+ORG_SUBSET_COST = 0.6  # in company names an extra word usually names another company (a subsidiary, a branch)
 CONFLICT_COST = 1.0  # per unit weight of unmatched parts when both names have some
 UNMATCHED_FLOOR = 0.3  # even a common part that fails to align is evidence against
 INITIALS_ONLY_CAP = 0.5  # names that agree only on initials are not a match
@@ -90,27 +91,31 @@ def _slip(q: Token, c: Token, known: "Callable[[str], bool] | None") -> tuple[fl
     longest = max(len(q.text), len(c.text))
     if longest <= 3:
         return 0.0, ""  # short parts (tail-number groups, "Li", "Ng") are equal or not
-    prefixed = _prefixed(q.text, c.text)
-    if prefixed:
-        return prefixed, "compound"
-    article = _without_article(q, c, known)
-    if article:
-        return article
-    if longest >= 4 and q.text[::-1] == c.text:
-        return 0.9, "reversed"
+    if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
+        prefixed = _prefixed(q.text, c.text)
+        if prefixed:
+            return prefixed, "compound"
+        article = _without_article(q, c, known)
+        if article:
+            return article
     # Different consonants: only a slip of the keyboard keeps two names the same.
-    edits = OSA.distance(q.text, c.text)
-    if edits == 1:
-        sim = 0.9 if longest >= 5 else 0.8
-    elif edits == 2:
-        sim = 0.8 if longest >= 9 else 0.72 if longest >= 6 else 0.5
-    elif edits == 3 and longest >= 11:
-        sim = 0.66
-    else:
-        return Levenshtein.normalized_similarity(q.text, c.text) * 0.7, "spelling"
-    if known is not None and known(q.text) and known(c.text):
-        sim -= KNOWN_NAMES_PENALTY
-    return sim, "typo"
+    edits = OSA.distance(q.text, c.text, score_cutoff=3)
+    if edits <= 3:
+        if edits == 1:
+            sim = 0.9 if longest >= 5 else 0.8
+        elif edits == 2:
+            sim = 0.8 if longest >= 9 else 0.72 if longest >= 6 else 0.5
+        elif longest >= 11:
+            sim = 0.66
+        else:
+            sim = 0.0
+        if sim and known is not None and known(q.text) and known(c.text):
+            sim -= KNOWN_NAMES_PENALTY
+        if sim:
+            return sim, "typo"
+    if len(q.text) == len(c.text) and q.text[::-1] == c.text:
+        return 0.9, "reversed"
+    return 0.0, ""
 
 
 def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, str] | None:
@@ -158,6 +163,7 @@ def _without_article(q: Token, c: Token, known: Callable[[str], bool] | None) ->
 
 
 _FUSED_PREFIXES = ("abd", "abu")
+_PREFIX_HEADS = frozenset({"ab", "al", "el", "ul", "ol"})  # where a fused prefix or an article can start
 
 
 def _prefixed(a: str, b: str) -> float:
@@ -280,7 +286,8 @@ def _align_and_score(
             missing += max(cw[j], _floor(candidate[j], patronymic_c))
     initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
     # One name holding all of the other is weaker evidence when it rests on a single part.
-    factor = CONFLICT_COST if conflict else SUBSET_COST if len(links) >= 2 else SINGLE_PART_COST
+    subset = SUBSET_COST if person else ORG_SUBSET_COST
+    factor = CONFLICT_COST if conflict else subset if len(links) >= 2 else max(subset, SINGLE_PART_COST)
     total = linked + factor * missing + SUBSET_COST * initials
     score = matched / total if total > 0 else 0.0
     notes: list[str] = []
@@ -368,6 +375,19 @@ def _joined(first: Token, second: Token) -> Token:
     return token
 
 
+_JOINED_SIMS: dict[tuple[str, str], float] = {}
+
+
+def _joined_sim(joined: Token, single: Token) -> float:
+    key = (joined.sig, single.sig)
+    sim = _JOINED_SIMS.get(key)
+    if sim is None:
+        if len(_JOINED_SIMS) > 200_000:
+            _JOINED_SIMS.clear()
+        sim = _JOINED_SIMS[key] = token_sim(joined, single, None)[0]
+    return sim
+
+
 def _compound_links(
     query: tuple[Token, ...],
     candidate: tuple[Token, ...],
@@ -398,8 +418,10 @@ def _compound_links(
                         continue
                     sim = 1.0 if single.text == joined_text else 0.92
                 else:
+                    if single.skel[:1] != (first.skel or second.skel)[:1]:
+                        continue  # a fused pair starts where its first word starts
                     joined = _joined(first, second)
-                    sim, _ = token_sim(joined, single, None)
+                    sim = _joined_sim(joined, single)
                     # A fused pair must also read alike, not only share consonants
                     # ("Ali Khamenei" is not "Lahaman").
                     if sim < 0.85 or not (joined.abjad or single.abjad or Levenshtein.normalized_similarity(joined_text, single.text) >= 0.7):

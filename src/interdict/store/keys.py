@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -86,7 +86,7 @@ def hash_secret(secret: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _row(row) -> ApiKey:  # type: ignore[no-untyped-def]

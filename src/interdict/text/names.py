@@ -33,6 +33,7 @@ CRAFT_SCHEMAS = frozenset({"Vessel", "Airplane"})
 _APOSTROPHES = re.compile(r"[\'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9\u02ca]")
 _ASCII_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Za-z]\.){2,}[A-Za-z]?)")
+_ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
 _FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
 
 
@@ -278,6 +279,10 @@ def analyze_name(text: str, schema: str | None = None) -> AnalyzedName:
             tokens.append(token)
     if not person:
         tokens = _read_numbers(tokens)
+        if schema in CRAFT_SCHEMAS and len(tokens) >= 2 and tokens[-1].text in _ROMAN_DIGITS:
+            # "HAPPINESS I" is the first ship of the name: a lone final I, V or X is a numeral.
+            last = tokens[-1]
+            tokens[-1] = _make_token(_ROMAN_DIGITS[last.text], last.original, script=last.script)
     kept: list[Token] = []
     for position, token in enumerate(tokens):
         title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics
