@@ -12,7 +12,8 @@ Same request, response and semantics as yente 5.5 (see shared/reference/yente-ap
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from pydantic import Field
 
 from ..errors import InterdictError
 from ..match.screener import Hit
@@ -21,6 +22,7 @@ from .common import CHANGED_SINCE, COMMON_ERRORS, JSONBytes, current, narrow, sc
 from .examples import Example, build_example
 from .limits import check
 from .models import EntityMatchQuery, EntityMatchResponse, ErrorResponse
+from .params import QueryModel
 from .security import require_role
 from .state import Generation
 from .yente import entity_times, scored_entity
@@ -98,38 +100,45 @@ def _last_change(hit: Hit, generation: Generation) -> str | None:
     return entity_times(hit.entity, generation.snapshots.get(hit.entity.dataset))[2]
 
 
+class MatchQuery(QueryModel):
+    """The query parameters of POST /match/{dataset}, as yente 5.5 defines them."""
+
+    limit: int = Field(5, ge=0, le=500, title="Number of results to return")
+    threshold: float = Field(0.7, ge=0.0, le=1.0, title="Score threshold for results to be considered matches")
+    cutoff: float = Field(0.7, ge=0.0, le=1.0, deprecated=True, title="Deprecated, use `threshold` instead. Lower bound of score for results to be returned at all")
+    algorithm: str = Field("best", max_length=100, title="Scoring algorithm; every yente name (best, logic-v2, name-based, ...) runs interdict's matcher")
+    include_dataset: list[str] = Field([], title="Only include the given datasets in results")
+    exclude_schema: list[str] = Field([], title="Remove the given types of entities from results")
+    exclude_dataset: list[str] = Field([], title="Remove the given datasets from results")
+    topics: list[str] = Field([], title="Only return results that match any of the given topics (every interdict entry has topic `sanction`)")
+    changed_since: str | None = Field(None, pattern=CHANGED_SINCE, title="Match against entities that were updated since the given date")
+    exclude_entity_ids: list[str] = Field([], max_length=50, title="A list of entity IDs to exclude from matching")
+
+
 @router.post(
     "/match/{dataset}",
     summary="Query by example",
     response_model=EntityMatchResponse,
     responses={400: {"description": "Invalid query", "model": ErrorResponse}, 404: {"description": "No such dataset", "model": ErrorResponse}, **COMMON_ERRORS},
     dependencies=[Depends(require_role("screener"))],
+    openapi_extra={"parameters": MatchQuery.openapi_parameters()},
 )
 async def match(
     request: Request,
     body: EntityMatchQuery = Body(..., examples=[EXAMPLE_BODY]),
     dataset: str = Path(..., description="A dataset id (e.g. us_ofac_sdn), or `default` / `sanctions` for all lists.", examples=["default"]),
-    limit: int = Query(5, ge=0, le=500, title="Number of results to return"),
-    threshold: float = Query(0.7, ge=0.0, le=1.0, title="Score threshold for results to be considered matches"),
-    cutoff: float = Query(0.7, ge=0.0, le=1.0, deprecated=True, title="Deprecated, use `threshold` instead. Lower bound of score for results to be returned at all"),
-    algorithm: str = Query("best", max_length=100, title="Scoring algorithm; every yente name (best, logic-v2, name-based, ...) runs interdict's matcher"),
-    include_dataset: list[str] = Query([], title="Only include the given datasets in results"),
-    exclude_schema: list[str] = Query([], title="Remove the given types of entities from results"),
-    exclude_dataset: list[str] = Query([], title="Remove the given datasets from results"),
-    topics: list[str] = Query([], title="Only return results that match any of the given topics (every interdict entry has topic `sanction`)"),
-    changed_since: str | None = Query(None, pattern=CHANGED_SINCE, title="Match against entities that were updated since the given date"),
-    exclude_entity_ids: list[str] = Query([], max_length=50, title="A list of entity IDs to exclude from matching"),
 ) -> JSONBytes:
     """Screen up to 100 parties (FollowTheMoney example entities) in one call; yente-compatible.
 
     Each result carries `score`, `match` (score >= threshold) and `explanations`
     per feature. Results scoring at or below min(cutoff, threshold) are dropped.
     """
+    query = MatchQuery.parse(request)
     state = service(request)
     scope = scope_of(dataset)
     algos = algorithms()
     try:
-        algos.resolve(algorithm)
+        algos.resolve(query.algorithm)
         algos.check_config(body.config)
     except InterdictError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
@@ -155,14 +164,14 @@ async def match(
             raise HTTPException(status_code=400, detail=str(exc)) from None
     generation = current(request)
     params = MatchParams(
-        scope=screener_datasets(narrow(scope, include_dataset, exclude_dataset), generation),
-        limit=limit,
-        threshold=threshold,
-        cutoff=min(cutoff, threshold),
-        exclude_schema=set(exclude_schema),
-        sanctions_topic=not topics or "sanction" in topics,
-        since=since_value(changed_since),
-        exclude_ids=set(exclude_entity_ids),
+        scope=screener_datasets(narrow(scope, query.include_dataset, query.exclude_dataset), generation),
+        limit=query.limit,
+        threshold=query.threshold,
+        cutoff=min(query.cutoff, query.threshold),
+        exclude_schema=set(query.exclude_schema),
+        sanctions_topic=not query.topics or "sanction" in query.topics,
+        since=since_value(query.changed_since),
+        exclude_ids=set(query.exclude_entity_ids),
     )
 
     def work(deadline: float) -> dict:
@@ -173,4 +182,4 @@ async def match(
         return responses
 
     responses = await state.runner.run(work, queries=len(examples))
-    return JSONBytes({"responses": responses, "limit": limit}, headers={"x-batch-size": str(len(examples))})
+    return JSONBytes({"responses": responses, "limit": query.limit}, headers={"x-batch-size": str(len(examples))})

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from ..match.query import MAX_NAME_CHARS, Query
-from ..match.screener import Screener
+from ..match.screener import Hit, Screener
 from ..model import Entity
 from ..text.names import analyze_name
 from .references import References, reference_key
 
 QUERY_NAMES = 3  # the primary name and up to two more per entry
-HITS_PER_ENTRY = 8
+HITS_PER_ENTRY = 20  # a subject on every list has ~10 entries elsewhere; keep room for its namesakes
+FILL_ROUNDS = 3  # see screen_one
 CHUNK = 200
 MAX_KEY_GROUP = 8  # a key shared by more entries is generic ("0000000"), not evidence
 
@@ -90,27 +91,45 @@ def name_rarity(screener: Screener, text: str, schema: str | None) -> float:
 
 
 def screen_one(screener: Screener, entity: Entity, datasets: list[str]) -> list[NameHit]:
-    others = [dataset for dataset in datasets if dataset != entity.dataset]
-    if not others:
-        return []
-    hits = screener.screen(query_for(entity), datasets=others, limit=HITS_PER_ENTRY)
-    found = []
-    for hit in hits:
-        distinct = min(name_rarity(screener, hit.query_name, entity.schema), name_rarity(screener, hit.matched_name, hit.entity.schema))
-        found.append(
-            NameHit(
-                source=entity.id,
-                other=hit.entity.id,
-                score=round(hit.score, 4),
-                match=hit.match,
-                name_score=round(hit.name_score, 4),
-                birth=hit.features.get("birth_date"),
-                nationality=hit.features.get("nationality"),
-                distinct=round(distinct, 3),
-                explanation=hit.explanation,
-            )
-        )
-    return found
+    """Screen one entry against the other lists, in rounds.
+
+    The matcher scores the few dozen most promising names of a query. A subject
+    listed everywhere under many spellings (an IRGC commander: "SALIMI, Hosein",
+    "Hossein SALAMI"...) fills those places with its entries on some lists and
+    crowds out its entries on others. So after each round the lists that
+    already matched are left out and the query runs again on the rest, until a
+    round finds no new list (at most FILL_ROUNDS rounds).
+    """
+    remaining = [dataset for dataset in datasets if dataset != entity.dataset]
+    query = query_for(entity)
+    found: dict[str, NameHit] = {}
+    for _round in range(FILL_ROUNDS):
+        if not remaining:
+            break
+        hits = screener.screen(query, datasets=remaining, limit=HITS_PER_ENTRY)
+        for hit in hits:
+            if hit.entity.id not in found:
+                found[hit.entity.id] = _name_hit(screener, entity, hit)
+        matched = {hit.entity.dataset for hit in hits if hit.match}
+        if not matched:
+            break
+        remaining = [dataset for dataset in remaining if dataset not in matched]
+    return sorted(found.values(), key=lambda hit: (-hit.score, hit.other))
+
+
+def _name_hit(screener: Screener, entity: Entity, hit: Hit) -> NameHit:
+    distinct = min(name_rarity(screener, hit.query_name, entity.schema), name_rarity(screener, hit.matched_name, hit.entity.schema))
+    return NameHit(
+        source=entity.id,
+        other=hit.entity.id,
+        score=round(hit.score, 4),
+        match=hit.match,
+        name_score=round(hit.name_score, 4),
+        birth=hit.features.get("birth_date"),
+        nationality=hit.features.get("nationality"),
+        distinct=round(distinct, 3),
+        explanation=hit.explanation,
+    )
 
 
 _worker: tuple[Screener, list[str]] | None = None

@@ -226,9 +226,11 @@ def _row(
             other_cluster = context.cluster_of.get(other)
             other_listed = context.jurisdictions_of.get(other_cluster.id, set()) if other_cluster else set()
             if link.status == "ambiguous" and other_listed & excluded:
-                doubt = _link_dict(link, context.entities) | {"kind": "ambiguous link", "other": other, "other_name": context.entities[other].caption}
+                other_entity = context.entities[other]
+                doubt = _link_dict(link, context.entities) | {"kind": "ambiguous link", "other": other, "other_name": other_entity.caption}
                 doubt["other_cluster"] = other_cluster.id if other_cluster else ""
-                doubt["other_listed_by"] = sorted(other_listed)
+                doubt["other_listed_by"] = sorted(other_listed & excluded)
+                doubt["direct"] = jurisdiction_of(other_entity.dataset) in excluded  # the other entry itself is on such a list
                 doubts.append(doubt)
         for near in context.near_of.get(entity.id, []):
             other = context.entities.get(near.b)
@@ -245,9 +247,12 @@ def _row(
                         "score": near.score,
                         "evidence": [near.explanation],
                         "other_listed_by": [jurisdiction_of(other.dataset)],
+                        "direct": True,
                     }
                 )
-    doubts.sort(key=lambda doubt: (doubt["kind"] != "ambiguous link", -(doubt.get("score") or doubt.get("name_similarity") or 0), doubt["a"], doubt["b"]))
+    doubts.sort(
+        key=lambda doubt: (doubt["kind"] != "ambiguous link", not doubt["direct"], -(doubt.get("score") or doubt.get("name_similarity") or 0), doubt["a"], doubt["b"])
+    )
     confidence, reason = _confidence(cluster_confidence, doubts)
     ordered = sorted(listings, key=lambda listing: (listing.jurisdiction, listing.dataset, listing.source_id))
     names = _names(sorted(members, key=lambda entity: (jurisdiction_of(entity.dataset) not in query.listed_by, entity.id)))
@@ -273,7 +278,12 @@ def _confidence(cluster_confidence: str, doubts: list[dict]) -> tuple[str, str]:
     if ambiguous:
         first = ambiguous[0]
         where = ", ".join(first["other_listed_by"])
-        return "low", f"possibly listed by {where}: ambiguous match with {first['other_name']!r} ({first['reason']})"
+        if first["direct"]:
+            return "low", f"possibly listed by {where}: ambiguous match with {first['other_name']!r} ({first['other']}): {first['reason']}"
+        return "low", (
+            f"possibly listed by {where}: ambiguous link to {first['other_name']!r} ({first['other']}), "
+            f"whose subject {where} lists: {first['reason']}"
+        )
     close = [doubt for doubt in doubts if doubt["kind"] == "near miss" and doubt["score"] >= NEAR_DOUBT]
     if close:
         first = close[0]
