@@ -54,7 +54,7 @@ class QueryModel(BaseModel):
         for name, prop in schema["properties"].items():
             field = cls.model_fields[name]
             parameter: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": prop}
-            if field.deprecated:
+            if prop.get("deprecated"):  # set through json_schema_extra: pydantic's own flag warns on every read
                 parameter["deprecated"] = True
             if field.description:
                 parameter["description"] = field.description

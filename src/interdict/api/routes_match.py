@@ -105,7 +105,7 @@ class MatchQuery(QueryModel):
 
     limit: int = Field(5, ge=0, le=500, title="Number of results to return")
     threshold: float = Field(0.7, ge=0.0, le=1.0, title="Score threshold for results to be considered matches")
-    cutoff: float = Field(0.7, ge=0.0, le=1.0, deprecated=True, title="Deprecated, use `threshold` instead. Lower bound of score for results to be returned at all")
+    cutoff: float = Field(0.7, ge=0.0, le=1.0, json_schema_extra={"deprecated": True}, title="Deprecated, use `threshold` instead. Lower bound of score for results to be returned at all")
     algorithm: str = Field("best", max_length=100, title="Scoring algorithm; every yente name (best, logic-v2, name-based, ...) runs interdict's matcher")
     include_dataset: list[str] = Field([], title="Only include the given datasets in results")
     exclude_schema: list[str] = Field([], title="Remove the given types of entities from results")

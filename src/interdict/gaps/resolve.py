@@ -155,7 +155,7 @@ class _Resolver:
     def run(self, key: str, snapshots: dict[str, int]) -> Resolution:
         shares = key_shares(self.entities.values(), self.refs, self.options.use_references, self.options.use_identifiers)
         hits = self._screen(shares)
-        notes = self._birth_reliability(hits)
+        notes = self._birth_reliability(hits, shares)
         if self.unreliable:
             hits = {source: [self._without_birth(hit) for hit in source_hits] for source, source_hits in hits.items()}
         pairs: dict[tuple[str, str], _Pair] = {}
@@ -223,22 +223,31 @@ class _Resolver:
     def _screen_progress(self, done: int, total: int) -> None:
         self._report("screening", done, total)
 
-    def _birth_reliability(self, hits: dict[str, list[NameHit]]) -> list[str]:
-        """Find lists whose birth dates contradict everyone else's on near-identical names.
+    def _birth_reliability(self, hits: dict[str, list[NameHit]], shares: list[KeyShare]) -> list[str]:
+        """Find lists whose birth dates contradict everyone else's for the same people.
 
-        Two entries with the same distinctive name on two lists are nearly always
-        the same person, so their birth dates should agree; between sound lists
-        they do (over 95% of the time here). A list that disagrees on most of
-        them has its dates attached to the wrong people, and using them would
-        split every one of its subjects off. The worst list is set aside, the
-        rates are recomputed without it, and so on. No ground truth is used.
+        "The same people" are entries the lists themselves tie together (a shared
+        cross-reference or identifier) and entries with the same distinctive name
+        on two lists; their birth dates should agree, and between sound lists they
+        do (over 95% of the time here). A list that disagrees on most of them has
+        its dates attached to the wrong entries (the bundled UK tables do), and
+        using them would split every one of its subjects off. The worst list is
+        set aside, the rates are recomputed without it, and so on.
         """
         settings = self.settings
         seen: set[tuple[str, str]] = set()
         comparisons: list[tuple[str, str, bool]] = []
+        for share in shares:
+            left, right = self.entities[share.a], self.entities[share.b]
+            years = [{year for date in entity.birth_dates if (span := date.years()) for year in span} for entity in (left, right)]
+            if left.dataset == right.dataset or not all(years) or (share.a, share.b) in seen:
+                continue
+            seen.add((share.a, share.b))
+            conflict = min(abs(one - two) for one in years[0] for two in years[1]) > 1
+            comparisons.append((left.dataset, right.dataset, conflict))
         for source_hits in hits.values():
             for hit in source_hits:
-                pair = (min(hit.source, hit.other), max(hit.source, hit.other))
+                pair = _ordered(hit.source, hit.other)
                 if hit.birth is None or hit.name_score < settings.twin_name or hit.distinct < settings.twin_rarity or pair in seen:
                     continue
                 seen.add(pair)
@@ -260,8 +269,9 @@ class _Resolver:
                 break
             self.unreliable.add(dataset)
             notes.append(
-                f"Birth dates of {dataset} were not used: they contradict the other lists' on {conflicts} of {total} "
-                f"near-identical distinctive names ({share:.0%}), a sign they are attached to the wrong entries."
+                f"Birth dates of {dataset} were not used: they contradict the other lists' for {conflicts} of {total} "
+                f"entries known to be the same people ({share:.0%}; shared references or identifiers, or identical "
+                "distinctive names), a sign they are attached to the wrong entries."
             )
         return notes
 

@@ -111,11 +111,11 @@ def chart_svg(matrix: Matrix) -> str:
             y = top + index * bar
             colour = PALETTE[index % len(PALETTE)]
             tip = f"{row} not {', '.join(matrix.not_listed_by)}, {column_label(topic)}: {count}"
-            parts.append(
-                f'<a href="#{cell_anchor(row, topic)}"><rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar - 2}" fill="{colour}">'
-                f"<title>{escape(tip)}</title></rect>"
-                f'<text x="{label_width + width + 4:.1f}" y="{y + bar / 2}" dominant-baseline="middle">{count}</text></a>'
+            shape = (
+                f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar - 2}" fill="{colour}"><title>{escape(tip)}</title></rect>'
+                f'<text x="{label_width + width + 4:.1f}" y="{y + bar / 2}" dominant-baseline="middle">{count}</text>'
             )
+            parts.append(f'<a href="#{cell_anchor(row, topic)}">{shape}</a>' if count else shape)
     axis = legend_height + group * len(topics) + 4
     parts.append(f'<line x1="{label_width}" y1="{legend_height - 2}" x2="{label_width}" y2="{axis}" stroke="#333"/>')
     parts.append("</svg>")

@@ -34,6 +34,7 @@ from .index import Index
 from .scorer import PAIR_MIN, SimCache, token_sim
 
 COMMON_POSTINGS = 3000  # evidence touching more names than this is folded in last
+PRUNE = 1.0  # names whose optimistic estimate is below this share of the cutoff are not scored
 MAX_FUZZY_TOKENS = 400  # vocabulary tokens examined per query token for typos
 FUZZY_EDITS = 3  # candidates further than this from the query token cannot pair
 
@@ -259,7 +260,7 @@ def retrieve(
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - found, 0.0)
     estimate = found / (query_total * 0.9 + found * 0.1 + 0.35 * extra)
-    promising = estimate >= cutoff * 0.7
+    promising = estimate >= cutoff * PRUNE
     candidates, estimate = candidates[promising], estimate[promising]
     if not len(candidates):
         return []
