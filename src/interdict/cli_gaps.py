@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Self
 
 import typer
 from rich.markup import escape
@@ -36,7 +36,7 @@ class _Bar:
         )
         self.task: object | None = None
 
-    def __enter__(self) -> "_Bar":
+    def __enter__(self) -> Self:
         self.progress.__enter__()
         return self
 

@@ -75,3 +75,11 @@ def small_screener() -> Callable[[list[Entity]], Screener]:
         return Screener(build_index(items))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def un_uk_evaluation(seeded: Seeded):  # type: ignore[no-untyped-def]
+    """The resolver measured on UK x UN, screening from the UN entries (cached for CLI runs)."""
+    from interdict.gaps import gaps_evaluate
+
+    return gaps_evaluate(datasets=["un_sc_sanctions", "gb_fcdo_sanctions"], focus_datasets=["un_sc_sanctions"], screener=seeded.screener)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from ..errors import InputError, InterdictError, NotFoundError, StoreError, Unkn
 from ..match.screener import Screener
 from ..store import SnapshotStore
 from ..store.keys import KeyStore
+from ..workflows.checks import MAX_DOCUMENT_BYTES
 from . import routes_data, routes_match, routes_screen, routes_system, workflow_routes
 from .limits import LimitsMiddleware
 from .security import require_role
@@ -93,7 +94,9 @@ def create_app(
         redoc_url=None,
     )
     app.state.service = state
-    app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits={"/screen/batch": settings.max_batch_body_bytes})
+    # First matching prefix wins: batches, then the workflow documents (/screen/payment...), which cap their own size.
+    body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, MAX_DOCUMENT_BYTES)}
+    app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
     for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router):
         app.include_router(router)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
+from ..errors import InputError
+
 ENV_PREFIX = "INTERDICT_SERVE_"
 
 
@@ -25,7 +27,7 @@ class ServiceSettings:
     max_value_chars: int = 1_000
     request_timeout: float = 30.0
     screen_threads: int = 2
-    inline_queries: int = 0
+    inline_queries: int = 1
     key_cache_seconds: float = 5.0
     watch_seconds: float = 60.0
     mirror: str | None = None
@@ -39,14 +41,17 @@ class ServiceSettings:
             if raw is None:
                 continue
             kind = str(item.type)
-            if "bool" in kind:
-                values[item.name] = raw.strip().lower() in ("1", "true", "yes", "on")
-            elif "int" in kind:
-                values[item.name] = int(raw)
-            elif "float" in kind:
-                values[item.name] = float(raw)
-            else:
-                values[item.name] = raw or None
+            try:
+                if "bool" in kind:
+                    values[item.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                elif "int" in kind:
+                    values[item.name] = int(raw)
+                elif "float" in kind:
+                    values[item.name] = float(raw)
+                else:
+                    values[item.name] = raw or None
+            except ValueError:
+                raise InputError(f"{ENV_PREFIX}{item.name.upper()}={raw!r} is not a valid {kind}; fix or unset it.") from None
         return cls(**values)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:

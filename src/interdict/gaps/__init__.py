@@ -18,8 +18,8 @@ reference numbers, passports, IMO numbers), withheld from it (evaluate.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError
 from ..lists import load_lists
@@ -166,9 +166,11 @@ def _notes(
     focus: bool,
 ) -> list[str]:
     notes = [
-        f"A subject is listed by a jurisdiction when an entry of one of its lists is in the subject's cluster; "
-        f"'not listed by {', '.join(query.not_listed_by)}' means no entry of those lists was linked to it. "
-        "Rows of low confidence name an entry there that may be the same subject."
+        (
+            "A subject is listed by a jurisdiction when an entry of one of its lists is in the subject's cluster; "
+            f"'not listed by {', '.join(query.not_listed_by)}' means no entry of those lists was linked to it. "
+            "Rows of low confidence name an entry there that may be the same subject."
+        )
     ]
     with_programmes = {entity.dataset for entity in entities.values() if entity.programs}
     for code in sorted(set(query.listed_by) | set(query.not_listed_by)):

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from ..match.query import MAX_NAME_CHARS, Query
 from ..match.screener import Hit, Screener

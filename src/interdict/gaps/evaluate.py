@@ -22,9 +22,9 @@ whose passports differ counts as wrong although it may be right.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable
 
 from ..model import Entity
 from ..sources import get_source
@@ -141,6 +141,11 @@ def _jurisdiction(entity: Entity) -> str:
     return get_source(entity.dataset).jurisdiction
 
 
+def _in_scope(truth: _Truth, pair: tuple[str, str], cross: bool) -> bool:
+    """Every pair counts, or (cross) only pairs of entries from two different jurisdictions."""
+    return not cross or _jurisdiction(truth.entities[pair[0]]) != _jurisdiction(truth.entities[pair[1]])
+
+
 def evaluate_resolution(resolution: Resolution, entities: Iterable[Entity]) -> Evaluation:
     """Precision and recall of a resolution's cross-list pairs against the lists' own keys."""
     truth = _Truth(entities)
@@ -161,15 +166,11 @@ def evaluate_resolution(resolution: Resolution, entities: Iterable[Entity]) -> E
         true_pairs = truth.true_pairs(kind)
         for scope in ("all pairs", "across jurisdictions"):
             cross = scope != "all pairs"
-
-            def in_scope(pair: tuple[str, str]) -> bool:
-                return not cross or _jurisdiction(truth.entities[pair[0]]) != _jurisdiction(truth.entities[pair[1]])
-
             score = Score(truth=kind, scope=scope)
-            wanted = {pair for pair in true_pairs if in_scope(pair)}
+            wanted = {pair for pair in true_pairs if _in_scope(truth, pair, cross)}
             score.true_pairs = len(wanted)
             for pair in sorted(predicted):
-                if not in_scope(pair) or not truth.judged(kind, *pair):
+                if not _in_scope(truth, pair, cross) or not truth.judged(kind, *pair):
                     continue
                 score.predicted_judged += 1
                 correct = truth.same(kind, *pair)

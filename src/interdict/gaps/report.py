@@ -299,4 +299,4 @@ def topic_label(topic: str) -> str:
     return vocabulary().label(topic)
 
 
-__all__ = ["GapQuery", "GapReport", "GapRow", "Listing", "NOT_STATED", "UNMAPPED", "build_rows", "cluster_schema", "topic_label"]
+__all__ = ["NOT_STATED", "UNMAPPED", "GapQuery", "GapReport", "GapRow", "Listing", "build_rows", "cluster_schema", "topic_label"]

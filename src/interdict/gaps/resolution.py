@@ -95,15 +95,16 @@ def resolution_from_json(data: bytes) -> Resolution:
     return _decoder.decode(data)
 
 
+RESOLVER_FILES = ("candidates.py", "clustering.py", "references.py", "resolution.py", "resolve.py", "data/references.toml")
+
+
 def code_fingerprint() -> str:
-    """Hash of the resolver's code and tables: a change invalidates cached resolutions."""
+    """Hash of the code and tables that shape a resolution: a change invalidates cached ones."""
     digest = hashlib.sha256(f"v{RESOLUTION_VERSION}".encode())
     package = resources.files(__package__)
-    for folder in (package, package.joinpath("data")):
-        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
-            if item.is_file() and item.name.endswith((".py", ".toml")) and item.name not in ("report.py", "summary.py", "html.py"):
-                digest.update(item.name.encode())
-                digest.update(item.read_bytes())
+    for name in RESOLVER_FILES:
+        digest.update(name.encode())
+        digest.update(package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -23,36 +23,31 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable
 
 from ..errors import InputError
 from ..match.screener import Screener
 from ..model import Entity
 from ..sources import get_source
 from .candidates import KeyShare, NameHit, key_shares, query_names, screen_entities
+from .clustering import KIND_RANK, cluster_links, list_key, ordered
 from .references import References, references
-from .resolution import (
-    RESOLUTION_VERSION,
-    TIER_RANK,
-    TIERS,
-    Cluster,
-    Link,
-    NearMiss,
-    Resolution,
-    code_fingerprint,
-    load_cached,
-    save_cached,
-)
+from .resolution import RESOLUTION_VERSION, Link, NearMiss, Resolution, code_fingerprint, load_cached, save_cached
 
-KIND_RANK = {"reference": 0, "identifier": 1, "name": 2}
+GOOD_ENOUGH = 0.9  # name similarity past which a shared key's names need no further comparing
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Decision thresholds. Measured with `interdict gaps-evaluate` (see evaluate.py)."""
+    """Decision thresholds, chosen on pairs the lists' own passports and IMO numbers judge.
+
+    There, name-only links were right 96% of the time at name similarity 0.95 or
+    more, about half the time at 0.85-0.95 and seldom below; a birth date that
+    agrees makes 0.75 enough. `interdict gaps-evaluate` re-measures them.
+    """
 
     strong_name: float = 0.75  # name similarity a birth-date-confirmed link needs
     probable_name: float = 0.95  # name similarity a name-only link needs (0.85-0.95: about half are wrong)
@@ -91,12 +86,6 @@ class ResolveOptions:
 def resolution_key(index_key: str, options: ResolveOptions) -> str:
     text = json.dumps({"index": index_key, "code": code_fingerprint(), "options": options.describe(), "v": RESOLUTION_VERSION}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-def list_key(entity: Entity) -> str:
-    """Which list an entry is on: the dataset, or its sub-list (trade.gov CSL merges eleven lists)."""
-    sub = entity.extra.get("sourceList")
-    return f"{entity.dataset}/{sub[0]}" if sub else entity.dataset
 
 
 # --- entry point ----------------------------------------------------------------------
@@ -169,7 +158,7 @@ class _Resolver:
         links = [link for pair in sorted(pairs.values(), key=lambda p: (p.a, p.b)) if (link := self._classify(pair, tied)) is not None]
         links += self._duplicate_links(links)
         links.sort(key=lambda link: (link.a, link.b))
-        clusters = self._cluster(links)
+        clusters = cluster_links(self.entities, links, set(self.duplicates))
         near = self._near_misses(hits, links)
         confirmed = [link for link in links if link.status == "confirmed"]
         stats = {
@@ -247,7 +236,7 @@ class _Resolver:
             comparisons.append((left.dataset, right.dataset, conflict))
         for source_hits in hits.values():
             for hit in source_hits:
-                pair = _ordered(hit.source, hit.other)
+                pair = ordered(hit.source, hit.other)
                 if hit.birth is None or hit.name_score < settings.twin_name or hit.distinct < settings.twin_rarity or pair in seen:
                     continue
                 seen.add(pair)
@@ -282,7 +271,7 @@ class _Resolver:
         score = round(min(1.0, max(0.0, hit.score - hit.birth)), 4)
         return replace(hit, score=score, match=score >= self.threshold, birth=None, explanation=hit.explanation + " [birth dates not used: unreliable list]")
 
-    def _ties(self, hits: dict[str, list[NameHit]], pairs: dict[tuple[str, str], "_Pair"]) -> dict[tuple[str, str], str]:
+    def _ties(self, hits: dict[str, list[NameHit]], pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], str]:
         """Name links that cannot be told apart from another hit on the same list, with the rival.
 
         Two rivals that are alike themselves (same name, same kind of subject,
@@ -303,13 +292,13 @@ class _Resolver:
                 group.sort(key=lambda hit: (-hit.score, hit.other))
                 best = group[0]
                 for rival in group[1:]:
-                    twins = _ordered(best.other, rival.other)
+                    twins = ordered(best.other, rival.other)
                     if best.score - rival.score > self.settings.tie_margin or twins in keyed:
                         continue
                     if self._duplicate(twins, source):
                         continue
-                    tied[_ordered(source, best.other)] = rival.other
-                    tied[_ordered(source, rival.other)] = best.other
+                    tied[ordered(source, best.other)] = rival.other
+                    tied[ordered(source, rival.other)] = best.other
         return tied
 
     def _duplicate(self, twins: tuple[str, str], source: str) -> bool:
@@ -331,7 +320,8 @@ class _Resolver:
 
     # --- classification -------------------------------------------------------------
 
-    def _name_similarity(self, pair: "_Pair") -> float:
+    def _name_similarity(self, pair: _Pair) -> float:
+        """How alike two entries' names are: from screening when it met them, else compared directly."""
         scores = [hit.name_score for hit in pair.hits]
         if scores:
             return max(scores)
@@ -341,9 +331,11 @@ class _Resolver:
         for name1 in query_names(left):
             for name2 in query_names(right):
                 best = max(best, self.screener.compare(name1, name2, schema)[0])
+                if best >= GOOD_ENOUGH:
+                    return round(best, 4)
         return round(best, 4)
 
-    def _classify(self, pair: "_Pair", tied: dict[tuple[str, str], str]) -> Link | None:
+    def _classify(self, pair: _Pair, tied: dict[tuple[str, str], str]) -> Link | None:
         left, right = self.entities[pair.a], self.entities[pair.b]
         best = max(pair.hits, key=lambda hit: (hit.match, hit.score), default=None)
         evidence = [self._describe_share(share) for share in sorted(pair.shares, key=lambda s: (KIND_RANK[s.kind], s.scheme, s.shown))]
@@ -397,8 +389,11 @@ class _Resolver:
                     tier="probable",
                     score=similarity,
                     evidence=[
-                        f"{list_key(left)} names both {left.caption!r} and {right.caption!r} (similarity {similarity:.2f}), "
-                        f"and {self.entities[source].caption!r} ({source}) matches both equally: one subject listed twice (e.g. under two regimes)"
+                        (
+                            f"{list_key(left)} names both {left.caption!r} and {right.caption!r} (similarity {similarity:.2f}), "
+                            f"and {self.entities[source].caption!r} ({source}) matches both equally: "
+                            "one subject listed twice (e.g. under two regimes)"
+                        )
                     ],
                 )
             )
@@ -413,62 +408,6 @@ class _Resolver:
         return f"{share.scheme.replace('_', ' ')} {share.shown} on both lists ({policy}{crowd})"
 
     # --- clustering -----------------------------------------------------------------
-
-    def _cluster(self, links: list[Link]) -> list[Cluster]:
-        """Union-find over confirmed links, strongest first; never two distinct entries of one list.
-
-        Entries of one list share a cluster only when they are known duplicates
-        (self.duplicates); any other link that would bring two entries of one list
-        together is turned into an ambiguous link, with the two entries named.
-        """
-        parent = {entity_id: entity_id for entity_id in self.entities}
-        lists: dict[str, dict[str, list[str]]] = {entity_id: {list_key(entity): [entity_id]} for entity_id, entity in self.entities.items()}
-        weakest: dict[str, int] = {}
-
-        def find(item: str) -> str:
-            while parent[item] != item:
-                parent[item] = parent[parent[item]]
-                item = parent[item]
-            return item
-
-        def clash(left: dict[str, list[str]], right: dict[str, list[str]]) -> tuple[str, str, str] | None:
-            for key in sorted(set(left) & set(right)):
-                for first in left[key]:
-                    for second in right[key]:
-                        if _ordered(first, second) not in self.duplicates:
-                            return (key, *_ordered(first, second))
-            return None
-
-        order = sorted(
-            (link for link in links if link.status == "confirmed"),
-            key=lambda link: (TIER_RANK[link.tier], KIND_RANK[link.kind], -link.score, link.a, link.b),
-        )
-        for link in order:
-            root_a, root_b = find(link.a), find(link.b)
-            if root_a == root_b:
-                continue
-            conflict = clash(lists[root_a], lists[root_b])
-            if conflict:
-                link.status, link.tier = "ambiguous", ""
-                link.reason = f"would join two different entries of {conflict[0]}: {conflict[1]} and {conflict[2]}"
-                continue
-            if sum(map(len, lists[root_a].values())) < sum(map(len, lists[root_b].values())):
-                root_a, root_b = root_b, root_a
-            parent[root_b] = root_a
-            for key, ids in lists.pop(root_b).items():
-                lists[root_a].setdefault(key, []).extend(ids)
-            weakest[root_a] = max(weakest.get(root_a, 0), weakest.pop(root_b, 0), TIER_RANK[link.tier])
-            link.joined = True
-        members: dict[str, list[str]] = defaultdict(list)
-        for entity_id in self.entities:
-            members[find(entity_id)].append(entity_id)
-        clusters = []
-        for root, ids in members.items():
-            ids.sort()
-            confidence = TIERS[weakest[root]] if len(ids) > 1 else "single"
-            clusters.append(Cluster(id=f"cl-{ids[0]}", members=ids, confidence=confidence))
-        clusters.sort(key=lambda cluster: cluster.id)
-        return clusters
 
     def _near_misses(self, hits: dict[str, list[NameHit]], links: list[Link]) -> list[NearMiss]:
         """Per entry and other list: the closest entry that did not match, when nothing there did."""
@@ -494,10 +433,6 @@ class _Pair:
     b: str
     shares: list[KeyShare] = field(default_factory=list)
     hits: list[NameHit] = field(default_factory=list)
-
-
-def _ordered(first: str, second: str) -> tuple[str, str]:
-    return (first, second) if first < second else (second, first)
 
 
 def _schemas_agree(left: str, right: str) -> bool:

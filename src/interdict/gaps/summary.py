@@ -87,33 +87,37 @@ def chart_svg(matrix: Matrix) -> str:
     series = [row for row in matrix.rows if row != TOTAL]
     if not topics or not series:
         return '<p class="empty">Nothing to chart: the report has no rows.</p>'
-    bar, gap, label_width, plot_width = 14, 10, 250, 460
+    bar, gap, label_width, plot_width, legend_height = 14, 10, 250, 460, 24
     group = bar * len(series) + gap
-    legend_height = 24
-    height = legend_height + group * len(topics) + 30
+    canvas_width, canvas_height = label_width + plot_width + 80, legend_height + group * len(topics) + 30
     peak = max(matrix.count(row, topic) for row in series for topic in topics) or 1
+    excluded = ", ".join(matrix.not_listed_by)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{label_width + plot_width + 80}" height="{height}" '
-        f'viewBox="0 0 {label_width + plot_width + 80} {height}" font-family="sans-serif" font-size="12">',
-        f"<title>Subjects listed by {escape(', '.join(series))} but not by {escape(', '.join(matrix.not_listed_by))}, per programme</title>",
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{canvas_width}" height="{canvas_height}" '
+            f'viewBox="0 0 {canvas_width} {canvas_height}" font-family="sans-serif" font-size="12">'
+        ),
+        f"<title>Subjects listed by {escape(', '.join(series))} but not by {escape(excluded)}, per programme</title>",
     ]
+    x = label_width
     for index, row in enumerate(series):
-        x = label_width + index * 110
-        colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="14">{escape(row)}, not {escape(", ".join(matrix.not_listed_by))}</text>')
+        legend = f"{row}, not {excluded}"
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{x + 16}" y="14">{escape(legend)}</text>')
+        x += 16 + 7 * len(legend) + 14  # about 7 px a character at 12 px
     for position, topic in enumerate(topics):
         top = legend_height + position * group
-        parts.append(f'<text x="{label_width - 8}" y="{top + group / 2}" text-anchor="end" dominant-baseline="middle">{escape(column_label(topic))}</text>')
+        label = escape(column_label(topic))
+        parts.append(f'<text x="{label_width - 8}" y="{top + group / 2}" text-anchor="end" dominant-baseline="middle">{label}</text>')
         for index, row in enumerate(series):
             count = matrix.count(row, topic)
-            width = max(1.0, plot_width * count / peak) if count else 0
+            length = max(1.0, plot_width * count / peak) if count else 0.0
             y = top + index * bar
-            colour = PALETTE[index % len(PALETTE)]
-            tip = f"{row} not {', '.join(matrix.not_listed_by)}, {column_label(topic)}: {count}"
+            tip = f"{row} not {excluded}, {column_label(topic)}: {count}"
             shape = (
-                f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar - 2}" fill="{colour}"><title>{escape(tip)}</title></rect>'
-                f'<text x="{label_width + width + 4:.1f}" y="{y + bar / 2}" dominant-baseline="middle">{count}</text>'
+                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar - 2}" fill="{PALETTE[index % len(PALETTE)]}">'
+                f"<title>{escape(tip)}</title></rect>"
+                f'<text x="{label_width + length + 4:.1f}" y="{y + bar / 2}" dominant-baseline="middle">{count}</text>'
             )
             parts.append(f'<a href="#{cell_anchor(row, topic)}">{shape}</a>' if count else shape)
     axis = legend_height + group * len(topics) + 4

@@ -100,8 +100,8 @@ def fuzzy_tokens(index: Index, token: Token) -> list[int]:
 def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
     candidates: list[int] = []
     seen: set[int] = set()
-    # Rarest keys first, ties by key: the cap below must cut the same way in every process.
-    for key in sorted(fuzzy_keys(index, token), key=lambda key: (index.key_df(key), key)):
+    # Sorted: the cap below must cut the same way in every process (sets iterate by hash).
+    for key in sorted(fuzzy_keys(index, token)):
         for token_id in index.key_tokens.get(key, ()):
             if token_id not in seen:
                 seen.add(token_id)
@@ -194,6 +194,12 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
     all_touched: list[np.ndarray] = []
     try:
         for evidence in groups:
+            if len(evidence) == 1:
+                # One list of postings holds each name once: add straight to the total.
+                postings, value = evidence[0]
+                scratch.total[postings] += value
+                all_touched.append(postings)
+                continue
             touched: list[np.ndarray] = []
             try:
                 for postings, value in evidence:
@@ -208,11 +214,12 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
                     scratch.token[postings] = 0.0
         if not all_touched:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        candidates = _unique(all_touched[0] if len(all_touched) == 1 else np.concatenate(all_touched))
+        touched_ids = all_touched[0] if len(all_touched) == 1 else np.concatenate(all_touched)
+        candidates = _unique(touched_ids)
         return candidates, scratch.total[candidates].copy()
     finally:
-        for ids in all_touched:
-            scratch.total[ids] = 0.0
+        if all_touched:
+            scratch.total[np.concatenate(all_touched) if len(all_touched) > 1 else all_touched[0]] = 0.0
 
 
 def retrieve(
