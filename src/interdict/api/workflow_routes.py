@@ -26,7 +26,13 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError, UnknownDatasetError
 from ..workflows import screen_manifest, screen_payment, screen_shipment
 from ..workflows.checks import MAX_DOCUMENT_BYTES
+from .common import COMMON_ERRORS, ErrorResponse
 from .security import require_role
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed document (the detail names the line, segment or element)", "model": ErrorResponse},
+    **COMMON_ERRORS,
+}
 
 router = APIRouter(tags=["workflows"])
 
@@ -95,6 +101,7 @@ def _openapi(kind: str) -> dict[str, Any]:
 
 @router.post(
     "/screen/payment",
+    responses=_RESPONSES,
     dependencies=[Depends(require_role("screener"))],
     summary="Screen a payment message (pacs.008, pain.001, MT103, MT202COV)",
     openapi_extra=_openapi("payment"),
@@ -111,6 +118,7 @@ async def screen_payment_endpoint(
 
 @router.post(
     "/screen/manifest",
+    responses=_RESPONSES,
     dependencies=[Depends(require_role("screener"))],
     summary="Screen a passenger or crew manifest (PAXLST, CSV/APIS)",
     openapi_extra=_openapi("manifest"),
@@ -127,6 +135,7 @@ async def screen_manifest_endpoint(
 
 @router.post(
     "/screen/shipment",
+    responses=_RESPONSES,
     dependencies=[Depends(require_role("screener"))],
     summary="Screen a shipment record (JSON or one-row CSV)",
     openapi_extra=_openapi("shipment"),

@@ -53,4 +53,4 @@ def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedNa
 
 
 def explain_evidence(evidence: list[Evidence]) -> str:
-    return "; ".join(f"{item.detail} ({item.adjustment:+.2f})" for item in evidence)
+    return "; ".join(item.detail if item.feature == "identifier" else f"{item.detail} ({item.adjustment:+.2f})" for item in evidence)

@@ -58,7 +58,7 @@ class Query:
     @classmethod
     def build(
         cls,
-        name: str | list[str],
+        name: str | list[str] | None,
         schema: str | None = None,
         birth_date: str | list[str] | None = None,
         nationality: str | list[str] | None = None,
@@ -67,10 +67,10 @@ class Query:
         id: str | None = None,
     ) -> "Query":
         """Validate and clean caller input; raises InputError with a usable message."""
-        names = [name] if isinstance(name, str) else list(name)
+        names = [name] if isinstance(name, str) else list(name or [])
         names = [" ".join(str(n).split()) for n in names if n is not None and str(n).strip()]
-        if not names:
-            raise InputError("A name is required.")
+        if not names and not _as_list(id_number):
+            raise InputError("A name (or an identifier such as a passport or IMO number) is required.")
         for text in names:
             if len(text) > MAX_NAME_CHARS:
                 raise InputError(f"Name of {len(text)} characters is over the {MAX_NAME_CHARS} character limit.")

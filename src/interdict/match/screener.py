@@ -262,13 +262,13 @@ class Screener:
             explanation = explain_name(query_name, candidate_text, candidate_tokens, scored, kind)
             query_text = query_name.original
         else:
-            name_score, candidate_text, kind, query_text = 0.0, entity.caption, "primary", query.names[0]
-            explanation = "name: no similar name"
+            name_score, candidate_text, kind, query_text = 0.0, entity.caption, "primary", query.names[0] if query.names else ""
+            explanation = "name: no similar name" if query.names else ""
         features = {"name": round(name_score, 4)} | {item.feature: item.adjustment for item in evidence}
         if any(item.feature == "identifier" for item in evidence):
             features["identifier"] = ev.IDENTIFIER_SCORE
         if evidence:
-            explanation += "; " + explain_evidence(evidence)
+            explanation = "; ".join(part for part in (explanation, explain_evidence(evidence)) if part)
         return Hit(
             entity=entity,
             score=score,
