@@ -6,7 +6,8 @@
 Modules: app (assembly, errors), routes_* (endpoints), examples (FtM queries →
 interdict Queries), yente (response shapes), state (the index, swapped
 atomically on updates), security (API keys and roles), limits (body size,
-timeouts, threads), server (running uvicorn).
+timeouts, threads), params (fast query-parameter parsing), settings, server
+(running uvicorn).
 """
 
 from .app import create_app
