@@ -56,7 +56,7 @@ def test_seed_provenance_matches_the_manifest(seeded: Seeded) -> None:
             assert recorded.sha256 == item.sha256, (name, item.role)
             assert recorded.bytes == item.bytes
             assert recorded.name == item.original
-            assert recorded.origin == f"bundled:{item.original} ({spec.origin})"
+            assert recorded.origin == f"bundled:{item.original}"
         assert snap.sha256 == combined_sha256(snap.files)
         assert snap.origin.startswith("bundled:")
 

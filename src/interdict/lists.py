@@ -38,6 +38,7 @@ def load_parsed(
     files: dict[str, bytes],
     origins: dict[str, tuple[str, str]],
     force: bool = False,
+    origin: str | None = None,
 ) -> Snapshot:
     """Parse raw files fully, then store them as the dataset's new snapshot.
 
@@ -46,7 +47,7 @@ def load_parsed(
     """
     result: ParseResult = parse_files(dataset, files, parser=parser)
     prov = [provenance(role, origins[role][0], origins[role][1], data) for role, data in files.items()]
-    origin = "; ".join(sorted({origins[role][1] for role in files}))
+    origin = origin or "; ".join(sorted({origins[role][1] for role in files}))
     return store.add_snapshot(dataset, parser, result, prov, origin=origin, force=force)
 
 
@@ -61,8 +62,8 @@ def seed_bundle(store: SnapshotStore, datasets: list[str] | None = None, progres
             progress(dataset, index, len(wanted))
         spec = manifest[dataset]
         files = bundle.read_files(dataset)
-        origins = {item.role: (item.original, f"bundled:{item.original} ({spec.origin})") for item in spec.files}
-        snapshot = load_parsed(store, dataset, spec.parser, files, origins, force=True)
+        origins = {item.role: (item.original, f"bundled:{item.original}") for item in spec.files}
+        snapshot = load_parsed(store, dataset, spec.parser, files, origins, force=True, origin=f"bundled: {spec.origin}")
         reports.append(LoadReport(dataset, snapshot))
     if progress and wanted:
         progress("", len(wanted), len(wanted))
