@@ -33,7 +33,7 @@ from ..model import STRONG_IDENTIFIERS, Entity
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
 
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 
 NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
@@ -106,6 +106,7 @@ class Index:
     token_postings: np.ndarray  # int32, name ids, grouped by token id
     token_offsets: np.ndarray  # int64, token id → start in `token_postings` (len = tokens + 1)
     key_tokens: dict[str, tuple[int, ...]]  # skeleton key → ids of the vocabulary tokens holding it
+    trigram_tokens: dict[str, np.ndarray]  # letter trigram → ids of the Latin vocabulary tokens holding it
     text_df: dict[str, int]  # token text → number of names holding it
     deletes: dict[str, tuple[str, ...]]  # key with one letter deleted → keys
     identifiers: dict[str, tuple[tuple[int, str], ...]]  # normalised value → (entity index, type)
@@ -207,6 +208,12 @@ def _decode_entity(blob: bytes) -> Entity:
     return _entity_decoder.decode(blob)
 
 
+def letter_trigrams(text: str) -> list[str]:
+    """Trigrams of a word with its edges marked: the last resort for typos the skeleton hides."""
+    padded = f"^{text}$"
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -287,6 +294,11 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         for key in token.keys:
             if key:
                 key_tokens.setdefault(key, []).append(token_id)
+    trigrams: dict[str, list[int]] = {}
+    for token_id, token in enumerate(tokens):
+        if not token.abjad and len(token.text) >= 4 and not token.number:
+            for gram in set(letter_trigrams(token.text)):
+                trigrams.setdefault(gram, []).append(token_id)
     deletes: dict[str, list[str]] = {}
     for key in key_slices:
         if len(key) >= MIN_DELETE_KEY:
@@ -309,6 +321,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         token_postings=np.asarray(token_flat, dtype=np.int32),
         token_offsets=np.asarray(token_offsets, dtype=np.int64),
         key_tokens={key: tuple(ids) for key, ids in key_tokens.items()},
+        trigram_tokens={gram: np.asarray(ids, dtype=np.int32) for gram, ids in trigrams.items()},
         text_df=text_df,
         deletes={key: tuple(values) for key, values in deletes.items()},
         identifiers={key: tuple(values) for key, values in identifiers.items()},

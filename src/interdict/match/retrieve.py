@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
-from .index import Index
+from .index import Index, letter_trigrams
 from .scorer import PAIR_MIN, SimCache, token_sim
 
 COMMON_POSTINGS = 3000  # evidence touching more names than this is folded in last
@@ -67,15 +67,21 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
     if not token.abjad and len(token.text) >= 5:
         # A stray extra letter ("Tonxg") can move the skeleton two steps away;
         # deleting it from the query finds the intended key, and one more
-        # insertion covers swapped letters ("Dorotsi"/"Dorosti").
-        for i in range(len(token.text)):
-            key = skeleton(token.text[:i] + token.text[i + 1 :])
+        # insertion covers other slips ("Dorotsi"/"Dorosti").
+        text = token.text
+        for i in range(len(text)):
+            key = skeleton(text[:i] + text[i + 1 :])
             if len(key) < 2 or key == token.skel:
                 continue
             if key in index.key_slices:
                 found.add(key)
             if len(key) >= 3:
                 found.update(index.deletes.get(key, ()))
+        # Swapped neighbours ("sTang" for "Tsang") can break a digraph entirely.
+        for i in range(len(text) - 1):
+            key = skeleton(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
+            if key != token.skel and key in index.key_slices:
+                found.add(key)
     found.difference_update(token.keys)
     return found
 
@@ -108,6 +114,11 @@ def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
                 candidates.append(token_id)
         if len(candidates) > MAX_FUZZY_TOKENS:
             break
+    if token.text not in index.text_df and len(token.text) >= 5:
+        for token_id in _trigram_neighbours(index, token.text):
+            if token_id not in seen:
+                seen.add(token_id)
+                candidates.append(token_id)
     if not candidates:
         return []
     texts = index.token_texts[np.asarray(candidates)].tolist()
@@ -124,6 +135,31 @@ def _unique(ids: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def _trigram_neighbours(index: Index, text: str, keep: int = 200) -> list[int]:
+    """Vocabulary tokens sharing most letter trigrams with an unknown word.
+
+    A slip next to a digraph ("Isayevivh" for "Isayevich", "Yisan" for
+    "Yishan") changes the skeleton beyond one deletion; letter trigrams still
+    overlap. Each edit destroys at most three trigrams, so two edits leave all
+    but six.
+    """
+    grams = sorted(set(letter_trigrams(text)))
+    arrays = [index.trigram_tokens[gram] for gram in grams if gram in index.trigram_tokens]
+    if not arrays:
+        return []
+    ids = np.sort(np.concatenate(arrays))
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    counts = np.diff(np.r_[starts, len(ids)])
+    unique = ids[starts]
+    needed = max(2, len(grams) - 6)
+    good = counts >= needed
+    unique, counts = unique[good], counts[good]
+    if len(unique) > keep:
+        top = np.argsort(-counts, kind="stable")[:keep]
+        unique = unique[np.sort(top)]
+    return [int(token_id) for token_id in unique]
 
 
 def _offer(scratch: _Scratch, postings: np.ndarray, value: float, touched: list[np.ndarray]) -> None:
@@ -160,7 +196,20 @@ def _evidence_groups(
             postings = index.key_postings(skeleton(first.text + second.text))
             if postings is not None:
                 groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
+        # A prefix left standing ("Tariq Abu", a reordered "Abu Tariq") still fuses with its name.
+        prefixes = {token.skel for token in tokens if token.text in _STANDALONE_PREFIXES}
+        for token, weight in zip(tokens, weights):
+            if token.text in _STANDALONE_PREFIXES:
+                continue
+            for prefix in prefixes:
+                for key in token.keys:
+                    postings = index.key_postings(prefix + key) if key and key[0] != "=" else None
+                    if postings is not None:
+                        groups.append([(postings, weight)])
     return groups
+
+
+_STANDALONE_PREFIXES = frozenset({"abu", "abd"})
 
 
 def _token_evidence(

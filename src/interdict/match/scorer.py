@@ -266,6 +266,8 @@ def _align_and_score(
             links.append(((i,), (j,), -negative_sim, how, weight))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
+    if any(how == "compound" for _, _, _, how, _ in links):
+        links = _absorb_prefixes(query, candidate, links, used_q, used_c)
     unmatched_q = [i for i in range(len(query)) if i not in used_q]
     unmatched_c = [j for j in range(len(candidate)) if j not in used_c]
     matched = 0.0
@@ -359,6 +361,27 @@ def _concat(tokens: tuple[Token, ...]) -> Token:
         abjad=any(t.abjad for t in tokens),
         script=tokens[0].script,
     )
+
+
+def _absorb_prefixes(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], used_q: set[int], used_c: set[int]
+) -> list[Link]:
+    """A standing "Abu" beside "Tariq", against a fused "Abutariq": the prefix is part of the pair."""
+    out: list[Link] = []
+    for qi, cj, sim, how, weight in links:
+        if how == "compound" and len(qi) == 1 and len(cj) == 1:
+            fused_q = query[qi[0]].text.startswith(_FUSED_PREFIXES) and len(query[qi[0]].text) > len(candidate[cj[0]].text)
+            side, used, indices = (candidate, used_c, cj) if fused_q else (query, used_q, qi)
+            fused = query[qi[0]] if fused_q else candidate[cj[0]]
+            for k, token in enumerate(side):
+                if k not in used and token.text in _FUSED_PREFIXES and fused.text.startswith(token.text):
+                    used.add(k)
+                    indices = tuple(sorted(indices + (k,)))
+                    qi, cj = (qi, indices) if fused_q else (indices, cj)
+                    sim = max(sim, 0.95)
+                    break
+        out.append((qi, cj, sim, how, weight))
+    return out
 
 
 _JOINED: dict[tuple[str, str], Token] = {}

@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from . import tables
 from .normalize import fold_evasion
 from .numbers import read_numbers
-from .skeleton import final_h_key, skeleton, vowel_skeleton
+from .skeleton import final_h_key, skeleton, split_digraph_key, vowel_skeleton
 from .translit import transliterate_word
 
 PERSON = "Person"
@@ -79,9 +79,9 @@ def _make_token(
     keys = [skel]
     computed = list(skeletons[1:]) if skeletons else [skeleton(variant) for variant in variants]
     if not skeletons and not abjad:
-        kept_h = final_h_key(text)
-        if kept_h:
-            computed.append(kept_h)
+        for alternative in (final_h_key(text), split_digraph_key(text)):
+            if alternative:
+                computed.append(alternative)
     for key in computed + list(extra_keys):
         if key not in keys:
             keys.append(key)
@@ -171,7 +171,11 @@ def _near_form(texts: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> boo
             continue
         differing = [(a, b) for a, b in zip(texts, form) if a != b]
         shortest = 5 if len(form) > 1 else 6  # one slip in "limited" or in "joint stock company"
-        if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= shortest and OSA.distance(*differing[0]) == 1:
+        if (
+            differing
+            and len(differing) <= max(1, len(form) // 2)
+            and all(min(len(a), len(b)) >= shortest and OSA.distance(a, b) == 1 for a, b in differing)
+        ):
             return True
     return False
 
@@ -191,41 +195,32 @@ def _merge_compounds(tokens: list[Token]) -> list[Token]:
                 follow += 1
             if follow < len(tokens) and tokens[follow].text not in particles:
                 nxt = tokens[follow]
-                rest = nxt.text[2:] if nxt.text.startswith("al") and len(nxt.text) > 5 and nxt.abjad else nxt.text
-                merged = canonical + rest
+                # The keys are the prefix's then the name's: fusing the letters first
+                # would invent digraphs ("abd" + "halim" is not "a-b-dh-alim").
                 prefix_key = skeleton(canonical)
                 joined_keys = tuple(dict.fromkeys(prefix_key + key for key in nxt.keys if not key.startswith("=")))
                 out.append(
                     _make_token(
-                        merged,
+                        canonical + nxt.text,
                         f"{token.original} {nxt.original}",
                         abjad=token.abjad or nxt.abjad,
                         script=nxt.script,
-                        skeletons=joined_keys if nxt.abjad else (),
+                        skeletons=joined_keys,
                     )
                 )
                 index = follow + 1
                 continue
-        elif token.text.startswith(_PREFIX_STARTS):
+        elif token.text.startswith(_PREFIX_STARTS) and not token.abjad:
             for prefix, canonical in tables.compound_prefixes():
                 if token.text.startswith(prefix) and len(token.text) - len(prefix) >= 3 and len(prefix) >= 3:
                     rest = token.text[len(prefix) :]
                     if rest.startswith("al") and len(rest) > 5:
                         rest = rest[2:]
                     if canonical + rest != token.text:
-                        skeletons: tuple[str, ...] = ()
-                        if token.abjad:
-                            # The letters after the prefix keep their own readings, minus a joined article.
-                            article = len(token.text) - len(prefix) != len(rest)
-                            prefix_key, written_key = skeleton(canonical), skeleton(prefix)
-                            kept = []
-                            for key in token.keys:
-                                if key.startswith("=") or not key.startswith(written_key):
-                                    continue
-                                tail = key[len(written_key) :]
-                                kept.append(prefix_key + (tail[1:] if article and tail.startswith("l") else tail))
-                            skeletons = tuple(dict.fromkeys(kept))
-                        out.append(_make_token(canonical + rest, token.original, abjad=token.abjad, script=token.script, skeletons=skeletons))
+                        prefix_key = skeleton(canonical)
+                        rest_keys = [skeleton(rest), final_h_key(rest), split_digraph_key(rest)]
+                        skeletons = tuple(dict.fromkeys(prefix_key + key for key in rest_keys if key))
+                        out.append(_make_token(canonical + rest, token.original, script=token.script, skeletons=skeletons))
                         break
             else:
                 out.append(token)
@@ -259,20 +254,8 @@ def analyze_name(text: str, schema: str | None = None) -> AnalyzedName:
             latin = part.latin
             if not latin:
                 continue
-            extra: tuple[str, ...] = ()
-            skeletons = part.skeletons
-            if part.abjad and latin.startswith("al") and len(latin) >= 5:
-                # The Arabic article is written joined: البغدادی → al + baghdadi. A short
-                # word may instead begin with those letters (الهام, Elham): its whole
-                # reading stays as an extra key.
-                tokens.append(_make_token("al", "ال"))
-                latin = latin[2:]
-                extra = skeletons if len(latin) <= 3 else ()
-                skeletons = tuple(dict.fromkeys(key[1:] if key.startswith("l") else key for key in skeletons))
             latin = abbreviations.get(latin, latin)
-            token = _make_token(
-                latin, word, abjad=part.abjad, variants=part.variants, extra_keys=extra, script=part.script, skeletons=skeletons
-            )
+            token = _make_token(latin, word, abjad=part.abjad, variants=part.variants, script=part.script, skeletons=part.skeletons)
             if part.abjad and part.raw != latin:
                 token = replace(token, original=word)
                 raw_texts[id(token)] = part.raw

@@ -100,29 +100,45 @@ def strip_invisible(text: str) -> tuple[str, int]:
 _LEET_TRIGGERS = frozenset("0123456789@$!|")
 
 
-def _fold_homoglyphs(word: str) -> tuple[str, bool]:
-    """Fold a word that mixes look-alike letters into its majority script.
+_CONFUSABLE_SCRIPTS = ("latin", "cyrillic", "greek")
 
-    "Ghаlibаf" with Cyrillic а is Latin with two intruders; "Iванiвна" with a
-    Latin I is Ukrainian with one: each is folded toward the script most of its
-    letters are in.
-    """
-    if word.isascii():
-        return word, False
+
+def _script_counts(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for char in word:
+    for char in text:
         if char.isalpha():
             script = script_of(char)
             counts[script] = counts.get(script, 0) + 1
-    if "latin" not in counts or not counts.keys() & {"cyrillic", "greek"}:
+    return counts
+
+
+def _target_script(words: list[str]) -> str | None:
+    """The script most of the name is in, among those that share look-alike letters."""
+    counts = _script_counts(" ".join(words))
+    present = {script: counts.get(script, 0) for script in _CONFUSABLE_SCRIPTS if counts.get(script, 0)}
+    if len(present) < 2:
+        return None
+    return max(present.items(), key=lambda item: (item[1], item[0] == "latin"))[0]
+
+
+def _fold_homoglyphs(word: str, target: str | None) -> tuple[str, bool]:
+    """Fold look-alike letters into the script the rest of the name is in.
+
+    "Ghаlibаf" with Cyrillic а, or "ΗΑΝ" written wholly in Greek capitals inside a
+    Latin name, is Latin; "Iванiвна" with a Latin I inside a Cyrillic name is
+    Cyrillic. A word of another script is folded only where every intruding
+    letter has a look-alike: a genuine Cyrillic word in a Latin name stays.
+    """
+    if target is None or (word.isascii() and target == "latin"):
         return word, False
-    other = "cyrillic" if counts.get("cyrillic", 0) >= counts.get("greek", 0) else "greek"
-    if counts["latin"] >= counts[other]:
+    if target == "latin":
         table = tables.homoglyphs()
-        folded = "".join(table.get(char, char) for char in word)
     else:
-        reverse = tables.homoglyphs_into(other)
-        folded = "".join(reverse.get(char, char) if script_of(char) == "latin" else char for char in word)
+        table = tables.homoglyphs_into(target)
+    intruders = [char for char in word if char.isalpha() and script_of(char) in _CONFUSABLE_SCRIPTS and script_of(char) != target]
+    if not intruders or any(char not in table for char in intruders):
+        return word, False
+    folded = "".join(table.get(char, char) if char in intruders else char for char in word)
     return folded, folded != word
 
 
@@ -169,8 +185,9 @@ def fold_evasion(text: str, digits_as_letters: bool = True) -> Folded:
     words = text.split()
     homoglyph = leet = False
     out = []
+    target = None if text.isascii() else _target_script(words)
     for word in words:
-        word, changed = _fold_homoglyphs(word)
+        word, changed = _fold_homoglyphs(word, target)
         homoglyph |= changed
         if digits_as_letters:
             word, changed = _fold_leet(word)

@@ -9,11 +9,29 @@ Arabic-script original (which writes no short vowels) shares too.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from . import tables
 
 _VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[re.Pattern[str], dict[str, str]]:
+    rules = dict(tables.skeleton_rules())
+    pattern = re.compile("|".join(re.escape(key) for key in sorted(rules, key=len, reverse=True)))
+    return pattern, rules
+
+
+def _rewrite(text: str) -> str:
+    """Apply the rewrites in one left-to-right pass, longest pattern first.
+
+    One pass, so a rewrite never creates a new digraph: "abdkhaliq" becomes
+    "abdhaliq" through kh → h, and that "dh" must not then turn into z.
+    """
+    pattern, rules = _rules()
+    return pattern.sub(lambda match: rules[match.group(0)], text)
 
 
 @lru_cache(maxsize=200_000)
@@ -30,15 +48,13 @@ def skeleton(token: str) -> str:
         text = text[:-1]
     if text[0] == "x":
         text = "h" + text[1:]  # Xalil, Xasan: a word-initial x is kh (Uzbek, Azeri); Maxim's is ks
-    for pattern, replacement in tables.skeleton_rules():
-        if pattern in text:
-            text = text.replace(pattern, replacement)
+    text = _rewrite(text)
     out: list[str] = []
     previous = ""
     for index, char in enumerate(text):
         doubled = char == previous
         previous = char
-        if doubled or char in _VOWELS:
+        if doubled or char in _VOWELS or char == "|":
             continue  # only letters written twice in a row merge: Mohammad, not Mamluk
         if char in "yw":
             if index == 0:
@@ -50,6 +66,23 @@ def skeleton(token: str) -> str:
 
 def _silent_final_h(text: str) -> bool:
     return len(text) > 2 and text.endswith("h") and text[-2] in _VOWELS
+
+
+_SPLITTABLE = (("sh", "s|h"), ("kh", "k|h"), ("th", "t|h"), ("dh", "d|h"))
+
+
+def split_digraph_key(token: str) -> str | None:
+    """The skeleton that reads sh, kh, th, dh as two letters, if it differs.
+
+    "Ishakzai" is written اسحاقزی: its "sh" is س then ح, not ش.
+    """
+    if not any(pair in token for pair, _ in _SPLITTABLE):
+        return None
+    text = token
+    for pair, split in _SPLITTABLE:
+        text = text.replace(pair, split)
+    key = skeleton(text)
+    return key if key != skeleton(token) else None
 
 
 def final_h_key(token: str) -> str | None:
@@ -75,9 +108,7 @@ def vowel_skeleton(token: str) -> str:
         text = text[:-1]
     if text[0] == "x":
         text = "h" + text[1:]
-    for pattern, replacement in tables.skeleton_rules():
-        if pattern in text:
-            text = text.replace(pattern, replacement)
+    text = _rewrite(text)
     out: list[str] = []
     run = ""
     for index, char in enumerate(text):

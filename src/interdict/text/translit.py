@@ -75,11 +75,48 @@ def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
     return out
 
 
-def _arabic(word: str) -> Word:
-    options: list[tuple[str, ...]] = []
-    for morpheme in word.split(ZWNJ):
-        options.extend(_arabic_morpheme(morpheme))
-    return _abjad_word(options, "arabic")
+# Prefixes written joined to the name they introduce: عبدالرحمن is عبد + ال + رحمن.
+_ABD, _ABU, _ARTICLE = "عبد", "ابو", "ال"
+
+
+def _arabic_parts(word: str) -> list[str]:
+    """Split joined prefixes off an Arabic-script word: Abd, Abu, the article al-.
+
+    Each part is then read on its own, so its first letter gets word-initial
+    rules and its skeleton never fuses with the prefix's letters (the article's
+    lam and the lam of لطيف stay two letters).
+    """
+    letters = "".join(char for char in word if char not in _ARABIC_MARKS)
+    parts: list[str] = []
+    for prefix, rest_at_least in ((_ABD, 2), (_ABU, 3)):
+        if letters.startswith(prefix) and len(letters) - len(prefix) >= rest_at_least:
+            parts.append(prefix)
+            letters = letters[len(prefix) :]
+            break
+    if letters.startswith(_ARTICLE) and len(letters) - 2 >= 3:
+        parts.append(_ARTICLE)
+        letters = letters[2:]
+    parts.append(letters)
+    return parts
+
+
+def _arabic(word: str) -> list[Word]:
+    parts = _arabic_parts(word)
+    words: list[Word] = []
+    for position, part in enumerate(parts):
+        options: list[tuple[str, ...]] = []
+        for morpheme in part.split(ZWNJ):
+            options.extend(_arabic_morpheme(morpheme))
+        read = _abjad_word(options, "arabic")
+        if position == len(parts) - 1 and position > 0 and parts[position - 1] == _ARTICLE and len(part) == 3:
+            # A short word may begin with those letters instead (الهام, Elham): keep the whole reading too.
+            whole: list[tuple[str, ...]] = []
+            for morpheme in (_ARTICLE + part).split(ZWNJ):
+                whole.extend(_arabic_morpheme(morpheme))
+            extra = _abjad_word(whole, "arabic").skeletons
+            read = Word(read.latin, read.script, True, read.variants, read.raw, tuple(dict.fromkeys(read.skeletons + extra)))
+        words.append(read)
+    return words
 
 
 def _abjad_word(options: list[tuple[str, ...]], script: str) -> Word:
@@ -102,6 +139,13 @@ def _abjad_word(options: list[tuple[str, ...]], script: str) -> Word:
         key = letter_skeleton(combo)
         if key not in skeletons:
             skeletons.append(key)
+    # A compound written whole keeps its article: نورالدین is Nur-al-Din, and
+    # Latin lists write it Nooruddin or Nureddin, without the l.
+    articles = [i for i in range(2, len(options) - 2) if options[i] == ("a",) and options[i + 1] == ("l",)]
+    if articles:
+        bare = letter_skeleton(tuple(choice[0] for i, choice in enumerate(options) if i - 1 not in articles))
+        if bare not in skeletons:
+            skeletons.append(bare)
     return Word(latin=primary, script=script, abjad=True, variants=tuple(variants), raw=raw, skeletons=tuple(skeletons))
 
 
@@ -159,9 +203,13 @@ def transliterate_word(word: str) -> list[Word]:
         return [Word(latin="".join(char for char in word.lower() if char.isalnum()), script="latin")]
     script = dominant_script(word)
     if script == "arabic":
-        return [_arabic(word)]
+        return _arabic(word)
     if script == "cyrillic":
-        return [_table_word(word, tables.cyrillic(), "cyrillic")]
+        cyrillic = _table_word(word, tables.cyrillic(), "cyrillic")
+        if "г" in word.lower():
+            # Belarusian and Ukrainian г is h: Сяргей is Siarhei, not Siargei.
+            return [Word(latin=cyrillic.latin, script="cyrillic", variants=(cyrillic.latin.replace("g", "h"),))]
+        return [cyrillic]
     if script == "greek":
         decomposed = unicodedata.normalize("NFD", word)
         return [_table_word(decomposed, tables.greek(), "greek")]
