@@ -19,6 +19,7 @@ from rich.table import Table
 
 from .cli import DB_OPTION, app, err, out
 
+TRUTH_LABELS = {"un_reference": "UN no.", "passport": "passport", "imo": "IMO"}
 WORKERS_OPTION = typer.Option(2, "--workers", "-w", min=1, max=64, help="Worker processes for the first resolution of a list update.")
 
 
@@ -61,6 +62,7 @@ def gaps(
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),
     schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Vessel or Airplane."),
     require_all: bool = typer.Option(False, "--all", help="Listed by every --listed-by jurisdiction (default: any of them)."),
+    min_confidence: str = typer.Option("low", "--min-confidence", help="Leave out rows below this confidence: low (keep all), medium or high."),
     focus: bool = typer.Option(False, "--focus", help="Resolve only around this query's listings: faster, may miss links a full run finds."),
     dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Resolve among these lists only (repeatable)."),
     workers: int = WORKERS_OPTION,
@@ -80,6 +82,7 @@ def gaps(
             schema=schema,
             out=out_path,
             require_all=require_all,
+            min_confidence=min_confidence,
             focus=focus,
             datasets=dataset,
             db=db,
@@ -117,19 +120,22 @@ def gaps_evaluate(
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(title="Resolver links from names and attributes vs. the lists' own keys (withheld)")
-    for column in ("ground truth", "pairs", "true pairs", "linked (judged)", "correct", "precision", "recall", "missed, flagged ambiguous"):
-        table.add_column(column, justify="right" if column not in ("ground truth", "pairs") else "left")
+    table = Table(
+        title="Resolver links from names and attributes, against the lists' own keys (withheld from it)",
+        caption="pairs: all, or cross = entries of two jurisdictions; linked = pairs put in one cluster that the truth can judge; "
+        "flagged = missed pairs kept as ambiguous links",
+    )
+    for column in ("truth", "pairs", "true", "linked", "correct", "precision", "recall", "flagged"):
+        table.add_column(column, justify="left" if column in ("truth", "pairs") else "right")
     for score in evaluation.scores:
-        row = score.to_dict()
         table.add_row(
-            score.truth.replace("_", " "),
-            score.scope,
+            TRUTH_LABELS.get(score.truth, score.truth),
+            "all" if score.scope == "all pairs" else "cross",
             f"{score.true_pairs:,}",
             f"{score.predicted_judged:,}",
             f"{score.true_positives:,}",
             "—" if score.precision is None else f"{score.precision:.3f}",
             "—" if score.recall is None else f"{score.recall:.3f}",
-            f"{row['missed_but_flagged_ambiguous']:,}",
+            f"{score.flagged:,}",
         )
     out.print(table)

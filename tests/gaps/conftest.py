@@ -83,3 +83,9 @@ def un_uk_evaluation(seeded: Seeded):  # type: ignore[no-untyped-def]
     from interdict.gaps import gaps_evaluate
 
     return gaps_evaluate(datasets=["un_sc_sanctions", "gb_fcdo_sanctions"], focus_datasets=["un_sc_sanctions"], screener=seeded.screener)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def no_un_vessels(seeded: Seeded) -> GapReport:
+    """An empty report: the UN lists no vessels, so none is "listed by the UN but not the UK"."""
+    return gaps(["un"], ["gb"], programme="iran", schema="Vessel", focus=True, screener=seeded.screener)  # type: ignore[arg-type]

@@ -97,6 +97,8 @@ def test_other_queries_over_the_same_resolution(iran_resolution: Resolution, ent
     assert not any(SABET_UK in {listing.entity_id for listing in row.listings} for row in gb_not_un)
     everyone, _ = build_rows(iran_resolution, entities, GapQuery(["us", "gb", "ca"], ["eu"], "iran", "Person", require_all=True), loaded)
     assert everyone and all({"us", "gb", "ca"} <= set(row.listed_by) for row in everyone)
+    solid, skipped = build_rows(iran_resolution, entities, GapQuery(["us", "gb", "ca"], ["eu"], "iran", "Person", min_confidence="high"), loaded)
+    assert solid and all(row.confidence == "high" for row in solid) and skipped["below_confidence"] > 0
 
 
 def test_reports_are_deterministic(iran_people: GapReport, seeded: Seeded, tmp_path: Path) -> None:
@@ -137,10 +139,11 @@ def test_html_is_self_contained_and_every_number_links_to_its_rows(iran_people: 
         assert section.count("<li>") == int(count)
 
 
-def test_an_empty_result_is_an_empty_report(seeded: Seeded, tmp_path: Path) -> None:
+def test_an_empty_result_is_an_empty_report(no_un_vessels: GapReport, tmp_path: Path) -> None:
     """The UN lists no vessels, so "UN-listed vessels the UK does not list" is empty -- not an error."""
-    report = gaps(["un"], ["gb"], programme="iran", schema="Vessel", focus=True, screener=seeded.screener, out=tmp_path / "empty.csv")  # type: ignore[arg-type]
+    report = no_un_vessels
     assert report.rows == [] and any("empty" in note for note in report.notes)
+    write_report(report, tmp_path / "empty.csv")
     assert (tmp_path / "empty.csv").read_text(encoding="utf-8") == ",".join(CSV_COLUMNS) + "\n"
     write_report(report, tmp_path / "empty.json")
     assert json.loads((tmp_path / "empty.json").read_text(encoding="utf-8"))["rows"] == []
@@ -157,6 +160,7 @@ def test_an_empty_result_is_an_empty_report(seeded: Seeded, tmp_path: Path) -> N
         ({"listed_by": "us", "not_listed_by": "eu", "programme": "persia"}, "Unknown programme"),
         ({"listed_by": "us", "not_listed_by": "eu", "schema": "Planet"}, "Unknown schema"),
         ({"listed_by": "us", "not_listed_by": "eu", "out": "report.pdf"}, "end the file name in .csv, .json or .html"),
+        ({"listed_by": "us", "not_listed_by": "eu", "min_confidence": "certain"}, "use low, medium or high"),
     ],
 )
 def test_bad_queries_are_refused_before_any_work(args: dict, complaint: str) -> None:

@@ -30,7 +30,7 @@ from ..store import SnapshotStore
 from .evaluate import Evaluation, evaluate_resolution
 from .export import report_format, write_report
 from .programmes import listing_topics, vocabulary
-from .report import GapQuery, GapReport, build_rows, schema_matches
+from .report import CONFIDENCE_RANK, GapQuery, GapReport, build_rows, schema_matches
 from .resolution import Resolution, load_cached
 from .resolve import ResolveOptions, resolution_key
 from .resolve import resolve as resolve_entries
@@ -73,7 +73,8 @@ def resolve_lists(
     """The resolution for the store's active lists: from the cache when current, else computed (minutes)."""
     from ..screening import index_key, open_screener
 
-    key = resolution_key(index_key(store), options)
+    # A screener at hand defines the matcher in use; otherwise the store and the code on disk do.
+    key = resolution_key(screener.index.build_key if screener is not None else index_key(store), options)
     cached = load_cached(key)
     if cached is not None:
         return cached
@@ -106,6 +107,7 @@ def gaps(
     schema: str | None = None,
     out: str | Path | None = None,
     require_all: bool = False,
+    min_confidence: str = "low",
     focus: bool = False,
     datasets: list[str] | None = None,
     db: str | None = None,
@@ -125,7 +127,10 @@ def gaps(
         programme=vocabulary().check_topic(programme) if programme else None,
         schema=clean_schema(schema),
         require_all=require_all,
+        min_confidence=min_confidence,
     )
+    if min_confidence not in CONFIDENCE_RANK:
+        raise InputError(f"Unknown confidence {min_confidence!r}; use low, medium or high.")
     if not query.listed_by or not query.not_listed_by:
         raise InputError("Name at least one jurisdiction in --listed-by and one in --not-listed-by, e.g. --listed-by us,gb,ca --not-listed-by eu.")
     both = sorted(set(query.listed_by) & set(query.not_listed_by))
@@ -196,6 +201,8 @@ def _notes(
         notes.append("Focused resolution: only the listings this query can report, and the entries they reach, were screened; a full run may link more.")
     if query.require_all:
         notes.append(f"Rows are listed by every one of {', '.join(query.listed_by)}.")
+    if skipped.get("below_confidence"):
+        notes.append(f"{skipped['below_confidence']} subjects of confidence below {query.min_confidence} were left out.")
     if not rows:
         notes.append("No subject matches this query: the report is empty.")
     return notes

@@ -108,6 +108,11 @@ def _row_html(row: GapRow) -> str:
     )
 
 
+def _confidence_counts(rows: list[GapRow]) -> str:
+    counts = {level: sum(1 for row in rows if row.confidence == level) for level in ("high", "medium", "low")}
+    return ", ".join(f'<span class="conf-{level}">{count} {level}</span>' for level, count in counts.items()) + " confidence"
+
+
 def render_html(report: GapReport) -> str:
     matrix = build_matrix(report.rows, report.query)
     by_id = {row.cluster_id: row for row in report.rows}
@@ -117,7 +122,8 @@ def render_html(report: GapReport) -> str:
     snapshots = ", ".join(f"{dataset} #{snapshot}" for dataset, snapshot in sorted(report.resolution.get("snapshots", {}).items()))
     if report.rows:
         body = (
-            f"<h2>Summary</h2><p>{len(report.rows)} subjects. Each number links to its subjects; each subject to its evidence.</p>"
+            f"<h2>Summary</h2><p>{len(report.rows)} subjects ({_confidence_counts(report.rows)}). "
+            "Each number links to its subjects; each subject to its evidence.</p>"
             f"{_matrix_table(matrix)}<figure>{chart_svg(matrix)}<figcaption>Subjects per programme topic (largest {min(12, len(matrix.columns) - 1)}).</figcaption></figure>"
             f"<h2>Subjects per cell</h2>{_cell_lists(matrix, by_id)}"
             f"<h2>Subjects</h2>{''.join(_row_html(row) for row in report.rows)}"

@@ -28,6 +28,7 @@ from .scope import jurisdiction_of
 MAX_NAMES = 12
 NEAR_DOUBT = 0.6  # a near miss this close on a "not listed" list lowers confidence
 SCHEMA_ORDER = ("Person", "Vessel", "Airplane", "Company", "Organization", "LegalEntity")
+CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 SCHEMA_FAMILIES = {"Organization": {"Organization", "Company"}, "Company": {"Organization", "Company"}}
 
 
@@ -83,6 +84,7 @@ class GapQuery:
     programme: str | None = None
     schema: str | None = None
     require_all: bool = False
+    min_confidence: str = "low"  # rows below it are left out (a briefing may want only "high")
 
     def describe(self) -> str:
         joiner = " and " if self.require_all else " or "
@@ -91,6 +93,8 @@ class GapQuery:
             text += f", programme {self.programme}"
         if self.schema:
             text += f", {self.schema} only"
+        if self.min_confidence != "low":
+            text += f", {self.min_confidence} confidence" + (" or more" if self.min_confidence == "medium" else "")
         return text
 
 
@@ -196,6 +200,9 @@ def build_rows(resolution: Resolution, entities: dict[str, Entity], query: GapQu
                 skipped["no_programme_information"] += 1
             continue
         row = _row(cluster.id, cluster.confidence, members, listings, listed, topics, query, loaded, context)
+        if CONFIDENCE_RANK[row.confidence] < CONFIDENCE_RANK[query.min_confidence]:
+            skipped["below_confidence"] = skipped.get("below_confidence", 0) + 1
+            continue
         rows.append(row)
     rows.sort(key=lambda row: (row.name.casefold(), row.cluster_id))
     return rows, skipped

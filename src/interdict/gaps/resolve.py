@@ -284,7 +284,7 @@ class _Resolver:
         for source, source_hits in sorted(hits.items()):
             by_list: dict[str, list[NameHit]] = defaultdict(list)
             for hit in source_hits:
-                if hit.match:
+                if hit.match and not hit.bare_word:
                     by_list[list_key(self.entities[hit.other])].append(hit)
             for group in by_list.values():
                 if len(group) < 2:
@@ -352,8 +352,11 @@ class _Resolver:
             if kind == "reference" and score < self.settings.key_name_min and not _vessel(left, right):
                 return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"cross-reference contradicted by the names (similarity {score:.2f})")
             return Link(pair.a, pair.b, kind, "confirmed", tier="certain" if decisive else "strong", score=score, evidence=evidence)
+        # One word of a person's name (a weak alias "JAFARI") says nothing about who it is.
+        best = max((hit for hit in pair.hits if not hit.bare_word), key=lambda hit: (hit.match, hit.score), default=None)
         if best is None or not best.match:
             return None
+        evidence = [f"{best.explanation} (score {best.score:.2f}, match)"]
         settings = self.settings
         link = Link(pair.a, pair.b, "name", "ambiguous", score=best.name_score, evidence=evidence)
         if (pair.a, pair.b) in tied:
@@ -419,7 +422,7 @@ class _Resolver:
         for source, source_hits in hits.items():
             for hit in source_hits:
                 dataset = self.entities[hit.other].dataset
-                if hit.match or (source, dataset) in linked:
+                if hit.match or hit.bare_word or (source, dataset) in linked:
                     continue
                 current = near.get((source, dataset))
                 if current is None or (hit.score, hit.other) > (current.score, current.other):

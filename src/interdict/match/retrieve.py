@@ -177,13 +177,10 @@ def _evidence_groups(
 ) -> list[list[tuple[np.ndarray, float]]]:
     """Per query token (and per fused pair): the postings that speak for it, with their value."""
     groups: list[list[tuple[np.ndarray, float]]] = []
-    seen: set[str] = set()
     for name, weights in zip(analyzed, query_weights):
         tokens = name.tokens
         for token, weight in zip(tokens, weights):
-            if token.sig in seen:
-                continue
-            seen.add(token.sig)
+            # A token written twice ("Hambali Hambali") counts twice, like in scoring.
             evidence = index.evidence_cache.get(token.sig)
             if evidence is None:
                 evidence = _token_evidence(index, token, weight, cache, known)

@@ -269,6 +269,8 @@ def analyze_name(text: str, schema: str | None = None) -> AnalyzedName:
     kept: list[Token] = []
     for position, token in enumerate(tokens):
         title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics
+        if title and position and tokens[position - 1].text in ("al", "el"):
+            title = False  # al-Sayyed, el-Cheikh: with the article it is a family name
         if (person or schema is None) and title and len(tokens) > 1:
             removed.append((token.original, "title"))
             continue
