@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from ..match.evidence import BIRTH_EXACT
 from ..match.query import MAX_NAME_CHARS, Query
 from ..match.screener import Hit, Screener
 from ..model import Entity
@@ -45,7 +46,7 @@ class NameHit:
     nationality: float | None
     distinct: float  # rarity of the rarer of the two names (sum of token weights): how telling a name-only match is
     explanation: str
-    bare_word: bool = False  # a person's name of one word on either side ("JAFARI"): a surname or a nickname, not an identity
+    bare_word: bool = False  # matched on one word of a fuller-named person ("JAFARI"): a surname or nickname, not an identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,22 @@ def _name_hit(screener: Screener, entity: Entity, hit: Hit) -> NameHit:
         nationality=hit.features.get("nationality"),
         distinct=round(distinct, 3),
         explanation=hit.explanation,
-        bare_word="Person" in (entity.schema, hit.entity.schema) and min(_words(hit.query_name), _words(hit.matched_name)) < 2,
+        bare_word=_bare_word(entity, hit),
     )
+
+
+def _bare_word(entity: Entity, hit: Hit) -> bool:
+    """One word of a fuller-named person ("JAFARI" for FORUZANDEH, Ahmed), not backed by an exact birth date.
+
+    People known by one name only (many Taliban listings: "MATIULLAH") are named
+    in full by that word, so a match between two of them still counts.
+    """
+    if "Person" not in (entity.schema, hit.entity.schema) or min(_words(hit.query_name), _words(hit.matched_name)) > 1:
+        return False
+    if max(_words(entity.caption), _words(hit.entity.caption)) < 2:
+        return False
+    birth = hit.features.get("birth_date")
+    return not (birth is not None and birth >= BIRTH_EXACT)  # one year among several is not enough
 
 
 def _words(name: str) -> int:
