@@ -5,7 +5,8 @@
 Measures, against all bundled lists:
 - index build time (from the store) and index load time (from the cache);
 - resident memory of a process that loads the index and screens (child process);
-- single-query latency p50 / p99 (one process, warm);
+- single-query latency p50 / p99 (one process, warm), and again once every
+  word of the queries has been seen (`interdict_seen_words`);
 - batch throughput with 2 worker processes (`screen-file` code path);
 - the same single-query latency for the exhaustive baselines (rapidfuzz
   token_sort_ratio and Jaro-Winkler over all names) and, in .venv-anchors,
@@ -116,6 +117,10 @@ def main() -> None:
         screener.screen(query)  # warm
     times = latency(lambda q: screener.screen(q), queries)
     report["interdict"] = {"p50_ms": percentile(times, 0.5) * 1000, "p99_ms": percentile(times, 0.99) * 1000, "mean_ms": sum(times) / len(times) * 1000, "n": len(times)}
+    # The same queries again: every word has been seen, as in a long-running
+    # service whose traffic repeats given names and surnames.
+    times = latency(lambda q: screener.screen(q), queries)
+    report["interdict_seen_words"] = {"p50_ms": percentile(times, 0.5) * 1000, "p99_ms": percentile(times, 0.99) * 1000, "mean_ms": sum(times) / len(times) * 1000, "n": len(times)}
 
     # Batch throughput through the screen-file code path with 2 worker processes.
     with tempfile.TemporaryDirectory() as folder:
@@ -165,7 +170,7 @@ def main() -> None:
     print(f"index build {report['index_build_seconds']:.1f} s · index load {report['index_load_seconds']:.2f} s · cold start {report['cold_start_seconds']:.2f} s · resident {report['resident_mb']:.0f} MB")
     print(f"batch: {report['batch_1_workers_names_per_second']:,.0f} names/s (1 process), {report['batch_2_workers_names_per_second']:,.0f} names/s (2 processes)")
     print(f"\n{'tool':24} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'n':>6}  interdict is ×faster (mean)")
-    for tool in ("interdict", "token_sort_ratio", "jaro_winkler", "yente_logic_v2_top50"):
+    for tool in ("interdict", "interdict_seen_words", "token_sort_ratio", "jaro_winkler", "yente_logic_v2_top50"):
         row = report.get(tool)
         if row:
             ratio = row["mean_ms"] / mine["mean_ms"]
