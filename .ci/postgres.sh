@@ -10,7 +10,8 @@ data=$(mktemp -d /tmp/interdict-pg.XXXXXX)
 chown postgres:postgres "$data" 2>/dev/null || true
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 as_postgres "$bin/initdb" -D "$data" -A trust -U interdict > /dev/null
-port=55432
+# A free port: a server left running by an earlier run must not make this one fail.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_postgres "$bin/pg_ctl" -D "$data" -o "-p $port -k $data -c listen_addresses=127.0.0.1" -l "$data/log" -w start > /dev/null
 as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U interdict interdict_test
 echo "postgresql+psycopg://interdict@127.0.0.1:$port/interdict_test"
