@@ -48,8 +48,8 @@ def test_help(cli: Cli, command: str) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["screen"], ["no-such-command"], ["screen", "x", "--limit", "0"], ["screen", "x", "--threshold", "2"], ["show"]],
-    ids=["missing-argument", "unknown-command", "limit-0", "threshold-2", "show-no-id"],
+    [["screen"], ["no-such-command"], ["screen", "x", "--limit", "0"], ["screen", "x", "--threshold", "2"], ["show"], ["serve", "--log-level", "loud"]],
+    ids=["missing-argument", "unknown-command", "limit-0", "threshold-2", "show-no-id", "serve-log-level"],
 )
 def test_usage_errors_exit_2_without_traceback(cli: Cli, args: list[str]) -> None:
     result = cli(*args)
@@ -156,8 +156,9 @@ def test_screen_with_secondary_data_and_dataset(cli: Cli, seeded: Seeded) -> Non
         (["--schema", "Spaceship"], "Unknown schema 'Spaceship'"),
         (["--birth-date", "the seventies"], "Cannot read birth date 'the seventies'"),
         (["--nationality", "Atlantis"], "Unknown nationality 'Atlantis'"),
+        (["--birth-date", "1961-13-45"], "Cannot read birth date '1961-13-45'"),
     ],
-    ids=["dataset", "schema", "birth-date", "nationality"],
+    ids=["dataset", "schema", "birth-date", "nationality", "impossible-date"],
 )
 def test_screen_bad_input_exits_2_with_a_message(cli: Cli, args: list[str], message: str, tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
@@ -242,6 +243,26 @@ def test_compare_bad_schema_exits_2(cli: Cli, tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
     result = cli("compare", "a", "b", "--schema", "Spaceship", "--db", f"sqlite:///{fresh}")
     assert result.code == 2 and "Unknown schema 'Spaceship'" in result.flat_err
+    assert not fresh.exists()
+
+
+@pytest.mark.parametrize("names", [("", "Ali"), ("Ali", "   ")])
+def test_compare_needs_two_names(cli: Cli, tmp_path: Path, names: tuple[str, str]) -> None:
+    fresh = tmp_path / "fresh.db"
+    result = cli("compare", *names, "--db", f"sqlite:///{fresh}")
+    assert result.code == 2 and "Both names are required" in result.flat_err
+    assert not fresh.exists()
+
+
+def test_screen_file_refuses_an_unwritable_output_before_screening(cli: Cli, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.db"
+    source = tmp_path / "parties.csv"
+    source.write_text("id,name\n1,Ali Khamenei\n", encoding="utf-8")
+    for out, message in ((source, "would overwrite the input"), (tmp_path, "is a directory"), (tmp_path / "no" / "x.jsonl", "does not exist")):
+        result = cli("screen-file", str(source), "--out", str(out), "--db", f"sqlite:///{fresh}")
+        assert result.code == 2 and message in result.flat_err, out
+        assert "Traceback" not in result.stderr
+    assert source.read_text(encoding="utf-8") == "id,name\n1,Ali Khamenei\n"
     assert not fresh.exists()
 
 

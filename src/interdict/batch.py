@@ -218,6 +218,17 @@ def _chunks(rows: Iterator[dict[str, str]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
+def check_output(input_path: Path, out_path: Path) -> None:
+    """Refuse an output path that cannot be written, or that is the input, before any work."""
+    input_path, out_path = Path(input_path), Path(out_path)
+    if out_path.is_dir():
+        raise InputError(f"{out_path} is a directory; give a file name for the results.")
+    if not out_path.parent.is_dir():
+        raise InputError(f"Cannot write {out_path}: folder {out_path.parent} does not exist.")
+    if out_path.exists() and input_path.exists() and out_path.resolve() == input_path.resolve():
+        raise InputError(f"The results would overwrite the input {input_path}; choose another --out.")
+
+
 def screen_file(
     screener: Screener,
     input_path: Path,
@@ -230,6 +241,7 @@ def screen_file(
 ) -> BatchSummary:
     """Screen every row of a file into JSONL; the whole input is validated first."""
     global _worker
+    check_output(input_path, out_path)
     rows = list(read_rows(Path(input_path)))
     summary = BatchSummary()
     out_path = Path(out_path)
@@ -278,6 +290,7 @@ def compare_file(
     progress: Progress | None = None,
 ) -> BatchSummary:
     """Score each (name1, name2) pair of a file: one {"i", "score", "match"} line per row."""
+    check_output(pairs_path, out_path)
     from .match.query import clean_schema
 
     threshold = screener.threshold if threshold is None else threshold

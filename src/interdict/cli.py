@@ -125,7 +125,7 @@ def screen(
     dataset: Optional[list[str]] = DATASET_OPTION,
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits to show."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the DESIGN.md result object as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, explanation}]}."),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
@@ -174,7 +174,7 @@ def screen(
 
 @app.command("screen-file")
 def screen_file(
-    input_path: Path = typer.Argument(..., help="CSV, XLSX or JSONL with columns id, name [, schema, birth_date, nationality, country, id_number]."),
+    input_path: Path = typer.Argument(..., help="CSV, XLSX or JSONL with a name column [and id, schema, birth_date, nationality, country, id_number]; without id, rows are numbered by line."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Where to write results, one JSON line per input row."),
     dataset: Optional[list[str]] = DATASET_OPTION,
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits per row."),
@@ -185,6 +185,7 @@ def screen_file(
     """Screen every row of a file; results keep the input order."""
     screening.validate_datasets(dataset)
     rows = sum(1 for _ in batch.read_rows(input_path))  # bad input fails before the index loads
+    batch.check_output(input_path, out_path)
     screener = _screener(db)
     with _progress() as progress:
         task = progress.add_task("screening", total=rows)
@@ -213,7 +214,8 @@ def compare(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Score two names against each other and explain the score."""
-    clean_schema(schema)  # fails before the index loads
+    clean_schema(schema)  # bad input fails before the index loads
+    screening.check_pair(name1, name2)
     screener = _screener(db)
     score, explanation = screening.compare(name1, name2, schema, screener=screener)
     limit = screener.threshold if threshold is None else threshold
@@ -233,6 +235,7 @@ def compare_file(
 ) -> None:
     """Score every name pair of a file (calibration and QA)."""
     rows = sum(1 for _ in batch.read_rows(pairs_path, required=("name1", "name2")))  # bad input fails before the index loads
+    batch.check_output(pairs_path, out_path)
     screener = _screener(db)
     with _progress() as progress:
         task = progress.add_task("comparing", total=rows)

@@ -60,7 +60,7 @@ def gaps(
     not_listed_by: str = typer.Option(..., "--not-listed-by", "-n", help="Jurisdictions that must not list it, comma-separated."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Report file: .csv, .json or .html (with the summary matrix and chart)."),
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),
-    schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Vessel or Airplane."),
+    schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Company, LegalEntity, Vessel or Airplane (Organization and Company include each other)."),
     require_all: bool = typer.Option(False, "--all", help="Listed by every --listed-by jurisdiction (default: any of them)."),
     min_confidence: str = typer.Option("low", "--min-confidence", help="Leave out rows below this confidence: low (keep all), medium or high."),
     focus: bool = typer.Option(False, "--focus", help="Resolve only around this query's listings: faster, may miss links a full run finds."),

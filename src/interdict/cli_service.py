@@ -29,6 +29,15 @@ def _loopback(host: str) -> bool:
         return False
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _log_level(value: str) -> str:
+    if value.lower() not in LOG_LEVELS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(LOG_LEVELS)}.")
+    return value.lower()
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
@@ -38,7 +47,7 @@ def serve(
     mirror: str | None = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Where /updatez fetches lists: {mirror}/{dataset}/{file} instead of the official URLs."),
     timeout: float = typer.Option(30.0, "--timeout", min=1.0, max=3600.0, help="Seconds a screening request may take before it is answered 503."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
-    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error.", callback=lambda value: _log_level(value)),
     db: str | None = DB_OPTION,
 ) -> None:
     """Run the HTTP service: yente-compatible POST /match, native /screen, API keys.
@@ -73,7 +82,7 @@ def serve(
 
 @keys_app.command("create")
 def keys_create(
-    role: str = typer.Option(..., "--role", "-r", help="screener (screen and read), analyst, or admin (also updates lists)."),
+    role: str = typer.Option(..., "--role", "-r", help="screener (screen and read), analyst (as screener today; reserved for case management), or admin (also updates lists)."),
     label: str = typer.Option("", "--label", "-l", help="Who or what the key is for, shown by `keys list`."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the key included)."),
     db: str | None = DB_OPTION,

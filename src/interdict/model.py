@@ -103,6 +103,11 @@ class Relation(msgspec.Struct, omit_defaults=True):
     note: str | None = None
 
 
+# An `extra` property a parser sets when the birth dates it read are known to be
+# unreliable in that format: kept and shown, never used to confirm or rule out.
+BIRTH_DATE_CAVEAT = "birthDateCaveat"
+
+
 class Entity(msgspec.Struct, omit_defaults=True):
     id: str
     dataset: str
@@ -293,7 +298,7 @@ def ftm_properties(entity: Entity) -> dict[str, list[str]]:
         add("notes", remark)
     for prop, values in entity.extra.items():
         for value in values:
-            add(prop, value)
+            add("notes" if prop == BIRTH_DATE_CAVEAT else prop, value)
     add("topics", "sanction")
     return props
 

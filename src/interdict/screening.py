@@ -120,9 +120,23 @@ def screen(
     return screener.screen(query, datasets=validate_datasets(datasets), limit=limit, threshold=threshold)
 
 
+def check_pair(name1: str, name2: str) -> None:
+    """Refuse an empty or oversized name before any index is loaded."""
+    from .errors import InputError
+    from .match.query import MAX_NAME_CHARS
+
+    for name in (name1, name2):
+        if not name or not name.strip():
+            raise InputError("Both names are required.")
+        if len(name) > MAX_NAME_CHARS:
+            raise InputError(f"Name of {len(name)} characters is over the {MAX_NAME_CHARS} character limit.")
+
+
 def compare(name1: str, name2: str, schema: str | None = None, screener: Screener | None = None) -> tuple[float, str]:
     """Score two names against each other, with the explanation."""
     from .match.query import clean_schema
 
+    check_pair(name1, name2)
+    schema = clean_schema(schema)
     screener = screener or default_screener()
-    return screener.compare(name1, name2, clean_schema(schema))
+    return screener.compare(name1, name2, schema)

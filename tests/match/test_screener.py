@@ -88,6 +88,15 @@ def test_birth_date_confirms_and_rules_out(screener) -> None:  # type: ignore[no
     assert qasemi(nationality="Norway") < plain
 
 
+def test_a_lists_misattached_birth_dates_do_not_rule_out_the_person(screener) -> None:  # type: ignore[no-untyped-def]
+    """The UK tables give Bozizé 1967; his true 1946-10-14 must still find the UK entry."""
+    hits = top(screener, "Francois Bozize", schema="Person", birth_date="1946-10-14")
+    uk = next(hit for hit in hits if hit.entity.id == "gb_fcdo_sanctions-CAF0003")
+    assert uk.match and "birth" not in uk.explanation
+    un = next(hit for hit in hits if hit.entity.dataset == "un_sc_sanctions")
+    assert un.match and "birth date 1946-10-14 = list" in un.explanation
+
+
 def test_schema_keeps_people_and_vessels_apart(screener) -> None:  # type: ignore[no-untyped-def]
     assert all(hit.entity.schema == "Vessel" for hit in top(screener, "EBANO", schema="Vessel"))
     assert all(hit.entity.schema in ("Person", "LegalEntity") for hit in top(screener, "Ebano", schema="Person"))

@@ -13,7 +13,7 @@ import pytest
 
 from interdict import bundle
 from interdict.errors import FormatError, UnsafeXMLError
-from interdict.model import Address, Entity, Identifier, Name, PartialDate, entity_to_dict
+from interdict.model import BIRTH_DATE_CAVEAT, Address, Entity, Identifier, Name, PartialDate, entity_to_dict
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
 from tests.helpers import fixture_bytes
@@ -48,7 +48,11 @@ def test_xml_and_tables_give_the_same_facts(result: ParseResult) -> None:
         entity.source_id: entity for entity in parse_files(DATASET, bundle.read_files(DATASET), parser="uk_tables").entities
     }
     for entity in result.entities:
-        assert _facts(entity) == _facts(tables[entity.source_id]), entity.source_id
+        table_entity = tables[entity.source_id]
+        # Only the tables carry the caveat on their (often misattached) birth dates.
+        table_entity.extra.pop(BIRTH_DATE_CAVEAT, None)
+        assert BIRTH_DATE_CAVEAT not in entity.extra
+        assert _facts(entity) == _facts(table_entity), entity.source_id
 
 
 def test_spot_checks(result: ParseResult) -> None:

@@ -156,3 +156,15 @@ def test_truncated_table_is_refused(files: dict[str, bytes]) -> None:
     names = files["names"]
     with pytest.raises(FormatError, match="table 'names': data row 7632 .*truncated"):
         parse_files(DATASET, {**files, "names": names[: len(names) // 2]}, parser="uk_tables")
+
+
+def test_misattached_birth_dates_are_kept_with_a_caveat_and_not_matched_on(by_id: dict) -> None:
+    """The tables give Bozizé (CFi.001, born 1946-10-14 on the UN, OFAC and Australian lists) 1967."""
+    from interdict.match.index import entity_facts
+    from interdict.model import BIRTH_DATE_CAVEAT, ftm_properties
+
+    bozize = by_id["CAF0003"]
+    assert bozize.birth_dates == [PartialDate(start="1967-01-01")]
+    assert bozize.extra[BIRTH_DATE_CAVEAT] and "not used for matching" in bozize.extra[BIRTH_DATE_CAVEAT][0]
+    assert entity_facts(bozize).birth_years == frozenset()
+    assert any("wrong entry" in note for note in ftm_properties(bozize)["notes"])

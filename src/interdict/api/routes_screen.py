@@ -59,7 +59,7 @@ async def screen(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=500, title="Most hits to return"),
     threshold: float | None = Query(None, ge=0.0, le=1.0, title="Match threshold (default 0.70)"),
 ) -> JSONBytes:
-    """One party → its hits, best first, with `match` and a readable `explanation` each (DESIGN.md's result line)."""
+    """One party → its hits, best first, with `match` and a readable `explanation` each."""
     datasets = _datasets(dataset)
     try:
         query = ScreenQuery.build(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..match.evidence import BIRTH_EXACT
 from ..match.query import MAX_NAME_CHARS, Query
 from ..match.screener import Hit, Screener
-from ..model import Entity
+from ..model import BIRTH_DATE_CAVEAT, Entity
 from ..text.names import analyze_name
 from .references import References, reference_key
 
@@ -82,7 +82,7 @@ def query_for(entity: Entity) -> Query:
     return Query(
         names=query_names(entity),
         schema=entity.schema,
-        birth_dates=[date for date in entity.birth_dates if date.start] if person else [],
+        birth_dates=[date for date in entity.birth_dates if date.start] if person and BIRTH_DATE_CAVEAT not in entity.extra else [],
         nationalities=sorted(set(entity.nationalities) | set(entity.citizenships)) if person else [],
         countries=countries[:5],
         id=entity.id,

@@ -29,11 +29,11 @@ from typing import Callable, Iterable
 import msgspec
 import numpy as np
 
-from ..model import STRONG_IDENTIFIERS, Entity
+from ..model import BIRTH_DATE_CAVEAT, STRONG_IDENTIFIERS, Entity
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
 
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 
 NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
@@ -62,7 +62,7 @@ def entity_facts(entity: Entity) -> EntityFacts:
     years: set[int] = set()
     dates: set[str] = set()
     circa = False
-    for date in entity.birth_dates:
+    for date in () if BIRTH_DATE_CAVEAT in entity.extra else entity.birth_dates:
         span = date.years()
         if span is not None:
             years.update(span)

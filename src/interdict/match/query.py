@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -77,7 +78,7 @@ class Query:
         dates = []
         for value in _as_list(birth_date):
             parsed = parse_date(value)
-            if parsed is None or not parsed.start:
+            if parsed is None or not parsed.start or not _valid_iso(str(value)):
                 raise InputError(f"Cannot read birth date {value!r}; use YYYY, YYYY-MM or YYYY-MM-DD.")
             dates.append(parsed)
         nationalities = []
@@ -105,3 +106,16 @@ def _as_list(value: str | list[str] | None) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
     return [str(item).strip() for item in value if item is not None and str(item).strip()]
+
+
+def _valid_iso(value: str) -> bool:
+    """A date written the ISO way must be a real one: 1961-13-45 is a typo, not "1961"."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", value)
+    if match is None:
+        return True
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True

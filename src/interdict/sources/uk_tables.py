@@ -12,6 +12,12 @@ defined here so both formats give the same facts):
   over (the normalisation joined facts against each other), so every fact is
   de-duplicated on the way in.
 
+The dobs table attaches many birth dates to the wrong designation: for 864 of
+the 1,095 subjects the UK shares with other lists its dates contradict all the
+others' (Bozizé, born 1946 everywhere else, is 1967 here). They are kept and
+shown, with a caveat, but the matcher does not use them; the official XML has
+no such problem.
+
 The regime is the `unique_id` prefix (IRN0123 -> IRN); `programs` keeps that
 code next to the regulations' title, which is what the official XML publishes
 as RegimeName.
@@ -23,11 +29,12 @@ import re
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Address, Entity, PartialDate, Relation, clean_text
+from ..model import BIRTH_DATE_CAVEAT, Address, Entity, PartialDate, Relation, clean_text
 from .base import ParseResult, decode_text, entity_id, read_csv_rows, require_columns
 from .dates import iso_date
 
 REQUIRED_ROLES = ("subjects", "names")
+DOBS_CAVEAT = "birth dates from a third-party table that often attaches them to the wrong entry: not used for matching"
 
 # unique_id prefix -> the regulations the designation is made under.
 UK_REGIMES = {
@@ -244,6 +251,9 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
         for row in _table(files, "dobs"):
             if entity := owner("dobs", row):
                 add_birth_date(entity, birth_date(row["year"], row["month"], row["day"]))
+        for entity in entities.values():
+            if entity.birth_dates:
+                entity.add_extra(BIRTH_DATE_CAVEAT, DOBS_CAVEAT)
     if "identifiers" in files:
         for row in _table(files, "identifiers"):
             if entity := owner("identifiers", row):
