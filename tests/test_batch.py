@@ -317,3 +317,20 @@ def test_cli_compare_file_missing_column(cli: Cli, tmp_path: Path) -> None:
     result = cli("compare-file", source, "--out", tmp_path / "scores.jsonl", "--db", f"sqlite:///{fresh}")
     assert result.code == 2 and "missing required column(s) name2" in result.flat_err
     assert not fresh.exists()
+
+
+def test_files_that_would_be_misread_get_clear_row_errors_or_are_decoded(seeded: Seeded, tmp_path: Path) -> None:
+    """An unbalanced quote swallows the rows after it; a JSON list is not a name; Excel writes UTF-16."""
+    quote = tmp_path / "quote.csv"
+    quote.write_text('id,name\n1,"QASEMI, Rostam\n2,Someone Else\n', encoding="utf-8")
+    nested = tmp_path / "nested.jsonl"
+    nested.write_text('{"id": "1", "name": ["QASEMI", "Rostam"]}\n', encoding="utf-8")
+    for source, message in ((quote, "spans several lines"), (nested, "must be a single value")):
+        out = tmp_path / f"{source.stem}.results.jsonl"
+        summary = batch.screen_file(seeded.screener, source, out)
+        line = read_jsonl(out)[0]
+        assert summary.errors == 1 and line["hits"] == [] and message in line["error"]
+    wide = tmp_path / "utf16.csv"
+    wide.write_bytes("id,name\n1,QASEMI, Rostam\n".replace("QASEMI, Rostam", '"QASEMI, Rostam"').encode("utf-16"))
+    batch.screen_file(seeded.screener, wide, tmp_path / "wide.jsonl")
+    assert any(hit["entity_id"] == "us_ofac_sdn-11786" for hit in read_jsonl(tmp_path / "wide.jsonl")[0]["hits"])

@@ -73,6 +73,11 @@ def _decode(path: Path) -> str:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}.") from None
     if not data.strip():
         raise InputError(f"{path} is empty.")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as Excel's "Unicode text" export writes it
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: starts as UTF-16 text but cannot be decoded as such.") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{path} looks binary, not CSV text (is it an .xlsx with the wrong extension?).")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -155,7 +160,11 @@ def _jsonl_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str
         if missing:
             raise InputError(f"{path}, line {line}: missing required field(s) {', '.join(missing)}.")
         row = {str(key).lower(): "" if item is None else (item if isinstance(item, str) else json.dumps(item)) for key, item in value.items()}
-        yield _clean_row(row, path, line)
+        nested = [str(key) for key, item in value.items() if isinstance(item, (list, dict)) and str(key).lower() in ("id", "name", "name1", "name2", *QUERY_COLUMNS)]
+        cleaned = _clean_row(row, path, line)
+        if nested:
+            cleaned["_error"] = f"field {nested[0]!r} must be a single value, not a list or object"
+        yield cleaned
 
 
 def _clean_row(row: dict, path: Path, line: int) -> dict[str, str]:
@@ -166,6 +175,8 @@ def _clean_row(row: dict, path: Path, line: int) -> dict[str, str]:
             text = text[:MAX_FIELD]
             cleaned["_error"] = f"field {key!r} longer than {MAX_FIELD} characters"
         cleaned[key] = text.strip()
+    if "\n" in cleaned.get("name", "") or "\r" in cleaned.get("name", ""):
+        cleaned["_error"] = "the name spans several lines (an unbalanced quote in the file?)"
     cleaned["_line"] = str(line)
     return cleaned
 
