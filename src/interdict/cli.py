@@ -331,6 +331,10 @@ def export(
 ) -> None:
     """Export the loaded lists as FollowTheMoney entities (JSON lines)."""
     screening.validate_datasets(dataset)
+    if out_path.is_dir():
+        raise InputError(f"{out_path} is a directory; give a file name for the export.")
+    if not out_path.parent.is_dir():
+        raise InputError(f"Cannot write {out_path}: folder {out_path.parent} does not exist.")
     store = lists.load_lists(db)
     count = 0
     with out_path.open("w", encoding="utf-8") as handle:

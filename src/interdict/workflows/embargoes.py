@@ -259,6 +259,8 @@ def load_embargo_rules(path: str | Path | None = None) -> EmbargoRules:
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Cannot read embargo rules {file}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"Cannot read embargo rules {file}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Cannot read embargo rules {file}: not UTF-8 text.") from None
     return parse_rules(text, str(file))
