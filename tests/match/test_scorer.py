@@ -88,6 +88,15 @@ def test_initials_alone_are_not_a_match() -> None:
     assert score("N. N.", "Nursultan Nazarbayev") <= 0.5
 
 
+def test_an_agreeing_initial_counts_half_and_a_disagreeing_one_conflicts() -> None:
+    agreeing = score("V. Putin", "Vladimir Putin")
+    assert 0.7 <= agreeing < score("Vladimir Putin", "Vladimir Putin")
+    assert score("V. Putin", "Igor Putin") < 0.7 < agreeing
+    # An initial standing for a middle name does not excuse different given names.
+    assert score("Ahmed Johnson", "Edward A. Johnson") < 0.7 <= score("Edward Johnson", "Edward A. Johnson")
+    assert score("William G. Frost", "William W. Frost") < score("William Frost", "William W. Frost")
+
+
 def test_one_name_part_alone_stays_below_the_threshold() -> None:
     assert score("Vladimir Makhluf", "Makhluf", {"makhluf": 0.9, "vladimir": 0.2}) < 0.7
 

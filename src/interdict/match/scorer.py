@@ -253,7 +253,7 @@ def _align_and_score(
                 if found is None:
                     found = cache[key] = token_sim(q, c, known)
                 sim, how = found
-            if sim >= PAIR_MIN:
+            if sim >= PAIR_MIN or how == "initial":
                 options.append((-sim, -(qw[i] + cw[j]), i, j, how))
     if options:
         options.sort()
@@ -277,7 +277,14 @@ def _align_and_score(
         linked += weight
     real_q = [i for i in unmatched_q if not query[i].initial]
     real_c = [j for j in unmatched_c if not candidate[j].initial]
-    conflict = bool(real_q) and bool(real_c)
+    # An initial left over beside an unmatched name on the other side disagrees with it
+    # ("V. Putin" / "Igor Putin"): agreeing initials would have been linked above.
+    conflict = bool(unmatched_q) and bool(unmatched_c)
+    for qi, cj, _, how, _ in links:
+        # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
+        # given names, Ahmed and Edward, disagree.
+        if how == "initial" and ((query[qi[0]].initial and real_q) or (candidate[cj[0]].initial and real_c)):
+            conflict = True
     missing = 0.0
     if real_q or real_c:
         patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
@@ -290,7 +297,7 @@ def _align_and_score(
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = SUBSET_COST if person else ORG_SUBSET_COST
     factor = CONFLICT_COST if conflict else subset if len(links) >= 2 else max(subset, SINGLE_PART_COST)
-    total = linked + factor * missing + SUBSET_COST * initials
+    total = linked + factor * missing + (CONFLICT_COST if conflict else SUBSET_COST) * initials
     score = matched / total if total > 0 else 0.0
     notes: list[str] = []
     if conflict:
