@@ -109,9 +109,16 @@ def datasets(
             f"{row['entries']:,}",
             row["published"] or "[dim]not stated[/dim]",
             (row["loaded_at"] or "")[:19],
-            escape(row["origin"][:80]) if row["origin"] else "[red]not loaded[/red]",
+            escape(_shorten(row["origin"], 80)) if row["origin"] else "[red]not loaded[/red]",
         )
     out.print(table)
+
+
+def _shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut at a word boundary with an ellipsis (the full text is in --json)."""
+    if len(text) <= width:
+        return text
+    return text[: width - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 @app.command()
