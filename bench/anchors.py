@@ -86,6 +86,15 @@ def _load() -> dict[str, Any]:
     return _state
 
 
+def unavailable() -> str | None:
+    """Why the anchor cannot run in this interpreter (None when it can): one scored pair as a probe."""
+    try:
+        logic_v2_score_pair("a", "b", "Person")
+    except Exception as exc:  # noqa: BLE001 - any failure means the benchmarks leave the anchor out
+        return f"{exc.__class__.__name__}: {exc}"
+    return None
+
+
 def logic_v2_threshold() -> float:
     """yente's default /match threshold (`settings.SCORE_THRESHOLD`)."""
     return _load()["threshold"]

@@ -42,14 +42,10 @@ from interdict.match.index import build_index  # noqa: E402
 from interdict.match.screener import Screener  # noqa: E402
 from interdict.screening import open_screener  # noqa: E402
 
-try:
-    import anchors  # noqa: E402
+import anchors  # noqa: E402
 
-    anchors.logic_v2_score_pair("a", "b", "Person")
-    HAVE_ANCHORS = True
-except Exception as exc:  # noqa: BLE001 - report why the anchor is absent
-    HAVE_ANCHORS = False
-    ANCHOR_ERROR = f"{exc.__class__.__name__}: {exc}"
+ANCHOR_ERROR = anchors.unavailable()
+HAVE_ANCHORS = ANCHOR_ERROR is None
 
 YENTE_THRESHOLD = 0.70
 RECALL_LIMIT = 50  # a person on five lists yields five hits; the source entry must be among the matches

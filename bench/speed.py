@@ -45,13 +45,9 @@ from interdict.match.query import Query  # noqa: E402
 from interdict.model import to_ftm  # noqa: E402
 from interdict.screening import cache_path, index_key, open_screener  # noqa: E402
 
-try:
-    import anchors  # noqa: E402
+import anchors  # noqa: E402
 
-    anchors.logic_v2_score_pair("a", "b", "Person")
-    HAVE_ANCHORS = True
-except Exception:  # noqa: BLE001
-    HAVE_ANCHORS = False
+HAVE_ANCHORS = anchors.unavailable() is None
 
 MEMORY_PROBE = """
 import os, resource, sys, time

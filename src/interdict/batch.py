@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 from .errors import InputError, InterdictError
 from .match.query import Query
 from .match.screener import DEFAULT_LIMIT, Screener
+from .textfiles import decode_guess
 
 QUERY_COLUMNS = ("schema", "birth_date", "nationality", "country", "id_number")
 MAX_FIELD = 10_000
@@ -80,12 +81,7 @@ def _decode(path: Path) -> str:
             raise InputError(f"{path}: starts as UTF-16 text but cannot be decoded as such.") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{path} looks binary, not CSV text (is it an .xlsx with the wrong extension?).")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    return decode_guess(data)
 
 
 def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:

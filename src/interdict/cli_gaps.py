@@ -14,10 +14,9 @@ from typing import Optional, Self
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .cli import DB_OPTION, app, err, out
+from .cli import DB_OPTION, _progress, app, err, out
 
 TRUTH_LABELS = {"un_reference": "UN no.", "passport": "passport", "imo": "IMO"}
 WORKERS_OPTION = typer.Option(2, "--workers", "-w", min=1, max=64, help="Worker processes for the first resolution of a list update.")
@@ -27,14 +26,7 @@ class _Bar:
     """A rich progress bar fed by the resolver's (stage, done, total) callbacks."""
 
     def __init__(self) -> None:
-        self.progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=err,
-        )
+        self.progress = _progress()
         self.task: object | None = None
 
     def __enter__(self) -> Self:

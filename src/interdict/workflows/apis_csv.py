@@ -24,6 +24,7 @@ from importlib import resources
 
 from ..countries import to_code
 from ..errors import InputError
+from ..textfiles import decode_guess
 from .document import DESTINATION, ORIGIN, Country, Identifier, Location, ParsedDocument, Party
 from .travel_dates import parse_flexible, today
 
@@ -53,17 +54,8 @@ def _header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def parse_apis_csv(data: bytes) -> ParsedDocument:
-    text = _decode(data)
+    text = decode_guess(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:

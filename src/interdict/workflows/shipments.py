@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..match.screener import Screener
+from ..textfiles import decode_guess
 from .checks import as_bytes, check_size, screen_parsed
 from .document import COUNTRY, DESTINATION, ORIGIN, Country, FreeText, Identifier, Location, ParsedDocument, Party
 from .verdict import Verdict
@@ -77,7 +78,7 @@ def parse_shipment(data: bytes | str | dict[str, Any]) -> ParsedDocument:
     else:
         data = as_bytes(data)
         check_size(data, "shipment record")
-        text = _decode(data)
+        text = decode_guess(data)
         if text.lstrip()[:1] in ("{", "["):
             try:
                 record = json.loads(text)
@@ -106,13 +107,6 @@ def screen_shipment(
     return screen_parsed(
         parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day
     )
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def _from_csv(text: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..textfiles import decode_guess
 from .document import COUNTRY, DESTINATION, ORIGIN, Country, FreeText, Identifier, Location, ParsedDocument, Party
 from .identifiers import clean_bic, iban_country
 
@@ -97,11 +98,7 @@ def parse_swift_mt(data: bytes) -> ParsedDocument:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_guess(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split_blocks(text: str) -> tuple[dict, str, int]:
