@@ -78,6 +78,10 @@ class Screener:
         }
         self._dataset_masks: dict[frozenset[str], np.ndarray] = {}
         self._sims: SimCache = {}  # (query token, id(list token)) → similarity, across queries
+        # Lists that should have been loaded but were not (set by whoever opens the
+        # screener from a store). Every front-end reports them: a screen that ran
+        # without a list must never look like a clean screen.
+        self.missing_datasets: tuple[str, ...] = ()
 
     # --- public ------------------------------------------------------------
 

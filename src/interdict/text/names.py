@@ -13,10 +13,9 @@ say "ignored title 'Sayyid'" instead of silently dropping it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-
-import unicodedata
 
 from rapidfuzz.distance import OSA
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from .scripts import script_of
+
 
 def _lines(name: str) -> list[str]:
     text = resources.files("interdict.text").joinpath("data").joinpath(name).read_text(encoding="utf-8")
@@ -91,8 +93,6 @@ def homoglyphs() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def homoglyphs_into(script: str) -> dict[str, str]:
     """Latin letter → its look-alike in `script` ("cyrillic" or "greek"), for folding the other way."""
-    from .normalize import script_of
-
     table: dict[str, str] = {}
     for char, latin in homoglyphs().items():
         if script_of(char) == script and latin not in table:

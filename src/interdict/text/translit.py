@@ -22,7 +22,8 @@ from itertools import product
 from anyascii import anyascii
 
 from . import tables
-from .normalize import ZWNJ, script_of
+from .normalize import ZWNJ
+from .scripts import script_of
 from .skeleton import skeleton
 
 MAX_VARIANTS = 4

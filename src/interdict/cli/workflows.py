@@ -16,14 +16,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .cli import DATASET_OPTION, DB_OPTION, _screener, app, out
-from .errors import InputError
-from .screening import validate_datasets
-from .workflows import parse_manifest, parse_payment, parse_shipment
-from .workflows.checks import screen_parsed, validate_jurisdictions
-from .workflows.document import ParsedDocument
-from .workflows.embargoes import load_embargo_rules
-from .workflows.verdict import Verdict
+from ..errors import InputError
+from ..screening import validate_datasets
+from ..workflows import parse_manifest, parse_payment, parse_shipment
+from ..workflows.checks import screen_parsed, validate_jurisdictions
+from ..workflows.document import ParsedDocument
+from ..workflows.embargoes import load_embargo_rules
+from ..workflows.verdict import Verdict
+from .common import DATASET_OPTION, DB_OPTION, app, open_screener, out
 
 JURISDICTION_OPTION = typer.Option(
     None,
@@ -66,7 +66,7 @@ def _run(
             parsed.append((path, parse(_read(path))))
         except InputError as exc:
             raise InputError(f"{path}: {exc}") from None
-    screener = _screener(db)
+    screener = open_screener(db)
     verdicts = [
         screen_parsed(document, screener, document=path.name, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes)
         for path, document in parsed

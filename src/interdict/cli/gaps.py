@@ -1,4 +1,4 @@
-"""CLI commands for the gaps area, registered on the main app (see cli.py).
+"""CLI commands for the gaps area, registered on the main app (see cli/__init__.py).
 
     interdict gaps --listed-by us,gb,ca --not-listed-by eu [--programme iran] [--schema Person] --out report.html
     interdict gaps-evaluate [--dataset ID]... [--out evaluation.json]
@@ -16,7 +16,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .cli import DB_OPTION, _progress, app, err, out
+from ..errors import InputError
+from ..gaps import gaps as run_gaps
+from ..gaps import gaps_evaluate as run_evaluate
+from .common import DB_OPTION, app, err, out, progress_bar
 
 TRUTH_LABELS = {"un_reference": "UN no.", "passport": "passport", "imo": "IMO"}
 WORKERS_OPTION = typer.Option(2, "--workers", "-w", min=1, max=64, help="Worker processes for the first resolution of a list update.")
@@ -26,7 +29,7 @@ class _Bar:
     """A rich progress bar fed by the resolver's (stage, done, total) callbacks."""
 
     def __init__(self) -> None:
-        self.progress = _progress()
+        self.progress = progress_bar()
         self.task: object | None = None
 
     def __enter__(self) -> Self:
@@ -64,8 +67,6 @@ def gaps(
 
     Example: interdict gaps --listed-by us,gb,ca --not-listed-by eu --programme iran --out iran.html
     """
-    from .gaps import gaps as run_gaps
-
     with _Bar() as bar:
         report = run_gaps(
             listed_by,
@@ -98,9 +99,6 @@ def gaps_evaluate(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Measure the cross-list resolver: precision and recall against UN numbers, passports and IMO numbers it is not shown."""
-    from .errors import InputError
-    from .gaps import gaps_evaluate as run_evaluate
-
     with _Bar() as bar:
         evaluation = run_evaluate(datasets=dataset, focus_datasets=focus_dataset, db=db, workers=workers, progress=bar)
     data = evaluation.to_dict()

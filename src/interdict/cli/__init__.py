@@ -1,0 +1,65 @@
+"""interdict's command line: thin commands over library functions of the same name.
+
+The app and shared options live in `common`; each area's commands in their own
+module, registered on the app when imported here.
+
+Exit codes (stable, for scripts):
+    0  success (for `screen`, also when nothing matched)
+    1  partial failure (some rows or lists failed; details on stderr)
+    2  bad input or usage: unreadable file, missing column, unknown dataset or schema
+    3  a list file could not be parsed
+    4  a list update was refused or failed (the last good snapshot stays active)
+    5  the store could not be opened or written
+    6  no such entity
+   10  `screen --fail-on-match`: at least one hit is a match
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from ..errors import InterdictError
+from .common import app, err, usage_errors
+
+# Importing a command module registers its commands; `--help` lists them in this order.
+# isort: off
+from . import screen, lists, workflows, gaps, service  # noqa: F401,E402
+# isort: on
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point: run the app, turning every interdict error into a message and an exit code."""
+    try:
+        # Without standalone mode click *returns* the code of a typer.Exit
+        # (--fail-on-match, partial failures) instead of raising it.
+        code = app(standalone_mode=False)
+    except InterdictError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        if isinstance(exc, usage_errors()):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, OSError):
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(2)
+        raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

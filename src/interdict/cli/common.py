@@ -1,0 +1,67 @@
+"""What every CLI command shares: the app, the consoles, common options, progress and status output.
+
+Commands live in one module per area (screen, lists, gaps, service, workflows)
+and register on `app` when `interdict.cli` imports them.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from .. import screening
+from ..match.screener import Screener
+
+app = typer.Typer(
+    help="Screen people, companies, vessels and aircraft against the official sanctions lists, offline.\n\n"
+    "The bundled lists (OFAC, UN, UK, EU, Canada, Australia, US CSL) load on first use; "
+    "`interdict update` fetches current ones.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+DB_OPTION = typer.Option(None, "--db", envvar="INTERDICT_DB", help="Database URL (default: SQLite in ~/.local/share/interdict).")
+DATASET_OPTION = typer.Option(None, "--dataset", "-d", help="Only these datasets (repeatable), e.g. -d us_ofac_sdn -d un_sc_sanctions.")
+
+
+def status(message: str) -> None:
+    err.print(f"[dim]{escape(message)}…[/dim]")
+
+
+def open_screener(db: str | None) -> Screener:
+    return screening.open_screener(db, progress=status)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors: typer >= 0.25 vendors click, so they need not be click's classes."""
+    kinds: list[type[Exception]] = []
+    try:
+        import click
+
+        kinds.append(click.ClickException)
+    except ImportError:  # pragma: no cover - typer without click
+        pass
+    typer_error = getattr(typer, "TyperException", None)
+    if typer_error is not None:
+        kinds.append(typer_error)
+    return tuple(kinds)
+
+

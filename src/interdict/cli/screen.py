@@ -1,0 +1,149 @@
+"""CLI commands that screen and score names: screen, screen-file, compare, compare-file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .. import batch, screening
+from ..match.query import Query, clean_schema
+from ..match.screener import DEFAULT_LIMIT
+from .common import DATASET_OPTION, DB_OPTION, app, err, open_screener, out, progress_bar
+
+
+@app.command()
+def screen(
+    name: str = typer.Argument(..., help="The name to screen, in any script or spelling."),
+    schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Company, LegalEntity, Vessel or Airplane."),
+    birth_date: Optional[str] = typer.Option(None, "--birth-date", "-b", help="YYYY, YYYY-MM or YYYY-MM-DD; confirms or rules out."),
+    nationality: Optional[str] = typer.Option(None, "--nationality", "-n", help="Country name or ISO code."),
+    country: Optional[str] = typer.Option(None, "--country", help="Country of address or registration."),
+    id_number: Optional[str] = typer.Option(None, "--id", help="Passport, IMO, tail number, BIC...; an exact match is decisive."),
+    dataset: Optional[list[str]] = DATASET_OPTION,
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits to show."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, explanation}]}."),
+    fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Screen one name. Hits above the threshold are matches; near misses are listed too.
+
+    Example: interdict screen "Mohammad Baqer Qalibaf" --schema Person --birth-date 1961
+    """
+    # Bad input fails before the index loads (on first use that takes a minute).
+    screening.validate_datasets(dataset)
+    Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
+    screener = open_screener(db)
+    hits = screening.screen(
+        name,
+        schema=schema,
+        birth_date=birth_date,
+        nationality=nationality,
+        country=country,
+        id_number=id_number,
+        datasets=dataset,
+        limit=limit,
+        threshold=threshold,
+        screener=screener,
+    )
+    if as_json:
+        out.print_json(json.dumps({"query": name, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+    elif not hits:
+        out.print(f"[green]No hits[/green] for {escape(repr(name))} in {len(screener.dataset_codes)} lists.")
+    else:
+        table = Table(title=f"Hits for {escape(repr(name))}", show_lines=True)
+        table.add_column("score", justify="right")
+        table.add_column("match")
+        table.add_column("entry", overflow="fold")
+        table.add_column("why", overflow="fold", ratio=3)
+        for hit in hits:
+            color = "red" if hit.match else "yellow"
+            table.add_row(
+                f"[{color}]{hit.score:.2f}[/{color}]",
+                f"[{color}]{'MATCH' if hit.match else 'near'}[/{color}]",
+                f"{escape(hit.entity.caption)}\n[dim]{hit.entity.schema} · {hit.entity.dataset} {escape(hit.entity.source_id)}\n{escape(hit.entity.id)}[/dim]",
+                escape(hit.explanation),
+            )
+        out.print(table)
+    if fail_on_match and any(hit.match for hit in hits):
+        raise typer.Exit(10)
+
+
+@app.command("screen-file")
+def screen_file(
+    input_path: Path = typer.Argument(..., help="CSV, XLSX or JSONL with a name column [and id, schema, birth_date, nationality, country, id_number]; without id, rows are numbered by line."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Where to write results, one JSON line per input row."),
+    dataset: Optional[list[str]] = DATASET_OPTION,
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits per row."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Screen every row of a file; results keep the input order."""
+    screening.validate_datasets(dataset)
+    rows = sum(1 for _ in batch.read_rows(input_path))  # bad input fails before the index loads
+    batch.check_output(input_path, out_path)
+    screener = open_screener(db)
+    with progress_bar() as progress:
+        task = progress.add_task("screening", total=rows)
+        summary = batch.screen_file(
+            screener,
+            input_path,
+            out_path,
+            datasets=dataset,
+            limit=limit,
+            threshold=threshold,
+            workers=workers,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    err.print(f"{summary.rows:,} rows screened, {summary.matched_rows:,} with a match, {summary.errors:,} errors → {escape(str(out_path))}")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    name1: str = typer.Argument(..., help="First name."),
+    name2: str = typer.Argument(..., help="Second name."),
+    schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Company, LegalEntity, Vessel or Airplane."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Score two names against each other and explain the score."""
+    clean_schema(schema)  # bad input fails before the index loads
+    screening.check_pair(name1, name2)
+    screener = open_screener(db)
+    score, explanation = screening.compare(name1, name2, schema, screener=screener)
+    limit = screener.threshold if threshold is None else threshold
+    if as_json:
+        out.print_json(json.dumps({"score": round(score, 4), "match": score >= limit, "explanation": explanation}, ensure_ascii=False))
+    else:
+        color = "red" if score >= limit else "green"
+        out.print(f"[{color}]{score:.3f}[/{color}] {'MATCH' if score >= limit else 'no match'}\n{escape(explanation)}")
+
+
+@app.command("compare-file")
+def compare_file(
+    pairs_path: Path = typer.Argument(..., help="CSV/XLSX/JSONL with columns name1, name2 [, schema]."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Where to write {i, score, match} lines."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Score every name pair of a file (calibration and QA)."""
+    rows = sum(1 for _ in batch.read_rows(pairs_path, required=("name1", "name2")))  # bad input fails before the index loads
+    batch.check_output(pairs_path, out_path)
+    screener = open_screener(db)
+    with progress_bar() as progress:
+        task = progress.add_task("comparing", total=rows)
+        summary = batch.compare_file(screener, pairs_path, out_path, threshold=threshold, progress=lambda done: progress.update(task, completed=done))
+    err.print(f"{summary.rows:,} pairs scored, {summary.matched_rows:,} matches, {summary.errors:,} errors → {escape(str(out_path))}")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
