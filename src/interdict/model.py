@@ -12,40 +12,153 @@ them as JSON and loading 50,000 entities must take a fraction of a second.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from typing import Any
 
 import msgspec
 
-SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+# --- vocabulary: every category the project uses, defined once -------------------
+# (docs/architecture.md, "One vocabulary"). StrEnums, so they serialise as the
+# plain strings FollowTheMoney and the stored snapshots use.
 
-NAME_KINDS = ("primary", "alias", "weak", "original_script", "former")
 
-IDENTIFIER_TYPES = (
-    "passport",
-    "national_id",
-    "tax_id",
-    "registration",
-    "imo",
-    "mmsi",
-    "call_sign",
-    "tail_number",
-    "msn",
-    "bic",
-    "lei",
-    "email",
-    "website",
-    "phone",
-    "crypto_wallet",
-    "other",
+class Schema(StrEnum):
+    """The FollowTheMoney schemas a listed party can have."""
+
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    COMPANY = "Company"
+    LEGAL_ENTITY = "LegalEntity"  # FtM's parent of people and organisations: lists' untyped rows
+    VESSEL = "Vessel"
+    AIRPLANE = "Airplane"
+
+
+class SchemaFamily(StrEnum):
+    """What kind of thing a schema names; the unit cross-list resolution compares within."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    VESSEL = "vessel"
+    AIRPLANE = "airplane"
+    UNKNOWN = "unknown"  # LegalEntity: may be a person or an organisation
+
+
+SCHEMA_FAMILY: dict[Schema, SchemaFamily] = {
+    Schema.PERSON: SchemaFamily.PERSON,
+    Schema.ORGANIZATION: SchemaFamily.ORGANIZATION,
+    Schema.COMPANY: SchemaFamily.ORGANIZATION,
+    Schema.LEGAL_ENTITY: SchemaFamily.UNKNOWN,
+    Schema.VESSEL: SchemaFamily.VESSEL,
+    Schema.AIRPLANE: SchemaFamily.AIRPLANE,
+}
+
+# Schemas whose names are organisation names (legal forms, acronyms, sector words).
+ORG_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
+# Vessels and aircraft: names with numerals ("HAPPINESS I"), never people.
+CRAFT_SCHEMAS = frozenset({Schema.VESSEL, Schema.AIRPLANE})
+
+# Which list schemas a query of each schema may match. LegalEntity is FtM's parent
+# of people and organisations, and lists (trade.gov CSL) use it for untyped rows,
+# so it matches both sides; Organization and Company are one family.
+MATCHABLE: dict[Schema, frozenset[Schema]] = {
+    Schema.PERSON: frozenset({Schema.PERSON, Schema.LEGAL_ENTITY}),
+    Schema.ORGANIZATION: ORG_SCHEMAS,
+    Schema.COMPANY: ORG_SCHEMAS,
+    Schema.LEGAL_ENTITY: frozenset({Schema.PERSON, *ORG_SCHEMAS}),
+    Schema.VESSEL: frozenset({Schema.VESSEL}),
+    Schema.AIRPLANE: frozenset({Schema.AIRPLANE}),
+}
+
+# Words callers use for a schema (case and punctuation ignored), e.g. in screen-file's
+# `schema` column or yente's `schema` field.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "person": Schema.PERSON,
+    "individual": Schema.PERSON,
+    "organization": Schema.ORGANIZATION,
+    "organisation": Schema.ORGANIZATION,
+    "entity": Schema.ORGANIZATION,
+    "company": Schema.COMPANY,
+    "legalentity": Schema.LEGAL_ENTITY,
+    "thing": Schema.LEGAL_ENTITY,
+    "vessel": Schema.VESSEL,
+    "ship": Schema.VESSEL,
+    "airplane": Schema.AIRPLANE,
+    "aircraft": Schema.AIRPLANE,
+}
+
+
+def matchable(query_schema: Schema | None, entity_schema: Schema) -> bool:
+    """May a query of `query_schema` (None: any) match a list entry of `entity_schema`?"""
+    return query_schema is None or entity_schema in MATCHABLE[query_schema]
+
+
+def same_family(left: Schema, right: Schema) -> bool:
+    """Two schemas that can designate the same subject (LegalEntity joins either side)."""
+    a, b = SCHEMA_FAMILY[left], SCHEMA_FAMILY[right]
+    return a == b or SchemaFamily.UNKNOWN in (a, b)
+
+
+class NameKind(StrEnum):
+    """How a list holds a name."""
+
+    PRIMARY = "primary"
+    ALIAS = "alias"
+    WEAK = "weak"  # OFAC/UK "low quality" aliases: a match on one counts for less
+    ORIGINAL_SCRIPT = "original_script"
+    FORMER = "former"
+
+
+class IdentifierType(StrEnum):
+    PASSPORT = "passport"
+    NATIONAL_ID = "national_id"
+    TAX_ID = "tax_id"
+    REGISTRATION = "registration"
+    IMO = "imo"
+    MMSI = "mmsi"
+    CALL_SIGN = "call_sign"
+    TAIL_NUMBER = "tail_number"
+    MSN = "msn"
+    BIC = "bic"
+    LEI = "lei"
+    EMAIL = "email"
+    WEBSITE = "website"
+    PHONE = "phone"
+    CRYPTO_WALLET = "crypto_wallet"
+    OTHER = "other"
+
+
+# Identifiers that name one thing in the world: an exact match is strong evidence.
+STRONG_IDENTIFIERS = frozenset(
+    {
+        IdentifierType.PASSPORT,
+        IdentifierType.NATIONAL_ID,
+        IdentifierType.TAX_ID,
+        IdentifierType.IMO,
+        IdentifierType.MMSI,
+        IdentifierType.TAIL_NUMBER,
+        IdentifierType.MSN,
+        IdentifierType.BIC,
+        IdentifierType.LEI,
+        IdentifierType.CRYPTO_WALLET,
+    }
 )
+# Identifiers worth finding an entry by (the strong ones, and registration numbers and
+# call signs, which are specific enough to retrieve by though not to decide alone).
+LOOKUP_IDENTIFIERS = STRONG_IDENTIFIERS | {IdentifierType.REGISTRATION, IdentifierType.CALL_SIGN}
 
-# Identifiers that name one thing in the world: an exact match is decisive.
-STRONG_IDENTIFIERS = frozenset({"passport", "national_id", "tax_id", "imo", "mmsi", "tail_number", "msn", "bic", "lei", "crypto_wallet"})
+
+class RelationType(StrEnum):
+    LINKED_TO = "linked_to"
+    FAMILY = "family"
+    ASSOCIATE = "associate"
+    OWNER = "owner"
+    SAME_AS = "same_as"
 
 
 class Name(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False):
     full: str
-    kind: str = "primary"
+    kind: NameKind = NameKind.PRIMARY
     first: str | None = None
     middle: str | None = None
     last: str | None = None
@@ -84,7 +197,7 @@ class Address(msgspec.Struct, omit_defaults=True):
 
 
 class Identifier(msgspec.Struct, omit_defaults=True):
-    type: str
+    type: IdentifierType
     value: str
     country: str | None = None
     note: str | None = None
@@ -97,7 +210,7 @@ class Relation(msgspec.Struct, omit_defaults=True):
     otherwise `target_name` keeps what the list wrote.
     """
 
-    type: str  # linked_to, family, associate, owner, same_as
+    type: RelationType
     target_id: str | None = None
     target_name: str | None = None
     note: str | None = None
@@ -112,7 +225,7 @@ class Entity(msgspec.Struct, omit_defaults=True):
     id: str
     dataset: str
     source_id: str
-    schema: str
+    schema: Schema
     names: list[Name] = msgspec.field(default_factory=list)
     birth_dates: list[PartialDate] = msgspec.field(default_factory=list)
     birth_places: list[str] = msgspec.field(default_factory=list)
@@ -134,11 +247,11 @@ class Entity(msgspec.Struct, omit_defaults=True):
     @property
     def caption(self) -> str:
         for name in self.names:
-            if name.kind == "primary":
+            if name.kind == NameKind.PRIMARY:
                 return name.full
         return self.names[0].full if self.names else self.source_id
 
-    def add_name(self, full: str | None, kind: str = "alias", **parts: str | None) -> None:
+    def add_name(self, full: str | None, kind: NameKind = NameKind.ALIAS, **parts: str | None) -> None:
         """Add a name once; blank names and exact repeats are dropped."""
         full = clean_text(full)
         if not full:
@@ -149,7 +262,7 @@ class Entity(msgspec.Struct, omit_defaults=True):
         cleaned = {key: clean_text(value) for key, value in parts.items()}
         self.names.append(Name(full=full, kind=kind, **cleaned))
 
-    def add_identifier(self, type_: str, value: str | None, country: str | None = None, note: str | None = None) -> None:
+    def add_identifier(self, type_: IdentifierType, value: str | None, country: str | None = None, note: str | None = None) -> None:
         value = clean_text(value)
         if not value:
             return
@@ -174,7 +287,7 @@ class Entity(msgspec.Struct, omit_defaults=True):
         if value not in values:
             values.append(value)
 
-    def identifier_values(self, *types: str) -> list[str]:
+    def identifier_values(self, *types: IdentifierType) -> list[str]:
         return [ident.value for ident in self.identifiers if not types or ident.type in types]
 
 
@@ -211,35 +324,36 @@ def entities_to_json_array(entities: Iterable[Entity]) -> bytes:
     return _encoder.encode(list(entities))
 
 
-def entity_to_dict(entity: Entity) -> dict:
-    return msgspec.to_builtins(entity)
+def entity_to_dict(entity: Entity) -> dict[str, Any]:
+    result: dict[str, Any] = msgspec.to_builtins(entity)
+    return result
 
 
 # --- FollowTheMoney export ---------------------------------------------------
 
-_FTM_IDENTIFIER_PROPS = {
-    "passport": "passportNumber",
-    "national_id": "idNumber",
-    "tax_id": "taxNumber",
-    "registration": "registrationNumber",
-    "imo": "imoNumber",
-    "mmsi": "mmsi",
-    "call_sign": "callSign",
-    "tail_number": "registrationNumber",
-    "msn": "serialNumber",
-    "bic": "swiftBic",
-    "lei": "leiCode",
-    "email": "email",
-    "website": "website",
-    "phone": "phone",
+_FTM_IDENTIFIER_PROPS: dict[IdentifierType, str] = {
+    IdentifierType.PASSPORT: "passportNumber",
+    IdentifierType.NATIONAL_ID: "idNumber",
+    IdentifierType.TAX_ID: "taxNumber",
+    IdentifierType.REGISTRATION: "registrationNumber",
+    IdentifierType.IMO: "imoNumber",
+    IdentifierType.MMSI: "mmsi",
+    IdentifierType.CALL_SIGN: "callSign",
+    IdentifierType.TAIL_NUMBER: "registrationNumber",
+    IdentifierType.MSN: "serialNumber",
+    IdentifierType.BIC: "swiftBic",
+    IdentifierType.LEI: "leiCode",
+    IdentifierType.EMAIL: "email",
+    IdentifierType.WEBSITE: "website",
+    IdentifierType.PHONE: "phone",
 }
 
-_FTM_NAME_PROPS = {
-    "primary": "name",
-    "alias": "alias",
-    "weak": "weakAlias",
-    "original_script": "alias",
-    "former": "previousName",
+_FTM_NAME_PROPS: dict[NameKind, str] = {
+    NameKind.PRIMARY: "name",
+    NameKind.ALIAS: "alias",
+    NameKind.WEAK: "weakAlias",
+    NameKind.ORIGINAL_SCRIPT: "alias",
+    NameKind.FORMER: "previousName",
 }
 
 
@@ -251,16 +365,16 @@ def ftm_properties(entity: Entity) -> dict[str, list[str]]:
         if value and value not in props.setdefault(prop, []):
             props[prop].append(value)
 
-    person = entity.schema == "Person"
+    person = entity.schema == Schema.PERSON
     for name in entity.names:
-        add(_FTM_NAME_PROPS.get(name.kind, "alias"), name.full)
+        add(_FTM_NAME_PROPS[name.kind], name.full)
         if person:
             add("firstName", name.first)
             add("middleName", name.middle)
             add("lastName", name.last)
             add("title", name.title)
     for date in entity.birth_dates:
-        prop = "birthDate" if person else "buildDate" if entity.schema in ("Vessel", "Airplane") else "incorporationDate"
+        prop = "birthDate" if person else "buildDate" if entity.schema in CRAFT_SCHEMAS else "incorporationDate"
         add(prop, date.start)
         if date.end:
             add(prop, date.end)
@@ -276,7 +390,7 @@ def ftm_properties(entity: Entity) -> dict[str, list[str]]:
             add("position", position)
     else:
         for code in entity.nationalities + entity.citizenships:
-            add("jurisdiction" if entity.schema != "Vessel" else "flag", code)
+            add("jurisdiction" if entity.schema != Schema.VESSEL else "flag", code)
     for code in entity.countries:
         add("country", code)
     for address in entity.addresses:
@@ -284,11 +398,9 @@ def ftm_properties(entity: Entity) -> dict[str, list[str]]:
         if address.country:
             add("country", address.country)
     for ident in entity.identifiers:
-        prop = _FTM_IDENTIFIER_PROPS.get(ident.type)
-        if prop is None:
-            if ident.type == "crypto_wallet":
-                continue  # exported as CryptoWallet entities
-            prop = "idNumber" if entity.schema in ("Person",) else "registrationNumber"
+        if ident.type == IdentifierType.CRYPTO_WALLET:
+            continue  # exported as CryptoWallet entities
+        prop = _FTM_IDENTIFIER_PROPS.get(ident.type) or ("idNumber" if person else "registrationNumber")
         if prop == "passportNumber" and not person:
             prop = "registrationNumber"
         add(prop, ident.value)
@@ -311,7 +423,7 @@ def address_text(address: Address) -> str | None:
     return text or None
 
 
-def to_ftm(entity: Entity) -> Iterator[dict]:
+def to_ftm(entity: Entity) -> Iterator[dict[str, Any]]:
     """Yield the entity, its Sanction and any CryptoWallets as FtM JSON objects."""
     yield {
         "id": entity.id,
@@ -335,7 +447,7 @@ def to_ftm(entity: Entity) -> Iterator[dict]:
         "datasets": [entity.dataset],
     }
     for index, ident in enumerate(entity.identifiers):
-        if ident.type == "crypto_wallet":
+        if ident.type == IdentifierType.CRYPTO_WALLET:
             wallet = {"publicKey": [ident.value], "holder": [entity.id]}
             if ident.note:
                 wallet["currency"] = [ident.note]
