@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from interdict.match.evidence import IDENTIFIER_SCORE
+from interdict.match.settings import SETTINGS
+
+IDENTIFIER_SCORE = SETTINGS.identifier_score
 
 from .conftest import Api, schema_errors
 

@@ -27,7 +27,7 @@ def test_index_holds_every_name_and_identifier() -> None:
     rare = min(index.key_slices, key=index.key_df)
     common = max(index.key_slices, key=index.key_df)
     assert index.key_df(common) > index.key_df(rare)
-    assert any(kind == "passport" for hits in index.identifiers.values() for _, kind in hits)
+    assert any(kind == "passport" for _, postings in index.identifier_items() for _, kind, _ in postings)
 
 
 def test_saved_index_loads_and_screens_identically(tmp_path: Path) -> None:

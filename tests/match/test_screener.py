@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interdict.match.query import Query
+from interdict.match.settings import SETTINGS
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +13,7 @@ def screener(seeded):  # type: ignore[no-untyped-def]
     return seeded.screener
 
 
-def top(screener, name: str, **query) -> list:  # type: ignore[no-untyped-def]
+def top(screener, name: str | None, **query) -> list:  # type: ignore[no-untyped-def]
     return screener.screen(Query.build(name, **query), limit=10)
 
 
@@ -61,14 +62,30 @@ def test_made_up_names_raise_no_match(screener) -> None:  # type: ignore[no-unty
         assert not matched_ids(top(screener, name, schema="Person")), name
 
 
-def test_an_exact_strong_identifier_matches_by_itself(screener) -> None:  # type: ignore[no-untyped-def]
-    passport = top(screener, "Someone Else Entirely", schema="Person", id_number="A2463775")
-    assert passport[0].entity.id == "us_ofac_sdn-11786" and passport[0].match
-    assert "passport A2463775 = list (decisive)" in passport[0].explanation
+def test_an_exact_strong_identifier_decides_when_nothing_contradicts_it(screener) -> None:  # type: ignore[no-untyped-def]
+    alone = top(screener, None, id_number="A2463775")
+    assert alone[0].entity.id == "us_ofac_sdn-11786" and alone[0].match
+    assert "passport A2463775 = list (decisive)" in alone[0].explanation
+    named = top(screener, "Rostam Ghasemi", schema="Person", id_number="A2463775")
+    decided = next(hit for hit in named if hit.entity.id == "us_ofac_sdn-11786")
+    assert decided.match and decided.identifier is not None and decided.identifier.decisive
     vessel = top(screener, "UNKNOWN SHIP", schema="Vessel", id_number="IMO 7406784")
     assert vessel[0].entity.id == "us_ofac_sdn-4243" and vessel[0].match
     aircraft = top(screener, "EP GOM", schema="Airplane")
     assert aircraft[0].entity.id == "us_ofac_sdn-15431"
+
+
+def test_an_identifier_with_an_unrelated_name_is_a_review_naming_the_conflict(screener) -> None:  # type: ignore[no-untyped-def]
+    # Two lists give passport L8081303 to different people; a number alone, typed next to
+    # another name and birth date, must not decide.
+    hits = top(screener, "Anna Berg", schema="Person", id_number="L8081303", birth_date="1990")
+    assert hits and not any(hit.match for hit in hits)
+    for hit in hits:
+        assert SETTINGS.cutoff < hit.score < SETTINGS.threshold
+        assert "passport L8081303 = list, but the names are not similar and the birth date disagrees" in hit.explanation
+        assert hit.identifier is not None and not hit.identifier.decisive and hit.features["identifier"] == 0.0
+    unrelated = top(screener, "Someone Else Entirely", schema="Person", id_number="A2463775")
+    assert unrelated[0].entity.id == "us_ofac_sdn-11786" and not unrelated[0].match
 
 
 def test_tail_numbers_must_be_exact(screener) -> None:  # type: ignore[no-untyped-def]

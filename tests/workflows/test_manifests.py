@@ -55,7 +55,7 @@ def test_listed_aircraft_in_paxlst_conveyance_reference(screener):
 def test_relative_rules(screener):
     # Same family name, nationality and a plausible age: a candidate.
     found = find_relatives(screener, "Deripaska", 1995, ["ru"])
-    assert "us_ofac_sdn-24283" in {screener.index.facts[r.entity_index].id for r in found}
+    assert "us_ofac_sdn-24283" in {r.entity_id for r in found}
     # Wrong nationality, no birth year, or 60 years apart: no evidence.
     assert find_relatives(screener, "Deripaska", 1995, ["fr"]) == []
     assert find_relatives(screener, "Deripaska", None, ["ru"]) == []

@@ -136,11 +136,10 @@ def test_datasets_narrow_the_lists(screener):
 def test_bic_branch_and_head_office_equivalence(screener):
     from interdict.workflows.identifiers import match_bic
 
-    index = screener.index
-    by = {m.listed: m.severity for m in match_bic(index, "BKBPIRTH123")}
+    by = {m.listed: m.severity for m in match_bic(screener, "BKBPIRTH123")}
     assert by == {"BKBPIRTH": "hit"}
-    assert [m.severity for m in match_bic(index, "BKBPIRTHXXX")] == ["hit", "hit"]
-    assert match_bic(index, "COBADEFFXXX") == []
+    assert [m.severity for m in match_bic(screener, "BKBPIRTHXXX")] == ["hit", "hit"]
+    assert match_bic(screener, "COBADEFFXXX") == []
 
 
 @pytest.mark.parametrize(

@@ -20,16 +20,16 @@ from importlib import resources
 from ..countries import to_code
 from ..errors import InputError
 from ..match.query import MAX_NAME_CHARS, Query
+from ..model import Schema
 from ..sources.dates import parse_date
 
 ROLES = ("name", "name_part", "date", "nationality", "country", "identifier", "text")
-SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 MAX_COMBINED_NAMES = 8
 
 
 @dataclass(frozen=True)
 class ExampleRules:
-    schemas: dict[str, str | None]  # FtM schema → interdict schema (None: any)
+    schemas: dict[str, Schema | None]  # FtM schema → interdict schema (None: any)
     properties: dict[str, str]  # FtM property → role
     name_parts: tuple[str, ...]
 
@@ -39,11 +39,12 @@ def rules() -> ExampleRules:
     """The schema and property table, validated when first read."""
     text = resources.files("interdict.api").joinpath("data/ftm_query.toml").read_text(encoding="utf-8")
     table = tomllib.loads(text)
-    schemas: dict[str, str | None] = {}
+    schemas: dict[str, Schema | None] = {}
+    known = {schema.value for schema in Schema}
     for ftm, ours in table["schemas"].items():
-        if ours != "*" and ours not in SCHEMAS:
+        if ours != "*" and ours not in known:
             raise ValueError(f"ftm_query.toml: schema {ftm} maps to unknown schema {ours!r}")
-        schemas[ftm] = None if ours == "*" else ours
+        schemas[ftm] = None if ours == "*" else Schema(ours)
     for prop, role in table["properties"].items():
         if role not in ROLES:
             raise ValueError(f"ftm_query.toml: property {prop} has unknown role {role!r}; use one of {', '.join(ROLES)}")
@@ -146,10 +147,9 @@ def build_example(key: str, example: dict, max_values: int = 50, max_chars: int 
             f"Cannot parse example entity: query {key!r} has no name and no identifier; send properties.name "
             "(or firstName/lastName) or an identifier such as idNumber, passportNumber or imoNumber."
         )
-    # The engine needs a name; a query with identifiers only is screened with the
-    # identifier values in the name slot, and callers keep only identifier hits.
+    # A query with identifiers only finds entries by identifier alone; callers keep only those hits.
     query = Query.build(
-        names or identifiers,
+        names,
         schema=table.schemas[schema_name],
         birth_date=by_role["date"] or None,
         nationality=by_role["nationality"] or None,

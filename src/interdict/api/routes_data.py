@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from ..countries import name_of
 from ..errors import InterdictError
-from ..match import evidence as ev
 from ..match.query import MAX_NAME_CHARS
 from ..match.query import Query as ScreenQuery
+from ..model import matchable
 from ..sources import registry
 from .algorithms import algorithms
 from .common import (
@@ -48,25 +48,24 @@ def _last_changes(generation: Generation) -> list[str]:
     """last_change of every entry, computed once per generation (for changed_since without a query)."""
     cached = generation.derived.get("last_change")
     if cached is None:
-        index = generation.screener.index
-        cached = [entity_times(entity, generation.snapshots.get(entity.dataset))[2] or "" for entity in index.entities()]
+        cached = [entity_times(entity, generation.snapshots.get(entity.dataset))[2] or "" for entity in generation.screener.entities()]
         generation.derived["last_change"] = cached
     return cached
 
 
-def _facet_values(name: str, positions: list[int], generation: Generation) -> list[dict]:
-    facts = generation.screener.index.facts
+def _facet_values(name: str, positions: list[int], generation: Generation) -> list[dict[str, Any]]:
+    facts = [generation.screener.facts_at(i) for i in positions]
     counts: Counter[str] = Counter()
     if name == "datasets":
-        counts.update(facts[i].dataset for i in positions)
+        counts.update(item.dataset for item in facts)
         titles = {source.id: source.title for source in registry().values()}
         label = titles.get
     elif name == "schema":
-        counts.update(facts[i].schema for i in positions)
+        counts.update(item.schema.value for item in facts)
         label = lambda value: value
     elif name == "countries":
-        for i in positions:
-            counts.update(facts[i].countries | facts[i].nationalities)
+        for item in facts:
+            counts.update(item.countries | item.nationalities)
         label = name_of
     elif name == "topics":
         counts["sanction"] = len(positions)
@@ -106,7 +105,7 @@ async def search(
         scope &= set(datasets)
     state = service(request)
     generation = current(request)
-    index = generation.screener.index
+    screener = generation.screener
     wanted_schema = rules().schemas[getattr(schema, "value", schema)]  # the default arrives as plain text
     since = since_value(changed_since)
     wanted_countries = {code.lower() for code in countries}
@@ -119,15 +118,16 @@ async def search(
                 query = ScreenQuery.build(q, schema=wanted_schema)
             except InterdictError as exc:
                 raise HTTPException(status_code=400, detail=str(exc)) from None
-            hits = generation.screener.screen(query, datasets=screener_datasets(scope, generation), limit=SEARCH_POOL, cutoff=SEARCH_CUTOFF)
-            positions = [generation.ids[hit.entity.id] for hit in hits]
+            hits = screener.screen(query, datasets=screener_datasets(scope, generation), limit=SEARCH_POOL, cutoff=SEARCH_CUTOFF)
+            positions = [position for position in (screener.position(hit.entity.id) for hit in hits) if position is not None]
         else:
-            positions = [i for i, facts in enumerate(index.facts) if facts.dataset in scope and ev.compatible(wanted_schema, facts.schema)]
-        facts = index.facts
+            positions = [
+                i for i in range(screener.size) if screener.facts_at(i).dataset in scope and matchable(wanted_schema, screener.facts_at(i).schema)
+            ]
         if exclude_schema:
-            positions = [i for i in positions if facts[i].schema not in exclude_schema]
+            positions = [i for i in positions if screener.facts_at(i).schema not in exclude_schema]
         if wanted_countries:
-            positions = [i for i in positions if wanted_countries & (facts[i].countries | facts[i].nationalities)]
+            positions = [i for i in positions if wanted_countries & (screener.facts_at(i).countries | screener.facts_at(i).nationalities)]
         if since:
             changes = _last_changes(generation)
             positions = [i for i in positions if changes[i] > since]
@@ -136,7 +136,7 @@ async def search(
             "limit": limit,
             "offset": offset,
             "total": {"value": len(positions), "relation": "eq"},
-            "results": [entity_response(index.entity(i), generation) for i in page],
+            "results": [entity_response(screener.entity_at(i), generation) for i in page],
             "facets": {name: {"label": FACET_LABELS[name], "values": _facet_values(name, positions, generation)} for name in dict.fromkeys(facets)},
         }
 
@@ -158,10 +158,10 @@ async def fetch_entity(
 ) -> JSONBytes:
     """One entry of the lists, as FollowTheMoney properties (yente's EntityResponse)."""
     generation = current(request)
-    position = generation.ids.get(entity_id)
+    position = generation.screener.position(entity_id)
     if position is None:
         raise HTTPException(status_code=404, detail="No such entity!")
-    return JSONBytes(entity_response(generation.screener.index.entity(position), generation, nested=nested))
+    return JSONBytes(entity_response(generation.screener.entity_at(position), generation, nested=nested))
 
 
 def _dataset_model(source_id: str, generation: Generation) -> dict:

@@ -78,13 +78,13 @@ def match_one(example: Example, params: MatchParams, generation: Generation) -> 
         )
         hits = [hit for hit in hits if hit.score > params.cutoff]
         if not example.named:
-            hits = [hit for hit in hits if "identifier" in hit.features]
+            hits = [hit for hit in hits if hit.identifier is not None]
         if params.exclude_schema:
             hits = [hit for hit in hits if hit.entity.schema not in params.exclude_schema]
         if params.since:
             hits = [hit for hit in hits if (_last_change(hit, generation) or "") > params.since]
         hits = hits[: params.limit]
-    results = [scored_entity(hit, example.query, generation) for hit in hits]
+    results = [scored_entity(hit, generation) for hit in hits]
     if not example.named:  # the name slot held identifiers: no name evidence to show
         for result in results:
             result["explanations"].pop("name", None)

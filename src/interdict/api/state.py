@@ -44,21 +44,18 @@ class Generation:
     screener: Screener
     key: str
     snapshots: dict[str, Snapshot]  # dataset → its active snapshot when the index was built
-    ids: dict[str, int]  # entity id → index position
     loaded_at: str
     datasets: frozenset[str] = field(default_factory=frozenset)  # datasets present in the index
     derived: dict = field(default_factory=dict)  # per-generation caches (e.g. last_change of every entry)
 
     @classmethod
     def build(cls, screener: Screener, snapshots: list[Snapshot]) -> Generation:
-        ids = {facts.id: position for position, facts in enumerate(screener.index.facts)}
         return cls(
             screener=screener,
-            key=screener.index.build_key,
+            key=screener.build_key,
             snapshots={snap.dataset: snap for snap in snapshots},
-            ids=ids,
             loaded_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-            datasets=frozenset(screener.dataset_codes),
+            datasets=screener.datasets,
         )
 
 
@@ -135,7 +132,7 @@ class ServiceState:
         # them avoids full-collection pauses that would show in request latency.
         gc.collect()
         gc.freeze()
-        log.info("index %s ready: %d entities in %d lists%s", generation.key, screener.index.size, len(generation.datasets), " (swapped)" if old else "")
+        log.info("index %s ready: %d entities in %d lists%s", generation.key, screener.size, len(generation.datasets), " (swapped)" if old else "")
         return generation
 
     # --- loading ------------------------------------------------------------

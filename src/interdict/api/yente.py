@@ -19,10 +19,10 @@ lists themselves:
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from ..match import evidence as ev
-from ..match.index import entity_facts
-from ..match.query import Query, normalize_identifier
+from ..match.evidence import Feature
+from ..match.query import normalize_identifier
 from ..match.screener import Hit
 from ..model import Entity, ftm_properties, to_ftm
 from ..store import Snapshot
@@ -94,62 +94,31 @@ def entity_response(entity: Entity, generation: Generation, nested: bool = False
     }
 
 
-def scored_entity(hit: Hit, query: Query, generation: Generation) -> dict:
+def scored_entity(hit: Hit, generation: Generation) -> dict[str, Any]:
     """yente's ScoredEntityResponse for one hit."""
     body = entity_response(hit.entity, generation)
     body["score"] = hit.score
     body["match"] = hit.match
-    body["explanations"] = explanations(hit, query, generation)
+    body["explanations"] = explanations(hit)
     return body
 
 
-def _evidence(hit: Hit, query: Query, generation: Generation) -> tuple[list[ev.Evidence], str | None]:
-    """The secondary evidence behind a hit, in the order the engine lists it, and the identifier that decided it."""
-    facts = entity_facts(hit.entity)
-    found: list[ev.Evidence] = []
-    identifier = None
-    if "identifier" in hit.features:
-        position = generation.ids.get(hit.entity.id)
-        for value in query.identifiers:
-            kinds = [kind for entity_index, kind in generation.screener.index.identifiers.get(value, ()) if entity_index == position]
-            if kinds:
-                found.append(ev.Evidence("identifier", 0.0, f"{kinds[0].replace('_', ' ')} {value} = list (decisive)"))
-                identifier = value
-                break
-    for item in (
-        ev.birth_evidence(query.birth_dates, facts) if facts.schema in ("Person", "LegalEntity") else None,
-        ev.nationality_evidence(query.nationalities, facts),
-        ev.country_evidence(query.countries, facts),
-    ):
-        if item is not None:
-            found.append(item)
-    return found, identifier
+def explanations(hit: Hit) -> dict[str, dict[str, Any]]:
+    """`{feature: {detail, score, query, candidate}}`, read from the hit's evidence.
 
-
-def explanations(hit: Hit, query: Query, generation: Generation) -> dict[str, dict]:
-    """`{feature: {detail, score, query, candidate}}` from the engine's own evidence.
-
-    The name feature carries the name explanation; each secondary feature its
-    sentence and its contribution to the score (negative when it rules out). If
-    the engine's explanation cannot be split by feature (its rules changed), the
-    whole explanation is returned under `name`, so nothing is lost.
+    The name feature carries the name explanation and score; each secondary
+    feature its sentence and its contribution to the score (negative when it
+    rules out); the identifier the score it set (0 when it did not decide).
     """
-    from ..match.explain import explain_evidence
-
-    evidence, identifier = _evidence(hit, query, generation)
-    expected = {key for key in hit.features if key != "name"}
-    suffix = "; " + explain_evidence(evidence) if evidence else ""
-    consistent = {item.feature for item in evidence} == expected and hit.explanation.endswith(suffix)
-    name_detail = hit.explanation[: len(hit.explanation) - len(suffix)] if consistent and suffix else hit.explanation
-    result: dict[str, dict] = {
-        "name": {"detail": name_detail, "score": hit.name_score, "query": hit.query_name, "candidate": hit.matched_name},
-    }
-    if not consistent:
-        return result
-    for item in evidence:
-        if item.feature == "identifier":
-            listed = next((ident.value for ident in hit.entity.identifiers if normalize_identifier(ident.value) == identifier), identifier)
-            result["identifier"] = {"detail": item.detail, "score": hit.features.get("identifier", ev.IDENTIFIER_SCORE), "query": identifier, "candidate": listed}
+    result: dict[str, dict[str, Any]] = {}
+    for item in hit.evidence:
+        if item.feature == Feature.NAME:
+            result["name"] = {"detail": item.detail, "score": item.effect, "query": hit.query_name, "candidate": hit.matched_name}
+        elif item.feature == Feature.IDENTIFIER:
+            listed = item.list_value
+            if item.identifier is not None:
+                listed = next((ident.value for ident in hit.entity.identifiers if normalize_identifier(ident.value) == item.identifier.value), listed)
+            result["identifier"] = {"detail": item.detail, "score": item.effect, "query": item.query_value, "candidate": listed}
         else:
-            result[item.feature] = {"detail": item.detail, "score": item.adjustment, "query": None, "candidate": None}
+            result[item.feature.value] = {"detail": item.detail, "score": item.effect, "query": None, "candidate": None}
     return result

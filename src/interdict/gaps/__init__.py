@@ -74,7 +74,7 @@ def resolve_lists(
     from ..screening import index_key, open_screener
 
     # A screener at hand defines the matcher in use; otherwise the store and the code on disk do.
-    key = resolution_key(screener.index.build_key if screener is not None else index_key(store), options)
+    key = resolution_key(screener.build_key if screener is not None else index_key(store), options)
     cached = load_cached(key)
     if cached is not None:
         return cached

@@ -17,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..match.evidence import BIRTH_EXACT
+from ..match.evidence import Feature
+from ..match.settings import SETTINGS
 from ..match.query import MAX_NAME_CHARS, Query
 from ..match.screener import Hit, Screener
-from ..model import BIRTH_DATE_CAVEAT, Entity
+from ..model import BIRTH_DATE_CAVEAT, Entity, NameKind, Schema
 from ..text.names import analyze_name
 from .references import References, reference_key
 
@@ -63,7 +64,7 @@ class KeyShare:
 
 def query_names(entity: Entity) -> list[str]:
     """The names an entry is screened by: primary first, then aliases and original-script names."""
-    order = {"primary": 0, "alias": 1, "original_script": 2, "former": 3}
+    order = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.ORIGINAL_SCRIPT: 2, NameKind.FORMER: 3}
     names = sorted((name for name in entity.names if name.kind in order), key=lambda name: order[name.kind])
     chosen: list[str] = []
     for name in names:
@@ -77,7 +78,7 @@ def query_names(entity: Entity) -> list[str]:
 
 def query_for(entity: Entity) -> Query:
     """The entry as a screening query: names, schema, and (for people) birth dates and nationalities."""
-    person = entity.schema == "Person"
+    person = entity.schema == Schema.PERSON
     countries = sorted(set(entity.countries) | {address.country for address in entity.addresses if address.country})
     return Query(
         names=query_names(entity),
@@ -89,8 +90,8 @@ def query_for(entity: Entity) -> Query:
     )
 
 
-def name_rarity(screener: Screener, text: str, schema: str | None) -> float:
-    return sum(screener.index.token_weight(token) for token in analyze_name(text, schema).tokens)
+def name_rarity(screener: Screener, text: str, schema: Schema | None) -> float:
+    return sum(screener.token_weight(token) for token in analyze_name(text, schema).tokens)
 
 
 def screen_one(screener: Screener, entity: Entity, datasets: list[str]) -> list[NameHit]:
@@ -128,8 +129,8 @@ def _name_hit(screener: Screener, entity: Entity, hit: Hit) -> NameHit:
         score=round(hit.score, 4),
         match=hit.match,
         name_score=round(hit.name_score, 4),
-        birth=hit.features.get("birth_date"),
-        nationality=hit.features.get("nationality"),
+        birth=_effect(hit, Feature.BIRTH_DATE),
+        nationality=_effect(hit, Feature.NATIONALITY),
         distinct=round(distinct, 3),
         explanation=hit.explanation,
         bare_word=_bare_word(entity, hit),
@@ -142,12 +143,17 @@ def _bare_word(entity: Entity, hit: Hit) -> bool:
     People known by one name only (many Taliban listings: "MATIULLAH") are named
     in full by that word, so a match between two of them still counts.
     """
-    if "Person" not in (entity.schema, hit.entity.schema) or min(_words(hit.query_name), _words(hit.matched_name)) > 1:
+    if Schema.PERSON not in (entity.schema, hit.entity.schema) or min(_words(hit.query_name), _words(hit.matched_name)) > 1:
         return False
     if max(_words(entity.caption), _words(hit.entity.caption)) < 2:
         return False
-    birth = hit.features.get("birth_date")
-    return not (birth is not None and birth >= BIRTH_EXACT)  # one year among several is not enough
+    birth = _effect(hit, Feature.BIRTH_DATE)
+    return not (birth is not None and birth >= SETTINGS.birth_exact)  # one year among several is not enough
+
+
+def _effect(hit: Hit, feature: Feature) -> float | None:
+    found = hit.contribution(feature)
+    return None if found is None else found.effect
 
 
 def _words(name: str) -> int:

@@ -20,7 +20,7 @@ from importlib import resources
 
 from ..errors import SourceError
 from ..match.query import normalize_identifier
-from ..model import IDENTIFIER_TYPES, Entity
+from ..model import Entity, IdentifierType
 from ..sources import registry
 
 POLICIES = ("decisive", "corroborated")
@@ -132,8 +132,8 @@ def parse_references(text: str, source: str = "references.toml") -> References:
     if not isinstance(min_length, int) or min_length < 1:
         raise SourceError(f"{source}: [identifiers] min_length must be a positive integer.")
     for kind, policy in policies.items():
-        if kind not in IDENTIFIER_TYPES:
-            raise SourceError(f"{source}: [identifiers] {kind!r} is not an identifier type ({', '.join(IDENTIFIER_TYPES)}).")
+        if kind not in {item.value for item in IdentifierType}:
+            raise SourceError(f"{source}: [identifiers] {kind!r} is not an identifier type ({', '.join(IdentifierType)}).")
         if policy not in POLICIES:
             raise SourceError(f"{source}: [identifiers] {kind} = {policy!r}; use one of {', '.join(POLICIES)}.")
     return References(schemes=tuple(schemes), identifiers=policies, min_length=min_length)

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Entity
+from ..model import SCHEMA_FAMILY, Entity, Schema, SchemaFamily
 from .programmes import NOT_STATED, UNMAPPED, Vocabulary, listing_topics, vocabulary
 from .resolution import Link, NearMiss, Resolution
 from .scope import jurisdiction_of
 
 MAX_NAMES = 12
 NEAR_DOUBT = 0.6  # a near miss this close on a "not listed" list lowers confidence
-SCHEMA_ORDER = ("Person", "Vessel", "Airplane", "Company", "Organization", "LegalEntity")
+SCHEMA_ORDER = (Schema.PERSON, Schema.VESSEL, Schema.AIRPLANE, Schema.COMPANY, Schema.ORGANIZATION, Schema.LEGAL_ENTITY)  # a cluster's schema: the most specific
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
-SCHEMA_FAMILIES = {"Organization": {"Organization", "Company"}, "Company": {"Organization", "Company"}}
 
 
 @dataclass
@@ -113,8 +112,10 @@ def cluster_schema(entities: list[Entity]) -> str:
     return next((schema for schema in SCHEMA_ORDER if schema in schemas), entities[0].schema)
 
 
-def schema_matches(wanted: str, schema: str) -> bool:
-    return schema == wanted or schema in SCHEMA_FAMILIES.get(wanted, set())
+def schema_matches(wanted: Schema, schema: Schema) -> bool:
+    """The report's --schema filter: the schema itself, or its family (Organization and Company), never untyped entries."""
+    family = SCHEMA_FAMILY[wanted]
+    return schema == wanted or (family != SchemaFamily.UNKNOWN and SCHEMA_FAMILY[schema] == family)
 
 
 def _names(entities: list[Entity]) -> list[str]:

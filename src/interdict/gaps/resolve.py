@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from ..errors import InputError
 from ..match.screener import Screener
-from ..model import Entity
+from ..model import Entity, Schema, same_family
 from ..sources import get_source
 from .candidates import KeyShare, NameHit, key_shares, query_names, screen_entities
 from .clustering import KIND_RANK, cluster_links, list_key, ordered
@@ -101,12 +101,12 @@ def resolve(
 ) -> Resolution:
     """Cluster the entries of the loaded lists (cached by snapshots, code and options)."""
     options = options or ResolveOptions()
-    loaded = {facts.dataset for facts in screener.index.facts}
+    loaded = screener.datasets
     for dataset in options.datasets or []:
         get_source(dataset)
         if dataset not in loaded:
             raise InputError(f"Dataset {dataset} is not loaded; run `interdict update {dataset}` or leave it out.")
-    build_key = screener.index.build_key
+    build_key = screener.build_key
     key = resolution_key(build_key, options) if build_key else ""
     if cache and key:
         cached = load_cached(key)
@@ -128,7 +128,7 @@ class _Resolver:
         self.progress = progress
         scope = set(options.datasets) if options.datasets else None
         self.entities: dict[str, Entity] = {}
-        for entity in screener.index.entities():
+        for entity in screener.entities():
             if scope is None or entity.dataset in scope:
                 self.entities[entity.id] = entity
         self.datasets = sorted({entity.dataset for entity in self.entities.values()})
@@ -308,7 +308,7 @@ class _Resolver:
         if twins in self.not_duplicates:
             return False
         left, right = self.entities[twins[0]], self.entities[twins[1]]
-        schema = "Person" if left.schema == "Person" else None
+        schema = Schema.PERSON if left.schema == Schema.PERSON else None
         similarity = self.screener.compare(left.caption, right.caption, schema)[0] if _schemas_agree(left.schema, right.schema) else 0.0
         years = [{year for date in entity.birth_dates if (span := date.years()) for year in span} for entity in (left, right)]
         conflict = left.dataset not in self.unreliable and all(years) and not (years[0] & years[1])
@@ -326,7 +326,7 @@ class _Resolver:
         if scores:
             return max(scores)
         left, right = self.entities[pair.a], self.entities[pair.b]
-        schema = "Person" if "Person" in (left.schema, right.schema) else None
+        schema = Schema.PERSON if Schema.PERSON in (left.schema, right.schema) else None
         best = 0.0
         for name1 in query_names(left):
             for name2 in query_names(right):
@@ -438,13 +438,10 @@ class _Pair:
     hits: list[NameHit] = field(default_factory=list)
 
 
-def _schemas_agree(left: str, right: str) -> bool:
-    if "LegalEntity" in (left, right):
-        return True
-    families = {"Person": "person", "Organization": "org", "Company": "org", "Vessel": "vessel", "Airplane": "airplane"}
-    return families.get(left) == families.get(right)
+def _schemas_agree(left: Schema, right: Schema) -> bool:
+    return same_family(left, right)
 
 
 def _vessel(left: Entity, right: Entity) -> bool:
     """Vessels are renamed; a cross-reference between two vessels stands without name agreement."""
-    return left.schema == right.schema == "Vessel"
+    return left.schema == right.schema == Schema.VESSEL

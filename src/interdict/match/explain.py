@@ -8,9 +8,12 @@ and the secondary data that moved the score.
 
 from __future__ import annotations
 
-from ..text.names import AnalyzedName
-from .evidence import Evidence
-from .scorer import NameScore
+from collections.abc import Iterable
+
+from ..model import NameKind
+from ..text.names import AnalyzedName, Token
+from .evidence import Contribution, Feature
+from .scorer import How, NameScore
 
 
 def _rarity(weight: float) -> str:
@@ -21,20 +24,20 @@ def _rarity(weight: float) -> str:
     return "common"
 
 
-def _part(tokens) -> str:  # type: ignore[no-untyped-def]
+def _part(tokens: Iterable[Token]) -> str:
     return "+".join(token.text for token in tokens)
 
 
-def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedName, scored: NameScore, kind: str) -> str:
-    how = sorted({pair.how for pair in scored.pairs if pair.how != "exact"})
+def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedName, scored: NameScore, kind: NameKind) -> str:
+    how = sorted({pair.how.value for pair in scored.pairs if pair.how != How.EXACT})
     label = ", ".join(how) if how else "exact"
     head = f"name: '{query.original}' ~ '{candidate_text}'"
-    if kind not in ("primary",):
-        head += f" [{kind.replace('_', ' ')}]"
+    if kind != NameKind.PRIMARY:
+        head += f" [{kind.value.replace('_', ' ')}]"
     parts = []
     for pair in scored.pairs:
-        sign = "=" if pair.how == "exact" else "≈"
-        parts.append(f"{_part(pair.query)}{sign}{_part(pair.candidate)} ({pair.how}, {_rarity(pair.weight)})")
+        sign = "=" if pair.how == How.EXACT else "≈"
+        parts.append(f"{_part(pair.query)}{sign}{_part(pair.candidate)} ({pair.how.value}, {_rarity(pair.weight)})")
     for token, weight in scored.unmatched_query:
         parts.append(f"'{token.original or token.text}' not in list name ({_rarity(weight)})")
     for token, weight in scored.unmatched_candidate:
@@ -52,5 +55,13 @@ def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedNa
     return text
 
 
-def explain_evidence(evidence: list[Evidence]) -> str:
-    return "; ".join(item.detail if item.feature == "identifier" else f"{item.detail} ({item.adjustment:+.2f})" for item in evidence)
+def explain_contribution(item: Contribution) -> str:
+    """One contribution as the explanation writes it: secondary data with its effect on the score."""
+    if item.feature in (Feature.NAME, Feature.IDENTIFIER):
+        return item.detail
+    return f"{item.detail} ({item.effect:+.2f})"
+
+
+def render_explanation(evidence: Iterable[Contribution]) -> str:
+    """A hit's explanation: its contributions in order, name first."""
+    return "; ".join(text for text in (explain_contribution(item) for item in evidence) if text)

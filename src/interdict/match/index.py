@@ -24,20 +24,26 @@ import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import msgspec
 import numpy as np
 
-from ..model import BIRTH_DATE_CAVEAT, STRONG_IDENTIFIERS, Entity
+from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
+from .settings import SETTINGS as S
 
-INDEX_VERSION = 15
+INDEX_VERSION = 16
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 
-NAME_KIND_CODES = {"primary": 0, "alias": 1, "original_script": 2, "former": 3, "weak": 4}
-NAME_KINDS = {code: kind for kind, code in NAME_KIND_CODES.items()}
+# Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
+KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
+CODE_OF_KIND: dict[NameKind, int] = {kind: code for code, kind in enumerate(KIND_BY_CODE)}
+WEAK_CODE = CODE_OF_KIND[NameKind.WEAK]
+
+# An identifier posting: (entity position, identifier type, issuing country or "").
+IdentifierPosting = tuple[int, IdentifierType, str]
 
 _encoder = msgspec.msgpack.Encoder()
 _entity_decoder = msgspec.msgpack.Decoder(Entity)
@@ -49,7 +55,7 @@ class EntityFacts:
 
     id: str
     dataset: str
-    schema: str
+    schema: Schema
     caption: str
     birth_years: frozenset[int]
     birth_dates: frozenset[str]
@@ -83,13 +89,25 @@ def entity_facts(entity: Entity) -> EntityFacts:
 
 
 def rarity_weight(df: int, total: int) -> float:
-    """Weight in [0.08, 1] from a document frequency: rare tokens carry the evidence."""
+    """Weight in [rarity_floor, 1] from a document frequency: rare tokens carry the evidence."""
+    floor = S.rarity_floor
     rarity = math.log((total + 1) / (df + 1)) / math.log(total + 1)
-    return max(0.08, min(1.0, 0.08 + 0.92 * rarity**2))
+    return max(floor, min(1.0, floor + (1.0 - floor) * rarity**2))
+
+
+@dataclass(frozen=True, slots=True)
+class ListedName:
+    """One name of a list entry as the index holds it (names whose tokens repeat another of the entry's are kept once)."""
+
+    text: str
+    kind: NameKind
 
 
 @dataclass
 class Index:
+    """The candidate index. Only `match/` reads its tables; everything else uses the methods
+    under "public surface" below, or the Screener (docs/architecture.md, "The matcher's seam")."""
+
     entity_blobs: list[bytes]  # msgpack-encoded entities, decoded on demand
     facts: list[EntityFacts]
     tokens: list[Token]
@@ -109,7 +127,7 @@ class Index:
     trigram_tokens: dict[str, np.ndarray]  # letter trigram → ids of the Latin vocabulary tokens holding it
     text_df: dict[str, int]  # token text → number of names holding it
     deletes: dict[str, tuple[str, ...]]  # key with one letter deleted → keys
-    identifiers: dict[str, tuple[tuple[int, str], ...]]  # normalised value → (entity index, type)
+    identifiers: dict[str, tuple[IdentifierPosting, ...]]  # normalised value → postings
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     token_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object), repr=False)
@@ -117,10 +135,16 @@ class Index:
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
 
     token_weight_list: list[float] = field(default_factory=list, repr=False)
+    entity_name_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.token_texts = np.asarray([token.text for token in self.tokens], dtype=object)
         self.token_weight_list = self.token_weights.tolist()
+        # Names are stored entity by entity, so an entity's names are one slice of name ids.
+        self.entity_name_start = np.searchsorted(self.name_entity, np.arange(len(self.entity_blobs) + 1), side="left")
+
+    # --- public surface -----------------------------------------------------
 
     @property
     def total_names(self) -> int:
@@ -128,14 +152,44 @@ class Index:
 
     @property
     def size(self) -> int:
+        """How many list entries the index holds."""
         return len(self.entity_blobs)
 
-    def entity(self, entity_index: int) -> Entity:
-        return _decode_entity(self.entity_blobs[entity_index])
+    @property
+    def datasets(self) -> frozenset[str]:
+        return frozenset(facts.dataset for facts in self.facts)
 
-    def entities(self) -> Iterable[Entity]:
+    def entity(self, position: int) -> Entity:
+        """The full entry at a position (decoded on demand, recent ones cached)."""
+        return _decode_entity(self.entity_blobs[position])
+
+    def entities(self) -> Iterator[Entity]:
         for blob in self.entity_blobs:
             yield _entity_decoder.decode(blob)
+
+    def facts_at(self, position: int) -> EntityFacts:
+        """What the scorer knows about the entry at a position, without decoding it."""
+        return self.facts[position]
+
+    def position(self, entity_id: str) -> int | None:
+        """Where an entry sits in the index, or None if it is not loaded."""
+        if not self._positions and self.facts:
+            self._positions.update((facts.id, i) for i, facts in enumerate(self.facts))
+        return self._positions.get(entity_id)
+
+    def names_of(self, position: int) -> list[ListedName]:
+        """The entry's names as indexed (a repeat of the same tokens is kept once)."""
+        return [ListedName(self.name_text[name_id], KIND_BY_CODE[int(self.name_kind[name_id])]) for name_id in self.name_ids_of(position)]
+
+    def name_ids_of(self, position: int) -> range:
+        return range(int(self.entity_name_start[position]), int(self.entity_name_start[position + 1]))
+
+    def identifier_postings(self, normalized: str) -> tuple[IdentifierPosting, ...]:
+        """Entries listing an identifier (normalised with `query.normalize_identifier`)."""
+        return self.identifiers.get(normalized, ())
+
+    def identifier_items(self) -> Iterator[tuple[str, tuple[IdentifierPosting, ...]]]:
+        return iter(self.identifiers.items())
 
     def key_postings(self, key: str) -> np.ndarray | None:
         span = self.key_slices.get(key)
@@ -164,18 +218,21 @@ class Index:
         if cached is not None:
             return cached
         if token.initial:
-            weight = 0.08
+            weight = S.rarity_floor
         elif token.number:
-            weight = 0.6
+            weight = S.number_weight
         else:
             total = self.total_names
             skel_df = min((self.key_df(key) for key in token.keys if key and key[0] != "="), default=0)
             text_df = self.text_df.get(token.text, 0)
             weight = rarity_weight(skel_df, total)
             if len(token.skel) <= 2 and text_df:
-                weight = max(weight, rarity_weight(text_df, total) * 0.85)
+                weight = max(weight, rarity_weight(text_df, total) * S.short_skeleton_text_factor)
             if len(token.skel) <= 1:
-                weight = min(weight, 0.15)
+                weight = min(weight, S.one_consonant_cap)
+        # Stored as float32 in the index: query-side weights are rounded the same way, so
+        # a pair scores identically whichever side a name is on (screen vs compare).
+        weight = float(np.float32(weight))
         if len(self._weights) > 200_000:
             self._weights.clear()  # query tokens are unbounded; keep the cache bounded
         self._weights[token.text] = weight
@@ -233,7 +290,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     postings: dict[str, list[int]] = {}
     by_token: dict[int, list[int]] = {}
     text_df: dict[str, int] = {}
-    identifiers: dict[str, list[tuple[int, str]]] = {}
+    identifiers: dict[str, list[IdentifierPosting]] = {}
     for entity_index, entity in enumerate(entities):
         blobs.append(_encoder.encode(entity))
         facts.append(entity_facts(entity))
@@ -255,7 +312,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             seen.add(name_ids)
             name_id = len(name_entity)
             name_entity.append(entity_index)
-            name_kind.append(NAME_KIND_CODES.get(name.kind, 1))
+            name_kind.append(CODE_OF_KIND[name.kind])
             name_tokens.append(name_ids)
             name_text.append(name.full)
             name_ordered.append(analyzed.filiation and not analyzed.inverted)
@@ -272,12 +329,13 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             for text in texts_here:
                 text_df[text] = text_df.get(text, 0) + 1
         for ident in entity.identifiers:
-            if ident.type in STRONG_IDENTIFIERS or ident.type in ("registration", "call_sign"):
+            if ident.type in LOOKUP_IDENTIFIERS:
                 value = normalize_identifier(ident.value)
                 if len(value) >= 4:
                     bucket = identifiers.setdefault(value, [])
-                    if (entity_index, ident.type) not in bucket:
-                        bucket.append((entity_index, ident.type))
+                    posting = (entity_index, ident.type, (ident.country or "").lower())
+                    if posting not in bucket:
+                        bucket.append(posting)
         if progress and entity_index % 1000 == 0:
             progress(entity_index)
     flat: list[int] = []
@@ -341,7 +399,8 @@ _FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_date
 
 def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
-    state = {name: value for name, value in index.__dict__.items() if name not in ("_weights", "token_texts", "fuzzy_cache", "evidence_cache", "token_weight_list")}
+    derived = ("_weights", "token_texts", "fuzzy_cache", "evidence_cache", "token_weight_list", "entity_name_start", "_positions")
+    state = {name: value for name, value in index.__dict__.items() if name not in derived}
     state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION

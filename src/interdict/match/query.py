@@ -8,34 +8,29 @@ from dataclasses import dataclass, field
 
 from ..countries import to_code
 from ..errors import InputError
-from ..model import PartialDate
+from ..model import SCHEMA_WORDS, PartialDate, Schema
 from ..sources.dates import parse_date
 
-SCHEMA_ALIASES = {
-    "person": "Person",
-    "individual": "Person",
-    "organization": "Organization",
-    "organisation": "Organization",
-    "entity": "Organization",
-    "company": "Company",
-    "legalentity": "LegalEntity",
-    "vessel": "Vessel",
-    "ship": "Vessel",
-    "airplane": "Airplane",
-    "aircraft": "Airplane",
-    "thing": "LegalEntity",
-}
-
 MAX_NAME_CHARS = 500
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def clean_schema(value: str | None) -> str | None:
+def clean_schema(value: str | None) -> Schema | None:
+    """A schema from a caller's word for it ('individual', 'vessel', 'Company'...), or None when blank."""
     if value is None or not str(value).strip():
         return None
     key = re.sub(r"[^a-z]", "", str(value).lower())
-    if key not in SCHEMA_ALIASES:
-        raise InputError(f"Unknown schema {value!r}; use one of Person, Organization, Company, LegalEntity, Vessel, Airplane.")
-    return SCHEMA_ALIASES[key]
+    if key not in SCHEMA_WORDS:
+        raise InputError(f"Unknown schema {value!r}; use one of {', '.join(schema.value for schema in Schema)}.")
+    return SCHEMA_WORDS[key]
+
+
+def check_text(value: str, what: str) -> str:
+    """Refuse text that is not valid Unicode (a lone surrogate from broken JSON or UTF-16): it cannot be screened or echoed."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise InputError(f"{what} holds an invalid character (a lone surrogate, U+{ord(found.group()):04X}, at position {found.start() + 1}); send valid UTF-8 text.")
+    return value
 
 
 def normalize_identifier(value: str) -> str:
@@ -49,7 +44,7 @@ def normalize_identifier(value: str) -> str:
 @dataclass
 class Query:
     names: list[str]
-    schema: str | None = None
+    schema: Schema | None = None
     birth_dates: list[PartialDate] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
@@ -66,15 +61,18 @@ class Query:
         country: str | list[str] | None = None,
         id_number: str | list[str] | None = None,
         id: str | None = None,
-    ) -> "Query":
+    ) -> Query:
         """Validate and clean caller input; raises InputError with a usable message."""
         names = [name] if isinstance(name, str) else list(name or [])
-        names = [" ".join(str(n).split()) for n in names if n is not None and str(n).strip()]
+        names = [" ".join(check_text(str(n), "The name").split()) for n in names if n is not None and str(n).strip()]
         if not names and not _as_list(id_number):
             raise InputError("A name (or an identifier such as a passport or IMO number) is required.")
         for text in names:
             if len(text) > MAX_NAME_CHARS:
                 raise InputError(f"Name of {len(text)} characters is over the {MAX_NAME_CHARS} character limit.")
+        for field_name, values in (("birth date", birth_date), ("nationality", nationality), ("country", country), ("identifier", id_number)):
+            for value in _as_list(values):
+                check_text(value, f"The {field_name}")
         dates = []
         for value in _as_list(birth_date):
             parsed = parse_date(value)

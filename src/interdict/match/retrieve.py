@@ -22,7 +22,8 @@ only where postings point, so a query costs what its postings cost.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
@@ -32,12 +33,7 @@ from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
 from .index import Index, letter_trigrams
 from .scorer import PAIR_MIN, SimCache, token_sim
-
-COMMON_POSTINGS = 3000  # evidence touching more names than this is folded in last
-PRUNE = 1.0  # names whose optimistic estimate is below this share of the cutoff are not scored
-MAX_FUZZY_TOKENS = 400  # vocabulary tokens examined per query token for typos
-FUZZY_EDITS = 3  # candidates further than this from the query token cannot pair
-
+from .settings import SETTINGS as S
 
 
 class _Scratch(threading.local):
@@ -112,7 +108,7 @@ def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
             if token_id not in seen:
                 seen.add(token_id)
                 candidates.append(token_id)
-        if len(candidates) > MAX_FUZZY_TOKENS:
+        if len(candidates) > S.max_fuzzy_tokens:
             break
     if token.text not in index.text_df and len(token.text) >= 5:
         for token_id in _trigram_neighbours(index, token.text):
@@ -122,8 +118,8 @@ def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
     if not candidates:
         return []
     texts = index.token_texts[np.asarray(candidates)].tolist()
-    distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=FUZZY_EDITS, dtype=np.int32)[0]
-    return [token_id for token_id, distance in zip(candidates, distances) if distance <= FUZZY_EDITS]
+    distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=S.fuzzy_edits, dtype=np.int32)[0]
+    return [token_id for token_id, distance in zip(candidates, distances) if distance <= S.fuzzy_edits]
 
 
 def _unique(ids: np.ndarray) -> np.ndarray:
@@ -268,34 +264,44 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
             scratch.total[np.concatenate(all_touched) if len(all_touched) > 1 else all_touched[0]] = 0.0
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    names: list[int]  # name ids worth scoring, most promising first
+    capped: bool  # the match range held more names than max_scored_names: some were not scored
+
+
 def retrieve(
     index: Index,
     analyzed: list[AnalyzedName],
     query_weights: list[list[float]],
     allowed: np.ndarray | None,
     cutoff: float,
-    limit: int,
+    threshold: float,
     cache: SimCache,
     known: Callable[[str], bool],
-) -> list[int]:
+) -> Retrieved:
     """Name ids worth scoring in full, for a query of one or more names.
 
-    `allowed` masks name ids by schema and dataset. The estimate assumes every
-    piece of evidence is a perfect pair, so it over-rates; names it rates below
-    70% of the cutoff cannot reach the cutoff and are dropped.
+    The estimate assumes every piece of evidence is a perfect pair, so it
+    over-rates. Names whose estimate lies within `match_range_margin` of the
+    threshold are all kept (up to the `max_scored_names` ceiling, which is
+    reported): a candidate cap must never cut a possible match, or a filter
+    that removes its rivals would reveal it. Of the rest, above the cutoff, the
+    best `near_miss_names` distinct names are kept as near misses. `allowed`
+    masks name ids by schema and dataset; it only removes names.
     """
     groups = _evidence_groups(index, analyzed, query_weights, cache, known)
     # Very common keys ("mohammad", "ali") touch thousands of names. When rarer
     # evidence exists, a name found only through a common key cannot reach the
     # cutoff, so common groups only add to names the rarer ones found.
     sizes = [sum(len(postings) for postings, _ in evidence) for evidence in groups]
-    selective = [group for group, size in zip(groups, sizes) if size <= COMMON_POSTINGS]
-    deferred = [group for group, size in zip(groups, sizes) if size > COMMON_POSTINGS] if selective else []
+    selective = [group for group, size in zip(groups, sizes) if size <= S.common_postings]
+    deferred = [group for group, size in zip(groups, sizes) if size > S.common_postings] if selective else []
     if not selective:
         selective = groups
     candidates, found = _accumulate(index, selective)
     if not len(candidates):
-        return []
+        return Retrieved([], False)
     for evidence in deferred:
         best = np.zeros(len(candidates), dtype=np.float32)
         for postings, value in evidence:
@@ -308,23 +314,28 @@ def retrieve(
         keep = allowed[candidates]
         candidates, found = candidates[keep], found[keep]
     if not len(candidates):
-        return []
+        return Retrieved([], False)
     query_total = max(sum(weights) for weights in query_weights)
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - found, 0.0)
-    estimate = found / (query_total * 0.9 + found * 0.1 + 0.35 * extra)
-    promising = estimate >= cutoff * PRUNE
+    estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+    promising = estimate >= cutoff * S.prune
     candidates, estimate = candidates[promising], estimate[promising]
     if not len(candidates):
-        return []
-    # `limit` counts distinct names: the same name on five lists is one candidate
-    # (scored once) and must not crowd out four others.
+        return Retrieved([], False)
     order = np.argsort(-estimate, kind="stable")
-    candidates = candidates[order]
-    groups = index.name_group[candidates]
+    candidates, estimate = candidates[order], estimate[order]
+    in_range = estimate >= threshold - S.match_range_margin
+    sure = candidates[in_range]
+    capped = len(sure) > S.max_scored_names
+    if capped:
+        sure = sure[: S.max_scored_names]
+    # Near misses: `near_miss_names` counts distinct names, so the same name on
+    # five lists is one candidate (scored once) and does not crowd out four others.
+    near = candidates[~in_range]
+    groups = index.name_group[near]
     _, first_seen = np.unique(groups, return_index=True)
-    if len(first_seen) > limit:
-        kept_groups = groups[np.sort(first_seen)[:limit]]
-        candidates = candidates[np.isin(groups, kept_groups)]
-    return [int(name_id) for name_id in candidates]
-
+    if len(first_seen) > S.near_miss_names:
+        kept_groups = groups[np.sort(first_seen)[: S.near_miss_names]]
+        near = near[np.isin(groups, kept_groups)]
+    return Retrieved([int(name_id) for name_id in sure] + [int(name_id) for name_id in near], capped)

@@ -16,26 +16,32 @@ Fused and split compounds ("Nasrallah" / "Nasr Allah") align as one unit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from enum import StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import Token, _make_token
+from ..text.names import Token, make_token
+from .settings import SETTINGS as S
 
-PAIR_MIN = 0.62  # below this, two tokens are not the same name part
-SUBSET_COST = 0.35  # per unit weight of parts only one name has, when the other is fully matched
-ORG_SUBSET_COST = 0.6  # in company names an extra word usually names another company (a subsidiary, a branch)
-CONFLICT_COST = 1.0  # per unit weight of unmatched parts when both names have some
-UNMATCHED_FLOOR = 0.3  # even a common part that fails to align is evidence against
-INITIALS_ONLY_CAP = 0.5  # names that agree only on initials are not a match
-SWAPPED_FILIATION = 0.75  # "Salman bin Muhammad" is not "Muhammad bin Salman"
-SINGLE_PART_COST = 0.6  # "Walijan" inside "Walijan Abdul Ghafoor Haqqani" is thin evidence
-PATRONYMIC_CONFLICT = 0.7
-INITIAL = 0.5  # "A." for "Akhtar": half the evidence of the name itself
-EQUIVALENT = 0.72  # the same given name in another language: evidence, not identity
-KNOWN_NAMES_PENALTY = 0.15
-ONE_PART_CAP = 0.69  # a person matched on one name part alone stays a near miss
+# Tuning values live in match/settings.py; this alias is read in the hot loops.
+PAIR_MIN = S.pair_min
+
+
+class How(StrEnum):
+    """How two name parts relate; the explanation names it."""
+
+    EXACT = "exact"
+    TRANSLITERATION = "transliteration"
+    SCRIPT = "script"  # original script (Arabic, Hebrew) against a reading of it
+    TYPO = "typo"
+    REVERSED = "reversed"
+    INITIAL = "initial"
+    EQUIVALENT = "equivalent"  # the same given name in another language
+    COMPOUND = "compound"  # two words against one, or a fused prefix
+    ARTICLE = "article"  # an Arabic article written joined to the name
+    NONE = ""  # not the same name part
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Pair:
     query: tuple[Token, ...]
     candidate: tuple[Token, ...]
     sim: float
-    how: str  # exact, transliteration, script, typo, initial, compound
+    how: How
     weight: float
 
 
@@ -56,7 +62,7 @@ class NameScore:
     notes: tuple[str, ...] = ()
 
 
-def token_sim(q: Token, c: Token, known: "Callable[[str], bool] | None" = None) -> tuple[float, str]:
+def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) -> tuple[float, How]:
     """Similarity of two name tokens in [0, 1] and how they relate.
 
     `known(text)` says whether a spelling is a name the lists use. Two known
@@ -64,13 +70,13 @@ def token_sim(q: Token, c: Token, known: "Callable[[str], bool] | None" = None) 
     misspelt, so such slips count for less than a slip into an unknown word.
     """
     if q.text == c.text:
-        return 1.0, "exact"
+        return 1.0, How.EXACT
     if q.initial or c.initial:
-        return (INITIAL, "initial") if q.text[0] == c.text[0] else (0.0, "")
+        return (S.initial, How.INITIAL) if q.text[0] == c.text[0] else (0.0, How.NONE)
     if q.number or c.number:
-        return 0.0, ""
+        return 0.0, How.NONE
     if q.script == "cjk" and c.script == "cjk":
-        return 0.0, ""  # one character is one name: 近平 and 近朋 are different people
+        return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
     if q.abjad or c.abjad:
         return _abjad_sim(q, c)
     shared = None
@@ -84,17 +90,17 @@ def token_sim(q: Token, c: Token, known: "Callable[[str], bool] | None" = None) 
     return slip
 
 
-def _slip(q: Token, c: Token, known: "Callable[[str], bool] | None") -> tuple[float, str]:
+def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
     """Similarity of tokens whose consonants differ (or whose vowels disagree): slips and variants."""
     if _equivalent(q, c):
-        return EQUIVALENT, "equivalent"  # Juan/John, Ted/Theodore
+        return S.equivalent, How.EQUIVALENT  # Juan/John, Ted/Theodore
     longest = max(len(q.text), len(c.text))
     if longest <= 3:
-        return 0.0, ""  # short parts (tail-number groups, "Li", "Ng") are equal or not
+        return 0.0, How.NONE  # short parts (tail-number groups, "Li", "Ng") are equal or not
     if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
         prefixed = _prefixed(q.text, c.text)
         if prefixed:
-            return prefixed, "compound"
+            return prefixed, How.COMPOUND
         article = _without_article(q, c, known)
         if article:
             return article
@@ -102,23 +108,24 @@ def _slip(q: Token, c: Token, known: "Callable[[str], bool] | None") -> tuple[fl
     edits = OSA.distance(q.text, c.text, score_cutoff=3)
     if edits <= 3:
         if edits == 1:
-            sim = 0.9 if longest >= 5 else 0.8
+            sim = S.slip_one_edit[0] if longest >= 5 else S.slip_one_edit[1]
         elif edits == 2:
-            sim = 0.8 if longest >= 9 else 0.72 if longest >= 6 else 0.5
+            two = S.slip_two_edits
+            sim = two[0] if longest >= 9 else two[1] if longest >= 6 else two[2]
         elif longest >= 11:
-            sim = 0.66
+            sim = S.slip_three_edits
         else:
             sim = 0.0
         if sim and known is not None and known(q.text) and known(c.text):
-            sim -= KNOWN_NAMES_PENALTY
+            sim -= S.known_names_penalty
         if sim:
-            return sim, "typo"
+            return sim, How.TYPO
     if len(q.text) == len(c.text) and q.text[::-1] == c.text:
-        return 0.9, "reversed"
-    return 0.0, ""
+        return S.reversed_word, How.REVERSED
+    return 0.0, How.NONE
 
 
-def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, str] | None:
+def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
     """Same consonants in order: a transliteration variant if the vowels agree in family.
 
     Vowel classes (a/e, o/u, i/y) separate what transliteration merges from
@@ -126,21 +133,23 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, str] | None:
     """
     size = len(q.skel)
     if q.vskel and q.vskel == c.vskel:
-        return (0.95 if size >= 3 else 0.9 if size == 2 else 0.85), "transliteration"
+        same = S.translit_same_vowels
+        return (same[0] if size >= 3 else same[1] if size == 2 else same[2]), How.TRANSLITERATION
     vowels = Levenshtein.normalized_similarity(q.vskel, c.vskel)
     if size >= 4:
-        return 0.45 + 0.45 * vowels, "transliteration"
+        return S.translit_vowel_base[0] + S.translit_vowel_gain * vowels, How.TRANSLITERATION
     if size == 3:
-        return 0.35 + 0.45 * vowels, "transliteration"
+        return S.translit_vowel_base[1] + S.translit_vowel_gain * vowels, How.TRANSLITERATION
     return None
 
 
-def _abjad_sim(q: Token, c: Token) -> tuple[float, str]:
+def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
     """Arabic or Hebrew script against anything: short vowels are unwritten, only consonants speak."""
     if not set(q.keys).isdisjoint(c.keys):
         size = max(len(q.skel), len(c.skel))
-        return (0.95 if size >= 4 else 0.88 if size == 3 else 0.7), "script"
-    return 0.0, ""  # without vowels a consonant off is another name (Moslehi is not Mufleh)
+        sims = S.abjad_sims
+        return (sims[0] if size >= 4 else sims[1] if size == 3 else sims[2]), How.SCRIPT
+    return 0.0, How.NONE  # without vowels a consonant off is another name (Moslehi is not Mufleh)
 
 
 def _equivalent(q: Token, c: Token) -> bool:
@@ -151,14 +160,14 @@ def _equivalent(q: Token, c: Token) -> bool:
 _ARTICLES = ("al", "el", "ul", "ol")
 
 
-def _without_article(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, str] | None:
+def _without_article(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How] | None:
     """"Alshaer" / "Al-Shaer" / "Shaer": the Arabic article written joined to the name."""
     for left, right in ((q, c), (c, q)):
         if len(left.text) >= len(right.text) + 2 and left.text[:2] in _ARTICLES and len(left.text) >= 6:
-            rest = _make_token(left.text[2:], left.original, script=left.script)
+            rest = make_token(left.text[2:], left.original, script=left.script)
             sim, _ = token_sim(rest, right, known)
             if sim >= PAIR_MIN:
-                return sim * 0.97, "article"
+                return sim * S.article_factor, How.ARTICLE
     return None
 
 
@@ -170,11 +179,11 @@ def _prefixed(a: str, b: str) -> float:
     """"Abdul Abbas" (fused "abdabbas") against plain "Abbas": the same name part, prefixed."""
     for prefix in _FUSED_PREFIXES:
         if a.startswith(prefix) and a[len(prefix):] == b or b.startswith(prefix) and b[len(prefix):] == a:
-            return 0.8
+            return S.prefixed
     return 0.0
 
 
-SimCache = dict[tuple[str, int], tuple[float, str]]
+SimCache = dict[tuple[str, int], tuple[float, How]]
 
 
 def score_names(
@@ -216,7 +225,7 @@ def score_value(
     return _align_and_score(query, candidate, qw, cw, cache, ordered, person, known)[0]
 
 
-Link = tuple[tuple[int, ...], tuple[int, ...], float, str, float]  # query indices, candidate indices, sim, how, weight
+Link = tuple[tuple[int, ...], tuple[int, ...], float, How, float]  # query indices, candidate indices, sim, how, weight
 
 
 def _align_and_score(
@@ -238,7 +247,7 @@ def _align_and_score(
     # ("RamiMakhlouf" / "Rami Makhlouf"), before a partial pair claims the tokens.
     if len(query) != len(candidate) and _may_fuse(query, candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=True))
-    options: list[tuple[float, float, int, int, str]] = []
+    options: list[tuple[float, float, int, int, How]] = []
     for i, q in enumerate(query):
         if i in used_q:
             continue
@@ -253,7 +262,7 @@ def _align_and_score(
                 if found is None:
                     found = cache[key] = token_sim(q, c, known)
                 sim, how = found
-            if sim >= PAIR_MIN or how == "initial":
+            if sim >= PAIR_MIN or how == How.INITIAL:
                 options.append((-sim, -(qw[i] + cw[j]), i, j, how))
     if options:
         options.sort()
@@ -262,11 +271,11 @@ def _align_and_score(
                 continue
             used_q.add(i)
             used_c.add(j)
-            weight = max(qw[i], cw[j]) if how == "initial" else (qw[i] + cw[j]) / 2
+            weight = max(qw[i], cw[j]) if how == How.INITIAL else (qw[i] + cw[j]) / 2
             links.append(((i,), (j,), -negative_sim, how, weight))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
-    if any(how == "compound" for _, _, _, how, _ in links):
+    if any(how == How.COMPOUND for _, _, _, how, _ in links):
         links = _absorb_prefixes(query, candidate, links, used_q, used_c)
     unmatched_q = [i for i in range(len(query)) if i not in used_q]
     unmatched_c = [j for j in range(len(candidate)) if j not in used_c]
@@ -283,7 +292,7 @@ def _align_and_score(
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
         # given names, Ahmed and Edward, disagree.
-        if how == "initial" and ((query[qi[0]].initial and real_q) or (candidate[cj[0]].initial and real_c)):
+        if how == How.INITIAL and ((query[qi[0]].initial and real_q) or (candidate[cj[0]].initial and real_c)):
             conflict = True
     missing = 0.0
     if real_q or real_c:
@@ -295,22 +304,22 @@ def _align_and_score(
             missing += max(cw[j], _floor(candidate[j], patronymic_c))
     initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
     # One name holding all of the other is weaker evidence when it rests on a single part.
-    subset = SUBSET_COST if person else ORG_SUBSET_COST
-    factor = CONFLICT_COST if conflict else subset if len(links) >= 2 else max(subset, SINGLE_PART_COST)
-    total = linked + factor * missing + (CONFLICT_COST if conflict else SUBSET_COST) * initials
+    subset = S.subset_cost if person else S.org_subset_cost
+    factor = S.conflict_cost if conflict else subset if len(links) >= 2 else max(subset, S.single_part_cost)
+    total = linked + factor * missing + (S.conflict_cost if conflict else S.subset_cost) * initials
     score = matched / total if total > 0 else 0.0
     notes: list[str] = []
     if conflict:
         notes.append("both names have parts the other lacks")
-    if links and all(how == "initial" or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
-        score = min(score, INITIALS_ONLY_CAP)
+    if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
+        score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
     covered = sum(len(qi) for qi, _, _, _, _ in links)
-    if person and covered == 1 and score > ONE_PART_CAP and sum(1 for t in query if not t.initial) >= 2:
-        score = ONE_PART_CAP
+    if person and covered == 1 and score > S.one_part_cap and sum(1 for t in query if not t.initial) >= 2:
+        score = S.one_part_cap
         notes.append("only one name part agrees")
     if ordered and _swapped(links):
-        score *= SWAPPED_FILIATION
+        score *= S.swapped_filiation
         notes.append("given name and father's name are swapped")
     return score, links, used_q, used_c, notes
 
@@ -338,10 +347,10 @@ def _floor(token: Token, patronymic_conflict: bool) -> float:
     compound prefix ("Abu" left over from "Turab Abu") costs only its weight.
     """
     if patronymic_conflict and _patronymic(token.text):
-        return PATRONYMIC_CONFLICT
+        return S.patronymic_conflict
     if token.text in _FUSED_PREFIXES or token.text == "abdul":
         return 0.0
-    return UNMATCHED_FLOOR
+    return S.unmatched_floor
 
 
 def _swapped(links: list[Link]) -> bool:
@@ -362,7 +371,7 @@ def _may_fuse(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> bool:
 
 
 def _concat(tokens: tuple[Token, ...]) -> Token:
-    return _make_token(
+    return make_token(
         "".join(t.text for t in tokens),
         " ".join(t.original for t in tokens),
         abjad=any(t.abjad for t in tokens),
@@ -376,7 +385,7 @@ def _absorb_prefixes(
     """A standing "Abu" beside "Tariq", against a fused "Abutariq": the prefix is part of the pair."""
     out: list[Link] = []
     for qi, cj, sim, how, weight in links:
-        if how == "compound" and len(qi) == 1 and len(cj) == 1:
+        if how == How.COMPOUND and len(qi) == 1 and len(cj) == 1:
             fused_q = query[qi[0]].text.startswith(_FUSED_PREFIXES) and len(query[qi[0]].text) > len(candidate[cj[0]].text)
             side, used, indices = (candidate, used_c, cj) if fused_q else (query, used_q, qi)
             fused = query[qi[0]] if fused_q else candidate[cj[0]]
@@ -385,7 +394,7 @@ def _absorb_prefixes(
                     used.add(k)
                     indices = tuple(sorted(indices + (k,)))
                     qi, cj = (qi, indices) if fused_q else (indices, cj)
-                    sim = max(sim, 0.95)
+                    sim = max(sim, S.absorbed_prefix)
                     break
         out.append((qi, cj, sim, how, weight))
     return out
@@ -446,7 +455,7 @@ def _compound_links(
                 if strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
                         continue
-                    sim = 1.0 if single.text == joined_text else 0.92
+                    sim = S.compound_exact if single.text == joined_text else S.compound_slip
                 else:
                     if single.skel[:1] != (first.skel or second.skel)[:1]:
                         continue  # a fused pair starts where its first word starts
@@ -454,11 +463,12 @@ def _compound_links(
                     sim = _joined_sim(joined, single)
                     # A fused pair must also read alike, not only share consonants
                     # ("Ali Khamenei" is not "Lahaman").
-                    if sim < 0.85 or not (joined.abjad or single.abjad or Levenshtein.normalized_similarity(joined_text, single.text) >= 0.7):
+                    spelling = Levenshtein.normalized_similarity(joined_text, single.text)
+                    if sim < S.compound_min or not (joined.abjad or single.abjad or spelling >= S.compound_spelling):
                         continue
                 used_many.update((i, i + 1))
                 used_one.add(j)
                 weight = (max(w_many[i], w_many[i + 1]) + w_one[j]) / 2
-                found.append(((i, i + 1), (j,), sim, "compound", weight) if many_is_query else ((j,), (i, i + 1), sim, "compound", weight))
+                found.append(((i, i + 1), (j,), sim, How.COMPOUND, weight) if many_is_query else ((j,), (i, i + 1), sim, How.COMPOUND, weight))
                 break
     return found

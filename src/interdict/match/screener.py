@@ -1,57 +1,120 @@
 """Retrieve → score → explain: one query against every loaded list.
 
 Retrieval sums rarity weights over the skeleton postings of the query's tokens
-(and their typo neighbours), masks out other schemas and datasets, and keeps the
-best few dozen names. Only those are aligned and scored in full, then adjusted
-by birth date, nationality and identifiers. An exact strong identifier retrieves
-and matches an entry on its own.
+(and their typo neighbours) and estimates each list name's score. Every name
+whose estimate is near the match range is scored, however many there are, and
+the best few others as near misses; a filter (datasets, schema) only removes
+names, so it can never reveal a match the unfiltered screen hid.
+
+An entry's score is that of its best name, every name of the entry scored, so
+it does not depend on which name retrieval happened to find. A pair of names
+scores the same on every path (`screen`, `compare`, a document, the API): the
+query name is read and scored under the entry's schema, never the query's.
+
+Secondary data then moves the score (birth date, nationality, country), and an
+exact identifier decides when nothing contradicts it (evidence.py). Each hit
+carries its evidence as data (`Hit.evidence`); its explanation is rendered
+from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
-from ..model import Entity
+from ..errors import NotFoundError
+from ..model import MATCHABLE, Entity, IdentifierType, NameKind, Schema, matchable
 from ..text.names import AnalyzedName, Token, analyze_name
-from . import evidence as ev
-from .explain import explain_evidence, explain_name
-from .index import NAME_KINDS, EntityFacts, Index
-from .retrieve import retrieve
+from .evidence import Contribution, Feature, identifier_evidence, secondary_evidence
+from .explain import explain_name, render_explanation
+from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName
+from .lookup import IdentifierMatch, NameHolder, find_identifier, find_institution_bics, holders_of_token
 from .query import Query
-from .scorer import SimCache, score_names, score_value
+from .retrieve import retrieve
+from .scorer import NameScore, SimCache, score_names, score_value
+from .settings import SETTINGS as S
 
-DEFAULT_THRESHOLD = 0.70
-DEFAULT_CUTOFF = 0.50
-DEFAULT_LIMIT = 10
-CANDIDATE_NAMES = 15
-WEAK_ALIAS_FACTOR = 0.92
+DEFAULT_THRESHOLD = S.threshold
+DEFAULT_CUTOFF = S.cutoff
+DEFAULT_LIMIT = S.limit
+COMPARE_SCHEMA = Schema.LEGAL_ENTITY  # `compare` without a schema reads both names as untyped list entries do
 
-SCHEMA_CODES = {"Person": 0, "Organization": 1, "Company": 2, "LegalEntity": 3, "Vessel": 4, "Airplane": 5}
+SCHEMA_CODES = {schema: code for code, schema in enumerate(Schema)}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The name part of a hit: which query name met which list name, and the alignment."""
+
+    query_name: str  # as the caller wrote it
+    list_name: str  # as the list wrote it
+    kind: NameKind
+    score: float
+    query: AnalyzedName
+    listed: AnalyzedName
+    alignment: NameScore
 
 
 @dataclass
 class Hit:
+    """One list entry a query may match, with its score and the evidence behind it."""
+
     entity: Entity
     score: float
     match: bool
-    name_score: float
-    query_name: str
-    matched_name: str
-    matched_kind: str
-    explanation: str
-    features: dict[str, float] = field(default_factory=dict)
+    evidence: tuple[Contribution, ...] = ()
+    name: NameMatch | None = None
 
-    def to_dict(self) -> dict:
-        """The screening output contract of DESIGN.md (one element of `hits`)."""
+    @cached_property
+    def explanation(self) -> str:
+        """The evidence as one readable paragraph (rendered from `evidence`, never parsed back)."""
+        return render_explanation(self.evidence)
+
+    @property
+    def name_score(self) -> float:
+        return self.name.score if self.name else 0.0
+
+    @property
+    def query_name(self) -> str:
+        return self.name.query_name if self.name else ""
+
+    @property
+    def matched_name(self) -> str:
+        return self.name.list_name if self.name else self.entity.caption
+
+    @property
+    def matched_kind(self) -> NameKind:
+        return self.name.kind if self.name else NameKind.PRIMARY
+
+    @property
+    def identifier(self) -> Contribution | None:
+        """The identifier evidence, if an identifier of the query is on the entry."""
+        return next((item for item in self.evidence if item.feature == Feature.IDENTIFIER), None)
+
+    def contribution(self, feature: Feature) -> Contribution | None:
+        return next((item for item in self.evidence if item.feature == feature), None)
+
+    @property
+    def features(self) -> dict[str, float]:
+        """Each feature's effect on the score (the identifier's is the score it set, 0 if it did not decide)."""
+        result = {Feature.NAME.value: round(self.name_score, 4)}
+        for item in self.evidence:
+            if item.feature != Feature.NAME:
+                result[item.feature.value] = item.effect
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        """The screening output contract (one element of `hits`; docs/architecture.md, "Output contracts")."""
         return {
             "entity_id": self.entity.id,
             "dataset": self.entity.dataset,
             "source_id": self.entity.source_id,
             "caption": self.entity.caption,
-            "schema": self.entity.schema,
+            "schema": self.entity.schema.value,
             "score": round(self.score, 4),
             "match": self.match,
             "matched_name": self.matched_name,
@@ -59,22 +122,74 @@ class Hit:
         }
 
 
-class Screener:
-    """Screens queries against an Index. Stateless between calls; thread-safe."""
+@dataclass
+class Screening:
+    """Everything one screen found: the hits returned, and what the caller must know about the rest."""
 
-    def __init__(self, index: Index, threshold: float = DEFAULT_THRESHOLD, cutoff: float = DEFAULT_CUTOFF):
+    hits: list[Hit]
+    matches: int  # entries at or above the threshold, including those the limit left out
+    notes: tuple[str, ...] = ()  # where the screen is unsure of its own completeness
+    missing_datasets: tuple[str, ...] = ()  # lists that should be loaded and are not
+
+    @property
+    def hidden_matches(self) -> int:
+        """Matches the limit left out: the caller must raise the limit to see them."""
+        return self.matches - sum(1 for hit in self.hits if hit.match)
+
+    def warnings(self) -> list[str]:
+        """Sentences every front-end shows with the hits (empty when the screen is complete)."""
+        found = list(self.notes)
+        if self.hidden_matches > 0:
+            found.append(f"{self.hidden_matches} more match(es) not shown: raise the limit to see them")
+        if self.missing_datasets:
+            found.append(f"screened without {', '.join(self.missing_datasets)}: these lists are not loaded")
+        return found
+
+
+@dataclass
+class _Scored:
+    """An entry's best name so far: (score, query name position, name id, schema it was read under)."""
+
+    score: float
+    position: int
+    name_id: int
+
+
+@dataclass
+class _QueryReadings:
+    """The query's names read under each schema they are scored against, with their weights."""
+
+    names: list[str]
+    screener: Screener
+    by_schema: dict[Schema | None, tuple[list[AnalyzedName], list[list[float]]]] = field(default_factory=dict)
+
+    def under(self, schema: Schema | None) -> tuple[list[AnalyzedName], list[list[float]]]:
+        found = self.by_schema.get(schema)
+        if found is None:
+            analyzed = [name for name in (analyze_name(text, schema) for text in self.names) if name.tokens]
+            found = self.by_schema[schema] = (analyzed, [self.screener.weights(name.tokens) for name in analyzed])
+        return found
+
+
+class Screener:
+    """Screens queries against an Index. Stateless between calls; thread-safe.
+
+    Front-ends (workflows, gaps, the API, the CLI) use its public methods and
+    never the index's tables (docs/architecture.md, "The matcher's seam").
+    """
+
+    def __init__(self, index: Index, threshold: float | None = None, cutoff: float | None = None):
         self.index = index
-        self.threshold = threshold
-        self.cutoff = cutoff
+        self.threshold = S.threshold if threshold is None else threshold
+        self.cutoff = S.cutoff if cutoff is None else cutoff
         datasets = sorted({facts.dataset for facts in index.facts})
         self.dataset_codes = {name: code for code, name in enumerate(datasets)}
         entity_dataset = np.asarray([self.dataset_codes[facts.dataset] for facts in index.facts], dtype=np.int16)
-        entity_schema = np.asarray([SCHEMA_CODES.get(facts.schema, 3) for facts in index.facts], dtype=np.int8)
+        entity_schema = np.asarray([SCHEMA_CODES[facts.schema] for facts in index.facts], dtype=np.int8)
         self._name_dataset = entity_dataset[index.name_entity] if index.total_names else entity_dataset[:0]
         name_schema = entity_schema[index.name_entity] if index.total_names else entity_schema[:0]
         self._schema_masks = {
-            schema: np.isin(name_schema, np.asarray([SCHEMA_CODES[s] for s in allowed], dtype=np.int8))
-            for schema, allowed in ev.COMPATIBLE.items()
+            schema: np.isin(name_schema, np.asarray([SCHEMA_CODES[s] for s in allowed], dtype=np.int8)) for schema, allowed in MATCHABLE.items()
         }
         self._dataset_masks: dict[frozenset[str], np.ndarray] = {}
         self._sims: SimCache = {}  # (query token, id(list token)) → similarity, across queries
@@ -83,7 +198,85 @@ class Screener:
         # without a list must never look like a clean screen.
         self.missing_datasets: tuple[str, ...] = ()
 
-    # --- public ------------------------------------------------------------
+    # --- the list entries ----------------------------------------------------
+
+    @property
+    def datasets(self) -> frozenset[str]:
+        """The lists this screener holds."""
+        return frozenset(self.dataset_codes)
+
+    @property
+    def build_key(self) -> str:
+        """Identifies the snapshots (and code) the index was built from; caches key on it."""
+        return self.index.build_key
+
+    @property
+    def size(self) -> int:
+        return self.index.size
+
+    def position(self, entity_id: str) -> int | None:
+        """An entry's position (a stable handle within this screener), or None if it is not loaded."""
+        return self.index.position(entity_id)
+
+    def entity_at(self, position: int) -> Entity:
+        return self.index.entity(position)
+
+    def facts_at(self, position: int) -> EntityFacts:
+        return self.index.facts_at(position)
+
+    def entity(self, entity_id: str) -> Entity:
+        position = self.index.position(entity_id)
+        if position is None:
+            raise NotFoundError(f"No entry {entity_id!r} in the loaded lists.")
+        return self.index.entity(position)
+
+    def facts(self, entity_id: str) -> EntityFacts:
+        position = self.index.position(entity_id)
+        if position is None:
+            raise NotFoundError(f"No entry {entity_id!r} in the loaded lists.")
+        return self.index.facts_at(position)
+
+    def names_of(self, entity_id: str) -> list[ListedName]:
+        position = self.index.position(entity_id)
+        return [] if position is None else self.index.names_of(position)
+
+    def entities(self, datasets: Iterable[str] | None = None) -> Iterator[Entity]:
+        """Every loaded entry (of these datasets), in index order."""
+        scope = set(datasets) if datasets is not None else None
+        for position in range(self.index.size):
+            if scope is None or self.index.facts_at(position).dataset in scope:
+                yield self.index.entity(position)
+
+    # --- exact lookups -------------------------------------------------------
+
+    def find_identifier(
+        self, value: str, types: Iterable[IdentifierType] | None = None, datasets: Iterable[str] | None = None
+    ) -> list[IdentifierMatch]:
+        """Entries listing exactly this identifier (passport, IMO, tail number, BIC, wallet...)."""
+        return find_identifier(self.index, value, types, datasets)
+
+    def find_institution_bics(self, bic: str, datasets: Iterable[str] | None = None) -> list[IdentifierMatch]:
+        """Every listed BIC of the bank `bic` belongs to (any branch); the branch rules are the caller's."""
+        return find_institution_bics(self.index, bic, datasets)
+
+    def holders_of_token(
+        self, token: Token, schema: Schema | None = None, datasets: Iterable[str] | None = None, max_names: int = 5000
+    ) -> Iterator[NameHolder]:
+        """List names holding a (rare) word's skeleton, with their entries' facts."""
+        return holders_of_token(self.index, token, schema, datasets, max_names)
+
+    def token_weight(self, token: Token) -> float:
+        """How rare a word is on the lists, in [rarity_floor, 1]: the evidence a shared one carries."""
+        return self.index.token_weight(token)
+
+    def knows(self, token: Token) -> bool:
+        """Some list name holds a word with this token's skeleton."""
+        return any(self.index.key_df(key) > 0 for key in token.keys if key and not key.startswith("="))
+
+    def weights(self, tokens: tuple[Token, ...]) -> list[float]:
+        return [self.index.token_weight(token) for token in tokens]
+
+    # --- screening -----------------------------------------------------------
 
     def screen(
         self,
@@ -94,77 +287,101 @@ class Screener:
         cutoff: float | None = None,
         exclude_entities: Iterable[str] = (),
     ) -> list[Hit]:
+        """Hits for one query, best first (see `screening` for what was left out)."""
+        return self.screening(query, datasets, limit, threshold, cutoff, exclude_entities).hits
+
+    def screening(
+        self,
+        query: Query,
+        datasets: Iterable[str] | None = None,
+        limit: int = DEFAULT_LIMIT,
+        threshold: float | None = None,
+        cutoff: float | None = None,
+        exclude_entities: Iterable[str] = (),
+    ) -> Screening:
+        """Hits for one query, with the count of matches beyond the limit and any doubt about completeness."""
         threshold = self.threshold if threshold is None else threshold
         cutoff = min(self.cutoff if cutoff is None else cutoff, threshold)
-        analyzed = [analyze_name(name, query.schema) for name in query.names]
-        analyzed = [name for name in analyzed if name.tokens]
+        scope = set(datasets) if datasets is not None else None
         excluded = set(exclude_entities)
-        allowed = self._allowed(query.schema, datasets)
-        by_entity: dict[int, tuple[float, int, int]] = {}  # entity → (score, query name index, name id)
-        query_weights: list[list[float]] = []
-        if analyzed:
-            query_weights = [self._weights(name.tokens) for name in analyzed]
+        readings = _QueryReadings(query.names, self)
+        notes: list[str] = []
+        best: dict[int, _Scored] = {}
+        retrieval, retrieval_weights = readings.under(query.schema)
+        if retrieval:
             if len(self._sims) > 500_000:
                 self._sims.clear()  # bounded: queries bring endless new tokens
-            cache = self._sims
-            known = self.index.text_df.__contains__
-            names = retrieve(self.index, analyzed, query_weights, allowed, cutoff, CANDIDATE_NAMES, cache, known)
-            memo: dict[tuple, tuple[float, int]] = {}
-            name_entity, name_kind, name_ordered = self.index.name_entity, self.index.name_kind, self.index.name_ordered
-            for name_id in names:
-                entity_index = int(name_entity[name_id])
-                person = self.index.facts[entity_index].schema == "Person"
-                # The same name on several lists tokenises identically: score it once.
-                signature = (self.index.name_tokens[name_id], name_kind[name_id] == 4, name_ordered[name_id], person)
-                best = memo.get(signature)
-                if best is None:
-                    best = memo[signature] = self._score_name(analyzed, query_weights, name_id, cache, query.schema == "Person" or person)
-                current = by_entity.get(entity_index)
-                if current is None or best[0] > current[0]:
-                    by_entity[entity_index] = (best[0], best[1], name_id)
-        scope = set(datasets) if datasets is not None else None
-        identifier_hits = self._identifier_hits(query, scope)
-        ranked: list[tuple[float, str, int, list[ev.Evidence]]] = []
-        for entity_index in set(by_entity) | set(identifier_hits):
-            facts = self.index.facts[entity_index]
-            if facts.id in excluded or not ev.compatible(query.schema, facts.schema):
+            found = retrieve(
+                self.index,
+                retrieval,
+                retrieval_weights,
+                self._allowed(query.schema, scope),
+                cutoff,
+                threshold,
+                self._sims,
+                self.index.text_df.__contains__,
+            )
+            if found.capped:
+                notes.append(
+                    f"the query's words are very common: only the {S.max_scored_names:,} most promising list names were scored; "
+                    "add a birth date, nationality or a fuller name"
+                )
+            memo: dict[tuple[Any, ...], tuple[float, int]] = {}
+            for position in dict.fromkeys(int(self.index.name_entity[name_id]) for name_id in found.names):
+                facts = self.index.facts_at(position)
+                if facts.id in excluded or not matchable(query.schema, facts.schema):
+                    continue
+                scored = self._score_entity(readings, position, memo)
+                if scored is not None:
+                    best[position] = scored
+        identified: dict[int, IdentifierMatch] = {}
+        for value in query.identifiers:
+            for match in find_identifier(self.index, value, datasets=scope):
+                identified.setdefault(match.position, match)
+        ranked: list[tuple[float, str, int, list[Contribution]]] = []
+        for position in set(best) | set(identified):
+            facts = self.index.facts_at(position)
+            if facts.id in excluded or not matchable(query.schema, facts.schema):
                 continue
-            named = by_entity.get(entity_index)
-            score, evidence = self._total(query, facts, named[0] if named else 0.0, identifier_hits.get(entity_index))
+            named = best.get(position)
+            score, evidence = self._total(query, facts, named.score if named else 0.0, identified.get(position), threshold)
             if score > cutoff or score >= threshold:
-                ranked.append((score, facts.id, entity_index, evidence))
+                ranked.append((score, facts.id, position, evidence))
         ranked.sort(key=lambda item: (-item[0], item[1]))
-        hits = [
-            self._hit(query, analyzed, query_weights, entity_index, score, evidence, by_entity.get(entity_index), threshold)
-            for score, _, entity_index, evidence in ranked[:limit]
-        ]
-        for hit in hits[:limit]:
-            hit.explanation = hit.explanation or ""
-        return hits[:limit]
+        matches = sum(1 for item in ranked if item[0] >= threshold)
+        hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
+        return Screening(hits, matches, tuple(notes), self.missing_datasets)
 
-    def compare(self, name1: str, name2: str, schema: str | None = None) -> tuple[float, str]:
-        """Score two names with the index's rarity weights (for calibration and QA)."""
-        left, right = analyze_name(name1, schema), analyze_name(name2, schema)
-        ordered = left.filiation and right.filiation and not (left.inverted or right.inverted)
+    def compare(self, name1: str, name2: str, schema: Schema | None = None) -> tuple[float, str]:
+        """Score two names with the index's rarity weights, as `screen` scores a query against an entry of `schema`.
+
+        Without a schema both are read as an untyped list entry (LegalEntity) is.
+        """
+        scored, left, right = self.compare_names(name1, name2, schema)
+        return scored.score, explain_name(left, name2, right, scored, NameKind.PRIMARY)
+
+    def compare_names(self, name1: str, name2: str, schema: Schema | None = None) -> tuple[NameScore, AnalyzedName, AnalyzedName]:
+        read_as = schema or COMPARE_SCHEMA
+        left, right = analyze_name(name1, read_as), analyze_name(name2, read_as)
         scored = score_names(
             left.tokens,
             right.tokens,
-            self._weights(left.tokens),
-            self._weights(right.tokens),
-            ordered=ordered,
-            person=schema == "Person",
+            self.weights(left.tokens),
+            self.weights(right.tokens),
+            ordered=left.filiation and right.filiation and not (left.inverted or right.inverted),
+            person=read_as == Schema.PERSON,
             known=self.index.text_df.__contains__,
         )
-        return scored.score, explain_name(left, name2, right, scored, "primary")
+        return scored, left, right
 
     # --- retrieval ---------------------------------------------------------
 
-    def _allowed(self, schema: str | None, datasets: Iterable[str] | None) -> np.ndarray | None:
+    def _allowed(self, schema: Schema | None, scope: set[str] | None) -> np.ndarray | None:
         """Boolean mask over name ids: the schemas the query may match, in the datasets asked for."""
         mask = self._schema_masks.get(schema) if schema is not None else None
-        if datasets is None:
+        if scope is None:
             return mask
-        key = frozenset(datasets)
+        key = frozenset(scope)
         dataset_mask = self._dataset_masks.get(key)
         if dataset_mask is None:
             wanted = [self.dataset_codes[name] for name in key if name in self.dataset_codes]
@@ -175,112 +392,86 @@ class Screener:
 
     # --- scoring -----------------------------------------------------------
 
-    def _weights(self, tokens: tuple[Token, ...]) -> list[float]:
-        return [self.index.token_weight(token) for token in tokens]
-
     def _candidate(self, name_id: int) -> tuple[tuple[Token, ...], list[float]]:
         token_ids = self.index.name_tokens[name_id]
         weights = self.index.token_weight_list
         return tuple(self.index.tokens[token_id] for token_id in token_ids), [weights[token_id] for token_id in token_ids]
 
-    def _score_name(
-        self,
-        analyzed: list[AnalyzedName],
-        query_weights: list[list[float]],
-        name_id: int,
-        cache: SimCache,
-        person: bool,
-    ) -> tuple[float, int]:
-        """Best score of any query name against one list name: (score, query name index)."""
+    def _score_entity(self, readings: _QueryReadings, position: int, memo: dict[tuple[Any, ...], tuple[float, int]]) -> _Scored | None:
+        """The entry's best name: every one of its names is scored (the same name on several lists once)."""
+        index = self.index
+        schema = index.facts_at(position).schema
+        analyzed, weights = readings.under(schema)
+        if not analyzed:
+            return None
+        best: _Scored | None = None
+        for name_id in index.name_ids_of(position):
+            signature = (index.name_tokens[name_id], index.name_kind[name_id] == WEAK_CODE, index.name_ordered[name_id], schema)
+            found = memo.get(signature)
+            if found is None:
+                found = memo[signature] = self._score_name(analyzed, weights, name_id, schema == Schema.PERSON)
+            if best is None or found[0] > best.score:
+                best = _Scored(found[0], found[1], name_id)
+        return best
+
+    def _score_name(self, analyzed: list[AnalyzedName], query_weights: list[list[float]], name_id: int, person: bool) -> tuple[float, int]:
+        """Best score of any query name against one list name: (score, query name position)."""
         index = self.index
         candidate, candidate_weights = self._candidate(name_id)
-        factor = WEAK_ALIAS_FACTOR if index.name_kind[name_id] == 4 else 1.0
+        factor = S.weak_alias_factor if index.name_kind[name_id] == WEAK_CODE else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
         known = index.text_df.__contains__
         best = (-1.0, 0)
         for position, (query_name, weights) in enumerate(zip(analyzed, query_weights)):
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
-            score = factor * score_value(query_name.tokens, candidate, weights, candidate_weights, cache, ordered, person, known)
+            score = factor * score_value(query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known)
             if score > best[0]:
                 best = (score, position)
         return best
 
-    def _identifier_hits(self, query: Query, scope: set[str] | None) -> dict[int, tuple[str, str]]:
-        found: dict[int, tuple[str, str]] = {}
-        for value in query.identifiers:
-            for entity_index, kind in self.index.identifiers.get(value, ()):
-                if scope is None or self.index.facts[entity_index].dataset in scope:
-                    found.setdefault(entity_index, (value, kind))
-        return found
-
     def _total(
-        self,
-        query: Query,
-        facts: EntityFacts,
-        name_score: float,
-        identifier: tuple[str, str] | None,
-    ) -> tuple[float, list[ev.Evidence]]:
-        """The entity's score: its best name, moved by secondary data; an identifier decides."""
-        evidence: list[ev.Evidence] = []
-        for item in (
-            ev.birth_evidence(query.birth_dates, facts) if facts.schema in ("Person", "LegalEntity") else None,
-            ev.nationality_evidence(query.nationalities, facts),
-            ev.country_evidence(query.countries, facts),
-        ):
-            if item is not None:
-                evidence.append(item)
-        score = name_score + sum(item.adjustment for item in evidence)
+        self, query: Query, facts: EntityFacts, name_score: float, identifier: IdentifierMatch | None, threshold: float
+    ) -> tuple[float, list[Contribution]]:
+        """The entry's score: its best name, moved by secondary data; an identifier decides when nothing contradicts it."""
+        evidence = secondary_evidence(query.birth_dates, query.nationalities, query.countries, facts)
+        score = name_score + sum(item.effect for item in evidence)
         if identifier is not None:
-            value, id_type = identifier
-            evidence.insert(0, ev.Evidence("identifier", 0.0, f"{id_type.replace('_', ' ')} {value} = list (decisive)"))
-            score = max(score, ev.IDENTIFIER_SCORE)
+            found = identifier_evidence(identifier, bool(query.names), name_score, evidence, [*query.nationalities, *query.countries])
+            evidence.insert(0, found)
+            review = min(S.identifier_review_score, threshold - 0.01)
+            score = max(score, S.identifier_score if found.decisive else review)
         # Rounded once here so the printed score and `match` can never disagree.
         return round(min(1.0, max(0.0, score)), 4), evidence
 
     def _hit(
         self,
         query: Query,
-        analyzed: list[AnalyzedName],
-        query_weights: list[list[float]],
-        entity_index: int,
+        readings: _QueryReadings,
+        position: int,
         score: float,
-        evidence: list[ev.Evidence],
-        named: tuple[float, int, int] | None,
+        evidence: list[Contribution],
+        named: _Scored | None,
         threshold: float,
     ) -> Hit:
-        """A returned hit with its entity and explanation (built only for what is returned)."""
+        """A returned hit with its entity and evidence (built only for what is returned)."""
         index = self.index
-        entity = index.entity(entity_index)
+        entity = index.entity(position)
+        name: NameMatch | None = None
         if named is not None:
-            name_score, position, name_id = named
-            query_name = analyzed[position]
-            candidate, candidate_weights = self._candidate(name_id)
-            ordered = bool(index.name_ordered[name_id]) and query_name.filiation and not query_name.inverted
-            person = entity.schema == "Person" or query.schema == "Person"
-            scored = score_names(
-                query_name.tokens, candidate, query_weights[position], candidate_weights, self._sims, ordered, person, index.text_df.__contains__
+            analyzed, weights = readings.under(entity.schema)
+            query_name = analyzed[named.position]
+            candidate, candidate_weights = self._candidate(named.name_id)
+            ordered = bool(index.name_ordered[named.name_id]) and query_name.filiation and not query_name.inverted
+            person = entity.schema == Schema.PERSON
+            alignment = score_names(
+                query_name.tokens, candidate, weights[named.position], candidate_weights, self._sims, ordered, person, index.text_df.__contains__
             )
-            candidate_text = index.name_text[name_id]
-            kind = NAME_KINDS[int(index.name_kind[name_id])]
-            candidate_tokens = analyze_name(candidate_text, entity.schema)
-            explanation = explain_name(query_name, candidate_text, candidate_tokens, scored, kind)
-            query_text = query_name.original
-        else:
-            name_score, candidate_text, kind, query_text = 0.0, entity.caption, "primary", query.names[0] if query.names else ""
-            explanation = "name: no similar name" if query.names else ""
-        features = {"name": round(name_score, 4)} | {item.feature: item.adjustment for item in evidence}
-        if any(item.feature == "identifier" for item in evidence):
-            features["identifier"] = ev.IDENTIFIER_SCORE
-        if evidence:
-            explanation = "; ".join(part for part in (explanation, explain_evidence(evidence)) if part)
-        return Hit(
-            entity=entity,
-            score=score,
-            match=score >= threshold,
-            name_score=name_score,
-            query_name=query_text,
-            matched_name=candidate_text,
-            matched_kind=kind,
-            explanation=explanation,
-            features=features,
-        )
+            listed_text = index.name_text[named.name_id]
+            kind = KIND_BY_CODE[int(index.name_kind[named.name_id])]
+            listed = analyze_name(listed_text, entity.schema)
+            name = NameMatch(query_name.original, listed_text, kind, named.score, query_name, listed, alignment)
+            detail = explain_name(query_name, listed_text, listed, alignment, kind)
+            evidence.insert(0, Contribution(Feature.NAME, named.score, detail, query_name.original, listed_text))
+        elif query.names:
+            evidence.insert(0, Contribution(Feature.NAME, 0.0, "name: no similar name", query.names[0], None))
+        return Hit(entity=entity, score=score, match=score >= threshold, evidence=tuple(evidence), name=name)

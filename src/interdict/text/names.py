@@ -101,6 +101,10 @@ def _make_token(
     )
 
 
+# The matcher builds tokens for fused and split words the same way the analyser does.
+make_token = _make_token
+
+
 def _split_words(text: str) -> list[str]:
     """Split on punctuation, symbols and spaces, keeping letters, marks and digits together.
 

@@ -28,6 +28,7 @@ from ..countries import name_of, to_code
 from ..errors import InputError
 from ..match.query import Query
 from ..match.screener import Hit, Screener
+from ..model import IdentifierType, Schema
 from ..sources.dates import parse_date
 from ..text.names import analyze_name
 from . import freetext, identifiers, relatives
@@ -40,8 +41,8 @@ PARTY_LIMIT = 10
 NEAR_MISSES = 2
 EMBARGOES = "embargoes"
 
-_ID_RULES = {"bic": "listed BIC", "imo": "listed vessel (IMO)", "tail_number": "listed aircraft (tail number)"}
-_NAME_RULES = {"Vessel": "listed vessel (name)", "Airplane": "listed aircraft (name)"}
+_ID_RULES = {IdentifierType.BIC: "listed BIC", IdentifierType.IMO: "listed vessel (IMO)", IdentifierType.TAIL_NUMBER: "listed aircraft (tail number)"}
+_NAME_RULES = {Schema.VESSEL: "listed vessel (name)", Schema.AIRPLANE: "listed aircraft (name)"}
 
 
 class Checker:
@@ -113,7 +114,8 @@ class Checker:
                 continue
             matched.add(hit.entity.id)
             rule = _NAME_RULES.get(hit.entity.schema, "listed party")
-            if "identifier" in hit.features and hit.name_score < self.screener.threshold and rule == "listed party":
+            identifier = hit.identifier
+            if identifier is not None and identifier.decisive and hit.name_score < self.screener.threshold and rule == "listed party":
                 rule = "listed identifier"
             state.add(_hit_finding(party.field, party.name, rule, severity, hit))
         if party.family_name and not any(hit.match for hit in hits):
@@ -131,11 +133,10 @@ class Checker:
             exclude_ids=matched,
             datasets=self.datasets,
         ):
-            facts = self.screener.index.facts[relative.entity_index]
             born = ", ".join(str(y) for y in relative.listed_years[:3])
             explanation = (
                 f"shares the family name '{relative.shared}' (rare on the lists: weight {relative.weight:.2f}) "
-                f"with designated {facts.caption}; same nationality ({name_of(relative.nationality)}); "
+                f"with designated {relative.caption}; same nationality ({name_of(relative.nationality)}); "
                 f"born {years[0] if years else '?'} vs {born} ({relative.gap} years apart)"
             )
             state.add(
@@ -144,10 +145,10 @@ class Checker:
                     value=party.name,
                     rule="possible relative",
                     severity=REVIEW,
-                    entity_id=facts.id,
-                    dataset=facts.dataset,
-                    caption=facts.caption,
-                    schema=facts.schema,
+                    entity_id=relative.entity_id,
+                    dataset=relative.dataset,
+                    caption=relative.caption,
+                    schema=Schema.PERSON,
                     score=None,
                     explanation=explanation,
                     extra={"listed_birth_years": list(relative.listed_years)},
@@ -158,32 +159,32 @@ class Checker:
 
     def _identifier(self, item: Identifier, state: _State) -> None:
         state.screened(item.field, item.value)
-        index = self.screener.index
-        if item.type == "bic":
+        if item.type == IdentifierType.BIC:
             bic = identifiers.clean_bic(item.value)
             if bic is None:
                 return
-            for match in identifiers.match_bic(index, bic, self.datasets):
+            for match in identifiers.match_bic(self.screener, bic, self.datasets):
                 state.add(
-                    self._identifier_finding(item.field, item.value, "listed BIC", match.severity, match.entity_index, match.how)
+                    self._identifier_finding(item.field, item.value, "listed BIC", match.severity, match.entity_id, match.how)
                 )
             self._country(Country(item.field, bic, COUNTRY, "BIC"), state, record=False)
             return
-        for entity_index, value in identifiers.match_exact(index, item.value, item.type, self.datasets):
-            label = item.type.replace("_", " ")
+        id_type = IdentifierType(item.type)
+        for found in identifiers.match_exact(self.screener, item.value, id_type, self.datasets):
+            label = id_type.value.replace("_", " ")
             finding = self._identifier_finding(
                 item.field,
                 item.value,
-                _ID_RULES.get(item.type, "listed identifier"),
+                _ID_RULES.get(id_type, "listed identifier"),
                 HIT,
-                entity_index,
-                f"{label} {value} = list",
+                found.entity_id,
+                f"{label} {found.value} = list",
             )
             state.add(finding)
             state.identified[finding.entity_id] = finding
 
-    def _identifier_finding(self, field: str, value: str, rule: str, severity: str, entity_index: int, how: str) -> Finding:
-        facts = self.screener.index.facts[entity_index]
+    def _identifier_finding(self, field: str, value: str, rule: str, severity: str, entity_id: str, how: str) -> Finding:
+        facts = self.screener.facts(entity_id)
         return Finding(
             field=field,
             value=value,
@@ -266,7 +267,6 @@ class Checker:
 
     def _free_text(self, item: FreeText, state: _State) -> None:
         state.screened(item.field, item.text)
-        index = self.screener.index
         for found in freetext.find_names(self.screener, item.text, self.datasets):
             severity = REVIEW if found.contained else HIT
             finding = _hit_finding(item.field, item.text, "listed party in free text", severity, found.hit)
@@ -275,22 +275,22 @@ class Checker:
             )
             state.add(finding)
         for word in freetext.words_shaped_like(item.text, identifiers.BIC_RE):
-            for match in identifiers.match_bic(index, word, self.datasets):
+            for match in identifiers.match_bic(self.screener, word, self.datasets):
                 state.add(
                     self._identifier_finding(
                         item.field,
                         item.text,
                         "listed BIC in free text",
                         match.severity,
-                        match.entity_index,
+                        match.entity_id,
                         f"BIC {word} in the text: {match.how}",
                     )
                 )
         for imo in identifiers.IMO_RE.findall(item.text):
-            for entity_index, value in identifiers.match_exact(index, imo, "imo", self.datasets):
+            for found in identifiers.match_exact(self.screener, imo, IdentifierType.IMO, self.datasets):
                 state.add(
                     self._identifier_finding(
-                        item.field, item.text, "listed vessel (IMO)", HIT, entity_index, f"IMO {value} in the text = list"
+                        item.field, item.text, "listed vessel (IMO)", HIT, found.entity_id, f"IMO {found.value} in the text = list"
                     )
                 )
         for region, words in self.rules.scan(item.text):
@@ -338,9 +338,9 @@ def _company_for_person(party: Party, hit: Hit) -> bool:
     Untyped list rows (LegalEntity) may be people, so the matcher compares
     them with people; a legal form in the matched name shows this one is not.
     """
-    if party.schema != "Person" or hit.entity.schema == "Person":
+    if party.schema != Schema.PERSON or hit.entity.schema == Schema.PERSON:
         return False
-    return any(why == "legal form" for _, why in analyze_name(hit.matched_name, "LegalEntity").removed)
+    return any(why == "legal form" for _, why in analyze_name(hit.matched_name, Schema.LEGAL_ENTITY).removed)
 
 
 def _hit_finding(field: str, value: str, rule: str, severity: str, hit: Hit) -> Finding:

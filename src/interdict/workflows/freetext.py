@@ -46,7 +46,8 @@ from ..errors import InputError
 from ..match.query import Query
 from ..match.screener import Hit, Screener
 from ..text import tables
-from ..text.names import ORG_SCHEMAS, Token, analyze_name
+from ..model import ORG_SCHEMAS, Schema
+from ..text.names import Token, analyze_name
 from .embargoes import default_rules, fold
 
 ANCHOR_WEIGHT = 0.38
@@ -99,24 +100,16 @@ def _words(text: str) -> list[tuple[int, int, str]]:
 
 def _known(screener: Screener, word: str) -> bool:
     """Some list name holds a word with this skeleton (so a window may start or end on it)."""
-    index = screener.index
-    return any(
-        index.key_df(key) > 0
-        for token in analyze_name(word, None).tokens
-        for key in token.keys
-        if key and not key.startswith("=")
-    )
+    return any(screener.knows(token) for token in analyze_name(word, None).tokens)
 
 
 def _is_anchor(screener: Screener, word: str, vocab: Vocabulary) -> bool:
     if fold(word) in vocab.not_anchors:
         return False
-    index = screener.index
     for token in analyze_name(word, None).tokens:
         if token.number or token.initial or len(token.text) < 3 or token.text in vocab.not_anchors:
             continue
-        known = any(index.key_df(key) > 0 for key in token.keys if key and not key.startswith("="))
-        if known and index.token_weight(token) >= ANCHOR_WEIGHT:
+        if screener.knows(token) and screener.token_weight(token) >= ANCHOR_WEIGHT:
             return True
     return False
 
@@ -206,7 +199,7 @@ def _name_shape_ok(screener: Screener, hit: Hit) -> bool:
         token = tokens[0]
         return (
             len(token.text) >= SINGLE_TOKEN_CHARS
-            and screener.index.token_weight(token) >= SINGLE_TOKEN_WEIGHT
+            and screener.token_weight(token) >= SINGLE_TOKEN_WEIGHT
             and hit.name_score >= 0.95
         )
     return False
@@ -220,7 +213,7 @@ def _covers(screener: Screener, window: str, hit: Hit) -> bool:
     """
     listed = analyze_name(hit.matched_name, hit.entity.schema).tokens
     found = analyze_name(window, None).tokens
-    weight = screener.index.token_weight
+    weight = screener.token_weight
     total = sum(weight(token) for token in listed)
     covered = sum(weight(token) for token in listed if any(_same_word(token, other) for other in found))
     return total > 0 and covered >= COVERAGE * total
@@ -240,7 +233,7 @@ def find_names(
     best: dict[str, TextHit] = {}
     scope = list(datasets) if datasets else None
     for window in windows(screener, text):
-        query = Query(names=[window.text[:500]], schema="LegalEntity")
+        query = Query(names=[window.text[:500]], schema=Schema.LEGAL_ENTITY)
         for hit in screener.screen(query, datasets=scope, limit=5, threshold=strict, cutoff=strict - 0.01):
             if not hit.match or not _name_shape_ok(screener, hit) or not _covers(screener, window.text, hit):
                 continue

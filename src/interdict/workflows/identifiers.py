@@ -11,27 +11,25 @@ comparison misses most listed banks. The rules here:
     BKBPIRTH      BKBPIRTH123   review: only that branch is listed
     BKBPIRTH456   BKBPIRTH123   review: another branch of the same institution
 
-Identifiers come from the matcher's index (`index.identifiers`), so this module
-adds no list data of its own.
+Identifiers come from the matcher (`Screener.find_identifier`,
+`Screener.find_institution_bics`), so this module adds no list data of its own:
+it holds the rules, the matcher the lookup.
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..match.index import Index
-from ..match.query import normalize_identifier
+from ..match.lookup import BIC_SHAPE, IdentifierMatch
+from ..match.screener import Screener
+from ..model import IdentifierType
 
-BIC_RE = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+BIC_RE = BIC_SHAPE
 IBAN_RE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
 IMO_RE = re.compile(r"\bIMO[\s:.#-]*([0-9]{7})\b", re.IGNORECASE)
 HEAD_OFFICE = "XXX"
-
-_bic_tables: dict[int, tuple[weakref.ref, dict[str, list[tuple[int, str]]]]] = {}
-
 
 def clean_bic(value: str | None) -> str | None:
     """The BIC in canonical form, or None when the text is not shaped like one."""
@@ -59,54 +57,32 @@ def iban_country(value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class BicMatch:
-    entity_index: int
+    entity_id: str
     listed: str
     severity: str  # "hit" or "review"
     how: str
 
 
-def _bic_table(index: Index) -> dict[str, list[tuple[int, str]]]:
-    """BIC8 → [(entity index, listed BIC)], built once per index."""
-    cached = _bic_tables.get(id(index))
-    if cached is not None and cached[0]() is index:
-        return cached[1]
-    table: dict[str, list[tuple[int, str]]] = {}
-    for value, postings in index.identifiers.items():
-        for entity_index, kind in postings:
-            if kind == "bic" and BIC_RE.fullmatch(value):
-                table.setdefault(value[:8], []).append((entity_index, value))
-    _bic_tables[id(index)] = (weakref.ref(index), table)
-    return table
-
-
-def match_bic(index: Index, bic: str, datasets: Iterable[str] | None = None) -> list[BicMatch]:
+def match_bic(screener: Screener, bic: str, datasets: Iterable[str] | None = None) -> list[BicMatch]:
     """Listed institutions behind a BIC, by the equivalence rules above."""
-    scope = set(datasets) if datasets else None
     branch = bic[8:] or HEAD_OFFICE
-    found: dict[int, BicMatch] = {}
-    for entity_index, listed in _bic_table(index).get(bic[:8], ()):
-        if scope is not None and index.facts[entity_index].dataset not in scope:
-            continue
+    found: dict[str, BicMatch] = {}
+    for listed_bic in screener.find_institution_bics(bic, datasets):
+        listed = listed_bic.value
         listed_branch = listed[8:] or HEAD_OFFICE
         if listed_branch == branch:
             how = "same BIC" if listed == bic else f"{bic} and {listed} are the same institution (8 and 11 characters)"
-            match = BicMatch(entity_index, listed, "hit", how)
+            match = BicMatch(listed_bic.entity_id, listed, "hit", how)
         elif listed_branch == HEAD_OFFICE:
-            match = BicMatch(entity_index, listed, "hit", f"{bic} is a branch of listed {listed}")
+            match = BicMatch(listed_bic.entity_id, listed, "hit", f"{bic} is a branch of listed {listed}")
         else:
-            match = BicMatch(entity_index, listed, "review", f"only branch {listed} of {bic[:8]} is listed")
-        current = found.get(entity_index)
+            match = BicMatch(listed_bic.entity_id, listed, "review", f"only branch {listed} of {bic[:8]} is listed")
+        current = found.get(match.entity_id)
         if current is None or (current.severity == "review" and match.severity == "hit"):
-            found[entity_index] = match
-    return sorted(found.values(), key=lambda m: (m.severity != "hit", index.facts[m.entity_index].id))
+            found[match.entity_id] = match
+    return sorted(found.values(), key=lambda m: (m.severity != "hit", m.entity_id))
 
 
-def match_exact(index: Index, value: str, id_type: str, datasets: Iterable[str] | None = None) -> list[tuple[int, str]]:
-    """Entities listing exactly this identifier with this type (IMO, tail number...)."""
-    scope = set(datasets) if datasets else None
-    normalized = normalize_identifier(value)
-    hits = []
-    for entity_index, kind in index.identifiers.get(normalized, ()):
-        if kind == id_type and (scope is None or index.facts[entity_index].dataset in scope):
-            hits.append((entity_index, normalized))
-    return sorted(set(hits), key=lambda item: index.facts[item[0]].id)
+def match_exact(screener: Screener, value: str, id_type: IdentifierType, datasets: Iterable[str] | None = None) -> list[IdentifierMatch]:
+    """Entries listing exactly this identifier with this type (IMO, tail number...), sorted by entry id."""
+    return screener.find_identifier(value, [id_type], datasets)

@@ -37,6 +37,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from ..errors import InputError
 from ..match.screener import Screener
+from ..model import Schema
 from ..text.names import Token, analyze_name
 
 RARE_SURNAME = 0.40
@@ -48,7 +49,9 @@ MAX_CANDIDATE_NAMES = 5000  # a skeleton held by more names than this is not rar
 
 @dataclass(frozen=True)
 class Relative:
-    entity_index: int
+    entity_id: str
+    caption: str
+    dataset: str
     shared: str  # the family name as the list writes it
     weight: float
     gap: int
@@ -66,7 +69,7 @@ def common_surnames() -> dict[str, frozenset[str]]:
             raise InputError(f"common_surnames.toml: key {key!r} is not 'any' or an ISO alpha-2 code.")
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise InputError(f"common_surnames.toml: '{key}' must be a list of names.")
-        result[key] = frozenset(token.text for value in values for token in analyze_name(value, "Person").tokens)
+        result[key] = frozenset(token.text for value in values for token in analyze_name(value, Schema.PERSON).tokens)
     return result
 
 
@@ -104,25 +107,17 @@ def find_relatives(
     codes = set(nationalities)
     if birth_year is None or not codes:
         return []
-    index = screener.index
     excluded = set(exclude_ids)
-    scope = set(datasets) if datasets else None
-    found: dict[int, Relative] = {}
-    for token in analyze_name(family_name, "Person").tokens:
+    found: dict[str, Relative] = {}
+    for token in analyze_name(family_name, Schema.PERSON).tokens:
         if token.initial or token.number or len(token.text) < 3 or is_common(token.text, codes):
             continue
-        weight = index.token_weight(token)
+        weight = screener.token_weight(token)
         if weight < RARE_SURNAME:
             continue
-        postings = index.key_postings(token.skel)
-        if postings is None or len(postings) > MAX_CANDIDATE_NAMES:
-            continue
-        for name_id in postings.tolist():
-            entity_index = int(index.name_entity[name_id])
-            if entity_index in found:
-                continue
-            facts = index.facts[entity_index]
-            if facts.schema != "Person" or facts.id in excluded or (scope is not None and facts.dataset not in scope):
+        for holder in screener.holders_of_token(token, Schema.PERSON, datasets, MAX_CANDIDATE_NAMES):
+            facts = holder.facts
+            if facts.id in found or facts.id in excluded:
                 continue
             shared_codes = codes & facts.nationalities
             if not shared_codes or not facts.birth_years:
@@ -130,18 +125,19 @@ def find_relatives(
             gap = min(abs(birth_year - year) for year in facts.birth_years)
             if gap > MAX_AGE_GAP:
                 continue
-            listed_text = listed_family_name(index.name_text[name_id])
-            listed_tokens = analyze_name(listed_text, "Person").tokens
+            listed_tokens = analyze_name(listed_family_name(holder.name), Schema.PERSON).tokens
             match = next((other for other in listed_tokens if _same_name(token, other)), None)
             if match is None:
                 continue
-            found[entity_index] = Relative(
-                entity_index=entity_index,
+            found[facts.id] = Relative(
+                entity_id=facts.id,
+                caption=facts.caption,
+                dataset=facts.dataset,
                 shared=match.original or match.text,
                 weight=weight,
                 gap=gap,
                 listed_years=tuple(sorted(facts.birth_years)),
                 nationality=min(shared_codes),
             )
-    ranked = sorted(found.values(), key=lambda rel: (rel.gap, index.facts[rel.entity_index].id))
+    ranked = sorted(found.values(), key=lambda rel: (rel.gap, rel.entity_id))
     return ranked[:MAX_FINDINGS]

@@ -1,0 +1,147 @@
+"""Every number the matcher decides with, in one typed, documented object.
+
+A screening decision must be explainable down to its constants, and a
+compliance team tuning its alert rate must find them in one place, each with a
+sentence on what moving it trades off. Nothing numeric that shapes a score
+lives inside a function body: code reads `SETTINGS.<name>`, and tests and the
+benchmarks read the same object.
+
+    >>> from interdict.match.settings import SETTINGS
+    >>> SETTINGS.threshold
+    0.7
+
+`describe()` lists every value with its help text (printed by the docs and
+checked by a test, so a new value without a sentence fails the suite).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def setting(default: Any, help: str) -> Any:
+    """A settings field: its default and the sentence on what it trades off."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    # --- decisions ---------------------------------------------------------------
+    threshold: float = setting(0.70, "Score at or above which a hit is a match. Lower catches more spellings and raises more false alerts.")
+    cutoff: float = setting(0.50, "Scores above this are listed as near misses (match: false). Lower shows reviewers more candidates and more noise.")
+    limit: int = setting(10, "Hits returned per query by default.")
+    near_miss_names: int = setting(
+        15,
+        "Distinct list names (one name on five lists counts once) scored for near misses below the match range. "
+        "More costs time on every query and surfaces weaker near misses.",
+    )
+    match_range_margin: float = setting(
+        0.15,
+        "Every list name whose retrieval estimate is within this of the threshold is scored, however many there are, so no "
+        "possible match is ever cut by the candidate cap (and a dataset filter can never reveal a match the unfiltered screen hid). "
+        "Smaller is faster on very common names; too small lets a real match slip past the cap.",
+    )
+    max_scored_names: int = setting(
+        3000,
+        "Hard ceiling on list names scored for one query name, reached only by queries of very common words; a screen that "
+        "reaches it says so in its output.",
+    )
+    weak_alias_factor: float = setting(0.92, "Multiplier for a match through a weak (low-quality) alias: lists flag these as likely to mislead.")
+
+    # --- token similarity: is this the same name part? ------------------------------
+    pair_min: float = setting(0.62, "Below this, two tokens are not the same name part. Lower pairs more slips and more different names.")
+    initial: float = setting(0.5, "'A.' for 'Akhtar': an agreeing initial counts this much of the name itself.")
+    equivalent: float = setting(0.72, "The same given name in another language (Juan/John): evidence, not identity.")
+    known_names_penalty: float = setting(
+        0.15, "Subtracted from a spelling slip between two spellings both found on the lists (Salem/Salek are two names, not one misspelt)."
+    )
+    translit_same_vowels: tuple[float, float, float] = setting(
+        (0.95, 0.9, 0.85),
+        "Same consonants and vowel classes (Hossein/Husain), for skeletons of 3+, 2 and 1 consonants: shorter skeletons collide more.",
+    )
+    translit_vowel_base: tuple[float, float] = setting(
+        (0.45, 0.35),
+        "Same consonants, vowels of another class (Hossein/Hasan), for skeletons of 4+ and 3 consonants; "
+        "translit_vowel_gain times the vowel similarity is added.",
+    )
+    translit_vowel_gain: float = setting(0.45, "How much agreeing vowels add to a same-consonant pair whose vowel classes differ.")
+    abjad_sims: tuple[float, float, float] = setting(
+        (0.95, 0.88, 0.7),
+        "Arabic/Hebrew script against a reading of it, for skeletons of 4+, 3 and fewer consonants (unwritten vowels make short names ambiguous).",
+    )
+    slip_one_edit: tuple[float, float] = setting((0.9, 0.8), "One keyboard slip, in words of 5+ letters and of 4 letters.")
+    slip_two_edits: tuple[float, float, float] = setting(
+        (0.8, 0.72, 0.5), "Two slips, in words of 9+, 6-8 and 4-5 letters (short words two letters apart are usually other names)."
+    )
+    slip_three_edits: float = setting(0.66, "Three slips, in words of 11+ letters only.")
+    reversed_word: float = setting(0.9, "A word written backwards (an evasion).")
+    article_factor: float = setting(0.97, "An Arabic article written joined to the name ('Alshaer'/'Shaer') keeps this share of the pair.")
+    prefixed: float = setting(0.8, "A fused 'abd'/'abu' prefix against the bare name ('Abdulabbas'/'Abbas').")
+    compound_exact: float = setting(1.0, "Two words against the same letters written as one ('Nasrallah'/'Nasr Allah').")
+    compound_slip: float = setting(0.92, "Two words against one word one slip away from their fusion.")
+    compound_min: float = setting(0.85, "A fused pair must reach this similarity to count (else 'Ali Khamenei' could read as 'Lahaman').")
+    compound_spelling: float = setting(0.7, "A fused pair must also agree this much in spelling, not only in consonants.")
+    absorbed_prefix: float = setting(0.95, "A standing 'Abu' beside 'Tariq' against a fused 'Abutariq'.")
+
+    # --- costs of aligning two names ------------------------------------------------
+    subset_cost: float = setting(
+        0.35, "Per unit of rarity weight of person-name parts only one name has, when the other is fully matched (an extra middle name)."
+    )
+    org_subset_cost: float = setting(
+        0.6, "The same for organisation names: an extra word there usually names another company (a subsidiary, a branch)."
+    )
+    conflict_cost: float = setting(1.0, "Per unit weight of unmatched parts when both names keep parts the other lacks (Mojtaba vs Ali Khamenei).")
+    unmatched_floor: float = setting(0.3, "Minimum cost weight of an unmatched part: even a common part that fails to align is evidence against.")
+    initials_only_cap: float = setting(0.5, "Names that agree only on initials are not a match.")
+    swapped_filiation: float = setting(0.75, "Multiplier when given and father's names are swapped ('Salman bin Muhammad' is not 'Muhammad bin Salman').")
+    single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
+    patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
+    one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")
+
+    # --- secondary evidence -----------------------------------------------------------
+    birth_exact: float = setting(0.08, "Added when the full birth date agrees.")
+    birth_year: float = setting(0.05, "Added when the birth year agrees (half of it within a year, two for 'circa' dates).")
+    birth_conflict: float = setting(-0.22, "Added when every birth year disagrees: same name, another person.")
+    nationality_match: float = setting(0.03, "Added when a nationality agrees.")
+    nationality_conflict: float = setting(-0.08, "Added when the nationalities disagree (people hold several; a soft signal).")
+    country_match: float = setting(0.02, "Added when a country of address or registration agrees.")
+    identifier_score: float = setting(0.99, "Score of an entry found by an exact strong identifier with a compatible name: a match by itself.")
+    identifier_name_min: float = setting(
+        0.5,
+        "An identifier decides only when the name scores at least this (or the query gives no name): two lists give one passport "
+        "number to different people, and a typed number can be wrong.",
+    )
+    identifier_review_score: float = setting(
+        0.6,
+        "Score of an identifier hit that does not decide (no similar name, a contradicting birth date or issuing country): "
+        "between cutoff and threshold, so it is listed for review and names the conflict.",
+    )
+
+    # --- retrieval ----------------------------------------------------------------------
+    common_postings: int = setting(3000, "Evidence touching more list names than this is folded in last, only into names rarer evidence found.")
+    prune: float = setting(1.0, "Names whose optimistic estimate is below this share of the cutoff are not scored.")
+    estimate_query_share: float = setting(
+        0.9, "In the retrieval estimate, the share of the denominator taken by the query's own weight (the rest by the evidence found)."
+    )
+    estimate_extra_cost: float = setting(
+        0.35, "In the retrieval estimate, the cost per unit weight of list-name words the query does not hold (an optimistic subset cost)."
+    )
+    max_fuzzy_tokens: int = setting(400, "Vocabulary tokens examined per query token for typos.")
+    fuzzy_edits: int = setting(3, "Vocabulary tokens further than this many edits from a query token cannot pair.")
+
+    # --- rarity (index build) -----------------------------------------------------------
+    rarity_floor: float = setting(0.08, "Weight of the most common token ('mohammad'): shared, it is almost no evidence.")
+    number_weight: float = setting(0.6, "Weight of a number in a name (vessel and aircraft names, 'Hamas 2').")
+    short_skeleton_text_factor: float = setting(
+        0.85, "Skeletons of one or two consonants lump unrelated names; the spelling's own rarity, times this, is used when higher."
+    )
+    one_consonant_cap: float = setting(0.15, "Highest weight of a token with a one-consonant skeleton.")
+
+
+SETTINGS = MatchSettings()
+
+
+def describe(settings: MatchSettings = SETTINGS) -> list[tuple[str, Any, str]]:
+    """(name, value, help) of every setting, in declaration order."""
+    return [(item.name, getattr(settings, item.name), item.metadata.get("help", "")) for item in fields(settings)]

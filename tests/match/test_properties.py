@@ -1,0 +1,137 @@
+"""Properties of screening over the real bundled lists, checked on generated queries.
+
+- Nothing missed: a filter (datasets, schema) only removes. Every match of a
+  filtered screen is a match of the unfiltered screen, with the same score.
+- One scorer: a query name and a list name score the same on every path
+  (`screen` with or without a schema, `compare` under the entry's schema).
+
+Queries are drawn from the lists themselves (a listed name, reordered, with a
+part dropped or a slip typed) and from list words recombined, so they land
+where real screening happens: among many similar listed names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interdict.match.query import Query
+from interdict.match.screener import Screener
+from interdict.match.settings import SETTINGS
+from interdict.model import MATCHABLE, NameKind, Schema
+
+EXAMPLES = 150
+PROPERTY = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+WIDE = 500  # a limit no generated query reaches: truncation is tested separately
+
+
+@pytest.fixture(scope="module")
+def screener(seeded: Any) -> Screener:
+    return seeded.screener
+
+
+@st.composite
+def listed_queries(draw: st.DrawFn, screener: Screener) -> Query:
+    """A name of a random list entry, as a screener might type it."""
+    position = draw(st.integers(0, screener.size - 1))
+    names = screener.index.names_of(position)
+    name = draw(st.sampled_from(names)).text
+    words = name.replace(",", " ").split()
+    change = draw(st.sampled_from(["as listed", "reordered", "part dropped", "slip", "recombined"]))
+    if change == "reordered" and len(words) > 1:
+        words = words[1:] + words[:1]
+    elif change == "part dropped" and len(words) > 2:
+        del words[draw(st.integers(0, len(words) - 1))]
+    elif change == "slip" and words:
+        i = draw(st.integers(0, len(words) - 1))
+        word = words[i]
+        if len(word) > 3:
+            j = draw(st.integers(1, len(word) - 2))
+            words[i] = word[:j] + word[j + 1 :]
+    elif change == "recombined":
+        other = screener.index.names_of(draw(st.integers(0, screener.size - 1)))[0].text.replace(",", " ").split()
+        words = words[:1] + other[-1:]
+    schema = draw(st.sampled_from([None, screener.facts_at(position).schema]))
+    return Query.build(" ".join(words) or name, schema=schema)
+
+
+def _matches(hits: list[Any]) -> dict[str, float]:
+    return {hit.entity.id: hit.score for hit in hits if hit.match}
+
+
+@PROPERTY
+@given(data=st.data())
+def test_a_dataset_filter_never_reveals_a_match_the_unfiltered_screen_hid(screener: Screener, data: st.DataObject) -> None:
+    query = data.draw(listed_queries(screener))
+    datasets = data.draw(st.sets(st.sampled_from(sorted(screener.datasets)), min_size=1, max_size=3))
+    unfiltered = screener.screening(query, limit=WIDE)
+    filtered = screener.screening(query, datasets=datasets, limit=WIDE)
+    if unfiltered.notes:
+        return  # the unfiltered screen said it could not score everything: not silent
+    everywhere = _matches(unfiltered.hits)
+    for entity_id, score in _matches(filtered.hits).items():
+        assert entity_id in everywhere, f"{query.names} -d {sorted(datasets)}: {entity_id} matches only when filtered"
+        assert everywhere[entity_id] == score, f"{query.names}: {entity_id} scores {score} filtered, {everywhere[entity_id]} not"
+
+
+@PROPERTY
+@given(data=st.data())
+def test_a_schema_never_changes_a_name_score_against_an_entry(screener: Screener, data: st.DataObject) -> None:
+    query = data.draw(listed_queries(screener))
+    untyped = Query(names=query.names)
+    scores = {hit.entity.id: hit.name_score for hit in screener.screen(untyped, limit=WIDE)}
+    for schema in Schema:
+        typed = Query(names=query.names, schema=schema)
+        for hit in screener.screen(typed, limit=WIDE):
+            assert hit.entity.schema in MATCHABLE[schema]
+            if hit.entity.id in scores:
+                assert hit.name_score == scores[hit.entity.id], f"{query.names} as {schema}: {hit.entity.id}"
+
+
+@PROPERTY
+@given(data=st.data())
+def test_screen_and_compare_score_a_pair_alike(screener: Screener, data: st.DataObject) -> None:
+    query = data.draw(listed_queries(screener))
+    for hit in screener.screen(query, limit=5):
+        if hit.name is None:
+            continue
+        compared, _ = screener.compare(hit.query_name, hit.matched_name, hit.entity.schema)
+        factor = SETTINGS.weak_alias_factor if hit.matched_kind == NameKind.WEAK else 1.0
+        assert abs(compared * factor - hit.name_score) < 1e-9, f"{hit.query_name!r} ~ {hit.matched_name!r} ({hit.entity.schema})"
+
+
+def test_an_entry_scores_by_its_best_name_whichever_name_retrieval_found(screener: Screener) -> None:
+    """The EU entry whose main name is "Hossein SALAMI" scores 1.0 with or without a filter."""
+    for name in ("Hossein Salami", "Qassem Soleimani"):
+        everywhere = _matches(screener.screen(Query.build(name, schema="Person"), limit=WIDE))
+        for dataset in sorted(screener.datasets):
+            for entity_id, score in _matches(screener.screen(Query.build(name, schema="Person"), datasets=[dataset], limit=WIDE)).items():
+                assert everywhere.get(entity_id) == score, (name, dataset, entity_id)
+    salami = _matches(screener.screen(Query.build("Hossein Salami"), limit=WIDE))
+    assert salami["ca_dfatd_sema_sanctions-Iran-1-Part-2-43"] == 1.0
+    assert {"un_sc_sanctions", "gb_fcdo_sanctions"} <= {screener.facts(i).dataset for i in _matches(screener.screen(Query.build("Qassem Soleimani"), limit=WIDE))}
+
+
+def test_matches_beyond_the_limit_are_counted_not_hidden(screener: Screener) -> None:
+    result = screener.screening(Query.build("Hossein Salami", schema="Person"), limit=2)
+    assert len(result.hits) == 2 and result.matches > 2
+    assert result.hidden_matches == result.matches - 2
+    assert any("more match" in warning for warning in result.warnings())
+
+
+def test_john_smith_scores_alike_with_and_without_a_schema(screener: Screener) -> None:
+    """The issue's example: one pair, one score, whatever path asks."""
+    typed = {hit.entity.id: hit.score for hit in screener.screen(Query.build("John Smith", schema="Person"), limit=WIDE)}
+    untyped = {hit.entity.id: hit.score for hit in screener.screen(Query.build("John Smith"), limit=WIDE)}
+    for entity_id, score in typed.items():
+        if entity_id in untyped:
+            assert untyped[entity_id] == score, entity_id
+            schema = screener.facts(entity_id).schema
+            best = max(
+                screener.compare("John Smith", listed.text, schema)[0] * (SETTINGS.weak_alias_factor if listed.kind == NameKind.WEAK else 1.0)
+                for listed in screener.names_of(entity_id)
+            )
+            assert abs(best - score) < 1e-3 or score < SETTINGS.cutoff, entity_id
