@@ -338,4 +338,10 @@ def retrieve(
     if len(first_seen) > S.near_miss_names:
         kept_groups = groups[np.sort(first_seen)[: S.near_miss_names]]
         near = near[np.isin(groups, kept_groups)]
-    return Retrieved([int(name_id) for name_id in sure] + [int(name_id) for name_id in near], capped)
+    chosen = np.concatenate([sure, near])
+    # An entry scores by its best name, whichever name retrieval ranked: every
+    # promising name of a chosen entry is scored too (names retrieval found no
+    # evidence for cannot reach the cutoff).
+    entries = index.name_entity[chosen]
+    siblings = candidates[np.isin(index.name_entity[candidates], entries) & ~np.isin(candidates, chosen)]
+    return Retrieved([int(name_id) for name_id in chosen] + [int(name_id) for name_id in siblings], capped)

@@ -33,6 +33,7 @@ from .evidence import Contribution, Feature, identifier_evidence, secondary_evid
 from .explain import explain_name, render_explanation
 from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName
 from .lookup import IdentifierMatch, NameHolder, find_identifier, find_institution_bics, holders_of_token
+from .phrases import phrases
 from .query import Query
 from .retrieve import retrieve
 from .scorer import NameScore, SimCache, score_names, score_value
@@ -265,6 +266,22 @@ class Screener:
         """List names holding a (rare) word's skeleton, with their entries' facts."""
         return holders_of_token(self.index, token, schema, datasets, max_names)
 
+    def names_written_as(self, tokens: tuple[str, ...], datasets: Iterable[str] | None = None) -> list[NameHolder]:
+        """List names that are exactly these tokens (as analysed; inverted names also in natural order)."""
+        scope = set(datasets) if datasets is not None else None
+        found = []
+        for name_id in phrases(self.index).by_tokens.get(tokens, ()):
+            position = int(self.index.name_entity[name_id])
+            facts = self.index.facts_at(position)
+            if scope is None or facts.dataset in scope:
+                found.append(NameHolder(position, facts, self.index.name_text[name_id]))
+        return found
+
+    def phrase_bounds(self) -> tuple[frozenset[str], int]:
+        """(tokens a list name can start with, tokens in the longest list name): where to look in a text."""
+        table = phrases(self.index)
+        return table.starts, table.longest
+
     def token_weight(self, token: Token) -> float:
         """How rare a word is on the lists, in [rarity_floor, 1]: the evidence a shared one carries."""
         return self.index.token_weight(token)
@@ -327,11 +344,14 @@ class Screener:
                     "add a birth date, nationality or a fuller name"
                 )
             memo: dict[tuple[Any, ...], tuple[float, int]] = {}
-            for position in dict.fromkeys(int(self.index.name_entity[name_id]) for name_id in found.names):
+            by_entry: dict[int, list[int]] = {}
+            for name_id in found.names:
+                by_entry.setdefault(int(self.index.name_entity[name_id]), []).append(name_id)
+            for position, name_ids in by_entry.items():
                 facts = self.index.facts_at(position)
                 if facts.id in excluded or not matchable(query.schema, facts.schema):
                     continue
-                scored = self._score_entity(readings, position, memo)
+                scored = self._score_entity(readings, position, memo, name_ids)
                 if scored is not None:
                     best[position] = scored
         identified: dict[int, IdentifierMatch] = {}
@@ -351,6 +371,18 @@ class Screener:
         matches = sum(1 for item in ranked if item[0] >= threshold)
         hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
         return Screening(hits, matches, tuple(notes), self.missing_datasets)
+
+    def score_entry(self, query: Query, entity_id: str, threshold: float | None = None) -> Hit | None:
+        """The hit `query` makes on one entry, scored exactly as `screen` would (None if the entry is not loaded)."""
+        position = self.index.position(entity_id)
+        if position is None:
+            return None
+        threshold = self.threshold if threshold is None else threshold
+        readings = _QueryReadings(query.names, self)
+        named = self._score_entity(readings, position, {})
+        identified = next(iter(found for value in query.identifiers for found in find_identifier(self.index, value) if found.position == position), None)
+        score, evidence = self._total(query, self.index.facts_at(position), named.score if named else 0.0, identified, threshold)
+        return self._hit(query, readings, position, score, evidence, named, threshold)
 
     def compare(self, name1: str, name2: str, schema: Schema | None = None) -> tuple[float, str]:
         """Score two names with the index's rarity weights, as `screen` scores a query against an entry of `schema`.
@@ -397,15 +429,17 @@ class Screener:
         weights = self.index.token_weight_list
         return tuple(self.index.tokens[token_id] for token_id in token_ids), [weights[token_id] for token_id in token_ids]
 
-    def _score_entity(self, readings: _QueryReadings, position: int, memo: dict[tuple[Any, ...], tuple[float, int]]) -> _Scored | None:
-        """The entry's best name: every one of its names is scored (the same name on several lists once)."""
+    def _score_entity(
+        self, readings: _QueryReadings, position: int, memo: dict[tuple[Any, ...], tuple[float, int]], name_ids: Iterable[int] | None = None
+    ) -> _Scored | None:
+        """The entry's best name among `name_ids` (default: all its names); the same name on several lists is scored once."""
         index = self.index
         schema = index.facts_at(position).schema
         analyzed, weights = readings.under(schema)
         if not analyzed:
             return None
         best: _Scored | None = None
-        for name_id in index.name_ids_of(position):
+        for name_id in index.name_ids_of(position) if name_ids is None else name_ids:
             signature = (index.name_tokens[name_id], index.name_kind[name_id] == WEAK_CODE, index.name_ordered[name_id], schema)
             found = memo.get(signature)
             if found is None:

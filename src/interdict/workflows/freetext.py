@@ -46,7 +46,7 @@ from ..errors import InputError
 from ..match.query import Query
 from ..match.screener import Hit, Screener
 from ..text import tables
-from ..model import ORG_SCHEMAS, Schema
+from ..model import CRAFT_SCHEMAS, ORG_SCHEMAS, Schema
 from ..text.names import Token, analyze_name
 from .embargoes import default_rules, fold
 
@@ -57,6 +57,8 @@ STRICT_MARGIN = 0.15
 SINGLE_TOKEN_WEIGHT = 0.7
 SINGLE_TOKEN_CHARS = 5
 COVERAGE = 0.9
+MAX_PHRASE_WORDS = 8  # longest run of words read as one listed name
+ONE_WORD_REVIEW_WEIGHT = 0.45  # a one-word organisation name at least this rare on the lists, standing in text, is reviewed
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
 _SEPARATOR = re.compile(r"[,;:/()|*+=<>\[\]{}!?\"]")  # between two words, these end a name
@@ -66,24 +68,28 @@ _SEPARATOR = re.compile(r"[,;:/()|*+=<>\[\]{}!?\"]")  # between two words, these
 class Vocabulary:
     breaks: frozenset[str]
     not_anchors: frozenset[str]
+    vessel_prefixes: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     text = resources.files(__package__).joinpath("data", "freetext.toml").read_text(encoding="utf-8")
     table = tomllib.loads(text)
-    lists: dict[str, frozenset[str]] = {}
-    for key in ("breaks", "not_anchors"):
+    lists: dict[str, list[str]] = {}
+    for key in ("breaks", "not_anchors", "vessel_prefixes"):
         values = table.get(key)
         if not isinstance(values, list) or not all(
             isinstance(v, str) and v.strip() == v and v == v.lower() and v for v in values
         ):
             raise InputError(f"freetext.toml: '{key}' must be a list of lower-case words without spaces around them.")
-        lists[key] = frozenset(values)
-    unknown = set(table) - {"breaks", "not_anchors"}
+        lists[key] = values
+    unknown = set(table) - set(lists)
     if unknown:
         raise InputError(f"freetext.toml: unknown key(s) {', '.join(sorted(unknown))}.")
-    return Vocabulary(lists["breaks"], lists["not_anchors"] | lists["breaks"])
+    breaks = frozenset(lists["breaks"])
+    # Longest first, so "m/t" is tried before "mt".
+    prefixes = tuple(sorted(lists["vessel_prefixes"], key=len, reverse=True))
+    return Vocabulary(breaks, frozenset(lists["not_anchors"]) | breaks, prefixes)
 
 
 @dataclass(frozen=True)
@@ -228,10 +234,11 @@ def _same_word(left: Token, right: Token) -> bool:
 def find_names(
     screener: Screener, text: str, datasets: Iterable[str] | None = None, margin: float = STRICT_MARGIN
 ) -> list[TextHit]:
-    """Listed people and organisations named inside `text`, best window per entity (steps 3-5)."""
+    """Listed parties named inside `text`: exact phrases (step 0), then spelling variants (steps 3-5), best per entity."""
     strict = min(0.97, screener.threshold + margin)
-    best: dict[str, TextHit] = {}
+    best: dict[str, tuple[Window, Hit]] = {}
     scope = list(datasets) if datasets else None
+    phrased = {item.hit.entity.id: item for item in phrase_names(screener, text, scope)}
     for window in windows(screener, text):
         query = Query(names=[window.text[:500]], schema=Schema.LEGAL_ENTITY)
         for hit in screener.screen(query, datasets=scope, limit=5, threshold=strict, cutoff=strict - 0.01):
@@ -241,16 +248,129 @@ def find_names(
             key = (hit.score, window.bounded, -len(window.text))
             if current is None or key > (current[1].score, current[0].bounded, -len(current[0].text)):
                 best[hit.entity.id] = (window, hit)
-    found = []
+    found = list(phrased.values())
     for window, hit in best.values():
+        if hit.entity.id in phrased:
+            continue
         extra = _unexplained_neighbours(screener, window, hit, strict)
-        note = (
-            f"the text goes on with {' and '.join(repr(w) for w in extra)}, so it may name a longer, different party"
-            if extra
-            else ""
-        )
-        found.append(TextHit(window, hit, contained=bool(extra), note=note))
+        found.append(TextHit(window, hit, contained=bool(extra), note=_continues(extra)))
     return sorted(found, key=lambda item: (-item.hit.score, item.hit.entity.id))
+
+
+def _continues(extra: list[str]) -> str:
+    if not extra:
+        return ""
+    return f"the text goes on with {' and '.join(repr(w) for w in extra)}, so it may name a longer, different party"
+
+
+# --- step 0: listed names written out in full -------------------------------------------------------
+
+
+def _special_words() -> frozenset[str]:
+    """Words a name's analysis removes or joins (particles, titles, legal forms, compound prefixes):
+    a window holding one is read as a whole name, not word by word."""
+    forms, _ = tables.legal_form_set()
+    prefixes = {spelling for spelling, _ in tables.compound_prefixes()}
+    return tables.particles() | tables.honorifics() | frozenset(form[0] for form in forms if len(form) == 1) | frozenset(prefixes)
+
+
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str, schema: Schema | None) -> tuple[str, ...]:
+    return tuple(token.text for token in analyze_name(word, schema).tokens)
+
+
+def _vessel_starts(text: str, words: list[tuple[int, int, str]], vocab: Vocabulary) -> set[int]:
+    """Indices of words that begin a vessel's name after a prefix ("M/T GRACE 1", "MV Amber")."""
+    starts: set[int] = set()
+    lowered = text.lower()
+    for index, (start, _, _) in enumerate(words):
+        before = lowered[max(0, start - 8) : start].rstrip(" .:-")
+        if any(before.endswith(prefix) and (len(before) == len(prefix) or not before[-len(prefix) - 1].isalnum()) for prefix in vocab.vessel_prefixes):
+            starts.add(index)
+    return starts
+
+
+def phrase_names(screener: Screener, text: str, datasets: Iterable[str] | None = None) -> list[TextHit]:
+    """Every listed name written out in `text` as a phrase, after the same normalisation as names.
+
+    A name of two or more parts found whole is a hit; one of a single part only
+    when it is an organisation's name of at least SINGLE_TOKEN_CHARS letters that
+    is not an everyday word of payments (freetext.toml) — a hit if rare on the
+    lists (SINGLE_TOKEN_WEIGHT), else a review. Vessels and aircraft are named in
+    text only after a prefix such as "M/T" or "MV". When a neighbouring word
+    could continue the name, the text may name a longer, different party: a review.
+    """
+    vocab = vocabulary()
+    words = _words(text)
+    if not words:
+        return []
+    starts, longest = screener.phrase_bounds()
+    special = _special_words()
+    per_word = [_word_tokens(word, None) for _, _, word in words]
+    vessels = _vessel_starts(text, words, vocab)
+    scope = list(datasets) if datasets else None
+    found: dict[str, TextHit] = {}
+    for i in range(len(words)):
+        craft = i in vessels
+        if not per_word[i] or (per_word[i][0] not in starts and not craft):
+            continue
+        tokens: tuple[str, ...] = ()
+        whole = False
+        for j in range(i, min(len(words), i + MAX_PHRASE_WORDS)):
+            tokens += per_word[j]
+            whole |= words[j][2].lower() in special or any(token in special for token in per_word[j])
+            if len(tokens) > longest:
+                break
+            window_text = text[words[i][0] : words[j][1]]
+            keys = {tokens}
+            if whole:
+                keys.add(_word_tokens(window_text, None))
+            if craft:
+                keys.add(_word_tokens(window_text, Schema.VESSEL))
+            for key in keys:
+                for holder in screener.names_written_as(key, scope):
+                    item = _phrase_hit(screener, text, words, i, j, holder.facts.id, holder.facts.schema, key, craft, vocab)
+                    if item is not None:
+                        current = found.get(holder.facts.id)
+                        if current is None or (item.hit.score, -item.contained, len(item.window.text)) > (current.hit.score, -current.contained, len(current.window.text)):
+                            found[holder.facts.id] = item
+    return sorted(found.values(), key=lambda item: (-item.hit.score, item.hit.entity.id))
+
+
+def _phrase_hit(
+    screener: Screener,
+    text: str,
+    words: list[tuple[int, int, str]],
+    i: int,
+    j: int,
+    entity_id: str,
+    schema: Schema,
+    tokens: tuple[str, ...],
+    craft: bool,
+    vocab: Vocabulary,
+) -> TextHit | None:
+    if schema in CRAFT_SCHEMAS and not craft:
+        return None  # "AMBER", "FOREST": listed tankers, everyday words
+    one_word = len(tokens) == 1
+    if one_word and not craft:
+        if schema not in ORG_SCHEMAS or len(tokens[0]) < SINGLE_TOKEN_CHARS or tokens[0] in vocab.not_anchors:
+            return None
+    window_text = text[words[i][0] : words[j][1]]
+    hit = screener.score_entry(Query(names=[window_text[:500]], schema=schema), entity_id)
+    if hit is None or hit.name is None:
+        return None
+    weight = screener.token_weight(hit.name.listed.tokens[0]) if one_word and hit.name.listed.tokens else 1.0
+    if one_word and not craft and weight < ONE_WORD_REVIEW_WEIGHT:
+        return None
+    before = words[i - 1][2] if i > 0 and not _SEPARATOR.search(text[words[i - 1][1] : words[i][0]]) else ""
+    after = words[j + 1][2] if j + 1 < len(words) and not _SEPARATOR.search(text[words[j][1] : words[j + 1][0]]) else ""
+    vocab_boundary = _boundary
+    window = Window(window_text, "" if craft or vocab_boundary(before, vocab) else before, "" if vocab_boundary(after, vocab) else after)
+    extra = _unexplained_neighbours(screener, window, hit, screener.threshold) if window.before or window.after else []
+    if one_word and not craft and weight < SINGLE_TOKEN_WEIGHT:
+        note = f"'{window_text}' is a one-word listed name, not rare enough on the lists to stand alone"
+        return TextHit(window, hit, contained=True, note="; ".join(part for part in (note, _continues(extra)) if part))
+    return TextHit(window, hit, contained=bool(extra), note=_continues(extra))
 
 
 def _unexplained_neighbours(screener: Screener, window: Window, hit: Hit, strict: float) -> list[str]:
