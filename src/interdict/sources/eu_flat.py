@@ -27,9 +27,9 @@ import unicodedata
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Entity, clean_text
+from ..model import Entity, NameKind, Schema, clean_text
 from .base import ParseResult, decode_text, entity_id, read_csv_rows, require_columns
-from .eu_fsf_xml import SCHEMAS, is_latin
+from .eu_fsf_xml import SCHEMA_WORDS, is_latin
 
 REQUIRED_ROLES = ("main",)
 
@@ -127,11 +127,14 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
             source_id = f"{source_id}-{used[source_id]}"
         designation = (row.get("Designation") or "").strip().lower()
         entity = Entity(
-            id=entity_id(dataset, source_id), dataset=dataset, source_id=source_id, schema=SCHEMAS.get(designation, "LegalEntity")
+            id=entity_id(dataset, source_id),
+            dataset=dataset,
+            source_id=source_id,
+            schema=SCHEMA_WORDS.get(designation, Schema.LEGAL_ENTITY),
         )
-        entity.add_name(row["Name"], "primary")
+        entity.add_name(row["Name"], NameKind.PRIMARY)
         for alias in _aliases(row):
-            entity.add_name(alias, "alias" if is_latin(alias) else "original_script")
+            entity.add_name(alias, NameKind.ALIAS if is_latin(alias) else NameKind.ORIGINAL_SCRIPT)
         codes, missed = nationality_codes(row.get("Nationality"))
         unmapped += missed
         for code in codes:

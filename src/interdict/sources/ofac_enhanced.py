@@ -16,7 +16,7 @@ import re
 from lxml import etree
 
 from ..errors import FormatError
-from ..model import Address, Entity, Relation, clean_text
+from ..model import Address, Entity, NameKind, Relation, RelationType, Schema, clean_text
 from .base import ParseResult, entity_id, maybe_decompress, open_zip_member
 from .dates import iso_date
 from .ofac_remarks import Remarks, address_country, apply_remarks, positions_of
@@ -24,12 +24,19 @@ from .xmlsafe import child_text, children, local, parse_xml
 
 REQUIRED_ROLES = ("main",)
 
-SCHEMAS = {"individual": "Person", "entity": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
-# OFAC relationship types -> model relation types (the OFAC wording stays in the note)
-RELATIONS = {
-    "family member of": "family",
-    "associate of": "associate",
-    "owned or controlled by": "owner",
+# entityType -> schema; an unknown type is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "individual": Schema.PERSON,
+    "entity": Schema.ORGANIZATION,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+}
+# OFAC relationship types -> model relation types (the OFAC wording stays in the note);
+# any other wording is linked_to.
+RELATIONS: dict[str, RelationType] = {
+    "family member of": RelationType.FAMILY,
+    "associate of": RelationType.ASSOCIATE,
+    "owned or controlled by": RelationType.OWNER,
 }
 LATIN = {"latin", "", None}
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -108,7 +115,7 @@ class _Reader:
             id=entity_id(self.dataset, source_id),
             dataset=self.dataset,
             source_id=source_id,
-            schema=SCHEMAS.get(kind, "LegalEntity"),
+            schema=SCHEMA_WORDS.get(kind, Schema.LEGAL_ENTITY),
         )
         self._names(entity, element)
         if not entity.names:
@@ -136,22 +143,22 @@ class _Reader:
         return entity
 
     def _names(self, entity: Entity, element: etree._Element) -> None:
-        person = entity.schema == "Person"
+        person = entity.schema == Schema.PERSON
         for holder in children(element, "names"):
             for name in children(holder, "name"):
                 alias_type = (self.text(_first(name, "aliasType")) or "").lower()
                 if child_text(name, "isPrimary") == "true":
-                    kind = "primary"
+                    kind = NameKind.PRIMARY
                 elif alias_type == "f.k.a.":
-                    kind = "former"
+                    kind = NameKind.FORMER
                 elif child_text(name, "isLowQuality") == "true":
-                    kind = "weak"
+                    kind = NameKind.WEAK
                 else:
-                    kind = "alias"
+                    kind = NameKind.ALIAS
                 for translations in children(name, "translations"):
                     for translation in children(translations, "translation"):
                         script = (self.text(_first(translation, "script")) or "").lower()
-                        own = kind if script in LATIN else "original_script"
+                        own = kind if script in LATIN else NameKind.ORIGINAL_SCRIPT
                         full = _unbidi(child_text(translation, "formattedFullName"))
                         entity.add_name(full, own, **(self._parts(translation) if person else {}))
 
@@ -221,7 +228,7 @@ class _Reader:
                     continue
                 target = clean_text(related.get("entityId"))
                 relation = Relation(
-                    type=RELATIONS.get(wording.lower(), "linked_to"),
+                    type=RELATIONS.get(wording.lower(), RelationType.LINKED_TO),
                     target_id=entity_id(self.dataset, target) if target in known else None,
                     target_name=clean_text(related.text),
                     note=wording if target in known or not target else f"{wording} (OFAC entry {target})",
