@@ -189,7 +189,7 @@ def _read_sheet(data: bytes, what: str) -> tuple[list[dict[str, object]], str | 
             f"{what} could not be read as an XLSX workbook (damaged or truncated?): {type(exc).__name__}: {exc}"
         ) from None
 
-    rows = []
+    rows: list[dict[str, object]] = []
     for raw in raw_rows:
         if not any(value not in (None, "") for value in raw):
             continue

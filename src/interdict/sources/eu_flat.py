@@ -102,9 +102,9 @@ _WHAT = "EU flat sanctions export"
 
 def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     rows = read_csv_rows(decode_text(files["main"], _WHAT), _WHAT)
-    require_columns(rows, COLUMNS, _WHAT)  # type: ignore[arg-type]
-    _require_complete(rows)  # type: ignore[arg-type]
-    records = [row for row in rows if clean_text(row.get("Name"))]  # type: ignore[union-attr]
+    require_columns(rows, COLUMNS, _WHAT)
+    _require_complete(rows)
+    records = [row for row in rows if clean_text(row.get("Name"))]
     blank = len(rows) - len(records)
     if not records:
         raise FormatError(f"{_WHAT} has no rows with a Name.")

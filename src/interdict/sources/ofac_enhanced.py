@@ -84,15 +84,15 @@ class _Reader:
         self.refs: dict[str, str] = {}
         for holder in children(root, "referenceValues"):
             for ref in children(holder, "referenceValue"):
-                value = child_text(ref, "value")
-                if ref.get("refId") and value:
-                    self.refs[ref.get("refId")] = value
+                ref_id, value = ref.get("refId"), child_text(ref, "value")
+                if ref_id and value:
+                    self.refs[ref_id] = value
         self.feature_types: dict[str, str] = {}
         for holder in children(root, "featureTypes"):
             for feature_type in children(holder, "featureType"):
-                label = child_text(feature_type, "type")
-                if feature_type.get("featureTypeId") and label:
-                    self.feature_types[feature_type.get("featureTypeId")] = label
+                type_id, label = feature_type.get("featureTypeId"), child_text(feature_type, "type")
+                if type_id and label:
+                    self.feature_types[type_id] = label
 
     def text(self, element: etree._Element | None) -> str | None:
         """An element's text, or the reference value (or feature type) its id points to."""
@@ -101,8 +101,8 @@ class _Reader:
         text = clean_text(element.text)
         if text:
             return text
-        if element.get("featureTypeId"):
-            return self.feature_types.get(element.get("featureTypeId"))
+        if type_id := element.get("featureTypeId"):
+            return self.feature_types.get(type_id)
         return self.refs.get(element.get("refId") or "")
 
     def entity(self, element: etree._Element, known: set[str]) -> Entity:
@@ -266,7 +266,7 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     if not elements:
         raise FormatError("OFAC enhanced XML holds no <entity>: is it the right file?")
     reader = _Reader(root, dataset)
-    known = {element.get("id") for element in elements if element.get("id")}
+    known = {own_id for element in elements if (own_id := element.get("id"))}
     warnings: list[str] = []
     entities: list[Entity] = []
     seen: set[str] = set()

@@ -175,8 +175,8 @@ _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _BY_FIRST: dict[str, list[str]] = {}
 for _label in [*LABELS, _CRYPTO.strip()]:
     _BY_FIRST.setdefault(_label.split()[0].rstrip(":"), []).append(_label)
-for _labels in _BY_FIRST.values():
-    _labels.sort(key=len, reverse=True)
+for _same_first in _BY_FIRST.values():
+    _same_first.sort(key=len, reverse=True)
 
 
 def _normal(label: str) -> str:
@@ -264,10 +264,10 @@ class Remarks:
         elif what == "gender":
             self.gender = _GENDERS.get(value.lower(), self.gender)
         elif what in _NAME_KIND_WORDS:
-            name = value.strip()
-            if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
-                name = name[1:-1]
-            name = clean_text(name)
+            quoted = value.strip()
+            if len(quoted) >= 2 and quoted[0] == quoted[-1] and quoted[0] in "'\"":
+                quoted = quoted[1:-1]
+            name = clean_text(quoted)
             if name and (name, _NAME_KIND_WORDS[what]) not in self.names:
                 self.names.append((name, _NAME_KIND_WORDS[what]))
         elif what == "linked":
@@ -336,10 +336,10 @@ def split_document(value: str) -> tuple[str, str | None, str | None, str | None]
                 expires = match.group(2).strip(" .")
         value = value[: first.start()]
     country = None
-    match = _TRAILING_PAREN.search(value)
-    if match and match.start() > 0 and to_code(match.group(1)):
-        country = match.group(1).strip()
-        value = value[: match.start()]
+    paren = _TRAILING_PAREN.search(value)
+    if paren and paren.start() > 0 and to_code(paren.group(1)):
+        country = paren.group(1).strip()
+        value = value[: paren.start()]
     return value.strip(), country, issued, expires
 
 

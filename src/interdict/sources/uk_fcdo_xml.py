@@ -178,11 +178,17 @@ def _read(entity: Entity, node: etree._Element) -> None:
         entity.add_extra("pastFlags", to_code(flag) or flag)
 
 
+def _parent_name(element: etree._Element) -> str | None:
+    """Local name of the element's parent; None only for a root, which no indexed Title or Name is."""
+    parent = element.getparent()
+    return local(parent.tag) if parent is not None else None
+
+
 def _names(entity: Entity, index: Index) -> None:
-    shared_titles = [clean_text(title.text) for title in index.get("Title", []) if local(title.getparent().tag) != "Name"]
+    shared_titles = [clean_text(title.text) for title in index.get("Title", []) if _parent_name(title) != "Name"]
     shared_title = "; ".join(title for title in shared_titles if title) or None
     for name in index.get("Name", []):
-        if local(name.getparent().tag) != "Names":
+        if _parent_name(name) != "Names":
             continue
         fields = _fields(name)
         kind = name_kind(fields.get("NameType"), fields.get("AliasStrength"))

@@ -221,11 +221,11 @@ _COLUMNS = {
 def _table(files: dict[str, bytes], role: str) -> list[dict[str, str]]:
     what = f"UK sanctions list table '{role}'"
     rows = read_csv_rows(decode_text(files[role], what), what)
-    require_columns(rows, _COLUMNS[role], what)  # type: ignore[arg-type]
-    for number, row in enumerate(rows, start=1):  # type: ignore[arg-type]
-        if None in row.values() or None in row:  # type: ignore[operator]
+    require_columns(rows, _COLUMNS[role], what)
+    for number, row in enumerate(rows, start=1):
+        if None in row.values() or None in row:
             raise FormatError(f"{what}: data row {number} does not have as many fields as the header (truncated file?).")
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
@@ -261,25 +261,25 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
         return entity
 
     for row in _table(files, "names"):
-        if entity := owner("names", row):
+        if subject := owner("names", row):
             parts = [row.get(f"name_{index}") for index in range(1, 7)]
-            add_uk_name(entity, row["full_name"], name_kind(row["name_type"], row["alias_strength"]), parts)
+            add_uk_name(subject, row["full_name"], name_kind(row["name_type"], row["alias_strength"]), parts)
     if "dobs" in files:
         for row in _table(files, "dobs"):
-            if entity := owner("dobs", row):
-                add_birth_date(entity, birth_date(row["year"], row["month"], row["day"]))
+            if subject := owner("dobs", row):
+                add_birth_date(subject, birth_date(row["year"], row["month"], row["day"]))
         for entity in entities.values():
             if entity.birth_dates:
                 entity.add_extra(BIRTH_DATE_CAVEAT, DOBS_CAVEAT)
     if "identifiers" in files:
         for row in _table(files, "identifiers"):
-            if entity := owner("identifiers", row):
+            if subject := owner("identifiers", row):
                 type_ = IDENTIFIER_TYPE_WORDS.get((row["identifier_type"] or "").strip().lower(), IdentifierType.OTHER)
-                add_uk_identifier(entity, type_, row["raw_value"], row["additional_info"])
+                add_uk_identifier(subject, type_, row["raw_value"], row["additional_info"])
     if "countries" in files:
         for row in _table(files, "countries"):
-            if entity := owner("countries", row):
-                _country(entity, row)
+            if subject := owner("countries", row):
+                _country(subject, row)
 
     warnings = [f"skipped {count} {role} rows whose unique_id is not in subjects" for role, count in orphans.items()]
     if unknown_types:

@@ -79,11 +79,11 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     data = maybe_decompress(files["main"], what)
     text = decode_text(data, what)
     rows = read_csv_rows(text, what)
-    require_columns(rows, REQUIRED_COLUMNS, what)  # type: ignore[arg-type]
+    require_columns(rows, REQUIRED_COLUMNS, what)
 
     groups: dict[str, list[dict[str, str]]] = {}
     no_id = 0
-    for row in rows:  # type: ignore[assignment]
+    for row in rows:
         key = clean_text(row.get("_id"))
         if not key:
             no_id += 1
@@ -191,9 +191,9 @@ def _row(entity: Entity, row: dict[str, str], remarks: Remarks) -> None:
     for column, prop in VESSEL_COLUMNS.items():
         entity.add_extra(prop, value(column))
     for column, label in REMARK_COLUMNS.items():
-        text = value(column)
-        if text:
-            entity.add_unique("remarks", f"{label}: {text}")
+        cell = value(column)
+        if cell:
+            entity.add_unique("remarks", f"{label}: {cell}")
 
     _read_remarks(value("remarks"), remarks)
     for piece in _split(value("ids")):
