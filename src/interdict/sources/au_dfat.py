@@ -220,7 +220,7 @@ def _refuse_dtds(archive: zipfile.ZipFile, what: str) -> None:
             )
 
 
-def _find_header(raw_rows: list[tuple], what: str) -> tuple[int, dict[str, int]]:
+def _find_header(raw_rows: list[tuple[object, ...]], what: str) -> tuple[int, dict[str, int]]:
     wanted = {label.lower(): key for key, label in COLUMNS.items()}
     for index, raw in enumerate(raw_rows[:20]):
         labels = [(clean_text(value) or "").lower() for value in raw]
