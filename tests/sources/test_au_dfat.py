@@ -14,6 +14,7 @@ from interdict.errors import FormatError, UnsafeXMLError
 from interdict.model import Identifier, PartialDate
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "au_dfat_sanctions"
 HEADER = [
@@ -204,3 +205,7 @@ def test_a_workbook_declaring_entities_is_refused(raw: bytes) -> None:
             target.writestr(info, content)
     with pytest.raises(UnsafeXMLError, match="declares a DTD"):
         parse_files(DATASET, {"main": bomb.getvalue()})
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

@@ -9,6 +9,7 @@ from interdict.errors import FormatError, UnsafeXMLError
 from interdict.model import Identifier, PartialDate
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "ca_dfatd_sema_sanctions"
 
@@ -148,3 +149,7 @@ def test_records_without_an_id_are_reported() -> None:
     assert [entity.source_id for entity in result.entities] == ["Iran-1", "Iran-1-2"]
     assert result.warnings[0].startswith("skipped 1 records")
     assert "numbered -2" in result.warnings[1]
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

@@ -9,6 +9,7 @@ from interdict.errors import FormatError
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
 from interdict.sources.eu_flat import nationality_codes
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "eu_fsf"
 
@@ -110,3 +111,7 @@ def test_bad_input_is_refused_clearly(data: bytes, message: str) -> None:
 def test_truncated_download_is_refused(raw: bytes) -> None:
     with pytest.raises(FormatError, match="data row 3053 .*truncated"):
         parse_files(DATASET, {"main": raw[: len(raw) // 2]}, parser="eu_flat")
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

@@ -11,6 +11,7 @@ from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
 from interdict.sources.eu_fsf_xml import is_latin
 from tests.helpers import fixture_bytes
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "eu_fsf"
 
@@ -106,3 +107,7 @@ def test_entity_bomb_is_refused() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY a "xxxxxxxxxx"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><export>&b;</export>'
     with pytest.raises(UnsafeXMLError):
         parse_files(DATASET, {"main": bomb}, parser="eu_fsf_xml")
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

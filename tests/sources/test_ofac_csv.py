@@ -14,6 +14,7 @@ from interdict.sources.base import ParseResult, entity_id
 from interdict.sources.ofac_csv import parse, split_programs
 from tests.helpers import fixture_bytes
 from tests.sources.ofac_data import csv_rows, sdn_files, sdn_result
+from tests.sources.vocabulary import assert_model_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -234,3 +235,7 @@ def test_missing_primary_file(files: dict[str, bytes]) -> None:
         parse({"alt": files["alt"]}, "us_ofac_sdn")
     with pytest.raises(FormatError, match="needs files for roles"):
         parse_files("us_ofac_sdn", {"alt": files["alt"]})
+
+
+def test_model_vocabulary(sdn: ParseResult) -> None:
+    assert_model_vocabulary(sdn)

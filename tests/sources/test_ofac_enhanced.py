@@ -15,6 +15,7 @@ from interdict.sources.base import ParseResult
 from interdict.sources.ofac_enhanced import parse
 from tests.helpers import fixture_bytes
 from tests.sources.ofac_data import sdn_result
+from tests.sources.vocabulary import assert_model_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +217,7 @@ def test_wrong_xml_file() -> None:
     error = bad(fixture_bytes("ofac/cons_classic.xml"))
     assert isinstance(error, FormatError) and "<sdnList>" in str(error)
     assert "no <entity>" in str(bad(b"<sanctionsData><entities/></sanctionsData>"))
+
+
+def test_model_vocabulary(irgc: ParseResult) -> None:
+    assert_model_vocabulary(irgc)

@@ -15,6 +15,7 @@ from interdict.sources.base import ParseResult
 from interdict.sources.ofac_csv import parse as parse_csv
 from interdict.sources.ofac_xml import parse, published_date
 from tests.helpers import fixture_bytes
+from tests.sources.vocabulary import assert_model_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +201,7 @@ def test_wrong_xml_file() -> None:
 
 def test_not_xml() -> None:
     assert "not XML" in str(bad(b"36,AEROCARIBBEAN AIRLINES,-0- ,CUBA"))
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

@@ -17,6 +17,7 @@ from interdict.model import BIRTH_DATE_CAVEAT, Address, Entity, Identifier, Name
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
 from tests.helpers import fixture_bytes
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "gb_fcdo_sanctions"
 SAMPLE = "uk/uk_sanctions_list_sample.xml"
@@ -137,3 +138,7 @@ def test_external_entities_are_refused() -> None:
     xxe = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Designations><Designation>&x;</Designation></Designations>'
     with pytest.raises(UnsafeXMLError):
         parse_files(DATASET, {"main": xxe}, parser="uk_fcdo_xml")
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

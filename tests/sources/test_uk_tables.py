@@ -10,6 +10,7 @@ from interdict.model import Identifier, PartialDate, Relation
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
 from interdict.sources.uk_tables import birth_date_text, name_kind, un_reference
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "gb_fcdo_sanctions"
 
@@ -168,3 +169,7 @@ def test_misattached_birth_dates_are_kept_with_a_caveat_and_not_matched_on(by_id
     assert bozize.extra[BIRTH_DATE_CAVEAT] and "not used for matching" in bozize.extra[BIRTH_DATE_CAVEAT][0]
     assert entity_facts(bozize).birth_years == frozenset()
     assert any("wrong entry" in note for note in ftm_properties(bozize)["notes"])
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

@@ -9,6 +9,7 @@ from interdict.errors import FormatError, SourceError, UnsafeXMLError
 from interdict.model import Identifier, PartialDate, Relation
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "un_sc_sanctions"
 
@@ -149,3 +150,7 @@ def test_entity_expansion_is_refused() -> None:
     xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><CONSOLIDATED_LIST>&e;</CONSOLIDATED_LIST>'
     with pytest.raises(SourceError):
         parse_files(DATASET, {"main": xxe}, parser="un_xml")
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

@@ -14,6 +14,7 @@ from interdict.model import Address, Identifier, PartialDate, Relation
 from interdict.sources import parse_files
 from interdict.sources.base import ParseResult
 from interdict.sources.us_csl import source_code
+from tests.sources.vocabulary import assert_model_vocabulary
 
 DATASET = "us_trade_csl"
 
@@ -158,3 +159,7 @@ def test_bad_inputs_raise_clear_errors(raw: bytes) -> None:
         parse_files(DATASET, {"main": b"id,name,country\n1,ACME,IR\n"})
     with pytest.raises(FormatError, match="NUL bytes"):
         parse_files(DATASET, {"main": bundle.read_files("au_dfat_sanctions")["main"]})
+
+
+def test_model_vocabulary(result: ParseResult) -> None:
+    assert_model_vocabulary(result)

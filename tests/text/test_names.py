@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from interdict.model import Schema
 from interdict.text.names import analyze_name
 
 
@@ -91,3 +92,10 @@ def test_every_non_latin_script_becomes_latin_tokens() -> None:
     for name in ("محمدباقر قالیباف", "Сергей Лавров", "김정은", "ינון לוי", "Αλέξης Τσίπρας", "ប៉ុល ពត"):
         tokens = analyze_name(name, "Person").tokens
         assert tokens and all(token.text.isascii() and token.text for token in tokens), name
+
+
+@pytest.mark.parametrize("schema", list(Schema))
+def test_a_schema_and_its_plain_string_share_one_analysis(schema: Schema) -> None:
+    """Callers still pass plain strings ("Person"): they must get the same rules and the same cache entry."""
+    name = "Sayyid HAPPINESS I Trading Co., Ltd."
+    assert analyze_name(name, schema.value) is analyze_name(name, schema)

@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ..countries import to_code
 from ..errors import FormatError, UnsafeXMLError
-from ..model import Address, Entity, clean_text
+from ..model import Address, Entity, IdentifierType, NameKind, Schema, clean_text
 from .base import ParseResult, entity_id
 from .ca_sema import is_latin
 from .dates import MONTHS, parse_date, parse_dates
@@ -47,16 +47,23 @@ COLUMNS = {
 }
 REQUIRED = ("reference", "name", "type", "name_type")
 
-SCHEMAS = {"individual": "Person", "entity": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
+# Type -> schema; an unknown type is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "individual": Schema.PERSON,
+    "entity": Schema.ORGANIZATION,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+}
 
-NAME_KINDS = {
-    "primary name": "primary",
-    "aka": "alias",
-    "a.k.a.": "alias",
-    "original script": "original_script",
-    "formerly known as": "former",
-    "fka": "former",
-    "previously listed as": "former",
+# Name Type -> name kind; an unknown name type is read as an alias (and reported).
+NAME_KIND_WORDS: dict[str, NameKind] = {
+    "primary name": NameKind.PRIMARY,
+    "aka": NameKind.ALIAS,
+    "a.k.a.": NameKind.ALIAS,
+    "original script": NameKind.ORIGINAL_SCRIPT,
+    "formerly known as": NameKind.FORMER,
+    "fka": NameKind.FORMER,
+    "previously listed as": NameKind.FORMER,
 }
 
 PLACEHOLDERS = frozenset({"na", "n/a", "none", "nil", "-", "unknown", "not known"})
@@ -182,7 +189,7 @@ def _read_sheet(data: bytes, what: str) -> tuple[list[dict[str, object]], str | 
             f"{what} could not be read as an XLSX workbook (damaged or truncated?): {type(exc).__name__}: {exc}"
         ) from None
 
-    rows = []
+    rows: list[dict[str, object]] = []
     for raw in raw_rows:
         if not any(value not in (None, "") for value in raw):
             continue
@@ -213,7 +220,7 @@ def _refuse_dtds(archive: zipfile.ZipFile, what: str) -> None:
             )
 
 
-def _find_header(raw_rows: list[tuple], what: str) -> tuple[int, dict[str, int]]:
+def _find_header(raw_rows: list[tuple[object, ...]], what: str) -> tuple[int, dict[str, int]]:
     wanted = {label.lower(): key for key, label in COLUMNS.items()}
     for index, raw in enumerate(raw_rows[:20]):
         labels = [(clean_text(value) or "").lower() for value in raw]
@@ -242,21 +249,21 @@ def _text(value: object) -> str | None:
 
 
 def _entity(number: str, group: list[dict[str, object]], dataset: str, unknown_kinds: dict[str, int]) -> tuple[Entity, bool]:
-    kinds = [NAME_KINDS.get((clean_text(row.get("name_type")) or "").lower()) for row in group]
-    primary_rows = [row for row, kind in zip(group, kinds) if kind == "primary"]
+    kinds = [NAME_KIND_WORDS.get((clean_text(row.get("name_type")) or "").lower()) for row in group]
+    primary_rows = [row for row, kind in zip(group, kinds) if kind == NameKind.PRIMARY]
     main = primary_rows[0] if primary_rows else group[0]
     type_text = (clean_text(main.get("type")) or "").lower()
-    schema = SCHEMAS.get(type_text, "LegalEntity")
+    schema = SCHEMA_WORDS.get(type_text, Schema.LEGAL_ENTITY)
     entity = Entity(id=entity_id(dataset, number), dataset=dataset, source_id=number, schema=schema)
 
-    _add_name(entity, main.get("name"), "primary")
+    _add_name(entity, main.get("name"), NameKind.PRIMARY)
     for row, kind in zip(group, kinds):
         if row is main:
             continue
         if kind is None:
             label = clean_text(row.get("name_type")) or "(blank)"
             unknown_kinds[label] = unknown_kinds.get(label, 0) + 1
-        _add_name(entity, row.get("name"), "alias" if kind in (None, "primary") else kind)
+        _add_name(entity, row.get("name"), NameKind.ALIAS if kind is None or kind == NameKind.PRIMARY else kind)
 
     for column, handler in _FACTS.items():
         for value in _distinct(group, column):
@@ -264,23 +271,23 @@ def _entity(number: str, group: list[dict[str, object]], dataset: str, unknown_k
     controls = [_iso(value) for value in _distinct(group, "control")]
     entity.add_extra("modifiedAt", max((value for value in controls if value), default=None))
     if not entity.names:
-        entity.add_name(number, "primary")
+        entity.add_name(number, NameKind.PRIMARY)
     return entity, bool(primary_rows)
 
 
-def _add_name(entity: Entity, value: object, kind: str) -> None:
+def _add_name(entity: Entity, value: object, kind: NameKind) -> None:
     name = clean_text(value)
     if not name:
         return
     former = _FORMER_NOTE.search(name)
     if former:
         if former.group(1):
-            entity.add_name(former.group(1), "original_script")
+            entity.add_name(former.group(1), NameKind.ORIGINAL_SCRIPT)
         name = _FORMER_NOTE.sub("", name)
-        kind = "former" if kind != "primary" else kind
+        kind = NameKind.FORMER if kind != NameKind.PRIMARY else kind
     name = _PLAIN_NOTE.sub("", name)
-    if kind == "alias" and not is_latin(name):
-        kind = "original_script"  # DFAT labels some Arabic-script names plain "aka"
+    if kind == NameKind.ALIAS and not is_latin(name):
+        kind = NameKind.ORIGINAL_SCRIPT  # DFAT labels some Arabic-script names plain "aka"
     entity.add_name(name, kind)
 
 
@@ -303,7 +310,7 @@ def _add_birth_places(entity: Entity, value: object) -> None:
 
 def _add_citizenships(entity: Entity, value: object) -> None:
     for code in countries_in(_text(value)):
-        entity.add_unique("citizenships" if entity.schema == "Person" else "countries", code)
+        entity.add_unique("citizenships" if entity.schema == Schema.PERSON else "countries", code)
 
 
 def _add_addresses(entity: Entity, value: object) -> None:
@@ -380,7 +387,7 @@ def _add_address(entity: Entity, text: str) -> None:
 
 
 def _info_facts(entity: Entity, info: str) -> None:
-    for match in _TITLE.finditer(info) if entity.schema == "Person" else ():
+    for match in _TITLE.finditer(info) if entity.schema == Schema.PERSON else ():
         titles = [title.strip("\"'“”‘’ ") for title in _items(match.group(1), r";|,")]
         for title in titles:
             entity.add_extra("title", title)
@@ -390,15 +397,15 @@ def _info_facts(entity: Entity, info: str) -> None:
         for position in _items(match.group(1), r";"):
             entity.add_unique("positions", position.strip(" ,."))
     gender = _GENDER.search(info)
-    if gender and entity.schema == "Person":
+    if gender and entity.schema == Schema.PERSON:
         entity.gender = gender.group(1).lower()
     for match in _IMO.finditer(info):
-        entity.add_identifier("imo", match.group(1))
-    _documents(entity, info, _PASSPORT, "passport")
-    _documents(entity, info, _NATIONAL_ID, "national_id")
+        entity.add_identifier(IdentifierType.IMO, match.group(1))
+    _documents(entity, info, _PASSPORT, IdentifierType.PASSPORT)
+    _documents(entity, info, _NATIONAL_ID, IdentifierType.NATIONAL_ID)
 
 
-def _documents(entity: Entity, info: str, keyword: re.Pattern[str], kind: str) -> None:
+def _documents(entity: Entity, info: str, keyword: re.Pattern[str], kind: IdentifierType) -> None:
     """Numbers stated right after "passport" / "national identification" labels."""
     for match in keyword.finditer(info):
         rest = info[match.end() : match.end() + 240]

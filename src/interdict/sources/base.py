@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 from ..errors import FormatError
 from ..model import Entity
@@ -83,8 +84,18 @@ def decode_text(data: bytes, what: str, encodings: tuple[str, ...] = ("utf-8-sig
     return data.decode(encodings[-1], errors="replace")
 
 
+@overload
+def read_csv_rows(text: str, what: str, header: Literal[True] = True) -> list[dict[str, str]]: ...
+@overload
+def read_csv_rows(text: str, what: str, header: Literal[False]) -> list[list[str]]: ...
 def read_csv_rows(text: str, what: str, header: bool = True) -> list[dict[str, str]] | list[list[str]]:
-    """CSV rows as dicts (header=True) or lists; OFAC's trailing 0x1A byte is dropped."""
+    """CSV rows as dicts (header=True) or lists; OFAC's trailing 0x1A byte is dropped.
+
+    The overloads give each caller the row type it asked for. A dict row of a
+    truncated file is not quite `dict[str, str]`: csv.DictReader fills missing
+    fields with None and files surplus ones under the key None, which is what
+    the callers' completeness checks look for.
+    """
     text = text.rstrip("\x1a\r\n ")
     try:
         if header:

@@ -21,7 +21,7 @@ import unicodedata
 from lxml import etree
 
 from ..errors import FormatError
-from ..model import Entity, PartialDate, clean_text
+from ..model import Entity, IdentifierType, NameKind, PartialDate, Schema, clean_text
 from .base import ParseResult, entity_id
 from .dates import parse_date
 from .xmlsafe import local, parse_xml
@@ -179,7 +179,7 @@ def _source_id(country: str, schedule: str | None, item: str) -> str:
 def _entity(fields: dict[str, str], dataset: str, source_id: str) -> Entity:
     is_person = bool(fields.get("LastName") or fields.get("GivenName"))
     is_ship = not is_person and bool(fields.get("ShipIMONumber") or (fields.get("EntityOrShip") and fields.get("TitleOrShip")))
-    schema = "Person" if is_person else "Vessel" if is_ship else "Organization"
+    schema = Schema.PERSON if is_person else Schema.VESSEL if is_ship else Schema.ORGANIZATION
     entity = Entity(id=entity_id(dataset, source_id), dataset=dataset, source_id=source_id, schema=schema)
     entity.add_unique("programs", regime_name(fields["Country"]))
     entity.add_unique("listed_on", _iso(fields.get("DateOfListing")))
@@ -196,11 +196,11 @@ def _entity(fields: dict[str, str], dataset: str, source_id: str) -> Entity:
             entity.add_extra("buildDate", date.start if date.start and not date.end else date.text or date.start)
         entity.add_extra("type", fields.get("TitleOrShip"))
         imo = re.sub(r"\D", "", fields.get("ShipIMONumber") or "")
-        entity.add_identifier("imo", imo or fields.get("ShipIMONumber"))
+        entity.add_identifier(IdentifierType.IMO, imo or fields.get("ShipIMONumber"))
     else:
         entity.birth_dates.extend(dates)
     if not entity.names:
-        entity.add_name(source_id, "primary")
+        entity.add_name(source_id, NameKind.PRIMARY)
     return entity
 
 
@@ -211,12 +211,12 @@ def _person_names(entity: Entity, fields: dict[str, str]) -> None:
     if given and last and given.casefold().endswith(" " + last.casefold()):
         given = given[: -len(last)].strip()  # "Alexander Yevgenyevich KONKOV" + "KONKOV"
     full = " ".join(part for part in (given, last) if part)
-    entity.add_name(full, "primary", first=given, last=last, title=title)
+    entity.add_name(full, NameKind.PRIMARY, first=given, last=last, title=title)
     if given_variant or last_variant:
         variant_given = given_variant or given
         variant_last = last_variant or last
         variant = " ".join(part for part in (variant_given, variant_last) if part)
-        entity.add_name(variant, "alias", first=variant_given, last=variant_last)
+        entity.add_name(variant, NameKind.ALIAS, first=variant_given, last=variant_last)
 
 
 def _split_variant(text: str | None) -> tuple[str | None, str | None]:
@@ -242,9 +242,9 @@ def _entity_names(entity: Entity, raw: str) -> None:
     versions = [clean_text(part) for part, _ in _split_top_level(" ".join(text.split()), "/")]
     versions = [part for part in versions if part]
     if versions:
-        entity.add_name(versions[0], "primary")
+        entity.add_name(versions[0], NameKind.PRIMARY)
         for other in versions[1:]:
-            entity.add_name(other, "alias")
+            entity.add_name(other, NameKind.ALIAS)
     for name in also:
         entity.add_name(name, _kind(name, person=False))
 
@@ -258,12 +258,12 @@ def _aliases(entity: Entity, raw: str | None, person: bool) -> None:
             entity.add_name(name, _kind(name, person))
 
 
-def _kind(name: str, person: bool) -> str:
+def _kind(name: str, person: bool) -> NameKind:
     if not is_latin(name):
-        return "original_script"
+        return NameKind.ORIGINAL_SCRIPT
     if person and len(name.split()) == 1:
-        return "weak"  # a lone given name or nickname ("Batya", "Alexei")
-    return "alias"
+        return NameKind.WEAK  # a lone given name or nickname ("Batya", "Alexei")
+    return NameKind.ALIAS
 
 
 def is_latin(text: str) -> bool:

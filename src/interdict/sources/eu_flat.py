@@ -27,9 +27,9 @@ import unicodedata
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Entity, clean_text
+from ..model import Entity, NameKind, Schema, clean_text
 from .base import ParseResult, decode_text, entity_id, read_csv_rows, require_columns
-from .eu_fsf_xml import SCHEMAS, is_latin
+from .eu_fsf_xml import SCHEMA_WORDS, is_latin
 
 REQUIRED_ROLES = ("main",)
 
@@ -102,9 +102,9 @@ _WHAT = "EU flat sanctions export"
 
 def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     rows = read_csv_rows(decode_text(files["main"], _WHAT), _WHAT)
-    require_columns(rows, COLUMNS, _WHAT)  # type: ignore[arg-type]
-    _require_complete(rows)  # type: ignore[arg-type]
-    records = [row for row in rows if clean_text(row.get("Name"))]  # type: ignore[union-attr]
+    require_columns(rows, COLUMNS, _WHAT)
+    _require_complete(rows)
+    records = [row for row in rows if clean_text(row.get("Name"))]
     blank = len(rows) - len(records)
     if not records:
         raise FormatError(f"{_WHAT} has no rows with a Name.")
@@ -127,11 +127,14 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
             source_id = f"{source_id}-{used[source_id]}"
         designation = (row.get("Designation") or "").strip().lower()
         entity = Entity(
-            id=entity_id(dataset, source_id), dataset=dataset, source_id=source_id, schema=SCHEMAS.get(designation, "LegalEntity")
+            id=entity_id(dataset, source_id),
+            dataset=dataset,
+            source_id=source_id,
+            schema=SCHEMA_WORDS.get(designation, Schema.LEGAL_ENTITY),
         )
-        entity.add_name(row["Name"], "primary")
+        entity.add_name(row["Name"], NameKind.PRIMARY)
         for alias in _aliases(row):
-            entity.add_name(alias, "alias" if is_latin(alias) else "original_script")
+            entity.add_name(alias, NameKind.ALIAS if is_latin(alias) else NameKind.ORIGINAL_SCRIPT)
         codes, missed = nationality_codes(row.get("Nationality"))
         unmapped += missed
         for code in codes:

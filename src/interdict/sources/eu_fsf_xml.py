@@ -21,27 +21,30 @@ from lxml import etree
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Address, Entity, PartialDate, Relation, clean_text
+from ..model import Address, Entity, IdentifierType, NameKind, PartialDate, Relation, RelationType, Schema, clean_text
 from .base import ParseResult, entity_id
 from .dates import iso_date
 from .xmlsafe import children, local, parse_xml
 
 REQUIRED_ROLES = ("main",)
 
-SCHEMAS = {"person": "Person", "enterprise": "Organization"}
+# subjectType code -> schema; any other code is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {"person": Schema.PERSON, "enterprise": Schema.ORGANIZATION}
 
 GENDERS = {"m": "male", "f": "female"}
 
-IDENTIFICATION_TYPES = {
-    "passport": "passport",
-    "id": "national_id",
-    "ssn": "national_id",
-    "fiscalcode": "tax_id",
-    "tin": "tax_id",
-    "regnumber": "registration",
-    "swiftbic": "bic",
-    "bic": "bic",
-    "imo": "imo",
+# identificationTypeCode -> identifier type; any other code is a passport if its
+# description says so, else "other".
+IDENTIFICATION_TYPES: dict[str, IdentifierType] = {
+    "passport": IdentifierType.PASSPORT,
+    "id": IdentifierType.NATIONAL_ID,
+    "ssn": IdentifierType.NATIONAL_ID,
+    "fiscalcode": IdentifierType.TAX_ID,
+    "tin": IdentifierType.TAX_ID,
+    "regnumber": IdentifierType.REGISTRATION,
+    "swiftbic": IdentifierType.BIC,
+    "bic": IdentifierType.BIC,
+    "imo": IdentifierType.IMO,
 }
 
 UNKNOWN_COUNTRY = {"", "00", "unknown"}
@@ -105,7 +108,7 @@ def _entity(node: etree._Element, dataset: str, source_id: str) -> Entity:
     subject = children(node, "subjectType")
     code = (subject[0].get("code") or "").lower() if subject else ""
     entity = Entity(
-        id=entity_id(dataset, source_id), dataset=dataset, source_id=source_id, schema=SCHEMAS.get(code, "LegalEntity")
+        id=entity_id(dataset, source_id), dataset=dataset, source_id=source_id, schema=SCHEMA_WORDS.get(code, Schema.LEGAL_ENTITY)
     )
     _names(entity, children(node, "nameAlias"))
     dates = []
@@ -120,7 +123,7 @@ def _entity(node: etree._Element, dataset: str, source_id: str) -> Entity:
     entity.add_unique("remarks", node.get("designationDetails"))
     entity.add_extra("euReference", node.get("euReferenceNumber"))
     if un_reference := clean_text(node.get("unitedNationId")):
-        entity.relations.append(Relation(type="same_as", target_name=un_reference, note="UN reference"))
+        entity.relations.append(Relation(type=RelationType.SAME_AS, target_name=un_reference, note="UN reference"))
         entity.add_extra("unReference", un_reference)
     for citizenship in children(node, "citizenship"):
         entity.add_unique("nationalities", _code(citizenship))
@@ -144,16 +147,16 @@ def _names(entity: Entity, aliases: list[etree._Element]) -> None:
         if not whole:
             continue
         if alias is primary:
-            kind = "primary"
+            kind = NameKind.PRIMARY
         elif not is_latin(whole):
-            kind = "original_script"
+            kind = NameKind.ORIGINAL_SCRIPT
         elif alias.get("strong") == "false":
-            kind = "weak"
+            kind = NameKind.WEAK
         else:
-            kind = "alias"
+            kind = NameKind.ALIAS
         parts = (
             {"first": alias.get("firstName"), "middle": alias.get("middleName"), "last": alias.get("lastName")}
-            if entity.schema == "Person"
+            if entity.schema == Schema.PERSON
             else {}
         )
         entity.add_name(whole, kind, title=alias.get("title"), lang=(alias.get("nameLanguage") or "").lower() or None, **parts)
@@ -207,7 +210,7 @@ def _identification(entity: Entity, node: etree._Element) -> None:
     description = clean_text(node.get("identificationTypeDescription"))
     type_ = IDENTIFICATION_TYPES.get(code)
     if type_ is None:
-        type_ = "passport" if description and "passport" in description.lower() else "other"
+        type_ = IdentifierType.PASSPORT if description and "passport" in description.lower() else IdentifierType.OTHER
     flags = [
         flag
         for flag in ("diplomatic", "knownFalse", "knownExpired", "reportedLost", "revokedByIssuer")

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Address, Entity, clean_text
+from ..model import Address, Entity, IdentifierType, NameKind, Schema, clean_text
 from .base import ParseResult, decode_text, entity_id, maybe_decompress, read_csv_rows
 from .ofac_remarks import address_country, apply_remarks, parse_remarks, positions_of, split_person_name
 
@@ -39,8 +39,15 @@ ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
 ADD_COLUMNS = ("ent_num", "add_num", "address", "city_state_postal", "country", "add_remarks")
 COMMENTS_COLUMNS = ("ent_num", "remarks_continued")
 
-SCHEMAS = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "Organization"}
-ALIAS_KINDS = {"aka": "alias", "fka": "former", "nka": "alias"}
+# SDN_Type -> schema (OFAC leaves the type blank for organisations); an unknown type is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "individual": Schema.PERSON,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+    "": Schema.ORGANIZATION,
+}
+# ALT.CSV alt_type -> name kind; an unknown type is an alias.
+ALIAS_KINDS: dict[str, NameKind] = {"aka": NameKind.ALIAS, "fka": NameKind.FORMER, "nka": NameKind.ALIAS}
 FILE_NAMES = {"sdn": "SDN.CSV", "alt": "ALT.CSV", "add": "ADD.CSV", "comments": "SDN_COMMENTS.CSV"}
 
 # OFAC stops the remarks column here and carries on in the comments file.
@@ -115,16 +122,16 @@ def _entry(cells: list[str], dataset: str, warnings: list[str]) -> Entity:
     )
     if not name:
         raise FormatError(f"OFAC {FILE_NAMES['sdn']}: entry {ent_num} has no name.")
-    schema = SCHEMAS.get((sdn_type or "").lower())
+    schema = SCHEMA_WORDS.get((sdn_type or "").lower())
     if schema is None:
         warnings.append(f"entry {ent_num} has unknown type {sdn_type!r}; kept as LegalEntity")
-        schema = "LegalEntity"
+        schema = Schema.LEGAL_ENTITY
     entity = Entity(id=entity_id(dataset, ent_num), dataset=dataset, source_id=ent_num, schema=schema)
-    entity.add_name(name, "primary", **(split_person_name(name) if schema == "Person" else {}))
+    entity.add_name(name, NameKind.PRIMARY, **(split_person_name(name) if schema == Schema.PERSON else {}))
     entity.programs.extend(split_programs(program))
     for position in positions_of(title):
         entity.add_unique("positions", position)
-    entity.add_identifier("call_sign", call_sign, note="Call Sign")
+    entity.add_identifier(IdentifierType.CALL_SIGN, call_sign, note="Call Sign")
     entity.add_extra("type", vess_type)
     entity.add_extra("tonnage", tonnage)
     entity.add_extra("grossRegisteredTonnage", grt)
@@ -142,8 +149,8 @@ def _add_aliases(entities: dict[str, Entity], rows: list[list[str]], warnings: l
             continue
         alias = clean_text(cells[3])
         if alias:
-            kind = ALIAS_KINDS.get(cells[2].strip().lower(), "alias")
-            entity.add_name(alias, kind, **(split_person_name(alias) if entity.schema == "Person" else {}))
+            kind = ALIAS_KINDS.get(cells[2].strip().lower(), NameKind.ALIAS)
+            entity.add_name(alias, kind, **(split_person_name(alias) if entity.schema == Schema.PERSON else {}))
     if skipped:
         warnings.append(
             f"skipped {len(skipped)} aliases whose entry is absent from the primary file ({len(set(skipped))} entries)"

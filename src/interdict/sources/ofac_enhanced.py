@@ -16,7 +16,7 @@ import re
 from lxml import etree
 
 from ..errors import FormatError
-from ..model import Address, Entity, Relation, clean_text
+from ..model import Address, Entity, NameKind, Relation, RelationType, Schema, clean_text
 from .base import ParseResult, entity_id, maybe_decompress, open_zip_member
 from .dates import iso_date
 from .ofac_remarks import Remarks, address_country, apply_remarks, positions_of
@@ -24,12 +24,19 @@ from .xmlsafe import child_text, children, local, parse_xml
 
 REQUIRED_ROLES = ("main",)
 
-SCHEMAS = {"individual": "Person", "entity": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
-# OFAC relationship types -> model relation types (the OFAC wording stays in the note)
-RELATIONS = {
-    "family member of": "family",
-    "associate of": "associate",
-    "owned or controlled by": "owner",
+# entityType -> schema; an unknown type is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "individual": Schema.PERSON,
+    "entity": Schema.ORGANIZATION,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+}
+# OFAC relationship types -> model relation types (the OFAC wording stays in the note);
+# any other wording is linked_to.
+RELATIONS: dict[str, RelationType] = {
+    "family member of": RelationType.FAMILY,
+    "associate of": RelationType.ASSOCIATE,
+    "owned or controlled by": RelationType.OWNER,
 }
 LATIN = {"latin", "", None}
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -77,15 +84,15 @@ class _Reader:
         self.refs: dict[str, str] = {}
         for holder in children(root, "referenceValues"):
             for ref in children(holder, "referenceValue"):
-                value = child_text(ref, "value")
-                if ref.get("refId") and value:
-                    self.refs[ref.get("refId")] = value
+                ref_id, value = ref.get("refId"), child_text(ref, "value")
+                if ref_id and value:
+                    self.refs[ref_id] = value
         self.feature_types: dict[str, str] = {}
         for holder in children(root, "featureTypes"):
             for feature_type in children(holder, "featureType"):
-                label = child_text(feature_type, "type")
-                if feature_type.get("featureTypeId") and label:
-                    self.feature_types[feature_type.get("featureTypeId")] = label
+                type_id, label = feature_type.get("featureTypeId"), child_text(feature_type, "type")
+                if type_id and label:
+                    self.feature_types[type_id] = label
 
     def text(self, element: etree._Element | None) -> str | None:
         """An element's text, or the reference value (or feature type) its id points to."""
@@ -94,8 +101,8 @@ class _Reader:
         text = clean_text(element.text)
         if text:
             return text
-        if element.get("featureTypeId"):
-            return self.feature_types.get(element.get("featureTypeId"))
+        if type_id := element.get("featureTypeId"):
+            return self.feature_types.get(type_id)
         return self.refs.get(element.get("refId") or "")
 
     def entity(self, element: etree._Element, known: set[str]) -> Entity:
@@ -108,7 +115,7 @@ class _Reader:
             id=entity_id(self.dataset, source_id),
             dataset=self.dataset,
             source_id=source_id,
-            schema=SCHEMAS.get(kind, "LegalEntity"),
+            schema=SCHEMA_WORDS.get(kind, Schema.LEGAL_ENTITY),
         )
         self._names(entity, element)
         if not entity.names:
@@ -136,22 +143,22 @@ class _Reader:
         return entity
 
     def _names(self, entity: Entity, element: etree._Element) -> None:
-        person = entity.schema == "Person"
+        person = entity.schema == Schema.PERSON
         for holder in children(element, "names"):
             for name in children(holder, "name"):
                 alias_type = (self.text(_first(name, "aliasType")) or "").lower()
                 if child_text(name, "isPrimary") == "true":
-                    kind = "primary"
+                    kind = NameKind.PRIMARY
                 elif alias_type == "f.k.a.":
-                    kind = "former"
+                    kind = NameKind.FORMER
                 elif child_text(name, "isLowQuality") == "true":
-                    kind = "weak"
+                    kind = NameKind.WEAK
                 else:
-                    kind = "alias"
+                    kind = NameKind.ALIAS
                 for translations in children(name, "translations"):
                     for translation in children(translations, "translation"):
                         script = (self.text(_first(translation, "script")) or "").lower()
-                        own = kind if script in LATIN else "original_script"
+                        own = kind if script in LATIN else NameKind.ORIGINAL_SCRIPT
                         full = _unbidi(child_text(translation, "formattedFullName"))
                         entity.add_name(full, own, **(self._parts(translation) if person else {}))
 
@@ -221,7 +228,7 @@ class _Reader:
                     continue
                 target = clean_text(related.get("entityId"))
                 relation = Relation(
-                    type=RELATIONS.get(wording.lower(), "linked_to"),
+                    type=RELATIONS.get(wording.lower(), RelationType.LINKED_TO),
                     target_id=entity_id(self.dataset, target) if target in known else None,
                     target_name=clean_text(related.text),
                     note=wording if target in known or not target else f"{wording} (OFAC entry {target})",
@@ -259,7 +266,7 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     if not elements:
         raise FormatError("OFAC enhanced XML holds no <entity>: is it the right file?")
     reader = _Reader(root, dataset)
-    known = {element.get("id") for element in elements if element.get("id")}
+    known = {own_id for element in elements if (own_id := element.get("id"))}
     warnings: list[str] = []
     entities: list[Entity] = []
     seen: set[str] = set()

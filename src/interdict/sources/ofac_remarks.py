@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..countries import to_code
-from ..model import Entity, Identifier, PartialDate, Relation, clean_text
+from ..model import Entity, Identifier, IdentifierType, NameKind, PartialDate, Relation, RelationType, Schema, clean_text
 from .base import entity_id
 from .dates import parse_date, parse_dates
 
 # label (lower case) -> (what the fact is, detail). Kinds:
-#   id: an identifier of the given model type    crypto: wallet (detail = currency)
+#   id: an identifier (detail = its IdentifierType)    crypto: wallet (detail = currency)
 #   dob / pob / nationality / citizenship / gender / established (incorporation date)
 #   aka / fka / nka: a name in the remarks (quoted)      linked: "Linked To:" relation
 #   position: a post held    extra: a fact kept in Entity.extra under `detail`
@@ -50,19 +50,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "position:": ("position", ""),
     "title": ("position", ""),
     # contact details
-    "email address": ("id", "email"),
-    "website": ("id", "website"),
-    "phone number": ("id", "phone"),
-    "phone": ("id", "phone"),
-    "telephone": ("id", "phone"),
-    "telephone no.": ("id", "phone"),
-    "fax": ("id", "phone"),
-    "fax no.": ("id", "phone"),
+    "email address": ("id", IdentifierType.EMAIL),
+    "website": ("id", IdentifierType.WEBSITE),
+    "phone number": ("id", IdentifierType.PHONE),
+    "phone": ("id", IdentifierType.PHONE),
+    "telephone": ("id", IdentifierType.PHONE),
+    "telephone no.": ("id", IdentifierType.PHONE),
+    "fax": ("id", IdentifierType.PHONE),
+    "fax no.": ("id", IdentifierType.PHONE),
     # vessels
-    "vessel registration identification": ("id", "registration"),  # "IMO 1234567" -> imo
-    "mmsi": ("id", "mmsi"),
-    "vessel call sign": ("id", "call_sign"),
-    "other vessel call sign": ("id", "call_sign"),
+    "vessel registration identification": ("id", IdentifierType.REGISTRATION),  # "IMO 1234567" -> imo
+    "mmsi": ("id", IdentifierType.MMSI),
+    "vessel call sign": ("id", IdentifierType.CALL_SIGN),
+    "other vessel call sign": ("id", IdentifierType.CALL_SIGN),
     "vessel flag": ("flag", "flag"),
     "other vessel flag": ("flag", "flag"),
     "former vessel flag": ("flag", "pastFlags"),
@@ -73,23 +73,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "vessel gross registered tonnage": ("extra", "grossRegisteredTonnage"),
     "vessel year of build": ("extra", "buildDate"),
     # aircraft
-    "aircraft tail number": ("id", "tail_number"),
-    "previous aircraft tail number": ("id", "tail_number"),
-    "aircraft manufacturer's serial number (msn)": ("id", "msn"),
-    "aircraft serial identification": ("id", "msn"),
-    "aircraft construction number (also called l/n or s/n or f/n)": ("id", "other"),
-    "aircraft mode s transponder code": ("id", "other"),
+    "aircraft tail number": ("id", IdentifierType.TAIL_NUMBER),
+    "previous aircraft tail number": ("id", IdentifierType.TAIL_NUMBER),
+    "aircraft manufacturer's serial number (msn)": ("id", IdentifierType.MSN),
+    "aircraft serial identification": ("id", IdentifierType.MSN),
+    "aircraft construction number (also called l/n or s/n or f/n)": ("id", IdentifierType.OTHER),
+    "aircraft mode s transponder code": ("id", IdentifierType.OTHER),
     "aircraft model": ("extra", "model"),
     "aircraft operator": ("extra", "operator"),
     "aircraft manufacture date": ("extra", "buildDate"),
     # banks, markets
-    "swift/bic": ("id", "bic"),
-    "legal entity number": ("id", "lei"),
-    "bik (ru)": ("id", "other"),
-    "isin": ("id", "other"),
-    "equity ticker": ("id", "other"),
-    "micex code": ("id", "other"),
-    "un/locode": ("id", "other"),
+    "swift/bic": ("id", IdentifierType.BIC),
+    "legal entity number": ("id", IdentifierType.LEI),
+    "bik (ru)": ("id", IdentifierType.OTHER),
+    "isin": ("id", IdentifierType.OTHER),
+    "equity ticker": ("id", IdentifierType.OTHER),
+    "micex code": ("id", IdentifierType.OTHER),
+    "un/locode": ("id", IdentifierType.OTHER),
     "issuer name": ("info", ""),
     "location": ("info", ""),
     # programme information, kept verbatim in remarks
@@ -114,12 +114,12 @@ LABELS: dict[str, tuple[str, str]] = {
 
 # OFAC's identity-document types, by model identifier type.
 # fmt: off
-_DOCUMENTS = {
-    "passport": (
+_DOCUMENTS: dict[IdentifierType, tuple[str, ...]] = {
+    IdentifierType.PASSPORT: (
         "Passport", "Diplomatic Passport", "British National Overseas Passport", "Stateless Person Passport",
         "Travel Document Number",
     ),
-    "national_id": (
+    IdentifierType.NATIONAL_ID: (
         "National ID No.", "Cedula No.", "D.N.I.", "C.U.R.P.", "Identification Number", "Personal ID Card",
         "Bosnian Personal ID No.", "Kenyan ID No.", "Moroccan Personal ID No.", "Turkish Identification Number",
         "Citizen's Card Number", "UAE Identification", "Tazkira National ID Card", "Numero de Identidad",
@@ -128,12 +128,12 @@ _DOCUMENTS = {
         "Birth Certificate Number", "Romanian Permanent Resident", "Immigration No.", "SSN", "N.I.E.", "LE Number",
         "Public Security and Immigration No.", "C.I.N.",
     ),
-    "tax_id": (
+    IdentifierType.TAX_ID: (
         "Tax ID No.", "R.F.C.", "RFC", "R.F.C. #", "NIT #", "RUC #", "RIF #", "C.U.I.T.", "C.I.F.", "N.I.F.",
         "Italian Fiscal Code", "Fiscal Code", "V.A.T. Number", "US FEIN", "Paraguayan tax identification number",
         "Romanian Tax Registration", "Numero Unico de Identificacao Tributaria (NUIT)", "RTN", "RSIN",
     ),
-    "registration": (
+    IdentifierType.REGISTRATION: (
         "Registration Number", "Registration ID", "Business Registration Number", "Business Registration Document #",
         "Commercial Registry Number", "Company Number", "UK Company Number", "C.R. No.", "Romanian C.R.",
         "Certificate of Incorporation Number", "Chamber of Commerce Number", "Istanbul Chamber of Comm. No.",
@@ -145,7 +145,7 @@ _DOCUMENTS = {
         "Afghan Money Service Provider License Number", "Registration Certificate Number (Dubai)", "File Number",
         "Russian State Individual Business Registration Number Pattern (OGRNIP)", "Permit Number", "D-U-N-S Number",
     ),
-    "other": (
+    IdentifierType.OTHER: (
         "Driver's License No.", "Pilot License Number", "Military Registration Number",
         "Cartilla de Servicio Militar Nacional", "C.U.I.P.", "VisaNumberID", "Seafarer's Identification Document",
         "SRE Permit No.", "Serial No.", "Trademark number", "Chinese Commercial Code",
@@ -158,7 +158,9 @@ for _type, _labels in _DOCUMENTS.items():
 
 _CRYPTO = "digital currency address - "
 _GENDERS = {"male": "male", "female": "female", "m": "male", "f": "female"}
-_NAME_KINDS = {"aka": "weak", "fka": "former", "nka": "alias"}
+# Names read from remarks (their kinds in LABELS) -> NameKind. OFAC writes its low-quality
+# a.k.a.s in the remarks, so an "a.k.a." found there is a weak alias.
+_NAME_KIND_WORDS: dict[str, NameKind] = {"aka": NameKind.WEAK, "fka": NameKind.FORMER, "nka": NameKind.ALIAS}
 _LISTING = re.compile(r"^listing date \(.*\):?$")
 _OTHER_DATES = re.compile(r"^effective date \(.*\):?$")
 _ALT = re.compile(r"^(?:alt\.|alt)\s+", re.IGNORECASE)
@@ -173,8 +175,8 @@ _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _BY_FIRST: dict[str, list[str]] = {}
 for _label in [*LABELS, _CRYPTO.strip()]:
     _BY_FIRST.setdefault(_label.split()[0].rstrip(":"), []).append(_label)
-for _labels in _BY_FIRST.values():
-    _labels.sort(key=len, reverse=True)
+for _same_first in _BY_FIRST.values():
+    _same_first.sort(key=len, reverse=True)
 
 
 def _normal(label: str) -> str:
@@ -196,19 +198,19 @@ def classify(label: str) -> tuple[str, str] | None:
     return None
 
 
-def identifier_type(label: str) -> str | None:
+def identifier_type(label: str) -> IdentifierType | None:
     """The model identifier type for an OFAC document/feature label (None if it is no identifier)."""
     kind = classify(label)
     if kind is None or kind[0] not in ("id", "crypto"):
         return None
-    return "crypto_wallet" if kind[0] == "crypto" else kind[1]
+    return IdentifierType.CRYPTO_WALLET if kind[0] == "crypto" else IdentifierType(kind[1])
 
 
 @dataclass
 class Remarks:
     """Everything read from one entry's facts, before it is copied into an Entity."""
 
-    names: list[tuple[str, str]] = field(default_factory=list)  # (full name, model name kind)
+    names: list[tuple[str, NameKind]] = field(default_factory=list)  # (full name, kind)
     birth_dates: list[PartialDate] = field(default_factory=list)
     birth_places: list[str] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
@@ -242,7 +244,7 @@ class Remarks:
         if kind is None:
             if not document:
                 return False
-            kind = ("id", "other")
+            kind = ("id", IdentifierType.OTHER)
         if not value:
             return True
         what, detail = kind
@@ -261,13 +263,13 @@ class Remarks:
                 _append(self.nationalities if what == "nationality" else self.citizenships, code)
         elif what == "gender":
             self.gender = _GENDERS.get(value.lower(), self.gender)
-        elif what in _NAME_KINDS:
-            name = value.strip()
-            if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
-                name = name[1:-1]
-            name = clean_text(name)
-            if name and (name, _NAME_KINDS[what]) not in self.names:
-                self.names.append((name, _NAME_KINDS[what]))
+        elif what in _NAME_KIND_WORDS:
+            quoted = value.strip()
+            if len(quoted) >= 2 and quoted[0] == quoted[-1] and quoted[0] in "'\"":
+                quoted = quoted[1:-1]
+            name = clean_text(quoted)
+            if name and (name, _NAME_KIND_WORDS[what]) not in self.names:
+                self.names.append((name, _NAME_KIND_WORDS[what]))
         elif what == "linked":
             _append(self.linked_to, value)
         elif what == "position":
@@ -286,21 +288,21 @@ class Remarks:
         elif what == "info":
             _append(self.sanctions_info, f"{label} {value}")
         elif what == "crypto":
-            self._identifier("crypto_wallet", value, None, detail)
+            self._identifier(IdentifierType.CRYPTO_WALLET, value, None, detail)
         else:
-            self._identifier(detail, value, country, _note(label, issued, expires))
+            self._identifier(IdentifierType(detail), value, country, _note(label, issued, expires))
         return True
 
-    def _identifier(self, type_: str, value: str, country: str | None, note: str | None) -> None:
+    def _identifier(self, type_: IdentifierType, value: str, country: str | None, note: str | None) -> None:
         match = _IMO.match(value)
         if match:
-            type_, value = "imo", match.group(1)
+            type_, value = IdentifierType.IMO, match.group(1)
         else:
             match = _MMSI.match(value)
             if match:
-                type_, value = "mmsi", match.group(1)
-        if type_ == "lei" and not _LEI.match(value):
-            type_ = "registration"  # OFAC files some national numbers as "Legal Entity Number"
+                type_, value = IdentifierType.MMSI, match.group(1)
+        if type_ == IdentifierType.LEI and not _LEI.match(value):
+            type_ = IdentifierType.REGISTRATION  # OFAC files some national numbers as "Legal Entity Number"
         code = to_code(country) if country else None
         for existing in self.identifiers:
             if existing.type == type_ and existing.value == value:
@@ -334,10 +336,10 @@ def split_document(value: str) -> tuple[str, str | None, str | None, str | None]
                 expires = match.group(2).strip(" .")
         value = value[: first.start()]
     country = None
-    match = _TRAILING_PAREN.search(value)
-    if match and match.start() > 0 and to_code(match.group(1)):
-        country = match.group(1).strip()
-        value = value[: match.start()]
+    paren = _TRAILING_PAREN.search(value)
+    if paren and paren.start() > 0 and to_code(paren.group(1)):
+        country = paren.group(1).strip()
+        value = value[: paren.start()]
     return value.strip(), country, issued, expires
 
 
@@ -411,11 +413,11 @@ def apply_remarks(
     `names` maps primary names to the source ids carrying them, so a "Linked To:"
     naming exactly one entry of the same list becomes a resolved relation.
     """
-    person = entity.schema == "Person"
-    if entity.schema == "Airplane":
+    person = entity.schema == Schema.PERSON
+    if entity.schema == Schema.AIRPLANE:
         for name in entity.names:
-            if name.kind == "primary":
-                entity.add_identifier("tail_number", tail_number_of(name.full), note="listed name")
+            if name.kind == NameKind.PRIMARY:
+                entity.add_identifier(IdentifierType.TAIL_NUMBER, tail_number_of(name.full), note="listed name")
     for full, kind in remarks.names:
         entity.add_name(full, kind, **(split_person_name(full) if person else {}))
     if person:
@@ -451,7 +453,7 @@ def apply_remarks(
                 if len(ids) == 1:
                     target, target_id = candidate, entity_id(dataset, ids[0])
                     break
-        relation = Relation(type="linked_to", target_id=target_id, target_name=target)
+        relation = Relation(type=RelationType.LINKED_TO, target_id=target_id, target_name=target)
         if relation not in entity.relations:
             entity.relations.append(relation)
 

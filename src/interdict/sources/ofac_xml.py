@@ -14,15 +14,22 @@ from collections import defaultdict
 from lxml import etree
 
 from ..errors import FormatError
-from ..model import Address, Entity, clean_text
+from ..model import Address, Entity, NameKind, Schema, clean_text
 from .base import ParseResult, entity_id, maybe_decompress, open_zip_member
 from .ofac_remarks import Remarks, address_country, apply_remarks, parse_remarks, positions_of
 from .xmlsafe import child_text, children, local, parse_xml
 
 REQUIRED_ROLES = ("main",)
 
-SCHEMAS = {"individual": "Person", "entity": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
-ALIAS_KINDS = {"a.k.a.": "alias", "f.k.a.": "former", "n.k.a.": "alias"}
+# sdnType -> schema; an unknown type is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "individual": Schema.PERSON,
+    "entity": Schema.ORGANIZATION,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+}
+# aka type -> name kind; an unknown type is an alias ("weak" category makes it weak).
+ALIAS_KINDS: dict[str, NameKind] = {"a.k.a.": NameKind.ALIAS, "f.k.a.": NameKind.FORMER, "n.k.a.": NameKind.ALIAS}
 # vesselInfo children -> the labels OFAC uses for the same facts elsewhere
 VESSEL_LABELS = {
     "callSign": "Vessel Call Sign",
@@ -82,13 +89,13 @@ def _entry(element: etree._Element, dataset: str) -> tuple[Entity, Remarks]:
     if not uid:
         raise FormatError("OFAC classic XML: an <sdnEntry> has no <uid>.")
     sdn_type = (child_text(element, "sdnType") or "").lower()
-    schema = SCHEMAS.get(sdn_type, "LegalEntity")
+    schema = SCHEMA_WORDS.get(sdn_type, Schema.LEGAL_ENTITY)
     entity = Entity(id=entity_id(dataset, uid), dataset=dataset, source_id=uid, schema=schema)
-    person = schema == "Person"
+    person = schema == Schema.PERSON
     name, parts = _full_name(element)
     if not name:
         raise FormatError(f"OFAC classic XML: entry {uid} has no name.")
-    entity.add_name(name, "primary", **(parts if person else {}))
+    entity.add_name(name, NameKind.PRIMARY, **(parts if person else {}))
     for position in positions_of(child_text(element, "title")):
         entity.add_unique("positions", position)
     for holder in children(element, "programList"):
@@ -97,9 +104,9 @@ def _entry(element: etree._Element, dataset: str) -> tuple[Entity, Remarks]:
     for holder in children(element, "akaList"):
         for aka in children(holder, "aka"):
             alias, alias_parts = _full_name(aka)
-            kind = ALIAS_KINDS.get((child_text(aka, "type") or "").lower(), "alias")
-            if kind == "alias" and (child_text(aka, "category") or "").lower() == "weak":
-                kind = "weak"
+            kind = ALIAS_KINDS.get((child_text(aka, "type") or "").lower(), NameKind.ALIAS)
+            if kind == NameKind.ALIAS and (child_text(aka, "category") or "").lower() == "weak":
+                kind = NameKind.WEAK
             entity.add_name(alias, kind, **(alias_parts if person else {}))
     for holder in children(element, "addressList"):
         for item in children(holder, "address"):

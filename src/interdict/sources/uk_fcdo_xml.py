@@ -36,11 +36,11 @@ from lxml import etree
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Address, Entity, Relation, clean_text
+from ..model import Address, Entity, IdentifierType, NameKind, Relation, RelationType, Schema, clean_text
 from .base import ParseResult, entity_id
 from .dates import iso_date
 from .uk_tables import (
-    SCHEMAS,
+    SCHEMA_WORDS,
     add_address_country,
     add_birth_date,
     add_uk_identifier,
@@ -57,14 +57,14 @@ REQUIRED_ROLES = ("main",)
 _WHAT = "UK sanctions list XML"
 
 # element holding a number -> (identifier type, element holding its note)
-IDENTIFIER_ELEMENTS = {
-    "PassportNumber": ("passport", "PassportAdditionalInformation"),
-    "NationalIdentifierNumber": ("national_id", "NationalIdentifierAdditionalInformation"),
-    "BusinessRegistrationNumber": ("registration", None),
-    "IMONumber": ("imo", None),
-    "HullIdentificationNumber": ("other", None),
-    "PhoneNumber": ("phone", None),
-    "Website": ("website", None),
+IDENTIFIER_ELEMENTS: dict[str, tuple[IdentifierType, str | None]] = {
+    "PassportNumber": (IdentifierType.PASSPORT, "PassportAdditionalInformation"),
+    "NationalIdentifierNumber": (IdentifierType.NATIONAL_ID, "NationalIdentifierAdditionalInformation"),
+    "BusinessRegistrationNumber": (IdentifierType.REGISTRATION, None),
+    "IMONumber": (IdentifierType.IMO, None),
+    "HullIdentificationNumber": (IdentifierType.OTHER, None),
+    "PhoneNumber": (IdentifierType.PHONE, None),
+    "Website": (IdentifierType.WEBSITE, None),
 }
 
 # ship element -> extra property (FtM Vessel names)
@@ -100,9 +100,12 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
             continue
         seen.add(unique_id)
         kind = (child_text(node, "IndividualEntityShip") or "").strip().lower()
-        unknown_types += kind not in SCHEMAS
+        unknown_types += kind not in SCHEMA_WORDS
         entity = Entity(
-            id=entity_id(dataset, unique_id), dataset=dataset, source_id=unique_id, schema=SCHEMAS.get(kind, "LegalEntity")
+            id=entity_id(dataset, unique_id),
+            dataset=dataset,
+            source_id=unique_id,
+            schema=SCHEMA_WORDS.get(kind, Schema.LEGAL_ENTITY),
         )
         _read(entity, node)
         entities.append(entity)
@@ -157,11 +160,11 @@ def _read(entity: Entity, node: etree._Element) -> None:
     _identifiers(entity, index)
     for email in _texts(index, "EmailAddress"):
         for part in re.split(r"[;,\s]+", email):
-            entity.add_identifier("email", part)
+            entity.add_identifier(IdentifierType.EMAIL, part)
     _individual(entity, index)
     for tag, note in ENTITY_LINKS.items():
         for name in _texts(index, tag):
-            relation = Relation(type="linked_to", target_name=name, note=note)
+            relation = Relation(type=RelationType.LINKED_TO, target_name=name, note=note)
             if relation not in entity.relations:
                 entity.relations.append(relation)
     for form in _texts(index, "TypeOfEntity"):
@@ -175,19 +178,25 @@ def _read(entity: Entity, node: etree._Element) -> None:
         entity.add_extra("pastFlags", to_code(flag) or flag)
 
 
+def _parent_name(element: etree._Element) -> str | None:
+    """Local name of the element's parent; None only for a root, which no indexed Title or Name is."""
+    parent = element.getparent()
+    return local(parent.tag) if parent is not None else None
+
+
 def _names(entity: Entity, index: Index) -> None:
-    shared_titles = [clean_text(title.text) for title in index.get("Title", []) if local(title.getparent().tag) != "Name"]
+    shared_titles = [clean_text(title.text) for title in index.get("Title", []) if _parent_name(title) != "Name"]
     shared_title = "; ".join(title for title in shared_titles if title) or None
     for name in index.get("Name", []):
-        if local(name.getparent().tag) != "Names":
+        if _parent_name(name) != "Names":
             continue
         fields = _fields(name)
         kind = name_kind(fields.get("NameType"), fields.get("AliasStrength"))
         parts = [fields.get(f"Name{number}") for number in range(1, 7)]
-        title = fields.get("Title") or (shared_title if kind == "primary" else None)
+        title = fields.get("Title") or (shared_title if kind == NameKind.PRIMARY else None)
         add_uk_name(entity, None, kind, parts, title=title)
     for original in _texts(index, "NameNonLatinScript"):
-        entity.add_name(original, "original_script")
+        entity.add_name(original, NameKind.ORIGINAL_SCRIPT)
 
 
 def _address(entity: Entity, node: etree._Element) -> None:

@@ -29,7 +29,18 @@ import re
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import BIRTH_DATE_CAVEAT, Address, Entity, PartialDate, Relation, clean_text
+from ..model import (
+    BIRTH_DATE_CAVEAT,
+    Address,
+    Entity,
+    IdentifierType,
+    NameKind,
+    PartialDate,
+    Relation,
+    RelationType,
+    Schema,
+    clean_text,
+)
 from .base import ParseResult, decode_text, entity_id, read_csv_rows, require_columns
 from .dates import iso_date
 
@@ -71,24 +82,27 @@ UK_REGIMES = {
     "YEM": "The Yemen (Sanctions) (EU Exit) Regulations 2020",
 }
 
-SCHEMAS = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
+# subject type (IndividualEntityShip in the XML) -> schema; an unknown type is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {"individual": Schema.PERSON, "entity": Schema.ORGANIZATION, "ship": Schema.VESSEL}
 
 # Name types and alias strengths, case-folded and with separators collapsed:
 # the official XML writes "Primary Name Variation", the tables "primary_variation".
-NAME_KINDS = {
-    "primary name": "primary",
-    "primary": "primary",
-    "primary name variation": "alias",
-    "primary variation": "alias",
-    "alias": "alias",
+# An unknown name type is an alias.
+NAME_KIND_WORDS: dict[str, NameKind] = {
+    "primary name": NameKind.PRIMARY,
+    "primary": NameKind.PRIMARY,
+    "primary name variation": NameKind.ALIAS,
+    "primary variation": NameKind.ALIAS,
+    "alias": NameKind.ALIAS,
 }
 WEAK_STRENGTHS = {"low quality a.k.a", "low quality aka", "low quality a.k.a."}
 
-IDENTIFIER_TYPES = {
-    "passport": "passport",
-    "national": "national_id",
-    "business_registration_numbers": "registration",
-    "imo": "imo",
+# identifiers table identifier_type -> identifier type; any other is "other".
+IDENTIFIER_TYPE_WORDS: dict[str, IdentifierType] = {
+    "passport": IdentifierType.PASSPORT,
+    "national": IdentifierType.NATIONAL_ID,
+    "business_registration_numbers": IdentifierType.REGISTRATION,
+    "imo": IdentifierType.IMO,
 }
 
 _UN_REFERENCE = re.compile(r"^([A-Za-z]{2})([ieIE])\.?\s*(\d+)$")
@@ -104,24 +118,24 @@ def regime_programs(unique_id: str, regime_name: str | None = None) -> list[str]
     return [value for value in (code, clean_text(regime_name) or UK_REGIMES.get(code or "")) if value]
 
 
-def name_kind(name_type: str | None, strength: str | None) -> str:
+def name_kind(name_type: str | None, strength: str | None) -> NameKind:
     key = " ".join((name_type or "").replace("_", " ").lower().split())
-    kind = NAME_KINDS.get(key, "alias")
+    kind = NAME_KIND_WORDS.get(key, NameKind.ALIAS)
     strength_key = " ".join((strength or "").replace("_", " ").lower().split())
-    if kind != "primary" and strength_key in WEAK_STRENGTHS:
-        return "weak"
+    if kind != NameKind.PRIMARY and strength_key in WEAK_STRENGTHS:
+        return NameKind.WEAK
     return kind
 
 
-def add_uk_name(entity: Entity, full: str | None, kind: str, parts: list[str | None], title: str | None = None) -> None:
+def add_uk_name(entity: Entity, full: str | None, kind: NameKind, parts: list[str | None], title: str | None = None) -> None:
     """Name1..Name5 given names in order, Name6 the family name (people only)."""
     given = [text for text in (clean_text(part) for part in parts[:5]) if text]
     family = clean_text(parts[5]) if len(parts) > 5 else None
     full = clean_text(full) or " ".join(given + ([family] if family else []))
-    if entity.schema == "Person" and given:
+    if entity.schema == Schema.PERSON and given:
         entity.add_name(full, kind, first=given[0], middle=" ".join(given[1:]) or None, last=family, title=title)
     else:
-        entity.add_name(full, kind, title=title if entity.schema == "Person" else None)
+        entity.add_name(full, kind, title=title if entity.schema == Schema.PERSON else None)
 
 
 def un_reference(value: str | None) -> str | None:
@@ -139,7 +153,7 @@ def add_un_reference(entity: Entity, value: str | None) -> None:
     reference = un_reference(value)
     if not reference:
         return
-    relation = Relation(type="same_as", target_name=reference, note="UN reference")
+    relation = Relation(type=RelationType.SAME_AS, target_name=reference, note="UN reference")
     if relation not in entity.relations:
         entity.relations.append(relation)
     entity.add_extra("unReference", reference)
@@ -177,9 +191,9 @@ def add_birth_date(entity: Entity, date: PartialDate | None) -> None:
         entity.birth_dates.append(date)
 
 
-def add_uk_identifier(entity: Entity, type_: str, value: str | None, note: str | None = None) -> None:
+def add_uk_identifier(entity: Entity, type_: IdentifierType, value: str | None, note: str | None = None) -> None:
     value = clean_text(value)
-    if value and type_ == "imo":
+    if value and type_ == IdentifierType.IMO:
         value = re.sub(r"^IMO[\s:]*(?=\d)", "", value, flags=re.IGNORECASE)
     entity.add_identifier(type_, value, note=note)
 
@@ -207,11 +221,11 @@ _COLUMNS = {
 def _table(files: dict[str, bytes], role: str) -> list[dict[str, str]]:
     what = f"UK sanctions list table '{role}'"
     rows = read_csv_rows(decode_text(files[role], what), what)
-    require_columns(rows, _COLUMNS[role], what)  # type: ignore[arg-type]
-    for number, row in enumerate(rows, start=1):  # type: ignore[arg-type]
-        if None in row.values() or None in row:  # type: ignore[operator]
+    require_columns(rows, _COLUMNS[role], what)
+    for number, row in enumerate(rows, start=1):
+        if None in row.values() or None in row:
             raise FormatError(f"{what}: data row {number} does not have as many fields as the header (truncated file?).")
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
@@ -222,9 +236,12 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
         if not unique_id or unique_id in entities:
             continue
         kind = (row["subject_type"] or "").strip().lower()
-        unknown_types += kind not in SCHEMAS
+        unknown_types += kind not in SCHEMA_WORDS
         entity = Entity(
-            id=entity_id(dataset, unique_id), dataset=dataset, source_id=unique_id, schema=SCHEMAS.get(kind, "LegalEntity")
+            id=entity_id(dataset, unique_id),
+            dataset=dataset,
+            source_id=unique_id,
+            schema=SCHEMA_WORDS.get(kind, Schema.LEGAL_ENTITY),
         )
         entity.programs = regime_programs(unique_id)
         entity.add_unique("listed_on", iso_date(row["date_designated"]))
@@ -244,25 +261,25 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
         return entity
 
     for row in _table(files, "names"):
-        if entity := owner("names", row):
+        if subject := owner("names", row):
             parts = [row.get(f"name_{index}") for index in range(1, 7)]
-            add_uk_name(entity, row["full_name"], name_kind(row["name_type"], row["alias_strength"]), parts)
+            add_uk_name(subject, row["full_name"], name_kind(row["name_type"], row["alias_strength"]), parts)
     if "dobs" in files:
         for row in _table(files, "dobs"):
-            if entity := owner("dobs", row):
-                add_birth_date(entity, birth_date(row["year"], row["month"], row["day"]))
+            if subject := owner("dobs", row):
+                add_birth_date(subject, birth_date(row["year"], row["month"], row["day"]))
         for entity in entities.values():
             if entity.birth_dates:
                 entity.add_extra(BIRTH_DATE_CAVEAT, DOBS_CAVEAT)
     if "identifiers" in files:
         for row in _table(files, "identifiers"):
-            if entity := owner("identifiers", row):
-                type_ = IDENTIFIER_TYPES.get((row["identifier_type"] or "").strip().lower(), "other")
-                add_uk_identifier(entity, type_, row["raw_value"], row["additional_info"])
+            if subject := owner("identifiers", row):
+                type_ = IDENTIFIER_TYPE_WORDS.get((row["identifier_type"] or "").strip().lower(), IdentifierType.OTHER)
+                add_uk_identifier(subject, type_, row["raw_value"], row["additional_info"])
     if "countries" in files:
         for row in _table(files, "countries"):
-            if entity := owner("countries", row):
-                _country(entity, row)
+            if subject := owner("countries", row):
+                _country(subject, row)
 
     warnings = [f"skipped {count} {role} rows whose unique_id is not in subjects" for role, count in orphans.items()]
     if unknown_types:

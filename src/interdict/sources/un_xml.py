@@ -31,7 +31,7 @@ from lxml import etree
 
 from ..countries import to_code
 from ..errors import FormatError
-from ..model import Address, Entity, PartialDate, Relation, clean_text
+from ..model import Address, Entity, IdentifierType, NameKind, PartialDate, Relation, RelationType, Schema, clean_text
 from .base import ParseResult, entity_id
 from .dates import iso_date, parse_date
 from .xmlsafe import child_text, children, local, parse_xml
@@ -49,28 +49,35 @@ def _split_alias(text: str | None) -> list[str]:
     return [part for part in parts if part]
 
 
-ALIAS_KINDS = {"good": "alias", "a.k.a.": "alias", "low": "weak", "f.k.a.": "former"}
+# QUALITY -> name kind; an unknown (or missing) quality is an alias.
+ALIAS_KINDS: dict[str, NameKind] = {
+    "good": NameKind.ALIAS,
+    "a.k.a.": NameKind.ALIAS,
+    "low": NameKind.WEAK,
+    "f.k.a.": NameKind.FORMER,
+}
 
 # TYPE_OF_DOCUMENT is a short controlled list (in three languages);
-# TYPE_OF_DOCUMENT2 is free text. Keywords are tried in order, first hit wins.
-DOCUMENT_KEYWORDS = (
-    ("passport", "passport"),
-    ("passeport", "passport"),
-    ("pasaporte", "passport"),
-    ("fiscal code", "tax_id"),
-    ("tax", "tax_id"),
-    ("social security", "national_id"),
-    ("national", "national_id"),
-    ("identi", "national_id"),
-    ("tazkira", "national_id"),
-    ("civil", "national_id"),
+# TYPE_OF_DOCUMENT2 is free text. Keywords are tried in order, first hit wins;
+# a document no keyword names is "other".
+DOCUMENT_KEYWORDS: tuple[tuple[str, IdentifierType], ...] = (
+    ("passport", IdentifierType.PASSPORT),
+    ("passeport", IdentifierType.PASSPORT),
+    ("pasaporte", IdentifierType.PASSPORT),
+    ("fiscal code", IdentifierType.TAX_ID),
+    ("tax", IdentifierType.TAX_ID),
+    ("social security", IdentifierType.NATIONAL_ID),
+    ("national", IdentifierType.NATIONAL_ID),
+    ("identi", IdentifierType.NATIONAL_ID),
+    ("tazkira", IdentifierType.NATIONAL_ID),
+    ("civil", IdentifierType.NATIONAL_ID),
 )
 
 # Identifiers the UN gives only inside COMMENTS1 ("SWIFT/BIC: KUDBKPPY",
 # "IMO number: 5571322" -- the company IMO numbers of DPRK shipping firms).
-COMMENT_IDENTIFIERS = (
-    (re.compile(r"\bSWIFT(?:/BIC)?\s*:?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b"), "bic"),
-    (re.compile(r"\bIMO\)?\s*(?:number|no\.?)?\s*:?\s*(\d{7})\b", re.IGNORECASE), "imo"),
+COMMENT_IDENTIFIERS: tuple[tuple[re.Pattern[str], IdentifierType], ...] = (
+    (re.compile(r"\bSWIFT(?:/BIC)?\s*:?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b"), IdentifierType.BIC),
+    (re.compile(r"\bIMO\)?\s*(?:number|no\.?)?\s*:?\s*(\d{7})\b", re.IGNORECASE), IdentifierType.IMO),
 )
 
 _REFERENCE = re.compile(r"\b([A-Z]{2}[ie])\.\s?(\d{3})\b")
@@ -82,8 +89,8 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     if local(root.tag) != "CONSOLIDATED_LIST":
         raise FormatError(f"{_WHAT}: root element is <{local(root.tag)}>, not <CONSOLIDATED_LIST>: is it the right file?")
     published = iso_date(root.get("dateGenerated"))
-    records = [(node, "Person") for node in _records(root, "INDIVIDUALS", "INDIVIDUAL")]
-    records += [(node, "Organization") for node in _records(root, "ENTITIES", "ENTITY")]
+    records = [(node, Schema.PERSON) for node in _records(root, "INDIVIDUALS", "INDIVIDUAL")]
+    records += [(node, Schema.ORGANIZATION) for node in _records(root, "ENTITIES", "ENTITY")]
     if not records:
         raise FormatError(f"{_WHAT} holds no INDIVIDUAL or ENTITY entries (truncated or empty list?).")
 
@@ -128,24 +135,24 @@ def _values(node: etree._Element, name: str) -> list[str]:
     return out
 
 
-def _names(entity: Entity, node: etree._Element, schema: str) -> None:
+def _names(entity: Entity, node: etree._Element, schema: Schema) -> None:
     parts = [clean_text(child_text(node, tag)) for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
     given = [part for part in parts if part]
     full = " ".join(given)
     titles = _values(node, "TITLE")
     title = "; ".join(titles) if titles else None
-    if schema == "Person" and len(given) > 1:
-        entity.add_name(full, "primary", first=given[0], middle=" ".join(given[1:-1]) or None, last=given[-1], title=title)
-    elif schema == "Person":
-        entity.add_name(full, "primary", first=given[0] if given else None, title=title)
+    if schema == Schema.PERSON and len(given) > 1:
+        entity.add_name(full, NameKind.PRIMARY, first=given[0], middle=" ".join(given[1:-1]) or None, last=given[-1], title=title)
+    elif schema == Schema.PERSON:
+        entity.add_name(full, NameKind.PRIMARY, first=given[0] if given else None, title=title)
     else:
-        entity.add_name(full, "primary")
+        entity.add_name(full, NameKind.PRIMARY)
     for original in children(node, "NAME_ORIGINAL_SCRIPT"):
-        entity.add_name(original.text, "original_script")
+        entity.add_name(original.text, NameKind.ORIGINAL_SCRIPT)
     for alias in children(node, "INDIVIDUAL_ALIAS") + children(node, "ENTITY_ALIAS"):
         quality = (child_text(alias, "QUALITY") or "").lower()
         for alias_name in _split_alias(child_text(alias, "ALIAS_NAME")):
-            entity.add_name(alias_name, ALIAS_KINDS.get(quality, "alias"))
+            entity.add_name(alias_name, ALIAS_KINDS.get(quality, NameKind.ALIAS))
         # A few aliases carry the birth details used under that name.
         alias_birth = parse_date(child_text(alias, "DATE_OF_BIRTH"))
         if alias_birth and alias_birth not in entity.birth_dates:
@@ -231,12 +238,12 @@ def _address(entity: Entity, node: etree._Element) -> None:
         entity.addresses.append(address)
 
 
-def _document_type(*labels: str | None) -> str:
+def _document_type(*labels: str | None) -> IdentifierType:
     text = " ".join(label for label in labels if label).lower()
     for keyword, type_ in DOCUMENT_KEYWORDS:
         if keyword in text:
             return type_
-    return "other"
+    return IdentifierType.OTHER
 
 
 def _document(entity: Entity, node: etree._Element, stats: dict[str, int]) -> None:
@@ -261,10 +268,10 @@ def _relations(entity: Entity, node: etree._Element, dataset: str, known: set[st
         if reference == entity.source_id:
             continue
         if reference in known:
-            relation = Relation(type="associate", target_id=entity_id(dataset, reference), note="UN cross-reference")
+            relation = Relation(type=RelationType.ASSOCIATE, target_id=entity_id(dataset, reference), note="UN cross-reference")
         else:
             stats["dangling_references"] += 1
-            relation = Relation(type="associate", target_name=reference, note="UN cross-reference (not in this file)")
+            relation = Relation(type=RelationType.ASSOCIATE, target_name=reference, note="UN cross-reference (not in this file)")
         if relation not in entity.relations:
             entity.relations.append(relation)
 

@@ -19,7 +19,7 @@ import re
 
 from ..countries import name_of, to_code
 from ..errors import FormatError
-from ..model import Address, Entity, clean_text
+from ..model import Address, Entity, IdentifierType, NameKind, Schema, clean_text
 from .base import ParseResult, decode_text, entity_id, maybe_decompress, read_csv_rows, require_columns
 from .dates import iso_date, parse_date
 from .ofac_remarks import Remarks, apply_remarks, classify, parse_remarks, split_person_name
@@ -43,7 +43,13 @@ REQUIRED_COLUMNS = {
     "remarks",
 }
 
-SCHEMAS = {"individual": "Person", "entity": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
+# the `type` column (Treasury rows only) -> schema; blank or unknown is LegalEntity.
+SCHEMA_WORDS: dict[str, Schema] = {
+    "individual": Schema.PERSON,
+    "entity": Schema.ORGANIZATION,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+}
 
 # Columns kept verbatim as remarks, with the label they get there.
 REMARK_COLUMNS = {
@@ -73,11 +79,11 @@ def parse(files: dict[str, bytes], dataset: str) -> ParseResult:
     data = maybe_decompress(files["main"], what)
     text = decode_text(data, what)
     rows = read_csv_rows(text, what)
-    require_columns(rows, REQUIRED_COLUMNS, what)  # type: ignore[arg-type]
+    require_columns(rows, REQUIRED_COLUMNS, what)
 
     groups: dict[str, list[dict[str, str]]] = {}
     no_id = 0
-    for row in rows:  # type: ignore[assignment]
+    for row in rows:
         key = clean_text(row.get("_id"))
         if not key:
             no_id += 1
@@ -121,12 +127,12 @@ def source_code(source: str | None) -> str | None:
     return match.group(1) if match else text
 
 
-def _schema(group: list[dict[str, str]]) -> str:
+def _schema(group: list[dict[str, str]]) -> Schema:
     for row in group:
         kind = (clean_text(row.get("type")) or "").lower()
         if kind:
-            return SCHEMAS.get(kind, "LegalEntity")
-    return "LegalEntity"
+            return SCHEMA_WORDS.get(kind, Schema.LEGAL_ENTITY)
+    return Schema.LEGAL_ENTITY
 
 
 def _entity(source_id: str, group: list[dict[str, str]], dataset: str) -> tuple[Entity, Remarks]:
@@ -136,12 +142,12 @@ def _entity(source_id: str, group: list[dict[str, str]], dataset: str) -> tuple[
     for row in group:
         _row(entity, row, remarks)
     if not entity.names:
-        entity.add_name(source_id, "primary")
+        entity.add_name(source_id, NameKind.PRIMARY)
     return entity, remarks
 
 
 def _name_parts(entity: Entity, full: str) -> dict[str, str | None]:
-    return split_person_name(full) if entity.schema == "Person" else {}
+    return split_person_name(full) if entity.schema == Schema.PERSON else {}
 
 
 def _row(entity: Entity, row: dict[str, str], remarks: Remarks) -> None:
@@ -150,15 +156,15 @@ def _row(entity: Entity, row: dict[str, str], remarks: Remarks) -> None:
 
     name = value("name")
     if name and not any(existing.full == name for existing in entity.names):
-        kind = "primary" if not any(existing.kind == "primary" for existing in entity.names) else "alias"
+        kind = NameKind.PRIMARY if not any(existing.kind == NameKind.PRIMARY for existing in entity.names) else NameKind.ALIAS
         entity.add_name(name, kind, **_name_parts(entity, name))
     if name:
         msn = _MSN_NAME.match(name)
-        if entity.schema == "Airplane" and msn:
-            entity.add_identifier("msn", msn.group(1), note="listed name")
+        if entity.schema == Schema.AIRPLANE and msn:
+            entity.add_identifier(IdentifierType.MSN, msn.group(1), note="listed name")
     for alias in _split(value("alt_names")):
         alias = re.sub(r"^and\s+", "", alias).rstrip(".")
-        entity.add_name(alias, "alias", **_name_parts(entity, alias))
+        entity.add_name(alias, NameKind.ALIAS, **_name_parts(entity, alias))
 
     entity.add_extra("sourceList", source_code(value("source")))
     for program in _split(value("programs")):
@@ -179,15 +185,15 @@ def _row(entity: Entity, row: dict[str, str], remarks: Remarks) -> None:
     for code in _codes(value("citizenships")):
         entity.add_unique("citizenships", code)
 
-    entity.add_identifier("call_sign", value("call_sign"))
+    entity.add_identifier(IdentifierType.CALL_SIGN, value("call_sign"))
     flag = value("vessel_flag")
     entity.add_extra("flag", to_code(flag) or flag)
     for column, prop in VESSEL_COLUMNS.items():
         entity.add_extra(prop, value(column))
     for column, label in REMARK_COLUMNS.items():
-        text = value(column)
-        if text:
-            entity.add_unique("remarks", f"{label}: {text}")
+        cell = value(column)
+        if cell:
+            entity.add_unique("remarks", f"{label}: {cell}")
 
     _read_remarks(value("remarks"), remarks)
     for piece in _split(value("ids")):
@@ -273,5 +279,5 @@ def _read_id(piece: str, remarks: Remarks) -> None:
 def _check_lei(entity: Entity) -> None:
     """OFAC's "Legal Entity Number" is often a national number, not a 20-character LEI."""
     for ident in entity.identifiers:
-        if ident.type == "lei" and not _LEI.match(ident.value):
-            ident.type = "registration"
+        if ident.type == IdentifierType.LEI and not _LEI.match(ident.value):
+            ident.type = IdentifierType.REGISTRATION

@@ -52,7 +52,7 @@ def parse_xml(data: bytes, what: str = "XML file") -> etree._Element:
     # The byte scan above misses a DOCTYPE after a long comment or in UTF-16;
     # the parsed document says for certain (its entities were never resolved).
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[union-attr]  # lxml-stubs 0.5.1 omits DocInfo.doctype, which lxml has
         raise UnsafeXMLError(
             f"{what} declares a DTD or entities; official lists never do, so it was refused "
             "(this blocks external-entity and entity-expansion attacks)."

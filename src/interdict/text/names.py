@@ -19,15 +19,13 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from ..model import CRAFT_SCHEMAS, Schema
+from ..model import ORG_SCHEMAS as ORG_SCHEMAS  # re-exported only for workflows/freetext.py until it imports from model
 from . import tables
 from .normalize import fold_evasion
 from .numbers import read_numbers
 from .skeleton import final_h_key, skeleton, split_digraph_key, vowel_skeleton
 from .translit import transliterate_word
-
-PERSON = "Person"
-ORG_SCHEMAS = frozenset({"Organization", "Company", "LegalEntity"})
-CRAFT_SCHEMAS = frozenset({"Vessel", "Airplane"})
 
 _APOSTROPHES = re.compile(r"[\'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9\u02ca]")
 _ASCII_SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -238,10 +236,16 @@ _PREFIX_STARTS = ("ab",)  # every fused prefix in compounds.txt starts so; a che
 
 
 @lru_cache(maxsize=100_000)
-def analyze_name(text: str, schema: str | None = None) -> AnalyzedName:
-    """Tokens of a name, with what was removed and any evasion that was folded."""
+def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
+    """Tokens of a name, with what was removed and any evasion that was folded.
+
+    `schema` (None: unknown) decides which rules apply: legal forms are stripped
+    from organisations, titles from people, numerals read in craft names. The
+    cache is keyed on it as given; a Schema member hashes and compares like its
+    plain string, so "Person" and Schema.PERSON share one entry.
+    """
     digits_as_letters = schema not in CRAFT_SCHEMAS
-    person = schema == PERSON
+    person = schema == Schema.PERSON
     words, evasion = _raw_words(text, digits_as_letters, join_acronyms=not person)
     honorifics = tables.honorifics()
     abjad_honorifics = tables.abjad_honorifics()

@@ -61,7 +61,7 @@ def read_numbers(texts: list[str]) -> list[tuple[str, int]]:
             out.append((str(value), 1))
             index += 1
             continue
-        value = roman(text)
-        out.append((str(value), 1) if value else (text, 1))
+        numeral = roman(text)
+        out.append((str(numeral), 1) if numeral else (text, 1))
         index += 1
     return out
