@@ -23,6 +23,33 @@ def test_listed_names_in_text(screener, text, entity, contained):
 
 
 @pytest.mark.parametrize(
+    ("text", "entity", "contained"),
+    [
+        ("For Islamic Revolutionary Guard Corps", "us_ofac_sdn-10391", False),
+        ("Donation Hossein Salami", "ca_dfatd_sema_sanctions-Iran-1-Part-2-43", False),
+        ("Fee for M/T GRACE 1", "us_ofac_sdn-27304", False),  # a vessel, named after its prefix
+        ("Consulting fee for Rosneft project", "us_ofac_cons-17022", True),  # one word, common on the lists: a review
+    ],
+)
+def test_listed_names_written_out_in_full_are_found(screener, text, entity, contained):
+    found = {item.hit.entity.id: item for item in find_names(screener, text)}
+    assert entity in found, sorted(found)
+    assert found[entity].contained is contained
+    assert found[entity].hit.score == 1.0
+
+
+def test_every_list_carrying_the_name_is_found(screener):
+    """A phrase finds each list's entry, not just the first few the matcher ranks."""
+    found = {item.hit.entity.dataset for item in find_names(screener, "Donation Hossein Salami")}
+    assert {"us_ofac_sdn", "eu_fsf", "ca_dfatd_sema_sanctions", "au_dfat_sanctions"} <= found
+
+
+@pytest.mark.parametrize("text", ["Shipment of amber and forest products", "Grace period for payment 1", "MT103 for Hossein"])
+def test_vessel_names_need_a_vessel_prefix_and_names_need_all_parts(screener, text):
+    assert [item.hit.entity.id for item in find_names(screener, text) if item.hit.entity.schema in ("Vessel", "Airplane")] == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "INVOICE 88213 DATED 12.03.2025 STEEL PIPES AND FITTINGS",

@@ -214,7 +214,7 @@ class Index:
         two consonants ("rz": Reza, Rezaei, Raza) lumps unrelated names, so
         there the spelling's own frequency is used when it is rarer.
         """
-        cached = self._weights.get(token.text)
+        cached = self._weights.get(token.sig)
         if cached is not None:
             return cached
         if token.initial:
@@ -235,7 +235,7 @@ class Index:
         weight = float(np.float32(weight))
         if len(self._weights) > 200_000:
             self._weights.clear()  # query tokens are unbounded; keep the cache bounded
-        self._weights[token.text] = weight
+        self._weights[token.sig] = weight
         return weight
 
     # --- neighbours --------------------------------------------------------

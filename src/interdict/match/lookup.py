@@ -87,6 +87,7 @@ class NameHolder:
     position: int
     facts: EntityFacts
     name: str
+    name_id: int
 
 
 def holders_of_token(
@@ -105,4 +106,4 @@ def holders_of_token(
         position = int(index.name_entity[name_id])
         facts = index.facts_at(position)
         if (schema is None or facts.schema == schema) and _in_scope(facts, scope):
-            yield NameHolder(position, facts, index.name_text[name_id])
+            yield NameHolder(position, facts, index.name_text[name_id], name_id)

@@ -274,7 +274,7 @@ class Screener:
             position = int(self.index.name_entity[name_id])
             facts = self.index.facts_at(position)
             if scope is None or facts.dataset in scope:
-                found.append(NameHolder(position, facts, self.index.name_text[name_id]))
+                found.append(NameHolder(position, facts, self.index.name_text[name_id], name_id))
         return found
 
     def phrase_bounds(self) -> tuple[frozenset[str], int]:
@@ -372,14 +372,18 @@ class Screener:
         hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
         return Screening(hits, matches, tuple(notes), self.missing_datasets)
 
-    def score_entry(self, query: Query, entity_id: str, threshold: float | None = None) -> Hit | None:
-        """The hit `query` makes on one entry, scored exactly as `screen` would (None if the entry is not loaded)."""
+    def score_entry(self, query: Query, entity_id: str, threshold: float | None = None, name_ids: Iterable[int] | None = None) -> Hit | None:
+        """The hit `query` makes on one entry, scored as `screen` would (None if the entry is not loaded).
+
+        `name_ids` limits scoring to those of the entry's names (a caller that
+        found the entry through one name it matched exactly).
+        """
         position = self.index.position(entity_id)
         if position is None:
             return None
         threshold = self.threshold if threshold is None else threshold
         readings = _QueryReadings(query.names, self)
-        named = self._score_entity(readings, position, {})
+        named = self._score_entity(readings, position, {}, name_ids)
         identified = next(iter(found for value in query.identifiers for found in find_identifier(self.index, value) if found.position == position), None)
         score, evidence = self._total(query, self.index.facts_at(position), named.score if named else 0.0, identified, threshold)
         return self._hit(query, readings, position, score, evidence, named, threshold)

@@ -240,7 +240,10 @@ def find_names(
     scope = list(datasets) if datasets else None
     phrased = {item.hit.entity.id: item for item in phrase_names(screener, text, scope)}
     for window in windows(screener, text):
-        query = Query(names=[window.text[:500]], schema=Schema.LEGAL_ENTITY)
+        # A one-word window can only stand for a one-word organisation name (step 4), so
+        # people and craft are not searched: a word like "sale" matches hundreds of "Saleh"s.
+        schema = Schema.ORGANIZATION if len(_words(window.text)) == 1 else Schema.LEGAL_ENTITY
+        query = Query(names=[window.text[:500]], schema=schema)
         for hit in screener.screen(query, datasets=scope, limit=5, threshold=strict, cutoff=strict - 0.01):
             if not hit.match or not _name_shape_ok(screener, hit) or not _covers(screener, window.text, hit):
                 continue
@@ -328,13 +331,39 @@ def phrase_names(screener: Screener, text: str, datasets: Iterable[str] | None =
             if craft:
                 keys.add(_word_tokens(window_text, Schema.VESSEL))
             for key in keys:
+                entries: dict[str, tuple[Schema, list[int]]] = {}
                 for holder in screener.names_written_as(key, scope):
-                    item = _phrase_hit(screener, text, words, i, j, holder.facts.id, holder.facts.schema, key, craft, vocab)
-                    if item is not None:
-                        current = found.get(holder.facts.id)
-                        if current is None or (item.hit.score, -item.contained, len(item.window.text)) > (current.hit.score, -current.contained, len(current.window.text)):
-                            found[holder.facts.id] = item
+                    entries.setdefault(holder.facts.id, (holder.facts.schema, []))[1].append(holder.name_id)
+                for entity_id, (schema, name_ids) in entries.items():
+                    current = found.get(entity_id)
+                    if current is not None and not current.contained and len(current.window.text) >= len(text[words[i][0] : words[j][1]]):
+                        continue  # already found whole, in a longer or equal stretch of the text
+                    item = _phrase_hit(screener, text, words, i, j, entity_id, name_ids, schema, key, craft, vocab)
+                    if item is not None and (
+                        current is None
+                        or (item.hit.score, -item.contained, len(item.window.text)) > (current.hit.score, -current.contained, len(current.window.text))
+                    ):
+                        found[entity_id] = item
     return sorted(found.values(), key=lambda item: (-item.hit.score, item.hit.entity.id))
+
+
+def _in_names(screener: Screener, word: str, entity_id: str) -> bool:
+    """Some name of the entry holds this word (same skeleton): the text's name goes on as the list's does."""
+    keys = _name_keys(screener, entity_id)
+    return any(not keys.isdisjoint(token.keys) for token in analyze_name(word, None).tokens)
+
+
+def _name_keys(screener: Screener, entity_id: str) -> frozenset[str]:
+    cache: dict[str, frozenset[str]] = screener.__dict__.setdefault("_freetext_name_keys", {})
+    found = cache.get(entity_id)
+    if found is None:
+        if len(cache) > 10_000:
+            cache.clear()
+        entity = screener.entity(entity_id)
+        found = cache[entity_id] = frozenset(
+            key for name in entity.names for token in analyze_name(name.full, entity.schema).tokens for key in token.keys
+        )
+    return found
 
 
 def _phrase_hit(
@@ -344,6 +373,7 @@ def _phrase_hit(
     i: int,
     j: int,
     entity_id: str,
+    name_ids: list[int],
     schema: Schema,
     tokens: tuple[str, ...],
     craft: bool,
@@ -356,7 +386,7 @@ def _phrase_hit(
         if schema not in ORG_SCHEMAS or len(tokens[0]) < SINGLE_TOKEN_CHARS or tokens[0] in vocab.not_anchors:
             return None
     window_text = text[words[i][0] : words[j][1]]
-    hit = screener.score_entry(Query(names=[window_text[:500]], schema=schema), entity_id)
+    hit = screener.score_entry(Query(names=[window_text[:500]], schema=schema), entity_id, name_ids=name_ids)
     if hit is None or hit.name is None:
         return None
     weight = screener.token_weight(hit.name.listed.tokens[0]) if one_word and hit.name.listed.tokens else 1.0
@@ -366,7 +396,7 @@ def _phrase_hit(
     after = words[j + 1][2] if j + 1 < len(words) and not _SEPARATOR.search(text[words[j][1] : words[j + 1][0]]) else ""
     vocab_boundary = _boundary
     window = Window(window_text, "" if craft or vocab_boundary(before, vocab) else before, "" if vocab_boundary(after, vocab) else after)
-    extra = _unexplained_neighbours(screener, window, hit, screener.threshold) if window.before or window.after else []
+    extra = [word for word in (window.before, window.after) if word and not _in_names(screener, word, entity_id)]
     if one_word and not craft and weight < SINGLE_TOKEN_WEIGHT:
         note = f"'{window_text}' is a one-word listed name, not rare enough on the lists to stand alone"
         return TextHit(window, hit, contained=True, note="; ".join(part for part in (note, _continues(extra)) if part))
