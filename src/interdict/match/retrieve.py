@@ -274,7 +274,8 @@ def retrieve(
     index: Index,
     analyzed: list[AnalyzedName],
     query_weights: list[list[float]],
-    allowed: np.ndarray | None,
+    schemas: np.ndarray | None,
+    scope: np.ndarray | None,
     cutoff: float,
     threshold: float,
     cache: SimCache,
@@ -282,13 +283,16 @@ def retrieve(
 ) -> Retrieved:
     """Name ids worth scoring in full, for a query of one or more names.
 
-    The estimate assumes every piece of evidence is a perfect pair, so it
-    over-rates. Names whose estimate lies within `match_range_margin` of the
-    threshold are all kept (up to the `max_scored_names` ceiling, which is
-    reported): a candidate cap must never cut a possible match, or a filter
-    that removes its rivals would reveal it. Of the rest, above the cutoff, the
-    best `near_miss_names` distinct names are kept as near misses. `allowed`
-    masks name ids by schema and dataset; it only removes names.
+    Names whose estimate reaches the threshold less `match_range_margin` are
+    all kept (up to the `max_scored_names` ceiling, which is reported), so a
+    person on many lists cannot crowd out their own entries. Of the rest,
+    above the cutoff, the best `near_miss_names` distinct names are kept.
+
+    `schemas` masks name ids by the schemas the query may match (part of what
+    the query asks). `scope` masks them by the datasets asked for, and is
+    applied only after the choice: a dataset filter can only remove names the
+    unfiltered screen chose, never bring in one it left out, so it can never
+    reveal a match the unfiltered screen hid.
     """
     groups = _evidence_groups(index, analyzed, query_weights, cache, known)
     # Very common keys ("mohammad", "ali") touch thousands of names. When rarer
@@ -310,8 +314,8 @@ def retrieve(
             hit = postings[where] == candidates
             best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
         found = found + best
-    if allowed is not None:
-        keep = allowed[candidates]
+    if schemas is not None:
+        keep = schemas[candidates]
         candidates, found = candidates[keep], found[keep]
     if not len(candidates):
         return Retrieved([], False)
@@ -344,4 +348,7 @@ def retrieve(
     # evidence for cannot reach the cutoff).
     entries = index.name_entity[chosen]
     siblings = candidates[np.isin(index.name_entity[candidates], entries) & ~np.isin(candidates, chosen)]
-    return Retrieved([int(name_id) for name_id in chosen] + [int(name_id) for name_id in siblings], capped)
+    names = np.concatenate([chosen, siblings])
+    if scope is not None:
+        names = names[scope[names]]
+    return Retrieved([int(name_id) for name_id in names], capped)

@@ -332,7 +332,8 @@ class Screener:
                 self.index,
                 retrieval,
                 retrieval_weights,
-                self._allowed(query.schema, scope),
+                self._schema_masks.get(query.schema) if query.schema is not None else None,
+                self._scope_mask(scope),
                 cutoff,
                 threshold,
                 self._sims,
@@ -412,19 +413,18 @@ class Screener:
 
     # --- retrieval ---------------------------------------------------------
 
-    def _allowed(self, schema: Schema | None, scope: set[str] | None) -> np.ndarray | None:
-        """Boolean mask over name ids: the schemas the query may match, in the datasets asked for."""
-        mask = self._schema_masks.get(schema) if schema is not None else None
+    def _scope_mask(self, scope: set[str] | None) -> np.ndarray | None:
+        """Boolean mask over name ids: the names of the datasets asked for (None: all)."""
         if scope is None:
-            return mask
+            return None
         key = frozenset(scope)
-        dataset_mask = self._dataset_masks.get(key)
-        if dataset_mask is None:
+        mask = self._dataset_masks.get(key)
+        if mask is None:
             wanted = [self.dataset_codes[name] for name in key if name in self.dataset_codes]
-            dataset_mask = np.isin(self._name_dataset, np.asarray(wanted, dtype=np.int16))
+            mask = np.isin(self._name_dataset, np.asarray(wanted, dtype=np.int16))
             if len(self._dataset_masks) < 64:
-                self._dataset_masks[key] = dataset_mask
-        return dataset_mask if mask is None else mask & dataset_mask
+                self._dataset_masks[key] = mask
+        return mask
 
     # --- scoring -----------------------------------------------------------
 

@@ -37,10 +37,10 @@ class MatchSettings:
         "More costs time on every query and surfaces weaker near misses.",
     )
     match_range_margin: float = setting(
-        0.15,
-        "Every list name whose retrieval estimate is within this of the threshold is scored, however many there are, so no "
-        "possible match is ever cut by the candidate cap (and a dataset filter can never reveal a match the unfiltered screen hid). "
-        "Smaller is faster on very common names; too small lets a real match slip past the cap.",
+        0.0,
+        "Every list name whose retrieval estimate reaches the threshold less this is scored, however many there are, so a "
+        "person on many lists cannot crowd out their own entries. Larger finds more matches that retrieval under-rates "
+        "(typos, compounds) and costs time on common names: at 0.15 the 99th percentile query scores ~550 names, at 0 ~120.",
     )
     max_scored_names: int = setting(
         3000,
