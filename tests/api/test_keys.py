@@ -44,7 +44,10 @@ def test_errors(keys: KeyStore) -> None:
 
 
 def test_settings_round_trip_through_the_environment() -> None:
-    settings = ServiceSettings(db="sqlite:////tmp/x.db", auth=False, max_queries=7, request_timeout=2.5, mirror="http://127.0.0.1:1")
+    settings = ServiceSettings(
+        db="sqlite:////tmp/x.db", auth=False, max_queries=7, request_timeout=2.5, mirror="http://127.0.0.1:1",
+        cors_origins=("https://a.example", "http://b.example:8080"), header_timeout=2.5, forwarded_allow_ips="10.0.0.1,10.0.0.2",
+    )  # fmt: skip
     assert ServiceSettings.from_env(settings.to_env()) == settings
     assert ServiceSettings.from_env({}) == ServiceSettings()
     with pytest.raises(InputError, match="INTERDICT_SERVE_MAX_QUERIES"):

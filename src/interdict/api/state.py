@@ -102,7 +102,7 @@ class ServiceState:
         self._threads: list[threading.Thread] = []
         self._key_cache: dict[str, tuple[ApiKey, float]] = {}
         self.stale = False
-        self.runner = Runner(settings.screen_threads, settings.request_timeout, settings.inline_queries)
+        self.runner = Runner(settings.screen_threads, settings.request_timeout)
         if screener is not None:
             if store is None:
                 raise ValueError("a preloaded screener needs its store")
