@@ -3,7 +3,9 @@
 `api` serves the session's seeded index (all bundled lists) with API keys on,
 in a thread of the test process so it shares the index already in memory.
 `start_server` runs any other app the same way (no-auth, small stores, tight
-limits). Requests go over real loopback sockets with httpx.
+limits). Servers run with the connection limits `interdict serve` uses
+(api/server.py: `uvicorn_options`). Requests go over real loopback sockets
+with httpx.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from interdict.api import ServiceSettings, create_app
+from interdict.api.server import uvicorn_options
 from interdict.store.keys import KeyStore
 
 DATA = Path(__file__).parent / "data"
@@ -51,7 +54,10 @@ def run_server(app: FastAPI, lifespan: str = "on") -> RunningServer:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan=lifespan, timeout_graceful_shutdown=5)
+    service = getattr(app.state, "service", None)
+    options = uvicorn_options(service.settings if service is not None else ServiceSettings())
+    options["timeout_graceful_shutdown"] = 5
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan=lifespan, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
     thread.start()
