@@ -10,6 +10,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 from ..sources import registry
+from .error_handlers import encodable
 from .models import ErrorResponse
 from .state import Generation, ServiceState
 
@@ -39,12 +40,19 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class JSONBytes(Response):
-    """A JSON response encoded by msgspec (several times faster than json for large bodies)."""
+    """A JSON response encoded by msgspec (several times faster than json for large bodies).
+
+    A lone surrogate from the client's JSON (UTF-8 cannot encode it) is
+    replaced by U+FFFD rather than failing the request.
+    """
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return _encoder.encode(content)
+        try:
+            return _encoder.encode(content)
+        except UnicodeEncodeError:
+            return _encoder.encode(encodable(msgspec.to_builtins(content)))
 
 
 def service(request: Request) -> ServiceState:
