@@ -1,9 +1,10 @@
-"""The FastAPI application: routers, limits, and errors that are always JSON.
+"""The FastAPI application: routers, limits, browser rules, and errors that are always JSON.
 
-Middleware, outermost first: CORS, errors (an unexpected exception is a JSON
-500 on a connection that stays open, see error_handlers.py), body and URL
-limits (limits.py). Error bodies follow yente: `{"detail": "..."}` for 4xx,
-`{"status": "error"}` for a 500.
+Middleware, outermost first: CORS (only for configured origins), errors (an
+unexpected exception is a JSON 500 on a connection that stays open, see
+error_handlers.py), the browser guard (only without API keys, see
+browser.py), body and URL limits (limits.py). Error bodies follow yente:
+`{"detail": "..."}` for 4xx, `{"status": "error"}` for a 500.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..store import SnapshotStore
 from ..store.keys import KeyStore
 from ..workflows.checks import MAX_DOCUMENT_BYTES
 from . import routes_data, routes_match, routes_screen, routes_system, workflow_routes
+from .browser import BrowserGuard
 from .error_handlers import ErrorsMiddleware, install_error_handlers
 from .limits import LimitsMiddleware
 from .security import require_role
@@ -79,8 +81,18 @@ def create_app(
     body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, MAX_DOCUMENT_BYTES)}
     # add_middleware puts each one outside those added before it.
     app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
+    if not settings.auth:
+        app.add_middleware(BrowserGuard, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(ErrorsMiddleware)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            expose_headers=["x-batch-size"],
+            max_age=600,
+        )
     for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router):
         app.include_router(router)
     # The workflows area adds its routes to this router; a key is required whatever they declare.
