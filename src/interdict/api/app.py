@@ -19,7 +19,7 @@ from ..match.screener import Screener
 from ..store import SnapshotStore
 from ..store.keys import KeyStore
 from ..workflows.checks import MAX_DOCUMENT_BYTES
-from . import routes_data, routes_match, routes_screen, routes_system, workflow_routes
+from . import docs, routes_data, routes_match, routes_screen, routes_system, workflow_routes
 from .browser import BrowserGuard
 from .error_handlers import ErrorsMiddleware, install_error_handlers
 from .limits import LimitsMiddleware
@@ -74,6 +74,7 @@ def create_app(
         version=_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by docs.router
         redoc_url=None,
     )
     app.state.service = state
@@ -93,7 +94,7 @@ def create_app(
             expose_headers=["x-batch-size"],
             max_age=600,
         )
-    for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router):
+    for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router, docs.router):
         app.include_router(router)
     # The workflows area adds its routes to this router; a key is required whatever they declare.
     app.include_router(workflow_routes.router, dependencies=[Depends(require_role("screener"))])
