@@ -101,11 +101,12 @@ class Api:
 
 
 TEST_SETTINGS = ServiceSettings(key_cache_seconds=0.0, watch_seconds=0.0)
+KEY_USAGE_SECONDS = 0.2  # last-used times are written this often in tests
 
 
 @pytest.fixture(scope="session")
 def api(seeded) -> Iterator[Api]:  # type: ignore[no-untyped-def]
-    key_store = KeyStore(seeded.store.engine)
+    key_store = KeyStore(seeded.store.engine, usage_flush_seconds=KEY_USAGE_SECONDS)
     keys = {role: key_store.create(role, f"tests ({role})")[1] for role in ("screener", "analyst", "admin")}
     app = create_app(TEST_SETTINGS, store=seeded.store, screener=seeded.screener, keys=key_store)
     server = run_server(app)

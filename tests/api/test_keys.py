@@ -1,11 +1,15 @@
-"""The API key table (store/keys.py) and the service settings, without a server."""
+"""The API key table (store/keys.py) and the service settings; a read-only store behind a real server."""
 
 from __future__ import annotations
 
+import logging
+import time
+
 import pytest
 
+from interdict.api import create_app
 from interdict.api.settings import ServiceSettings
-from interdict.errors import InputError, NotFoundError
+from interdict.errors import InputError, NotFoundError, StoreError
 from interdict.store import open_store
 from interdict.store.keys import KeyStore, hash_secret
 
@@ -52,3 +56,58 @@ def test_settings_round_trip_through_the_environment() -> None:
     assert ServiceSettings.from_env({}) == ServiceSettings()
     with pytest.raises(InputError, match="INTERDICT_SERVE_MAX_QUERIES"):
         ServiceSettings.from_env({"INTERDICT_SERVE_MAX_QUERIES": "many"})
+
+
+def test_uses_are_recorded_in_batches(keys: KeyStore) -> None:
+    first, _ = keys.create("screener")
+    second, _ = keys.create("admin")
+    keys.usage_flush_seconds = 3600.0  # only explicit flushes in this test
+    keys.record_use(first.id)
+    keys.record_use(second.id)
+    keys.record_use(first.id)
+    assert keys.get(first.id).last_used is None  # noted in memory, not written yet
+    assert keys.flush_uses() == 2 and keys.flush_uses() == 0
+    assert keys.get(first.id).last_used and keys.get(second.id).last_used
+
+
+def test_uses_are_written_by_the_background_thread(keys: KeyStore) -> None:
+    key, _ = keys.create("screener")
+    keys.usage_flush_seconds = 0.05
+    keys.record_use(key.id)
+    deadline = time.monotonic() + 10
+    while keys.get(key.id).last_used is None:
+        assert time.monotonic() < deadline, "the batch was never written"
+        time.sleep(0.02)
+    keys.close()
+
+
+def _read_only(url: str) -> str:
+    """The same SQLite file opened read-only by SQLite itself (file permissions do not stop root, which CI runs as)."""
+    path = url.removeprefix("sqlite:///")
+    return f"sqlite:///file:{path}?mode=ro&uri=true"
+
+
+def test_keyed_requests_succeed_on_a_read_only_store(un_db: str, start_server, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10, item 19: every key check wrote a last-used time, so a read-only store failed every keyed request."""
+    writable = open_store(un_db)
+    key, secret = KeyStore(writable.engine).create("screener", "read-only test")
+    writable.engine.dispose()
+    read_only = _read_only(un_db)
+    settings = ServiceSettings(db=read_only, key_cache_seconds=0.0, key_usage_seconds=0.05, watch_seconds=0)
+    server = start_server(create_app(settings))
+    match = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Javad Karimi Sabet"]}}}}
+    with caplog.at_level(logging.WARNING, logger="interdict.store"), server.client(secret) as client:
+        deadline = time.monotonic() + 120
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "the index never loaded from the read-only store"
+            time.sleep(0.1)
+        for _ in range(5):
+            assert client.post("/match/default", json=match).status_code == 200
+            assert client.get("/algorithms").status_code == 200
+            time.sleep(0.06)  # let batches fail to be written in between
+    failures = [record for record in caplog.records if "last-used times are not being recorded" in record.getMessage()]
+    assert len(failures) == 1  # logged once, not per request or per batch
+    with pytest.raises(StoreError):  # the store really is read-only
+        KeyStore(open_store(read_only).engine).touch(key.id)
+    assert KeyStore(open_store(un_db).engine).get(key.id).last_used is None
+
