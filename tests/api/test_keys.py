@@ -8,7 +8,7 @@ import time
 import pytest
 
 from interdict.api import create_app
-from interdict.api.settings import ServiceSettings
+from interdict.api.settings import HELP, ServiceSettings, env_name
 from interdict.errors import InputError, NotFoundError, StoreError
 from interdict.store import open_store
 from interdict.store.keys import KeyStore, hash_secret
@@ -111,3 +111,12 @@ def test_keyed_requests_succeed_on_a_read_only_store(un_db: str, start_server, c
         KeyStore(open_store(read_only).engine).touch(key.id)
     assert KeyStore(open_store(un_db).engine).get(key.id).last_used is None
 
+
+def test_every_setting_is_documented() -> None:
+    """A help line per setting, and every INTERDICT_SERVE_ variable in docs/deployment.md."""
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for name, text in HELP.items():
+        assert len(text) > 20, name
+        assert env_name(name) in page, f"{env_name(name)} is not in docs/deployment.md"
