@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
+import uuid
 
 import pytest
 
@@ -120,3 +122,26 @@ def test_every_setting_is_documented() -> None:
     for name, text in HELP.items():
         assert len(text) > 20, name
         assert env_name(name) in page, f"{env_name(name)} is not in docs/deployment.md"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("INTERDICT_TEST_POSTGRES"), reason="INTERDICT_TEST_POSTGRES is not set (CI sets it; see .ci/postgres.sh)")
+def test_uses_are_recorded_in_batches_on_postgres() -> None:
+    """The batched UPDATE (one statement, many rows) on the other database the store supports."""
+    from sqlalchemy import create_engine, text
+
+    base = os.environ["INTERDICT_TEST_POSTGRES"]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with create_engine(base).begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        keys = KeyStore(open_store(f"{base}?options=-csearch_path%3D{schema}").engine, usage_flush_seconds=3600.0)
+        ids = [keys.create("screener")[0].id for _ in range(3)]
+        for key_id in ids[:2]:
+            keys.record_use(key_id)
+        assert keys.flush_uses() == 2
+        assert [bool(keys.get(key_id).last_used) for key_id in ids] == [True, True, False]
+        keys.engine.dispose()
+    finally:
+        with create_engine(base).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
