@@ -38,6 +38,13 @@ MATCH_BODY = st.fixed_dictionaries(
     {"queries": st.dictionaries(TEXT, st.fixed_dictionaries({"schema": st.sampled_from(["Person", "Company", "Vessel", "Thing"]) | TEXT, "properties": PROPERTIES}), max_size=3)},
     optional={"weights": st.dictionaries(TEXT, JSON, max_size=2), "config": st.dictionaries(TEXT, JSON, max_size=2)},
 )
+# Bodies that pass validation, so that their text (lone surrogates included) reaches screening and comes back in the answer.
+SCHEMAS = st.sampled_from(["Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "Thing"])
+VALID_MATCH = st.fixed_dictionaries(
+    {"queries": st.dictionaries(TEXT, st.fixed_dictionaries({"schema": SCHEMAS, "properties": st.dictionaries(st.sampled_from(["name", "birthDate", "nationality", "idNumber", "alias"]), st.lists(TEXT, min_size=1, max_size=3), min_size=1, max_size=3)}), min_size=1, max_size=3)}
+)
+NAME = st.builds(lambda head, tail: head + tail, st.sampled_from(["Ali ", "x", "\ud800", "Мария "]), TEXT)
+VALID_SCREEN = st.fixed_dictionaries({"name": NAME}, optional={key: TEXT for key in ("id", "birth_date", "nationality", "country", "id_number")} | {"schema": SCHEMAS})
 SCREEN_FIELDS = {key: JSON | TEXT for key in ("id", "schema", "birth_date", "nationality", "country", "id_number")}
 SCREEN_BODY = st.fixed_dictionaries({"name": TEXT | JSON}, optional=SCREEN_FIELDS)
 SHIPMENT_BODY = st.dictionaries(st.sampled_from(["shipper", "consignee", "vessel", "imo", "port_of_loading", "port_of_discharge"]) | TEXT, JSON, max_size=5)
@@ -54,9 +61,9 @@ def ndjson(lines: list[Any]) -> bytes:
 
 # path → (content type, strategy of request bodies)
 ENDPOINTS: dict[str, tuple[str, st.SearchStrategy[bytes]]] = {
-    "/match/default": ("application/json", (MATCH_BODY | JSON).map(dumps)),
-    "/screen": ("application/json", (SCREEN_BODY | JSON).map(dumps)),
-    "/screen/batch": ("application/x-ndjson", st.lists(SCREEN_BODY | JSON, min_size=1, max_size=4).map(ndjson)),
+    "/match/default": ("application/json", (VALID_MATCH | MATCH_BODY | JSON).map(dumps)),
+    "/screen": ("application/json", (VALID_SCREEN | SCREEN_BODY | JSON).map(dumps)),
+    "/screen/batch": ("application/x-ndjson", st.lists(VALID_SCREEN | SCREEN_BODY | JSON, min_size=1, max_size=4).map(ndjson)),
     "/screen/shipment": ("application/json", (SHIPMENT_BODY | JSON).map(dumps)),
     "/screen/payment": ("application/xml", (JSON.map(dumps) | TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")))),
     "/screen/manifest": ("application/edifact", (JSON.map(dumps) | TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")))),
