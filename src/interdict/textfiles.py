@@ -1,13 +1,37 @@
-"""Decoding text files of unknown encoding, as users' exports arrive.
+"""Text files users exchange with spreadsheets: decoding their exports, writing cells they can open safely.
 
-UTF-8 (with or without a byte-order mark) first; then Windows-1252, which is
-what spreadsheet exports and older banking systems write; Latin-1 last, because
-it decodes any byte, so decoding never fails.
+Decoding: UTF-8 (with or without a byte-order mark) first; then Windows-1252,
+which is what spreadsheet exports and older banking systems write; Latin-1
+last, because it decodes any byte, so decoding never fails.
+
+Writing: every cell of every CSV or XLSX file interdict writes goes through
+`spreadsheet_safe`. List names are written as the lists publish them, and a
+name (or a hostile list mirror) may begin like a formula: Excel, LibreOffice
+and Google Sheets evaluate a cell that starts with `=`, `+`, `-` or `@` (and
+some also after a leading tab or carriage return), which can run commands
+(`=cmd|'/c calc'!A1`) or send the sheet's data away (`=HYPERLINK(...)`).
+Such a cell is written with a leading apostrophe, which spreadsheets read as
+"this is text" (OWASP's advice for CSV injection). Every other value is
+written unchanged.
 """
 
 from __future__ import annotations
 
 FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+# A cell starting with one of these is a formula to some spreadsheet: the ASCII
+# triggers, tab, CR and LF, and their full-width forms, which some spreadsheets
+# in East Asian locales read as the ASCII ones.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+TEXT_MARK = "'"
+
+
+def spreadsheet_safe(value: object) -> str:
+    """`value` as text a spreadsheet will show and never evaluate: a leading apostrophe if it could start a formula."""
+    text = "" if value is None else str(value)
+    if text and text[0] in FORMULA_STARTS:
+        return TEXT_MARK + text
+    return text
 
 
 def decode_guess(data: bytes) -> str:

@@ -3,7 +3,9 @@
 `api` serves the session's seeded index (all bundled lists) with API keys on,
 in a thread of the test process so it shares the index already in memory.
 `start_server` runs any other app the same way (no-auth, small stores, tight
-limits). Requests go over real loopback sockets with httpx.
+limits). Servers run with the connection limits `interdict serve` uses
+(api/server.py: `uvicorn_options`). Requests go over real loopback sockets
+with httpx.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from interdict.api import ServiceSettings, create_app
+from interdict.api.server import uvicorn_options
 from interdict.store.keys import KeyStore
 
 DATA = Path(__file__).parent / "data"
@@ -51,7 +54,10 @@ def run_server(app: FastAPI, lifespan: str = "on") -> RunningServer:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan=lifespan, timeout_graceful_shutdown=5)
+    service = getattr(app.state, "service", None)
+    options = uvicorn_options(service.settings if service is not None else ServiceSettings())
+    options["timeout_graceful_shutdown"] = 5
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan=lifespan, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
     thread.start()
@@ -95,11 +101,12 @@ class Api:
 
 
 TEST_SETTINGS = ServiceSettings(key_cache_seconds=0.0, watch_seconds=0.0)
+KEY_USAGE_SECONDS = 0.2  # last-used times are written this often in tests
 
 
 @pytest.fixture(scope="session")
 def api(seeded) -> Iterator[Api]:  # type: ignore[no-untyped-def]
-    key_store = KeyStore(seeded.store.engine)
+    key_store = KeyStore(seeded.store.engine, usage_flush_seconds=KEY_USAGE_SECONDS)
     keys = {role: key_store.create(role, f"tests ({role})")[1] for role in ("screener", "analyst", "admin")}
     app = create_app(TEST_SETTINGS, store=seeded.store, screener=seeded.screener, keys=key_store)
     server = run_server(app)

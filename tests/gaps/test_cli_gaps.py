@@ -23,7 +23,7 @@ IRAN_PEOPLE_ARGS = ["gaps", "--listed-by", "us,gb,ca", "--not-listed-by", "eu", 
 @pytest.mark.parametrize(
     ("args", "complaint"),
     [
-        (["--listed-by", "us", "--not-listed-by", "eu", "--out", "x.txt"], "end the file name in .csv, .json or .html"),
+        (["--listed-by", "us", "--not-listed-by", "eu", "--out", "x.txt"], "end the file name in .csv, .xlsx, .json or .html"),
         (["--listed-by", "us,mars", "--not-listed-by", "eu", "--out", "x.csv"], "unknown jurisdiction 'mars'"),
         (["--listed-by", "us", "--not-listed-by", "us", "--out", "x.csv"], "cannot be both"),
         (["--listed-by", "us", "--not-listed-by", "eu", "--programme", "persia", "--out", "x.csv"], "Unknown programme 'persia'"),

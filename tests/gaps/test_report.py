@@ -159,7 +159,7 @@ def test_an_empty_result_is_an_empty_report(no_un_vessels: GapReport, tmp_path: 
         ({"listed_by": "", "not_listed_by": "eu"}, "at least one jurisdiction"),
         ({"listed_by": "us", "not_listed_by": "eu", "programme": "persia"}, "Unknown programme"),
         ({"listed_by": "us", "not_listed_by": "eu", "schema": "Planet"}, "Unknown schema"),
-        ({"listed_by": "us", "not_listed_by": "eu", "out": "report.pdf"}, "end the file name in .csv, .json or .html"),
+        ({"listed_by": "us", "not_listed_by": "eu", "out": "report.pdf"}, "end the file name in .csv, .xlsx, .json or .html"),
         ({"listed_by": "us", "not_listed_by": "eu", "min_confidence": "certain"}, "use low, medium or high"),
     ],
 )

@@ -1,33 +1,31 @@
-"""The FastAPI application: routers, limits, and errors that are always JSON.
+"""The FastAPI application: routers, limits, browser rules, and errors that are always JSON.
 
-Error bodies follow yente: `{"detail": "..."}` for 4xx (422 keeps FastAPI's
-list of validation errors), `{"status": "error"}` for a 500, whose cause goes
-to the server log and never to the client.
+Middleware, outermost first: CORS (only for configured origins), errors (an
+unexpected exception is a JSON 500 on a connection that stays open, see
+error_handlers.py), the browser guard (only without API keys, see
+browser.py), body and URL limits (limits.py). Error bodies follow yente:
+`{"detail": "..."}` for 4xx, `{"status": "error"}` for a 500.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import InputError, InterdictError, NotFoundError, StoreError, UnknownDatasetError, UpdateError
 from ..match.screener import Screener
 from ..store import SnapshotStore
 from ..store.keys import KeyStore
 from ..workflows.checks import MAX_DOCUMENT_BYTES
-from . import routes_data, routes_match, routes_screen, routes_system, workflow_routes
+from . import docs, routes_data, routes_match, routes_screen, routes_system, workflow_routes
+from .browser import BrowserGuard
+from .error_handlers import ErrorsMiddleware, install_error_handlers
 from .limits import LimitsMiddleware
 from .security import require_role
 from .settings import ServiceSettings
-from .state import NotReady, ServiceState
-
-log = logging.getLogger("interdict.api")
+from .state import ServiceState
 
 DESCRIPTION = """
 Screen people, companies, vessels and aircraft against the official sanctions lists
@@ -42,21 +40,6 @@ Every endpoint but `/healthz` and `/readyz` needs an API key, sent as
 `Authorization: Bearer <key>` or `X-API-Key: <key>`; create keys with
 `interdict keys create --role screener|analyst|admin`.
 """
-
-STATUS_FOR = (
-    (UnknownDatasetError, 400),
-    (InputError, 400),
-    (NotFoundError, 404),
-    (UpdateError, 409),
-    (StoreError, 503),
-)
-
-
-def _status_for(exc: InterdictError) -> int:
-    for kind, status in STATUS_FOR:
-        if isinstance(exc, kind):
-            return status
-    return 400
 
 
 def _version() -> str:
@@ -91,41 +74,32 @@ def create_app(
         version=_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by docs.router
         redoc_url=None,
     )
     app.state.service = state
     # First matching prefix wins: batches, then the workflow documents (/screen/payment...), which cap their own size.
     body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, MAX_DOCUMENT_BYTES)}
+    # add_middleware puts each one outside those added before it.
     app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
-    for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router):
+    if not settings.auth:
+        app.add_middleware(BrowserGuard, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(ErrorsMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            expose_headers=["x-batch-size"],
+            max_age=600,
+        )
+    for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router, docs.router):
         app.include_router(router)
     # The workflows area adds its routes to this router; a key is required whatever they declare.
     app.include_router(workflow_routes.router, dependencies=[Depends(require_role("screener"))])
-    _install_error_handlers(app)
+    install_error_handlers(app)
     return app
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(NotReady)
-    async def not_ready(request: Request, exc: NotReady) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
-
-    @app.exception_handler(InterdictError)
-    async def interdict_error(request: Request, exc: InterdictError) -> JSONResponse:
-        status = _status_for(exc)
-        if status >= 500:
-            log.error("%s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse({"detail": str(exc)}, status_code=status)
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("%s %s failed", request.method, request.url.path)
-        return JSONResponse({"status": "error"}, status_code=500)
 
 
 def app_from_env() -> FastAPI:

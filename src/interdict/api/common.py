@@ -10,6 +10,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 from ..sources import registry
+from .error_handlers import encodable
 from .models import ErrorResponse
 from .state import Generation, ServiceState
 
@@ -39,12 +40,19 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class JSONBytes(Response):
-    """A JSON response encoded by msgspec (several times faster than json for large bodies)."""
+    """A JSON response encoded by msgspec (several times faster than json for large bodies).
+
+    A lone surrogate from the client's JSON (UTF-8 cannot encode it) is
+    replaced by U+FFFD rather than failing the request.
+    """
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return _encoder.encode(content)
+        try:
+            return _encoder.encode(content)
+        except UnicodeEncodeError:
+            return _encoder.encode(encodable(msgspec.to_builtins(content)))
 
 
 def service(request: Request) -> ServiceState:
@@ -81,11 +89,18 @@ def screener_datasets(scope: set[str], generation: Generation) -> list[str] | No
 
 
 def since_value(changed_since: str | None) -> str | None:
-    """changed_since as a full "YYYY-MM-DDTHH:MM:SS" for comparisons (the pattern is checked by the route)."""
+    """changed_since as a full "YYYY-MM-DDTHH:MM:SS" for comparisons; 400 for a date that does not exist.
+
+    The routes declare yente's pattern (a mismatch is FastAPI's 422, as in
+    yente), which `2020-13-45T99` fits: such input the schema cannot rule out
+    is a 400 with a detail, as every other unusable /match input.
+    """
     if not changed_since:
         return None
     if not _CHANGED_SINCE.match(changed_since):  # defensive: routes declare the pattern
         raise HTTPException(status_code=422, detail=f"changed_since {changed_since!r} is not YYYY-MM-DD[THH[:MM[:SS]]].")
+    from .params import real_datetime
     from .yente import timestamp
 
+    real_datetime("changed_since", changed_since)
     return timestamp(changed_since)

@@ -89,15 +89,16 @@ class LimitsMiddleware:
 class Runner:
     """Runs screening work on a few threads, under the request timeout.
 
-    Work of at most `inline_queries` queries runs on the event loop itself: a
-    few milliseconds of matching cost less there than the hand-over to a
-    thread and back, and requests are then served in arrival order.
+    Screening never runs on the event loop, however small: one query can take
+    seconds (fifty 500-character names), and while it runs inline the loop
+    answers nothing else, /healthz included (issue 10, item 12: eight such
+    requests held /healthz for 17.7 s). The hand-over to a thread costs tens of
+    microseconds, next to a millisecond or more of matching.
     """
 
-    def __init__(self, threads: int, timeout: float, inline_queries: int = 0):
+    def __init__(self, threads: int, timeout: float):
         self.threads = max(1, threads)
         self.timeout = timeout
-        self.inline_queries = inline_queries
         self._limiter: anyio.CapacityLimiter | None = None
 
     @property
@@ -109,14 +110,11 @@ class Runner:
     async def run(self, work: Callable[[float], T], queries: int | None = None) -> T:
         """`work(deadline)` on a screening thread; it should raise Deadline once time.monotonic() passes deadline.
 
-        `queries`: how many queries the work screens, when known (small work may run inline).
+        `queries`: how many queries the work screens, when known. Accepted from
+        every caller, but it no longer changes where the work runs: always on a
+        screening thread.
         """
         deadline = time.monotonic() + self.timeout
-        if queries is not None and queries <= self.inline_queries:
-            try:
-                return work(deadline)
-            except Deadline:
-                raise HTTPException(status_code=503, detail=f"Screening took longer than {self.timeout:g} s; retry, or send fewer queries per request.") from None
         try:
             with anyio.fail_after(self.timeout + 1.0):
                 return await anyio.to_thread.run_sync(work, deadline, limiter=self.limiter, abandon_on_cancel=True)

@@ -10,10 +10,11 @@ every parameter in the OpenAPI spec (`openapi_parameters`).
 from __future__ import annotations
 
 import typing
+from datetime import datetime
 from functools import cache
 from typing import Any, Self
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -42,8 +43,9 @@ class QueryModel(BaseModel):
         except ValidationError as exc:
             errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors(include_url=False, include_context=True)]
             for error in errors:  # ctx may hold exception objects: keep it JSON
-                if "ctx" in error:
-                    error["ctx"] = {key: str(value) if isinstance(value, Exception) else value for key, value in error["ctx"].items()}
+                context = error.get("ctx")
+                if isinstance(context, dict):
+                    error["ctx"] = {key: str(value) if isinstance(value, Exception) else value for key, value in context.items()}
             raise RequestValidationError(errors) from None
 
     @classmethod
@@ -60,3 +62,30 @@ class QueryModel(BaseModel):
                 parameter["description"] = field.description
             parameters.append(parameter)
         return parameters
+
+
+# Fields of a YYYY-MM-DD[THH[:MM[:SS]]] value, in order, for the error message.
+_DATE_PARTS = ((0, 4, "year"), (5, 7, "month"), (8, 10, "day"), (11, 13, "hour"), (14, 16, "minute"), (17, 19, "second"))
+
+
+def real_datetime(name: str, value: str) -> datetime:
+    """A YYYY-MM-DD[THH[:MM[:SS]]] parameter (the pattern already checked) as a datetime; 400 if no such moment exists.
+
+    `2020-13-45T99` fits the pattern of yente's `changed_since`; the 400's
+    detail names the first field out of range.
+    """
+    padded = value + "T00:00:00"[len(value) - 10 :] if len(value) < 19 else value  # missing fields are zero
+    if not padded.isascii():  # the pattern's \d also takes other scripts' digits
+        wrong = "write it in ASCII digits"
+    else:
+        try:
+            return datetime.fromisoformat(padded)
+        except ValueError:
+            fields = {part: int(padded[start:end]) for start, end, part in _DATE_PARTS}
+        ranges = {"year": (1, 9999), "month": (1, 12), "hour": (0, 23), "minute": (0, 59), "second": (0, 59)}
+        out = [part for part, (low, high) in ranges.items() if not low <= fields[part] <= high] or ["day"]  # else the day is past the month's end
+        wrong = f"{out[0]} {fields[out[0]]} is out of range"
+    raise HTTPException(
+        status_code=400,
+        detail=f"{name}={value!r} is not a real date and time ({wrong}); send YYYY-MM-DD[THH[:MM[:SS]]], e.g. 2024-06-01T12:00.",
+    )

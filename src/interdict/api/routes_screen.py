@@ -25,6 +25,7 @@ from ..match.query import Query as ScreenQuery
 from ..match.screener import DEFAULT_LIMIT, Screener
 from ..screening import validate_datasets
 from .common import COMMON_ERRORS, JSONBytes, current, service
+from .error_handlers import without_lone_surrogates
 from .limits import check
 from .models import ErrorResponse, ScreenRequest, ScreenResult
 from .security import require_role
@@ -111,7 +112,7 @@ def _screen_lines(screener: Screener, rows: list[dict[str, str]], datasets: list
         except Exception:  # one bad row must not cut the stream
             log.exception("screening line %s failed", row.get("_line"))
             result = {"id": row.get("id") or row.get("_line"), "hits": [], "error": "internal error screening this line; see the server log"}
-        out.append(json.dumps(result, ensure_ascii=False) + "\n")
+        out.append(without_lone_surrogates(json.dumps(result, ensure_ascii=False)) + "\n")  # an id may echo "\ud800"
     return "".join(out)
 
 

@@ -99,7 +99,7 @@ class ServiceState:
         self._threads: list[threading.Thread] = []
         self._key_cache: dict[str, tuple[ApiKey, float]] = {}
         self.stale = False
-        self.runner = Runner(settings.screen_threads, settings.request_timeout, settings.inline_queries)
+        self.runner = Runner(settings.screen_threads, settings.request_timeout)
         if screener is not None:
             if store is None:
                 raise ValueError("a preloaded screener needs its store")
@@ -146,6 +146,8 @@ class ServiceState:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.keys is not None:
+            self.keys.close()
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -268,13 +270,14 @@ class ServiceState:
         if self.keys is None:
             from ..store import make_engine
 
-            self.keys = KeyStore(make_engine(self.settings.db) if self.store is None else self.store.engine)
+            engine = make_engine(self.settings.db) if self.store is None else self.store.engine
+            self.keys = KeyStore(engine, usage_flush_seconds=self.settings.key_usage_seconds)
         digest = hash_secret(secret)
         key = self.keys.verify(secret)
         if key is None:
             self._key_cache.pop(digest, None)
             return None
-        self.keys.touch(key.id)  # last_used, at most once per cache period
+        self.keys.record_use(key.id)  # last_used: in memory, written in batches (best effort)
         if self.settings.key_cache_seconds > 0:
             if len(self._key_cache) > 10_000:
                 self._key_cache.clear()

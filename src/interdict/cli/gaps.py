@@ -53,7 +53,7 @@ class _Bar:
 def gaps(
     listed_by: str = typer.Option(..., "--listed-by", "-l", help="Jurisdictions that list the subject, comma-separated: us, gb, eu, ca, au, un."),
     not_listed_by: str = typer.Option(..., "--not-listed-by", "-n", help="Jurisdictions that must not list it, comma-separated."),
-    out_path: Path = typer.Option(..., "--out", "-o", help="Report file: .csv, .json or .html (with the summary matrix and chart)."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Report file: .csv, .xlsx, .json or .html (with the summary matrix and chart)."),
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),
     schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Company, LegalEntity, Vessel or Airplane (Organization and Company include each other)."),
     require_all: bool = typer.Option(False, "--all", help="Listed by every --listed-by jurisdiction (default: any of them)."),

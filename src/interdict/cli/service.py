@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from dataclasses import replace
 
 import typer
@@ -30,6 +31,14 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _origin(value: str) -> str:
+    """A CORS origin as browsers send it: scheme://host[:port], no path, no trailing slash."""
+    origin = value.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+", origin):
+        raise typer.BadParameter(f"{value!r} is not an origin; write it as scheme://host[:port], e.g. https://screening.example.org.", param_hint="'--cors-origin'")
+    return origin
+
+
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
@@ -44,7 +53,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (about one per core; each holds the index)."),
-    no_auth: bool = typer.Option(False, "--no-auth", help="Serve without API keys (local use only: anyone who can connect may screen and update)."),
+    no_auth: bool = typer.Option(
+        False, "--no-auth", help="Serve without API keys, on a loopback address only (anyone who can connect may screen and update the lists)."
+    ),
+    cors_origin: list[str] = typer.Option(
+        [],
+        "--cors-origin",
+        help="A web origin (scheme://host[:port]) whose pages may call the API from a browser (repeatable; default: none, CORS off).",
+    ),
     mirror: str | None = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Where /updatez fetches lists: {mirror}/{dataset}/{file} instead of the official URLs."),
     timeout: float = typer.Option(30.0, "--timeout", min=1.0, max=3600.0, help="Seconds a screening request may take before it is answered 503."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
@@ -60,13 +76,20 @@ def serve(
     from ..api.server import serve as run_server
     from ..api.settings import ServiceSettings
 
-    # Finer knobs (body caps, threads, key cache...) come from INTERDICT_SERVE_* variables; see api/settings.py.
+    # Finer knobs (body caps, threads, timeouts...) come from INTERDICT_SERVE_* variables; see api/settings.py.
     settings = replace(ServiceSettings.from_env(), db=db, auth=not no_auth, mirror=mirror, request_timeout=timeout)
+    if cors_origin:
+        settings = replace(settings, cors_origins=tuple(_origin(value) for value in cors_origin))
     if no_auth:
-        exposure = "on this machine" if _loopback(host) else f"on {host}, from OTHER MACHINES too"
+        if not _loopback(host):
+            raise typer.BadParameter(
+                f"{host} is not a loopback address: --no-auth serves this machine only (127.0.0.1, ::1 or localhost). "
+                "To serve other machines, create API keys (`interdict keys create --role screener`) and drop --no-auth.",
+                param_hint="'--host'",
+            )
         err.print(
-            f"[bold yellow]warning:[/bold yellow] --no-auth: no API keys are checked; anyone who can connect {escape(exposure)} "
-            "may screen and update the lists. Use it for local work only."
+            "[bold yellow]warning:[/bold yellow] --no-auth: no API keys are checked; any program on this machine may screen and update the lists. "
+            "Use it for local work only."
         )
     elif not any(key.active for key in open_keys(db).all()):
         err.print("[yellow]note:[/yellow] no API keys yet, so every request will get 401. Create one with `interdict keys create --role admin`.")

