@@ -264,6 +264,54 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
             scratch.total[np.concatenate(all_touched) if len(all_touched) > 1 else all_touched[0]] = 0.0
 
 
+def _estimate(
+    index: Index,
+    name: AnalyzedName,
+    weights: list[float],
+    schemas: np.ndarray | None,
+    cutoff: float,
+    cache: SimCache,
+    known: Callable[[str], bool],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(name ids, optimistic score estimates) of the list names one query name may reach the cutoff against."""
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    groups = _evidence_groups(index, [name], [weights], cache, known)
+    # Very common keys ("mohammad", "ali") touch thousands of names. When the
+    # common words alone cannot bring a name to the cutoff, a name found only
+    # through them is no candidate, so common groups only add to names the rarer
+    # ones found. A query of common words only ("Mohammad Ali") is searched whole.
+    sizes = [sum(len(postings) for postings, _ in evidence) for evidence in groups]
+    selective = [group for group, size in zip(groups, sizes) if size <= S.common_postings]
+    deferred = [group for group, size in zip(groups, sizes) if size > S.common_postings] if selective else []
+    common_weight = min(sum(max(value for _, value in group) for group in deferred), sum(weights))
+    if common_weight and common_weight / (sum(weights) * S.estimate_query_share + common_weight * (1.0 - S.estimate_query_share)) >= cutoff * S.prune:
+        selective, deferred = groups, []
+    if not selective:
+        selective = groups
+    candidates, found = _accumulate(index, selective)
+    if not len(candidates):
+        return empty
+    for evidence in deferred:
+        best = np.zeros(len(candidates), dtype=np.float32)
+        for postings, value in evidence:
+            where = np.searchsorted(postings, candidates)
+            where[where >= len(postings)] = 0
+            hit = postings[where] == candidates
+            best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
+        found = found + best
+    if schemas is not None:
+        keep = schemas[candidates]
+        candidates, found = candidates[keep], found[keep]
+    if not len(candidates):
+        return empty
+    query_total = sum(weights)
+    found = np.minimum(found, query_total)
+    extra = np.maximum(index.name_weight[candidates] - found, 0.0)
+    estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+    promising = estimate >= cutoff * S.prune
+    return candidates[promising], estimate[promising]
+
+
 @dataclass(frozen=True)
 class Retrieved:
     names: list[int]  # name ids worth scoring, most promising first
@@ -294,39 +342,21 @@ def retrieve(
     unfiltered screen chose, never bring in one it left out, so it can never
     reveal a match the unfiltered screen hid.
     """
-    groups = _evidence_groups(index, analyzed, query_weights, cache, known)
-    # Very common keys ("mohammad", "ali") touch thousands of names. When rarer
-    # evidence exists, a name found only through a common key cannot reach the
-    # cutoff, so common groups only add to names the rarer ones found.
-    sizes = [sum(len(postings) for postings, _ in evidence) for evidence in groups]
-    selective = [group for group, size in zip(groups, sizes) if size <= S.common_postings]
-    deferred = [group for group, size in zip(groups, sizes) if size > S.common_postings] if selective else []
-    if not selective:
-        selective = groups
-    candidates, found = _accumulate(index, selective)
-    if not len(candidates):
+    parts = [_estimate(index, name, weights, schemas, cutoff, cache, known) for name, weights in zip(analyzed, query_weights)]
+    parts = [part for part in parts if len(part[0])]
+    if not parts:
         return Retrieved([], False)
-    for evidence in deferred:
-        best = np.zeros(len(candidates), dtype=np.float32)
-        for postings, value in evidence:
-            where = np.searchsorted(postings, candidates)
-            where[where >= len(postings)] = 0
-            hit = postings[where] == candidates
-            best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
-        found = found + best
-    if schemas is not None:
-        keep = schemas[candidates]
-        candidates, found = candidates[keep], found[keep]
-    if not len(candidates):
-        return Retrieved([], False)
-    query_total = max(sum(weights) for weights in query_weights)
-    found = np.minimum(found, query_total)
-    extra = np.maximum(index.name_weight[candidates] - found, 0.0)
-    estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
-    promising = estimate >= cutoff * S.prune
-    candidates, estimate = candidates[promising], estimate[promising]
-    if not len(candidates):
-        return Retrieved([], False)
+    if len(parts) == 1:
+        candidates, estimate = parts[0]
+    else:
+        # A list name's estimate is its best against any one query name: evidence
+        # from several query names must not add up.
+        every = np.concatenate([ids for ids, _ in parts])
+        values = np.concatenate([est for _, est in parts])
+        order = np.lexsort((-values, every))
+        every, values = every[order], values[order]
+        first = np.r_[True, every[1:] != every[:-1]]
+        candidates, estimate = every[first], values[first]
     order = np.argsort(-estimate, kind="stable")
     candidates, estimate = candidates[order], estimate[order]
     in_range = estimate >= threshold - S.match_range_margin
