@@ -20,28 +20,47 @@ import csv
 import datetime
 import io
 import json
+import multiprocessing
 import os
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO
+
+from openpyxl import load_workbook
 
 from .errors import InputError, InterdictError
-from .match.query import Query
+from .match.query import Query, check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
+from .rows import MAX_FIELD, QUERY_COLUMNS, Row, error_row, printable, read_row
 from .textfiles import decode_guess
 
-QUERY_COLUMNS = ("schema", "birth_date", "nationality", "country", "id_number")
-MAX_FIELD = 10_000
+__all__ = ["MAX_FIELD", "QUERY_COLUMNS", "BatchSummary", "Record", "check_output", "compare_file", "read_records", "screen_file", "screen_row"]
+
 CHUNK = 256
+DELIMITERS = ",;\t|"
 
 Progress = Callable[[int], None]
 
 
 @dataclass
 class BatchSummary:
-    rows: int = 0
+    rows: int = 0  # rows read from the input
+    written: int = 0  # result lines written: always equal to rows
     matched_rows: int = 0
     errors: int = 0
+    joined_lines: int = 0  # CSV lines that quotes joined into other rows (each such row is an error)
+    warnings: int = 0  # rows whose screen was incomplete (matches beyond the limit, very common words, lists missing)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of an input file as read: its number, its values, or the reason it could not be read."""
+
+    line: int
+    values: dict[str, object]
+    error: str | None = None
 
 
 def _check_header(columns: list[str], required: tuple[str, ...], path: Path) -> None:
@@ -51,8 +70,9 @@ def _check_header(columns: list[str], required: tuple[str, ...], path: Path) -> 
         raise InputError(f"{path}: missing required column(s) {', '.join(missing)} (found: {found}).")
 
 
-def read_rows(path: Path, required: tuple[str, ...] = ("name",)) -> Iterator[dict[str, str]]:
-    """Rows of a CSV, XLSX or JSONL file as dicts of strings, with clear errors."""
+def read_records(path: Path, required: tuple[str, ...] = ("name",)) -> Iterator[Record]:
+    """Rows of a CSV, XLSX or JSONL file. A file that cannot be read at all is an InputError;
+    a row that cannot be read is a Record carrying its error, and reading goes on."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file.")
@@ -60,11 +80,11 @@ def read_rows(path: Path, required: tuple[str, ...] = ("name",)) -> Iterator[dic
         raise InputError(f"{path} is a directory, not a file.")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path, required)
+        yield from _xlsx_records(path, required)
     elif suffix in (".jsonl", ".ndjson"):
-        yield from _jsonl_rows(path, required)
+        yield from _jsonl_records(path, required)
     else:
-        yield from _csv_rows(path, required)
+        yield from _csv_records(path, required)
 
 
 def _decode(path: Path) -> str:
@@ -84,31 +104,55 @@ def _decode(path: Path) -> str:
     return decode_guess(data)
 
 
-def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
+def _delimiter(header: str, required: tuple[str, ...]) -> str:
+    """The delimiter that splits the header into the required columns (most columns wins; comma by default).
+
+    Only the delimiter is guessed, never the quote character: OFAC writes names
+    like 'ABDALLAH with a leading apostrophe, and a sniffer that took ' for the
+    quote character joined hundreds of rows into one.
+    """
+    best, best_score = ",", (-1, -1)
+    for candidate in DELIMITERS:
+        columns = [name.strip().strip('"').lower() for name in header.split(candidate)]
+        score = (sum(1 for name in required if name in columns), len(columns))
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     text = _decode(path)
-    sample = text[:4096]
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    # The whole file is in memory already; a long field is a row error (MAX_FIELD), not a crash.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(first_line, required), quotechar='"', doublequote=True)
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = [name.strip().lower() for name in (reader.fieldnames or [])]
-    _check_header(columns, required, path)
-    reader.fieldnames = columns
-    try:
-        for line, row in enumerate(reader, start=2):
-            if None in row:
-                raise InputError(f"{path}, line {line}: more fields than the header has columns.")
-            yield _clean_row(row, path, line)
+        header = next(reader, None)
     except csv.Error as exc:
-        raise InputError(f"{path}: not valid CSV: {exc}.") from None
+        raise InputError(f"{path}: the header is not valid CSV: {exc}.") from None
+    columns = [name.strip().lower() for name in (header or [])]
+    _check_header(columns, required, path)
+    number = 0
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:  # e.g. a NUL character inside a field
+            number += 1
+            yield Record(number + 1, {}, f"line {reader.line_num}: not valid CSV: {exc}")
+            continue
+        if cells is None:
+            break
+        if not cells or all(not cell.strip() for cell in cells):
+            continue  # a blank line is no row
+        number += 1
+        values: dict[str, object] = dict(zip(columns, cells))
+        error = None
+        if len(cells) > len(columns):
+            error = f"line {reader.line_num}: more fields ({len(cells)}) than the header has columns ({len(columns)})"
+        yield Record(number + 1, values, error)
 
 
-def _xlsx_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
+def _xlsx_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -124,8 +168,7 @@ def _xlsx_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]
         for line, values in enumerate(rows, start=2):
             if values is None or all(value is None for value in values):
                 continue
-            row = {columns[i]: _cell_text(value) for i, value in enumerate(values) if i < len(columns) and columns[i]}
-            yield _clean_row(row, path, line)
+            yield Record(line, {columns[i]: _cell_text(value) for i, value in enumerate(values) if i < len(columns) and columns[i]})
     finally:
         workbook.close()
 
@@ -141,40 +184,24 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _jsonl_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
+def jsonl_record(text: str, line: int) -> Record:
+    """One line of JSON lines as a Record: a line that is not a JSON object is a row error, not the file's."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Record(line, {}, f"line {line} is not valid JSON ({exc.msg})")
+    except RecursionError:
+        return Record(line, {}, f"line {line} nests too deeply to be a row")
+    if not isinstance(value, dict):
+        return Record(line, {}, f"line {line} must be a JSON object with the row's columns, not a {type(value).__name__}")
+    return Record(line, value)
+
+
+def _jsonl_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     text = _decode(path)
-    for line, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}, line {line}: not valid JSON ({exc.msg}).") from None
-        if not isinstance(value, dict):
-            raise InputError(f"{path}, line {line}: each line must be a JSON object.")
-        missing = [name for name in required if name not in value]
-        if missing:
-            raise InputError(f"{path}, line {line}: missing required field(s) {', '.join(missing)}.")
-        row = {str(key).lower(): "" if item is None else (item if isinstance(item, str) else json.dumps(item)) for key, item in value.items()}
-        nested = [str(key) for key, item in value.items() if isinstance(item, (list, dict)) and str(key).lower() in ("id", "name", "name1", "name2", *QUERY_COLUMNS)]
-        cleaned = _clean_row(row, path, line)
-        if nested:
-            cleaned["_error"] = f"field {nested[0]!r} must be a single value, not a list or object"
-        yield cleaned
-
-
-def _clean_row(row: dict, path: Path, line: int) -> dict[str, str]:
-    cleaned = {}
-    for key, value in row.items():
-        text = "" if value is None else str(value)
-        if len(text) > MAX_FIELD:
-            text = text[:MAX_FIELD]
-            cleaned["_error"] = f"field {key!r} longer than {MAX_FIELD} characters"
-        cleaned[key] = text.strip()
-    if "\n" in cleaned.get("name", "") or "\r" in cleaned.get("name", ""):
-        cleaned["_error"] = "the name spans several lines (an unbalanced quote in the file?)"
-    cleaned["_line"] = str(line)
-    return cleaned
+    for line, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if raw.strip():
+            yield jsonl_record(raw, line)
 
 
 # --- screening ------------------------------------------------------------------
@@ -182,47 +209,42 @@ def _clean_row(row: dict, path: Path, line: int) -> dict[str, str]:
 _worker: Screener | None = None
 
 
-def screen_row(screener: Screener, row: dict[str, str], datasets: list[str] | None, limit: int, threshold: float | None) -> dict:
-    row_id = row.get("id") or row.get("_line")
-    if row.get("_error"):
-        return {"id": row_id, "hits": [], "error": row["_error"]}
+def as_row(record: Record) -> Row:
+    return read_row(record.values, record.line, record.error)
+
+
+def screen_row(screener: Screener, row: Row, datasets: list[str] | None, limit: int, threshold: float | None) -> dict[str, object]:
+    """One result line of the contract: {"id", "hits"} (+ "error" for a row that cannot be screened, + "warnings")."""
+    if row.query is None:
+        return {"id": row.id, "hits": [], "error": row.error or "this row cannot be screened"}
     try:
-        query = Query.build(
-            row.get("name", ""),
-            schema=row.get("schema") or None,
-            birth_date=row.get("birth_date") or None,
-            nationality=row.get("nationality") or None,
-            country=row.get("country") or None,
-            id_number=row.get("id_number") or None,
-            id=row_id,
-        )
-        hits = screener.screen(query, datasets=datasets, limit=limit, threshold=threshold)
+        screening = screener.screening(row.query, datasets=datasets, limit=limit, threshold=threshold)
     except InterdictError as exc:
-        return {"id": row_id, "hits": [], "error": str(exc)}
-    return {"id": row_id, "hits": [hit.to_dict() for hit in hits]}
+        return {"id": row.id, "hits": [], "error": printable(str(exc))}
+    result: dict[str, object] = {"id": row.id, "hits": [hit.to_dict() for hit in screening.hits]}
+    warnings = screening.warnings()
+    if warnings:
+        result["warnings"] = warnings
+    return result
 
 
-def _screen_chunk(args: tuple[list[dict[str, str]], list[str] | None, int, float | None]) -> list[tuple[str, bool, bool]]:
-    """(JSON line, any match, error) per row; runs in worker processes."""
+def _screen_chunk(args: tuple[list[Row], list[str] | None, int, float | None]) -> list[tuple[str, bool, bool, bool]]:
+    """(JSON line, any match, error, warned) per row; runs in worker processes."""
     rows, datasets, limit, threshold = args
     assert _worker is not None
     out = []
     for row in rows:
         result = screen_row(_worker, row, datasets, limit, threshold)
-        matched = any(hit["match"] for hit in result["hits"])
-        out.append((json.dumps(result, ensure_ascii=False), matched, "error" in result))
+        hits = result["hits"]
+        assert isinstance(hits, list)
+        matched = any(hit["match"] for hit in hits)
+        out.append((json.dumps(result, ensure_ascii=False), matched, "error" in result, "warnings" in result))
     return out
 
 
-def _chunks(rows: Iterator[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
-    chunk: list[dict[str, str]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def check_output(input_path: Path, out_path: Path) -> None:
@@ -246,27 +268,31 @@ def screen_file(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> BatchSummary:
-    """Screen every row of a file into JSONL; the whole input is validated first."""
+    """Screen every row of a file into JSONL: one line per input row, in input order, always.
+
+    The whole input is read first, so a file that cannot be read at all fails
+    before any work; a row that cannot be read or screened gets an error line.
+    """
     global _worker
     check_output(input_path, out_path)
-    rows = list(read_rows(Path(input_path)))
-    summary = BatchSummary()
+    rows = [as_row(record) for record in read_records(Path(input_path))]
+    summary = BatchSummary(rows=len(rows))
+    summary.joined_lines = sum(1 for row in rows if row.error and "spans several lines" in row.error)
     out_path = Path(out_path)
     temp = out_path.with_name(out_path.name + ".partial")
     _worker = screener
     workers = max(1, min(workers, os.cpu_count() or 1))
     try:
         with temp.open("w", encoding="utf-8") as handle:
-            jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(iter(rows), CHUNK))
+            jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(rows, CHUNK))
             if workers > 1 and len(rows) > CHUNK:
-                import multiprocessing
-
                 context = multiprocessing.get_context("fork")
                 with context.Pool(workers) as pool:
-                    results = pool.imap(_screen_chunk, jobs)
-                    _write_results(results, handle, summary, progress)
+                    _write_results(pool.imap(_screen_chunk, jobs), handle, summary, progress)
             else:
                 _write_results(map(_screen_chunk, jobs), handle, summary, progress)
+        if summary.written != summary.rows:  # the one promise of this function: never write less
+            raise InterdictError(f"wrote {summary.written:,} results for {summary.rows:,} rows; {out_path} was not written")
         temp.replace(out_path)
     except OSError as exc:
         raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
@@ -275,15 +301,16 @@ def screen_file(
     return summary
 
 
-def _write_results(results: Iterator[list[tuple[str, bool, bool]]], handle, summary: BatchSummary, progress: Progress | None) -> None:  # type: ignore[no-untyped-def]
+def _write_results(results: Iterator[list[tuple[str, bool, bool, bool]]], handle: IO[str], summary: BatchSummary, progress: Progress | None) -> None:
     for chunk in results:
-        for line, matched, error in chunk:
+        for line, matched, error, warned in chunk:
             handle.write(line + "\n")
-            summary.rows += 1
+            summary.written += 1
             summary.matched_rows += matched
             summary.errors += error
+            summary.warnings += warned
         if progress:
-            progress(summary.rows)
+            progress(summary.written)
 
 
 # --- pairwise ---------------------------------------------------------------------
@@ -296,31 +323,39 @@ def compare_file(
     threshold: float | None = None,
     progress: Progress | None = None,
 ) -> BatchSummary:
-    """Score each (name1, name2) pair of a file: one {"i", "score", "match"} line per row."""
+    """Score each (name1, name2) pair of a file: one {"i", "score", "match"} line per row, in order."""
     check_output(pairs_path, out_path)
-    from .match.query import clean_schema
-
     threshold = screener.threshold if threshold is None else threshold
-    rows = list(read_rows(Path(pairs_path), required=("name1", "name2")))
-    summary = BatchSummary()
+    records = list(read_records(Path(pairs_path), required=("name1", "name2")))
+    summary = BatchSummary(rows=len(records))
     out_path = Path(out_path)
+    temp = out_path.with_name(out_path.name + ".partial")
     try:
-        with out_path.open("w", encoding="utf-8") as handle:
-            for i, row in enumerate(rows):
-                record: dict = {"i": i}
+        with temp.open("w", encoding="utf-8") as handle:
+            for i, record in enumerate(records):
+                result: dict[str, object] = {"i": i}
                 try:
-                    score, _ = screener.compare(row["name1"], row["name2"], clean_schema(row.get("schema") or None))
-                    record |= {"score": round(score, 4), "match": score >= threshold}
+                    if record.error:
+                        raise InputError(record.error)
+                    names = [check_text(str(record.values.get(key) or ""), key)[:MAX_FIELD] for key in ("name1", "name2")]
+                    schema = clean_schema(str(record.values.get("schema") or "") or None)
+                    if not all(name.strip() for name in names):
+                        raise InputError("both name1 and name2 are required")
+                    score, _ = screener.compare(names[0], names[1], schema)
+                    result |= {"score": round(score, 4), "match": score >= threshold}
                     summary.matched_rows += score >= threshold
                 except InterdictError as exc:
-                    record |= {"score": 0.0, "match": False, "error": str(exc)}
+                    result |= {"score": 0.0, "match": False, "error": printable(str(exc))}
                     summary.errors += 1
-                handle.write(json.dumps(record) + "\n")
-                summary.rows += 1
+                handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+                summary.written += 1
                 if progress and i % 100 == 0:
-                    progress(summary.rows)
+                    progress(summary.written)
+        temp.replace(out_path)
     except OSError as exc:
         raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
+    finally:
+        temp.unlink(missing_ok=True)
     if progress:
-        progress(summary.rows)
+        progress(summary.written)
     return summary

@@ -17,7 +17,7 @@ from typing import Callable
 
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
 from .match.query import Query
-from .match.screener import DEFAULT_LIMIT, Hit, Screener
+from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
 from .sources import get_source
 from .store import SnapshotStore, data_home
 from .lists import load_lists
@@ -102,8 +102,26 @@ def validate_datasets(datasets: list[str] | None) -> list[str] | None:
     return list(datasets)
 
 
+def screening(
+    name: str | list[str] | None,
+    schema: str | None = None,
+    birth_date: str | None = None,
+    nationality: str | None = None,
+    country: str | None = None,
+    id_number: str | None = None,
+    datasets: list[str] | None = None,
+    limit: int = DEFAULT_LIMIT,
+    threshold: float | None = None,
+    screener: Screener | None = None,
+) -> Screening:
+    """Screen one party: its hits, how many matches the limit left out, and any doubt about completeness."""
+    query = Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
+    screener = screener or default_screener()
+    return screener.screening(query, datasets=validate_datasets(datasets), limit=limit, threshold=threshold)
+
+
 def screen(
-    name: str | list[str],
+    name: str | list[str] | None,
     schema: str | None = None,
     birth_date: str | None = None,
     nationality: str | None = None,
@@ -114,10 +132,8 @@ def screen(
     threshold: float | None = None,
     screener: Screener | None = None,
 ) -> list[Hit]:
-    """Screen one party against the loaded lists; hits sorted by score."""
-    query = Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
-    screener = screener or default_screener()
-    return screener.screen(query, datasets=validate_datasets(datasets), limit=limit, threshold=threshold)
+    """Screen one party against the loaded lists; hits sorted by score (`screening` also says what the limit left out)."""
+    return screening(name, schema, birth_date, nationality, country, id_number, datasets, limit, threshold, screener).hits
 
 
 def check_pair(name1: str, name2: str) -> None:

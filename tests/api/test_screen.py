@@ -54,13 +54,14 @@ def test_batch_answers_every_line_in_order(api: Api) -> None:
     with api.client() as client:
         response = client.post("/screen/batch", content="\n".join(lines) + "\n", params={"limit": 2})
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/x-ndjson")
-    results = [json.loads(line) for line in response.text.splitlines()]
+    *results, summary = [json.loads(line) for line in response.text.splitlines()]
+    assert summary == {"summary": {"rows": 7, "results": 7, "matched": 2, "errors": 4, "warnings": summary["summary"]["warnings"]}}
     assert [result["id"] for result in results] == ["a", "2", "4", "no-name", "6", "upper", "bad-date"]
     assert results[0]["hits"] and results[0]["hits"][0]["match"] and set(results[0]["hits"][0]) == HIT_KEYS
     assert all(len(result["hits"]) <= 2 for result in results)
-    assert "not JSON" in results[1]["error"]
+    assert "not valid JSON" in results[1]["error"]
     assert "error" not in results[2]
-    assert "no 'name'" in results[3]["error"] and "not a JSON object" in results[4]["error"]
+    assert "A name (or an identifier" in results[3]["error"] and "must be a JSON object" in results[4]["error"]
     assert results[5]["hits"][0]["match"]
     assert "birth date" in results[6]["error"]
 
@@ -75,7 +76,9 @@ def test_batch_matches_screen_file(api: Api, seeded, tmp_path: Path) -> None:  #
     with api.client() as client:
         response = client.post("/screen/batch", content=source.read_bytes(), params={"limit": 3})
     expected = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in response.text.splitlines()] == [json.loads(line) for line in expected]
+    *lines, summary = [json.loads(line) for line in response.text.splitlines()]
+    assert lines == [json.loads(line) for line in expected]
+    assert summary["summary"]["rows"] == summary["summary"]["results"] == 150
 
 
 def test_batch_limits(api: Api) -> None:
@@ -85,4 +88,4 @@ def test_batch_limits(api: Api) -> None:
         empty = client.post("/screen/batch", content=b"")
     assert not_utf8.status_code == 400 and "UTF-8" in not_utf8.json()["detail"]
     assert bad_limit.status_code == 422
-    assert empty.status_code == 200 and empty.text == ""
+    assert empty.status_code == 200 and json.loads(empty.text) == {"summary": {"rows": 0, "results": 0, "matched": 0, "errors": 0, "warnings": 0}}

@@ -1,12 +1,16 @@
 """Native screening: POST /screen (one party) and POST /screen/batch (JSONL in, JSONL out).
 
 The input columns and the result lines are those of `interdict screen-file`
-(DESIGN.md): `{"id", "name", "schema", "birth_date", "nationality", "country",
-"id_number"}` in, `{"id": ..., "hits": [...]}` out. A batch answers one line per
-non-blank input line, in input order, streamed as results are ready; a line that
-cannot be screened gets `{"id": ..., "hits": [], "error": "..."}` and the batch
-goes on. The whole batch runs on one index generation, even if the lists are
-updated meanwhile.
+(docs/architecture.md, "Output contracts"), read by the one row contract
+(`interdict.rows`): `{"id", "name", "schema", "birth_date", "nationality",
+"country", "id_number"}` in, `{"id": ..., "hits": [...]}` out (+ `"warnings"`
+when a screen was incomplete). A batch answers one line per non-blank input
+line, in input order, streamed as results are ready; a line that cannot be
+read or screened gets `{"id": ..., "hits": [], "error": "..."}` and the batch
+goes on. The stream always ends with `{"summary": {"rows", "results",
+"matched", "errors", "warnings"}}`: a client that does not see it knows the
+stream was cut. The whole batch runs on one index generation, even if the lists
+are updated meanwhile.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from functools import partial
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
-from .. import batch
+from ..batch import Record, as_row, jsonl_record, screen_row
 from ..errors import InterdictError
-from ..match.query import Query as ScreenQuery
 from ..match.screener import DEFAULT_LIMIT, Screener
+from ..rows import read_row
 from ..screening import validate_datasets
 from .common import COMMON_ERRORS, JSONBytes, current, service
 from .error_handlers import without_lone_surrogates
@@ -62,58 +66,36 @@ async def screen(
 ) -> JSONBytes:
     """One party → its hits, best first, with `match` and a readable `explanation` each."""
     datasets = _datasets(dataset)
-    try:
-        query = ScreenQuery.build(
-            party.name,
-            schema=party.schema_,
-            birth_date=party.birth_date,
-            nationality=party.nationality,
-            country=party.country,
-            id_number=party.id_number,
-            id=party.id,
-        )
-    except InterdictError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    row = read_row(party.model_dump(by_alias=True), 1)  # the same row contract as screen-file and /screen/batch
+    if row.query is None:
+        raise HTTPException(status_code=400, detail=row.error or "This party cannot be screened.")
+    query = row.query
     generation = current(request)
 
-    def work(deadline: float) -> dict:
+    def work(deadline: float) -> dict[str, object]:
         check(deadline)
-        hits = generation.screener.screen(query, datasets=datasets, limit=limit, threshold=threshold)
-        return {"id": party.id, "hits": [hit.to_dict() for hit in hits]}
+        result = screen_row(generation.screener, row, datasets, limit, threshold)
+        result["id"] = party.id
+        return result
 
     return JSONBytes(await service(request).runner.run(work, queries=1))
 
 
-def _row(line: str, number: int) -> dict[str, str]:
-    """One JSONL line as a screen-file row (keys lower-cased, values as text), or a row carrying its error."""
-    try:
-        value = json.loads(line)
-    except ValueError as exc:
-        return {"_line": str(number), "_error": f"line {number} is not JSON: {exc.msg}"}
-    if not isinstance(value, dict):
-        return {"_line": str(number), "_error": f"line {number} is not a JSON object"}
-    row: dict[str, str] = {"_line": str(number)}
-    for key, item in value.items():
-        text = "" if item is None else item if isinstance(item, str) else json.dumps(item)
-        if len(text) > batch.MAX_FIELD:
-            row["_error"] = f"field {key!r} longer than {batch.MAX_FIELD} characters"
-            text = text[: batch.MAX_FIELD]
-        row[str(key).lower()] = text.strip()
-    if "_error" not in row and not row.get("name"):
-        row["_error"] = f"line {number} has no 'name'"
-    return row
-
-
-def _screen_lines(screener: Screener, rows: list[dict[str, str]], datasets: list[str] | None, limit: int, threshold: float | None) -> str:
+def _screen_lines(screener: Screener, records: list[Record], datasets: list[str] | None, limit: int, threshold: float | None) -> list[dict[str, object]]:
     out = []
-    for row in rows:
+    for record in records:
+        row = as_row(record)
         try:
-            result = batch.screen_row(screener, row, datasets, limit, threshold)
+            result = screen_row(screener, row, datasets, limit, threshold)
         except Exception:  # one bad row must not cut the stream
-            log.exception("screening line %s failed", row.get("_line"))
-            result = {"id": row.get("id") or row.get("_line"), "hits": [], "error": "internal error screening this line; see the server log"}
-        out.append(without_lone_surrogates(json.dumps(result, ensure_ascii=False)) + "\n")  # an id may echo "\ud800"
-    return "".join(out)
+            log.exception("screening line %s failed", record.line)
+            result = {"id": row.id, "hits": [], "error": "internal error screening this line; see the server log"}
+        out.append(result)
+    return out
+
+
+def _line(result: dict[str, object]) -> str:
+    return without_lone_surrogates(json.dumps(result, ensure_ascii=False)) + "\n"
 
 
 @router.post(
@@ -151,8 +133,25 @@ async def screen_batch(
     screener = current(request).screener  # one generation for the whole batch
 
     async def results() -> AsyncIterator[str]:
+        summary = {"rows": len(lines), "results": 0, "matched": 0, "errors": 0, "warnings": 0}
         for start in range(0, len(lines), CHUNK):
-            rows = [_row(line, number) for number, line in lines[start : start + CHUNK]]
-            yield await state.runner.run_batch(partial(_screen_lines, screener, rows, datasets, limit, threshold))
+            records = [jsonl_record(line, number) for number, line in lines[start : start + CHUNK]]
+            try:
+                chunk = await state.runner.run_batch(partial(_screen_lines, screener, records, datasets, limit, threshold))
+            except Exception:  # the rows still get their lines: each an error, the stream goes on
+                log.exception("screening lines %d-%d failed", records[0].line, records[-1].line)
+                chunk = [{"id": as_row(record).id, "hits": [], "error": "internal error screening this line; see the server log"} for record in records]
+            text = []
+            for result in chunk:
+                summary["results"] += 1
+                summary["errors"] += "error" in result
+                summary["warnings"] += "warnings" in result
+                hits = result.get("hits")
+                summary["matched"] += isinstance(hits, list) and any(hit["match"] for hit in hits)
+                text.append(_line(result))
+            yield "".join(text)
+        if screener.missing_datasets:
+            summary["missing_lists"] = list(screener.missing_datasets)  # type: ignore[assignment]
+        yield _line({"summary": summary})
 
     return StreamingResponse(results(), media_type=NDJSON)

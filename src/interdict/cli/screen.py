@@ -27,7 +27,12 @@ def screen(
     dataset: Optional[list[str]] = DATASET_OPTION,
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits to show."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, explanation}]}."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, "
+        "explanation}], \"matches\": matches found (the limit may show fewer), \"warnings\": [...]}.",
+    ),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
@@ -39,7 +44,7 @@ def screen(
     screening.validate_datasets(dataset)
     Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
     screener = open_screener(db)
-    hits = screening.screen(
+    result = screening.screening(
         name,
         schema=schema,
         birth_date=birth_date,
@@ -51,10 +56,12 @@ def screen(
         threshold=threshold,
         screener=screener,
     )
+    hits = result.hits
     if as_json:
-        out.print_json(json.dumps({"query": name, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+        data = {"query": name, "hits": [hit.to_dict() for hit in hits], "matches": result.matches, "warnings": result.warnings()}
+        out.print_json(json.dumps(data, ensure_ascii=False))
     elif not hits:
-        out.print(f"[green]No hits[/green] for {escape(repr(name))} in {len(screener.dataset_codes)} lists.")
+        out.print(f"[green]No hits[/green] for {escape(repr(name))} in {len(screener.datasets)} lists.")
     else:
         table = Table(title=f"Hits for {escape(repr(name))}", show_lines=True)
         table.add_column("score", justify="right")
@@ -70,7 +77,9 @@ def screen(
                 escape(hit.explanation),
             )
         out.print(table)
-    if fail_on_match and any(hit.match for hit in hits):
+    for warning in result.warnings():
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    if fail_on_match and result.matches:
         raise typer.Exit(10)
 
 
@@ -86,7 +95,7 @@ def screen_file(
 ) -> None:
     """Screen every row of a file; results keep the input order."""
     screening.validate_datasets(dataset)
-    rows = sum(1 for _ in batch.read_rows(input_path))  # bad input fails before the index loads
+    rows = sum(1 for _ in batch.read_records(input_path))  # bad input fails before the index loads
     batch.check_output(input_path, out_path)
     screener = open_screener(db)
     with progress_bar() as progress:
@@ -101,8 +110,21 @@ def screen_file(
             workers=workers,
             progress=lambda done: progress.update(task, completed=done),
         )
-    err.print(f"{summary.rows:,} rows screened, {summary.matched_rows:,} with a match, {summary.errors:,} errors → {escape(str(out_path))}")
-    if summary.errors:
+    err.print(
+        f"{summary.rows:,} rows read, {summary.written:,} results written, {summary.matched_rows:,} with a match, "
+        f"{summary.errors:,} errors → {escape(str(out_path))}"
+    )
+    if summary.joined_lines:
+        err.print(
+            f"[yellow]warning:[/yellow] {summary.joined_lines:,} row(s) hold line breaks in the name: an unbalanced quote in the file "
+            "joined lines into one row. Those rows are errors; fix the quoting and screen them again."
+        )
+    if summary.warnings:
+        err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their \"warnings\" in the results.")
+    missing = screener.missing_datasets
+    if missing:
+        err.print(f"[red]warning:[/red] screened without {', '.join(missing)}: these lists are not loaded.")
+    if summary.errors or summary.written != summary.rows:
         raise typer.Exit(1)
 
 
@@ -136,7 +158,7 @@ def compare_file(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Score every name pair of a file (calibration and QA)."""
-    rows = sum(1 for _ in batch.read_rows(pairs_path, required=("name1", "name2")))  # bad input fails before the index loads
+    rows = sum(1 for _ in batch.read_records(pairs_path, required=("name1", "name2")))  # bad input fails before the index loads
     batch.check_output(pairs_path, out_path)
     screener = open_screener(db)
     with progress_bar() as progress:

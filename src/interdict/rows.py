@@ -1,0 +1,110 @@
+"""One contract for a screening row, whatever it arrived as: CSV, XLSX, JSONL or a JSON body.
+
+A row is a mapping of column names to values with the columns of `screen-file`
+(docs/architecture.md, "Output contracts"): `id`, `name`, and optionally
+`schema`, `birth_date`, `nationality`, `country`, `id_number`. `read_row` turns
+one into a Query, or into a row error that says what is wrong with it. Every
+front-end calls it (`screen-file`, `POST /screen/batch`, `POST /screen`), so a
+row that is an error in one is an error in all, with the same words, and a bad
+row never sinks the rows around it.
+
+The rules:
+- column names are matched case-insensitively; unknown columns are ignored;
+- a value is text, a number or null; a list or an object in a known column is
+  an error (one row, one party: send several rows instead);
+- text must be valid Unicode (a lone surrogate from broken UTF-16 or JSON is an
+  error) and at most MAX_FIELD characters;
+- a name spanning several lines is an error (in CSV, an unbalanced quote that
+  swallowed the rows after it);
+- the row's id is its `id`, else its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import InputError
+from .match.query import Query
+
+COLUMNS = ("id", "name", "schema", "birth_date", "nationality", "country", "id_number")
+QUERY_COLUMNS = ("schema", "birth_date", "nationality", "country", "id_number")
+MAX_FIELD = 10_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input row: the query to screen, or the reason it cannot be screened."""
+
+    line: int  # line (or record) number in the input, from 1
+    id: str  # the row's `id`, else its line number; always printable
+    query: Query | None
+    error: str | None = None
+
+
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: lone surrogates become U+FFFD (for echoing ids and error messages)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _text(key: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise InputError(f"field {key!r} must be a single value, not a {'list' if isinstance(value, (list, tuple)) else 'an object'}; send one party per row")
+
+
+def read_row(raw: Mapping[object, object], line: int, error: str | None = None) -> Row:
+    """A raw row as a Query, or as a row error naming what is wrong (never an exception).
+
+    `error` is a problem the reader already found (e.g. a line that is not JSON);
+    the row keeps its id where it can.
+    """
+    fields: dict[str, object] = {}
+    for key, value in raw.items():
+        name = str(key).strip().lower()
+        if name in COLUMNS and name not in fields:
+            fields[name] = value
+    row_id = str(line)
+    try:
+        identifier = _text("id", fields.get("id")).strip()
+        row_id = printable(identifier[:MAX_FIELD]) or str(line)
+        if error:
+            raise InputError(error)
+        values = {name: _text(name, fields.get(name)) for name in COLUMNS}
+        for name, text in values.items():
+            if len(text) > MAX_FIELD:
+                raise InputError(f"field {name!r} is {len(text):,} characters long; at most {MAX_FIELD:,}")
+            found = _SURROGATE.search(text)
+            if found:
+                raise InputError(
+                    f"field {name!r} holds an invalid character (a lone surrogate, U+{ord(found.group()):04X}); "
+                    "the file or line is not valid UTF-8/UTF-16 text"
+                )
+        name = values["name"].strip()
+        if "\n" in name or "\r" in name:
+            raise InputError("the name spans several lines (an unbalanced quote in the file?)")
+        query = Query.build(
+            name or None,
+            schema=values["schema"].strip() or None,
+            birth_date=values["birth_date"].strip() or None,
+            nationality=values["nationality"].strip() or None,
+            country=values["country"].strip() or None,
+            id_number=values["id_number"].strip() or None,
+            id=row_id,
+        )
+    except InputError as exc:
+        return Row(line, row_id, None, printable(str(exc)))
+    return Row(line, row_id, query)
+
+
+def error_row(line: int, message: str) -> Row:
+    """A row the reader could not even read as a mapping (not JSON, not an object)."""
+    return Row(line, str(line), None, printable(message))
