@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
 from .match.query import Query
 from .match.screener import DEFAULT_LIMIT, Screener
@@ -252,11 +253,10 @@ def screen_file(
     rows = list(read_rows(Path(input_path)))
     summary = BatchSummary()
     out_path = Path(out_path)
-    temp = out_path.with_name(out_path.name + ".partial")
     _worker = screener
     workers = max(1, min(workers, os.cpu_count() or 1))
     try:
-        with temp.open("w", encoding="utf-8") as handle:
+        with atomic_write(out_path) as handle:
             jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(iter(rows), CHUNK))
             if workers > 1 and len(rows) > CHUNK:
                 import multiprocessing
@@ -267,11 +267,8 @@ def screen_file(
                     _write_results(results, handle, summary, progress)
             else:
                 _write_results(map(_screen_chunk, jobs), handle, summary, progress)
-        temp.replace(out_path)
     except OSError as exc:
-        raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
-    finally:
-        temp.unlink(missing_ok=True)
+        raise write_error(out_path, exc) from None
     return summary
 
 
@@ -305,7 +302,7 @@ def compare_file(
     summary = BatchSummary()
     out_path = Path(out_path)
     try:
-        with out_path.open("w", encoding="utf-8") as handle:
+        with atomic_write(out_path) as handle:
             for i, row in enumerate(rows):
                 record: dict = {"i": i}
                 try:
@@ -320,7 +317,7 @@ def compare_file(
                 if progress and i % 100 == 0:
                     progress(summary.rows)
     except OSError as exc:
-        raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
+        raise write_error(out_path, exc) from None
     if progress:
         progress(summary.rows)
     return summary

@@ -12,6 +12,7 @@ import io
 import json
 from pathlib import Path
 
+from ..atomic import write_error, write_text
 from ..errors import InputError
 from .report import GapReport, GapRow
 from .summary import build_matrix
@@ -109,11 +110,8 @@ def write_report(report: GapReport, path: Path) -> str:
         from .html import render_html
 
         text = render_html(report)
-    temp = path.with_name(path.name + ".partial")
     try:
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
+        write_text(path, text)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise write_error(path, exc) from None
     return kind
