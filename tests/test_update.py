@@ -179,16 +179,32 @@ def test_update_from_mirror(un_store: SnapshotStore, mirror: Mirror, un_xml: byt
     assert result.ok and result.error is None
     assert result.previous_entries == 1003
     snap = result.snapshot
-    assert snap is not None and snap.id != before.id
-    assert un_store.active_snapshot(UN) == snap
+    # The same list as the bundle: confirmed, not stored again; the confirmation keeps the new provenance.
+    assert snap is not None and snap.id == before.id and result.unchanged
+    assert un_store.active_snapshot(UN) == snap and len(un_store.history(UN)) == 1
     assert snap.entries == 1003 and snap.published == "2026-02-27"
-    assert snap.origin == url and url.startswith("http://127.0.0.1:")
+    assert snap.origin == before.origin and snap.confirmed is not None
+    assert snap.confirmed.checks == 1 and snap.confirmed.origin == url and url.startswith("http://127.0.0.1:")
+    assert snap.last_confirmed_at >= before.loaded_at
+    (item,) = snap.confirmed.files
+    assert (item.role, item.name, item.origin, item.checksum_from) == ("main", "consolidated.xml", url, None)
+    assert item.sha256 == bundle.manifest()[UN].files[0].sha256
+    assert mirror.requests == [f"{urlparse(mirror.url).path}/SHA256SUMS", urlparse(url).path]
+    assert messages[0] == (UN, f"downloading main from {url}")
+
+
+def test_update_with_new_content_from_mirror(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    before = un_store.active_snapshot(UN)
+    changed = un_xml.replace(b'dateGenerated="2026-02-27', b'dateGenerated="2026-03-06', 1)
+    url = mirror.put(UN, changed)
+    (result,) = run_update(un_store, mirror)
+    assert result.ok and not result.unchanged
+    snap = result.snapshot
+    assert snap.id != before.id and un_store.active_snapshot(UN) == snap
+    assert snap.published == "2026-03-06" and snap.origin == url and snap.confirmed is None
     (item,) = snap.files
     assert (item.role, item.name, item.origin) == ("main", "consolidated.xml", url)
-    assert item.sha256 == bundle.manifest()[UN].files[0].sha256
-    assert snap.sha256 == before.sha256  # same bytes as the bundle, new origin
-    assert mirror.requests == [urlparse(url).path]
-    assert messages[0] == (UN, f"downloading main from {url}")
+    assert snap.sha256 != before.sha256
 
 
 def test_update_accepts_a_gzip_encoded_response(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
@@ -398,9 +414,10 @@ def test_cli_update_success(cli: Callable[..., CliResult], un_db: str, mirror: M
     url = mirror.put(UN, un_xml)
     result = cli("update", UN, "--mirror", mirror.url, "--db", un_db)
     assert result.code == 0, result.stderr
-    assert "un_sc_sanctions: 1,003 entries (was 1,003), as of 2026-02-27" in result.flat_out
+    assert "un_sc_sanctions: unchanged, 1,003 entries as of 2026-02-27 (confirmed; not stored again)" in result.flat_out
+    assert "not verified" in result.flat_err  # the mirror publishes no SHA256SUMS
     store = open_store(un_db)
-    assert store.active_snapshot(UN).origin == url
+    assert store.active_snapshot(UN).confirmed.origin == url
     store.engine.dispose()
 
 
@@ -416,7 +433,7 @@ def test_cli_update_partial_failure_exits_1(cli: Callable[..., CliResult], un_db
     mirror.put(UN, un_xml)  # us_ofac_cons is missing from the mirror: 404
     result = cli("update", UN, CONS, "--mirror", mirror.url, "--db", un_db)
     assert result.code == 1
-    assert "un_sc_sanctions: 1,003 entries" in result.flat_out
+    assert "un_sc_sanctions: unchanged, 1,003 entries" in result.flat_out
     assert "us_ofac_cons" in result.flat_err and "HTTP 404" in result.flat_err
 
 
@@ -426,7 +443,7 @@ def test_cli_update_mirror_from_environment(
     url = mirror.put(UN, un_xml)
     monkeypatch.setenv("INTERDICT_MIRROR", mirror.url)
     assert cli("update", UN, "--db", un_db).code == 0
-    assert mirror.requests == [urlparse(url).path]
+    assert mirror.requests[-1] == urlparse(url).path
 
 
 def test_cli_update_force(cli: Callable[..., CliResult], un_db: str, mirror: Mirror, un_xml: bytes) -> None:
