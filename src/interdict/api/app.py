@@ -23,6 +23,7 @@ from ..store.keys import KeyStore
 from ..workflows.checks import MAX_DOCUMENT_BYTES
 from . import routes_data, routes_match, routes_screen, routes_system, workflow_routes
 from .limits import LimitsMiddleware
+from .missing_lists import MissingListsMiddleware
 from .security import require_role
 from .settings import ServiceSettings
 from .state import NotReady, ServiceState
@@ -98,6 +99,7 @@ def create_app(
     body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, MAX_DOCUMENT_BYTES)}
     app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(MissingListsMiddleware)  # X-Interdict-Missing-Lists while lists are missing
     for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router):
         app.include_router(router)
     # The workflows area adds its routes to this router; a key is required whatever they declare.

@@ -78,7 +78,7 @@ async def screen(
     def work(deadline: float) -> dict:
         check(deadline)
         hits = generation.screener.screen(query, datasets=datasets, limit=limit, threshold=threshold)
-        return {"id": party.id, "hits": [hit.to_dict() for hit in hits]}
+        return {"id": party.id, "hits": [hit.to_dict() for hit in hits], "missing_lists": list(generation.missing)}
 
     return JSONBytes(await service(request).runner.run(work, queries=1))
 

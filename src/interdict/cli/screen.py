@@ -13,7 +13,18 @@ from rich.table import Table
 from .. import batch, screening
 from ..match.query import Query, clean_schema
 from ..match.screener import DEFAULT_LIMIT
-from .common import DATASET_OPTION, DB_OPTION, app, err, open_screener, out, progress_bar
+from .common import (
+    DATASET_OPTION,
+    DB_OPTION,
+    EXIT_MISSING_LISTS,
+    app,
+    err,
+    exit_code,
+    open_screener,
+    out,
+    progress_bar,
+    warn_missing,
+)
 
 
 @app.command()
@@ -27,8 +38,8 @@ def screen(
     dataset: Optional[list[str]] = DATASET_OPTION,
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits to show."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, explanation}]}."),
-    fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, explanation}], \"missing_lists\": [lists not loaded]}."),
+    fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match, 11 if none is but lists were missing."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Screen one name. Hits above the threshold are matches; near misses are listed too.
@@ -51,8 +62,11 @@ def screen(
         threshold=threshold,
         screener=screener,
     )
+    missing = list(screener.missing_datasets)
     if as_json:
-        out.print_json(json.dumps({"query": name, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+        out.print_json(json.dumps({"query": name, "hits": [hit.to_dict() for hit in hits], "missing_lists": missing}, ensure_ascii=False))
+    elif not hits and missing:
+        out.print(f"[yellow]No hits[/yellow] for {escape(repr(name))} in {len(screener.dataset_codes)} lists, [bold]but {len(missing)} lists are missing[/bold].")
     elif not hits:
         out.print(f"[green]No hits[/green] for {escape(repr(name))} in {len(screener.dataset_codes)} lists.")
     else:
@@ -70,8 +84,10 @@ def screen(
                 escape(hit.explanation),
             )
         out.print(table)
-    if fail_on_match and any(hit.match for hit in hits):
-        raise typer.Exit(10)
+    warn_missing(screener)
+    code = exit_code(any(hit.match for hit in hits), bool(missing), fail_on_match)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("screen-file")
@@ -84,7 +100,10 @@ def screen_file(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Screen every row of a file; results keep the input order."""
+    """Screen every row of a file; results keep the input order.
+
+    Exits 11 (after writing the results) when lists the store should hold are missing, 1 when rows had errors.
+    """
     screening.validate_datasets(dataset)
     rows = sum(1 for _ in batch.read_rows(input_path))  # bad input fails before the index loads
     batch.check_output(input_path, out_path)
@@ -102,6 +121,8 @@ def screen_file(
             progress=lambda done: progress.update(task, completed=done),
         )
     err.print(f"{summary.rows:,} rows screened, {summary.matched_rows:,} with a match, {summary.errors:,} errors → {escape(str(out_path))}")
+    if warn_missing(screener):
+        raise typer.Exit(EXIT_MISSING_LISTS)
     if summary.errors:
         raise typer.Exit(1)
 
