@@ -9,6 +9,8 @@ cut-off transfers).
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import re
 import sqlite3
 import threading
@@ -458,4 +460,125 @@ def test_cli_update_unknown_dataset(cli: Callable[..., CliResult], un_db: str, m
     result = cli("update", "no_such_list", "--mirror", mirror.url, "--db", un_db)
     assert result.code == 2
     assert "Unknown dataset 'no_such_list'" in result.flat_err and "Traceback" not in result.stderr
+    assert mirror.requests == []
+
+
+# --- checksums: a mirror serves only files someone vouched for ---------------------------------
+
+
+def republished(un_xml: bytes) -> bytes:
+    """The UN file a week later: new content, so a new snapshot whose provenance we can read."""
+    return un_xml.replace(b'dateGenerated="2026-02-27', b'dateGenerated="2026-03-06', 1)
+
+
+def put_sums(mirror: Mirror, text: str) -> None:
+    target = mirror.server.root / "lists" / "SHA256SUMS"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_mirror_checksums_are_verified_and_recorded(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    data = republished(un_xml)
+    url = mirror.put(UN, data)
+    put_sums(mirror, f"# published by the mirror\n{sha(b'other')}  us_ofac_cons/CONS_PRIM.CSV\n{sha(data)} *./{UN}/consolidated.xml\n")
+    (result,) = run_update(un_store, mirror)
+    assert result.ok, result.error
+    (item,) = un_store.active_snapshot(UN).files
+    assert (item.origin, item.sha256, item.checksum_from) == (url, sha(data), f"{mirror.url}/SHA256SUMS")
+    assert result.verified == {"main": f"{mirror.url}/SHA256SUMS"}
+
+
+@pytest.mark.parametrize(
+    "sums, message",
+    [
+        (lambda data: f"{sha(b'tampered')}  {UN}/consolidated.xml\n", "but http://127.0.0.1"),
+        (lambda data: f"{sha(data)}  us_ofac_cons/CONS_PRIM.CSV\n", "is not listed in the mirror's"),
+        (lambda data: "this is not a checksum file\n", "line 1 is not 'SHA256  DATASET/FILE'"),
+    ],
+    ids=["mismatch", "not-listed", "malformed"],
+)
+def test_a_file_the_mirror_does_not_vouch_for_is_refused_before_parsing(
+    un_store: SnapshotStore, mirror: Mirror, un_xml: bytes, sums: Callable[[bytes], str], message: str
+) -> None:
+    before = un_store.active_snapshot(UN)
+    data = republished(un_xml)
+    mirror.put(UN, data)
+    put_sums(mirror, sums(data))
+    (result,) = run_update(un_store, mirror, force=True)
+    assert not result.ok and message in result.error
+    assert_unchanged(un_store, before)
+
+
+def test_mismatch_names_both_checksums(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    data = republished(un_xml)
+    url = mirror.put(UN, data)
+    put_sums(mirror, f"{sha(b'tampered')}  {UN}/consolidated.xml\n")
+    (result,) = run_update(un_store, mirror)
+    assert result.error == (
+        f"{UN}/consolidated.xml: {url} has sha256 {sha(data)}, but {mirror.url}/SHA256SUMS expects {sha(b'tampered')}; "
+        "refusing it before parsing. The mirror's copy is damaged or not the list: re-sync the mirror, or check the checksum."
+    )
+
+
+def test_a_broken_checksum_manifest_fails_every_list(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    mirror.put(UN, un_xml)
+    put_cons(mirror)
+    put_sums(mirror, "x")
+    mirror.server.overrides[f"{urlparse(mirror.url).path}/SHA256SUMS"] = Override(status=500, body=b"oops")
+    results = update.update(un_store, [UN, CONS], mirror=mirror.url)
+    assert [result.ok for result in results] == [False, False]
+    assert all("SHA256SUMS answered HTTP 500" in result.error for result in results)
+    assert un_store.active_snapshot(CONS) is None
+
+
+def test_sha256_option_verifies_one_file(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    data = republished(un_xml)
+    mirror.put(UN, data)
+    (result,) = update.update(un_store, [UN], mirror=mirror.url, sha256=[f"{UN}/consolidated.xml={sha(data).upper()}"])
+    assert result.ok and result.snapshot.files[0].checksum_from == "--sha256 option"
+    # The option wins over the mirror's manifest (an operator's own check of a file).
+    put_sums(mirror, f"{sha(b'stale')}  {UN}/consolidated.xml\n")
+    again = republished(data).replace(b"2026-03-06", b"2026-03-13", 1)
+    mirror.put(UN, again)
+    (result,) = update.update(un_store, [UN], mirror=mirror.url, sha256=[f"{UN}/consolidated.xml={sha(again)}"])
+    assert result.ok and result.snapshot.files[0].checksum_from == "--sha256 option"
+
+
+def test_cli_checksum_mismatch_exits_4_and_datasets_shows_provenance(
+    cli: Callable[..., CliResult], un_db: str, mirror: Mirror, un_xml: bytes
+) -> None:
+    data = republished(un_xml)
+    mirror.put(UN, data)
+    refused = cli("update", UN, "--mirror", mirror.url, "--db", un_db, "--sha256", f"{UN}/consolidated.xml={sha(b'x')}")
+    assert refused.code == 4
+    assert f"has sha256 {sha(data)}" in refused.flat_err and "--sha256 option expects" in refused.flat_err
+    assert "previous snapshot stays active" in refused.flat_err and "Traceback" not in refused.stderr
+
+    put_sums(mirror, f"{sha(data)}  {UN}/consolidated.xml\n")
+    accepted = cli("update", UN, "--mirror", mirror.url, "--db", un_db)
+    assert accepted.code == 0, accepted.stderr
+    assert "not verified" not in accepted.flat_err
+    listing = cli("datasets", "--json", "--db", un_db)
+    row = next(row for row in json.loads(listing.stdout) if row["id"] == UN)
+    assert row["files"][0]["checksum_from"] == f"{mirror.url}/SHA256SUMS" and row["files"][0]["sha256"] == sha(data)
+    assert row["baseline"]["reason"] == "bundled" and row["missing"] is False
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        (f"{UN}/consolidated.xml=abc", "expected DATASET/FILE=HEX with 64 hex digits"),
+        (f"{UN}/consolidated.xml", "expected DATASET/FILE=HEX"),
+        (f"{UN}/other.xml={'0' * 64}", f"the files are: {UN}/consolidated.xml"),
+    ],
+)
+def test_cli_bad_sha256_option_exits_2_before_any_download(
+    cli: Callable[..., CliResult], un_db: str, mirror: Mirror, option: str, message: str
+) -> None:
+    result = cli("update", UN, "--mirror", mirror.url, "--db", un_db, "--sha256", option)
+    assert result.code == 2 and message in result.flat_err
     assert mirror.requests == []
