@@ -55,6 +55,8 @@ def datasets(
                 "baseline": {"snapshot_id": baseline.snapshot_id, "accepted_at": baseline.accepted_at, "reason": baseline.reason.value} if baseline else None,
             }
         )
+    if missing:
+        warn(f"not loaded: {', '.join(sorted(missing))}; screens say so until they are (this command retries the bundled ones).")
     if as_json:
         out.print_json(json.dumps(rows))
         return
@@ -71,8 +73,6 @@ def datasets(
             escape(_shorten(row["origin"], 80)) if row["origin"] else "[red]not loaded[/red]",
         )
     out.print(table)
-    if missing:
-        warn(f"not loaded: {', '.join(sorted(missing))}; screens say so until they are (this command retries the bundled ones).")
 
 
 def _seed_status(dataset: str, done: int, total: int) -> None:

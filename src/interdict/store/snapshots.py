@@ -412,7 +412,7 @@ class SnapshotStore:
                 if accepted is not None:
                     _set_baseline(conn, dataset, snapshot_id, accepted, now)
         except SQLAlchemyError as exc:
-            raise StoreError(f"{dataset}: writing the snapshot failed ({exc.__class__.__name__}); the previous snapshot stays active.") from None
+            raise StoreError(f"{dataset}: writing the snapshot failed ({_reason(exc)}); the previous snapshot stays active.") from None
         self._prune_after_swap(dataset)
         return self.snapshot(snapshot_id)
 
