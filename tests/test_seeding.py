@@ -27,15 +27,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 
 from interdict import bundle, lists
 from interdict.store import open_store
 
-from .conftest import BUNDLED_COUNTS, CliResult
+from .conftest import BUNDLED_COUNTS, MISSING_LIST, CliResult
 
 ORDER = list(bundle.manifest())  # seeding order
-CONS = "us_ofac_cons"
+CONS = MISSING_LIST
 UN = "un_sc_sanctions"
 
 
@@ -205,36 +204,6 @@ def test_a_full_disk_during_the_first_run_is_reported_and_resumed_later(tmp_path
 
 
 # --- screens with a list missing say so -------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def broken(un_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """A UN-only store that should also hold us_ofac_cons, whose seeding fails (a trigger aborts its insert).
-
-    Shared by the module's tests (they only read it), with its own home, so its
-    name index is built once: the index cache is keyed by the store's URL.
-    """
-    from .conftest import copy_sqlite
-
-    folder = tmp_path_factory.mktemp("broken")
-    path = folder / "store.db"
-    copy_sqlite(un_template, path)
-    store = open_store(f"sqlite:///{path}")
-    store.expect_lists([CONS])
-    store.engine.dispose()
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            f"CREATE TRIGGER full_disk BEFORE INSERT ON snapshots WHEN NEW.dataset = '{CONS}' "
-            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
-        )
-    conn.close()
-    return f"sqlite:///{path}", folder / "home"
-
-
-@pytest.fixture
-def broken_db(broken: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("INTERDICT_HOME", str(broken[1]))
-    return broken[0]
 
 
 def test_missing_lists_and_open_screener(broken_db: str) -> None:

@@ -111,8 +111,10 @@ def _seed_one(store: SnapshotStore, spec: bundle.BundledDataset) -> Snapshot:
 def load_lists(db: str | None = None, progress: Progress | None = None, warn: Callable[[str], None] | None = None) -> SnapshotStore:
     """Open the store, loading every bundled list it should hold but does not (first use, or a run cut short)."""
     store = open_store(db)
-    if missing_lists(store):
-        for report in seed_bundle(store, progress=progress):
+    missing = missing_lists(store)
+    if missing:
+        store.expect_lists(expected(store))  # a store older than the record expects every list: say so once
+        for report in seed_bundle(store, missing, progress=progress):
             if report.error and warn:
                 warn(f"could not load the bundled list {report.dataset}: {report.error}")
     return store
