@@ -107,7 +107,7 @@ def show(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Show everything the lists say about one entry."""
-    store = lists.load_lists(db)
+    store = lists.load_lists(db, warn=warn)
     entity = store.get_entity(entity_id)
     if ftm:
         for item in to_ftm(entity):  # JSON lines: one compact object per line
@@ -209,10 +209,19 @@ def load(
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Load local copies of a list (downloaded elsewhere) as the dataset's new snapshot."""
-    store = lists.load_lists(db)
+    """Load local copies of a list (downloaded elsewhere) as the dataset's new snapshot.
+
+    Refused (exit 4) past the shrink or churn limit against the reviewed baseline, unless --force. Content identical
+    to the current snapshot is recorded as confirmed, not stored again.
+    """
+    store = lists.load_lists(db, warn=warn)
+    before = store.active_snapshot(dataset)
     snapshot = lists.load_files(store, dataset, list(files), parser=parser, force=force)
-    out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
+    if before is not None and snapshot.id == before.id:
+        confirmed_from = snapshot.confirmed.origin if snapshot.confirmed else snapshot.origin
+        out.print(f"[green]✓[/green] {dataset}: unchanged, {snapshot.entries:,} entries (confirmed from {escape(confirmed_from)}; not stored again)")
+    else:
+        out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
     for warning in snapshot.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
