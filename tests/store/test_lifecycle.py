@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, create_engine, inspect, text
 
 from interdict.errors import InputError, NotFoundError, StoreError, UpdateError
 from interdict.model import Entity
@@ -270,37 +270,60 @@ def test_settings_from_the_environment() -> None:
 
 # --- stores of the first release keep working -----------------------------------------------
 
-FIRST_RELEASE_SCHEMA = """
-CREATE TABLE snapshots (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, dataset VARCHAR(64) NOT NULL, parser VARCHAR(64) NOT NULL,
-    origin TEXT NOT NULL, files TEXT NOT NULL, sha256 VARCHAR(64) NOT NULL, published VARCHAR(32), loaded_at VARCHAR(32) NOT NULL,
-    entries INTEGER NOT NULL, counts TEXT NOT NULL, warnings TEXT NOT NULL);
-CREATE INDEX ix_snapshots_dataset ON snapshots (dataset);
-CREATE TABLE entities (snapshot_id INTEGER NOT NULL, entity_id VARCHAR(200) NOT NULL, schema VARCHAR(32) NOT NULL, caption TEXT NOT NULL,
-    data BLOB NOT NULL, PRIMARY KEY (snapshot_id, entity_id), FOREIGN KEY(snapshot_id) REFERENCES snapshots (id) ON DELETE CASCADE);
-CREATE TABLE active (dataset VARCHAR(64) NOT NULL PRIMARY KEY, snapshot_id INTEGER NOT NULL, FOREIGN KEY(snapshot_id) REFERENCES snapshots (id));
-"""
+def first_release_tables() -> MetaData:
+    """The store's tables as the first release created them (before baselines, pins, checks and content digests)."""
+    old = MetaData()
+    Table(
+        "snapshots",
+        old,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("dataset", String(64), nullable=False, index=True),
+        Column("parser", String(64), nullable=False),
+        Column("origin", Text, nullable=False),
+        Column("files", Text, nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("published", String(32)),
+        Column("loaded_at", String(32), nullable=False),
+        Column("entries", Integer, nullable=False),
+        Column("counts", Text, nullable=False),
+        Column("warnings", Text, nullable=False),
+    )
+    Table(
+        "entities",
+        old,
+        Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+        Column("entity_id", String(200), primary_key=True),
+        Column("schema", String(32), nullable=False),
+        Column("caption", Text, nullable=False),
+        Column("data", LargeBinary, nullable=False),
+    )
+    Table("active", old, Column("dataset", String(64), primary_key=True), Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False))
+    return old
 
 
-def test_a_first_release_store_is_upgraded_in_place(tmp_path: Path) -> None:
+def test_a_first_release_store_is_upgraded_in_place(url: str) -> None:
     from interdict.model import entity_to_json
 
-    path = tmp_path / "old.db"
-    entities = result(20).entities
-    with sqlite3.connect(path) as conn:
-        conn.executescript(FIRST_RELEASE_SCHEMA)
-        files = '[{"role": "main", "name": "list.xml", "origin": "https://example.org/list.xml", "sha256": "%s", "bytes": 2}]' % ("0" * 64)
+    old = first_release_tables()
+    engine = create_engine(url)
+    old.create_all(engine)
+    files = '[{"role": "main", "name": "list.xml", "origin": "https://example.org/list.xml", "sha256": "%s", "bytes": 2}]' % ("0" * 64)
+    with engine.begin() as conn:
         conn.execute(
-            "INSERT INTO snapshots VALUES (1, ?, 'un_xml', 'https://example.org/list.xml', ?, ?, '2026-02-27', '2026-03-01T00:00:00+00:00', 20, '{\"Person\": 20}', '[]')",
-            (DATASET, files, "1" * 64),
+            old.tables["snapshots"].insert().values(
+                id=1, dataset=DATASET, parser="un_xml", origin="https://example.org/list.xml", files=files, sha256="1" * 64,
+                published="2026-02-27", loaded_at="2026-03-01T00:00:00+00:00", entries=20, counts='{"Person": 20}', warnings="[]",
+            )
         )
-        conn.executemany("INSERT INTO entities VALUES (1, ?, 'Person', ?, ?)", [(e.id, e.caption, entity_to_json(e)) for e in entities])
-        conn.execute("INSERT INTO active VALUES (?, 1)", (DATASET,))
-    conn.close()
+        rows = [{"snapshot_id": 1, "entity_id": e.id, "schema": "Person", "caption": e.caption, "data": entity_to_json(e)} for e in result(20).entities]
+        conn.execute(old.tables["entities"].insert(), rows)
+        conn.execute(old.tables["active"].insert().values(dataset=DATASET, snapshot_id=1))
+    engine.dispose()
 
-    store = open_store(f"sqlite:///{path}")
-    old = store.active_snapshot(DATASET)
-    assert (old.id, old.entries, old.content_sha256, old.confirmed) == (1, 20, None, None)
-    assert old.files[0].checksum_from is None
+    store = open_store(url)
+    old_snap = store.active_snapshot(DATASET)
+    assert (old_snap.id, old_snap.entries, old_snap.content_sha256, old_snap.confirmed) == (1, 20, None, None)
+    assert old_snap.files[0].checksum_from is None
     assert store.baseline(DATASET) is None and store.expected_lists() == []
     # The same content again: the digest is computed from the old rows, and it is a confirmation.
     again = store.add_snapshot(DATASET, "un_xml", result(20), prov(b"xx"), origin="https://example.org/list.xml")
@@ -310,12 +333,11 @@ def test_a_first_release_store_is_upgraded_in_place(tmp_path: Path) -> None:
         store.add_snapshot(DATASET, "un_xml", result(10), prov(b"yy"), origin="x")
     store.engine.dispose()
     # A second open (another process, or the same upgrade racing) finds everything in place.
-    again_store = open_store(f"sqlite:///{path}")
-    assert again_store.active_snapshot(DATASET).content_sha256 == again.content_sha256
-    again_store.engine.dispose()
-    with sqlite3.connect(path) as conn:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(snapshots)")]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    conn.close()
-    assert columns[-1] == "content_sha256"
-    assert {"baselines", "snapshot_pins", "snapshot_checks", "expected_lists"} <= tables
+    reopened = open_store(url)
+    assert reopened.active_snapshot(DATASET).content_sha256 == again.content_sha256
+    reopened.engine.dispose()
+    engine = create_engine(url)
+    inspector = inspect(engine)
+    assert "content_sha256" in [column["name"] for column in inspector.get_columns("snapshots")]
+    assert {"baselines", "snapshot_pins", "snapshot_checks", "expected_lists"} <= set(inspector.get_table_names())
+    engine.dispose()
