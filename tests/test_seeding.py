@@ -257,3 +257,21 @@ def test_cli_on_a_complete_store_reports_nothing_missing(cli: Callable[..., CliR
     result = cli("screen", "Zzyzx Qwertyuiop", "--json", "--fail-on-match")
     assert result.code == 0 and json.loads(result.stdout)["missing_lists"] == []
     assert "WITHOUT" not in result.flat_err
+
+
+def test_two_processes_seeding_a_new_store_at_once(tmp_path: Path) -> None:
+    """As `serve --workers 2` does on a first run: both finish, the lists are loaded once each and complete."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    script = (
+        "import sys; from interdict import lists; from interdict.store import open_store; "
+        "reports = lists.seed_bundle(open_store(sys.argv[1]), ['un_sc_sanctions', 'us_ofac_cons']); "
+        "print([report.error for report in reports])"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [proc.communicate(timeout=300) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    store = open_store(url)
+    assert {snap.dataset: snap.entries for snap in store.active_snapshots()} == {name: BUNDLED_COUNTS[name] for name in ("un_sc_sanctions", "us_ofac_cons")}
+    assert all(store.entity_count(snap.id) == snap.entries for snap in store.active_snapshots())
+    assert sorted(store.expected_lists()) == ["un_sc_sanctions", "us_ofac_cons"] and lists.missing_lists(store) == []
+    store.engine.dispose()

@@ -62,7 +62,7 @@ async def force_update(
     principal: Principal = Depends(require_role("admin")),
     dataset: list[str] = Query([], title="Datasets to update (default: all)"),
     sync: bool = Query(False, title="Wait until the update and the new index are done"),
-    force: bool = Query(False, title="Accept a list that lost more than 10% of its entries"),
+    force: bool = Query(False, title="Accept a list past the shrink or churn limit against its reviewed baseline (it becomes the new baseline)"),
 ) -> JSONBytes:
     """Fetch the current official lists (or the configured mirror), validate them, and swap the new index in.
 

@@ -292,8 +292,14 @@ class SnapshotStore:
         if not wanted:
             return
         now = _now()
-        with self._writing("Recording the store's lists") as conn:
-            conn.execute(insert(expected_lists), [{"dataset": name, "since": now} for name in sorted(wanted)])
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(expected_lists), [{"dataset": name, "since": now} for name in sorted(wanted)])
+        except SQLAlchemyError as exc:
+            # Several processes opening a new store at once (serve --workers N) record the same lists: fine
+            # when they are all recorded now, whoever did it.
+            if wanted - set(self.expected_lists()):
+                raise StoreError(f"Recording the store's lists failed ({_reason(exc)}); nothing was changed.") from None
 
     # --- pins and pruning ---------------------------------------------------
 
