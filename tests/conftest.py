@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from interdict.store import SnapshotStore, open_store
+
+MISSING_LIST = "us_ofac_cons"  # the list whose seeding fails in the `broken` store
 
 # Entries per bundled list: what seeding must load, exactly.
 BUNDLED_COUNTS = {
@@ -108,6 +111,35 @@ def un_store(un_db: str) -> Iterator[SnapshotStore]:
     store = open_store(un_db)
     yield store
     store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def broken(un_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """A UN-only store that should also hold us_ofac_cons, whose seeding fails (a trigger aborts its insert).
+
+    Shared by the tests that need a list missing (they only read it), with its own
+    home, so its name index is built once: the index cache is keyed by the store's URL.
+    """
+    folder = tmp_path_factory.mktemp("broken")
+    path = folder / "store.db"
+    copy_sqlite(un_template, path)
+    store = open_store(f"sqlite:///{path}")
+    store.expect_lists([MISSING_LIST])
+    store.engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            f"CREATE TRIGGER full_disk BEFORE INSERT ON snapshots WHEN NEW.dataset = '{MISSING_LIST}' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    conn.close()
+    return f"sqlite:///{path}", folder / "home"
+
+
+@pytest.fixture
+def broken_db(broken: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> str:
+    """URL of the `broken` store, with INTERDICT_HOME pointed at its own home for this test."""
+    monkeypatch.setenv("INTERDICT_HOME", str(broken[1]))
+    return broken[0]
 
 
 @dataclass

@@ -103,7 +103,8 @@ def test_screen_json_and_fail_on_match(cli: Cli, seeded: Seeded) -> None:
     result = cli("screen", "QASEMI, Rostam", "--json", "--fail-on-match")
     assert result.code == 10, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"query", "hits"} and payload["query"] == "QASEMI, Rostam"
+    assert set(payload) == {"query", "hits", "missing_lists"} and payload["query"] == "QASEMI, Rostam"
+    assert payload["missing_lists"] == []
     hits = payload["hits"]
     assert 1 <= len(hits) <= 10
     for hit in hits:
@@ -305,8 +306,17 @@ def test_load(cli: Cli, un_db: str, tmp_path: Path) -> None:
     good.write_bytes(bundle.read_files("un_sc_sanctions")["main"])
     result = cli("load", "un_sc_sanctions", good, "--db", un_db)
     assert result.code == 0, result.stderr
-    assert f"un_sc_sanctions: 1,003 entries loaded from {good.resolve()}" in result.flat_out
+    # The bundled file again: the same content, confirmed rather than stored twice.
+    assert f"un_sc_sanctions: unchanged, 1,003 entries (confirmed from {good.resolve()}; not stored again)" in result.flat_out
     assert "warning:" in result.stderr and "identity documents" in result.flat_err  # the parser's warnings are shown
+    store = open_store(un_db)
+    assert len(store.history("un_sc_sanctions")) == 1
+    assert store.active_snapshot("un_sc_sanctions").confirmed.origin == str(good.resolve())
+    store.engine.dispose()
+
+    good.write_bytes(bundle.read_files("un_sc_sanctions")["main"].replace(b"2026-02-27", b"2026-03-06", 1))
+    result = cli("load", "un_sc_sanctions", good, "--db", un_db)
+    assert result.code == 0 and f"un_sc_sanctions: 1,003 entries loaded from {good.resolve()}" in result.flat_out
     store = open_store(un_db)
     assert len(store.history("un_sc_sanctions")) == 2
     assert store.active_snapshot("un_sc_sanctions").origin == str(good.resolve())

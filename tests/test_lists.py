@@ -202,3 +202,44 @@ def test_load_files_refuses_xml_with_entities(un_store: SnapshotStore, tmp_path:
 def test_known_datasets() -> None:
     assert lists.known_datasets() == list(registry())
     assert set(lists.known_datasets()) == set(BUNDLED_COUNTS)
+
+
+# --- resuming: a store that should hold lists it lacks --------------------------------------
+
+
+def test_a_store_cut_short_by_an_older_version_resumes_to_every_list(tmp_path: Path) -> None:
+    """An older interdict recorded no expected lists: a store with 3 of 8 lists is a first run cut short."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = open_store(url)
+    lists.seed_bundle(store, ["un_sc_sanctions", "us_ofac_cons", "au_dfat_sanctions"])
+    store.engine.dispose()
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        conn.execute("DELETE FROM expected_lists")
+    conn.close()
+    store = open_store(url)
+    assert lists.missing_lists(store) == [name for name in registry() if name not in ("un_sc_sanctions", "us_ofac_cons", "au_dfat_sanctions")]
+    progress: list[str] = []
+    again = lists.load_lists(url, progress=lambda dataset, done, total: progress.append(dataset))
+    assert {snap.dataset: snap.entries for snap in again.active_snapshots()} == BUNDLED_COUNTS
+    assert progress[:-1] == [name for name in bundle.manifest() if name not in ("un_sc_sanctions", "us_ofac_cons", "au_dfat_sanctions")]
+    assert lists.missing_lists(again) == [] and sorted(again.expected_lists()) == sorted(BUNDLED_COUNTS)
+    assert all(len(again.history(name)) == 1 for name in BUNDLED_COUNTS)
+    store.engine.dispose()
+    again.engine.dispose()
+
+
+def test_a_store_set_up_with_a_subset_stays_a_subset(un_db: str) -> None:
+    store = lists.load_lists(un_db)
+    assert store.expected_lists() == ["un_sc_sanctions"] and lists.missing_lists(store) == []
+    assert [snap.dataset for snap in store.active_snapshots()] == ["un_sc_sanctions"]
+    store.engine.dispose()
+
+
+def test_bundled_snapshots_record_their_verified_checksums_and_are_the_baseline(seeded: Seeded) -> None:
+    for name in BUNDLED_COUNTS:
+        snap = seeded.store.active_snapshot(name)
+        assert all(item.checksum_from == "bundle manifest" for item in snap.files)
+        baseline = seeded.store.baseline(name)
+        assert baseline is not None and (baseline.snapshot_id, baseline.reason.value) == (snap.id, "bundled")

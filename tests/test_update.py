@@ -9,6 +9,8 @@ cut-off transfers).
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import re
 import sqlite3
 import threading
@@ -179,16 +181,32 @@ def test_update_from_mirror(un_store: SnapshotStore, mirror: Mirror, un_xml: byt
     assert result.ok and result.error is None
     assert result.previous_entries == 1003
     snap = result.snapshot
-    assert snap is not None and snap.id != before.id
-    assert un_store.active_snapshot(UN) == snap
+    # The same list as the bundle: confirmed, not stored again; the confirmation keeps the new provenance.
+    assert snap is not None and snap.id == before.id and result.unchanged
+    assert un_store.active_snapshot(UN) == snap and len(un_store.history(UN)) == 1
     assert snap.entries == 1003 and snap.published == "2026-02-27"
-    assert snap.origin == url and url.startswith("http://127.0.0.1:")
+    assert snap.origin == before.origin and snap.confirmed is not None
+    assert snap.confirmed.checks == 1 and snap.confirmed.origin == url and url.startswith("http://127.0.0.1:")
+    assert snap.last_confirmed_at >= before.loaded_at
+    (item,) = snap.confirmed.files
+    assert (item.role, item.name, item.origin, item.checksum_from) == ("main", "consolidated.xml", url, None)
+    assert item.sha256 == bundle.manifest()[UN].files[0].sha256
+    assert mirror.requests == [f"{urlparse(mirror.url).path}/SHA256SUMS", urlparse(url).path]
+    assert messages[0] == (UN, f"downloading main from {url}")
+
+
+def test_update_with_new_content_from_mirror(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    before = un_store.active_snapshot(UN)
+    changed = un_xml.replace(b'dateGenerated="2026-02-27', b'dateGenerated="2026-03-06', 1)
+    url = mirror.put(UN, changed)
+    (result,) = run_update(un_store, mirror)
+    assert result.ok and not result.unchanged
+    snap = result.snapshot
+    assert snap.id != before.id and un_store.active_snapshot(UN) == snap
+    assert snap.published == "2026-03-06" and snap.origin == url and snap.confirmed is None
     (item,) = snap.files
     assert (item.role, item.name, item.origin) == ("main", "consolidated.xml", url)
-    assert item.sha256 == bundle.manifest()[UN].files[0].sha256
-    assert snap.sha256 == before.sha256  # same bytes as the bundle, new origin
-    assert mirror.requests == [urlparse(url).path]
-    assert messages[0] == (UN, f"downloading main from {url}")
+    assert snap.sha256 != before.sha256
 
 
 def test_update_accepts_a_gzip_encoded_response(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
@@ -398,9 +416,10 @@ def test_cli_update_success(cli: Callable[..., CliResult], un_db: str, mirror: M
     url = mirror.put(UN, un_xml)
     result = cli("update", UN, "--mirror", mirror.url, "--db", un_db)
     assert result.code == 0, result.stderr
-    assert "un_sc_sanctions: 1,003 entries (was 1,003), as of 2026-02-27" in result.flat_out
+    assert "un_sc_sanctions: unchanged, 1,003 entries as of 2026-02-27 (confirmed; not stored again)" in result.flat_out
+    assert "not verified" in result.flat_err  # the mirror publishes no SHA256SUMS
     store = open_store(un_db)
-    assert store.active_snapshot(UN).origin == url
+    assert store.active_snapshot(UN).confirmed.origin == url
     store.engine.dispose()
 
 
@@ -416,7 +435,7 @@ def test_cli_update_partial_failure_exits_1(cli: Callable[..., CliResult], un_db
     mirror.put(UN, un_xml)  # us_ofac_cons is missing from the mirror: 404
     result = cli("update", UN, CONS, "--mirror", mirror.url, "--db", un_db)
     assert result.code == 1
-    assert "un_sc_sanctions: 1,003 entries" in result.flat_out
+    assert "un_sc_sanctions: unchanged, 1,003 entries" in result.flat_out
     assert "us_ofac_cons" in result.flat_err and "HTTP 404" in result.flat_err
 
 
@@ -426,7 +445,7 @@ def test_cli_update_mirror_from_environment(
     url = mirror.put(UN, un_xml)
     monkeypatch.setenv("INTERDICT_MIRROR", mirror.url)
     assert cli("update", UN, "--db", un_db).code == 0
-    assert mirror.requests == [urlparse(url).path]
+    assert mirror.requests[-1] == urlparse(url).path
 
 
 def test_cli_update_force(cli: Callable[..., CliResult], un_db: str, mirror: Mirror, un_xml: bytes) -> None:
@@ -441,4 +460,125 @@ def test_cli_update_unknown_dataset(cli: Callable[..., CliResult], un_db: str, m
     result = cli("update", "no_such_list", "--mirror", mirror.url, "--db", un_db)
     assert result.code == 2
     assert "Unknown dataset 'no_such_list'" in result.flat_err and "Traceback" not in result.stderr
+    assert mirror.requests == []
+
+
+# --- checksums: a mirror serves only files someone vouched for ---------------------------------
+
+
+def republished(un_xml: bytes) -> bytes:
+    """The UN file a week later: new content, so a new snapshot whose provenance we can read."""
+    return un_xml.replace(b'dateGenerated="2026-02-27', b'dateGenerated="2026-03-06', 1)
+
+
+def put_sums(mirror: Mirror, text: str) -> None:
+    target = mirror.server.root / "lists" / "SHA256SUMS"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_mirror_checksums_are_verified_and_recorded(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    data = republished(un_xml)
+    url = mirror.put(UN, data)
+    put_sums(mirror, f"# published by the mirror\n{sha(b'other')}  us_ofac_cons/CONS_PRIM.CSV\n{sha(data)} *./{UN}/consolidated.xml\n")
+    (result,) = run_update(un_store, mirror)
+    assert result.ok, result.error
+    (item,) = un_store.active_snapshot(UN).files
+    assert (item.origin, item.sha256, item.checksum_from) == (url, sha(data), f"{mirror.url}/SHA256SUMS")
+    assert result.verified == {"main": f"{mirror.url}/SHA256SUMS"}
+
+
+@pytest.mark.parametrize(
+    "sums, message",
+    [
+        (lambda data: f"{sha(b'tampered')}  {UN}/consolidated.xml\n", "but http://127.0.0.1"),
+        (lambda data: f"{sha(data)}  us_ofac_cons/CONS_PRIM.CSV\n", "is not listed in the mirror's"),
+        (lambda data: "this is not a checksum file\n", "line 1 is not 'SHA256  DATASET/FILE'"),
+    ],
+    ids=["mismatch", "not-listed", "malformed"],
+)
+def test_a_file_the_mirror_does_not_vouch_for_is_refused_before_parsing(
+    un_store: SnapshotStore, mirror: Mirror, un_xml: bytes, sums: Callable[[bytes], str], message: str
+) -> None:
+    before = un_store.active_snapshot(UN)
+    data = republished(un_xml)
+    mirror.put(UN, data)
+    put_sums(mirror, sums(data))
+    (result,) = run_update(un_store, mirror, force=True)
+    assert not result.ok and message in result.error
+    assert_unchanged(un_store, before)
+
+
+def test_mismatch_names_both_checksums(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    data = republished(un_xml)
+    url = mirror.put(UN, data)
+    put_sums(mirror, f"{sha(b'tampered')}  {UN}/consolidated.xml\n")
+    (result,) = run_update(un_store, mirror)
+    assert result.error == (
+        f"{UN}/consolidated.xml: {url} has sha256 {sha(data)}, but {mirror.url}/SHA256SUMS expects {sha(b'tampered')}; "
+        "refusing it before parsing. The mirror's copy is damaged or not the list: re-sync the mirror, or check the checksum."
+    )
+
+
+def test_a_broken_checksum_manifest_fails_every_list(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    mirror.put(UN, un_xml)
+    put_cons(mirror)
+    put_sums(mirror, "x")
+    mirror.server.overrides[f"{urlparse(mirror.url).path}/SHA256SUMS"] = Override(status=500, body=b"oops")
+    results = update.update(un_store, [UN, CONS], mirror=mirror.url)
+    assert [result.ok for result in results] == [False, False]
+    assert all("SHA256SUMS answered HTTP 500" in result.error for result in results)
+    assert un_store.active_snapshot(CONS) is None
+
+
+def test_sha256_option_verifies_one_file(un_store: SnapshotStore, mirror: Mirror, un_xml: bytes) -> None:
+    data = republished(un_xml)
+    mirror.put(UN, data)
+    (result,) = update.update(un_store, [UN], mirror=mirror.url, sha256=[f"{UN}/consolidated.xml={sha(data).upper()}"])
+    assert result.ok and result.snapshot.files[0].checksum_from == "--sha256 option"
+    # The option wins over the mirror's manifest (an operator's own check of a file).
+    put_sums(mirror, f"{sha(b'stale')}  {UN}/consolidated.xml\n")
+    again = republished(data).replace(b"2026-03-06", b"2026-03-13", 1)
+    mirror.put(UN, again)
+    (result,) = update.update(un_store, [UN], mirror=mirror.url, sha256=[f"{UN}/consolidated.xml={sha(again)}"])
+    assert result.ok and result.snapshot.files[0].checksum_from == "--sha256 option"
+
+
+def test_cli_checksum_mismatch_exits_4_and_datasets_shows_provenance(
+    cli: Callable[..., CliResult], un_db: str, mirror: Mirror, un_xml: bytes
+) -> None:
+    data = republished(un_xml)
+    mirror.put(UN, data)
+    refused = cli("update", UN, "--mirror", mirror.url, "--db", un_db, "--sha256", f"{UN}/consolidated.xml={sha(b'x')}")
+    assert refused.code == 4
+    assert f"has sha256 {sha(data)}" in refused.flat_err and "--sha256 option expects" in refused.flat_err
+    assert "previous snapshot stays active" in refused.flat_err and "Traceback" not in refused.stderr
+
+    put_sums(mirror, f"{sha(data)}  {UN}/consolidated.xml\n")
+    accepted = cli("update", UN, "--mirror", mirror.url, "--db", un_db)
+    assert accepted.code == 0, accepted.stderr
+    assert "not verified" not in accepted.flat_err
+    listing = cli("datasets", "--json", "--db", un_db)
+    row = next(row for row in json.loads(listing.stdout) if row["id"] == UN)
+    assert row["files"][0]["checksum_from"] == f"{mirror.url}/SHA256SUMS" and row["files"][0]["sha256"] == sha(data)
+    assert row["baseline"]["reason"] == "bundled" and row["missing"] is False
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        (f"{UN}/consolidated.xml=abc", "expected DATASET/FILE=HEX with 64 hex digits"),
+        (f"{UN}/consolidated.xml", "expected DATASET/FILE=HEX"),
+        (f"{UN}/other.xml={'0' * 64}", f"the files are: {UN}/consolidated.xml"),
+    ],
+)
+def test_cli_bad_sha256_option_exits_2_before_any_download(
+    cli: Callable[..., CliResult], un_db: str, mirror: Mirror, option: str, message: str
+) -> None:
+    result = cli("update", UN, "--mirror", mirror.url, "--db", un_db, "--sha256", option)
+    assert result.code == 2 and message in result.flat_err
     assert mirror.requests == []

@@ -30,6 +30,7 @@ from typing import IO
 
 from openpyxl import load_workbook
 
+from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
 from .match.query import Query, check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
@@ -279,11 +280,10 @@ def screen_file(
     summary = BatchSummary(rows=len(rows))
     summary.joined_lines = sum(1 for row in rows if row.error and "spans several lines" in row.error)
     out_path = Path(out_path)
-    temp = out_path.with_name(out_path.name + ".partial")
     _worker = screener
     workers = max(1, min(workers, os.cpu_count() or 1))
     try:
-        with temp.open("w", encoding="utf-8") as handle:
+        with atomic_write(out_path) as handle:
             jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(rows, CHUNK))
             if workers > 1 and len(rows) > CHUNK:
                 context = multiprocessing.get_context("fork")
@@ -291,13 +291,10 @@ def screen_file(
                     _write_results(pool.imap(_screen_chunk, jobs), handle, summary, progress)
             else:
                 _write_results(map(_screen_chunk, jobs), handle, summary, progress)
-        if summary.written != summary.rows:  # the one promise of this function: never write less
-            raise InterdictError(f"wrote {summary.written:,} results for {summary.rows:,} rows; {out_path} was not written")
-        temp.replace(out_path)
+            if summary.written != summary.rows:  # the one promise of this function: never write less
+                raise InterdictError(f"wrote {summary.written:,} results for {summary.rows:,} rows; {out_path} was not written")
     except OSError as exc:
-        raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
-    finally:
-        temp.unlink(missing_ok=True)
+        raise write_error(out_path, exc) from None
     return summary
 
 
@@ -329,9 +326,8 @@ def compare_file(
     records = list(read_records(Path(pairs_path), required=("name1", "name2")))
     summary = BatchSummary(rows=len(records))
     out_path = Path(out_path)
-    temp = out_path.with_name(out_path.name + ".partial")
     try:
-        with temp.open("w", encoding="utf-8") as handle:
+        with atomic_write(out_path) as handle:
             for i, record in enumerate(records):
                 result: dict[str, object] = {"i": i}
                 try:
@@ -351,11 +347,8 @@ def compare_file(
                 summary.written += 1
                 if progress and i % 100 == 0:
                     progress(summary.written)
-        temp.replace(out_path)
     except OSError as exc:
-        raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
-    finally:
-        temp.unlink(missing_ok=True)
+        raise write_error(out_path, exc) from None
     if progress:
         progress(summary.written)
     return summary

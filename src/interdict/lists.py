@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import bundle
-from .errors import InputError, InterdictError
+from .errors import InputError, InterdictError, SourceError
 from .sources import get_source, parse_files, registry
 from .sources.base import ParseResult
-from .store import FileProvenance, Snapshot, SnapshotStore, open_store
+from .store import FileProvenance, Review, Snapshot, SnapshotStore, open_store
 
 Progress = Callable[[str, int, int], None]  # (dataset, done, total)
 
@@ -27,8 +27,10 @@ class LoadReport:
     error: str | None = None
 
 
-def provenance(role: str, name: str, origin: str, data: bytes) -> FileProvenance:
-    return FileProvenance(role=role, name=name, origin=origin, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+def provenance(role: str, name: str, origin: str, data: bytes, checksum_from: str | None = None) -> FileProvenance:
+    return FileProvenance(
+        role=role, name=name, origin=origin, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), checksum_from=checksum_from
+    )
 
 
 def load_parsed(
@@ -39,42 +41,82 @@ def load_parsed(
     origins: dict[str, tuple[str, str]],
     force: bool = False,
     origin: str | None = None,
+    checksums: dict[str, str] | None = None,
+    review: Review | None = None,
 ) -> Snapshot:
     """Parse raw files fully, then store them as the dataset's new snapshot.
 
     Parsing completes before anything is written, so a bad file never touches
-    the store. `origins` maps role → (file name, URL or path).
+    the store. `origins` maps role → (file name, URL or path); `checksums` maps
+    role → where the sha256 the bytes were verified against came from.
     """
     result: ParseResult = parse_files(dataset, files, parser=parser)
-    prov = [provenance(role, origins[role][0], origins[role][1], data) for role, data in files.items()]
+    checksums = checksums or {}
+    prov = [provenance(role, origins[role][0], origins[role][1], data, checksums.get(role)) for role, data in files.items()]
     origin = origin or "; ".join(sorted({origins[role][1] for role in files}))
-    return store.add_snapshot(dataset, parser, result, prov, origin=origin, force=force)
+    return store.add_snapshot(dataset, parser, result, prov, origin=origin, force=force, review=review)
+
+
+def expected(store: SnapshotStore) -> list[str]:
+    """The lists the store is meant to hold, in registry order: those it was set up with, else every registered one."""
+    known = list(registry())
+    recorded = set(store.expected_lists())
+    return [name for name in known if name in recorded] if recorded else known
+
+
+def missing_lists(store: SnapshotStore) -> list[str]:
+    """Lists the store is meant to hold but has no active snapshot of: a screen without them is incomplete."""
+    present = {snap.dataset for snap in store.active_snapshots()}
+    return [name for name in expected(store) if name not in present]
 
 
 def seed_bundle(store: SnapshotStore, datasets: list[str] | None = None, progress: Progress | None = None) -> list[LoadReport]:
-    """Load the bundled official files for datasets that have no snapshot yet."""
-    present = {snap.dataset for snap in store.active_snapshots()}
+    """Load the bundled official files for the wanted datasets that have no snapshot yet.
+
+    Resumable: each list is one transaction, so a run killed half-way leaves
+    the lists it finished and none half-written, and the next run loads the
+    rest. The wanted lists are recorded in the store first, so a store set up
+    with a subset does not later count the others as missing. A list that
+    fails to load is reported (LoadReport.error) and the others still load.
+    """
     manifest = bundle.manifest()
+    store.expect_lists([name for name in (datasets or list(manifest)) if name in manifest])
+    present = {snap.dataset for snap in store.active_snapshots()}
     wanted = [d for d in (datasets or list(manifest)) if d in manifest and d not in present]
     reports = []
     for index, dataset in enumerate(wanted):
         if progress:
             progress(dataset, index, len(wanted))
-        spec = manifest[dataset]
-        files = bundle.read_files(dataset)
-        origins = {item.role: (item.original, f"bundled:{item.original}") for item in spec.files}
-        snapshot = load_parsed(store, dataset, spec.parser, files, origins, force=True, origin=f"bundled: {spec.origin}")
-        reports.append(LoadReport(dataset, snapshot))
+        try:
+            reports.append(LoadReport(dataset, _seed_one(store, manifest[dataset])))
+        except InterdictError as exc:
+            reports.append(LoadReport(dataset, None, error=str(exc)))
     if progress and wanted:
         progress("", len(wanted), len(wanted))
     return reports
 
 
-def load_lists(db: str | None = None, progress: Progress | None = None) -> SnapshotStore:
-    """Open the store, loading the bundled lists on first use: ready to screen."""
+def _seed_one(store: SnapshotStore, spec: bundle.BundledDataset) -> Snapshot:
+    files = bundle.read_files(spec.id)
+    for item in spec.files:
+        if hashlib.sha256(files[item.role]).hexdigest() != item.sha256:
+            raise SourceError(f"{spec.id}: the bundled file {item.file} is damaged (its sha256 is not the manifest's); reinstall interdict.")
+    origins = {item.role: (item.original, f"bundled:{item.original}") for item in spec.files}
+    checksums = {item.role: "bundle manifest" for item in spec.files}
+    return load_parsed(
+        store, spec.id, spec.parser, files, origins, force=True, origin=f"bundled: {spec.origin}", checksums=checksums, review=Review.BUNDLED
+    )
+
+
+def load_lists(db: str | None = None, progress: Progress | None = None, warn: Callable[[str], None] | None = None) -> SnapshotStore:
+    """Open the store, loading every bundled list it should hold but does not (first use, or a run cut short)."""
     store = open_store(db)
-    if not store.active_snapshots():
-        seed_bundle(store, progress=progress)
+    missing = missing_lists(store)
+    if missing:
+        store.expect_lists(expected(store))  # a store older than the record expects every list: say so once
+        for report in seed_bundle(store, missing, progress=progress):
+            if report.error and warn:
+                warn(f"could not load the bundled list {report.dataset}: {report.error}")
     return store
 
 
@@ -113,4 +155,4 @@ def known_datasets() -> list[str]:
     return list(registry())
 
 
-__all__ = ["InterdictError", "LoadReport", "load_files", "load_lists", "load_parsed", "seed_bundle", "known_datasets"]
+__all__ = ["InterdictError", "LoadReport", "expected", "known_datasets", "load_files", "load_lists", "load_parsed", "missing_lists", "seed_bundle"]

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
+from .atomic import remove_stale_temps
+from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
 from .match.query import Query
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
 from .sources import get_source
 from .store import SnapshotStore, data_home
-from .lists import load_lists
 
 _default: Screener | None = None
 _lock = threading.Lock()
@@ -55,10 +57,30 @@ def cache_path(key: str) -> Path:
     return data_home() / "cache" / f"index-{key}.pkl"
 
 
+LEGACY_TEMP_AGE = 3600.0  # seconds: temp files of older versions carry no process id; older than this, no writer is alive
+
+
+def clean_cache(folder: Path, keep: Path | None = None) -> None:
+    """Remove what interrupted index saves left behind (a killed save leaves a temp file as large as the index)."""
+    remove_stale_temps(folder)
+    now = time.time()
+    try:
+        for stale in folder.glob("index-*.pkl.*.tmp"):  # the naming of versions before the atomic-write helper
+            if now - stale.stat().st_mtime > LEGACY_TEMP_AGE:
+                stale.unlink(missing_ok=True)
+        if keep is not None:
+            for stale in folder.glob("index-*.pkl"):
+                if stale != keep:
+                    stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home still screens
+
+
 def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | None = None) -> Index:
     """The index for the store's active snapshots, from cache when it is current."""
     key = index_key(store)
     path = cache_path(key)
+    clean_cache(path.parent)
     index = load_index(path)
     if index is not None and index.build_key == key:
         return index
@@ -67,23 +89,29 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     index = build_index(store.active_entities(), build_key=key)
     try:
         save_index(index, path)
-        for stale in path.parent.glob("index-*.pkl"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        clean_cache(path.parent, keep=path)
     except OSError:
         pass  # a read-only home still screens; it just rebuilds next time
     return index
 
 
-def open_screener(db: str | None = None, progress: Callable[[str], None] | None = None) -> Screener:
-    """A Screener over the active lists (bundled lists are loaded on first use)."""
+def open_screener(
+    db: str | None = None, progress: Callable[[str], None] | None = None, warn: Callable[[str], None] | None = None
+) -> Screener:
+    """A Screener over the active lists (bundled lists are loaded on first use, and after a run cut short).
+
+    `missing_datasets` names the lists the store should hold but does not: every
+    front-end reports them, so a screen without a list never looks like a clean one.
+    """
 
     def seed_progress(dataset: str, done: int, total: int) -> None:
         if progress and dataset:
             progress(f"loading bundled list {dataset} ({done + 1}/{total})")
 
-    store = load_lists(db, progress=seed_progress)
-    return Screener(load_or_build_index(store, progress))
+    store = load_lists(db, progress=seed_progress, warn=warn)
+    screener = Screener(load_or_build_index(store, progress))
+    screener.missing_datasets = tuple(missing_lists(store))
+    return screener
 
 
 def default_screener() -> Screener:

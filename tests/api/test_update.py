@@ -35,8 +35,10 @@ class Mirror:
 
 @pytest.fixture
 def mirror() -> Iterator[Mirror]:
-    """Serves {mirror}/un_sc_sanctions/consolidated.xml: the bundled official UN file."""
-    files = {"/un_sc_sanctions/consolidated.xml": bundle.read_files("un_sc_sanctions")["main"]}
+    """Serves {mirror}/un_sc_sanctions/consolidated.xml: the bundled official UN file, republished a week later
+    (identical content would only be confirmed, not swapped in)."""
+    un_xml = bundle.read_files("un_sc_sanctions")["main"].replace(b'dateGenerated="2026-02-27', b'dateGenerated="2026-03-06', 1)
+    files = {"/un_sc_sanctions/consolidated.xml": un_xml}
     state = Mirror(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -145,7 +147,7 @@ def test_update_during_a_request_stream_fails_no_request(un_db: str, mirror: Mir
     body = response.json()
     assert body["status"] == "ok" and body["running"] is False
     assert body["results"] == [{"dataset": "un_sc_sanctions", "ok": True, "entries": 1003, "previous_entries": 1003, "error": None}]
-    assert mirror.hits == ["/un_sc_sanctions/consolidated.xml"]
+    assert mirror.hits == ["/SHA256SUMS", "/un_sc_sanctions/consolidated.xml"]  # the mirror publishes no checksums (404)
     assert after[0] != before[0] and after[1] != before[1], "a new snapshot and a new index serve after the update"
     during = [outcome for outcome in stream.outcomes if outcome[0] >= started and outcome[1] <= finished]
     assert len(during) >= 10, "requests were answered while the update ran"

@@ -13,7 +13,7 @@ import pytest
 from interdict.errors import NotFoundError, StoreError, UpdateError
 from interdict.model import Entity
 from interdict.sources.base import ParseResult, entity_id
-from interdict.store import FileProvenance, SnapshotStore, open_store
+from interdict.store import FileProvenance, SnapshotStore, StoreSettings, open_store
 
 DATASET = "un_sc_sanctions"
 
@@ -80,10 +80,11 @@ def test_add_snapshot_records_provenance(store: SnapshotStore) -> None:
 
 def test_combined_digest_changes_with_any_file(store: SnapshotStore) -> None:
     one = store.add_snapshot(DATASET, "un_xml", make_result(5), [file_prov("main", b"a")], origin="x")
-    two = store.add_snapshot(DATASET, "un_xml", make_result(5), [file_prov("main", b"b")], origin="x")
-    three = store.add_snapshot(DATASET, "un_xml", make_result(5), [file_prov("main", b"b")], origin="x")
+    two = store.add_snapshot(DATASET, "un_xml", make_result(5, published="2026-03-01"), [file_prov("main", b"b")], origin="x")
+    three = store.add_snapshot(DATASET, "un_xml", make_result(5, published="2026-03-02"), [file_prov("main", b"b")], origin="x")
     assert one.sha256 != two.sha256
     assert two.sha256 == three.sha256
+    assert len({one.id, two.id, three.id}) == 3  # a new publication date is new content
 
 
 def test_new_snapshot_swaps_the_active_pointer(store: SnapshotStore) -> None:
@@ -158,13 +159,15 @@ def test_duplicate_entity_ids_are_refused(store: SnapshotStore) -> None:
     assert len(store.history(DATASET)) == 1
 
 
-def test_history_is_newest_first_and_prune_keeps_the_active(store: SnapshotStore) -> None:
-    ids = [add(store, make_result(10, start=n)) for n in range(5)]
+def test_history_is_newest_first_and_prune_keeps_the_active(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'history.db'}", StoreSettings(keep_snapshots=10))
+    ids = [add(store, make_result(10, start=n)) for n in range(2)] + [add(store, make_result(10, start=n), force=True) for n in range(2, 5)]
     assert [snap.id for snap in store.history(DATASET)] == ids[::-1]
     assert store.history("us_ofac_sdn") == []
 
     assert store.prune(DATASET, keep=2) == 3
     assert [snap.id for snap in store.history(DATASET)] == [ids[4], ids[3]]
+    assert store.baseline(DATASET).snapshot_id == ids[4]  # the last forced load
     for gone in ids[:3]:
         assert store.entity_count(gone) == 0
         with pytest.raises(NotFoundError):
@@ -175,6 +178,7 @@ def test_history_is_newest_first_and_prune_keeps_the_active(store: SnapshotStore
     assert [snap.id for snap in store.history(DATASET)] == [ids[4]]
     assert store.active_snapshot(DATASET).id == ids[4]
     assert len(list(store.active_entities())) == 10
+    store.engine.dispose()
 
 
 def test_get_entity_unknown_id(store: SnapshotStore) -> None:

@@ -23,6 +23,7 @@ from . import docs, routes_data, routes_match, routes_screen, routes_system, wor
 from .browser import BrowserGuard
 from .error_handlers import ErrorsMiddleware, install_error_handlers
 from .limits import LimitsMiddleware
+from .missing_lists import MissingListsMiddleware
 from .security import require_role
 from .settings import ServiceSettings
 from .state import ServiceState
@@ -85,13 +86,14 @@ def create_app(
     if not settings.auth:
         app.add_middleware(BrowserGuard, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(ErrorsMiddleware)
+    app.add_middleware(MissingListsMiddleware)  # X-Interdict-Missing-Lists while lists are missing, on every response
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
-            expose_headers=["x-batch-size"],
+            expose_headers=["x-batch-size", "x-interdict-missing-lists"],
             max_age=600,
         )
     for router in (routes_match.router, routes_data.router, routes_screen.router, routes_system.router, docs.router):

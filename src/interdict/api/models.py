@@ -226,6 +226,7 @@ class ScreenResult(BaseModel):
     id: str | None
     hits: list[ScreenHit]
     error: str | None = None
+    missing_lists: list[str] = Field([], description="Lists the store should hold but does not: a match on them cannot show.")
 
 
 EntityResponse.model_rebuild()

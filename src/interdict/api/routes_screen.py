@@ -76,6 +76,7 @@ async def screen(
         check(deadline)
         result = screen_row(generation.screener, row, datasets, limit, threshold)
         result["id"] = party.id
+        result["missing_lists"] = list(generation.missing)
         return result
 
     return JSONBytes(await service(request).runner.run(work, queries=1))

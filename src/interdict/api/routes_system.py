@@ -35,13 +35,19 @@ async def healthz() -> JSONBytes:
     "/readyz",
     summary="Index readiness check",
     response_model=StatusResponse,
-    responses={503: {"description": "The index is still loading", "model": ErrorResponse}},
+    responses={503: {"description": "The index is still loading, or lists are missing (named in the body)", "model": ErrorResponse}},
 )
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: 200 once the first index is loaded, 503 before (no API key needed)."""
+    """Readiness: 200 once the first index is loaded with every list the store should hold; 503 before, or while
+    lists are missing (the body names them). No API key needed."""
     state = service(request)
-    if not state.ready:
+    generation = state.generation
+    if generation is None:
         return JSONResponse({"detail": state.load_error or "Index not ready."}, status_code=503)
+    if generation.missing:
+        missing = list(generation.missing)
+        detail = f"Not ready: lists missing from the store: {', '.join(missing)}. Screens would be incomplete; load them (`interdict datasets` loads the bundled ones, `interdict update` fetches current ones)."
+        return JSONResponse({"detail": detail, "missing_lists": missing}, status_code=503)
     return JSONResponse({"status": "ok"})
 
 
@@ -56,7 +62,7 @@ async def force_update(
     principal: Principal = Depends(require_role("admin")),
     dataset: list[str] = Query([], title="Datasets to update (default: all)"),
     sync: bool = Query(False, title="Wait until the update and the new index are done"),
-    force: bool = Query(False, title="Accept a list that lost more than 10% of its entries"),
+    force: bool = Query(False, title="Accept a list past the shrink or churn limit against its reviewed baseline (it becomes the new baseline)"),
 ) -> JSONBytes:
     """Fetch the current official lists (or the configured mirror), validate them, and swap the new index in.
 

@@ -47,6 +47,7 @@ class Generation:
     loaded_at: str
     datasets: frozenset[str] = field(default_factory=frozenset)  # datasets present in the index
     derived: dict = field(default_factory=dict)  # per-generation caches (e.g. last_change of every entry)
+    missing: tuple[str, ...] = ()  # lists the store should hold but does not: /readyz is 503, responses carry a header
 
     @classmethod
     def build(cls, screener: Screener, snapshots: list[Snapshot]) -> Generation:
@@ -56,6 +57,7 @@ class Generation:
             snapshots={snap.dataset: snap for snap in snapshots},
             loaded_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             datasets=screener.datasets,
+            missing=tuple(screener.missing_datasets),
         )
 
 
@@ -117,6 +119,11 @@ class ServiceState:
     def ready(self) -> bool:
         return self._generation is not None
 
+    @property
+    def generation(self) -> Generation | None:
+        """The current generation, or None while the first index loads (no 503: for reporting, not screening)."""
+        return self._generation
+
     def install(self, screener: Screener, snapshots: list[Snapshot] | None = None) -> Generation:
         """Make `screener` the one new requests use (built by the caller, off to the side).
 
@@ -158,7 +165,7 @@ class ServiceState:
         if self.store is None:
             from ..lists import load_lists
 
-            self.store = load_lists(self.settings.db)
+            self.store = load_lists(self.settings.db, warn=log.warning)
         return self.store
 
     def _load_first(self) -> None:
@@ -174,17 +181,23 @@ class ServiceState:
 
     def rebuild(self) -> Generation:
         """Load (from cache) or build the index for the store's active snapshots and swap it in."""
+        from ..lists import missing_lists
         from ..screening import load_or_build_index
 
         store = self.open_store()
         self.stale = True
         snapshots = store.active_snapshots()
         index = load_or_build_index(store, progress=lambda message: log.info("%s", message))
+        missing = tuple(missing_lists(store))
         current = self._generation
-        if current is not None and current.key == index.build_key:
+        if current is not None and current.key == index.build_key and current.missing == missing:
             self.stale = False
             return current
-        return self.install(Screener(index), snapshots)
+        screener = Screener(index)
+        screener.missing_datasets = missing
+        if missing:
+            log.warning("screening WITHOUT lists that are not loaded: %s (/readyz answers 503 until they are)", ", ".join(missing))
+        return self.install(screener, snapshots)
 
     def lists_changed(self) -> bool:
         """Whether the store's active snapshots differ from those the current index was built from.

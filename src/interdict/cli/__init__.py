@@ -11,7 +11,11 @@ Exit codes (stable, for scripts):
     4  a list update was refused or failed (the last good snapshot stays active)
     5  the store could not be opened or written
     6  no such entity
-   10  `screen --fail-on-match`: at least one hit is a match
+   10  `--fail-on-match` (screen, screen-payment/-manifest/-shipment): at least one hit is a match
+   11  screened with lists missing: the store lacks lists it should hold (e.g. a first run cut short
+       and not yet resumed), so the screen is incomplete. `screen-file` always exits 11 then (the
+       results are written); the other screens only with `--fail-on-match` and no match (10 wins).
+       All of them warn on stderr; `screen --json` lists them under "missing_lists".
 """
 
 from __future__ import annotations

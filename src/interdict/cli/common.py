@@ -26,6 +26,9 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+EXIT_MATCH = 10  # --fail-on-match: at least one hit is a match
+EXIT_MISSING_LISTS = 11  # screened while lists the store should hold were missing: the result is incomplete
+
 DB_OPTION = typer.Option(None, "--db", envvar="INTERDICT_DB", help="Database URL (default: SQLite in ~/.local/share/interdict).")
 DATASET_OPTION = typer.Option(None, "--dataset", "-d", help="Only these datasets (repeatable), e.g. -d us_ofac_sdn -d un_sc_sanctions.")
 
@@ -34,8 +37,38 @@ def status(message: str) -> None:
     err.print(f"[dim]{escape(message)}…[/dim]")
 
 
+def warn(message: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {escape(message)}")
+
+
 def open_screener(db: str | None) -> Screener:
-    return screening.open_screener(db, progress=status)
+    return screening.open_screener(db, progress=status, warn=warn)
+
+
+def missing_note(screener: Screener) -> str | None:
+    """The sentence every screen prints when lists are missing (None when all are there)."""
+    missing = screener.missing_datasets
+    if not missing:
+        return None
+    return (
+        f"screened WITHOUT {len(missing)} list(s) that are not loaded: {', '.join(missing)}. "
+        "A match on them cannot show. Run `interdict datasets` to load the bundled lists, or `interdict update`."
+    )
+
+
+def warn_missing(screener: Screener) -> bool:
+    """Print the missing-lists warning on stderr; True when lists are missing."""
+    note = missing_note(screener)
+    if note:
+        warn(note)
+    return note is not None
+
+
+def exit_code(matched: bool, missing: bool, fail_on_match: bool) -> int:
+    """--fail-on-match: a match wins (10); else screening with lists missing (11); else 0."""
+    if not fail_on_match:
+        return 0
+    return EXIT_MATCH if matched else EXIT_MISSING_LISTS if missing else 0
 
 
 def progress_bar() -> Progress:

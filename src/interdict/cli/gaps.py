@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import InputError
+from ..atomic import write_error, write_text
 from ..gaps import gaps as run_gaps
 from ..gaps import gaps_evaluate as run_evaluate
 from .common import DB_OPTION, app, err, out, progress_bar
@@ -104,9 +104,9 @@ def gaps_evaluate(
     data = evaluation.to_dict()
     if out_path is not None:
         try:
-            out_path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            write_text(out_path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         except OSError as exc:
-            raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
+            raise write_error(out_path, exc) from None
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return

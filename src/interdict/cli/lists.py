@@ -1,10 +1,11 @@
-"""CLI commands over the stored lists: datasets, show, update, load, export."""
+"""CLI commands over the stored lists: datasets, show, update, accept, load, export."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.markup import escape
@@ -12,10 +13,12 @@ from rich.table import Table
 
 from .. import lists, screening
 from .. import update as updating
+from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..model import entity_to_dict, to_ftm
-from ..sources import registry
-from .common import DATASET_OPTION, DB_OPTION, app, err, out, status
+from ..sources import get_source, registry
+from ..store import Snapshot
+from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
 
 
 @app.command()
@@ -24,11 +27,13 @@ def datasets(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """List the loaded datasets: entries, publication date and provenance."""
-    store = lists.load_lists(db, progress=lambda d, i, n: d and status(f"loading bundled list {d} ({i + 1}/{n})"))
+    store = lists.load_lists(db, progress=_seed_status, warn=warn)
     snaps = {snap.dataset: snap for snap in store.active_snapshots()}
-    rows = []
+    missing = set(lists.missing_lists(store))
+    rows: list[dict[str, Any]] = []
     for source in registry().values():
         snap = snaps.get(source.id)
+        baseline = store.baseline(source.id)
         rows.append(
             {
                 "id": source.id,
@@ -41,11 +46,17 @@ def datasets(
                 "loaded_at": snap.loaded_at if snap else None,
                 "origin": snap.origin if snap else None,
                 "sha256": snap.sha256 if snap else None,
-                "files": [f.__dict__ for f in snap.files] if snap else [],
+                "files": [asdict(f) for f in snap.files] if snap else [],
                 "official_urls": source.files,
                 "warnings": snap.warnings if snap else [],
+                "snapshot_id": snap.id if snap else None,
+                "missing": source.id in missing,
+                "confirmed": _confirmed(snap),
+                "baseline": {"snapshot_id": baseline.snapshot_id, "accepted_at": baseline.accepted_at, "reason": baseline.reason.value} if baseline else None,
             }
         )
+    if missing:
+        warn(f"not loaded: {', '.join(sorted(missing))}; screens say so until they are (this command retries the bundled ones).")
     if as_json:
         out.print_json(json.dumps(rows))
         return
@@ -64,6 +75,23 @@ def datasets(
     out.print(table)
 
 
+def _seed_status(dataset: str, done: int, total: int) -> None:
+    if dataset:
+        status(f"loading bundled list {dataset} ({done + 1}/{total})")
+
+
+def _confirmed(snap: Snapshot | None) -> dict | None:
+    """Later loads that found the same content: the list was still current then."""
+    if snap is None or snap.confirmed is None:
+        return None
+    return {
+        "checks": snap.confirmed.checks,
+        "last_checked_at": snap.confirmed.last_checked_at,
+        "origin": snap.confirmed.origin,
+        "files": [asdict(item) for item in snap.confirmed.files],
+    }
+
+
 def _shorten(text: str, width: int) -> str:
     """At most `width` characters, cut at a word boundary with an ellipsis (the full text is in --json)."""
     if len(text) <= width:
@@ -79,7 +107,7 @@ def show(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Show everything the lists say about one entry."""
-    store = lists.load_lists(db)
+    store = lists.load_lists(db, warn=warn)
     entity = store.get_entity(entity_id)
     if ftm:
         for item in to_ftm(entity):  # JSON lines: one compact object per line
@@ -111,21 +139,40 @@ def _describe(item: object) -> str:
     return str(item)
 
 
+FORCE_HELP = "Accept a list past the shrink or churn limit (see `interdict accept --help`); it becomes the reviewed baseline."
+
+
 @app.command()
 def update(
     dataset: Optional[list[str]] = typer.Argument(None, help="Datasets to update (default: all)."),
-    force: bool = typer.Option(False, "--force", help="Accept a list that lost more than 10% of its entries."),
-    mirror: Optional[str] = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Fetch from {mirror}/{dataset}/{file} instead of the official URLs."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    mirror: Optional[str] = typer.Option(None, "--mirror", envvar="INTERDICT_MIRROR", help="Fetch from {mirror}/{dataset}/{file} instead of the official URLs; files are verified against {mirror}/SHA256SUMS when the mirror publishes one."),
+    sha256: Optional[list[str]] = typer.Option(None, "--sha256", metavar="DATASET/FILE=HEX", help="Expected sha256 of one downloaded file (repeatable), e.g. un_sc_sanctions/consolidated.xml=<64 hex digits>; a mismatch refuses the list."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Download the current official lists, validate them, and swap them in atomically."""
-    store = lists.load_lists(db)
-    results = updating.update(store, dataset or None, mirror=mirror, force=force, progress=lambda d, m: status(f"{d}: {m}"))
+    """Download the current official lists, validate them, and swap them in atomically.
+
+    A list is refused (exit 4, or 1 when others succeeded) when a checksum does not match, or when it shrinks or
+    churns past the limits against its reviewed baseline; --force accepts it. Content identical to the current
+    snapshot is recorded as confirmed, not stored again.
+    """
+    names = dataset or None
+    if names:
+        for name in names:
+            get_source(name)  # unknown ids and bad --sha256 fail before the store opens
+    updating.parse_sha256_options(sha256 or [], names or list(registry()))
+    store = lists.load_lists(db, warn=warn)
+    results = updating.update(store, names, mirror=mirror, force=force, sha256=sha256, progress=lambda d, m: status(f"{d}: {m}"))
     failed = 0
     for result in results:
         if result.ok and result.snapshot:
             before = f"{result.previous_entries:,}" if result.previous_entries is not None else "none"
-            out.print(f"[green]✓[/green] {result.dataset}: {result.snapshot.entries:,} entries (was {before}), as of {result.snapshot.published or 'not stated'}")
+            if result.unchanged:
+                out.print(f"[green]✓[/green] {result.dataset}: unchanged, {result.snapshot.entries:,} entries as of {result.snapshot.published or 'not stated'} (confirmed; not stored again)")
+            else:
+                out.print(f"[green]✓[/green] {result.dataset}: {result.snapshot.entries:,} entries (was {before}), as of {result.snapshot.published or 'not stated'}")
+            if mirror and len(result.verified) < len(result.snapshot.files):
+                warn(f"{result.dataset}: not verified: the mirror publishes no SHA256SUMS and no --sha256 was given for it.")
         else:
             failed += 1
             err.print(f"[red]✗[/red] {result.dataset}: {escape(result.error or 'failed')} [dim](the previous snapshot stays active)[/dim]")
@@ -134,17 +181,47 @@ def update(
 
 
 @app.command()
+def accept(
+    dataset: list[str] = typer.Argument(..., help="Datasets whose current snapshot you reviewed, e.g. us_ofac_sdn."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Mark the current snapshot of these lists as reviewed: later updates are measured against it.
+
+    An update is refused when, against the reviewed baseline (or the current snapshot), it has lost more than
+    INTERDICT_MAX_SHRINK (default 10%) of the entries, or more than INTERDICT_MAX_CHURN (default 25%) of the entries
+    disappeared or changed their names or strong identifiers. The bundled lists and every `--force`d update are
+    baselines already; accept a list after checking a run of smaller updates, so the drift is counted from there.
+    """
+    for name in dataset:
+        get_source(name)
+    store = lists.load_lists(db, warn=warn)
+    for name in dataset:
+        baseline = store.accept(name)
+        snap = store.snapshot(baseline.snapshot_id)
+        out.print(f"[green]✓[/green] {name}: snapshot {snap.id} ({snap.entries:,} entries, as of {snap.published or 'not stated'}) is the reviewed baseline")
+
+
+@app.command()
 def load(
     dataset: str = typer.Argument(..., help="Dataset id, e.g. us_ofac_sdn."),
     files: list[Path] = typer.Argument(..., help="The list file(s); OFAC CSV sets in the order sdn add alt comments."),
     parser: Optional[str] = typer.Option(None, "--parser", help="Parser for another official format (e.g. ofac_enhanced, eu_fsf_xml, uk_tables)."),
-    force: bool = typer.Option(False, "--force", help="Accept a list that lost more than 10% of its entries."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Load local copies of a list (downloaded elsewhere) as the dataset's new snapshot."""
-    store = lists.load_lists(db)
+    """Load local copies of a list (downloaded elsewhere) as the dataset's new snapshot.
+
+    Refused (exit 4) past the shrink or churn limit against the reviewed baseline, unless --force. Content identical
+    to the current snapshot is recorded as confirmed, not stored again.
+    """
+    store = lists.load_lists(db, warn=warn)
+    before = store.active_snapshot(dataset)
     snapshot = lists.load_files(store, dataset, list(files), parser=parser, force=force)
-    out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
+    if before is not None and snapshot.id == before.id:
+        confirmed_from = snapshot.confirmed.origin if snapshot.confirmed else snapshot.origin
+        out.print(f"[green]✓[/green] {dataset}: unchanged, {snapshot.entries:,} entries (confirmed from {escape(confirmed_from)}; not stored again)")
+    else:
+        out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
     for warning in snapshot.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
@@ -161,13 +238,16 @@ def export(
         raise InputError(f"{out_path} is a directory; give a file name for the export.")
     if not out_path.parent.is_dir():
         raise InputError(f"Cannot write {out_path}: folder {out_path.parent} does not exist.")
-    store = lists.load_lists(db)
+    store = lists.load_lists(db, warn=warn)
     count = 0
-    with out_path.open("w", encoding="utf-8") as handle:
-        for entity in store.active_entities(dataset or None):
-            for item in to_ftm(entity):
-                handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-            count += 1
+    try:
+        with atomic_write(out_path) as handle:
+            for entity in store.active_entities(dataset or None):
+                for item in to_ftm(entity):
+                    handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+                count += 1
+    except OSError as exc:
+        raise write_error(out_path, exc) from None
     err.print(f"{count:,} entities written to {escape(str(out_path))}")
 
 

@@ -13,7 +13,18 @@ from rich.table import Table
 from .. import batch, screening
 from ..match.query import Query, clean_schema
 from ..match.screener import DEFAULT_LIMIT
-from .common import DATASET_OPTION, DB_OPTION, app, err, open_screener, out, progress_bar
+from .common import (
+    DATASET_OPTION,
+    DB_OPTION,
+    EXIT_MISSING_LISTS,
+    app,
+    err,
+    exit_code,
+    open_screener,
+    out,
+    progress_bar,
+    warn_missing,
+)
 
 
 @app.command()
@@ -31,9 +42,9 @@ def screen(
         False,
         "--json",
         help="Print the result as JSON: {\"query\", \"hits\": [{entity_id, dataset, source_id, caption, schema, score, match, matched_name, "
-        "explanation}], \"matches\": matches found (the limit may show fewer), \"warnings\": [...]}.",
+        "explanation}], \"matches\": matches found (the limit may show fewer), \"warnings\": [...], \"missing_lists\": [lists not loaded]}.",
     ),
-    fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match."),
+    fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match, 11 if none is but lists were missing."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Screen one name. Hits above the threshold are matches; near misses are listed too.
@@ -57,9 +68,12 @@ def screen(
         screener=screener,
     )
     hits = result.hits
+    missing = list(screener.missing_datasets)
     if as_json:
-        data = {"query": name, "hits": [hit.to_dict() for hit in hits], "matches": result.matches, "warnings": result.warnings()}
+        data = {"query": name, "hits": [hit.to_dict() for hit in hits], "matches": result.matches, "warnings": result.warnings(), "missing_lists": missing}
         out.print_json(json.dumps(data, ensure_ascii=False))
+    elif not hits and missing:
+        out.print(f"[yellow]No hits[/yellow] for {escape(repr(name))} in {len(screener.datasets)} lists, [bold]but {len(missing)} lists are missing[/bold].")
     elif not hits:
         out.print(f"[green]No hits[/green] for {escape(repr(name))} in {len(screener.datasets)} lists.")
     else:
@@ -77,10 +91,12 @@ def screen(
                 escape(hit.explanation),
             )
         out.print(table)
-    for warning in result.warnings():
+    for warning in result.warnings(missing=False):
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
-    if fail_on_match and result.matches:
-        raise typer.Exit(10)
+    warn_missing(screener)
+    code = exit_code(result.matches > 0, bool(missing), fail_on_match)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("screen-file")
@@ -93,7 +109,10 @@ def screen_file(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Screen every row of a file; results keep the input order."""
+    """Screen every row of a file; results keep the input order.
+
+    Exits 11 (after writing the results) when lists the store should hold are missing, 1 when rows had errors.
+    """
     screening.validate_datasets(dataset)
     rows = sum(1 for _ in batch.read_records(input_path))  # bad input fails before the index loads
     batch.check_output(input_path, out_path)
@@ -121,9 +140,8 @@ def screen_file(
         )
     if summary.warnings:
         err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their \"warnings\" in the results.")
-    missing = screener.missing_datasets
-    if missing:
-        err.print(f"[red]warning:[/red] screened without {', '.join(missing)}: these lists are not loaded.")
+    if warn_missing(screener):
+        raise typer.Exit(EXIT_MISSING_LISTS)
     if summary.errors or summary.written != summary.rows:
         raise typer.Exit(1)
 

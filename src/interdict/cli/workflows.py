@@ -3,7 +3,8 @@
 Each command is a thin wrapper over the library function of the same name
 (interdict.workflows). Files are parsed before the name index loads, so a
 malformed document fails in a fraction of a second with the line, segment or
-element named. With --fail-on-match the exit code is 10 when any verdict is a hit.
+element named. With --fail-on-match the exit code is 10 when any verdict is a hit,
+11 when none is but lists the store should hold were missing (warned on stderr).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..workflows.checks import screen_parsed, validate_jurisdictions
 from ..workflows.document import ParsedDocument
 from ..workflows.embargoes import load_embargo_rules
 from ..workflows.verdict import Verdict
-from .common import DATASET_OPTION, DB_OPTION, app, open_screener, out
+from .common import DATASET_OPTION, DB_OPTION, app, exit_code, open_screener, out, warn_missing
 
 JURISDICTION_OPTION = typer.Option(
     None,
@@ -35,7 +36,7 @@ EMBARGOES_OPTION = typer.Option(
     None, "--embargoes", help="Embargo rules file to use instead of the bundled one (same TOML format)."
 )
 JSON_OPTION = typer.Option(False, "--json", help="Print the verdicts as JSON.")
-FAIL_OPTION = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any verdict is a hit.")
+FAIL_OPTION = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any verdict is a hit, 11 if none is but lists were missing.")
 _COLORS = {"hit": "red", "review": "yellow", "clear": "green"}
 
 
@@ -77,8 +78,10 @@ def _run(
     else:
         for verdict in verdicts:
             _print(verdict)
-    if fail_on_match and any(verdict.hit for verdict in verdicts):
-        raise typer.Exit(10)
+    missing = warn_missing(screener)
+    code = exit_code(any(verdict.hit for verdict in verdicts), missing, fail_on_match)
+    if code:
+        raise typer.Exit(code)
 
 
 def _print(verdict: Verdict) -> None:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..textfiles import spreadsheet_safe
 from .report import GapReport, GapRow
@@ -145,11 +146,9 @@ def write_report(report: GapReport, path: Path) -> str:
         from .html import render_html
 
         data = render_html(report).encode("utf-8")
-    temp = path.with_name(path.name + ".partial")
     try:
-        temp.write_bytes(data)
-        temp.replace(path)
+        with atomic_write(path, mode="wb", encoding=None) as handle:
+            handle.write(data)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise write_error(path, exc) from None
     return kind

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import msgspec
 
+from ..atomic import atomic_write
 from ..store import data_home
 
 RESOLUTION_VERSION = 1
@@ -126,9 +127,8 @@ def save_cached(resolution: Resolution) -> None:
     path = cache_path(resolution.key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(path.name + ".partial")
-        temp.write_bytes(resolution_to_json(resolution))
-        temp.replace(path)
+        with atomic_write(path, "wb") as handle:
+            handle.write(resolution_to_json(resolution))
         cached = sorted(path.parent.glob("gaps-*.json"), key=lambda item: item.stat().st_mtime, reverse=True)
         for stale in cached[CACHE_KEEP:]:
             stale.unlink(missing_ok=True)

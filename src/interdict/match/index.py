@@ -404,11 +404,11 @@ def save_index(index: Index, path: Path) -> None:
     state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION
+    from ..atomic import atomic_write  # one way to write files: complete or not at all
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(path.suffix + f".{id(state)}.tmp")
-    with temp.open("wb") as handle:
+    with atomic_write(path, "wb") as handle:
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    temp.replace(path)
 
 
 def load_index(path: Path) -> Index | None:

@@ -137,12 +137,15 @@ class Screening:
         """Matches the limit left out: the caller must raise the limit to see them."""
         return self.matches - sum(1 for hit in self.hits if hit.match)
 
-    def warnings(self) -> list[str]:
-        """Sentences every front-end shows with the hits (empty when the screen is complete)."""
+    def warnings(self, missing: bool = True) -> list[str]:
+        """Sentences every front-end shows with the hits (empty when the screen is complete).
+
+        `missing=False` leaves out the missing-lists sentence, for front-ends that report it their own way.
+        """
         found = list(self.notes)
         if self.hidden_matches > 0:
             found.append(f"{self.hidden_matches} more match(es) not shown: raise the limit to see them")
-        if self.missing_datasets:
+        if missing and self.missing_datasets:
             found.append(f"screened without {', '.join(self.missing_datasets)}: these lists are not loaded")
         return found
 

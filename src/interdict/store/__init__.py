@@ -23,9 +23,25 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..errors import StoreError
-from .snapshots import FileProvenance, Snapshot, SnapshotStore
+from .retention import Pin
+from .settings import StoreSettings
+from .snapshots import Baseline, Confirmation, FileProvenance, Review, Snapshot, SnapshotStore
 
-__all__ = ["FileProvenance", "Snapshot", "SnapshotStore", "data_home", "default_url", "make_engine", "open_store", "private_home"]
+__all__ = [
+    "Baseline",
+    "Confirmation",
+    "FileProvenance",
+    "Pin",
+    "Review",
+    "Snapshot",
+    "SnapshotStore",
+    "StoreSettings",
+    "data_home",
+    "default_url",
+    "make_engine",
+    "open_store",
+    "private_home",
+]
 
 log = logging.getLogger("interdict.store")
 
@@ -154,5 +170,7 @@ def make_engine(url: str | None = None) -> Engine:
         raise StoreError(f"Cannot use the database {url!r}: {exc}") from None
 
 
-def open_store(url: str | None = None) -> SnapshotStore:
-    return SnapshotStore(make_engine(url))
+def open_store(url: str | None = None, settings: StoreSettings | None = None) -> SnapshotStore:
+    """The store at `url` (default: INTERDICT_DB, else SQLite in the data home), with the lifecycle settings
+    from the environment unless given."""
+    return SnapshotStore(make_engine(url), settings)
