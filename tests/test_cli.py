@@ -103,7 +103,7 @@ def test_screen_json_and_fail_on_match(cli: Cli, seeded: Seeded) -> None:
     result = cli("screen", "QASEMI, Rostam", "--json", "--fail-on-match")
     assert result.code == 10, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"query", "hits", "missing_lists"} and payload["query"] == "QASEMI, Rostam"
+    assert set(payload) == {"query", "hits", "matches", "warnings", "missing_lists"} and payload["query"] == "QASEMI, Rostam"
     assert payload["missing_lists"] == []
     hits = payload["hits"]
     assert 1 <= len(hits) <= 10

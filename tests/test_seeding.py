@@ -240,7 +240,7 @@ def test_cli_screen_file_exits_11_with_missing_lists(cli: Callable[..., CliResul
     out = tmp_path / "results.jsonl"
     result = cli("screen-file", source, "--out", out, "--db", broken_db)
     assert result.code == 11
-    assert "2 rows screened" in result.flat_err and f"not loaded: {CONS}" in result.flat_err
+    assert "2 rows read, 2 results written" in result.flat_err and f"not loaded: {CONS}" in result.flat_err
     assert len(out.read_text().splitlines()) == 2  # the results are written all the same
 
 

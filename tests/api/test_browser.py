@@ -60,7 +60,7 @@ def test_configured_origins_only(seeded, start_server) -> None:  # type: ignore[
         foreign = client.post("/match/default", json=MATCH, headers={"Origin": EVIL})
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == friend
     assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
-    assert read.headers["access-control-allow-origin"] == friend and read.headers["access-control-expose-headers"] == "x-batch-size"
+    assert read.headers["access-control-allow-origin"] == friend and read.headers["access-control-expose-headers"] == "x-batch-size, x-interdict-missing-lists"
     assert "access-control-allow-origin" not in foreign.headers
 
 

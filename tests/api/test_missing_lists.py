@@ -59,7 +59,7 @@ def test_screening_responses_carry_the_header_and_keep_their_shape(service: Runn
         assert screen.status_code == 200 and screen.headers[HEADER] == MISSING_LIST
         assert screen.json()["missing_lists"] == [MISSING_LIST]
 
-        batch = client.post("/screen/batch", content='{"id": "1", "name": "Qasem Soleimani"}\n')
+        batch = client.post("/screen/batch", content='{"id": "1", "name": "Qasem Soleimani"}\n', headers={"Content-Type": "application/x-ndjson"})
         assert batch.status_code == 200 and batch.headers[HEADER] == MISSING_LIST
 
         bad = client.post("/screen", json={"id": "p1"})
