@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from .errors import StoreError
 
@@ -32,7 +33,7 @@ class BundledDataset:
     files: tuple[BundledFile, ...]
 
 
-def _root():  # type: ignore[no-untyped-def]
+def _root() -> Traversable:
     return resources.files("interdict.data").joinpath("bundle")
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import InputError
 from .match.query import Query
@@ -61,7 +62,7 @@ def _text(key: str, value: object) -> str:
     raise InputError(f"field {key!r} must be a single value, not a {'list' if isinstance(value, (list, tuple)) else 'an object'}; send one party per row")
 
 
-def read_row(raw: Mapping[object, object], line: int, error: str | None = None) -> Row:
+def read_row(raw: Mapping[Any, object], line: int, error: str | None = None) -> Row:
     """A raw row as a Query, or as a row error naming what is wrong (never an exception).
 
     `error` is a problem the reader already found (e.g. a line that is not JSON);

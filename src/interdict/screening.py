@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Callable
 
 from .atomic import remove_stale_temps
+from .errors import InputError
 from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
-from .match.query import Query
+from .match.query import MAX_NAME_CHARS, Query, clean_schema
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
 from .sources import get_source
 from .store import SnapshotStore, data_home
@@ -34,8 +36,6 @@ def _code_fingerprint() -> str:
     A cached index built by other code or tables would silently disagree with
     the query side, so any change to them invalidates the cache.
     """
-    from importlib import resources
-
     digest = hashlib.sha256()
     package = resources.files("interdict")
     for folder in ("text", "text/data", "match"):
@@ -166,9 +166,6 @@ def screen(
 
 def check_pair(name1: str, name2: str) -> None:
     """Refuse an empty or oversized name before any index is loaded."""
-    from .errors import InputError
-    from .match.query import MAX_NAME_CHARS
-
     for name in (name1, name2):
         if not name or not name.strip():
             raise InputError("Both names are required.")
@@ -178,8 +175,6 @@ def check_pair(name1: str, name2: str) -> None:
 
 def compare(name1: str, name2: str, schema: str | None = None, screener: Screener | None = None) -> tuple[float, str]:
     """Score two names against each other, with the explanation."""
-    from .match.query import clean_schema
-
     check_pair(name1, name2)
     schema = clean_schema(schema)
     screener = screener or default_screener()

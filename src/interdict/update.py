@@ -28,7 +28,7 @@ import httpx
 
 from .errors import InputError, InterdictError, UpdateError
 from .lists import load_parsed
-from .sources import get_source
+from .sources import get_source, registry
 from .store import Snapshot, SnapshotStore
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -218,8 +218,6 @@ def update(
     ("DATASET/FILE=HEX") and, from a mirror, against the {mirror}/SHA256SUMS it
     publishes (a file the manifest does not list is refused).
     """
-    from .sources import registry
-
     names = datasets or list(registry())
     for name in names:
         get_source(name)  # unknown ids fail before any download

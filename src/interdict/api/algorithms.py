@@ -9,13 +9,14 @@ anything else is refused the way yente refuses it.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from ..errors import InputError
 
-CONFIG_TYPES = {"string": str, "integer": int, "float": (int, float), "boolean": bool}
+CONFIG_TYPES: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "float": (int, float), "boolean": bool}
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Algorithms:
             raise InputError(f"Invalid algorithm: {name}")
         return key
 
-    def check_config(self, config: dict[str, object]) -> None:
+    def check_config(self, config: Mapping[str, object]) -> None:
         for key, value in config.items():
             spec = self.config.get(key)
             if spec is None:

@@ -12,7 +12,9 @@ from fastapi.responses import Response
 from ..sources import registry
 from .error_handlers import encodable
 from .models import ErrorResponse
+from .params import real_datetime
 from .state import Generation, ServiceState
+from .yente import timestamp
 
 COLLECTIONS = {"default": "All sanctions lists interdict holds", "sanctions": "All sanctions lists interdict holds"}
 CHANGED_SINCE = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
@@ -99,8 +101,5 @@ def since_value(changed_since: str | None) -> str | None:
         return None
     if not _CHANGED_SINCE.match(changed_since):  # defensive: routes declare the pattern
         raise HTTPException(status_code=422, detail=f"changed_since {changed_since!r} is not YYYY-MM-DD[THH[:MM[:SS]]].")
-    from .params import real_datetime
-    from .yente import timestamp
-
     real_datetime("changed_since", changed_since)
     return timestamp(changed_since)

@@ -20,6 +20,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]  # ships no py.typed
 
 DOCS_URL = "/docs"
 ASSETS_URL = "/docs/assets"
@@ -37,8 +38,6 @@ router = APIRouter(include_in_schema=False)
 @cache
 def assets_dir() -> Path:
     """Where the installed swagger-ui-bundle-v2 keeps Swagger UI's distributed files."""
-    from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]  # ships no py.typed
-
     return Path(str(swagger_ui_path))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, Literal
 
@@ -56,13 +57,14 @@ def _last_changes(generation: Generation) -> list[str]:
 def _facet_values(name: str, positions: list[int], generation: Generation) -> list[dict[str, Any]]:
     facts = [generation.screener.facts_at(i) for i in positions]
     counts: Counter[str] = Counter()
+    label: Callable[[str], str | None]
     if name == "datasets":
         counts.update(item.dataset for item in facts)
         titles = {source.id: source.title for source in registry().values()}
         label = titles.get
     elif name == "schema":
         counts.update(item.schema.value for item in facts)
-        label = lambda value: value
+        label = str
     elif name == "countries":
         for item in facts:
             counts.update(item.countries | item.nationalities)
@@ -106,7 +108,7 @@ async def search(
     state = service(request)
     generation = current(request)
     screener = generation.screener
-    wanted_schema = rules().schemas[getattr(schema, "value", schema)]  # the default arrives as plain text
+    wanted_schema = rules().schemas[schema.value if isinstance(schema, Enum) else str(schema)]  # the default arrives as plain text
     since = since_value(changed_since)
     wanted_countries = {code.lower() for code in countries}
 
@@ -194,7 +196,7 @@ def _dataset_model(source_id: str, generation: Generation) -> dict:
                 "name": item.name,
                 "url": item.origin,
                 "checksum": item.sha256,
-                "timestamp": timestamp(snap.loaded_at),
+                "timestamp": timestamp(snap.loaded_at) if snap else None,
                 "mime_type": None,
                 "title": item.role,
                 "size": item.bytes,

@@ -18,6 +18,7 @@ its httptools parser accepts request heads of any size.
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import json
 import logging
@@ -25,8 +26,13 @@ import os
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ..lists import load_lists
+from ..screening import load_or_build_index
+from .app import create_app
 from .settings import ServiceSettings
 
 log = logging.getLogger("interdict.api")
@@ -148,9 +154,6 @@ def uvicorn_options(settings: ServiceSettings, protocol: type[asyncio.Protocol] 
 
 def prepare(settings: ServiceSettings, progress: Callable[[str], None] | None = None) -> None:
     """Seed the lists and write the index cache that worker processes will load."""
-    from ..lists import load_lists
-    from ..screening import load_or_build_index
-
     def seeding(dataset: str, done: int, total: int) -> None:
         if progress and dataset:
             progress(f"loading bundled list {dataset} ({done + 1}/{total})")
@@ -164,10 +167,6 @@ def prepare(settings: ServiceSettings, progress: Callable[[str], None] | None = 
 
 def log_config(level: str) -> dict:
     """uvicorn's logging setup, with interdict's own messages (index loads, updates, errors) on the same stream."""
-    import copy
-
-    from uvicorn.config import LOGGING_CONFIG
-
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["interdict"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
     return config
@@ -183,8 +182,6 @@ def serve(
     progress: Callable[[str], None] | None = None,
 ) -> None:
     """Run the HTTP service until interrupted."""
-    import uvicorn
-
     options = {
         "log_config": log_config(log_level),
         "host": host,
@@ -194,8 +191,6 @@ def serve(
         **uvicorn_options(settings),
     }
     if workers <= 1:
-        from .app import create_app
-
         uvicorn.run(create_app(settings), **options)
         return
     prepare(settings, progress)

@@ -23,9 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .. import update as updating
 from ..errors import InterdictError, UpdateError
+from ..lists import load_lists, missing_lists
 from ..match.screener import Screener
-from ..store import Snapshot, SnapshotStore
+from ..screening import load_or_build_index
+from ..store import Snapshot, SnapshotStore, make_engine
 from ..store.keys import ApiKey, KeyStore, hash_secret
 from .limits import Runner
 from .settings import ServiceSettings
@@ -163,8 +166,6 @@ class ServiceState:
 
     def open_store(self) -> SnapshotStore:
         if self.store is None:
-            from ..lists import load_lists
-
             self.store = load_lists(self.settings.db, warn=log.warning)
         return self.store
 
@@ -181,9 +182,6 @@ class ServiceState:
 
     def rebuild(self) -> Generation:
         """Load (from cache) or build the index for the store's active snapshots and swap it in."""
-        from ..lists import missing_lists
-        from ..screening import load_or_build_index
-
         store = self.open_store()
         self.stale = True
         snapshots = store.active_snapshots()
@@ -231,8 +229,6 @@ class ServiceState:
 
         Runs in the caller's thread; raises UpdateError if an update is already running.
         """
-        from .. import update as updating
-
         if not self._update_lock.acquire(blocking=False):
             raise UpdateError("A list update is already running; try again when it has finished (GET /updatez shows its progress).")
         status = UpdateStatus(running=True, started_at=_now())
@@ -281,8 +277,6 @@ class ServiceState:
         if cached is not None:
             return cached
         if self.keys is None:
-            from ..store import make_engine
-
             engine = make_engine(self.settings.db) if self.store is None else self.store.engine
             self.keys = KeyStore(engine, usage_flush_seconds=self.settings.key_usage_seconds)
         digest = hash_secret(secret)

@@ -24,6 +24,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, UnknownDatasetError
+from ..screening import default_screener
 from ..workflows import screen_manifest, screen_payment, screen_shipment
 from ..workflows.checks import MAX_DOCUMENT_BYTES
 from .common import COMMON_ERRORS, ErrorResponse
@@ -54,8 +55,6 @@ def _screener(request: Request) -> Any:
     screener = getattr(request.app.state, "screener", None)
     if screener is not None:
         return screener
-    from ..screening import default_screener
-
     return default_screener()
 
 

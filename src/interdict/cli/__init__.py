@@ -55,7 +55,7 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click usage errors and the like
         if isinstance(exc, usage_errors()):
-            exc.show()
+            exc.show()  # type: ignore[attr-defined]  # click's usage errors (typer vendors click, so no common base to name)
             sys.exit(2)
         if isinstance(exc, OSError):
             err.print(f"[red]error:[/red] {escape(str(exc))}")

@@ -7,6 +7,11 @@ and register on `app` when `interdict.cli` imports them.
 from __future__ import annotations
 
 import typer
+
+try:  # typer >= 0.25 vendors click and need not install it
+    import click
+except ImportError:  # pragma: no cover - typer without click
+    click = None  # type: ignore[assignment]  # the probe's fallback
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -86,12 +91,8 @@ def progress_bar() -> Progress:
 def usage_errors() -> tuple[type[Exception], ...]:
     """Click's usage errors: typer >= 0.25 vendors click, so they need not be click's classes."""
     kinds: list[type[Exception]] = []
-    try:
-        import click
-
+    if click is not None:
         kinds.append(click.ClickException)
-    except ImportError:  # pragma: no cover - typer without click
-        pass
     typer_error = getattr(typer, "TyperException", None)
     if typer_error is not None:
         kinds.append(typer_error)

@@ -25,7 +25,8 @@ from ..errors import InputError
 from ..lists import load_lists
 from ..match.query import clean_schema
 from ..match.screener import Screener
-from ..model import Entity
+from ..model import Entity, Schema
+from ..screening import index_key, open_screener
 from ..store import SnapshotStore
 from .evaluate import Evaluation, evaluate_resolution
 from .export import report_format, write_report
@@ -71,8 +72,6 @@ def resolve_lists(
     progress: Progress | None = None,
 ) -> Resolution:
     """The resolution for the store's active lists: from the cache when current, else computed (minutes)."""
-    from ..screening import index_key, open_screener
-
     # A screener at hand defines the matcher in use; otherwise the store and the code on disk do.
     key = resolution_key(screener.build_key if screener is not None else index_key(store), options)
     cached = load_cached(key)
@@ -92,7 +91,7 @@ def focus_entries(entities: dict[str, Entity], query: GapQuery) -> list[str]:
         jurisdiction = jurisdiction_of(entity.dataset)
         if jurisdiction not in query.listed_by:
             continue
-        if query.schema and not (schema_matches(query.schema, entity.schema) or entity.schema == "LegalEntity"):
+        if query.schema and not (schema_matches(query.schema, entity.schema) or entity.schema == Schema.LEGAL_ENTITY):
             continue
         if query.programme and query.programme not in listing_topics(jurisdiction, entity.programs, vocab).topics:
             continue

@@ -11,6 +11,7 @@ copy-on-write), like batch screening.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections import defaultdict
@@ -18,9 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..match.evidence import Feature
-from ..match.settings import SETTINGS
 from ..match.query import MAX_NAME_CHARS, Query
 from ..match.screener import Hit, Screener
+from ..match.settings import SETTINGS
 from ..model import BIRTH_DATE_CAVEAT, Entity, NameKind, Schema
 from ..text.names import analyze_name
 from .references import References, reference_key
@@ -189,8 +190,6 @@ def screen_entities(
     done = 0
     try:
         if workers > 1 and len(entities) > CHUNK:
-            import multiprocessing
-
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 chunks: Iterable[list[list[NameHit]]] = pool.imap(_screen_chunk, _chunks(entities, CHUNK))
                 done = _collect(chunks, entities, results, progress)
@@ -224,8 +223,8 @@ def key_shares(entities: Iterable[Entity], refs: References, use_references: boo
     for entity in entities:
         if use_references:
             for scheme_id, key, shown in refs.explicit_keys(entity):
-                scheme = refs.scheme(scheme_id)
-                own = 0 if entity.dataset in scheme.own_ids and key == reference_key(entity.source_id) else 1
+                own_ids = refs.scheme(scheme_id).own_ids
+                own = 0 if entity.dataset in own_ids and key == reference_key(entity.source_id) else 1
                 groups[("reference", scheme_id, key)].append((own, entity, shown))
         if use_identifiers:
             for kind, value, shown in refs.identifier_keys(entity):

@@ -22,9 +22,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..textfiles import spreadsheet_safe
+from .html import render_html
 from .report import GapReport, GapRow
 from .summary import build_matrix
 
@@ -101,8 +104,6 @@ def render_csv(report: GapReport) -> str:
 
 def render_xlsx(report: GapReport) -> bytes:
     """One sheet, `gaps`: the CSV's columns and rows, with the header row frozen (characters XML cannot hold are left out)."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("gaps")
     sheet.freeze_panes = "A2"
@@ -143,8 +144,6 @@ def write_report(report: GapReport, path: Path) -> str:
     elif kind == "json":
         data = render_json(report).encode("utf-8")
     else:
-        from .html import render_html
-
         data = render_html(report).encode("utf-8")
     try:
         with atomic_write(path, mode="wb", encoding=None) as handle:

@@ -57,7 +57,7 @@ class Listing:
 @dataclass
 class GapRow:
     cluster_id: str
-    schema: str
+    schema: Schema
     name: str
     names: list[str]
     listed_by: list[str]
@@ -81,7 +81,7 @@ class GapQuery:
     listed_by: list[str]
     not_listed_by: list[str]
     programme: str | None = None
-    schema: str | None = None
+    schema: Schema | None = None
     require_all: bool = False
     min_confidence: str = "low"  # rows below it are left out (a briefing may want only "high")
 
@@ -107,7 +107,7 @@ class GapReport:
     vocabulary: dict[str, str] = field(default_factory=dict)
 
 
-def cluster_schema(entities: list[Entity]) -> str:
+def cluster_schema(entities: list[Entity]) -> Schema:
     schemas = {entity.schema for entity in entities}
     return next((schema for schema in SCHEMA_ORDER if schema in schemas), entities[0].schema)
 
@@ -241,20 +241,20 @@ def _row(
                 doubt["direct"] = jurisdiction_of(other_entity.dataset) in excluded  # the other entry itself is on such a list
                 doubts.append(doubt)
         for near in context.near_of.get(entity.id, []):
-            other = context.entities.get(near.b)
-            if other is not None and jurisdiction_of(other.dataset) in excluded:
+            near_entity = context.entities.get(near.b)
+            if near_entity is not None and jurisdiction_of(near_entity.dataset) in excluded:
                 doubts.append(
                     {
                         "kind": "near miss",
                         "a": near.a,
                         "a_name": entity.caption,
                         "b": near.b,
-                        "b_name": other.caption,
+                        "b_name": near_entity.caption,
                         "other": near.b,
-                        "other_name": other.caption,
+                        "other_name": near_entity.caption,
                         "score": near.score,
                         "evidence": [near.explanation],
-                        "other_listed_by": [jurisdiction_of(other.dataset)],
+                        "other_listed_by": [jurisdiction_of(near_entity.dataset)],
                         "direct": True,
                     }
                 )

@@ -244,22 +244,22 @@ class _Resolver:
         notes = []
         while True:
             tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for left, right, conflict in comparisons:
-                if left in self.unreliable or right in self.unreliable:
+            for left_dataset, right_dataset, conflict in comparisons:
+                if left_dataset in self.unreliable or right_dataset in self.unreliable:
                     continue
-                for dataset in (left, right):
+                for dataset in (left_dataset, right_dataset):
                     tally[dataset][0] += conflict
                     tally[dataset][1] += 1
             rated = [(conflicts / total, dataset, conflicts, total) for dataset, (conflicts, total) in tally.items() if total >= settings.unreliable_min_pairs]
             if not rated:
                 break
-            share, dataset, conflicts, total = max(rated)
-            if share <= settings.unreliable_share:
+            worst, dataset, conflicts, total = max(rated)
+            if worst <= settings.unreliable_share:
                 break
             self.unreliable.add(dataset)
             notes.append(
                 f"Birth dates of {dataset} were not used: they contradict the other lists' for {conflicts} of {total} "
-                f"entries known to be the same people ({share:.0%}; shared references or identifiers, or identical "
+                f"entries known to be the same people ({worst:.0%}; shared references or identifiers, or identical "
                 "distinctive names), a sign they are attached to the wrong entries."
             )
         return notes

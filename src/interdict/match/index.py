@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import math
 import pickle
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator
 
 import msgspec
 import numpy as np
 
+from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import Token, analyze_name
 from .query import normalize_identifier
@@ -276,7 +277,7 @@ def _deletions(key: str) -> set[str]:
 
 
 def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "") -> Index:
-    token_ids: dict[tuple, int] = {}
+    token_ids: dict[tuple[str, tuple[str, ...], bool], int] = {}
     tokens: list[Token] = []
     blobs: list[bytes] = []
     facts: list[EntityFacts] = []
@@ -404,8 +405,6 @@ def save_index(index: Index, path: Path) -> None:
     state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION
-    from ..atomic import atomic_write  # one way to write files: complete or not at all
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, "wb") as handle:
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -384,9 +384,11 @@ def _absorb_prefixes(
 ) -> list[Link]:
     """A standing "Abu" beside "Tariq", against a fused "Abutariq": the prefix is part of the pair."""
     out: list[Link] = []
-    for qi, cj, sim, how, weight in links:
+    for link in links:
+        qi, cj, sim, how, weight = link
         if how == How.COMPOUND and len(qi) == 1 and len(cj) == 1:
             fused_q = query[qi[0]].text.startswith(_FUSED_PREFIXES) and len(query[qi[0]].text) > len(candidate[cj[0]].text)
+            indices: tuple[int, ...]
             side, used, indices = (candidate, used_c, cj) if fused_q else (query, used_q, qi)
             fused = query[qi[0]] if fused_q else candidate[cj[0]]
             for k, token in enumerate(side):

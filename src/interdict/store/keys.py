@@ -32,6 +32,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Row, Strin
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InputError, NotFoundError, StoreError
+from . import make_engine
 
 log = logging.getLogger("interdict.store")
 
@@ -254,6 +255,4 @@ class KeyStore:
 
 
 def open_keys(url: str | None = None) -> KeyStore:
-    from . import make_engine
-
     return KeyStore(make_engine(url))

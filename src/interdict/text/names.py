@@ -244,6 +244,11 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
     cache is keyed on it as given; a Schema member hashes and compares like its
     plain string, so "Person" and Schema.PERSON share one entry.
     """
+    if schema == Schema.LEGAL_ENTITY:
+        # FtM's parent of people and organisations: lists use it for rows of unknown type,
+        # so such a name is read as one of unknown type (titles and legal forms stripped
+        # cautiously), the same reading `compare` gives two names without a schema.
+        schema = None
     digits_as_letters = schema not in CRAFT_SCHEMAS
     person = schema == Schema.PERSON
     words, evasion = _raw_words(text, digits_as_letters, join_acronyms=not person)

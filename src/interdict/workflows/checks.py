@@ -29,6 +29,7 @@ from ..errors import InputError
 from ..match.query import Query
 from ..match.screener import Hit, Screener
 from ..model import IdentifierType, Schema
+from ..screening import default_screener, validate_datasets
 from ..sources.dates import parse_date
 from ..text.names import analyze_name
 from . import freetext, identifiers, relatives
@@ -398,8 +399,6 @@ def screen_parsed(
     day: date | None = None,
 ) -> Verdict:
     """Screen an already parsed document: the step the three workflows share."""
-    from ..screening import default_screener, validate_datasets
-
     checked = validate_datasets(list(datasets) if datasets else None)
     rules = load_embargo_rules(embargoes)
     checker = Checker(
