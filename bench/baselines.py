@@ -1,4 +1,4 @@
-"""The exhaustive baselines DESIGN.md measures against, run in the same process.
+"""The exhaustive baselines the benchmarks measure against (docs/architecture.md, "Benchmarks"), run in the same process.
 
 (a) rapidfuzz token_sort_ratio of the query against every list name;
 (b) Jaro-Winkler of the sorted, lower-cased tokens against every list name.

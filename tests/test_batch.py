@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from interdict import batch, screening
@@ -370,3 +372,40 @@ def test_files_that_would_be_misread_get_clear_row_errors_or_are_decoded(seeded:
     wide.write_bytes("id,name\n1,QASEMI, Rostam\n".replace("QASEMI, Rostam", '"QASEMI, Rostam"').encode("utf-16"))
     batch.screen_file(seeded.screener, wide, tmp_path / "wide.jsonl")
     assert any(hit["entity_id"] == "us_ofac_sdn-11786" for hit in read_jsonl(tmp_path / "wide.jsonl")[0]["hits"])
+
+
+# --- rows in = rows out, for any file -----------------------------------------------------
+
+_NAMES = st.one_of(
+    st.sampled_from(["QASEMI, Rostam", "'ABDALLAH", "O'Neil, \"Bob\"", "Mahan Air", "a;b|c\td", "x" * 10_500, "", " ", "Ali\r\nKhamenei"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(
+    names=st.lists(_NAMES, min_size=1, max_size=8),
+    extension=st.sampled_from([".csv", ".jsonl", ".xlsx"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_every_row_of_any_file_gets_one_result_line(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory, names: list[str], extension: str, delimiter: str) -> None:
+    folder = tmp_path_factory.mktemp("rows")
+    rows = [{"id": f"r{i}", "name": name} for i, name in enumerate(names)]
+    source = folder / f"rows{extension}"
+    if extension == ".csv":
+        write_csv(source, rows, columns=["id", "name"], delimiter=delimiter)
+    elif extension == ".jsonl":
+        source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["id", "name"])
+        for row in rows:
+            sheet.append([row["id"], "".join(ch for ch in row["name"] if ch >= " " or ch in "\t\n\r")])  # cells cannot hold control characters
+        workbook.save(source)
+    out = folder / "out.jsonl"
+    summary = batch.screen_file(seeded.screener, source, out)
+    lines = read_jsonl(out)
+    assert summary.rows == summary.written == len(lines) == len(rows)
+    assert [line["id"] for line in lines] == [row["id"] for row in rows]
+    assert summary.errors == sum(1 for line in lines if "error" in line)

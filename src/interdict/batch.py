@@ -1,17 +1,23 @@
-"""Batch screening and pairwise scoring of files: the contract in DESIGN.md.
+"""Batch screening and pairwise scoring of files: the contract in docs/architecture.md ("Output contracts").
 
     screen-file INPUT --out RESULTS.jsonl
         INPUT: CSV, XLSX or JSONL with `id`, `name` and optionally `schema`,
-        `birth_date`, `nationality`, `country`, `id_number`.
-        RESULTS: one JSON line per input row, in input order:
-        {"id": ..., "hits": [...]}; a row that cannot be screened gets
-        {"id": ..., "hits": [], "error": "..."}.
+        `birth_date`, `nationality`, `country`, `id_number` (read by the row
+        contract, rows.read_row).
+        RESULTS: one JSON line per input row, in input order, always:
+        {"id": ..., "hits": [...]}; a row that cannot be read or screened gets
+        {"id": ..., "hits": [], "error": "..."}; an incomplete screen (matches
+        beyond the limit, very common words) adds "warnings".
 
     compare-file PAIRS.csv --out SCORES.jsonl
         PAIRS: `name1`, `name2`, `schema`; SCORES: {"i": row, "score": s, "match": b}.
 
-Large files are screened by several worker processes that share the index
-(fork, copy-on-write); output order always follows input order.
+A file that cannot be read at all (missing, empty, binary, no `name` column)
+fails before any work; a row that cannot be read is that row's error and the
+file goes on. The results are written to a temporary file and renamed into
+place only when there is one line per row. Large files are screened by several
+worker processes that share the index (fork, copy-on-write); output order
+always follows input order.
 """
 
 from __future__ import annotations

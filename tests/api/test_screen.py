@@ -1,9 +1,12 @@
-"""Native POST /screen and POST /screen/batch: DESIGN.md's result lines over HTTP."""
+"""Native POST /screen and POST /screen/batch: the batch result lines (docs/architecture.md) over HTTP."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from interdict import batch
 
@@ -89,3 +92,47 @@ def test_batch_limits(api: Api) -> None:
     assert not_utf8.status_code == 400 and "UTF-8" in not_utf8.json()["detail"]
     assert bad_limit.status_code == 422
     assert empty.status_code == 200 and json.loads(empty.text) == {"summary": {"rows": 0, "results": 0, "matched": 0, "errors": 0, "warnings": 0}}
+
+
+# --- rows in = rows out, for any batch --------------------------------------------------
+
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(-10, 10**6),
+    st.booleans(),
+    st.sampled_from(["Ali Khamenei", "QASEMI, Rostam", "'ABDALLAH", "Mahan Air", "x" * 10_001, "Ali\nKhamenei", "1961", "IR", "Vessel"]),
+    st.text(max_size=40),
+    st.lists(st.text(max_size=5), max_size=3),
+)
+_LINES = st.one_of(
+    st.dictionaries(st.sampled_from(["id", "name", "NAME", "schema", "birth_date", "nationality", "country", "id_number", "other"]), _VALUES, max_size=6).map(
+        json.dumps
+    ),
+    st.sampled_from(
+        [
+            "not json",
+            '{"name": "Ali\\ud800 Khamenei"}',  # a lone surrogate, escaped as JSON writes it
+            '{"id": "\\udfff", "name": "Ali Khamenei"}',
+            "[" * 3000 + "]" * 3000,
+            '["a", "list"]',
+            '"just a string"',
+            "{",
+        ]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(lines=st.lists(_LINES, min_size=0, max_size=12))
+def test_every_batch_line_gets_one_answer_and_the_stream_a_summary(api: Api, lines: list[str]) -> None:
+    body = "\n".join(lines) + "\n"
+    with api.client() as client:
+        response = client.post("/screen/batch", content=body.encode("utf-8", "surrogatepass"), headers={"Content-Type": "application/x-ndjson"})
+    assert response.status_code == 200, response.text[:300]
+    *results, last = [json.loads(line) for line in response.text.splitlines()]
+    sent = [line for line in lines if line.strip()]
+    assert len(results) == len(sent)
+    assert last["summary"]["rows"] == last["summary"]["results"] == len(sent)
+    assert last["summary"]["errors"] == sum(1 for result in results if "error" in result)
+    for result in results:
+        assert set(result) <= {"id", "hits", "error", "warnings"} and isinstance(result["id"], str)

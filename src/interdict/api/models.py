@@ -221,7 +221,7 @@ class ScreenHit(BaseModel):
 
 
 class ScreenResult(BaseModel):
-    """DESIGN.md's result line: the party's id and its hits, best first."""
+    """The batch result line (docs/architecture.md, "Output contracts"): the party's id and its hits, best first."""
 
     id: str | None
     hits: list[ScreenHit]
