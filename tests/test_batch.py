@@ -409,3 +409,18 @@ def test_every_row_of_any_file_gets_one_result_line(seeded: Seeded, tmp_path_fac
     assert summary.rows == summary.written == len(lines) == len(rows)
     assert [line["id"] for line in lines] == [row["id"] for row in rows]
     assert summary.errors == sum(1 for line in lines if "error" in line)
+
+
+def test_a_file_of_1500_real_list_names_gives_1500_answers(seeded: Seeded, tmp_path: Path) -> None:
+    """The issue's case: real names (apostrophes, commas, quotes, scripts) from every list, CSV, two workers."""
+    screener = seeded.screener
+    step = screener.size // 1500
+    names = [screener.entity_at(position).names[0].full for position in range(0, step * 1500, step)]
+    assert any(name.startswith("'") or "'" in name for name in names)
+    source = write_csv(tmp_path / "real.csv", [{"id": f"n{i}", "name": name} for i, name in enumerate(names)], columns=["id", "name"])
+    out = tmp_path / "real.jsonl"
+    summary = batch.screen_file(screener, source, out, workers=2)
+    lines = read_jsonl(out)
+    assert summary.rows == summary.written == len(lines) == 1500
+    assert [line["id"] for line in lines] == [f"n{i}" for i in range(1500)]
+    assert summary.errors == 0

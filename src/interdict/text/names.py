@@ -165,11 +165,23 @@ def _strip_legal_forms(tokens: list[Token], removed: list[tuple[str, str]], stri
     return tokens
 
 
+@lru_cache(maxsize=8)
+def _forms_by_size(forms: frozenset[tuple[str, ...]]) -> dict[tuple[int, int], list[tuple[str, ...]]]:
+    """Legal forms grouped by (words, letters): a slip changes the letter count by one at most per word."""
+    grouped: dict[tuple[int, int], list[tuple[str, ...]]] = {}
+    for form in forms:
+        grouped.setdefault((len(form), sum(len(word) for word in form)), []).append(form)
+    return grouped
+
+
+@lru_cache(maxsize=100_000)
 def _near_form(texts: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> bool:
     """A multi-word legal form with one slip in one longer word ("Public Joiut-Stock Company")."""
-    for form in forms:
-        if len(form) != len(texts):
-            continue
+    grouped = _forms_by_size(forms)
+    letters = sum(len(word) for word in texts)
+    slack = max(1, len(texts) // 2)
+    candidates = [form for delta in range(-slack, slack + 1) for form in grouped.get((len(texts), letters + delta), ())]
+    for form in candidates:
         differing = [(a, b) for a, b in zip(texts, form) if a != b]
         shortest = 5 if len(form) > 1 else 6  # one slip in "limited" or in "joint stock company"
         if (
