@@ -21,7 +21,7 @@ source tree screens the same bytes):
 Each document is screened in a fresh child process (`--src` selects the
 source tree, so the base commit can be measured from a temporary worktree):
 the figures are the wall time of `screen_payment` / `screen_manifest` after
-the index is loaded, and the child's peak resident memory (VmHWM, index
+the index is loaded (and again with `--workers` processes, the CLI's option), and the child's peak resident memory (VmHWM, index
 included). `ms/name` is the document's time per distinct name in it; the
 `screen-file` column screens the same distinct names one query each through
 `Screener.screen` (the `screen-file` path) in another fresh process, so both
@@ -56,7 +56,7 @@ os.environ.setdefault("INTERDICT_HOME", str(HERE / "out" / "home"))
 # Screens one document in a fresh process; prints one JSON line.
 CHILD = r"""
 import json, os, sys, time
-mode, kind, path = sys.argv[1], sys.argv[2], sys.argv[3]
+mode, kind, path, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 from interdict.screening import open_screener
 from interdict.match.query import Query
 screener = open_screener()
@@ -70,7 +70,11 @@ if mode == "document":
             from interdict.workflows import screen_payment as screen
         else:
             from interdict.workflows import screen_manifest as screen
-        verdict = screen(data, screener)
+        import inspect
+        options = {"workers": workers} if workers > 1 and "workers" in inspect.signature(screen).parameters else {}
+        if workers > 1 and not options:
+            raise SystemExit("this source tree has no workers option")
+        verdict = screen(data, screener, **options)
         result.update(verdict=verdict.verdict, findings=len(verdict.findings), screened=len(verdict.screened))
     except Exception as exc:
         result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -81,6 +85,8 @@ else:  # the screen-file path: the document's distinct names, one query each, in
     result["names"] = len(names)
 result["seconds"] = time.perf_counter() - start
 result["peak_mb"] = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+import resource
+result["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest forked worker (shared pages counted)
 print(json.dumps(result))
 """
 
@@ -236,10 +242,10 @@ def _edi(text: str) -> str:
 GENERATORS = {"pacs008": pacs008, "paxlst": paxlst, "mt103-70": mt103_long_70, "paxlst-segment": paxlst_long_segment}
 
 
-def child(mode: str, kind: str, path: Path, src: Path, timeout: float, extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+def child(mode: str, kind: str, path: Path, src: Path, timeout: float, extra_env: dict[str, str] | None = None, workers: int = 1) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src), **(extra_env or {})}
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, mode, kind, str(path)], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-c", CHILD, mode, kind, str(path), str(workers)], capture_output=True, text=True,
                               env=env, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return {"error": f"did not finish in {timeout:g} s (killed)"}
@@ -273,7 +279,7 @@ for size in json.loads(sys.argv[1]):
 
 def parser_scaling(sizes: list[int], src: Path, timeout: float) -> list[dict[str, Any]]:
     """Parse time of one long field per parser (child process): a linear parser keeps a flat time per million characters."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, "PYTHONPATH": str(src), "INTERDICT_DOC_MAX_FIELD_CHARS": "100000000"}  # parse, don't refuse
     try:
         done = subprocess.run([sys.executable, "-c", SCALING, json.dumps(sizes)], capture_output=True, text=True, env=env, timeout=timeout, check=False)
         lines = done.stdout
@@ -289,6 +295,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="pacs008,paxlst,mt103-70,paxlst-segment,scaling")
     parser.add_argument("--text-bytes", type=int, default=4_800_000, help="length of the long :70: / segment")
     parser.add_argument("--src", type=Path, default=SRC, help="source tree whose interdict screens the documents")
+    parser.add_argument("--workers", type=int, default=2, help="also screen each document with this many processes (1: don't)")
     parser.add_argument("--no-compare", dest="compare", action="store_false", help="skip the screen-file comparison")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds before a child is killed")
     parser.add_argument("--scaling", default="100000,200000,400000,800000,1600000,3200000", help="field lengths for the parser scaling")
@@ -312,10 +319,12 @@ def main() -> None:
                     names_path.write_text(json.dumps(names), encoding="utf-8")
                     # A long field is refused by max_field_chars by default; with the limit raised out of
                     # the way, the linear parsers and the free-text cap are what bound the work.
-                    variants = [("", {}), (" (max_field_chars=10M)", {"INTERDICT_DOC_MAX_FIELD_CHARS": "10000000"})] if long_field else [("", {})]
-                    for label, extra_env in variants:
-                        result = child("document", kind, path, args.src, args.timeout, extra_env)
-                        single = child("names", kind, names_path, args.src, args.timeout) if args.compare and not long_field else {}
+                    variants = [("", {}, 1), (" (max_field_chars=10M)", {"INTERDICT_DOC_MAX_FIELD_CHARS": "10000000"}, 1)] if long_field else [("", {}, 1)]
+                    if args.workers > 1 and not long_field:
+                        variants.append((f" (--workers {args.workers})", {}, args.workers))
+                    for label, extra_env, workers in variants:
+                        result = child("document", kind, path, args.src, args.timeout, extra_env, workers)
+                        single = child("names", kind, names_path, args.src, args.timeout) if args.compare and not long_field and workers == 1 else {}
                         count = single.get("names") or len(names)
                         row = {"kind": kind + label, "size": size, "bytes": len(data), "names": count, **result,
                                "screen_file_seconds": single.get("seconds")}
@@ -323,6 +332,8 @@ def main() -> None:
                         per = result.get("seconds", float("nan")) / count * 1000
                         per_single = single.get("seconds", float("nan")) / count * 1000
                         outcome = result.get("error") or f"{result.get('verdict')} ({result.get('findings')} findings)"
+                        if workers > 1 and result.get("worker_peak_mb"):
+                            outcome += f", largest worker {result['worker_peak_mb']:.0f} MB"
                         print(f"{kind:<16}{size:>9,}{len(data):>11,}{result.get('seconds', float('nan')):>9.1f}{result.get('peak_mb', float('nan')):>9.0f}"
                               f"{result.get('loaded_mb', float('nan')):>9.0f}{count:>7,}{per:>9.2f}{per_single:>21.2f}  {label.strip()} {outcome[:150]}", flush=True)
     if "scaling" in kinds:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 
 from interdict.workflows import parse_payment, screen_payment
@@ -148,3 +149,18 @@ def test_free_text_past_the_cap_is_reported_not_dropped(screener):
     assert "us_ofac_sdn-12927" in entities(verdict, "listed party in free text")  # Mahan Air, within the cap
     uncapped = screen_payment(data, screener)
     assert not [f for f in uncapped.findings if f.rule == "free text not fully screened"]
+
+
+def test_worker_processes_give_the_same_verdict(cli, screener, tmp_path):
+    """--workers screens a large document's distinct parties and texts in forked processes: same findings, same order."""
+    rng = random.Random(4)
+    words = [w for name in rng.sample(screener.index.name_text, 3000) for w in name.split() if w.isalpha() and len(w) > 3]
+    names = [" ".join(rng.sample(words, 2)) for _ in range(240)] + ["Mahan Air", "Bank Pasargad", "DERIPASKA Oleg"]
+    text = ":20:R\n" + "".join(f":50K:{name}\n:70:ON BEHALF OF {name.upper()}\n" for name in names) + ":59:ACME\n-"
+    one = screen_payment(text, screener).to_dict()
+    two = screen_payment(text, screener, workers=2).to_dict()
+    assert one == two and one["verdict"] == "hit"
+    path = tmp_path / "many.fin"
+    path.write_text(text)
+    result = cli("screen-payment", path, "--workers", "2", "--json")
+    assert result.code == 0 and json.loads(result.stdout)[0]["findings"] == one["findings"]

@@ -60,6 +60,9 @@ LIMIT_OPTION = typer.Option(
     + ", ".join(f"{name} (default {value:,})" for name, value in DocumentLimits().__dict__.items())
     + f". Environment: {ENV_PREFIX}<NAME>.",
 )
+WORKERS_OPTION = typer.Option(
+    1, "--workers", "-w", min=1, max=64, help="Worker processes for large documents (as screen-file's; use the core count)."
+)
 TIMEOUT_OPTION = typer.Option(
     None, "--timeout", min=0.1, help="Stop screening a document after this many seconds (it gets an error; the others go on)."
 )
@@ -105,6 +108,7 @@ def _run(
     single: bool,
     doc_limits: list[str] | None,
     timeout: float | None,
+    workers: int = 1,
 ) -> None:
     datasets = validate_datasets(dataset)
     jurisdictions = validate_jurisdictions(jurisdiction)
@@ -135,6 +139,7 @@ def _run(
                     embargoes=embargoes,
                     deadline=deadline,
                     limits=limits,
+                    workers=workers,
                 )
             except InterdictError as exc:
                 answer.error = f"{answer.name}: {exc}"
@@ -212,6 +217,7 @@ def screen_payment(
     fail_on_match: bool = FAIL_OPTION,
     doc_limit: list[str] | None = LIMIT_OPTION,
     timeout: float | None = TIMEOUT_OPTION,
+    workers: int = WORKERS_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Screen payment messages: parties, agents and BICs, countries, remittance text. One verdict (or error) per file.
@@ -220,7 +226,7 @@ def screen_payment(
 
     Example: interdict screen-payment pacs008.xml mt103.fin --fail-on-match
     """
-    _run(files, parse_payment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, False, doc_limit, timeout)
+    _run(files, parse_payment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, False, doc_limit, timeout, workers)
 
 
 @app.command("screen-manifest", epilog=EXIT_CODES)
@@ -233,6 +239,7 @@ def screen_manifest(
     fail_on_match: bool = FAIL_OPTION,
     doc_limit: list[str] | None = LIMIT_OPTION,
     timeout: float | None = TIMEOUT_OPTION,
+    workers: int = WORKERS_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Screen manifests: designated travellers, possible relatives, listed aircraft (tail numbers). One verdict (or error) per file.
@@ -241,7 +248,7 @@ def screen_manifest(
 
     Example: interdict screen-manifest flight.edi --json
     """
-    _run(files, parse_manifest, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout)
+    _run(files, parse_manifest, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers)
 
 
 @app.command("screen-shipment", epilog=EXIT_CODES)
@@ -254,6 +261,7 @@ def screen_shipment(
     fail_on_match: bool = FAIL_OPTION,
     doc_limit: list[str] | None = LIMIT_OPTION,
     timeout: float | None = TIMEOUT_OPTION,
+    workers: int = WORKERS_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Screen shipments: parties, vessel (IMO and name), ports and countries against embargoes, goods text. One verdict (or error) per file.
@@ -262,4 +270,4 @@ def screen_shipment(
 
     Example: interdict screen-shipment bl-0815.json -j us -j eu
     """
-    _run(files, parse_shipment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout)
+    _run(files, parse_shipment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers)

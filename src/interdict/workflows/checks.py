@@ -47,7 +47,7 @@ from ..textfiles import decode_guess
 from . import freetext, identifiers, relatives
 from .document import COUNTRY, Country, FreeText, Identifier, Location, ParsedDocument, Party
 from .embargoes import JURISDICTIONS, EmbargoRules, Region, load_embargo_rules
-from .limits import ENV_PREFIX, DocumentLimits, current_limits
+from .limits import ENV_PREFIX, PARALLEL_MIN_ITEMS, DocumentLimits, current_limits
 from .verdict import HIT, REVIEW, Finding, Verdict
 
 REVIEW_MARGIN = 0.05
@@ -137,12 +137,52 @@ class Checker:
                 self._free_text(item, state)
         return verdict
 
+    # --- several processes (the CLI's --workers) -----------------------------
+
+    def prefetch(self, document: ParsedDocument, workers: int, deadline: float | None = None) -> None:
+        """Screen the document's distinct parties and free texts in `workers` forked processes, filling the caches run() reads.
+
+        What screen-file's --workers does for rows: the index is shared
+        copy-on-write, each process screens a share of the distinct values, and
+        run() then assembles the findings in document order from the results,
+        so the verdict is the same as in one process. Workers stop at the
+        deadline (run() then raises). It forks: call it from a single-threaded
+        program (the CLI), never from a server's threads.
+        """
+        parties: dict[tuple[Any, ...], Party] = {}
+        texts: set[str] = set()
+        for item in document.items:
+            if isinstance(item, Party):
+                parties.setdefault(_party_key(item), item)
+            elif isinstance(item, FreeText):
+                texts.add(self._capped(item.text))
+        jobs: list[tuple[str, Any]] = [("party", party) for party in parties.values()] + [("text", text) for text in texts]
+        if workers <= 1 or len(jobs) < PARALLEL_MIN_ITEMS:
+            return
+        import multiprocessing
+
+        global _forked
+        size = max(8, len(jobs) // (workers * 8))
+        chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+        _forked = (self, deadline)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results in pool.imap_unordered(_prefetch_chunk, chunks):
+                    for kind, key, value in results:
+                        if kind == "hits":
+                            self._hits[key] = value
+                        elif kind == "relatives":
+                            self._relatives_of[key] = value
+                        else:
+                            self._texts[key] = value
+        finally:
+            _forked = None
+
     # --- parties -----------------------------------------------------------
 
-    def _party(self, party: Party, state: _State) -> None:
-        state.screened(party.field, party.name)
+    def _query(self, party: Party) -> Query:
         try:
-            query = Query.build(
+            return Query.build(
                 party.name,
                 schema=party.schema,
                 birth_date=party.birth_date,
@@ -152,22 +192,32 @@ class Checker:
             )
         except InputError as exc:
             raise InputError(f"{party.field}: {exc}") from None
+
+    def _decide(self, party: Party, hits: list[Hit], identified: Iterable[str]) -> list[tuple[Hit, str | None]]:
+        """The hits that become findings: (hit, "hit" or "review"), or (hit, None) to fold into an identifier's finding."""
+        decided: list[tuple[Hit, str | None]] = []
+        near = 0
+        for hit in hits:
+            if hit.entity.id in identified:
+                decided.append((hit, None))
+            elif hit.match:
+                decided.append((hit, HIT))
+            elif hit.score >= self.review_floor and near < NEAR_MISSES and not _company_for_person(party, hit):
+                decided.append((hit, REVIEW))
+                near += 1
+        return decided
+
+    def _party(self, party: Party, state: _State) -> None:
+        state.screened(party.field, party.name)
         key = _party_key(party)
         hits = self._hits.get(key)
         if hits is None:
-            hits = self._hits[key] = self.screener.screen(query, datasets=self.datasets, limit=PARTY_LIMIT)
-        near = 0
+            hits = self._hits[key] = self.screener.screen(self._query(party), datasets=self.datasets, limit=PARTY_LIMIT)
         matched: set[str] = set()
-        for hit in hits:
-            if hit.entity.id in state.identified:
+        for hit, severity in self._decide(party, hits, state.identified):
+            if severity is None:
                 state.fold_name(hit, party)
                 matched.add(hit.entity.id)
-                continue
-            if hit.match:
-                severity = HIT
-            elif hit.score >= self.review_floor and near < NEAR_MISSES and not _company_for_person(party, hit):
-                severity, near = REVIEW, near + 1
-            else:
                 continue
             matched.add(hit.entity.id)
             rule = _NAME_RULES.get(hit.entity.schema, "listed party")
@@ -177,13 +227,13 @@ class Checker:
         if party.family_name and not any(hit.match for hit in hits):
             self._relatives(party, matched, state)
 
-    def _relatives(self, party: Party, matched: set[str], state: _State) -> None:
-        birth = parse_date(party.birth_date) if party.birth_date else None
-        years = birth.years() if birth else None
-        assert party.family_name is not None
+    def _find_relatives(self, party: Party, matched: set[str]) -> list[relatives.Relative]:
         key = (*_party_key(party), frozenset(matched))
         found = self._relatives_of.get(key)
         if found is None:
+            birth = parse_date(party.birth_date) if party.birth_date else None
+            years = birth.years() if birth else None
+            assert party.family_name is not None
             found = self._relatives_of[key] = relatives.find_relatives(
                 self.screener,
                 party.family_name,
@@ -192,6 +242,12 @@ class Checker:
                 exclude_ids=matched,
                 datasets=self.datasets,
             )
+        return found
+
+    def _relatives(self, party: Party, matched: set[str], state: _State) -> None:
+        birth = parse_date(party.birth_date) if party.birth_date else None
+        years = birth.years() if birth else None
+        found = self._find_relatives(party, matched)
         for relative in found:
             facts = self.screener.index.facts[relative.entity_index]
             born = ", ".join(str(y) for y in relative.listed_years[:3])
@@ -351,9 +407,7 @@ class Checker:
     def _free_text(self, item: FreeText, state: _State) -> None:
         state.screened(item.field, item.text)
         text = self._within_cap(item, state)
-        found_names = self._texts.get(text)
-        if found_names is None:
-            found_names = self._texts[text] = freetext.find_names(self.screener, text, self.datasets)
+        found_names = self._find_names(text)
         for found in found_names:
             severity = REVIEW if found.contained else HIT
             finding = _hit_finding(item.field, item.text, "listed party in free text", severity, found.hit)
@@ -385,13 +439,26 @@ class Checker:
                 item.field, item.text, region, COUNTRY, f"the text names '{words}' ({region.name})", state, free_text=True
             )
 
-    def _within_cap(self, item: FreeText, state: _State) -> str:
-        """The part of a free text that is screened: all of it, or up to max_free_text_chars, said in a finding."""
+    def _find_names(self, text: str) -> list[freetext.TextHit]:
+        found = self._texts.get(text)
+        if found is None:
+            found = self._texts[text] = freetext.find_names(self.screener, text, self.datasets)
+        return found
+
+    def _capped(self, text: str) -> str:
+        """The part of a free text that is screened: all of it, or up to max_free_text_chars (at a word break)."""
         cap = self.limits.max_free_text_chars
-        if len(item.text) <= cap:
-            return item.text
-        cut = item.text.rfind(" ", 0, cap + 1)
-        text = item.text[: cut if cut > cap // 2 else cap]
+        if len(text) <= cap:
+            return text
+        cut = text.rfind(" ", 0, cap + 1)
+        return text[: cut if cut > cap // 2 else cap]
+
+    def _within_cap(self, item: FreeText, state: _State) -> str:
+        """The screened part of a free text; when it is not all of it, a review finding says so."""
+        cap = self.limits.max_free_text_chars
+        text = self._capped(item.text)
+        if text == item.text:
+            return text
         state.add(
             Finding(
                 field=item.field,
@@ -410,6 +477,34 @@ class Checker:
             )
         )
         return text
+
+
+_forked: tuple[Checker, float | None] | None = None  # the Checker forked workers inherit (prefetch)
+
+
+def _prefetch_chunk(jobs: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
+    """In a forked worker: hits (and possible relatives) of parties, names found in texts, for the parent's caches."""
+    assert _forked is not None
+    checker, deadline = _forked
+    results: list[tuple[str, Any, Any]] = []
+    for kind, job in jobs:
+        if deadline is not None and time.monotonic() > deadline:
+            break  # the parent's run() reports the timeout
+        if kind == "text":
+            results.append(("text", job, checker._find_names(job)))
+            continue
+        try:
+            query = checker._query(job)
+        except InputError:
+            continue  # the parent raises it when it reaches the field
+        key = _party_key(job)
+        hits = checker.screener.screen(query, datasets=checker.datasets, limit=PARTY_LIMIT)
+        results.append(("hits", key, hits))
+        if job.family_name and not any(hit.match for hit in hits):
+            # A traveller's hits are people: no identifier finding (vessel, aircraft) can fold them.
+            matched = {hit.entity.id for hit, _ in checker._decide(job, hits, ())}
+            results.append(("relatives", (*key, frozenset(matched)), checker._find_relatives(job, matched)))
+    return results
 
 
 class _State:
@@ -552,11 +647,14 @@ def screen_parsed(
     day: date | None = None,
     deadline: float | None = None,
     limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
     """Screen an already parsed document: the step the three workflows share.
 
     `deadline` (a time.monotonic() value) stops the work between items with
-    DocumentTimeout; `limits` default to current_limits() (environment).
+    DocumentTimeout; `limits` default to current_limits() (environment);
+    `workers` > 1 screens a large document's distinct parties and texts in that
+    many forked processes (Checker.prefetch: single-threaded callers only).
     """
     from ..screening import default_screener, validate_datasets
 
@@ -570,4 +668,5 @@ def screen_parsed(
         day=day,
         limits=limits,
     )
+    checker.prefetch(parsed, workers, deadline)
     return checker.run(parsed, document, deadline=deadline)

@@ -94,6 +94,11 @@ HELP = {
 }
 
 
+# Tuning, not a limit: with --workers, a document with fewer distinct parties and texts than this is
+# screened in one process anyway (forking and handing results back cost ~0.2 s, about 100 screened names).
+PARALLEL_MIN_ITEMS = 200
+
+
 def _positive(raw: str, where: str) -> int:
     try:
         value = int(raw.strip().replace("_", ""))

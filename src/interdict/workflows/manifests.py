@@ -57,6 +57,7 @@ def screen_manifest(
     day: date | None = None,
     deadline: float | None = None,
     limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
     """One verdict for one manifest: every traveller and the aircraft (arguments as screen_payment's)."""
     check_deadline(deadline, "manifest")
@@ -71,4 +72,5 @@ def screen_manifest(
         day=day,
         deadline=deadline,
         limits=limits,
+        workers=workers,
     )

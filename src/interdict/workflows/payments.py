@@ -60,6 +60,7 @@ def screen_payment(
     day: date | None = None,
     deadline: float | None = None,
     limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
     """One verdict for one payment message.
 
@@ -67,7 +68,8 @@ def screen_payment(
     (e.g. ["eu", "un"] for an EU bank), `embargoes` replaces the bundled rules
     file; `document` names the document in the verdict (default: its reference).
     `deadline` (time.monotonic() value) stops the screening with DocumentTimeout;
-    `limits` replace the environment's (limits.py).
+    `limits` replace the environment's (limits.py); `workers` > 1 screens a large
+    document in that many forked processes (single-threaded callers only).
     """
     check_deadline(deadline, "payment message")
     parsed = parse_payment(data, limits)
@@ -81,4 +83,5 @@ def screen_payment(
         day=day,
         deadline=deadline,
         limits=limits,
+        workers=workers,
     )

@@ -178,6 +178,7 @@ def screen_shipment(
     day: date | None = None,
     deadline: float | None = None,
     limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
     """One verdict for one shipment record (bytes of JSON or CSV, or an already decoded JSON object).
 
@@ -195,6 +196,7 @@ def screen_shipment(
         day=day,
         deadline=deadline,
         limits=limits,
+        workers=workers,
     )
 
 
