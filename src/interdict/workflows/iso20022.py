@@ -91,7 +91,7 @@ def parse_iso20022(data: bytes, limits: DocumentLimits | None = None) -> ParsedD
     document = ParsedDocument(format=fmt, reference=reference)
     parser.document = document
     block = "PmtInf" if kind == "pain.001" else "CdtTrfTxInf"
-    if not any(local(child.tag) == block for child in message if isinstance(child.tag, str)):
+    if not any(_local(child.tag) == block for child in message if isinstance(child.tag, str)):
         what = "payment information" if kind == "pain.001" else "credit transfer transaction"
         raise InputError(f"{kind}: no {block} ({what}) element; the message transfers nothing.")
     transactions = 0
@@ -140,12 +140,27 @@ def _parse_xml(data: bytes) -> etree._Element:
     return root
 
 
+_LOCAL_NAMES: dict[str, str] = {}  # "{namespace}Name" → "Name": a message repeats a few dozen tags thousands of times
+
+
+def _local(tag: str) -> str:
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = local(tag)
+        if len(_LOCAL_NAMES) < 10_000:  # bounded: tags come from the document
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
 def _child(element: etree._Element, name: str) -> etree._Element | None:
-    return next((child for child in element if isinstance(child.tag, str) and local(child.tag) == name), None)
+    for child in element:
+        if isinstance(child.tag, str) and _local(child.tag) == name:
+            return child
+    return None
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element if isinstance(child.tag, str) and local(child.tag) == name]
+    return [child for child in element if isinstance(child.tag, str) and _local(child.tag) == name]
 
 
 def _labelled(parent: etree._Element, only: str | None = None) -> list[tuple[etree._Element, str]]:
@@ -154,7 +169,7 @@ def _labelled(parent: etree._Element, only: str | None = None) -> list[tuple[etr
     Counted once per parent (linear in the number of children), so every path
     names one element however many transactions a message holds.
     """
-    elements = [(child, local(child.tag)) for child in parent if isinstance(child.tag, str)]
+    elements = [(child, _local(child.tag)) for child in parent if isinstance(child.tag, str)]
     totals = Counter(name for _, name in elements)
     seen: Counter[str] = Counter()
     labelled = []
@@ -197,7 +212,7 @@ class _Parser:
                 f"{self.kind}: element {path} is nested {depth} levels deep; ISO 20022 messages nest about 12, so it was refused."
             )
         for child, label in _labelled(element):
-            name = local(child.tag)
+            name = _local(child.tag)
             child_path = f"{path}/{label}".lstrip("/")
             if name in PARTIES:
                 self.party(child, child_path, PARTIES[name])
@@ -312,7 +327,7 @@ class _Parser:
                 raise InputError(f"{self.kind}: element {base}/Ctry {country!r} is not an ISO 3166 two-letter country code.")
             self.document.add(Country(f"{base}/Ctry", country, direction))
         parts = [
-            self.content(child, f"{base}/{label}") for child, label in _labelled(address) if local(child.tag) in _ADDRESS_PARTS
+            self.content(child, f"{base}/{label}") for child, label in _labelled(address) if _local(child.tag) in _ADDRESS_PARTS
         ]
         text = ", ".join(part for part in parts if part)
         if text:
@@ -333,7 +348,7 @@ class _Parser:
 
     def remittance(self, element: etree._Element, path: str) -> None:
         for child, label in _labelled(element):
-            name = local(child.tag)
+            name = _local(child.tag)
             child_path = f"{path}/{label}"
             if name == "Ustrd":
                 text = self.content(child, child_path)
