@@ -259,9 +259,11 @@ import json, sys, time
 from interdict.errors import InputError
 from interdict.workflows import edifact, swift_mt
 for size in json.loads(sys.argv[1]):
-    filler = ("ABCDEFGHIJ KLMNOPQRS?+TUVW:XYZ " * (size // 30 + 1))[:size]
+    filler = ("ABCDEFGHIJ KLMNOPQRS TUVW XYZ " * (size // 30 + 1))[:size]  # one long component, as a hostile segment is
+    released = ("ABCDEFGHIJ KLMNOPQRS?+TUVW?'XY " * (size // 30 + 1))[:size]  # the same with released separators
     cases = {
         "EDIFACT segment": lambda: edifact.parse_interchange("UNB+UNOA:4+A+B+250314:0902+1'RFF+" + filler + "'"),
+        "EDIFACT released": lambda: edifact.parse_interchange("UNB+UNOA:4+A+B+250314:0902+1'RFF+" + released + "'"),
         "MT :70: text": lambda: swift_mt.parse_swift_mt(
             (":20:R\n:59:ACME\n:70:" + "\n".join(filler[i : i + 35] for i in range(0, size, 35)) + "\n-").encode()),
     }
