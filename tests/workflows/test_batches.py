@@ -6,6 +6,7 @@ import json
 import random
 import time
 
+from interdict.errors import InputError
 from interdict.workflows import parse_payment, screen_payment
 from interdict.workflows.checks import DocumentTimeout, screen_parsed
 from interdict.workflows.limits import DocumentLimits
@@ -164,3 +165,16 @@ def test_worker_processes_give_the_same_verdict(cli, screener, tmp_path):
     path.write_text(text)
     result = cli("screen-payment", path, "--workers", "2", "--json")
     assert result.code == 0 and json.loads(result.stdout)[0]["findings"] == one["findings"]
+
+
+def test_distinct_parties_over_the_limit_are_refused_before_screening(screener):
+    limits = DocumentLimits(max_parties=2)
+    data = sample("pacs008_v08_hit.xml")
+    for workers in (1, 2):
+        try:
+            screen_payment(data, screener, limits=limits, workers=workers)
+        except InputError as exc:
+            assert "names 3 distinct parties; the limit is 2 (max_parties)" in str(exc)
+        else:
+            raise AssertionError("3 distinct parties must be refused with max_parties=2")
+    assert screen_payment(data, screener, limits=DocumentLimits(max_parties=3)).verdict == "hit"

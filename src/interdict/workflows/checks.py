@@ -112,9 +112,7 @@ class Checker:
         """The verdict of one document. `deadline`: a time.monotonic() value past which the work stops (DocumentTimeout)."""
         label = name or document.reference or document.format
         verdict = Verdict(document=label, format=document.format, reference=document.reference)
-        parties = {_party_key(item) for item in document.items if isinstance(item, Party)}
-        if len(parties) > self.limits.max_parties:
-            raise self.limits.exceeded("max_parties", f"{document.format}: the document names {len(parties):,} distinct parties")
+        self._check_parties(document)
         state = _State(verdict)
         # Identifiers first, so a vessel's name hit folds into its IMO hit.
         ordered = sorted(document.items, key=lambda item: 0 if isinstance(item, Identifier) else 1)
@@ -136,6 +134,11 @@ class Checker:
             elif isinstance(item, FreeText):
                 self._free_text(item, state)
         return verdict
+
+    def _check_parties(self, document: ParsedDocument) -> None:
+        parties = {_party_key(item) for item in document.items if isinstance(item, Party)}
+        if len(parties) > self.limits.max_parties:
+            raise self.limits.exceeded("max_parties", f"{document.format}: the document names {len(parties):,} distinct parties")
 
     # --- several processes (the CLI's --workers) -----------------------------
 
@@ -159,6 +162,7 @@ class Checker:
         jobs: list[tuple[str, Any]] = [("party", party) for party in parties.values()] + [("text", text) for text in texts]
         if workers <= 1 or len(jobs) < PARALLEL_MIN_ITEMS:
             return
+        self._check_parties(document)
         import multiprocessing
 
         global _forked
