@@ -41,12 +41,11 @@ from .errors import InputError, InterdictError
 from .match.query import Query, check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import MAX_FIELD, QUERY_COLUMNS, Row, error_row, printable, read_row
-from .textfiles import decode_guess
+from .textfiles import csv_delimiter, decode_guess
 
 __all__ = ["MAX_FIELD", "QUERY_COLUMNS", "BatchSummary", "Record", "check_output", "compare_file", "read_records", "screen_file", "screen_row"]
 
 CHUNK = 256
-DELIMITERS = ",;\t|"
 
 Progress = Callable[[int], None]
 
@@ -111,28 +110,12 @@ def _decode(path: Path) -> str:
     return decode_guess(data)
 
 
-def _delimiter(header: str, required: tuple[str, ...]) -> str:
-    """The delimiter that splits the header into the required columns (most columns wins; comma by default).
-
-    Only the delimiter is guessed, never the quote character: OFAC writes names
-    like 'ABDALLAH with a leading apostrophe, and a sniffer that took ' for the
-    quote character joined hundreds of rows into one.
-    """
-    best, best_score = ",", (-1, -1)
-    for candidate in DELIMITERS:
-        columns = [name.strip().strip('"').lower() for name in header.split(candidate)]
-        score = (sum(1 for name in required if name in columns), len(columns))
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
-
-
 def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     text = _decode(path)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     # The whole file is in memory already; a long field is a row error (MAX_FIELD), not a crash.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(first_line, required), quotechar='"', doublequote=True)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=csv_delimiter(first_line, required), quotechar='"', doublequote=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,19 +48,11 @@ class WorkflowServer:
     key: str  # a screener-role API key
 
 
-@pytest.fixture(scope="session")
-def workflow_server(seeded: Any) -> Iterator[WorkflowServer]:
-    """The real service app (API keys on) on a real uvicorn server on 127.0.0.1, serving the session's index."""
+@contextmanager
+def running(app: Any) -> Iterator[str]:
+    """`app` on a real uvicorn server on 127.0.0.1 (a free port) while the block runs; yields its base URL."""
     import uvicorn
 
-    from interdict.api import ServiceSettings, create_app
-    from interdict.store.keys import KeyStore
-
-    keys = KeyStore(seeded.store.engine)
-    secret = keys.create("screener", "workflow tests")[1]
-    app = create_app(
-        ServiceSettings(key_cache_seconds=0.0, watch_seconds=0.0), store=seeded.store, screener=seeded.screener, keys=keys
-    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -71,6 +64,27 @@ def workflow_server(seeded: Any) -> Iterator[WorkflowServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    yield WorkflowServer(f"http://127.0.0.1:{port}", secret)
-    server.should_exit = True
-    thread.join(timeout=15)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def service_app(seeded: Any, **settings: Any) -> tuple[Any, str]:
+    """The real service app (API keys on) over the session's index, and a screener-role key."""
+    from interdict.api import ServiceSettings, create_app
+    from interdict.store.keys import KeyStore
+
+    keys = KeyStore(seeded.store.engine)
+    secret = keys.create("screener", "workflow tests")[1]
+    options = {"key_cache_seconds": 0.0, "watch_seconds": 0.0, **settings}
+    return create_app(ServiceSettings(**options), store=seeded.store, screener=seeded.screener, keys=keys), secret
+
+
+@pytest.fixture(scope="session")
+def workflow_server(seeded: Any) -> Iterator[WorkflowServer]:
+    """The real service app (API keys on) on a real uvicorn server on 127.0.0.1, serving the session's index."""
+    app, secret = service_app(seeded)
+    with running(app) as url:
+        yield WorkflowServer(url, secret)

@@ -7,12 +7,20 @@
 Query parameters: `dataset` (repeatable) limits the lists, `jurisdiction`
 (repeatable) the embargo rules, `document` names the document in the verdict.
 Each returns exactly the verdict of the library function (one code path); a
-malformed document is a 400 whose `detail` names the line, segment or element
-(as every InputError of the service).
+malformed document, or one over a per-document limit (workflows/limits.py,
+set on the server with INTERDICT_DOC_* variables), is a 400 whose `detail`
+names the line, segment or element (as every InputError of the service).
+
+Screening runs on the service's Runner: its few screening threads (the same
+ones /match uses, so heavy documents queue instead of crowding out name
+queries) under the request timeout. The Runner's deadline is passed down to
+the screening, which stops between items once it passes: a request answered
+503 frees its thread within about a second instead of screening on unseen.
 
 The service app (app.py) includes `router` and its state supplies the current
-index generation and the screening threads (with the request timeout). An app
-without that state may set `app.state.screener`; else the default screener is used.
+index generation and the Runner. An app without that state may set
+`app.state.screener`; its documents then run on a Runner of this module's own
+(WORKFLOW_THREADS threads, FALLBACK_TIMEOUT seconds).
 """
 
 from __future__ import annotations
@@ -21,14 +29,17 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, UnknownDatasetError
 from ..screening import default_screener
 from ..workflows import screen_manifest, screen_payment, screen_shipment
-from ..workflows.checks import MAX_DOCUMENT_BYTES
+from ..workflows.limits import current_limits
 from .common import COMMON_ERRORS, ErrorResponse
+from .limits import Runner
 from .security import require_role
+
+WORKFLOW_THREADS = 2  # an app without the service state: as many threads as the service's default
+FALLBACK_TIMEOUT = 30.0  # and the service's default request timeout
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed document (the detail names the line, segment or element)", "model": ErrorResponse},
@@ -58,18 +69,30 @@ def _screener(request: Request) -> Any:
     return default_screener()
 
 
-async def _body(request: Request) -> bytes:
+async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-        raise HTTPException(status_code=413, detail=f"The document is over {MAX_DOCUMENT_BYTES:,} bytes; split it.")
+    too_large = f"The document is over {limit:,} bytes (max_document_bytes); split it."
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(status_code=413, detail=too_large)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_DOCUMENT_BYTES:
-            raise HTTPException(status_code=413, detail=f"The document is over {MAX_DOCUMENT_BYTES:,} bytes; split it.")
+        if size > limit:
+            raise HTTPException(status_code=413, detail=too_large)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _runner(request: Request) -> Runner:
+    """The service's Runner, or (an app without the service state) one of this module's, kept on the app."""
+    service = getattr(request.app.state, "service", None)
+    if service is not None:
+        return service.runner
+    runner = getattr(request.app.state, "workflow_runner", None)
+    if runner is None:
+        runner = request.app.state.workflow_runner = Runner(WORKFLOW_THREADS, FALLBACK_TIMEOUT)
+    return runner
 
 
 async def _screen(
@@ -79,15 +102,19 @@ async def _screen(
     dataset: list[str] | None,
     jurisdiction: list[str] | None,
 ) -> dict[str, Any]:
-    data = await _body(request)
+    limits = current_limits()
+    data = await _body(request, limits.max_document_bytes)
     screener = _screener(request)
 
-    def work(deadline: float | None = None) -> Any:
-        return function(data, screener, document=document, datasets=dataset, jurisdictions=jurisdiction)
+    def work(deadline: float) -> Any:
+        # The deadline stops the work itself (DocumentTimeout, a TimeoutError the Runner answers 503).
+        return function(
+            data, screener, document=document, datasets=dataset, jurisdictions=jurisdiction, deadline=deadline, limits=limits
+        )
 
-    service = getattr(request.app.state, "service", None)
     try:
-        verdict = await (service.runner.run(work) if service is not None else run_in_threadpool(work))
+        # queries=None: never inline on the event loop; a document is parsed and screened on a screening thread.
+        verdict = await _runner(request).run(work, queries=None)
     except (InputError, UnknownDatasetError) as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     return verdict.to_dict()

@@ -1,30 +1,44 @@
 """CLI commands for the document workflows: screen-payment, screen-manifest, screen-shipment.
 
 Each command is a thin wrapper over the library function of the same name
-(interdict.workflows). Files are parsed before the name index loads, so a
-malformed document fails in a fraction of a second with the line, segment or
-element named. With --fail-on-match the exit code is 10 when any verdict is a hit,
-11 when none is but lists the store should hold were missing (warned on stderr).
+(interdict.workflows) and takes one or more files. Every file gets its answer,
+in order: a verdict, or an error naming the file and the line, segment or
+element; one bad file never stops the others. Files are parsed before the
+name index loads, so when every file is malformed the command fails in a
+fraction of a second.
+
+Exit codes (README "Screening documents"), in order of precedence:
+    10  --fail-on-match and at least one verdict is a hit (whatever else failed:
+        a hit must never hide behind a failure; failed files are still listed)
+     2  no document could be screened (every file failed), or a usage error
+        (unknown dataset or jurisdiction, bad --doc-limit, bad embargo rules)
+     1  some documents failed, the others were screened
+    11  --fail-on-match, no hit, and lists the store should hold were missing (warned on stderr)
+     0  every document was screened
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import InputError
+from ..errors import InputError, InterdictError
 from ..screening import validate_datasets
 from ..workflows import parse_manifest, parse_payment, parse_shipment
-from ..workflows.checks import screen_parsed, validate_jurisdictions
+from ..workflows.checks import EMBARGOES, legal_basis, screen_parsed, validate_jurisdictions
 from ..workflows.document import ParsedDocument
 from ..workflows.embargoes import load_embargo_rules
+from ..workflows.limits import CLI_OPTION, ENV_PREFIX, DocumentLimits, current_limits
 from ..workflows.verdict import Verdict
-from .common import DATASET_OPTION, DB_OPTION, app, exit_code, open_screener, out, warn_missing
+from .common import DATASET_OPTION, DB_OPTION, EXIT_MISSING_LISTS, app, err, open_screener, out, warn_missing
 
 JURISDICTION_OPTION = typer.Option(
     None,
@@ -35,21 +49,59 @@ JURISDICTION_OPTION = typer.Option(
 EMBARGOES_OPTION = typer.Option(
     None, "--embargoes", help="Embargo rules file to use instead of the bundled one (same TOML format)."
 )
-JSON_OPTION = typer.Option(False, "--json", help="Print the verdicts as JSON.")
-FAIL_OPTION = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any verdict is a hit, 11 if none is but lists were missing.")
+JSON_OPTION = typer.Option(False, "--json", help="Print the verdicts (and errors) as JSON.")
+FAIL_OPTION = typer.Option(
+    False,
+    "--fail-on-match",
+    help="Exit with code 10 if any verdict is a hit (even when other files failed), 11 if none is but lists were missing.",
+)
+LIMIT_OPTION = typer.Option(
+    None,
+    CLI_OPTION,
+    metavar="NAME=VALUE",
+    help=f"Raise or lower a per-document limit (repeatable), e.g. {CLI_OPTION} max_transactions=20000. Names: "
+    + ", ".join(f"{name} (default {value:,})" for name, value in DocumentLimits().__dict__.items())
+    + f". Environment: {ENV_PREFIX}<NAME>.",
+)
+WORKERS_OPTION = typer.Option(
+    1, "--workers", "-w", min=1, max=64, help="Worker processes for large documents (as screen-file's; use the core count)."
+)
+TIMEOUT_OPTION = typer.Option(
+    None, "--timeout", min=0.1, help="Stop screening a document after this many seconds (it gets an error; the others go on)."
+)
+EXIT_CODES = (
+    "Exit codes: 0 all screened; 1 some files failed (each has its error); 2 every file failed, or a usage error; "
+    "10 with --fail-on-match, a hit (takes precedence over 1); 11 with --fail-on-match, no hit but lists missing."
+)
 _COLORS = {"hit": "red", "review": "yellow", "clear": "green"}
+
+
+@dataclass
+class Answer:
+    """One file's answer: its verdict or its error, never neither."""
+
+    name: str
+    verdict: Verdict | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.verdict is not None:
+            return self.verdict.to_dict()
+        return {"document": self.name, "error": self.error}
 
 
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory, not a document.") from None
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
 
 
 def _run(
     files: list[Path],
-    parse: Callable[[bytes], ParsedDocument],
+    parse: Callable[[bytes, DocumentLimits], ParsedDocument],
     dataset: list[str] | None,
     jurisdiction: list[str] | None,
     embargoes: Path | None,
@@ -57,31 +109,67 @@ def _run(
     fail_on_match: bool,
     db: str | None,
     single: bool,
+    doc_limits: list[str] | None,
+    timeout: float | None,
+    workers: int = 1,
 ) -> None:
     datasets = validate_datasets(dataset)
     jurisdictions = validate_jurisdictions(jurisdiction)
     load_embargo_rules(embargoes)  # a bad rules file fails before the index loads
-    parsed: list[tuple[Path, ParsedDocument]] = []
+    limits = current_limits().with_overrides(doc_limits or [])
+    answers: list[Answer] = []
+    parsed: list[tuple[Answer, ParsedDocument]] = []
     for path in files:
+        answer = Answer(path.name)
+        answers.append(answer)
         try:
-            parsed.append((path, parse(_read(path))))
-        except InputError as exc:
-            raise InputError(f"{path}: {exc}") from None
-    screener = open_screener(db)
-    verdicts = [
-        screen_parsed(document, screener, document=path.name, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes)
-        for path, document in parsed
-    ]
+            parsed.append((answer, parse(_read(path), limits)))
+        except InterdictError as exc:
+            answer.error = f"{path}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not cost the other files their answers
+            answer.error = f"{path}: internal error, please report it: {type(exc).__name__}: {exc}"
+    screener = None
+    if parsed:
+        screener = open_screener(db)
+        for answer, document in parsed:
+            deadline = time.monotonic() + timeout if timeout else None
+            try:
+                answer.verdict = screen_parsed(
+                    document,
+                    screener,
+                    document=answer.name,
+                    datasets=datasets,
+                    jurisdictions=jurisdictions,
+                    embargoes=embargoes,
+                    deadline=deadline,
+                    limits=limits,
+                    workers=workers,
+                )
+            except InterdictError as exc:
+                answer.error = f"{answer.name}: {exc}"
+            except Exception as exc:  # noqa: BLE001 - likewise a screening bug
+                answer.error = f"{answer.name}: internal error, please report it: {type(exc).__name__}: {exc}"
     if as_json:
-        data = verdicts[0].to_dict() if single else [verdict.to_dict() for verdict in verdicts]
+        data: Any = answers[0].to_dict() if single and len(answers) == 1 else [answer.to_dict() for answer in answers]
         out.print_json(json.dumps(data, ensure_ascii=False))
     else:
-        for verdict in verdicts:
-            _print(verdict)
-    missing = warn_missing(screener)
-    code = exit_code(any(verdict.hit for verdict in verdicts), missing, fail_on_match)
-    if code:
-        raise typer.Exit(code)
+        for answer in answers:
+            if answer.verdict is not None:
+                _print(answer.verdict)
+            else:
+                out.print(f"[red]ERROR[/red]  {escape(answer.name)}  {escape(answer.error or '')}")
+    failed = [answer for answer in answers if answer.error is not None]
+    for answer in failed:
+        err.print(f"[red]error:[/red] {escape(answer.error or '')}")
+    if len(answers) > 1 and failed:
+        err.print(f"{len(answers) - len(failed)} of {len(answers)} documents screened, {len(failed)} failed.")
+    missing = warn_missing(screener) if screener is not None else False
+    if fail_on_match and any(answer.verdict is not None and answer.verdict.hit for answer in answers):
+        raise typer.Exit(10)
+    if failed:
+        raise typer.Exit(2 if len(failed) == len(answers) else 1)
+    if fail_on_match and missing:
+        raise typer.Exit(EXIT_MISSING_LISTS)
 
 
 def _print(verdict: Verdict) -> None:
@@ -95,66 +183,98 @@ def _print(verdict: Verdict) -> None:
     table.add_column("rule", overflow="fold")
     table.add_column("list entry", overflow="fold")
     table.add_column("why", overflow="fold", ratio=3)
+    legend: dict[str, list[dict[str, Any]]] = {}  # region → its measures, printed once under the table
     for finding in verdict.findings:
         shade = _COLORS[finding.severity]
         score = "" if finding.score is None else f" {finding.score:.2f}"
+        why = finding.explanation
+        measures = finding.extra.get("measures") if finding.dataset == EMBARGOES else None
+        if measures:
+            basis = legal_basis(measures)
+            if why.endswith(": " + basis):
+                why = (
+                    why[: -len(basis) - 2]
+                    + ": "
+                    + ", ".join(f"{m['jurisdiction']} {m['scope']}" for m in measures)
+                    + " (legal basis below)"
+                )
+                legend[finding.caption] = measures
         table.add_row(
             f"{escape(finding.field)}\n[dim]{escape(finding.value[:80])}[/dim]",
             f"[{shade}]{escape(finding.rule)}[/{shade}]{score}",
             f"{escape(finding.caption)}\n[dim]{escape(finding.dataset)} · {escape(finding.entity_id)}[/dim]",
-            escape(finding.explanation),
+            escape(why),
         )
     out.print(table)
+    for region, measures in legend.items():
+        out.print(f"Legal basis, {escape(region)}:")
+        for measure in measures:
+            out.print(f"  [dim]{measure['jurisdiction']} {measure['scope']}: {escape(measure['legal_basis'])}[/dim]")
 
 
-@app.command("screen-payment")
+@app.command("screen-payment", epilog=EXIT_CODES)
 def screen_payment(
     files: list[Path] = typer.Argument(
-        ..., help="Payment messages: ISO 20022 pacs.008 / pain.001 XML, SWIFT MT103 / MT202COV text."
+        ..., help="Payment messages: ISO 20022 pacs.008 / pacs.009 / pain.001 XML, SWIFT MT103 / MT202COV text."
     ),
     dataset: list[str] | None = DATASET_OPTION,
     jurisdiction: list[str] | None = JURISDICTION_OPTION,
     embargoes: Path | None = EMBARGOES_OPTION,
     as_json: bool = JSON_OPTION,
     fail_on_match: bool = FAIL_OPTION,
+    doc_limit: list[str] | None = LIMIT_OPTION,
+    timeout: float | None = TIMEOUT_OPTION,
+    workers: int = WORKERS_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
-    """Screen payment messages: parties, agents and BICs, countries, remittance text. One verdict per file.
+    """Screen payment messages: parties, agents and BICs, countries, remittance text. One verdict (or error) per file.
+
+    --json prints a list, one entry per file in order: the verdict, or {"document": ..., "error": ...}.
 
     Example: interdict screen-payment pacs008.xml mt103.fin --fail-on-match
     """
-    _run(files, parse_payment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, single=False)
+    _run(files, parse_payment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, False, doc_limit, timeout, workers)
 
 
-@app.command("screen-manifest")
+@app.command("screen-manifest", epilog=EXIT_CODES)
 def screen_manifest(
-    file: Path = typer.Argument(..., help="A passenger/crew manifest: UN/EDIFACT PAXLST or CSV (APIS style)."),
+    files: list[Path] = typer.Argument(..., help="Passenger/crew manifests: UN/EDIFACT PAXLST or CSV (APIS style)."),
     dataset: list[str] | None = DATASET_OPTION,
     jurisdiction: list[str] | None = JURISDICTION_OPTION,
     embargoes: Path | None = EMBARGOES_OPTION,
     as_json: bool = JSON_OPTION,
     fail_on_match: bool = FAIL_OPTION,
+    doc_limit: list[str] | None = LIMIT_OPTION,
+    timeout: float | None = TIMEOUT_OPTION,
+    workers: int = WORKERS_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
-    """Screen a manifest: designated travellers, possible relatives, listed aircraft (tail numbers).
+    """Screen manifests: designated travellers, possible relatives, listed aircraft (tail numbers). One verdict (or error) per file.
+
+    --json prints the verdict of one file as an object; for several files, a list in order (errors as {"document": ..., "error": ...}).
 
     Example: interdict screen-manifest flight.edi --json
     """
-    _run([file], parse_manifest, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, single=True)
+    _run(files, parse_manifest, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers)
 
 
-@app.command("screen-shipment")
+@app.command("screen-shipment", epilog=EXIT_CODES)
 def screen_shipment(
-    file: Path = typer.Argument(..., help="A shipment record: JSON object or one-row CSV."),
+    files: list[Path] = typer.Argument(..., help="Shipment records: JSON objects or one-row CSVs (one shipment per file)."),
     dataset: list[str] | None = DATASET_OPTION,
     jurisdiction: list[str] | None = JURISDICTION_OPTION,
     embargoes: Path | None = EMBARGOES_OPTION,
     as_json: bool = JSON_OPTION,
     fail_on_match: bool = FAIL_OPTION,
+    doc_limit: list[str] | None = LIMIT_OPTION,
+    timeout: float | None = TIMEOUT_OPTION,
+    workers: int = WORKERS_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
-    """Screen a shipment: parties, vessel (IMO and name), ports and countries against embargoes, goods text.
+    """Screen shipments: parties, vessel (IMO and name), ports and countries against embargoes, goods text. One verdict (or error) per file.
+
+    --json prints the verdict of one file as an object; for several files, a list in order (errors as {"document": ..., "error": ...}).
 
     Example: interdict screen-shipment bl-0815.json -j us -j eu
     """
-    _run([file], parse_shipment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, single=True)
+    _run(files, parse_shipment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers)

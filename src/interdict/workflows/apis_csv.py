@@ -24,13 +24,14 @@ from importlib import resources
 
 from ..countries import to_code
 from ..errors import InputError
-from ..textfiles import decode_guess
+from ..textfiles import csv_delimiter
+from .checks import decode_document
 from .document import DESTINATION, ORIGIN, Country, Identifier, Location, ParsedDocument, Party
+from .limits import DocumentLimits, current_limits
 from .travel_dates import parse_flexible, today
 
 WHAT = "APIS CSV"
 CREW_WORDS = {"crew", "c", "fm", "ddt", "pilot", "captain", "cabin crew", "flight crew"}
-MAX_ROWS = 5000
 
 
 @lru_cache(maxsize=1)
@@ -54,13 +55,13 @@ def _header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
-def parse_apis_csv(data: bytes) -> ParsedDocument:
-    text = decode_guess(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+def parse_apis_csv(data: bytes, limits: DocumentLimits | None = None) -> ParsedDocument:
+    """The flight and travellers of a manifest CSV; limits: max_field_chars per cell, max_travellers."""
+    limits = limits or current_limits()
+    text = decode_document(data)
+    # The delimiter only, from the header; the quote is always '"' (textfiles.csv_delimiter).
+    delimiter = csv_delimiter(text.split("\n", 1)[0], column_aliases())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -88,8 +89,13 @@ def parse_apis_csv(data: bytes) -> ParsedDocument:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            if counts["passenger"] + counts["crew"] >= MAX_ROWS:
-                raise InputError(f"{WHAT}: more than {MAX_ROWS:,} travellers; split the manifest.")
+            if counts["passenger"] + counts["crew"] >= limits.max_travellers:
+                raise limits.exceeded("max_travellers", f"{WHAT} line {line}: more than {limits.max_travellers:,} travellers")
+            longest = max(range(len(row)), key=lambda i: len(row[i]))
+            if len(row[longest]) > limits.max_field_chars:
+                raise limits.exceeded(
+                    "max_field_chars", f"{WHAT} line {line}, column {longest + 1}: a cell of {len(row[longest]):,} characters"
+                )
 
             cell = _cells(row, columns)
 
@@ -131,7 +137,7 @@ def _cells(row: list[str], columns: dict[str, int]) -> Callable[[str], str]:
     return cell
 
 
-def _traveller(row, line, cell, columns, counts, reference_date, document: ParsedDocument) -> None:  # type: ignore[no-untyped-def]
+def _traveller(row, line, cell, columns, counts, reference_date, document: ParsedDocument) -> None:  # noqa: ANN001 - internal helper of parse_apis_csv
     family = cell("family_name")
     given = " ".join(part for part in (cell("given_names"), cell("middle_name")) if part)
     full = cell("full_name")

@@ -14,27 +14,43 @@ a near miss, an embargo's legal basis) behaves the same at every gate:
   (embargoes.py): a comprehensive embargo in a jurisdiction that applies is a
   hit, sectoral measures only are a review; every finding cites the legal basis;
 - **free text** is searched for listed names (freetext.py), listed BICs and IMO
-  numbers, and embargoed places (a review: text can say "not for Iran").
+  numbers, and embargoed places (a review: text can say "not for Iran"), up to
+  `max_free_text_chars` per field; when a text is longer, a review finding says
+  how much was not screened (never a silent cut).
+
+Bounded work. A bulk payment repeats its debtor, agents and BICs in every
+transaction, so each distinct party, identifier, country, place and text is
+screened once per document and its result reused for every field that carries
+it (findings still name every field). The number of distinct parties is capped
+(`max_parties`, limits.py). `run` takes a `deadline` (a time.monotonic() value)
+and checks it between items: past it, the work stops with DocumentTimeout
+(a TimeoutError), so a request answered 503 stops using its thread within an
+item's time instead of screening on unseen.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..countries import name_of, to_code
-from ..errors import InputError
+from ..errors import InputError, InterdictError
 from ..match.query import Query
+from ..match.lookup import IdentifierMatch
 from ..match.screener import Hit, Screener
 from ..model import IdentifierType, Schema
 from ..screening import default_screener, validate_datasets
 from ..sources.dates import parse_date
 from ..text.names import analyze_name
+from ..textfiles import decode_guess
 from . import freetext, identifiers, relatives
 from .document import COUNTRY, Country, FreeText, Identifier, Location, ParsedDocument, Party
 from .embargoes import JURISDICTIONS, EmbargoRules, Region, load_embargo_rules
+from .limits import ENV_PREFIX, PARALLEL_MIN_ITEMS, DocumentLimits, current_limits
 from .verdict import HIT, REVIEW, Finding, Verdict
 
 REVIEW_MARGIN = 0.05
@@ -44,6 +60,27 @@ EMBARGOES = "embargoes"
 
 _ID_RULES = {IdentifierType.BIC: "listed BIC", IdentifierType.IMO: "listed vessel (IMO)", IdentifierType.TAIL_NUMBER: "listed aircraft (tail number)"}
 _NAME_RULES = {Schema.VESSEL: "listed vessel (name)", Schema.AIRPLANE: "listed aircraft (name)"}
+LIMITS = "limits"
+
+
+class DocumentTimeout(InterdictError, TimeoutError):
+    """Screening a document ran past its deadline; the work stopped there (no partial verdict).
+
+    A TimeoutError, so the service's Runner answers it 503 like its own timeout.
+    """
+
+    exit_code = 2
+
+
+def check_deadline(deadline: float | None, what: str) -> None:
+    """Stop before starting work that could not finish in time (a request that waited its whole timeout in the queue)."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise DocumentTimeout(f"The {what} was not screened: its deadline passed before the work could start.")
+
+
+def _party_key(party: Party) -> tuple[Any, ...]:
+    """What a party's screening depends on: two fields with the same key get the same hits."""
+    return (party.name, party.schema, party.birth_date, party.nationalities, party.countries, party.documents, party.family_name)
 
 
 class Checker:
@@ -56,6 +93,7 @@ class Checker:
         jurisdictions: Iterable[str] | None = None,
         rules: EmbargoRules | None = None,
         day: date | None = None,
+        limits: DocumentLimits | None = None,
     ):
         self.screener = screener
         self.datasets = list(datasets) if datasets else None
@@ -63,15 +101,31 @@ class Checker:
         self.rules = rules or load_embargo_rules()
         self.day = day or date.today()
         self.review_floor = screener.threshold - REVIEW_MARGIN
+        self.limits = limits or current_limits()
+        # Results per distinct value, reused across the fields of one run (see the module docstring).
+        self._hits: dict[tuple[Any, ...], list[Hit]] = {}
+        self._relatives_of: dict[tuple[Any, ...], list[relatives.Relative]] = {}
+        self._bics: dict[str, list[identifiers.BicMatch]] = {}
+        self._exact: dict[tuple[str, IdentifierType], list[IdentifierMatch]] = {}
+        self._regions: dict[tuple[str, str], list[Region]] = {}
+        self._scans: dict[str, list[tuple[Region, str]]] = {}
+        self._texts: dict[str, list[freetext.TextHit]] = {}
 
-    def run(self, document: ParsedDocument, name: str | None = None) -> Verdict:
-        verdict = Verdict(
-            document=name or document.reference or document.format, format=document.format, reference=document.reference
-        )
+    def run(self, document: ParsedDocument, name: str | None = None, *, deadline: float | None = None) -> Verdict:
+        """The verdict of one document. `deadline`: a time.monotonic() value past which the work stops (DocumentTimeout)."""
+        label = name or document.reference or document.format
+        verdict = Verdict(document=label, format=document.format, reference=document.reference)
+        self._check_parties(document)
         state = _State(verdict)
         # Identifiers first, so a vessel's name hit folds into its IMO hit.
         ordered = sorted(document.items, key=lambda item: 0 if isinstance(item, Identifier) else 1)
-        for item in ordered:
+        started = time.monotonic()
+        for done, item in enumerate(ordered):
+            if deadline is not None and time.monotonic() > deadline:
+                raise DocumentTimeout(
+                    f"{label}: screening stopped after {time.monotonic() - started:.1f} s, past its deadline, with "
+                    f"{done:,} of {len(ordered):,} fields checked; no verdict (send a smaller document, or allow more time)."
+                )
             if isinstance(item, Party):
                 self._party(item, state)
             elif isinstance(item, Identifier):
@@ -84,12 +138,58 @@ class Checker:
                 self._free_text(item, state)
         return verdict
 
+    def _check_parties(self, document: ParsedDocument) -> None:
+        parties = {_party_key(item) for item in document.items if isinstance(item, Party)}
+        if len(parties) > self.limits.max_parties:
+            raise self.limits.exceeded("max_parties", f"{document.format}: the document names {len(parties):,} distinct parties")
+
+    # --- several processes (the CLI's --workers) -----------------------------
+
+    def prefetch(self, document: ParsedDocument, workers: int, deadline: float | None = None) -> None:
+        """Screen the document's distinct parties and free texts in `workers` forked processes, filling the caches run() reads.
+
+        What screen-file's --workers does for rows: the index is shared
+        copy-on-write, each process screens a share of the distinct values, and
+        run() then assembles the findings in document order from the results,
+        so the verdict is the same as in one process. Workers stop at the
+        deadline (run() then raises). It forks: call it from a single-threaded
+        program (the CLI), never from a server's threads.
+        """
+        parties: dict[tuple[Any, ...], Party] = {}
+        texts: set[str] = set()
+        for item in document.items:
+            if isinstance(item, Party):
+                parties.setdefault(_party_key(item), item)
+            elif isinstance(item, FreeText):
+                texts.add(self._capped(item.text))
+        jobs: list[tuple[str, Any]] = [("party", party) for party in parties.values()] + [("text", text) for text in texts]
+        if workers <= 1 or len(jobs) < PARALLEL_MIN_ITEMS:
+            return
+        self._check_parties(document)
+        import multiprocessing
+
+        global _forked
+        size = max(8, len(jobs) // (workers * 8))
+        chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+        _forked = (self, deadline)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results in pool.imap_unordered(_prefetch_chunk, chunks):
+                    for kind, key, value in results:
+                        if kind == "hits":
+                            self._hits[key] = value
+                        elif kind == "relatives":
+                            self._relatives_of[key] = value
+                        else:
+                            self._texts[key] = value
+        finally:
+            _forked = None
+
     # --- parties -----------------------------------------------------------
 
-    def _party(self, party: Party, state: _State) -> None:
-        state.screened(party.field, party.name)
+    def _query(self, party: Party) -> Query:
         try:
-            query = Query.build(
+            return Query.build(
                 party.name,
                 schema=party.schema,
                 birth_date=party.birth_date,
@@ -99,19 +199,32 @@ class Checker:
             )
         except InputError as exc:
             raise InputError(f"{party.field}: {exc}") from None
-        hits = self.screener.screen(query, datasets=self.datasets, limit=PARTY_LIMIT)
+
+    def _decide(self, party: Party, hits: list[Hit], identified: Iterable[str]) -> list[tuple[Hit, str | None]]:
+        """The hits that become findings: (hit, "hit" or "review"), or (hit, None) to fold into an identifier's finding."""
+        decided: list[tuple[Hit, str | None]] = []
         near = 0
-        matched: set[str] = set()
         for hit in hits:
-            if hit.entity.id in state.identified:
+            if hit.entity.id in identified:
+                decided.append((hit, None))
+            elif hit.match:
+                decided.append((hit, HIT))
+            elif hit.score >= self.review_floor and near < NEAR_MISSES and not _company_for_person(party, hit):
+                decided.append((hit, REVIEW))
+                near += 1
+        return decided
+
+    def _party(self, party: Party, state: _State) -> None:
+        state.screened(party.field, party.name)
+        key = _party_key(party)
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = self.screener.screen(self._query(party), datasets=self.datasets, limit=PARTY_LIMIT)
+        matched: set[str] = set()
+        for hit, severity in self._decide(party, hits, state.identified):
+            if severity is None:
                 state.fold_name(hit, party)
                 matched.add(hit.entity.id)
-                continue
-            if hit.match:
-                severity = HIT
-            elif hit.score >= self.review_floor and near < NEAR_MISSES and not _company_for_person(party, hit):
-                severity, near = REVIEW, near + 1
-            else:
                 continue
             matched.add(hit.entity.id)
             rule = _NAME_RULES.get(hit.entity.schema, "listed party")
@@ -122,18 +235,28 @@ class Checker:
         if party.family_name and not any(hit.match for hit in hits):
             self._relatives(party, matched, state)
 
+    def _find_relatives(self, party: Party, matched: set[str]) -> list[relatives.Relative]:
+        key = (*_party_key(party), frozenset(matched))
+        found = self._relatives_of.get(key)
+        if found is None:
+            birth = parse_date(party.birth_date) if party.birth_date else None
+            years = birth.years() if birth else None
+            assert party.family_name is not None
+            found = self._relatives_of[key] = relatives.find_relatives(
+                self.screener,
+                party.family_name,
+                years[0] if years else None,
+                party.nationalities,
+                exclude_ids=matched,
+                datasets=self.datasets,
+            )
+        return found
+
     def _relatives(self, party: Party, matched: set[str], state: _State) -> None:
         birth = parse_date(party.birth_date) if party.birth_date else None
         years = birth.years() if birth else None
-        assert party.family_name is not None
-        for relative in relatives.find_relatives(
-            self.screener,
-            party.family_name,
-            years[0] if years else None,
-            party.nationalities,
-            exclude_ids=matched,
-            datasets=self.datasets,
-        ):
+        found = self._find_relatives(party, matched)
+        for relative in found:
             born = ", ".join(str(y) for y in relative.listed_years[:3])
             explanation = (
                 f"shares the family name '{relative.shared}' (rare on the lists: weight {relative.weight:.2f}) "
@@ -164,14 +287,14 @@ class Checker:
             bic = identifiers.clean_bic(item.value)
             if bic is None:
                 return
-            for match in identifiers.match_bic(self.screener, bic, self.datasets):
+            for match in self._match_bic(bic):
                 state.add(
                     self._identifier_finding(item.field, item.value, "listed BIC", match.severity, match.entity_id, match.how)
                 )
             self._country(Country(item.field, bic, COUNTRY, "BIC"), state, record=False)
             return
         id_type = IdentifierType(item.type)
-        for found in identifiers.match_exact(self.screener, item.value, id_type, self.datasets):
+        for found in self._match_exact(item.value, id_type):
             label = id_type.value.replace("_", " ")
             finding = self._identifier_finding(
                 item.field,
@@ -183,6 +306,18 @@ class Checker:
             )
             state.add(finding)
             state.identified[finding.entity_id] = finding
+
+    def _match_bic(self, bic: str) -> list[identifiers.BicMatch]:
+        found = self._bics.get(bic)
+        if found is None:
+            found = self._bics[bic] = identifiers.match_bic(self.screener, bic, self.datasets)
+        return found
+
+    def _match_exact(self, value: str, kind: IdentifierType) -> list[IdentifierMatch]:
+        found = self._exact.get((value, kind))
+        if found is None:
+            found = self._exact[(value, kind)] = identifiers.match_exact(self.screener, value, kind, self.datasets)
+        return found
 
     def _identifier_finding(self, field: str, value: str, rule: str, severity: str, entity_id: str, how: str) -> Finding:
         facts = self.screener.facts(entity_id)
@@ -205,18 +340,9 @@ class Checker:
         if record:
             state.screened(item.field, item.value)
         value = item.value.strip()
-        if item.source == "UN/LOCODE":
-            regions = self.rules.by_locode(value)
-        elif item.source == "airport":
-            regions = self.rules.by_airport(value)
-        elif item.source in ("BIC", "IBAN"):
-            code = identifiers.bic_country(value) if item.source == "BIC" else identifiers.iban_country(value)
-            regions = self.rules.by_code(code)
-        else:
-            code = value.lower() if len(value) == 2 and value.isalpha() else to_code(value)
-            if code is None and re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", value):
-                code = value.lower()  # an ISO 3166-2 subdivision, e.g. UA-43
-            regions = self.rules.by_code(code)
+        regions = self._regions.get((item.source, value))
+        if regions is None:
+            regions = self._regions[(item.source, value)] = self._regions_of(item.source, value)
         for region in regions:
             how = f"country {value}" if item.source == "country" else f"{item.source} {value}"
             if item.source in ("BIC", "IBAN"):
@@ -230,9 +356,29 @@ class Checker:
                 state,
             )
 
+    def _regions_of(self, source: str, value: str) -> list[Region]:
+        """The embargoed regions a country value points at, read as its source says (LOCODE, airport, IBAN...)."""
+        if source == "UN/LOCODE":
+            return self.rules.by_locode(value)
+        if source == "airport":
+            return self.rules.by_airport(value)
+        if source in ("BIC", "IBAN"):
+            code = identifiers.bic_country(value) if source == "BIC" else identifiers.iban_country(value)
+            return self.rules.by_code(code)
+        code = value.lower() if len(value) == 2 and value.isalpha() else to_code(value)
+        if code is None and re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", value):
+            code = value.lower()  # an ISO 3166-2 subdivision, e.g. UA-43
+        return self.rules.by_code(code)
+
+    def _scan(self, text: str) -> list[tuple[Region, str]]:
+        found = self._scans.get(text)
+        if found is None:
+            found = self._scans[text] = self.rules.scan(text)
+        return found
+
     def _location(self, item: Location, state: _State) -> None:
         state.screened(item.field, item.text)
-        for region, words in self.rules.scan(item.text):
+        for region, words in self._scan(item.text):
             self._embargo(item.field, item.text, region, item.direction, f"'{words}' is in {region.name}", state)
 
     def _embargo(
@@ -247,7 +393,7 @@ class Checker:
         else:
             rule = f"{'embargoed' if comprehensive else 'restricted'} {direction}"
             severity = HIT if comprehensive else REVIEW
-        basis = "; ".join(f"{m.jurisdiction}: {m.scope} ({m.legal_basis})" for m in measures)
+        basis = legal_basis([m.to_dict() for m in measures])
         state.add(
             Finding(
                 field=field,
@@ -268,15 +414,17 @@ class Checker:
 
     def _free_text(self, item: FreeText, state: _State) -> None:
         state.screened(item.field, item.text)
-        for found in freetext.find_names(self.screener, item.text, self.datasets):
+        text = self._within_cap(item, state)
+        found_names = self._find_names(text)
+        for found in found_names:
             severity = REVIEW if found.contained else HIT
             finding = _hit_finding(item.field, item.text, "listed party in free text", severity, found.hit)
             finding.explanation = f"'{found.window.text}' in the text: {finding.explanation}" + (
                 f"; {found.note}" if found.note else ""
             )
             state.add(finding)
-        for word in freetext.words_shaped_like(item.text, identifiers.BIC_RE):
-            for match in identifiers.match_bic(self.screener, word, self.datasets):
+        for word in freetext.words_shaped_like(text, identifiers.BIC_RE):
+            for match in self._match_bic(word):
                 state.add(
                     self._identifier_finding(
                         item.field,
@@ -287,17 +435,84 @@ class Checker:
                         f"BIC {word} in the text: {match.how}",
                     )
                 )
-        for imo in identifiers.IMO_RE.findall(item.text):
-            for found in identifiers.match_exact(self.screener, imo, IdentifierType.IMO, self.datasets):
+        for imo in identifiers.IMO_RE.findall(text):
+            for listed in self._match_exact(imo, IdentifierType.IMO):
                 state.add(
                     self._identifier_finding(
-                        item.field, item.text, "listed vessel (IMO)", HIT, found.entity_id, f"IMO {found.value} in the text = list"
+                        item.field, item.text, "listed vessel (IMO)", HIT, listed.entity_id, f"IMO {listed.value} in the text = list"
                     )
                 )
-        for region, words in self.rules.scan(item.text):
+        for region, words in self._scan(text):
             self._embargo(
                 item.field, item.text, region, COUNTRY, f"the text names '{words}' ({region.name})", state, free_text=True
             )
+
+    def _find_names(self, text: str) -> list[freetext.TextHit]:
+        found = self._texts.get(text)
+        if found is None:
+            found = self._texts[text] = freetext.find_names(self.screener, text, self.datasets)
+        return found
+
+    def _capped(self, text: str) -> str:
+        """The part of a free text that is screened: all of it, or up to max_free_text_chars (at a word break)."""
+        cap = self.limits.max_free_text_chars
+        if len(text) <= cap:
+            return text
+        cut = text.rfind(" ", 0, cap + 1)
+        return text[: cut if cut > cap // 2 else cap]
+
+    def _within_cap(self, item: FreeText, state: _State) -> str:
+        """The screened part of a free text; when it is not all of it, a review finding says so."""
+        cap = self.limits.max_free_text_chars
+        text = self._capped(item.text)
+        if text == item.text:
+            return text
+        state.add(
+            Finding(
+                field=item.field,
+                value=item.text[:200],
+                rule="free text not fully screened",
+                severity=REVIEW,
+                entity_id="limit:max_free_text_chars",
+                dataset=LIMITS,
+                caption="free-text limit",
+                explanation=(
+                    f"the text is {len(item.text):,} characters; the first {len(text):,} were screened (max_free_text_chars "
+                    f"= {cap:,}), the rest was not searched for listed names, BICs, IMO numbers or places. Review it, or "
+                    f"raise the limit with {ENV_PREFIX}MAX_FREE_TEXT_CHARS (--doc-limit max_free_text_chars=N)."
+                ),
+                extra={"characters": len(item.text), "screened_characters": len(text)},
+            )
+        )
+        return text
+
+
+_forked: tuple[Checker, float | None] | None = None  # the Checker forked workers inherit (prefetch)
+
+
+def _prefetch_chunk(jobs: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
+    """In a forked worker: hits (and possible relatives) of parties, names found in texts, for the parent's caches."""
+    assert _forked is not None
+    checker, deadline = _forked
+    results: list[tuple[str, Any, Any]] = []
+    for kind, job in jobs:
+        if deadline is not None and time.monotonic() > deadline:
+            break  # the parent's run() reports the timeout
+        if kind == "text":
+            results.append(("text", job, checker._find_names(job)))
+            continue
+        try:
+            query = checker._query(job)
+        except InputError:
+            continue  # the parent raises it when it reaches the field
+        key = _party_key(job)
+        hits = checker.screener.screen(query, datasets=checker.datasets, limit=PARTY_LIMIT)
+        results.append(("hits", key, hits))
+        if job.family_name and not any(hit.match for hit in hits):
+            # A traveller's hits are people: no identifier finding (vessel, aircraft) can fold them.
+            matched = {hit.entity.id for hit, _ in checker._decide(job, hits, ())}
+            results.append(("relatives", (*key, frozenset(matched)), checker._find_relatives(job, matched)))
+    return results
 
 
 class _State:
@@ -333,6 +548,15 @@ class _State:
             finding.explanation += note
 
 
+def legal_basis(measures: list[dict[str, Any]]) -> str:
+    """The measures of an embargo finding as its explanation ends: "us: comprehensive (31 CFR Part 560 (ITSR)); eu: ...".
+
+    One function, so a front-end can show the legal basis once per document
+    (the CLI's legend) and recognise it at the end of each explanation.
+    """
+    return "; ".join(f"{m['jurisdiction']}: {m['scope']} ({m['legal_basis']})" for m in measures)
+
+
 def _company_for_person(party: Party, hit: Hit) -> bool:
     """A traveller's near miss on a company name ("Thomas Schneider" ~ "Schneider GmbH") is no reason to review.
 
@@ -360,22 +584,54 @@ def _hit_finding(field: str, value: str, rule: str, severity: str, hit: Hit) -> 
     )
 
 
-MAX_DOCUMENT_BYTES = 5_000_000
+MAX_DOCUMENT_BYTES = DocumentLimits.max_document_bytes  # the default; the limit in force is limits.max_document_bytes
 
 
 def as_bytes(data: bytes | str) -> bytes:
     """Documents are bytes (their encoding is part of the format); text is taken as UTF-8."""
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if not isinstance(data, str):
+        return bytes(data)
+    try:
+        return data.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800") has no UTF-8 form
+        raise InputError(
+            f"The document text holds an unpaired surrogate {data[exc.start]!r} at character {exc.start + 1:,}: "
+            "it is not valid Unicode text."
+        ) from None
 
 
-def check_size(data: bytes, what: str) -> None:
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode_document(data: bytes) -> str:
+    """Text of a document in a guessed encoding: UTF-16/32 when a byte-order mark says so, else decode_guess.
+
+    Spreadsheet tools export "Unicode text" as UTF-16; read as Latin-1 it would
+    be letters between NUL bytes, a misread rather than an error.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"The document starts with a {encoding.upper()} byte-order mark, but byte {exc.start + len(bom):,} is not {encoding.upper()}."
+                ) from None
+    return decode_guess(data)
+
+
+def check_size(data: bytes, what: str, limits: DocumentLimits | None = None) -> None:
     """Refuse empty and oversized documents before parsing them."""
+    limits = limits or current_limits()
     if not data or not data.strip():
         raise InputError(f"The {what} is empty.")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise InputError(
-            f"The {what} is {len(data):,} bytes; documents over {MAX_DOCUMENT_BYTES:,} bytes are refused (split the file)."
-        )
+    if len(data) > limits.max_document_bytes:
+        raise limits.exceeded("max_document_bytes", f"The {what} is {len(data):,} bytes")
 
 
 def validate_jurisdictions(jurisdictions: Iterable[str] | None) -> list[str] | None:
@@ -397,8 +653,17 @@ def screen_parsed(
     jurisdictions: Iterable[str] | None = None,
     embargoes: str | Path | None = None,
     day: date | None = None,
+    deadline: float | None = None,
+    limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
-    """Screen an already parsed document: the step the three workflows share."""
+    """Screen an already parsed document: the step the three workflows share.
+
+    `deadline` (a time.monotonic() value) stops the work between items with
+    DocumentTimeout; `limits` default to current_limits() (environment);
+    `workers` > 1 screens a large document's distinct parties and texts in that
+    many forked processes (Checker.prefetch: single-threaded callers only).
+    """
     checked = validate_datasets(list(datasets) if datasets else None)
     rules = load_embargo_rules(embargoes)
     checker = Checker(
@@ -407,5 +672,7 @@ def screen_parsed(
         jurisdictions=validate_jurisdictions(jurisdictions),
         rules=rules,
         day=day,
+        limits=limits,
     )
-    return checker.run(parsed, document)
+    checker.prefetch(parsed, workers, deadline)
+    return checker.run(parsed, document, deadline=deadline)

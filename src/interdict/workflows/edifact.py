@@ -47,8 +47,14 @@ class Syntax:
     terminator: str = "'"
 
 
-def parse_interchange(text: str, what: str = "EDIFACT") -> list[Segment]:
-    """All segments of an interchange; malformed syntax raises InputError naming the segment."""
+def parse_interchange(text: str, what: str = "EDIFACT", max_segment_chars: int | None = None) -> list[Segment]:
+    """All segments of an interchange; malformed syntax raises InputError naming the segment.
+
+    Linear time: one regular-expression scan cuts the text at unreleased
+    segment terminators, then each segment is split with str.split (or, when it
+    holds a release character, by a scan of its own). A segment longer than
+    `max_segment_chars` is refused before it is split.
+    """
     syntax = Syntax()
     body = text.lstrip("\ufeff")
     if body.startswith("UNA"):
@@ -56,54 +62,80 @@ def parse_interchange(text: str, what: str = "EDIFACT") -> list[Segment]:
             raise InputError(f"{what}: the UNA service string advice is cut short; it needs six characters after 'UNA'.")
         chars = body[3:9]
         syntax = Syntax(chars[0], chars[1], chars[2], chars[3] if chars[3] != " " else "", chars[5])
-        if len({syntax.component, syntax.element, syntax.terminator}) < 3:
+        if len({syntax.component, syntax.element, syntax.terminator}) < 3 or syntax.release in (
+            syntax.component,
+            syntax.element,
+            syntax.terminator,
+        ):
             raise InputError(f"{what}: the UNA segment declares the same character for two different separators.")
+        if {"\n", "\r"} & {syntax.component, syntax.element, syntax.terminator, syntax.release}:
+            raise InputError(f"{what}: the UNA segment declares a line break as a separator; line breaks only separate lines.")
         body = body[9:]
+    terminator, release = re.escape(syntax.terminator), re.escape(syntax.release)
+    if syntax.release:
+        cut = re.compile(
+            f"([^{release}{terminator}]*(?:{release}[\\s\\S][^{release}{terminator}]*)*)({terminator}|{release}?\\Z)"
+        )
+    else:
+        cut = re.compile(f"([^{terminator}]*)({terminator}|\\Z)")
     segments: list[Segment] = []
     line = 1 + text[: len(text) - len(body)].count("\n")
-    elements: list[list[str]] = [[""]]
-    start_line = line
-    escaped = False
-    pending = False
-    for char in body:
-        if escaped:
-            elements[-1][-1] += char
-            escaped = False
-            continue
-        if char == "\n":
-            line += 1
-            if not pending:
-                start_line = line
-            continue
-        if char == "\r":
-            continue
-        if not pending:
-            if char in " \t":
-                continue
-            pending = True
-            start_line = line
-        if syntax.release and char == syntax.release:
-            escaped = True
-        elif char == syntax.terminator:
-            segments.append(_segment(elements, len(segments) + 1, start_line, what))
-            elements = [[""]]
-            pending = False
-        elif char == syntax.element:
-            elements.append([""])
-        elif char == syntax.component:
-            elements[-1].append("")
+    position = 0
+    while position < len(body):
+        match = cut.match(body, position)
+        assert match is not None  # the pattern matches at every position (possibly up to the end)
+        position = match.end()
+        raw, ended = match.group(1), match.group(2) == syntax.terminator
+        content = raw.lstrip(" \t\r\n")
+        start_line = line + raw.count("\n", 0, len(raw) - len(content))
+        if max_segment_chars is not None and len(content) > max_segment_chars:
+            raise InputError(
+                f"{what} segment {len(segments) + 1} (line {start_line}) is {len(content):,} characters long; the limit is "
+                f"{max_segment_chars:,} (max_field_chars), and real segments are under a kilobyte."
+            )
+        if syntax.release and syntax.release in content:
+            elements, newlines = _released(content, syntax)
         else:
-            elements[-1][-1] += char
-    if pending and any(part.strip() for element in elements for part in element):
-        number = len(segments) + 1
-        raise InputError(
-            f"{what} segment {number} (line {start_line}): not ended by the segment terminator {syntax.terminator!r} (truncated message?)."
-        )
+            newlines = content.count("\n")
+            flat = content.replace("\n", "").replace("\r", "")
+            elements = [element.split(syntax.component) for element in flat.split(syntax.element)]
+        line = start_line + newlines
+        if ended:
+            segments.append(_segment(elements, len(segments) + 1, start_line, what))
+        elif content and any(part.strip() for element in elements for part in element):
+            raise InputError(
+                f"{what} segment {len(segments) + 1} (line {start_line}): not ended by the segment terminator "
+                f"{syntax.terminator!r} (truncated message?)."
+            )
     if not segments:
         raise InputError(
             f"{what}: no segments found; an EDIFACT message starts with UNA or UNB and ends segments with {syntax.terminator!r}."
         )
     return segments
+
+
+def _released(content: str, syntax: Syntax) -> tuple[list[list[str]], int]:
+    """Elements of one segment that uses the release character, and its count of (unreleased) line breaks."""
+    elements: list[list[list[str]]] = [[[]]]
+    newlines = 0
+    escaped = False
+    for char in content:
+        if escaped:
+            elements[-1][-1].append(char)
+            escaped = False
+        elif char == "\n":
+            newlines += 1
+        elif char == "\r":
+            continue
+        elif char == syntax.release:
+            escaped = True
+        elif char == syntax.element:
+            elements.append([[]])
+        elif char == syntax.component:
+            elements[-1].append([])
+        else:
+            elements[-1][-1].append(char)
+    return [["".join(component) for component in element] for element in elements], newlines
 
 
 def _segment(elements: list[list[str]], number: int, line: int, what: str) -> Segment:

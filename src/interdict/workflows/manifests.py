@@ -24,20 +24,26 @@ from pathlib import Path
 
 from ..match.screener import Screener
 from .apis_csv import parse_apis_csv
-from .checks import as_bytes, check_size, screen_parsed
+from .checks import as_bytes, check_deadline, check_size, screen_parsed
 from .document import ParsedDocument
+from .limits import DocumentLimits, current_limits
 from .paxlst import is_paxlst, parse_paxlst
+from .sniff import MANIFEST, wrong_kind
 from .verdict import Verdict
 
 
-def parse_manifest(data: bytes | str) -> ParsedDocument:
+def parse_manifest(data: bytes | str, limits: DocumentLimits | None = None) -> ParsedDocument:
     """The flight and travellers of a manifest (no screening)."""
     data = as_bytes(data)
-    check_size(data, "manifest")
+    limits = limits or current_limits()
+    check_size(data, "manifest", limits)
+    wrong = wrong_kind(data, MANIFEST)
+    if wrong is not None:
+        raise wrong
     head = data[:64].decode("latin-1")
     if is_paxlst(head):
-        return parse_paxlst(data)
-    return parse_apis_csv(data)
+        return parse_paxlst(data, limits)
+    return parse_apis_csv(data, limits)
 
 
 def screen_manifest(
@@ -49,9 +55,22 @@ def screen_manifest(
     jurisdictions: Iterable[str] | None = None,
     embargoes: str | Path | None = None,
     day: date | None = None,
+    deadline: float | None = None,
+    limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
-    """One verdict for one manifest: every traveller and the aircraft."""
-    parsed = parse_manifest(data)
+    """One verdict for one manifest: every traveller and the aircraft (arguments as screen_payment's)."""
+    check_deadline(deadline, "manifest")
+    parsed = parse_manifest(data, limits)
     return screen_parsed(
-        parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day
+        parsed,
+        screener,
+        document=document,
+        datasets=datasets,
+        jurisdictions=jurisdictions,
+        embargoes=embargoes,
+        day=day,
+        deadline=deadline,
+        limits=limits,
+        workers=workers,
     )

@@ -36,6 +36,7 @@ from ..countries import to_code
 from ..errors import InputError
 from .document import DESTINATION, ORIGIN, Country, Identifier, ParsedDocument, Party
 from .edifact import Segment, parse_interchange
+from .limits import DocumentLimits, current_limits
 from .travel_dates import parse_compact, today
 
 WHAT = "PAXLST"
@@ -85,12 +86,14 @@ def _date(segment: Segment, reference: date, birth: bool) -> date:
         raise _fail(segment, f"{value!r} is not a date{' in format ' + fmt if fmt else ''} (YYMMDD or CCYYMMDD).") from None
 
 
-def parse_paxlst(data: bytes) -> ParsedDocument:
+def parse_paxlst(data: bytes, limits: DocumentLimits | None = None) -> ParsedDocument:
+    """The flight and travellers of a PAXLST; limits: max_field_chars per segment, max_travellers."""
+    limits = limits or current_limits()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    segments = parse_interchange(text, WHAT)
+    segments = parse_interchange(text, WHAT, limits.max_field_chars)
     reference_date = today()
     for segment in segments:
         if segment.tag == "UNB" and segment.get(3):
@@ -136,10 +139,16 @@ def parse_paxlst(data: bytes) -> ParsedDocument:
                         flights.append(value)
         elif tag == "NAD":
             qualifier = segment.get(0)
-            role = PASSENGERS.get(qualifier) or CREW.get(qualifier)
-            if role is None:
+            found_role = PASSENGERS.get(qualifier) or CREW.get(qualifier)
+            if found_role is None:
                 current = None
                 continue
+            role = found_role
+            if len(travellers) >= limits.max_travellers:
+                raise limits.exceeded(
+                    "max_travellers",
+                    f"{WHAT} segment {segment.number} (NAD, line {segment.line}): more than {limits.max_travellers:,} travellers",
+                )
             surname, given = (
                 segment.get(3, 0),
                 " ".join(part.strip() for part in segment.elements[3][1:] if part.strip()) if len(segment.elements) > 3 else "",

@@ -20,6 +20,11 @@ its direction (loading and shipper are the origin; discharge, delivery,
 consignee and notify party the destination), and the goods description as free
 text. Unknown keys are refused, so a misspelt "consigne" cannot hide a party.
 
+Hostile records are refused with the place named: JSON nested deeper than
+`max_json_depth` (checked by a scan before json.loads, whose recursion would
+otherwise fail), unpaired surrogates (`"\ud800"` decodes to no valid text),
+strings over `max_field_chars`, numbers too long to convert.
+
 One function serves the library, `interdict screen-shipment` and `POST /screen/shipment`.
 """
 
@@ -36,31 +41,21 @@ from typing import Any
 
 from ..errors import InputError
 from ..match.screener import Screener
-from ..textfiles import decode_guess
-from .checks import as_bytes, check_size, screen_parsed
-from .document import COUNTRY, DESTINATION, ORIGIN, Country, FreeText, Identifier, Location, ParsedDocument, Party
+from .checks import as_bytes, check_deadline, check_size, decode_document, screen_parsed
+from .document import COUNTRY, Country, FreeText, Identifier, Location, ParsedDocument, Party
+from .limits import DocumentLimits, current_limits
+from .shipment_fields import COUNTRIES, PARTIES, PLACES, TOP_KEYS
+from .sniff import SHIPMENT, wrong_kind
 from .verdict import Verdict
 
-PARTIES = {"shipper": ORIGIN, "consignee": DESTINATION, "notify_party": DESTINATION, "carrier": COUNTRY}
-PLACES = {
-    "port_of_loading": ORIGIN,
-    "place_of_receipt": ORIGIN,
-    "port_of_discharge": DESTINATION,
-    "place_of_delivery": DESTINATION,
-}
-COUNTRIES = {"origin_country": ORIGIN, "destination_country": DESTINATION}
-TOP_KEYS = (
-    {"reference", "vessel", "goods_description", "transshipment_ports", "hs_codes", "incoterms", "date"}
-    | set(PARTIES)
-    | set(PLACES)
-    | set(COUNTRIES)
-)
 PARTY_KEYS = {"name", "address", "country"}
 VESSEL_KEYS = {"name", "imo", "flag"}
 PLACE_KEYS = {"name", "locode", "country"}
 VESSEL_PREFIXES = re.compile(r"^(?:M/?[VTS]|MV|MT|SS|M\.V\.|M\.T\.)\s+", re.IGNORECASE)
 _LOCODE = re.compile(r"^[A-Z]{2} ?[A-Z2-9]{3}$")
 _LOCODE_IN_PARENS = re.compile(r"\(([A-Z]{2} ?[A-Z2-9]{3})\)")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')  # a string (skipped) or a bracket
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def imo_valid(number: str) -> bool:
@@ -71,25 +66,91 @@ def imo_valid(number: str) -> bool:
     return total % 10 == int(number[6])
 
 
-def parse_shipment(data: bytes | str | dict[str, Any]) -> ParsedDocument:
+def parse_shipment(data: bytes | str | dict[str, Any], limits: DocumentLimits | None = None) -> ParsedDocument:
     """The parties, vessel, places and goods of a shipment record (no screening)."""
+    limits = limits or current_limits()
     if isinstance(data, dict):
+        _check_values(data, "shipment JSON", limits)
         record, fmt = data, "shipment JSON"
     else:
         data = as_bytes(data)
-        check_size(data, "shipment record")
-        text = decode_guess(data)
+        check_size(data, "shipment record", limits)
+        wrong = wrong_kind(data, SHIPMENT)
+        if wrong is not None:
+            raise wrong
+        text = decode_document(data)
         if text.lstrip()[:1] in ("{", "["):
+            _check_depth(text, limits)
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise InputError(f"shipment JSON line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+            except (ValueError, RecursionError) as exc:  # e.g. an integer of 5,000 digits
+                problem = str(exc).split(";")[0]
+                raise InputError(f"shipment JSON cannot be read: {problem}.") from None
+            _check_values(record, "shipment JSON", limits)
             fmt = "shipment JSON"
         else:
-            record, fmt = _from_csv(text), "shipment CSV"
+            record, fmt = _from_csv(text, limits), "shipment CSV"
     if not isinstance(record, dict):
         raise InputError("shipment JSON must be one object ({...}) describing one shipment.")
     return _Reader(fmt).read(record)
+
+
+def _check_depth(text: str, limits: DocumentLimits) -> None:
+    """Refuse JSON nested deeper than max_json_depth, before json.loads recurses into it."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limits.max_json_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                raise limits.exceeded(
+                    "max_json_depth",
+                    f"shipment JSON line {line}, column {column}: nested more than {limits.max_json_depth} levels deep",
+                    "A shipment record nests 3 levels (record, party, field); send a flat record",
+                )
+        elif token in ("]", "}"):
+            depth -= 1
+
+
+def _check_values(record: Any, fmt: str, limits: DocumentLimits) -> None:
+    """Every key and string of a decoded record: valid Unicode (no lone surrogates), at most max_field_chars.
+
+    Iterative, so a deeply nested dict handed to the library cannot exhaust the stack either.
+    """
+    stack: list[tuple[Any, str, int]] = [(record, "record", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > limits.max_json_depth:
+            shown = path if len(path) <= 80 else path[:77] + "..."
+            raise limits.exceeded(
+                "max_json_depth",
+                f"{fmt}: {shown} is nested more than {limits.max_json_depth} levels deep",
+                "A shipment record nests 3 levels (record, party, field); send a flat record",
+            )
+        if isinstance(value, dict):
+            for key, child in value.items():
+                _check_text(str(key), f"{path} key", fmt, limits)
+                stack.append((child, f"{key}" if path == "record" else f"{path}.{key}", depth + 1))
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}[{number}]", depth + 1) for number, child in enumerate(value, start=1))
+        elif isinstance(value, str):
+            _check_text(value, path, fmt, limits)
+
+
+def _check_text(text: str, path: str, fmt: str, limits: DocumentLimits) -> None:
+    bad = _SURROGATE.search(text)
+    shown = path.encode("utf-8", "backslashreplace").decode("utf-8")
+    if bad:
+        raise InputError(
+            f"{fmt}: {shown} holds an unpaired surrogate ({bad.group(0).encode('unicode_escape').decode()}) at character "
+            f"{bad.start() + 1}: it is not valid Unicode text."
+        )
+    if len(text) > limits.max_field_chars:
+        raise limits.exceeded("max_field_chars", f"{fmt}: {shown} holds {len(text):,} characters")
 
 
 def screen_shipment(
@@ -101,25 +162,51 @@ def screen_shipment(
     jurisdictions: Iterable[str] | None = None,
     embargoes: str | Path | None = None,
     day: date | None = None,
+    deadline: float | None = None,
+    limits: DocumentLimits | None = None,
+    workers: int = 1,
 ) -> Verdict:
-    """One verdict for one shipment record (bytes of JSON or CSV, or an already decoded JSON object)."""
-    parsed = parse_shipment(data)
+    """One verdict for one shipment record (bytes of JSON or CSV, or an already decoded JSON object).
+
+    Arguments as screen_payment's.
+    """
+    check_deadline(deadline, "shipment record")
+    parsed = parse_shipment(data, limits)
     return screen_parsed(
-        parsed, screener, document=document, datasets=datasets, jurisdictions=jurisdictions, embargoes=embargoes, day=day
+        parsed,
+        screener,
+        document=document,
+        datasets=datasets,
+        jurisdictions=jurisdictions,
+        embargoes=embargoes,
+        day=day,
+        deadline=deadline,
+        limits=limits,
+        workers=workers,
     )
 
 
-def _from_csv(text: str) -> dict[str, Any]:
+def _from_csv(text: str, limits: DocumentLimits) -> dict[str, Any]:
     """A one-row CSV, columns flattened: shipper_name, vessel_imo, port_of_loading_locode..."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        rows = [row for row in csv.reader(io.StringIO(text, newline="")) if any(cell.strip() for cell in row)]
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+            if len(rows) > 2:  # one shipment per file: no need to read a long file to refuse it
+                break
     except csv.Error as exc:
-        raise InputError(f"shipment CSV is not readable CSV: {exc}.") from None
+        raise InputError(f"shipment CSV line {reader.line_num}: not readable CSV: {exc}.") from None
     if len(rows) < 2:
         raise InputError("shipment CSV needs a header row and one data row.")
     if len(rows) > 2:
-        raise InputError(f"shipment CSV has {len(rows) - 1} data rows; one file holds one shipment (split it, or send JSON).")
+        raise InputError("shipment CSV has more than one data row; one file holds one shipment (split it, or send JSON).")
     header, values = rows
+    for position, cell in enumerate(header + values):
+        if len(cell) > limits.max_field_chars:
+            column = (position - len(header) if position >= len(header) else position) + 1
+            raise limits.exceeded("max_field_chars", f"shipment CSV column {column}: a cell of {len(cell):,} characters")
     record: dict[str, Any] = {}
     for position, raw in enumerate(header):
         key = re.sub(r"[^a-z0-9]+", "_", raw.strip().lower()).strip("_")
@@ -160,7 +247,10 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail(path, f"must be text, not {type(value).__name__}.")
-        text = " ".join(str(value).split())
+        try:
+            text = " ".join(str(value).split())
+        except ValueError:  # an integer too long to write out
+            raise self.fail(path, "is a number too long to be an identifier or a name.") from None
         if not text:
             raise self.fail(path, "is empty.")
         return text

@@ -26,9 +26,10 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..textfiles import decode_guess
+from .checks import decode_document
 from .document import COUNTRY, DESTINATION, ORIGIN, Country, FreeText, Identifier, Location, ParsedDocument, Party
 from .identifiers import clean_bic, iban_country
+from .limits import DocumentLimits, current_limits
 
 _TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
 _BLOCK = re.compile(r"\{([1-5]):")
@@ -68,11 +69,19 @@ def is_swift_mt(text: str) -> bool:
     return stripped.startswith(("{1:", "{4:")) or bool(re.match(r":\d{2}[A-Z]?:", stripped))
 
 
-def parse_swift_mt(data: bytes) -> ParsedDocument:
+def parse_swift_mt(data: bytes, limits: DocumentLimits | None = None) -> ParsedDocument:
+    """Parties, agents, BICs, countries and texts of an MT103 / MT202(COV); a field over max_field_chars is refused."""
+    limits = limits or current_limits()
     text = _decode(data)
     headers, body, first_line = _split_blocks(text)
     message_type = _message_type(headers, body)
     fields = _fields(body, first_line, message_type)
+    for item in fields:
+        size = sum(len(line) for line in item.lines)
+        if size > limits.max_field_chars:
+            raise limits.exceeded(
+                "max_field_chars", f"{message_type} line {item.line}: tag {item.label} holds {size:,} characters"
+            )
     if message_type == "MT202COV" or (message_type == "MT202" and any(f.tag[:2] == "50" for f in fields)):
         message_type = "MT202COV"
         in_b = False
@@ -98,7 +107,7 @@ def parse_swift_mt(data: bytes) -> ParsedDocument:
 
 
 def _decode(data: bytes) -> str:
-    return decode_guess(data).replace("\r\n", "\n").replace("\r", "\n")
+    return decode_document(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split_blocks(text: str) -> tuple[dict, str, int]:

@@ -20,7 +20,8 @@ coverage as well as a "hit".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # Finding has a member named `field`
 from typing import Any
 
 CLEAR, REVIEW, HIT = "clear", "review", "hit"
@@ -47,6 +48,7 @@ RULES = frozenset(
         "restricted origin",
         "restricted destination",
         "embargoed place in free text",
+        "free text not fully screened",  # a limit (limits.py) cut the text: the rest needs a human
     }
 )
 
@@ -63,7 +65,7 @@ class Finding:
     explanation: str
     score: float | None = None
     schema: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. measures of an embargo, the relative's birth years
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)  # e.g. measures of an embargo, the relative's birth years
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -93,8 +95,8 @@ class Verdict:
     document: str
     format: str
     reference: str | None
-    findings: list[Finding] = field(default_factory=list)
-    screened: list[dict[str, str]] = field(default_factory=list)
+    findings: list[Finding] = dataclass_field(default_factory=list)
+    screened: list[dict[str, str]] = dataclass_field(default_factory=list)
 
     @property
     def verdict(self) -> str:
