@@ -19,7 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from ..match.screener import Screener
 from ..store import SnapshotStore
 from ..store.keys import KeyStore
-from ..workflows.checks import MAX_DOCUMENT_BYTES
+from ..workflows.limits import current_limits
 from . import docs, routes_data, routes_match, routes_screen, routes_system, workflow_routes
 from .browser import BrowserGuard
 from .error_handlers import ErrorsMiddleware, install_error_handlers
@@ -79,7 +79,7 @@ def create_app(
     )
     app.state.service = state
     # First matching prefix wins: batches, then the workflow documents (/screen/payment...), which cap their own size.
-    body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, MAX_DOCUMENT_BYTES)}
+    body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, current_limits().max_document_bytes)}
     # add_middleware puts each one outside those added before it.
     app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
     if not settings.auth:

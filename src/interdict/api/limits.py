@@ -117,7 +117,10 @@ class Runner:
         deadline = time.monotonic() + self.timeout
         try:
             with anyio.fail_after(self.timeout + 1.0):
-                return await anyio.to_thread.run_sync(work, deadline, limiter=self.limiter, abandon_on_cancel=True)
+                # Not abandoned on timeout: the work stops itself at the deadline (it checks it
+                # between queries and document items), and its thread slot is released only
+                # then, so abandoned work can never run beside new work beyond the thread limit.
+                return await anyio.to_thread.run_sync(work, deadline, limiter=self.limiter, abandon_on_cancel=False)
         except (TimeoutError, Deadline):
             raise HTTPException(
                 status_code=503,

@@ -4,7 +4,8 @@ Same request, response and semantics as yente 5.5 (see shared/reference/yente-ap
 - at most `max_queries` (100) queries per request, else 400;
 - `limit` results per query (default 5, at most 500), best first;
 - `cutoff` = min(cutoff, threshold); results scoring <= cutoff are dropped;
-  `match` = score >= threshold; `total.value` counts the results with match=true;
+  `match` = score >= threshold; `total.value` counts the results with match=true,
+  and `total.relation` is "gte" when the limit left more matches out ("eq" otherwise);
 - include_dataset / exclude_dataset narrow the path's scope; exclude_schema,
   topics, changed_since and exclude_entity_ids filter results;
 - `query` echoes each query with its cleaned properties; header x-batch-size.
@@ -66,9 +67,10 @@ class MatchParams:
 def match_one(example: Example, params: MatchParams, generation: Generation) -> dict:
     """One query's EntityMatches (yente's shape)."""
     hits: list[Hit] = []
+    total, more = 0, False
     if params.sanctions_topic and params.limit > 0 and (params.scope is None or params.scope):
         post_filters = bool(params.exclude_schema or params.since or not example.named)
-        hits = generation.screener.screen(
+        screening = generation.screener.screening(
             example.query,
             datasets=params.scope,
             limit=max(params.limit, POST_FILTER_POOL) if post_filters else params.limit,
@@ -76,14 +78,19 @@ def match_one(example: Example, params: MatchParams, generation: Generation) -> 
             cutoff=params.cutoff,
             exclude_entities=params.exclude_ids,
         )
-        hits = [hit for hit in hits if hit.score > params.cutoff]
+        hits = [hit for hit in screening.hits if hit.score > params.cutoff]
         if not example.named:
             hits = [hit for hit in hits if hit.identifier is not None]
         if params.exclude_schema:
             hits = [hit for hit in hits if hit.entity.schema not in params.exclude_schema]
         if params.since:
             hits = [hit for hit in hits if (_last_change(hit, generation) or "") > params.since]
+        # yente's `total` counts the matches returned; when the limit left matches out,
+        # its relation says "gte" (more exist), so nothing is hidden silently.
+        found = sum(1 for hit in hits if hit.match) if post_filters else screening.matches
         hits = hits[: params.limit]
+        total = sum(1 for hit in hits if hit.match)
+        more = found > total
     results = [scored_entity(hit, generation) for hit in hits]
     if not example.named:  # the name slot held identifiers: no name evidence to show
         for result in results:
@@ -91,7 +98,7 @@ def match_one(example: Example, params: MatchParams, generation: Generation) -> 
     return {
         "status": 200,
         "results": results,
-        "total": {"value": sum(1 for hit in hits if hit.match), "relation": "eq"},
+        "total": {"value": total, "relation": "gte" if more else "eq"},
         "query": example.echo,
     }
 

@@ -25,6 +25,7 @@ from ..match.settings import SETTINGS
 from ..model import BIRTH_DATE_CAVEAT, Entity, NameKind, Schema
 from ..text.names import analyze_name
 from .references import References, reference_key
+from .resolution import LinkKind
 
 QUERY_NAMES = 3  # the primary name and up to two more per entry
 HITS_PER_ENTRY = 20  # a subject on every list has ~10 entries elsewhere; keep room for its namesakes
@@ -57,7 +58,7 @@ class KeyShare:
 
     a: str
     b: str
-    kind: str  # "reference" or "identifier"
+    kind: LinkKind  # REFERENCE or IDENTIFIER
     scheme: str  # reference scheme id, or identifier type
     shown: str  # the key as the lists wrote it
     group_size: int
@@ -219,23 +220,23 @@ def key_shares(entities: Iterable[Entity], refs: References, use_references: boo
     is the key, e.g. the UN entry); an identifier group links every pair, so a
     number shared by a relative can be told apart by the names.
     """
-    groups: dict[tuple[str, str, str], list[tuple[int, Entity, str]]] = defaultdict(list)
+    groups: dict[tuple[LinkKind, str, str], list[tuple[int, Entity, str]]] = defaultdict(list)
     for entity in entities:
         if use_references:
             for scheme_id, key, shown in refs.explicit_keys(entity):
                 own_ids = refs.scheme(scheme_id).own_ids
                 own = 0 if entity.dataset in own_ids and key == reference_key(entity.source_id) else 1
-                groups[("reference", scheme_id, key)].append((own, entity, shown))
+                groups[(LinkKind.REFERENCE, scheme_id, key)].append((own, entity, shown))
         if use_identifiers:
             for kind, value, shown in refs.identifier_keys(entity):
-                groups[("identifier", kind, value)].append((1, entity, shown))
+                groups[(LinkKind.IDENTIFIER, kind, value)].append((1, entity, shown))
     shares: list[KeyShare] = []
     for (kind, scheme, _key), members in sorted(groups.items()):
         members.sort(key=lambda item: (item[0], item[1].id))
         if len({entity.dataset for _, entity, _ in members}) < 2:
             continue
         size = len(members)
-        if kind == "reference":
+        if kind == LinkKind.REFERENCE:
             anchor = members[0][1]
             pairs = [(anchor, entity, shown) for _, entity, shown in members[1:]]
         elif size > MAX_KEY_GROUP:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Entity
-from .resolution import TIER_RANK, TIERS, Cluster, Link
-
-KIND_RANK = {"reference": 0, "identifier": 1, "name": 2}
+from .resolution import KIND_RANK, SINGLE, TIER_RANK, TIERS, Cluster, Link, LinkStatus, Tier
 
 
 def ordered(first: str, second: str) -> tuple[str, str]:
@@ -52,8 +50,8 @@ def cluster_links(entities: dict[str, Entity], links: list[Link], duplicates: se
         return None
 
     order = sorted(
-        (link for link in links if link.status == "confirmed"),
-        key=lambda link: (TIER_RANK[link.tier], KIND_RANK[link.kind], -link.score, link.a, link.b),
+        (link for link in links if link.status == LinkStatus.CONFIRMED),
+        key=lambda link: (TIER_RANK[link.tier or Tier.PROBABLE], KIND_RANK[link.kind], -link.score, link.a, link.b),
     )
     for link in order:
         root_a, root_b = find(link.a), find(link.b)
@@ -61,7 +59,7 @@ def cluster_links(entities: dict[str, Entity], links: list[Link], duplicates: se
             continue
         conflict = clash(lists[root_a], lists[root_b])
         if conflict:
-            link.status, link.tier = "ambiguous", ""
+            link.status, link.tier = LinkStatus.AMBIGUOUS, None
             link.reason = f"would join two different entries of {conflict[0]}: {conflict[1]} and {conflict[2]}"
             continue
         if sum(map(len, lists[root_a].values())) < sum(map(len, lists[root_b].values())):
@@ -69,7 +67,7 @@ def cluster_links(entities: dict[str, Entity], links: list[Link], duplicates: se
         parent[root_b] = root_a
         for key, ids in lists.pop(root_b).items():
             lists[root_a].setdefault(key, []).extend(ids)
-        weakest[root_a] = max(weakest.get(root_a, 0), weakest.pop(root_b, 0), TIER_RANK[link.tier])
+        weakest[root_a] = max(weakest.get(root_a, 0), weakest.pop(root_b, 0), TIER_RANK[link.tier or Tier.PROBABLE])
         link.joined = True
     members: dict[str, list[str]] = defaultdict(list)
     for entity_id in entities:
@@ -77,7 +75,7 @@ def cluster_links(entities: dict[str, Entity], links: list[Link], duplicates: se
     clusters = []
     for root, ids in members.items():
         ids.sort()
-        confidence = TIERS[weakest[root]] if len(ids) > 1 else "single"
+        confidence = TIERS[weakest[root]].value if len(ids) > 1 else SINGLE
         clusters.append(Cluster(id=f"cl-{ids[0]}", members=ids, confidence=confidence))
     clusters.sort(key=lambda cluster: cluster.id)
     return clusters

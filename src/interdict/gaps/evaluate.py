@@ -29,7 +29,7 @@ from itertools import combinations
 from ..model import Entity
 from ..sources import get_source
 from .references import identifier_values, reference_key
-from .resolution import Resolution
+from .resolution import LinkStatus, Resolution
 
 TRUTHS = ("un_reference", "passport", "imo")
 MIN_VALUE = 5  # shorter passport/IMO values are too collision-prone to be truth
@@ -157,7 +157,7 @@ def evaluate_resolution(resolution: Resolution, entities: Iterable[Entity]) -> E
             if truth.entities[a].dataset != truth.entities[b].dataset:
                 predicted.add((a, b))
                 confidence[f"{a}|{b}"] = cluster.confidence
-    ambiguous = {(link.a, link.b) for link in resolution.links if link.status == "ambiguous"}
+    ambiguous = {(link.a, link.b) for link in resolution.links if link.status == LinkStatus.AMBIGUOUS}
     scores: list[Score] = []
     tiers: dict[str, dict[str, int]] = defaultdict(lambda: {"judged": 0, "correct": 0})
     false_pos: list[dict] = []

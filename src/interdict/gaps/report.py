@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..model import SCHEMA_FAMILY, Entity, Schema, SchemaFamily
 from .programmes import NOT_STATED, UNMAPPED, Vocabulary, listing_topics, vocabulary
-from .resolution import Link, NearMiss, Resolution
+from .resolution import Link, LinkStatus, NearMiss, Resolution
 from .scope import jurisdiction_of
 
 MAX_NAMES = 12
@@ -228,12 +228,12 @@ def _row(
         for link in context.links_of.get(entity.id, []):
             other = link.b if link.a == entity.id else link.a
             if other in member_ids:
-                if link.status == "confirmed":
+                if link.status == LinkStatus.CONFIRMED:
                     evidence[(link.a, link.b)] = _link_dict(link, context.entities)
                 continue
             other_cluster = context.cluster_of.get(other)
             other_listed = context.jurisdictions_of.get(other_cluster.id, set()) if other_cluster else set()
-            if link.status == "ambiguous" and other_listed & excluded:
+            if link.status == LinkStatus.AMBIGUOUS and other_listed & excluded:
                 other_entity = context.entities[other]
                 doubt = _link_dict(link, context.entities) | {"kind": "ambiguous link", "other": other, "other_name": other_entity.caption}
                 doubt["other_cluster"] = other_cluster.id if other_cluster else ""

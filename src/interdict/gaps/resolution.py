@@ -15,6 +15,7 @@ options; any change to one of them computes it afresh.
 from __future__ import annotations
 
 import hashlib
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
@@ -23,11 +24,35 @@ import msgspec
 from ..atomic import atomic_write
 from ..store import data_home
 
-RESOLUTION_VERSION = 1
+RESOLUTION_VERSION = 2
 CACHE_KEEP = 6  # resolution files kept in the cache folder (full runs, focused runs, evaluations)
 
-TIERS = ("certain", "strong", "probable")  # confirmed links, strongest first
+
+class LinkKind(StrEnum):
+    """The evidence a link rests on, strongest first."""
+
+    REFERENCE = "reference"  # a cross-reference the lists print (UN number, OFAC number)
+    IDENTIFIER = "identifier"  # a shared identifier (IMO, passport...)
+    NAME = "name"  # names through the matching engine
+
+
+class LinkStatus(StrEnum):
+    CONFIRMED = "confirmed"  # used to join clusters
+    AMBIGUOUS = "ambiguous"  # kept with its reason, not used
+
+
+class Tier(StrEnum):
+    """How sure a confirmed link is, strongest first; a cluster's confidence is its weakest joining link's."""
+
+    CERTAIN = "certain"
+    STRONG = "strong"
+    PROBABLE = "probable"
+
+
+TIERS = tuple(Tier)
 TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
+KIND_RANK = {kind: rank for rank, kind in enumerate(LinkKind)}
+SINGLE = "single"  # the confidence of a one-entry cluster
 
 
 class Link(msgspec.Struct, omit_defaults=True):
@@ -35,9 +60,9 @@ class Link(msgspec.Struct, omit_defaults=True):
 
     a: str
     b: str
-    kind: str  # reference | identifier | name
-    status: str  # confirmed | ambiguous
-    tier: str = ""  # certain | strong | probable (confirmed links only)
+    kind: LinkKind
+    status: LinkStatus
+    tier: Tier | None = None  # confirmed links only
     score: float = 0.0  # best name similarity between the two entries (0 = names never compared)
     evidence: list[str] = msgspec.field(default_factory=list)
     reason: str = ""  # why an ambiguous link was not used
@@ -56,7 +81,7 @@ class NearMiss(msgspec.Struct, omit_defaults=True):
 class Cluster(msgspec.Struct, omit_defaults=True):
     id: str  # "cl-" + the smallest member id: stable while that entry stays in the cluster
     members: list[str]  # entity ids, sorted
-    confidence: str  # weakest joining link: certain | strong | probable; "single" for one entry
+    confidence: str  # weakest joining link's Tier value; SINGLE for one entry
 
 
 class Resolution(msgspec.Struct, omit_defaults=True):

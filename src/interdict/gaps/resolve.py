@@ -31,9 +31,21 @@ from ..match.screener import Screener
 from ..model import Entity, Schema, same_family
 from ..sources import get_source
 from .candidates import KeyShare, NameHit, key_shares, query_names, screen_entities
-from .clustering import KIND_RANK, cluster_links, list_key, ordered
+from .clustering import cluster_links, list_key, ordered
 from .references import References, references
-from .resolution import RESOLUTION_VERSION, Link, NearMiss, Resolution, code_fingerprint, load_cached, save_cached
+from .resolution import (
+    KIND_RANK,
+    RESOLUTION_VERSION,
+    Link,
+    LinkKind,
+    LinkStatus,
+    NearMiss,
+    Resolution,
+    Tier,
+    code_fingerprint,
+    load_cached,
+    save_cached,
+)
 
 GOOD_ENOUGH = 0.9  # name similarity past which a shared key's names need no further comparing
 
@@ -160,7 +172,7 @@ class _Resolver:
         links.sort(key=lambda link: (link.a, link.b))
         clusters = cluster_links(self.entities, links, set(self.duplicates))
         near = self._near_misses(hits, links)
-        confirmed = [link for link in links if link.status == "confirmed"]
+        confirmed = [link for link in links if link.status == LinkStatus.CONFIRMED]
         stats = {
             "entries": len(self.entities),
             "screened": len(hits),
@@ -343,29 +355,29 @@ class _Resolver:
             evidence.append(f"{best.explanation} (score {best.score:.2f}{', match' if best.match else ', below the match threshold'})")
         if pair.shares:
             score = self._name_similarity(pair)
-            kind = "reference" if any(share.kind == "reference" for share in pair.shares) else "identifier"
+            kind = LinkKind.REFERENCE if any(share.kind == LinkKind.REFERENCE for share in pair.shares) else LinkKind.IDENTIFIER
             if not _schemas_agree(left.schema, right.schema):
-                return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"the lists disagree on what it is ({left.schema} / {right.schema})")
-            decisive = kind == "reference" or any(self.refs.identifiers.get(share.scheme) == "decisive" for share in pair.shares)
-            if kind == "identifier" and not decisive and score < self.settings.key_name_min:
-                return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"shared {pair.shares[0].scheme.replace('_', ' ')} but the names differ (similarity {score:.2f})")
-            if kind == "reference" and score < self.settings.key_name_min and not _vessel(left, right):
-                return Link(pair.a, pair.b, kind, "ambiguous", score=score, evidence=evidence, reason=f"cross-reference contradicted by the names (similarity {score:.2f})")
-            return Link(pair.a, pair.b, kind, "confirmed", tier="certain" if decisive else "strong", score=score, evidence=evidence)
+                return Link(pair.a, pair.b, kind, LinkStatus.AMBIGUOUS, score=score, evidence=evidence, reason=f"the lists disagree on what it is ({left.schema} / {right.schema})")
+            decisive = kind == LinkKind.REFERENCE or any(self.refs.identifiers.get(share.scheme) == "decisive" for share in pair.shares)
+            if kind == LinkKind.IDENTIFIER and not decisive and score < self.settings.key_name_min:
+                return Link(pair.a, pair.b, kind, LinkStatus.AMBIGUOUS, score=score, evidence=evidence, reason=f"shared {pair.shares[0].scheme.replace('_', ' ')} but the names differ (similarity {score:.2f})")
+            if kind == LinkKind.REFERENCE and score < self.settings.key_name_min and not _vessel(left, right):
+                return Link(pair.a, pair.b, kind, LinkStatus.AMBIGUOUS, score=score, evidence=evidence, reason=f"cross-reference contradicted by the names (similarity {score:.2f})")
+            return Link(pair.a, pair.b, kind, LinkStatus.CONFIRMED, tier=Tier.CERTAIN if decisive else Tier.STRONG, score=score, evidence=evidence)
         # One word of a person's name (a weak alias "JAFARI") says nothing about who it is.
         best = max((hit for hit in pair.hits if not hit.bare_word), key=lambda hit: (hit.match, hit.score), default=None)
         if best is None or not best.match:
             return None
         evidence = [f"{best.explanation} (score {best.score:.2f}, match)"]
         settings = self.settings
-        link = Link(pair.a, pair.b, "name", "ambiguous", score=best.name_score, evidence=evidence)
+        link = Link(pair.a, pair.b, LinkKind.NAME, LinkStatus.AMBIGUOUS, score=best.name_score, evidence=evidence)
         if (pair.a, pair.b) in tied:
             rival = self.entities[tied[(pair.a, pair.b)]]
             link.reason = f"as close a match as {rival.caption!r} ({rival.id}) on the same list"
         elif best.birth is not None and best.birth < 0:
             link.reason = "the names match but the birth dates disagree"
         elif best.birth is not None and best.birth >= settings.birth_agrees and best.name_score >= settings.strong_name:
-            link.status, link.tier = "confirmed", "strong"
+            link.status, link.tier = LinkStatus.CONFIRMED, Tier.STRONG
         elif best.nationality is not None and best.nationality < 0:
             link.reason = "name-only match, and the nationalities disagree"
         elif best.name_score < settings.probable_name:
@@ -373,7 +385,7 @@ class _Resolver:
         elif best.distinct < settings.probable_rarity:
             link.reason = "name-only match of a common name"
         else:
-            link.status, link.tier = "confirmed", "probable"
+            link.status, link.tier = LinkStatus.CONFIRMED, Tier.PROBABLE
         return link
 
     def _duplicate_links(self, links: list[Link]) -> list[Link]:
@@ -387,9 +399,9 @@ class _Resolver:
                 Link(
                     a,
                     b,
-                    "name",
-                    "confirmed",
-                    tier="probable",
+                    LinkKind.NAME,
+                    LinkStatus.CONFIRMED,
+                    tier=Tier.PROBABLE,
                     score=similarity,
                     evidence=[
                         (
@@ -403,7 +415,7 @@ class _Resolver:
         return found
 
     def _describe_share(self, share: KeyShare) -> str:
-        if share.kind == "reference":
+        if share.kind == LinkKind.REFERENCE:
             scheme = self.refs.scheme(share.scheme)
             return f"{scheme.label} {share.shown}: carried by both entries"
         policy = self.refs.identifiers.get(share.scheme, "corroborated")
