@@ -40,10 +40,10 @@ from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
 from .match.query import Query, check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
-from .rows import MAX_FIELD, QUERY_COLUMNS, Row, error_row, printable, read_row
+from .rows import MAX_FIELD, Row, printable, read_row
 from .textfiles import csv_delimiter, decode_guess
 
-__all__ = ["MAX_FIELD", "QUERY_COLUMNS", "BatchSummary", "Record", "check_output", "compare_file", "read_records", "screen_file", "screen_row"]
+__all__ = ["BatchSummary", "Record", "as_row", "check_output", "compare_file", "jsonl_record", "read_records", "screen_file", "screen_row"]
 
 CHUNK = 256
 

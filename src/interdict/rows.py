@@ -30,7 +30,6 @@ from .errors import InputError
 from .match.query import Query
 
 COLUMNS = ("id", "name", "schema", "birth_date", "nationality", "country", "id_number")
-QUERY_COLUMNS = ("schema", "birth_date", "nationality", "country", "id_number")
 MAX_FIELD = 10_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -104,8 +103,3 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None) -> 
     except InputError as exc:
         return Row(line, row_id, None, printable(str(exc)))
     return Row(line, row_id, query)
-
-
-def error_row(line: int, message: str) -> Row:
-    """A row the reader could not even read as a mapping (not JSON, not an object)."""
-    return Row(line, str(line), None, printable(message))

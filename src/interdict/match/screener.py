@@ -2,9 +2,11 @@
 
 Retrieval sums rarity weights over the skeleton postings of the query's tokens
 (and their typo neighbours) and estimates each list name's score. Every name
-whose estimate is near the match range is scored, however many there are, and
-the best few others as near misses; a filter (datasets, schema) only removes
-names, so it can never reveal a match the unfiltered screen hid.
+whose estimate reaches the threshold is scored, however many there are, and
+the best few others as near misses. The choice is made before the dataset
+filter, which only removes names: a filtered screen is the unfiltered screen
+restricted to its datasets, so it can never reveal a match the unfiltered
+screen hid.
 
 An entry's score is that of its best name, every name of the entry scored, so
 it does not depend on which name retrieval happened to find. A pair of names
