@@ -14,16 +14,44 @@ Variant families (each query remembers the entity it came from):
     zero_width       hide zero-width or bidi characters inside the name
     script           the entry's own Arabic, Persian, Cyrillic or CJK name, screened against
                      an index holding only its Latin names
+    org_generic      an organisation's generic, sector or structural word in another writer's
+                     form (Airlines/Air/Airways/Aviation, Industries/Industrial/Industry,
+                     Factories/Factory/Plant, Corporation/Company/Co., Group/Complex,
+                     Headquarters/Base, Shipping/Lines/Navigation, Shahid/Shaheed), "Group"
+                     added or dropped, "(University) of Technology", or an acronym in brackets
+                     ("Iran Electronics Industries (IEI)"); rules taken in turn
+    added_part       a person's 2-3 part name with one more real part (a surname other listed
+                     people carry, of the same nationality where possible) at the end or after
+                     the first name, as a father's, family or tribal name
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
     common           frequent names of many cultures, minus any that are listed as such
+    recombined_cross the same, but the two halves come from different publishers' lists (UN, EU,
+                     UK, US, Canada, Australia) and a matching gender: half in Latin letters, a
+                     quarter each in Cyrillic and in Arabic script (given name and surname of two
+                     original-script names, checked against the entries' Latin spellings too)
+    cjk              Chinese and Korean names: the surname (first character or syllable) of one
+                     listed person's Han or Hangul name with another's given name, minus listed names
+    org_generic_only a word no list name holds (not even one letter off) with only generic words:
+                     "<word> Trading Company", "<word> Shipping Lines", "<word> Airlines Group"
+
+The word forms, titles, particles, letter tables and templates here are the
+generator's own; no word list is read from the matcher's tables
+(src/interdict/text/data). The matcher's `skeleton` key is used only to tell
+whether a recombined name (or an organisation's distinctive word) is already
+listed, as `recombined` always has. The older families draw from the same seeded
+generator as before and the newer ones from their own, so adding a family leaves
+the other families' queries unchanged.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from interdict.model import Entity
@@ -182,6 +210,178 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
         name = rng.choice(originals)
         out.append(GeneratedQuery("script", name, entity.schema, entity.id, _latin_names(entity)[0]))
         made += 1
+    # Later families draw from their own generators, so adding one leaves the queries of
+    # the families above (and the figures measured on them) as they were.
+    listed = {_normal(n.full) for e in entities for n in e.names}
+    out += _org_generic(orgs, per_family, random.Random(seed * 1000 + 1), listed)
+    out += _added_part(people, per_family, random.Random(seed * 1000 + 2))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Organisation names: the generic, sector and structural words writers spell differently.
+
+# Each value: forms different writers use for the same word of an organisation's name.
+# Written for the benchmark (not taken from the matcher's tables); a form ending in "."
+# also matches without the dot ("Co" / "Co.").
+GENERIC_FORMS: dict[str, list[str]] = {
+    "airline": ["Airlines", "Airways", "Air", "Aviation"],
+    "industry": ["Industries", "Industrial", "Industry", "Ind."],
+    "factory": ["Factories", "Factory", "Plant"],
+    "company": ["Corporation", "Company", "Co.", "Corp."],
+    "structure": ["Group", "Complex"],
+    "headquarters": ["Headquarters", "Base"],
+    "shipping": ["Shipping Lines", "Shipping", "Lines", "Navigation"],
+    "martyr": ["Shahid", "Shaheed"],
+}
+# Groups whose words are only swapped where they end the name's own words (a legal form
+# or a bracket may follow): "Mahan Air" → "Mahan Airlines", never "Air Force" → "Airlines Force".
+TAIL_ONLY = {"airline", "shipping", "structure"}
+# "Complex" stands for "Group" only in an industrial name ("Shahid Hemmat Industrial Group/Complex").
+INDUSTRIAL_CONTEXT = re.compile(r"(?i)\b(industr\w*|factor\w*|plant|steel|petrochemical\w*|production|research|manufactur\w*|engineering|mining|chemical\w*|metallurg\w*)\b")
+# Words of legal forms and their lead-ins, for finding where a name's own words end.
+LEGAL_WORDS = {
+    "co", "corp", "company", "corporation", "ltd", "limited", "llc", "llp", "lp", "inc", "plc", "jsc", "pjsc",
+    "ojsc", "cjsc", "oao", "ooo", "zao", "ao", "pao", "gmbh", "ag", "kg", "sa", "sarl", "srl", "spa", "bv",
+    "nv", "oy", "ab", "as", "fze", "fzc", "fzco", "fz", "pte", "pvt", "private", "sdn", "bhd", "joint", "stock",
+    "joint-stock", "open", "closed", "public", "liability", "tov", "too", "dmcc", "&",
+}
+SMALL_WORDS = {"of", "and", "the", "for", "&", "de", "del", "la", "le", "des", "du", "named", "after", "in", "on"}
+
+
+def _form_pattern(form: str) -> str:
+    body = r"\s+".join(re.escape(word.rstrip(".")) for word in form.split())
+    return r"(?<![\w-])" + body + (r"\.?" if form.endswith(".") else "") + r"(?![\w-])"
+
+
+_GENERIC_PATTERNS = {
+    group: re.compile("|".join(_form_pattern(f) for f in sorted(forms, key=len, reverse=True)), re.IGNORECASE)
+    for group, forms in GENERIC_FORMS.items()
+}
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _case_like(form: str, sample: str) -> str:
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return form.upper()
+    if letters and all(c.islower() for c in letters):
+        return form.lower()
+    return form
+
+
+def _core_span(name: str) -> tuple[int, int]:
+    """Where the name's own words are: without leading and trailing legal-form words and brackets."""
+    words = list(re.finditer(r"[^\s,]+", name))
+
+    def outer(word: str) -> bool:
+        return word.lower().replace(".", "") in LEGAL_WORDS or word.startswith("(") or word.endswith(")")
+
+    start, end = 0, len(words)
+    while start < end and outer(words[start].group(0)):
+        start += 1
+    while end > start and outer(words[end - 1].group(0)):
+        end -= 1
+    if start >= end:
+        return 0, 0
+    return words[start].start(), words[end - 1].end()
+
+
+def _generic_edits(name: str) -> dict[str, list[str]]:
+    """Rewrites of `name` by rule: a generic word in another form, "Group" added or
+    dropped, "of Technology", an acronym. Empty when the name holds no generic word."""
+    rules: dict[str, list[str]] = defaultdict(list)
+    core_start, core_end = _core_span(name)
+    if core_end <= core_start:
+        return {}
+    core = name[core_start:core_end]
+    own_words = [w for w in re.findall(r"[A-Za-z][\w'.-]*", core) if w.lower() not in SMALL_WORDS]
+    for group, pattern in _GENERIC_PATTERNS.items():
+        for match in pattern.finditer(name):
+            found = match.group(0)
+            if group in TAIL_ONLY and match.end() != core_end:
+                continue
+            if group == "company":
+                before = name[: match.start()].split()
+                after = name[match.end():].split()
+                if before and before[-1].lower().strip(",") in ("stock", "joint-stock", "liability", "partnership"):
+                    continue  # part of a legal form ("Joint Stock Company")
+                if after and after[0].lower().strip(",.") == "kg":
+                    continue  # "GmbH & Co. KG"
+            if group == "structure" and not INDUSTRIAL_CONTEXT.search(name):
+                continue
+            if group in ("structure", "headquarters") and len(own_words) < 2:
+                continue  # "THE BASE" is a name, not a structural word
+            if found.islower() and not name.islower():
+                continue  # a lower-case word in a capitalised name is prose or another language ("operationelle base")
+            key = _normal(found)
+            rules[group] += [name[: match.start()] + _case_like(f, found) + name[match.end():] for f in GENERIC_FORMS[group] if _normal(f) != key]
+    university = re.search(r"(?i)\buniversity\b", core)
+    if not rules and not university:
+        return {}
+    # "Group" dropped where it ends the name's own words, or added there.
+    group_word = re.search(r"(?i)(?<![\w-])group$", core)
+    if group_word and len(own_words) >= 3:
+        rules["group_drop"].append(re.sub(r"\s+", " ", name[: core_start + group_word.start()] + name[core_end:]).strip())
+    elif not re.search(r"(?i)\b(group|complex)\b", core):
+        rules["group_add"].append(name[:core_end] + " " + _case_like("Group", core) + name[core_end:])
+    # University (of Technology).
+    if re.search(r"(?i)\buniversity of technology\b", name):
+        rules["university"].append(re.sub(r"(?i)(university) of technology", r"\1", name))
+    elif re.search(r"(?i)\bindustrial university\b", name):
+        rules["university"].append(re.sub(r"(?i)industrial (university)", lambda m: m.group(1) + _case_like(" of Technology", m.group(1)), name))
+    elif re.search(r"(?i)\buniversity$", core):
+        rules["university"].append(name[:core_end] + _case_like(" of Technology", core) + name[core_end:])
+    # An acronym in brackets: "Iran Electronics Industries (IEI)" — the initials of the
+    # name's own words and of a following Company/Corporation.
+    initials = [w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name[core_start:])
+                if w.lower() not in SMALL_WORDS and (w.lower() not in LEGAL_WORDS or w.lower() in ("company", "corporation"))]
+    if "(" not in name and 3 <= len(initials) <= 6:
+        rules["acronym"].append(f"{name} ({''.join(initials).upper()})")
+    return dict(rules)
+
+
+def _org_generic(entities: list[Entity], per_family: int, rng: random.Random, listed: set[str]) -> list[GeneratedQuery]:
+    """Organisation names with one generic word changed, rules taken in turn so each is exercised."""
+    buckets: dict[str, list[GeneratedQuery]] = defaultdict(list)
+    for entity in entities:
+        names = _latin_names(entity)
+        rng.shuffle(names)
+        for source in names:
+            edits = _generic_edits(source)
+            if not edits:
+                continue
+            for rule in sorted(edits):
+                options = edits[rule]
+                rng.shuffle(options)
+                for option in options:
+                    words = [w.lower().strip(".,") for w in option.split()]
+                    if any(a == b for a, b in itertools.pairwise(words)):
+                        continue  # "Factories Plant" → "Plant Plant"
+                    if option != source and _normal(option) not in listed:
+                        buckets[rule].append(GeneratedQuery("org_generic", option, entity.schema, entity.id, source))
+                        break
+            break  # one name per entity
+    out: list[GeneratedQuery] = []
+    used: set[str | None] = set()  # source entities and query names already taken
+    rules = sorted(buckets)
+    position = dict.fromkeys(rules, 0)
+    while len(out) < per_family and rules:
+        for rule in list(rules):
+            bucket = buckets[rule]
+            while position[rule] < len(bucket) and used & {bucket[position[rule]].source_entity, bucket[position[rule]].name}:
+                position[rule] += 1
+            if position[rule] >= len(bucket):
+                rules.remove(rule)
+                continue
+            query = bucket[position[rule]]
+            used |= {query.source_entity, query.name}
+            out.append(query)
+            if len(out) >= per_family:
+                break
     return out
 
 
@@ -220,6 +420,367 @@ def _drop_middle(source: str) -> str | None:
     if len(words) < 3:
         return None
     return " ".join(words[:1] + words[2:])
+
+
+# ---------------------------------------------------------------------------
+# People: name parts, for the added-part variants and the harder negatives.
+
+# Titles and particles that are no name of their own (the generator's own list).
+NOT_NAMES = {w.lower().strip(".") for w in HONORIFICS} | {
+    "sayed", "sayyed", "seyyed", "syed", "hajj", "hadji", "al", "el", "ul", "abu", "abou", "abd", "abdul", "abdel",
+    "bin", "ben", "ibn", "bint", "ould", "van", "von", "der", "den", "de", "da", "di", "du", "dos", "das", "del", "la",
+    "le", "mr", "mrs", "ms", "mulla", "maulvi", "mawlawi", "maulana", "qari", "hafiz", "shaykh", "shaikh", "imam", "general",
+    "colonel", "major", "captain", "brigadier", "commander", "alias", "aka", "fnu", "lnu", "nfn", "nmn", "unknown",
+}
+# Arabic-script titles and particles, and words that only end a compound ("Abd Allah", "Nur al-Din").
+ARABIC_NOT_NAMES = {
+    "بن", "ابن", "بنت", "ولد", "ال", "أبو", "ابو", "أبي", "عبد", "آل", "حاجی", "حاجي", "الحاج", "حاج", "ملا", "مولوی", "مولوي",
+    "مولانا", "سيد", "سید", "السيد", "شيخ", "شیخ", "الشيخ", "قاری", "قاري", "حافظ", "دكتور", "الدكتور", "د", "الإبن", "الابن",
+}
+ARABIC_COMPOUND_ENDS = {"الله", "اللہ", "الدين", "الدین", "الرحمن", "الرحمان", "الرحيم", "الحق", "النبي"}
+# Russian, Ukrainian, Belarusian, Turkic patronymics.
+PATRONYMIC = re.compile(r"(вич|віч|вна|ўна|ична|ьич|оглы|оглу|кызы|қызы|улы)$")
+FEMININE_SURNAME = re.compile(r"(ова|ева|ёва|ина|ына|ая|ска|цка)$")
+# A plain Cyrillic → Latin letter table, only for telling whether a recombined
+# original-script name is listed in Latin letters.
+CYRILLIC_LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў", [
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh",
+    "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "yi", "ye", "g", "u"]))
+
+
+def _script(text: str) -> str | None:
+    """The script most of the letters of `text` are written in (LATIN, CYRILLIC, ARABIC, CJK, HANGUL, ...)."""
+    counts: dict[str, int] = defaultdict(int)
+    for char in text:
+        if char.isalpha():
+            counts[unicodedata.name(char, "?").split()[0]] += 1
+    return max(sorted(counts), key=lambda script: counts[script]) if counts else None
+
+
+def _publisher(dataset: str) -> str:
+    """Who publishes a list: OFAC's lists and the trade.gov CSL (which repeats them) are one source."""
+    return dataset.split("_")[0]
+
+
+def _given_surname(entity: Entity) -> tuple[str, str] | None:
+    """A person's first given name and last surname word in Latin letters, titles dropped."""
+    parts = _primary_parts(entity)
+    if parts:
+        given, surname = parts[0], parts[2]
+    else:
+        names = [n.full for n in entity.names if n.kind == "primary" and n.full.isascii()] or _latin_names(entity)
+        if not names:
+            return None
+        full = names[0]
+        if "," in full:
+            surname, _, given = full.partition(",")
+        else:
+            words = full.split()
+            if len(words) < 2:
+                return None
+            capitals = [i for i, w in enumerate(words) if i > 0 and w.isupper() and len(w) > 1]
+            # "Oleg Aleksandrovich ALEKSEEV": the capitalised word is the surname.
+            given, surname = (words[0], words[capitals[-1]]) if capitals and not words[0].isupper() else (words[0], words[-1])
+    first = [w for w in re.findall(r"[A-Za-z]+", given) if w.lower() not in NOT_NAMES]
+    last = [w for w in re.findall(r"[A-Za-z]+", surname) if w.lower() not in NOT_NAMES]
+    if not first or not last or len(first[0]) < 3 or len(last[-1]) < 3:
+        return None
+    return first[0].title(), last[-1].title()
+
+
+def _added_part(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
+    """A listed "A B" queried as "A B C" or "A C B": C a surname other listed people carry
+    (preferably people of the same nationality), as a father's, family or tribal name."""
+    everyone: list[tuple[str, str]] = []
+    by_country: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for entity in people:
+        pair = _given_surname(entity)
+        if not pair or len(pair[1]) < 4:
+            continue
+        everyone.append((pair[1], entity.id))
+        for country in sorted(set(entity.nationalities + entity.citizenships)):
+            by_country[country].append((pair[1], entity.id))
+    out: list[GeneratedQuery] = []
+    for entity in people:
+        if len(out) >= per_family:
+            break
+        names = [n for n in _latin_names(entity) if 2 <= len(n.replace(",", " ").split()) <= 3
+                 and not any(w.lower() in NOT_NAMES | SMALL_WORDS for w in re.findall(r"[A-Za-z]+", n))]
+        if not names:
+            continue
+        source = rng.choice(names)
+        own = {skeleton(w.lower()) for n in entity.names for w in re.findall(r"[A-Za-z]+", n.full)}
+        pool = [part for country in sorted(set(entity.nationalities + entity.citizenships)) for part in by_country[country]]
+        if len(pool) < 20:
+            pool = everyone
+        for _ in range(20):
+            word, owner = rng.choice(pool)
+            if owner != entity.id and skeleton(word.lower()) not in own:
+                break
+        else:
+            continue
+        word = word.upper() if source.isupper() else word
+        at_end = rng.random() < 0.5
+        if "," in source:
+            last, _, given = source.partition(",")
+            name = f"{last.strip()}, {given.strip()} {word}" if at_end else f"{last.strip()} {word}, {given.strip()}"
+        else:
+            words = source.split()
+            name = " ".join(words + [word] if at_end else words[:1] + [word] + words[1:])
+        out.append(GeneratedQuery("added_part", name, entity.schema, entity.id, source))
+    return out
+
+
+def _word_key(word: str) -> str:
+    """A lookup key for an original-script word: lower case; for Arabic script also without
+    vowel marks, with one alef, one yeh, one kaf, and without the article ("الأحمد" = "احمد")."""
+    word = word.lower()
+    if _script(word) != "ARABIC":
+        return word
+    word = re.sub(r"[\u064b-\u065f\u0670\u0640]", "", word)
+    word = word.translate(str.maketrans("أإآٱىیکةۀ", "اااايي" + "كهه"))
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+def _latin_spellings(entities: list[Entity]) -> dict[str, set[str]]:
+    """How the lists spell original-script words in Latin letters: an entry's Arabic-script,
+    Cyrillic or Hangul name read position by position against its Latin names of as many
+    words (or syllables). A misaligned pair only adds spellings, so the checks it serves
+    only become stricter."""
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        latin = [[w for w in re.split(r"[\s,]+", n.full.strip()) if w] for n in entity.names if n.full.isascii()]
+        syllables_latin = [[w for w in re.split(r"[\s,-]+", n.full.strip()) if w] for n in entity.names if n.full.isascii()]
+        for name in entity.names:
+            if name.full.isascii():
+                continue
+            script = _script(name.full)
+            if script == "HANGUL":
+                syllables = re.findall(r"[\uac00-\ud7a3]", name.full)
+                pairs = [zip(syllables, tokens) for tokens in syllables_latin if len(tokens) == len(syllables)]
+            elif script in ("ARABIC", "CYRILLIC"):
+                words = name.full.split()
+                pairs = [zip(words, tokens) for tokens in latin if len(tokens) == len(words)]
+            else:
+                continue
+            for pair in pairs:
+                for word, token in pair:
+                    for piece in re.findall(r"[A-Za-z]+", token):
+                        if piece.lower() not in NOT_NAMES:
+                            spellings[_word_key(word)].add(piece.lower())
+    return spellings
+
+
+def _original_parts(full: str, script: str) -> tuple[str, str] | None:
+    """(given name, surname) of an Arabic-script or Cyrillic name; None when unclear."""
+    if script == "CYRILLIC":
+        words = re.findall(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", full)
+        if len(words) < 2:
+            return None
+        if len(words) >= 3 and PATRONYMIC.search(words[-1].lower()):
+            given, surname = words[1], words[0]  # "Гладких Борис Михайлович"
+        elif words[0].isupper() and not words[1].isupper():
+            given, surname = words[1], words[0]
+        else:
+            given, surname = words[0], words[-1]
+        if PATRONYMIC.search(given.lower()) or PATRONYMIC.search(surname.lower()) or len(given) < 3 or len(surname) < 3:
+            return None
+        if not all(re.fullmatch(r"[\u0400-\u04ff'-]+", word) for word in (given, surname)):
+            return None  # "Мария Mutebutsi": one script per name
+        return given.title(), surname.title()
+    words = full.split()
+    skip = 0
+    while skip < len(words) - 2 and words[skip] in ARABIC_NOT_NAMES - {"عبد", "ابو", "أبو", "أبي"}:
+        skip += 1  # a leading title: "سيد احمد ..."
+    if len(words) - skip < 2:
+        return None
+    given, surname = words[skip], words[-1]
+    if given in ARABIC_NOT_NAMES or surname in ARABIC_NOT_NAMES | ARABIC_COMPOUND_ENDS or words[-2] in ARABIC_NOT_NAMES:
+        return None
+    if len(given) < 2 or len(surname) < 2:
+        return None
+    if not all(re.fullmatch(r"[\u0600-\u06ff\u0750-\u077f]+", word) for word in (given, surname)):
+        return None
+    return given, surname
+
+
+def _recombined_cross(entities: list[Entity], count: int, rng: random.Random, together: set[tuple[str, str]]) -> list[GeneratedQuery]:
+    """First names and surnames of people on different publishers' lists, recombined: half
+    in Latin letters, a quarter each in Cyrillic and Arabic script (one script per name).
+
+    An original-script pair is dropped when any listed name holds both words, in that
+    script or in any Latin spelling the lists give them (skeleton pairs, as for `recombined`)."""
+    spellings = _latin_spellings(entities)
+    pools: dict[str, list[tuple[str, str, str, str | None]]] = defaultdict(list)
+    raw_together: set[tuple[str, str]] = set()
+    for entity in entities:
+        for name in entity.names:
+            if not name.full.isascii():
+                keys = {_word_key(w) for w in re.findall(r"[^\W\d_]+", name.full)}
+                raw_together.update((a, b) for a in keys for b in keys if a != b)
+        if entity.schema != "Person":
+            continue
+        pair = _given_surname(entity)
+        if pair:
+            pools["LATIN"].append((pair[0], pair[1], _publisher(entity.dataset), entity.gender))
+        seen: set[tuple[str, str]] = set()
+        for name in entity.names:
+            script = _script(name.full)
+            if name.full.isascii() or script not in ("CYRILLIC", "ARABIC"):
+                continue
+            parts = _original_parts(name.full, script)
+            if not parts or parts in seen:
+                continue
+            seen.add(parts)
+            gender = entity.gender
+            if script == "CYRILLIC" and not gender:
+                patronymic = next((w for w in name.full.lower().split() if PATRONYMIC.search(w)), "")
+                if patronymic:
+                    gender = "female" if patronymic.endswith(("вна", "ўна", "ична", "кызы", "қызы")) else "male"
+                else:
+                    gender = "female" if FEMININE_SURNAME.search(parts[1].lower()) else None
+            pools[script].append((parts[0], parts[1], _publisher(entity.dataset), gender))
+
+    def latin(word: str) -> set[str]:
+        found = set(spellings.get(_word_key(word), ()))
+        if word.isascii():
+            found.add(word.lower())
+        elif _script(word) == "CYRILLIC":
+            found.add("".join(CYRILLIC_LATIN.get(c, c) for c in word.lower()))
+        return {skeleton(w) for w in found}
+
+    wanted = {"CYRILLIC": count // 4, "ARABIC": count // 4}
+    out: list[GeneratedQuery] = []
+    made: set[str] = set()
+    for script in ("CYRILLIC", "ARABIC", "LATIN"):  # Latin last: it makes up any shortfall
+        pool = pools[script]
+        goal = count if script == "LATIN" else len(out) + wanted[script]
+        attempts = 0
+        while pool and len(out) < goal and attempts < count * 50:
+            attempts += 1
+            a, b = rng.choice(pool), rng.choice(pool)
+            if a[2] == b[2] or (a[3] and b[3] and a[3] != b[3]):
+                continue  # the same publisher, or a man's first name with a woman's surname
+            given, surname = a[0], b[1]
+            if _word_key(given) == _word_key(surname) or (_word_key(given), _word_key(surname)) in raw_together:
+                continue
+            firsts, lasts = latin(given), latin(surname)
+            if not firsts or not lasts or any((f, s) in together for f in firsts for s in lasts):
+                continue  # listed together in Latin letters, or no telling
+            query = f"{given} {surname}"
+            if query in made:
+                continue
+            made.add(query)
+            out.append(GeneratedQuery("recombined_cross", query, "Person", None, None))
+    return out
+
+
+def _cjk(entities: list[Entity], count: int, rng: random.Random) -> list[GeneratedQuery]:
+    """Chinese and Korean names no list carries: the surname (first character or syllable)
+    of one listed person's Han or Hangul name with the given name of another.
+
+    A Hangul combination is also dropped when a listed Latin name spells it ("KIM, Chol"
+    for 김철), by the spellings the lists give each syllable."""
+    han = re.compile(r"[\u4e00-\u9fff]{2,4}")
+    hangul = re.compile(r"[\uac00-\ud7a3]{2,4}")
+    spellings = _latin_spellings(entities)
+    listed: set[str] = set()
+    latin_names: set[frozenset[str]] = set()
+    parts: dict[str, tuple[set[str], set[str]]] = {"han": (set(), set()), "hangul": (set(), set())}
+    for entity in entities:
+        for name in entity.names:
+            if name.full.isascii():
+                if entity.schema in ("Person", "LegalEntity"):
+                    latin_names.add(frozenset(skeleton(w) for w in re.findall(r"[a-z]+", name.full.lower())))
+                continue
+            listed.add(re.sub(r"[\s·・]", "", name.full))
+            listed.update(han.findall(name.full) + hangul.findall(name.full))
+            if entity.schema != "Person":
+                continue
+            compact = re.sub(r"\s", "", name.full)
+            for script, pattern in (("han", han), ("hangul", hangul)):
+                # A whole name of 2-4 characters, alone or in brackets ("Jin Tiesan (金铁三)").
+                runs = [compact] if pattern.fullmatch(compact) else [r for r in pattern.findall(name.full) if f"({r})" in name.full or f"（{r}）" in name.full]
+                for run in runs:
+                    parts[script][0].add(run[0])
+                    parts[script][1].add(run[1:])
+
+    def spelled_in_latin(name: str) -> bool:
+        options = [sorted(spellings.get(syllable, ())) for syllable in name]
+        if not all(options):
+            return False
+        surnames, given = options[0], options[1:]
+        for first in surnames:
+            for rest in itertools.product(*given):
+                if frozenset(skeleton(w) for w in (first, *rest)) in latin_names or frozenset((skeleton(first), skeleton("".join(rest)))) in latin_names:
+                    return True
+        return False
+
+    combos: dict[str, list[str]] = {}
+    for script, (surnames, given_names) in parts.items():
+        combos[script] = [s + g for s in sorted(surnames) for g in sorted(given_names) if s + g not in listed]
+        if script == "hangul":
+            combos[script] = [name for name in combos[script] if not spelled_in_latin(name)]
+        rng.shuffle(combos[script])
+    # Han names are scarce on the lists: all of them, then Hangul up to the count.
+    chosen = combos["han"][:count] + combos["hangul"][: max(0, count - len(combos["han"]))]
+    return [GeneratedQuery("cjk", name, "Person", None, None) for name in chosen]
+
+
+# Words for organisations no list names (checked against every listed name's words
+# before use): common nouns and places.
+PLAIN_WORDS = [
+    "Maple", "Willow", "Heron", "Juniper", "Lantern", "Meadow", "Pebble", "Thistle", "Bramble", "Harbourview",
+    "Kestrel", "Marigold", "Saffronhill", "Cobblestone", "Driftwood", "Foxglove", "Hazelnut", "Lighthouse", "Orchard",
+    "Primrose", "Quartzite", "Riverbend", "Sandpiper", "Tidewater", "Upland", "Wildflower", "Yarrow", "Acorn", "Beacon",
+    "Candlewood", "Daffodil", "Evergreen", "Fernhill", "Granite", "Hollyhock", "Ironbark", "Jasmine", "Kingfisher",
+    "Larkspur", "Moorland", "Nettle", "Oakridge", "Pinecone", "Quail", "Rosemary", "Snowdrop", "Thornbury", "Umber",
+    "Violet", "Woodpecker", "Bluebell", "Clover", "Dandelion", "Elderberry", "Fieldfare", "Gooseberry", "Heather",
+    "Ivy", "Lavender", "Mistletoe", "Nightingale", "Otter", "Puffin", "Raven", "Sparrow", "Teasel", "Walnut", "Badger",
+    "Chestnut", "Dormouse", "Falcon", "Gannet", "Hedgehog", "Lapwing", "Magpie", "Osprey", "Partridge", "Robin",
+    "Starling", "Swallow", "Wren", "Buttercup", "Cowslip", "Honeysuckle", "Sorrel", "Teacup", "Umbrella", "Velvet",
+    "Windmill", "Bookshelf", "Carousel", "Doorstep", "Fountain", "Gingerbread", "Hammock", "Kettle", "Lollipop",
+    "Marble", "Notebook", "Paperclip", "Quilt", "Ribbon", "Saddle", "Teapot", "Wagon", "Zipper", "Blossom", "Canopy",
+    "Harvest", "Horizon", "Lagoon", "Meridian", "Summit", "Tundra", "Glacier", "Prairie", "Savanna", "Canyon",
+    "Tampere", "Bergen", "Aarhus", "Uppsala", "Ghent", "Leuven", "Utrecht", "Groningen", "Salzburg", "Innsbruck",
+    "Ljubljana", "Tartu", "Coimbra", "Porto", "Seville", "Bilbao", "Bologna", "Verona", "Lyon", "Nantes", "Grenoble",
+    "Strasbourg", "Freiburg", "Heidelberg", "Leipzig", "Dresden", "Bremen", "Basel", "Lausanne", "Geneva", "Cork",
+    "Galway", "Leeds", "Bristol", "Norwich", "Exeter", "Aberdeen", "Inverness", "Cardiff", "Swansea", "Halifax",
+    "Winnipeg", "Calgary", "Saskatoon", "Tucson", "Boise", "Spokane", "Omaha", "Wichita", "Tulsa", "Fresno",
+    "Adelaide", "Hobart", "Darwin", "Cairns", "Wellington", "Dunedin", "Nelson", "Tauranga", "Valparaiso", "Mendoza",
+    "Cuenca", "Arequipa", "Cusco", "Curitiba", "Recife", "Oaxaca", "Puebla", "Kyoto", "Sapporo", "Nagoya", "Fukuoka",
+]
+# Sector and structural words around the distinctive one: what listed organisations share.
+GENERIC_TEMPLATES = [
+    "{} Airlines Group", "{} Trading Company", "{} Shipping Lines", "{} Shipping Co. Ltd.", "{} Industries",
+    "{} Industrial Group", "{} Aviation", "{} Airways", "{} Technology Co., Ltd.", "{} Construction Headquarters",
+    "{} Steel Complex", "{} Engineering Company", "{} Electronics Industries", "{} International Trading LLC",
+    "{} Petrochemical Company", "{} Investment Group", "{} Machinery Plant", "{} University of Technology",
+    "{} Holding Company", "{} Navigation Limited", "{} General Trading FZE", "{} Import Export Corporation",
+    "{} Mining Industries Group", "{} Logistics LLC", "{} Oil and Gas Company", "{} Research and Production Complex",
+]
+
+
+def _org_generic_only(entities: list[Entity], count: int, rng: random.Random) -> list[GeneratedQuery]:
+    """Organisations that share only sector and structural words with listed ones: a word no
+    list name holds (not even one letter off) with "Trading Company", "Shipping Lines", ..."""
+    listed_words: set[str] = set()
+    for entity in entities:
+        for name in entity.names:
+            listed_words.update(re.findall(r"[^\W\d_]+", name.full.lower()))
+    near = {w[:i] + w[i + 1:] for w in listed_words if w.isascii() and len(w) > 3 for i in range(len(w))}
+    skeletons = {skeleton(w) for w in listed_words if w.isascii() and w.isalpha()}
+
+    def unlisted(word: str) -> bool:
+        word = word.lower()
+        deletions = {word[:i] + word[i + 1:] for i in range(len(word))}
+        # Not listed, not one letter inserted, deleted or replaced, not the same consonant skeleton.
+        return word not in listed_words and word not in near and not (deletions & listed_words) and not (deletions & near) and skeleton(word) not in skeletons
+
+    words = [w for w in PLAIN_WORDS if unlisted(w)]
+    combos = [template.format(word) for word in words for template in GENERIC_TEMPLATES]
+    rng.shuffle(combos)
+    return [GeneratedQuery("org_generic_only", name, "Company", None, None) for name in combos[:count]]
 
 
 def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[GeneratedQuery]:
@@ -262,4 +823,8 @@ def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[Genera
             if frozenset((first.lower(), last.lower())) in listed_pairs:
                 continue
             out.append(GeneratedQuery("common", f"{first} {last}", "Person", None, None))
+    # The harder families draw from their own generators (the ones above stay as they were).
+    out += _recombined_cross(entities, count, random.Random(seed * 1000 + 1), together)
+    out += _cjk(entities, count // 2, random.Random(seed * 1000 + 2))
+    out += _org_generic_only(entities, count // 2, random.Random(seed * 1000 + 3))
     return out

@@ -9,9 +9,17 @@ in the project venv the logic-v2 columns are skipped and say so.
    precision, recall and F1 per case group at each tool's default threshold,
    and each tool's best threshold.
 2. Variants generated from the lists (bench/generate.py): recall at the default
-   threshold per family — the source entity must be a match.
-3. Negatives: recombined real first names and surnames not listed together, and
-   common names — the share of queries that raise any match.
+   threshold per family — the source entity must be a match. Families:
+   transliteration, reorder, drop_middle, honorific, typo, homoglyph, zero_width,
+   script, org_generic (an organisation's generic word in another form, "Group",
+   an acronym) and added_part (a person's name with one more real name part).
+3. Negatives — the share of queries that raise any match: recombined (real first
+   names and surnames not listed together), common (frequent names of many
+   cultures), recombined_cross (halves from different publishers' lists, in Latin,
+   Cyrillic and Arabic script), cjk (recombined Han and Hangul names) and
+   org_generic_only (a word on no list with only sector and structural words).
+   --negatives sets the size of recombined and recombined_cross; cjk and
+   org_generic_only get up to half of it each.
 
 Results print as tables and are written to bench/out/quality.json.
 """
@@ -192,7 +200,7 @@ def generated(screener, per_family: int, negative_count: int, anchor_sample: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-family", type=int, default=200, help="variant queries per family")
-    parser.add_argument("--negatives", type=int, default=1000, help="recombined negative queries")
+    parser.add_argument("--negatives", type=int, default=1000, help="recombined and recombined_cross negative queries each (cjk and org_generic_only: up to half as many)")
     parser.add_argument("--anchor-sample", type=int, default=300, help="queries also run through yente logic-v2 (slow)")
     parser.add_argument("--peer-only", action="store_true", help="only the peer benchmark")
     parser.add_argument("--no-baselines", action="store_true", help="skip the exhaustive baselines and anchors (fast iteration)")

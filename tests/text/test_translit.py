@@ -67,7 +67,8 @@ def test_greek_and_hebrew() -> None:
 def test_hangul_gets_a_mccune_reischauer_reading() -> None:
     syllables = transliterate_word("전지부")
     assert [s.latin for s in syllables] == ["jeon", "ji", "bu"]
-    assert syllables[0].variants == ("chon",)
+    assert "chon" in syllables[0].variants  # McCune-Reischauer, as North Korean names are listed
+    assert {"jun", "chun", "jon"} <= set(syllables[0].variants)  # and the spellings passports use
 
 
 def test_han_characters_split_into_syllables() -> None:

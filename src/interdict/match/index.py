@@ -35,8 +35,12 @@ from ..text.names import Token, analyze_name
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 16
+INDEX_VERSION = 17
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
+# Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
+# organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable). They post
+# names like skeletons do, but never weigh a token nor get typo neighbours.
+_MARKED_KEYS = "=+~"
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
@@ -224,13 +228,15 @@ class Index:
             weight = S.number_weight
         else:
             total = self.total_names
-            skel_df = min((self.key_df(key) for key in token.keys if key and key[0] != "="), default=0)
+            skel_df = min((self.key_df(key) for key in token.keys if key and key[0] not in _MARKED_KEYS), default=0)
             text_df = self.text_df.get(token.text, 0)
             weight = rarity_weight(skel_df, total)
             if len(token.skel) <= 2 and text_df:
                 weight = max(weight, rarity_weight(text_df, total) * S.short_skeleton_text_factor)
             if len(token.skel) <= 1:
                 weight = min(weight, S.one_consonant_cap)
+            if token.generic:
+                weight = min(weight, S.generic_weight)
         # Stored as float32 in the index: query-side weights are rounded the same way, so
         # a pair scores identically whichever side a name is on (screen vs compare).
         weight = float(np.float32(weight))
@@ -277,7 +283,7 @@ def _deletions(key: str) -> set[str]:
 
 
 def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "") -> Index:
-    token_ids: dict[tuple[str, tuple[str, ...], bool], int] = {}
+    token_ids: dict[tuple[str, tuple[str, ...], bool, int], int] = {}
     tokens: list[Token] = []
     blobs: list[bytes] = []
     facts: list[EntityFacts] = []
@@ -300,7 +306,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             analyzed = analyze_name(name.full, entity.schema)
             ids = []
             for token in analyzed.tokens:
-                signature = (token.text, token.keys, token.abjad)
+                signature = (token.text, token.keys, token.abjad, token.hyphen)  # the hyphen group matters to the scorer
                 token_id = token_ids.get(signature)
                 if token_id is None:
                     token_id = len(tokens)
@@ -360,7 +366,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 trigrams.setdefault(gram, []).append(token_id)
     deletes: dict[str, list[str]] = {}
     for key in key_slices:
-        if len(key) >= MIN_DELETE_KEY:
+        if len(key) >= MIN_DELETE_KEY and key[0] not in _MARKED_KEYS:
             for variant in _deletions(key):
                 deletes.setdefault(variant, []).append(key)
     index = Index(
@@ -402,7 +408,7 @@ def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
     derived = ("_weights", "token_texts", "fuzzy_cache", "evidence_cache", "token_weight_list", "entity_name_start", "_positions")
     state = {name: value for name, value in index.__dict__.items() if name not in derived}
-    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig) for t in index.tokens]
+    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig, t.generic, t.hyphen) for t in index.tokens]
     state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
     state["version"] = INDEX_VERSION
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
     """Skeleton keys a slip of the keyboard away from the token's own."""
     found: set[str] = set()
     for key in token.keys:
-        if key and not key.startswith("="):
+        if key and key[0] not in "=+~":
             found |= index.neighbour_keys(key)
     if not token.abjad and len(token.text) >= 5:
         # A stray extra letter ("Tonxg") can move the skeleton two steps away;
@@ -308,6 +308,13 @@ def _estimate(
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - found, 0.0)
     estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+    # A list name whose parts are all in the query ("A B" inside "A B C", a family or
+    # father's name added) is a subset match: the query's extra parts cost what the
+    # scorer charges for them, not their whole weight.
+    covered = extra <= S.estimate_covered_slack
+    if covered.any():
+        subset = found / (found + S.estimate_extra_cost * (query_total - found) + extra)
+        estimate = np.where(covered, np.maximum(estimate, subset), estimate)
     promising = estimate >= cutoff * S.prune
     return candidates[promising], estimate[promising]
 

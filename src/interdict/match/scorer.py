@@ -41,6 +41,7 @@ class How(StrEnum):
     EQUIVALENT = "equivalent"  # the same given name in another language
     COMPOUND = "compound"  # two words against one, or a fused prefix
     ARTICLE = "article"  # an Arabic article written joined to the name
+    GENERIC = "generic word"  # two forms of one generic organisation word (Airlines/Air)
     NONE = ""  # not the same name part
 
 
@@ -71,12 +72,16 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     """
     if q.text == c.text:
         return 1.0, How.EXACT
+    if q.generic and c.generic:
+        return (S.generic_same, How.GENERIC) if q.generic == c.generic else (0.0, How.NONE)
     if q.initial or c.initial:
         return (S.initial, How.INITIAL) if q.text[0] == c.text[0] else (0.0, How.NONE)
     if q.number or c.number:
         return 0.0, How.NONE
     if q.script == "cjk" and c.script == "cjk":
         return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
+    if q.script == "cjk" or c.script == "cjk":
+        return _syllable_sim(q, c)
     if q.abjad or c.abjad:
         return _abjad_sim(q, c)
     shared = None
@@ -135,6 +140,8 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
     if q.vskel and q.vskel == c.vskel:
         same = S.translit_same_vowels
         return (same[0] if size >= 3 else same[1] if size == 2 else same[2]), How.TRANSLITERATION
+    if _vowel_slots_differ(q.vskel, c.vskel):
+        return None  # Mohammad / Mahmud: one root, two names (see _vowel_slots_differ)
     vowels = Levenshtein.normalized_similarity(q.vskel, c.vskel)
     if size >= 4:
         return S.translit_vowel_base[0] + S.translit_vowel_gain * vowels, How.TRANSLITERATION
@@ -143,9 +150,94 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
     return None
 
 
+_VOWEL_CLASSES = frozenset("aoi")
+
+
+def _vowel_slots(vskel: str) -> tuple[list[bool], int]:
+    """For each gap between consecutive consonants, whether a vowel is written there; and the vowel count."""
+    slots: list[bool] = []
+    vowels = 0
+    seen_consonant = False
+    vowel_since = False
+    for char in vskel:
+        if char in _VOWEL_CLASSES:
+            vowels += 1
+            vowel_since = True
+            continue
+        if seen_consonant:
+            slots.append(vowel_since)
+        seen_consonant = True
+        vowel_since = False
+    return slots, vowels
+
+
+def _vowel_slots_differ(left: str, right: str) -> bool:
+    """Same consonants, but a vowel written between two of them in one name and not the other, before the last syllable.
+
+    Transliteration changes vowels, not where they fall: Mohammad/Muhammed/Mohamad
+    all write m-V-h-V-m-V-d, while Mahmud writes m-V-h-m-V-d, a different name of the
+    same root. The last gap is exempt (Aleksandr / Alexander), and so are words
+    written with fewer than two vowels (abbreviations such as "Mhd").
+    """
+    left_slots, left_vowels = _vowel_slots(left)
+    right_slots, right_vowels = _vowel_slots(right)
+    if left_vowels < 2 or right_vowels < 2 or len(left_slots) != len(right_slots) or len(left_slots) < 2:
+        return False
+    return left_slots[:-1] != right_slots[:-1]
+
+
+_LONG_VOWEL_ENDINGS = ("\u06cc", "\u064a", "\u0648", "\u0627", "\u0649")  # ی ي و ا ى
+_VOWELISH = frozenset("aeiouyhw")
+
+
+# Arabic and Hebrew letters that carry a word-initial vowel (alif and its forms, alef):
+# such a word is read with a vowel first ("امان" Aman, never "Manal").
+_VOWEL_CARRIERS = frozenset("\u0627\u0623\u0625\u0622\u05d0")
+# Letters a Latin spelling may drop or write as a vowel at the start (ayn, hamza, h, y, w...):
+# after any other letter the reading starts with a consonant ("بخت" Bakht, never "Abu Khattab").
+_SOFT_INITIALS = frozenset("\u0639\u0621\u0626\u0624\u06cc\u064a\u0648\u0647\u062d\u0649\u05e2\u05d5\u05d9\u05d4")
+_LATIN_VOWELS = frozenset("aeiou")
+
+
+def _ends_apart(abjad: Token, latin: Token) -> bool:
+    """The Arabic-script word's written vowels at its edges disagree with the Latin reading.
+
+    Long vowels and initial vowels are written: "خامنه‌ای" ends in a vowel
+    (Khamenei, never "Hemin"), "امان" starts with one (Aman, never "Manal"), and
+    "بخت" starts with a consonant (Bakht, never "Abu Khattab").
+    """
+    original = abjad.original.strip("\u200c ")
+    if not original or not latin.text:
+        return False
+    if original.endswith(_LONG_VOWEL_ENDINGS) and latin.text[-1] not in _VOWELISH:
+        return True
+    if original.startswith("\u0627\u0644"):
+        return False  # the article al- (الـ): lists write it joined (Elsseid), apart or not at all
+    first = original[0]
+    if first in _VOWEL_CARRIERS:
+        return latin.text[0] not in _LATIN_VOWELS
+    if first not in _SOFT_INITIALS and "\u0600" <= first <= "\u06ff" or "\u05d0" <= first <= "\u05ea" and first not in _SOFT_INITIALS:
+        return latin.text[0] in _LATIN_VOWELS
+    return False
+
+
+def _syllable_sim(q: Token, c: Token) -> tuple[float, How]:
+    """A Chinese or Korean syllable against a Latin word: one of its romanisations, or a different syllable.
+
+    Syllables are whole units (text/data/romanisation.tsv): never bridged by a
+    slip or a shared skeleton (yan/yuan, gao/kawa, xiu/xia are other names).
+    """
+    syllable, other = (q, c) if q.script == "cjk" else (c, q)
+    if "~" + other.text in syllable.keys:
+        return S.romanisation, How.TRANSLITERATION
+    return 0.0, How.NONE
+
+
 def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
     """Arabic or Hebrew script against anything: short vowels are unwritten, only consonants speak."""
     if not set(q.keys).isdisjoint(c.keys):
+        if (q.abjad and not c.abjad and _ends_apart(q, c)) or (c.abjad and not q.abjad and _ends_apart(c, q)):
+            return 0.0, How.NONE
         size = max(len(q.skel), len(c.skel))
         sims = S.abjad_sims
         return (sims[0] if size >= 4 else sims[1] if size == 3 else sims[2]), How.SCRIPT
@@ -288,32 +380,68 @@ def _align_and_score(
     real_c = [j for j in unmatched_c if not candidate[j].initial]
     # An initial left over beside an unmatched name on the other side disagrees with it
     # ("V. Putin" / "Igor Putin"): agreeing initials would have been linked above.
-    conflict = bool(unmatched_q) and bool(unmatched_c)
+    # Generic organisation words never make two names conflict ("X Group" / "X Airlines").
+    conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
         # given names, Ahmed and Edward, disagree.
         if how == How.INITIAL and ((query[qi[0]].initial and real_q) or (candidate[cj[0]].initial and real_c)):
             conflict = True
+    if person and (_half_matched(candidate, used_c, unmatched_c, known) or _half_matched(query, used_q, unmatched_q, known)):
+        # "Smith" is not "Pridmore-Smith": half of a hyphenated name left over is a different name.
+        conflict = True
     missing = 0.0
+    sectors = 0.0  # sector words left on both sides: counted whole
+    generic = 0.0  # other generic words left over: counted like an extra part, at their small weight
     if real_q or real_c:
         patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
         patronymic_c = conflict and any(_patronymic(query[i].text) for i in real_q)
+        # Different sector words left on both sides (X Travel / X Air): a soft sign of two companies.
+        sector_q = any(query[i].generic_kind == "sector" for i in real_q)
+        sector_c = any(candidate[j].generic_kind == "sector" for j in real_c)
         for i in real_q:
-            missing += max(qw[i], _floor(query[i], patronymic_q))
+            if query[i].generic:
+                if sector_c and query[i].generic_kind == "sector":
+                    sectors += max(qw[i], S.sector_conflict)
+                else:
+                    generic += qw[i]
+            else:
+                missing += max(qw[i], _floor(query[i], patronymic_q))
         for j in real_c:
-            missing += max(cw[j], _floor(candidate[j], patronymic_c))
+            if candidate[j].generic:
+                if sector_q and candidate[j].generic_kind == "sector":
+                    sectors += max(cw[j], S.sector_conflict)
+                else:
+                    generic += cw[j]
+            else:
+                missing += max(cw[j], _floor(candidate[j], patronymic_c))
     initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
     factor = S.conflict_cost if conflict else subset if len(links) >= 2 else max(subset, S.single_part_cost)
-    total = linked + factor * missing + (S.conflict_cost if conflict else S.subset_cost) * initials
+    total = linked + factor * missing + S.org_subset_cost * generic + sectors + (S.conflict_cost if conflict else S.subset_cost) * initials
     score = matched / total if total > 0 else 0.0
     notes: list[str] = []
     if conflict:
         notes.append("both names have parts the other lacks")
+    if not person and links:
+        distinctive = [link for link in links if not _generic_link(query, candidate, link)]
+        if not distinctive:
+            score = min(score, S.generic_only_cap)
+            notes.append("only generic words agree")
+        elif known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
+            score = S.org_known_typo_cap
+            notes.append("the distinctive words differ by a letter and both are names the lists use")
     if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
+    if (
+        score > S.syllables_partial_cap
+        and (unmatched_q or unmatched_c)
+        and (any(token.script == "cjk" for token in query) or any(token.script == "cjk" for token in candidate))
+    ):
+        score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
+        notes.append("a part of the Chinese or Korean name is not matched")
     covered = sum(len(qi) for qi, _, _, _, _ in links)
     if person and covered == 1 and score > S.one_part_cap and sum(1 for t in query if not t.initial) >= 2:
         score = S.one_part_cap
@@ -322,6 +450,29 @@ def _align_and_score(
         score *= S.swapped_filiation
         notes.append("given name and father's name are swapped")
     return score, links, used_q, used_c, notes
+
+
+def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> bool:
+    """Two words the lists both use, one slip apart at the first letter (Tehran / Behran): two names, not a typo.
+
+    A word's first letter is the one people rarely mistype or mishear; inside the
+    word a slip between two known words (China / Chima) is still read as a typo.
+    """
+    return how == How.TYPO and q.text[:1] != c.text[:1] and known(q.text) and known(c.text)
+
+
+def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int], known: Callable[[str], bool] | None) -> bool:
+    """Part of a hyphenated surname is matched and another part, a name the lists use, is not."""
+    for j in unmatched:
+        group = tokens[j].hyphen
+        if group and not tokens[j].initial and (known is None or known(tokens[j].text)) and any(tokens[k].hyphen == group for k in used):
+            return True
+    return False
+
+
+def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
+    qi, cj, _, _, _ = link
+    return any(query[i].generic for i in qi) or any(candidate[j].generic for j in cj)
 
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovitch|evitch|ovych|ich|ovna|evna|ivna|ichna|ogly|oglu|kyzy)$")
@@ -429,6 +580,17 @@ def _joined_sim(joined: Token, single: Token) -> float:
     return sim
 
 
+def _spellings(token: Token) -> list[str]:
+    return [key[1:] for key in token.keys if key[:1] == "~"] or [token.text]
+
+
+def _syllables_fuse(first: Token, second: Token, single: Token) -> bool:
+    """Two syllables against one word (or one syllable against two words), through their spellings only."""
+    if single.script == "cjk":
+        return any(spelling == first.text + second.text for spelling in _spellings(single))
+    return any(a + b == single.text for a in _spellings(first) for b in _spellings(second))
+
+
 def _compound_links(
     query: tuple[Token, ...],
     candidate: tuple[Token, ...],
@@ -454,7 +616,13 @@ def _compound_links(
             for j, single in enumerate(side_one):
                 if j in used_one or abs(len(single.text) - len(joined_text)) > 3:
                     continue
-                if strict:
+                syllables = first.script == "cjk" or second.script == "cjk" or single.script == "cjk"
+                if syllables:
+                    # Syllables fuse only as written: "jeong" + "eun" is "jongun" only through their spellings.
+                    if not _syllables_fuse(first, second, single):
+                        continue
+                    sim = S.compound_exact if single.text == joined_text else S.romanisation
+                elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
                         continue
                     sim = S.compound_exact if single.text == joined_text else S.compound_slip

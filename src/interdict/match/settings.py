@@ -84,6 +84,15 @@ class MatchSettings:
     compound_spelling: float = setting(0.7, "A fused pair must also agree this much in spelling, not only in consonants.")
     absorbed_prefix: float = setting(0.95, "A standing 'Abu' beside 'Tariq' against a fused 'Abutariq'.")
 
+    romanisation: float = setting(
+        0.95, "A Chinese or Korean syllable against one of its listed romanisations (Gim/Kim, Zhang/Chang): the same syllable."
+    )
+    syllables_partial_cap: float = setting(
+        0.6,
+        "Highest score when a syllable of a Chinese or Korean name is left unmatched: such names are two or three whole "
+        "syllables and need all of them. Higher lets one differing syllable through (1.9% of non-listed CJK names alerted).",
+    )
+
     # --- costs of aligning two names ------------------------------------------------
     subset_cost: float = setting(
         0.35, "Per unit of rarity weight of person-name parts only one name has, when the other is fully matched (an extra middle name)."
@@ -98,6 +107,27 @@ class MatchSettings:
     single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
     patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
     one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")
+
+    # --- organisation names: generic words (text/data/org_words.tsv) ---------------------
+    generic_weight: float = setting(
+        0.1,
+        "Highest rarity weight of a generic organisation word (Airlines, Industries, Group): low, so such words neither make "
+        "nor veto a match. Higher lets a differing sector word push a distinctive match below the threshold.",
+    )
+    generic_same: float = setting(0.95, "Two forms of one generic word (Airlines/Air, Industries/Industrial): the same word, written otherwise.")
+    sector_conflict: float = setting(
+        0.2,
+        "Cost weight of each unmatched sector word when both names keep a different one (X Travel / X Air): enough to send a "
+        "one-word match to review, not to rule it out. Higher separates sister companies more and loses renamed ones.",
+    )
+    generic_only_cap: float = setting(
+        0.45, "Organisation names agreeing only on generic words ('Airlines Group') stay below the cutoff: they share no name."
+    )
+    org_known_typo_cap: float = setting(
+        0.6,
+        "An organisation whose distinctive words meet only through a first-letter slip between two words the lists both use "
+        "(Tehran/Behran) is another organisation: capped to review. Higher lets more sister names match.",
+    )
 
     # --- secondary evidence -----------------------------------------------------------
     birth_exact: float = setting(0.08, "Added when the full birth date agrees.")
@@ -126,6 +156,11 @@ class MatchSettings:
     )
     estimate_extra_cost: float = setting(
         0.35, "In the retrieval estimate, the cost per unit weight of list-name words the query does not hold (an optimistic subset cost)."
+    )
+    estimate_covered_slack: float = setting(
+        0.3,
+        "A list name whose parts the query holds all of, but for this much weight (a common part), is estimated as a subset "
+        "match: 'A B' is proposed for 'A B C'. Higher proposes more names for long queries and costs scoring time.",
     )
     max_fuzzy_tokens: int = setting(400, "Vocabulary tokens examined per query token for typos.")
     fuzzy_edits: int = setting(3, "Vocabulary tokens further than this many edits from a query token cannot pair.")

@@ -46,6 +46,13 @@ class Token:
     script: str = "latin"  # the script the word was written in
     vskel: str = ""  # skeleton keeping vowel classes (empty for abjad words, which write no vowels)
     sig: str = ""  # text and keys in one string: a cheap, cached hash for memo tables
+    generic: str = ""  # "kind:class" of a generic organisation word ("sector:air"), see data/org_words.tsv
+    hyphen: int = 0  # 1 for the parts of a hyphenated surname ("Pridmore-Smith"), else 0
+
+    @property
+    def generic_kind(self) -> str:
+        """"form" or "sector" for a generic organisation word, "" for a distinctive one."""
+        return self.generic.partition(":")[0]
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def _make_token(
         keys=tuple(keys),
         abjad=abjad,
         original=original,
-        initial=len(text) == 1 and text.isalpha(),
+        initial=len(text) == 1 and text.isalpha() and script != "cjk",  # 이 "i" and 오 "o" are syllables, not initials
         number=text.isdigit(),
         script=script,
         vskel="" if abjad else vowel_skeleton(text),
@@ -101,6 +108,77 @@ def _make_token(
 
 # The matcher builds tokens for fused and split words the same way the analyser does.
 make_token = _make_token
+
+
+def _as_generic(token: Token, kind: str, word_class: str) -> Token:
+    """The token marked as a generic organisation word: one shared key ("+air") for every form of its class."""
+    key = "+" + word_class
+    keys = token.keys if key in token.keys else (*token.keys, key)
+    generic = f"{kind}:{word_class}"
+    return replace(token, keys=keys, generic=generic, sig="\x1f".join((token.text, token.script, generic, *keys)))
+
+
+def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
+    """Mark the generic words of an organisation's name (data/org_words.tsv).
+
+    Organisations always; a name of unknown type only when it reads as an
+    organisation (it held a legal form or a sector word), so "Shahid Khan" keeps
+    his given name while "Mahan Airlines" is read as a company.
+    """
+    words = tables.org_words()
+    if schema is None:
+        if not stripped_form and not any(words.get(token.text, ("",))[0] == "sector" for token in tokens if token.script == "latin"):
+            return tokens
+    elif schema not in ORG_SCHEMAS:
+        return tokens
+    if not any(token.text in words for token in tokens):
+        return tokens
+    marked = [_as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" else token for token in tokens]
+    if all(token.generic for token in marked):
+        return tokens  # a name of generic words only ("Trading Company") has nothing else to be read by
+    return marked
+
+
+_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.&\- ]{0,15}?)\s*\)")
+
+
+def _drop_acronyms(text: str, removed: list[tuple[str, str]]) -> str:
+    """Remove a bracketed acronym of the words before it: "Iran Electronics Industries (IEI)".
+
+    Lists add the acronym to some spellings and not others; it is a second name
+    of the organisation (screened as such when listed alone), not a word of this one.
+    """
+    if "(" not in text:
+        return text
+    out = text
+    for match in reversed(list(_BRACKETED.finditer(text))):
+        letters = re.sub(r"[^a-z0-9]", "", match.group(1).lower())
+        before = _ASCII_SPLIT.split(text[: match.start()].lower())
+        initials = [word[0] for word in before if word]
+        if len(letters) >= 2 and " " not in match.group(1).strip() and _is_subsequence(letters, initials):
+            removed.append((match.group(1).strip(), "acronym"))
+            out = out[: match.start()] + " " + out[match.end() :]
+    return out
+
+
+def _is_subsequence(letters: str, initials: list[str]) -> bool:
+    """The acronym's letters are initials of the words before it, in order (small words may be skipped).
+
+    One letter of an acronym of three or more may stand for a word written
+    otherwise here: "(SHIG)" after "Shahid Hemmat Industrial Complex".
+    """
+    position = 0
+    misses = 0
+    for letter in letters:
+        found = position
+        while found < len(initials) and initials[found] != letter:
+            found += 1
+        if found == len(initials):
+            misses += 1
+            position += 1
+            continue
+        position = found + 1
+    return misses == 0 or (misses == 1 and len(letters) >= 3 and len(initials) >= len(letters))
 
 
 def _split_words(text: str) -> list[str]:
@@ -125,13 +203,49 @@ def _split_words(text: str) -> list[str]:
     return [word.strip("\u200c") for word in words if word.strip("\u200c")]
 
 
-def _raw_words(text: str, digits_as_letters: bool, join_acronyms: bool) -> tuple[list[str], list[str]]:
+def _raw_words(text: str, digits_as_letters: bool, join_acronyms: bool) -> tuple[list[str], list[str], list[int]]:
+    """Words, evasion folded, and for each word the number of the hyphenated word it belongs to (0: none)."""
     folded = fold_evasion(text, digits_as_letters=digits_as_letters)
     cleaned = _APOSTROPHES.sub("", folded.text)
     if join_acronyms and "." in cleaned:
         # "A.B.C." and "L.L.C." are one word, not three initials.
         cleaned = _DOTTED_ACRONYM.sub(lambda match: match.group(1).replace(".", ""), cleaned)
-    return _split_words(cleaned), folded.evasion
+    words = _split_words(cleaned)
+    return words, folded.evasion, _hyphenated_surname(cleaned, words)
+
+
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+
+
+def _hyphenated_surname(text: str, words: list[str]) -> list[int]:
+    """Mark (1) the words of a hyphenated surname: the name's last word, or its first when written "LAST, First".
+
+    "Pridmore-Smith" is one surname, and "Smith" alone is not it; a hyphenated
+    given name ("Ilie-Gabriel") is left alone, where an extra given name is usual.
+    """
+    groups = _hyphen_groups(text, words)
+    if not any(groups):
+        return groups
+    surname = groups[0] if "," in text else groups[-1]
+    return [1 if group and group == surname else 0 for group in groups]
+
+
+def _hyphen_groups(text: str, words: list[str]) -> list[int]:
+    """Number the runs of words joined by a bare hyphen ("Pridmore-Smith", "Jong-un")."""
+    groups = [0] * len(words)
+    end = 0
+    group = 0
+    for i, word in enumerate(words):
+        start = text.find(word, end)
+        if start < 0:
+            return [0] * len(words)
+        if i and text[end:start] in _HYPHENS:
+            if not groups[i - 1]:
+                group += 1
+                groups[i - 1] = group
+            groups[i] = groups[i - 1]
+        end = start + len(word)
+    return groups
 
 
 def _strip_legal_forms(tokens: list[Token], removed: list[tuple[str, str]], strict: bool) -> list[Token]:
@@ -256,6 +370,7 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
     cache is keyed on it as given; a Schema member hashes and compares like its
     plain string, so "Person" and Schema.PERSON share one entry.
     """
+    original = text
     if schema == Schema.LEGAL_ENTITY:
         # FtM's parent of people and organisations: lists use it for rows of unknown type,
         # so such a name is read as one of unknown type (titles and legal forms stripped
@@ -263,26 +378,34 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
         schema = None
     digits_as_letters = schema not in CRAFT_SCHEMAS
     person = schema == Schema.PERSON
-    words, evasion = _raw_words(text, digits_as_letters, join_acronyms=not person)
+    removed: list[tuple[str, str]] = []
+    if schema is None or schema in ORG_SCHEMAS:
+        text = _drop_acronyms(text, removed)
+    words, evasion, hyphens = _raw_words(text, digits_as_letters, join_acronyms=not person)
     honorifics = tables.honorifics()
     abjad_honorifics = tables.abjad_honorifics()
     particles = tables.particles()
     abbreviations = tables.abbreviations()
-    removed: list[tuple[str, str]] = []
     tokens: list[Token] = []
     scripts: set[str] = set()
     raw_texts: dict[int, str] = {}
-    for word in words:
+    for word, hyphen in zip(words, hyphens):
         for part in transliterate_word(word):
             scripts.add(part.script)
             latin = part.latin
             if not latin:
                 continue
             latin = abbreviations.get(latin, latin)
-            token = _make_token(latin, word, abjad=part.abjad, variants=part.variants, script=part.script, skeletons=part.skeletons)
+            # A Chinese or Korean syllable carries its spellings as "~" keys: it matches those and nothing else.
+            spelled = tuple("~" + text for text in (latin, *part.variants)) if part.script == "cjk" else ()
+            token = _make_token(
+                latin, word, abjad=part.abjad, variants=part.variants, script=part.script, skeletons=part.skeletons, extra_keys=spelled
+            )
             if part.abjad and part.raw != latin:
                 token = replace(token, original=word)
                 raw_texts[id(token)] = part.raw
+            if hyphen:
+                token = replace(token, hyphen=hyphen)
             tokens.append(token)
     if not person:
         tokens = _read_numbers(tokens)
@@ -292,7 +415,7 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
             tokens[-1] = _make_token(_ROMAN_DIGITS[last.text], last.original, script=last.script)
     kept: list[Token] = []
     for position, token in enumerate(tokens):
-        title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics
+        title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics and token.script != "cjk"
         if title and position and tokens[position - 1].text in ("al", "el"):
             title = False  # al-Sayyed, el-Cheikh: with the article it is a family name
         if (person or schema is None) and title and len(tokens) > 1:
@@ -300,12 +423,14 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
             continue
         kept.append(token)
     if schema in ORG_SCHEMAS or schema is None:
+        forms_before = len(removed)
         kept = _strip_legal_forms(kept, removed, strict=schema is None)
+        kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before)
     kept = _merge_compounds(kept)
     final: list[Token] = []
     filiation = False
     for position, token in enumerate(kept):
-        if token.text in particles and len(kept) > 1 and not (token.text == "ben" and position == 0):
+        if token.text in particles and len(kept) > 1 and not (token.text == "ben" and position == 0) and token.script != "cjk":
             filiation |= token.text in _FILIATION
             removed.append((token.original, "particle"))
             continue
@@ -314,7 +439,7 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
         final = kept or tokens
         removed = [item for item in removed if item[1] != "particle"]
     return AnalyzedName(
-        original=text,
+        original=original,
         tokens=tuple(final),
         removed=tuple(removed),
         evasion=tuple(evasion),

@@ -51,6 +51,37 @@ def legal_form_set() -> tuple[frozenset[tuple[str, ...]], int]:
 
 
 @lru_cache(maxsize=None)
+def org_words() -> dict[str, tuple[str, str]]:
+    """Generic organisation word → (kind, class): "airlines" → ("sector", "air"). See data/org_words.tsv."""
+    table: dict[str, tuple[str, str]] = {}
+    for line in _lines("org_words.tsv"):
+        kind, word_class, forms = line.split("\t")[:3]
+        for form in forms.split():
+            table.setdefault(form, (kind, word_class))
+    return table
+
+
+@lru_cache(maxsize=None)
+def romanisation() -> tuple[dict[str, list[tuple[str, str, tuple[str, ...]]]], dict[str, dict[str, tuple[str, ...]]]]:
+    """(rules, spellings) per system ("korean", "chinese"); see data/romanisation.tsv.
+
+    rules: system → [(where, from, (to, ...))]; spellings: system → syllable → (spelling, ...).
+    """
+    rules: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    spellings: dict[str, dict[str, tuple[str, ...]]] = {}
+    for line in _lines("romanisation.tsv"):
+        parts = line.split("\t")
+        if parts[0] == "rule":
+            _, system, where, source, targets = parts[:5]
+            rules.setdefault(system, []).append((where, source, tuple(targets.split())))
+        elif parts[0] == "spelling":
+            _, system, syllable, forms = parts[:4]
+            known = spellings.setdefault(system, {})
+            known[syllable] = tuple(dict.fromkeys(known.get(syllable, ()) + tuple(forms.split())))
+    return rules, spellings
+
+
+@lru_cache(maxsize=None)
 def compound_prefixes() -> tuple[tuple[str, str], ...]:
     """(prefix, canonical) longest first, for prefixes fused into one word ("Abdulrahman")."""
     return tuple(sorted(compounds().items(), key=lambda item: len(item[0]), reverse=True))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from anyascii import anyascii
@@ -229,17 +230,48 @@ def transliterate_word(word: str) -> list[Word]:
         if current:
             parts.append(current)
         hangul = any(0xAC00 <= ord(char) <= 0xD7AF for char in word)
-        return [Word(latin=part.lower(), script="cjk", variants=_mccune_reischauer(part.lower()) if hangul else ()) for part in parts if part]
+        han = not hangul and any(0x4E00 <= ord(char) <= 0x9FFF or 0x3400 <= ord(char) <= 0x4DBF for char in word)
+        system = "korean" if hangul else "chinese" if han else ""
+        # Kana is read by sound and matched like Latin ("baraku" / "Barack"); Han and Hangul
+        # syllables are whole units, matched through their romanisations only ("cjk").
+        return [Word(latin=part.lower(), script="cjk" if system else "kana", variants=romanisations(part.lower(), system)) for part in parts if part]
     return [Word(latin=_ascii(word), script="latin" if script in ("latin", "common") else script)]
 
 
-# Revised Romanization (what anyascii writes for Hangul) → McCune-Reischauer, the
-# system North Korean names on the lists use: 전 jeon → chon, 김 gim → kim.
-_MR = (("eo", "o"), ("eu", "u"), ("j", "ch"), ("g", "k"), ("d", "t"), ("b", "p"))
+MAX_ROMANISATIONS = 48  # a syllable has a handful of real spellings; the cap bounds rule combinations
 
 
-def _mccune_reischauer(syllable: str) -> tuple[str, ...]:
-    variant = syllable
-    for revised, mccune in _MR:
-        variant = variant.replace(revised, mccune)
-    return (variant,) if variant != syllable else ()
+@lru_cache(maxsize=20_000)
+def romanisations(syllable: str, system: str) -> tuple[str, ...]:
+    """Other spellings of one Chinese or Korean syllable (anyascii writes pinyin and Revised Romanisation).
+
+    Every combination of the system's rules (data/romanisation.tsv), then the
+    spellings listed for the syllable and for each rewritten form: 전 jeon →
+    jon, chon, jun, chun; 김 gim → kim; 张 zhang → chang, cheung.
+    """
+    if not system:
+        return ()
+    rules, spellings = tables.romanisation()
+    forms = {syllable}
+    # An initial is rewritten once, from the syllable as written (zh → ch, never zh → ch → tsh).
+    initials = [(source, targets) for where, source, targets in rules.get(system, ()) if where == "initial" and syllable.startswith(source)]
+    longest = max((len(source) for source, _ in initials), default=0)
+    for source, targets in initials:
+        if len(source) == longest:  # zh is one initial, not z + h
+            forms.update(target + syllable[len(source) :] for target in targets)
+    for where, source, targets in rules.get(system, ()):
+        grown = set(forms)
+        for form in forms:
+            for target in targets:
+                if where == "initial":
+                    continue
+                if where == "final" and form.endswith(source):
+                    grown.add(form[: -len(source)] + target)
+                elif where == "any" and source in form:
+                    grown.add(form.replace(source, target))
+        forms = grown if len(grown) <= MAX_ROMANISATIONS else forms
+    listed = spellings.get(system, {})
+    for form in list(forms):
+        forms.update(listed.get(form, ()))
+    forms.discard(syllable)
+    return tuple(sorted(forms))

@@ -1,0 +1,168 @@
+"""The matcher's general rules about names, pinned both ways on real list entries.
+
+Each rule is a rule about names, not about these rows: organisation generic words
+(text/data/org_words.tsv), Chinese and Korean syllables (text/data/romanisation.tsv),
+vowel slots of Arabic names, long vowels of Arabic-script words, first-letter slips
+between two known words, and retrieval of list names held whole inside a longer query.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from interdict.match.query import Query
+from interdict.match.screener import Screener
+from interdict.match.settings import SETTINGS
+from interdict.model import Schema
+from interdict.text.names import analyze_name
+from interdict.text.translit import romanisations
+
+
+@pytest.fixture(scope="module")
+def screener(seeded: Any) -> Screener:
+    return seeded.screener
+
+
+def _score(screener: Screener, left: str, right: str, schema: Schema | None = None) -> float:
+    return screener.compare(left, right, schema)[0]
+
+
+def _matched_captions(screener: Screener, name: str, schema: str | None = None) -> set[str]:
+    return {hit.entity.caption.upper() for hit in screener.screen(Query.build(name, schema=schema), limit=50) if hit.match}
+
+
+# --- organisation names: generic words weigh little and never veto ------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("MAHAN AIRLINES", "MAHAN AIR"),
+        ("Shaheed Hemmat Industries", "Shahid Hemmat Industrial Group"),
+        ("Iran Aircraft Industries", "Iran Aircraft Industrial Company"),
+        ("Khatam al-Anbiya Construction Base", "Khatam al-Anbiya Construction Headquarters"),
+        ("Iran Electronics Industries (IEI)", "Iran Electronics Industries"),
+        ("Malek Ashtar University of Technology", "Malek Ashtar University"),
+        ("Islamic Republic of Iran Shipping Lines", "Islamic Republic of Iran Shipping"),
+    ],
+)
+def test_generic_word_forms_do_not_part_an_organisation(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.COMPANY) >= SETTINGS.threshold
+    assert _score(screener, query, listed) >= SETTINGS.threshold  # read as an organisation without a schema too
+
+
+def test_mahan_airlines_finds_mahan_air_on_every_list_that_carries_it(screener: Screener) -> None:
+    found = _matched_captions(screener, "MAHAN AIRLINES")
+    assert "MAHAN AIR" in found
+
+
+def test_a_query_sharing_only_generic_words_finds_nothing(screener: Screener) -> None:
+    for name in ("Airlines Group", "Shipping Lines Company", "Industrial Group"):
+        hits = screener.screen(Query.build(name, schema="Company"), limit=20)
+        assert not [hit for hit in hits if hit.match], name
+    assert _score(screener, "Airlines Group", "MAHAN AIR GROUP", Schema.COMPANY) < SETTINGS.cutoff
+
+
+def test_a_strong_distinctive_part_alone_is_at_least_reviewed(screener: Screener) -> None:
+    assert _score(screener, "MAHAN", "MAHAN AIR", Schema.COMPANY) >= SETTINGS.cutoff
+    # A different sector word on each side is a sign of two companies: review, not a match.
+    assert SETTINGS.cutoff <= _score(screener, "MAHAN TRAVEL", "MAHAN AIR", Schema.COMPANY) < SETTINGS.threshold
+    assert _score(screener, "Saudi Arabian Gas Company", "Saudi Arabian Oil Company", Schema.COMPANY) < SETTINGS.threshold
+
+
+def test_generic_words_are_read_only_in_organisation_names() -> None:
+    assert all(token.generic for token in analyze_name("Airlines Industrial", Schema.COMPANY).tokens[:0])  # nothing to mark alone
+    company = analyze_name("Shahid Hemmat Industrial Group", Schema.COMPANY)
+    assert [token.generic_kind for token in company.tokens] == ["form", "", "sector", "form"]
+    person = analyze_name("Shahid Khan", Schema.PERSON)
+    assert not any(token.generic for token in person.tokens)
+    unknown = analyze_name("Shahid Khan", None)  # no legal form, no sector word: not read as a company
+    assert not any(token.generic for token in unknown.tokens)
+
+
+def test_a_bracketed_acronym_of_the_name_is_set_aside_and_shown() -> None:
+    analyzed = analyze_name("Islamic Revolutionary Guard Corps (IRGC)", Schema.ORGANIZATION)
+    assert "irgc" not in [token.text for token in analyzed.tokens]
+    assert ("IRGC", "acronym") in analyzed.removed
+    kept = analyze_name("Bank Sepah (Iran)", Schema.COMPANY)  # not an acronym of the words before it
+    assert "iran" in [token.text for token in kept.tokens]
+
+
+def test_one_distinctive_word_is_not_bridged_by_a_first_letter_slip_between_two_known_words(screener: Screener) -> None:
+    assert _score(screener, "Tehran Trading Company", "BEHRAN TRADING COMPANY", Schema.COMPANY) < SETTINGS.threshold
+    assert _score(screener, "Bank of Chima", "Bank of China", Schema.COMPANY) >= SETTINGS.threshold  # a slip inside the word
+
+
+def test_emirates_general_trading_is_not_emirates_alloys(screener: Screener) -> None:
+    assert _score(screener, "EMIRATES GENERAL TRADING LLC", "Emirates Alloys", Schema.COMPANY) < SETTINGS.threshold
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+def test_mohammad_and_mahmud_are_two_names(screener: Screener) -> None:
+    assert _score(screener, "Mohammad Bagheri", "Mahmud Bagheri", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "Mohammad Bagheri", "Muhammed Bagheri", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "Rahman Khan", "Rahaman Khan", Schema.PERSON) >= SETTINGS.threshold  # one written vowel more
+    assert _score(screener, "Aleksandr Ivanov", "Alexander Ivanov", Schema.PERSON) >= SETTINGS.threshold  # the last gap is free
+
+
+def test_a_persian_word_ending_in_a_long_vowel_keeps_it(screener: Screener) -> None:
+    assert _score(screener, "علی خامنه‌ای", "Hemin Ali SALIH", Schema.PERSON) < SETTINGS.cutoff
+    assert _score(screener, "علی خامنه‌ای", "Ali Khamenei", Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_half_of_a_hyphenated_surname_is_not_the_surname(screener: Screener) -> None:
+    assert _score(screener, "John Smith", "JOHN B. PRIDMORE-SMITH", Schema.PERSON) < SETTINGS.threshold
+
+
+def test_a_listed_name_held_whole_in_a_longer_query_is_retrieved(screener: Screener) -> None:
+    """"A B" listed, "A B C" queried (a family or father's name added): the entry is proposed and matches."""
+    rng = random.Random(5)
+    people = [
+        position
+        for position in range(screener.size)
+        if screener.facts_at(position).schema == Schema.PERSON and len(screener.index.names_of(position)) == 1
+    ]
+    surnames = [screener.index.names_of(p)[0].text.replace(",", " ").split()[0] for p in rng.sample(people, 400)]
+    checked = found = 0
+    for position in rng.sample(people, 400):
+        words = screener.index.names_of(position)[0].text.replace(",", " ").split()
+        if len(words) != 2 or not all(word.isascii() and len(word) > 3 for word in words):
+            continue
+        added = next(s for s in surnames if s.isascii() and len(s) > 3 and s.lower() not in {w.lower() for w in words})
+        rng.shuffle(surnames)
+        hits = screener.screen(Query.build(f"{words[0]} {words[1]} {added}", schema="Person"), limit=500)
+        checked += 1
+        found += any(hit.entity.id == screener.facts_at(position).id for hit in hits)
+        if checked == 40:
+            break
+    assert checked >= 20
+    assert found == checked
+
+
+# --- Chinese and Korean syllables -----------------------------------------------------
+
+
+def test_romanisations_come_from_the_table() -> None:
+    assert "kim" in romanisations("gim", "korean")
+    assert {"lee", "yi", "rhee", "ri"} <= set(romanisations("i", "korean"))
+    assert {"chang", "cheung"} <= set(romanisations("zhang", "chinese"))
+    assert "tshang" not in romanisations("zhang", "chinese")  # zh is one initial
+    assert romanisations("yan", "chinese") == ("yen",)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("김정은", "KIM Jong Un"), ("김정은", "Kim Jongun"), ("리병철", "RI Pyong Chol"), ("최룡해", "CHOE Ryong Hae"), ("习近平", "Xi Jinping"), ("오극렬", "O Kuk Ryol")],
+)
+def test_a_syllable_matches_its_romanisations(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("query", "listed"), [("김정일", "KIM Jong Un"), ("严伟", "Yuan Wei"), ("高秀", "Kawa Xia"), ("习近", "Xi Jinping")])
+def test_syllables_are_never_bridged_and_all_are_needed(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
