@@ -187,9 +187,9 @@ def test_index_save_killed_half_way_leaves_no_cache_and_the_next_run_cleans_up(t
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(60) == -signal.SIGKILL
     (left,) = temps(cache)
-    assert list(cache.glob("index-*.pkl")) == []  # no half-written cache under the real name
+    assert list(cache.glob("index-*.idx")) == []  # no half-written cache under the real name
 
     subprocess.run([sys.executable, "-c", script, url], env=env_for(home), check=True, timeout=600)
     assert not left.exists() and temps(cache) == []
-    (saved,) = cache.glob("index-*.pkl")
+    (saved,) = cache.glob("index-*.idx")
     assert load_index(saved) is not None

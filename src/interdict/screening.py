@@ -54,7 +54,7 @@ def index_key(store: SnapshotStore) -> str:
 
 
 def cache_path(key: str) -> Path:
-    return data_home() / "cache" / f"index-{key}.pkl"
+    return data_home() / "cache" / f"index-{key}.idx"
 
 
 LEGACY_TEMP_AGE = 3600.0  # seconds: temp files of older versions carry no process id; older than this, no writer is alive
@@ -68,8 +68,10 @@ def clean_cache(folder: Path, keep: Path | None = None) -> None:
         for stale in folder.glob("index-*.pkl.*.tmp"):  # the naming of versions before the atomic-write helper
             if now - stale.stat().st_mtime > LEGACY_TEMP_AGE:
                 stale.unlink(missing_ok=True)
+        for legacy in folder.glob("index-*.pkl"):  # pickled indexes of versions before the mapped format
+            legacy.unlink(missing_ok=True)
         if keep is not None:
-            for stale in folder.glob("index-*.pkl"):
+            for stale in folder.glob("index-*.idx"):
                 if stale != keep:
                     stale.unlink(missing_ok=True)
     except OSError:
@@ -91,8 +93,9 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
         save_index(index, path)
         clean_cache(path.parent, keep=path)
     except OSError:
-        pass  # a read-only home still screens; it just rebuilds next time
-    return index
+        return index  # a read-only home still screens; it just rebuilds next time
+    # Screen from the saved file, as every later process will: its pages are shared and mostly not resident.
+    return load_index(path) or index
 
 
 def open_screener(

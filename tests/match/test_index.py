@@ -33,7 +33,7 @@ def test_index_holds_every_name_and_identifier() -> None:
 def test_saved_index_loads_and_screens_identically(tmp_path: Path) -> None:
     entities = un_entities()
     built = Screener(build_index(entities, build_key="k"))
-    path = tmp_path / "index.pkl"
+    path = tmp_path / "index.idx"
     save_index(built.index, path)
     loaded_index = load_index(path)
     assert loaded_index is not None and loaded_index.build_key == "k"
@@ -44,12 +44,36 @@ def test_saved_index_loads_and_screens_identically(tmp_path: Path) -> None:
 
 
 def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
-    path = tmp_path / "index.pkl"
+    path = tmp_path / "index.idx"
     assert load_index(path) is None
-    path.write_bytes(b"not a pickle")
+    path.write_bytes(b"not an index")
     assert load_index(path) is None
-    path.write_bytes(b"\x80\x05N.")  # a valid pickle of None
+    path.write_bytes(b"\x80\x05N.")  # a pickle (of None): never unpickled
     assert load_index(path) is None
+    save_index(build_index(un_entities()[:50], build_key="k"), path)
+    whole = path.read_bytes()
+    for cut in (len(whole) // 3, len(whole) - 10, 20):
+        path.write_bytes(whole[:cut])  # a truncated file (a full disk, a copy cut short)
+        assert load_index(path) is None, cut
+    path.write_bytes(whole)
+    assert load_index(path) is not None
+
+
+def test_a_loaded_index_decodes_rows_only_when_used(tmp_path: Path) -> None:
+    """Opening a saved index builds no token, fact or name object until a query touches it."""
+    path = tmp_path / "index.idx"
+    built = build_index(un_entities(), build_key="k")
+    save_index(built, path)
+    loaded = load_index(path)
+    assert loaded is not None
+    Screener(loaded)
+    assert loaded.tokens._kept.count(None) == len(loaded.tokens)  # type: ignore[attr-defined]
+    assert loaded.facts._kept.count(None) == len(loaded.facts)  # type: ignore[attr-defined]
+    assert [loaded.tokens[i] for i in range(len(built.tokens))] == list(built.tokens)
+    assert loaded.tokens[3] is loaded.tokens[3]  # the scorer's memo keys list tokens by identity
+    assert list(loaded.facts) == list(built.facts)
+    assert list(loaded.name_tokens) == list(built.name_tokens) and list(loaded.name_text) == list(built.name_text)
+    assert loaded.identifiers == built.identifiers and loaded.datasets == built.datasets
 
 
 def test_the_cache_key_follows_the_active_snapshots(tmp_path: Path) -> None:

@@ -12,16 +12,17 @@ and every token's skeleton keys point at the names that hold them:
 Document frequencies give every token its rarity weight, so a shared "Mohammad"
 counts for little and a shared "Ghalibaf" for a lot.
 
-The built index is pickled next to the store, keyed by the snapshots it was
-built from. Its state is flat (numpy arrays, strings, tuples) and entities stay
-encoded until a hit needs them, so a process starts screening in about a second.
+The built index is saved next to the store, keyed by the snapshots it was
+built from, as numpy arrays and flat buffers that are memory-mapped when loaded
+(no pickle): a process starts screening in a fraction of a second, rows are
+decoded only when a query touches them, and worker processes share the pages.
 """
 
 from __future__ import annotations
 
 import math
-import pickle
-from collections.abc import Callable, Iterable, Iterator
+import mmap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ import numpy as np
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import Token, analyze_name
+from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
@@ -113,14 +115,14 @@ class Index:
     """The candidate index. Only `match/` reads its tables; everything else uses the methods
     under "public surface" below, or the Screener (docs/architecture.md, "The matcher's seam")."""
 
-    entity_blobs: list[bytes]  # msgpack-encoded entities, decoded on demand
-    facts: list[EntityFacts]
-    tokens: list[Token]
+    entity_blobs: Sequence[bytes]  # msgpack-encoded entities, decoded on demand
+    facts: Sequence[EntityFacts]
+    tokens: Sequence[Token]
     token_weights: np.ndarray  # float32 per token id
     name_entity: np.ndarray  # int32, name id → entity index
     name_kind: np.ndarray  # int8, name id → NAME_KIND_CODES
-    name_tokens: list[tuple[int, ...]]  # name id → token ids
-    name_text: list[str]  # name id → the name as the list wrote it
+    name_tokens: Sequence[tuple[int, ...]]  # name id → token ids
+    name_text: Sequence[str]  # name id → the name as the list wrote it
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
     name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
@@ -129,13 +131,19 @@ class Index:
     token_postings: np.ndarray  # int32, name ids, grouped by token id
     token_offsets: np.ndarray  # int64, token id → start in `token_postings` (len = tokens + 1)
     key_tokens: dict[str, tuple[int, ...]]  # skeleton key → ids of the vocabulary tokens holding it
-    trigram_tokens: dict[str, np.ndarray]  # letter trigram → ids of the Latin vocabulary tokens holding it
+    trigram_tokens: Mapping[str, np.ndarray]  # letter trigram → ids of the Latin vocabulary tokens holding it
     text_df: dict[str, int]  # token text → number of names holding it
     deletes: dict[str, tuple[str, ...]]  # key with one letter deleted → keys
     identifiers: dict[str, tuple[IdentifierPosting, ...]]  # normalised value → postings
+    entity_ids: Sequence[str]  # entity index → entity id (finding a position decodes no facts)
+    entity_dataset: np.ndarray  # int16, entity index → position in `dataset_names`
+    dataset_names: list[str]
+    entity_schema: np.ndarray  # int8, entity index → position in `schema_names`
+    schema_names: list[str]
+    token_text_column: Sequence[str] = ()  # token id → text, read without building the token
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
-    token_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object), repr=False)
+    _token_texts: np.ndarray | None = field(default=None, repr=False)
     fuzzy_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
 
@@ -144,10 +152,17 @@ class Index:
     _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.token_texts = np.asarray([token.text for token in self.tokens], dtype=object)
         self.token_weight_list = self.token_weights.tolist()
         # Names are stored entity by entity, so an entity's names are one slice of name ids.
         self.entity_name_start = np.searchsorted(self.name_entity, np.arange(len(self.entity_blobs) + 1), side="left")
+
+    @property
+    def token_texts(self) -> np.ndarray:
+        """Token texts as one object array, for vectorised edit distances (built on first typo search)."""
+        if self._token_texts is None:
+            texts = self.token_text_column if len(self.token_text_column) == len(self.tokens) else [token.text for token in self.tokens]
+            self._token_texts = np.asarray(list(texts), dtype=object)
+        return self._token_texts
 
     # --- public surface -----------------------------------------------------
 
@@ -162,7 +177,7 @@ class Index:
 
     @property
     def datasets(self) -> frozenset[str]:
-        return frozenset(facts.dataset for facts in self.facts)
+        return frozenset(self.dataset_names[code] for code in np.unique(self.entity_dataset).tolist())
 
     def entity(self, position: int) -> Entity:
         """The full entry at a position (decoded on demand, recent ones cached)."""
@@ -178,8 +193,8 @@ class Index:
 
     def position(self, entity_id: str) -> int | None:
         """Where an entry sits in the index, or None if it is not loaded."""
-        if not self._positions and self.facts:
-            self._positions.update((facts.id, i) for i, facts in enumerate(self.facts))
+        if not self._positions and len(self.entity_ids):
+            self._positions.update((entity_id, i) for i, entity_id in enumerate(self.entity_ids))
         return self._positions.get(entity_id)
 
     def names_of(self, position: int) -> list[ListedName]:
@@ -369,6 +384,8 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         if len(key) >= MIN_DELETE_KEY and key[0] not in _MARKED_KEYS:
             for variant in _deletions(key):
                 deletes.setdefault(variant, []).append(key)
+    dataset_names = sorted({f.dataset for f in facts})
+    schema_names = sorted({str(f.schema) for f in facts})
     index = Index(
         entity_blobs=blobs,
         facts=facts,
@@ -390,6 +407,12 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         text_df=text_df,
         deletes={key: tuple(values) for key, values in deletes.items()},
         identifiers={key: tuple(values) for key, values in identifiers.items()},
+        entity_ids=[f.id for f in facts],
+        entity_dataset=np.asarray([dataset_names.index(f.dataset) for f in facts], dtype=np.int16),
+        dataset_names=dataset_names,
+        entity_schema=np.asarray([schema_names.index(str(f.schema)) for f in facts], dtype=np.int8),
+        schema_names=schema_names,
+        token_text_column=[token.text for token in tokens],
         build_key=build_key,
     )
     index.token_weights = np.asarray([index.token_weight(token) for token in tokens], dtype=np.float32)
@@ -400,38 +423,204 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
 
 
 # --- persistence ------------------------------------------------------------
+#
+# One file: a magic line, a msgpack header (format version, where each array
+# lies, and the index's dictionaries), then each array's bytes at a 64-byte
+# aligned offset. Loading maps the file and views the arrays in place; rows that
+# must be Python objects (tokens, facts, names) are decoded when first used
+# (columns.py). Nothing is unpickled, so a cache file cannot run code.
 
-_FACT_FIELDS = ("id", "dataset", "schema", "caption", "birth_years", "birth_dates", "circa", "nationalities", "countries")
+MAGIC = b"INTERDICT-INDEX\n"
+_ALIGN = 64
+
+
+class _Tables(msgspec.Struct):
+    """The index's dictionaries and small lists, as one msgpack document."""
+
+    version: int
+    build_key: str
+    arrays: dict[str, tuple[str, int, int]]  # name → (dtype, length, offset in the file)
+    size: int  # bytes in the whole file: a shorter file was cut short
+    key_slices: dict[str, tuple[int, int]]
+    key_tokens: dict[str, tuple[int, ...]]
+    trigram_spans: dict[str, tuple[int, int]]
+    text_df: dict[str, int]
+    deletes: dict[str, tuple[str, ...]]
+    identifiers: dict[str, tuple[tuple[int, IdentifierType, str], ...]]
+    dataset_names: list[str]
+    schema_names: list[str]
+
+
+_tables_decoder = msgspec.msgpack.Decoder(_Tables)
+_token_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, tuple[str, ...], bool, str, bool, bool, str, str, str, str, int])
+_fact_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, str, str, list[int], list[str], bool, list[str], list[str]])
+
+
+def _token_row(token: Token) -> bytes:
+    return _encoder.encode(
+        (token.text, token.skel, token.keys, token.abjad, token.original, token.initial, token.number, token.script, token.vskel, token.sig, token.generic, token.hyphen)
+    )
+
+
+def _decode_token(blob: bytes) -> Token:
+    return Token(*_token_row_decoder.decode(blob))
+
+
+def _fact_row(facts: EntityFacts) -> bytes:
+    return _encoder.encode(
+        (facts.id, facts.dataset, str(facts.schema), facts.caption, sorted(facts.birth_years), sorted(facts.birth_dates), facts.circa, sorted(facts.nationalities), sorted(facts.countries))
+    )
+
+
+def _decode_facts(blob: bytes) -> EntityFacts:
+    entity_id, dataset, schema, caption, years, dates, circa, nationalities, countries = _fact_row_decoder.decode(blob)
+    return EntityFacts(entity_id, dataset, Schema(schema), caption, frozenset(years), frozenset(dates), circa, frozenset(nationalities), frozenset(countries))
+
+
+def _utf8(rows: Iterable[str]) -> list[bytes]:
+    return [row.encode("utf-8") for row in rows]
 
 
 def save_index(index: Index, path: Path) -> None:
     """Write atomically: a half-written cache must never be loaded."""
-    derived = ("_weights", "token_texts", "fuzzy_cache", "evidence_cache", "token_weight_list", "entity_name_start", "_positions")
-    state = {name: value for name, value in index.__dict__.items() if name not in derived}
-    state["tokens"] = [(t.text, t.skel, t.keys, t.abjad, t.original, t.initial, t.number, t.script, t.vskel, t.sig, t.generic, t.hyphen) for t in index.tokens]
-    state["facts"] = [tuple(getattr(f, name) for name in _FACT_FIELDS) for f in index.facts]
-    state["version"] = INDEX_VERSION
+    arrays: dict[str, np.ndarray] = {
+        "token_weights": index.token_weights,
+        "name_entity": index.name_entity,
+        "name_kind": index.name_kind,
+        "name_weight": index.name_weight,
+        "name_ordered": index.name_ordered,
+        "name_group": index.name_group,
+        "postings": index.postings,
+        "token_postings": index.token_postings,
+        "token_offsets": index.token_offsets,
+        "entity_dataset": index.entity_dataset,
+        "entity_schema": index.entity_schema,
+    }
+    for name, rows in (
+        ("blobs", list(index.entity_blobs)),
+        ("facts", [_fact_row(facts) for facts in index.facts]),
+        ("tokens", [_token_row(token) for token in index.tokens]),
+        ("name_text", _utf8(index.name_text)),
+        ("entity_ids", _utf8(index.entity_ids)),
+        ("token_text", _utf8(token.text for token in index.tokens)),
+    ):
+        arrays[f"{name}_data"], arrays[f"{name}_offsets"] = pack(rows)
+    runs = list(index.name_tokens)
+    arrays["name_tokens_flat"] = np.asarray([token_id for run in runs for token_id in run], dtype=np.int32)
+    arrays["name_tokens_offsets"] = np.cumsum([0] + [len(run) for run in runs], dtype=np.int64)
+    trigram_spans: dict[str, tuple[int, int]] = {}
+    trigram_flat: list[np.ndarray] = []
+    at = 0
+    for gram in index.trigram_tokens:
+        ids = np.asarray(index.trigram_tokens[gram], dtype=np.int32)
+        trigram_spans[gram] = (at, at + len(ids))
+        trigram_flat.append(ids)
+        at += len(ids)
+    arrays["trigram_flat"] = np.concatenate(trigram_flat) if trigram_flat else np.zeros(0, dtype=np.int32)
+
+    def tables(layout: dict[str, tuple[str, int, int]], size: int) -> bytes:
+        return _encoder.encode(
+            _Tables(
+                version=INDEX_VERSION,
+                build_key=index.build_key,
+                arrays=layout,
+                size=size,
+                key_slices=index.key_slices,
+                key_tokens=index.key_tokens,
+                trigram_spans=trigram_spans,
+                text_df=index.text_df,
+                deletes=index.deletes,
+                identifiers={key: tuple((p[0], p[1], p[2]) for p in value) for key, value in index.identifiers.items()},
+                dataset_names=index.dataset_names,
+                schema_names=index.schema_names,
+            )
+        )
+
+    # The header holds the arrays' offsets, which depend on the header's length: lay out
+    # with a generous guess, and grow the guess until the header fits before the data.
+    reserve = len(tables({name: (str(a.dtype), len(a), 0) for name, a in arrays.items()}, 0)) + 4096
+    while True:
+        layout: dict[str, tuple[str, int, int]] = {}
+        offset = _aligned(len(MAGIC) + 8 + reserve)
+        for name, array in arrays.items():
+            layout[name] = (str(array.dtype), int(len(array)), offset)
+            offset = _aligned(offset + array.nbytes)
+        header = tables(layout, offset)
+        if len(header) <= reserve:
+            break
+        reserve = len(header) + 4096
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.write(MAGIC)
+        handle.write(len(header).to_bytes(8, "little"))
+        handle.write(header)
+        for name, array in arrays.items():
+            handle.write(b"\0" * (layout[name][2] - handle.tell()))
+            handle.write(np.ascontiguousarray(array).tobytes())
+        handle.write(b"\0" * (offset - handle.tell()))
+
+
+def _aligned(offset: int) -> int:
+    return (offset + _ALIGN - 1) // _ALIGN * _ALIGN
 
 
 def load_index(path: Path) -> Index | None:
-    """The cached index, or None when it is missing, from another version, or unreadable.
+    """The cached index, or None when it is missing, from another version, truncated or unreadable.
 
-    The cache lives in the user's own data directory next to the database and is
-    written only by interdict; it is as trusted as the database itself.
+    The file is mapped read-only and its arrays are viewed in place: opening it
+    costs its dictionaries, and processes screening with the same index share
+    its pages. Nothing is unpickled.
     """
     try:
         with path.open("rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+            if handle.read(len(MAGIC)) != MAGIC:
+                return None
+            size = int.from_bytes(handle.read(8), "little")
+            tables = _tables_decoder.decode(handle.read(size))
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, msgspec.DecodeError):
         return None
-    if not isinstance(state, dict) or state.pop("version", None) != INDEX_VERSION:
+    if tables.version != INDEX_VERSION or tables.size != len(mapped):
         return None
-    state["tokens"] = [Token(*row) for row in state["tokens"]]
-    state["facts"] = [EntityFacts(*row) for row in state["facts"]]
+    arrays: dict[str, np.ndarray] = {}
+    for name, (dtype, length, offset) in tables.arrays.items():
+        kind = np.dtype(dtype)
+        if offset + length * kind.itemsize > len(mapped):
+            return None  # truncated
+        arrays[name] = np.frombuffer(mapped, dtype=kind, count=length, offset=offset)
     try:
-        return Index(**state)
-    except TypeError:
+        return Index(
+            entity_blobs=Rows(arrays["blobs_data"], arrays["blobs_offsets"], bytes),
+            facts=Rows(arrays["facts_data"], arrays["facts_offsets"], _decode_facts, keep=True),
+            tokens=Rows(arrays["tokens_data"], arrays["tokens_offsets"], _decode_token, keep=True),
+            token_weights=arrays["token_weights"],
+            name_entity=arrays["name_entity"],
+            name_kind=arrays["name_kind"],
+            name_tokens=IntRuns(arrays["name_tokens_flat"], arrays["name_tokens_offsets"]),
+            name_text=Rows(arrays["name_text_data"], arrays["name_text_offsets"], _decode_utf8),
+            name_weight=arrays["name_weight"],
+            name_ordered=arrays["name_ordered"],
+            name_group=arrays["name_group"],
+            postings=arrays["postings"],
+            key_slices=tables.key_slices,
+            token_postings=arrays["token_postings"],
+            token_offsets=arrays["token_offsets"],
+            key_tokens=tables.key_tokens,
+            trigram_tokens=Spans(arrays["trigram_flat"], tables.trigram_spans),
+            text_df=tables.text_df,
+            deletes=tables.deletes,
+            identifiers=tables.identifiers,
+            entity_ids=Rows(arrays["entity_ids_data"], arrays["entity_ids_offsets"], _decode_utf8),
+            entity_dataset=arrays["entity_dataset"],
+            dataset_names=tables.dataset_names,
+            entity_schema=arrays["entity_schema"],
+            schema_names=tables.schema_names,
+            token_text_column=Rows(arrays["token_text_data"], arrays["token_text_offsets"], _decode_utf8),
+            build_key=tables.build_key,
+        )
+    except (KeyError, ValueError):
         return None
+
+
+def _decode_utf8(blob: bytes) -> str:
+    return blob.decode("utf-8")

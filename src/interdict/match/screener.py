@@ -188,10 +188,11 @@ class Screener:
         self.index = index
         self.threshold = S.threshold if threshold is None else threshold
         self.cutoff = S.cutoff if cutoff is None else cutoff
-        datasets = sorted({facts.dataset for facts in index.facts})
-        self.dataset_codes = {name: code for code, name in enumerate(datasets)}
-        entity_dataset = np.asarray([self.dataset_codes[facts.dataset] for facts in index.facts], dtype=np.int16)
-        entity_schema = np.asarray([SCHEMA_CODES[facts.schema] for facts in index.facts], dtype=np.int8)
+        # Per-entry columns the index keeps, so opening a screener decodes no entry's facts.
+        self.dataset_codes = {name: code for code, name in enumerate(index.dataset_names)}
+        entity_dataset = np.asarray(index.entity_dataset, dtype=np.int16)
+        schema_codes = np.asarray([SCHEMA_CODES[Schema(name)] for name in index.schema_names] or [0], dtype=np.int8)
+        entity_schema = schema_codes[np.asarray(index.entity_schema, dtype=np.int64)]
         self._name_dataset = entity_dataset[index.name_entity] if index.total_names else entity_dataset[:0]
         name_schema = entity_schema[index.name_entity] if index.total_names else entity_schema[:0]
         self._schema_masks = {

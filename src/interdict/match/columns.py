@@ -1,0 +1,113 @@
+"""Read-only columns over flat buffers: how a saved index is read without unpickling.
+
+A saved index is numpy arrays and flat byte buffers, memory-mapped. Rows that
+the matcher needs as Python objects (a list token, an entry's facts, a name's
+text) are decoded from their slice of a buffer when first asked for, so opening
+an index costs what its few dictionaries cost, processes that open the same
+file share its pages, and a query touches only the rows it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Generic, TypeVar, overload
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+def pack(rows: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(data, offsets): rows laid end to end, and where each starts (one more offset than rows)."""
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    if rows:
+        np.cumsum([len(row) for row in rows], out=offsets[1:])
+    data = np.frombuffer(b"".join(rows), dtype=np.uint8) if rows else np.zeros(0, dtype=np.uint8)
+    return data, offsets
+
+
+class Rows(Sequence[T], Generic[T]):
+    """Rows decoded from a flat buffer on first access.
+
+    `keep` holds each decoded row for the life of the column: rows that are
+    compared by identity (list tokens key the scorer's similarity memo by `id`)
+    must be the same object every time.
+    """
+
+    def __init__(self, data: np.ndarray, offsets: np.ndarray, decode: Callable[[bytes], T], keep: bool = False):
+        self._data = data
+        self._offsets = offsets
+        self._decode = decode
+        self._kept: list[T | None] | None = [None] * (len(offsets) - 1) if keep else None
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if self._kept is not None:
+            found = self._kept[index]
+            if found is None:
+                found = self._kept[index] = self._decode(self._data[self._offsets[index] : self._offsets[index + 1]].tobytes())
+            return found
+        return self._decode(self._data[self._offsets[index] : self._offsets[index + 1]].tobytes())
+
+    def __iter__(self) -> Iterator[T]:
+        for i in range(len(self)):
+            yield self[i]
+
+
+class IntRuns(Sequence[tuple[int, ...]]):
+    """Runs of integers over one flat array (a name's token ids)."""
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray):
+        self._flat = flat
+        self._offsets = offsets.tolist()  # list indexing is faster than numpy scalars here
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, ...] | list[tuple[int, ...]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return tuple(self._flat[self._offsets[index] : self._offsets[index + 1]].tolist())
+
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        for i in range(len(self)):
+            yield self[i]
+
+
+class Spans(Mapping[str, np.ndarray]):
+    """Keys to slices of one flat array (trigram → vocabulary token ids)."""
+
+    def __init__(self, flat: np.ndarray, spans: dict[str, tuple[int, int]]):
+        self._flat = flat
+        self._spans = spans
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        start, end = self._spans[key]
+        return self._flat[start:end]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._spans
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
