@@ -50,16 +50,19 @@ class Rows(Sequence[T], Generic[T]):
     def __getitem__(self, index: slice) -> list[T]: ...
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
+        kept = self._kept
+        if kept is not None and type(index) is int:
+            found = kept[index]  # the hot path: a row decoded before
+            if found is not None:
+                return found
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self)
-        if self._kept is not None:
-            found = self._kept[index]
-            if found is None:
-                found = self._kept[index] = self._decode(self._data[self._offsets[index] : self._offsets[index + 1]].tobytes())
-            return found
-        return self._decode(self._data[self._offsets[index] : self._offsets[index + 1]].tobytes())
+        row = self._decode(self._data[self._offsets[index] : self._offsets[index + 1]].tobytes())
+        if kept is not None:
+            kept[index] = row
+        return row
 
     def __iter__(self) -> Iterator[T]:
         for i in range(len(self)):
@@ -90,6 +93,9 @@ class IntRuns(Sequence[tuple[int, ...]]):
     def __iter__(self) -> Iterator[tuple[int, ...]]:
         for i in range(len(self)):
             yield self[i]
+
+    def sizes(self) -> np.ndarray:
+        return np.diff(np.asarray(self._offsets, dtype=np.int64))
 
 
 class Spans(Mapping[str, np.ndarray]):

@@ -151,8 +151,12 @@ class Index:
     entity_name_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
+    name_size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+
     def __post_init__(self) -> None:
         self.token_weight_list = self.token_weights.tolist()
+        runs = self.name_tokens
+        self.name_size = runs.sizes() if isinstance(runs, IntRuns) else np.asarray([len(ids) for ids in runs], dtype=np.int64)
         # Names are stored entity by entity, so an entity's names are one slice of name ids.
         self.entity_name_start = np.searchsorted(self.name_entity, np.arange(len(self.entity_blobs) + 1), side="left")
 

@@ -270,6 +270,7 @@ def _estimate(
     weights: list[float],
     schemas: np.ndarray | None,
     cutoff: float,
+    threshold: float,
     cache: SimCache,
     known: Callable[[str], bool],
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -311,10 +312,13 @@ def _estimate(
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
     # scorer charges for them, not their whole weight.
-    covered = extra <= S.estimate_covered_slack
+    # One-part list names are left out: held inside a longer person's name they cannot match
+    # (one part alone stays a near miss), and an organisation's extra words weigh little anyway.
+    covered = (extra <= S.estimate_covered_slack) & (index.name_size[candidates] >= 2)
     if covered.any():
+        # Only where it brings a name into the match range: the near misses stay ranked as before.
         subset = found / (found + S.estimate_extra_cost * (query_total - found) + extra)
-        estimate = np.where(covered, np.maximum(estimate, subset), estimate)
+        estimate = np.where(covered & (subset >= threshold), np.maximum(estimate, subset), estimate)
     promising = estimate >= cutoff * S.prune
     return candidates[promising], estimate[promising]
 
@@ -349,7 +353,7 @@ def retrieve(
     unfiltered screen chose, never bring in one it left out, so it can never
     reveal a match the unfiltered screen hid.
     """
-    parts = [_estimate(index, name, weights, schemas, cutoff, cache, known) for name, weights in zip(analyzed, query_weights)]
+    parts = [_estimate(index, name, weights, schemas, cutoff, threshold, cache, known) for name, weights in zip(analyzed, query_weights)]
     parts = [part for part in parts if len(part[0])]
     if not parts:
         return Retrieved([], False)

@@ -381,13 +381,15 @@ def _align_and_score(
     # An initial left over beside an unmatched name on the other side disagrees with it
     # ("V. Putin" / "Igor Putin"): agreeing initials would have been linked above.
     # Generic organisation words never make two names conflict ("X Group" / "X Airlines").
-    conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
+    conflict = bool(unmatched_q) and bool(unmatched_c)
+    if conflict and not person:
+        conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
         # given names, Ahmed and Edward, disagree.
         if how == How.INITIAL and ((query[qi[0]].initial and real_q) or (candidate[cj[0]].initial and real_c)):
             conflict = True
-    if person and (_half_matched(candidate, used_c, unmatched_c, known) or _half_matched(query, used_q, unmatched_q, known)):
+    if person and (unmatched_c or unmatched_q) and (_half_matched(candidate, used_c, unmatched_c, known) or _half_matched(query, used_q, unmatched_q, known)):
         # "Smith" is not "Pridmore-Smith": half of a hyphenated name left over is a different name.
         conflict = True
     missing = 0.0
@@ -397,11 +399,11 @@ def _align_and_score(
         patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
         patronymic_c = conflict and any(_patronymic(query[i].text) for i in real_q)
         # Different sector words left on both sides (X Travel / X Air): a soft sign of two companies.
-        sector_q = any(query[i].generic_kind == "sector" for i in real_q)
-        sector_c = any(candidate[j].generic_kind == "sector" for j in real_c)
+        sector_q = not person and any(query[i].generic.startswith("sector") for i in real_q)
+        sector_c = not person and any(candidate[j].generic.startswith("sector") for j in real_c)
         for i in real_q:
             if query[i].generic:
-                if sector_c and query[i].generic_kind == "sector":
+                if sector_c and query[i].generic.startswith("sector"):
                     sectors += max(qw[i], S.sector_conflict)
                 else:
                     generic += qw[i]
@@ -409,7 +411,7 @@ def _align_and_score(
                 missing += max(qw[i], _floor(query[i], patronymic_q))
         for j in real_c:
             if candidate[j].generic:
-                if sector_q and candidate[j].generic_kind == "sector":
+                if sector_q and candidate[j].generic.startswith("sector"):
                     sectors += max(cw[j], S.sector_conflict)
                 else:
                     generic += cw[j]

@@ -200,6 +200,11 @@ class Screener:
         }
         self._dataset_masks: dict[frozenset[str], np.ndarray] = {}
         self._sims: SimCache = {}  # (query token, id(list token)) → similarity, across queries
+        self._candidates: dict[int, tuple[tuple[Token, ...], list[float]]] = {}  # bounded by the number of list names
+        # Names that score alike share a signature: the same tokens (one name on several
+        # lists, `name_group`), the same weak-alias flag, the same filiation order.
+        weak = np.asarray(index.name_kind) == WEAK_CODE
+        self._name_signature: list[int] = (np.asarray(index.name_group, dtype=np.int64) * 4 + weak * 2 + np.asarray(index.name_ordered, dtype=np.int64)).tolist()
         # Lists that should have been loaded but were not (set by whoever opens the
         # screener from a store). Every front-end reports them: a screen that ran
         # without a list must never look like a clean screen.
@@ -435,9 +440,14 @@ class Screener:
     # --- scoring -----------------------------------------------------------
 
     def _candidate(self, name_id: int) -> tuple[tuple[Token, ...], list[float]]:
-        token_ids = self.index.name_tokens[name_id]
-        weights = self.index.token_weight_list
-        return tuple(self.index.tokens[token_id] for token_id in token_ids), [weights[token_id] for token_id in token_ids]
+        """A list name's tokens and weights, built once per screener (common names are scored again and again)."""
+        found = self._candidates.get(name_id)
+        if found is None:
+            token_ids = self.index.name_tokens[name_id]
+            weights = self.index.token_weight_list
+            tokens = self.index.tokens
+            found = self._candidates[name_id] = (tuple(tokens[token_id] for token_id in token_ids), [weights[token_id] for token_id in token_ids])
+        return found
 
     def _score_entity(
         self, readings: _QueryReadings, position: int, memo: dict[tuple[Any, ...], tuple[float, int]], name_ids: Iterable[int] | None = None
@@ -450,7 +460,7 @@ class Screener:
             return None
         best: _Scored | None = None
         for name_id in index.name_ids_of(position) if name_ids is None else name_ids:
-            signature = (index.name_tokens[name_id], index.name_kind[name_id] == WEAK_CODE, index.name_ordered[name_id], schema)
+            signature = (self._name_signature[name_id], schema)
             found = memo.get(signature)
             if found is None:
                 found = memo[signature] = self._score_name(analyzed, weights, name_id, schema == Schema.PERSON)
