@@ -101,6 +101,15 @@ def test_mt103_structured_50f_passport_and_birth_date(screener):
     assert "passport D00002264" in hits[0].explanation and "1946-10-14" in hits[0].explanation
 
 
+def test_mt103_to_an_airline_written_with_another_generic_word_is_a_hit(screener):
+    """MAHAN AIRLINES in :59: is MAHAN AIR on the lists: the generic word's form does not part them."""
+    message = sample("mt103_clean.fin").replace(b"VAN DER BERG TUINMEUBELEN BV", b"MAHAN AIRLINES")
+    verdict = screen_payment(message, screener)
+    assert verdict.verdict == "hit"
+    flagged = [f for f in verdict.findings if f.field == ":59:" and f.rule == "listed party"]
+    assert flagged and any("MAHAN" in (f.explanation or "").upper() for f in flagged)
+
+
 def test_mt103_clean(screener):
     verdict = screen_payment(sample("mt103_clean.fin"), screener)
     assert (verdict.verdict, verdict.findings) == ("clear", [])

@@ -214,8 +214,19 @@ def _token_evidence(
     repeat the same given names and surnames endlessly.
     """
     evidence: list[tuple[np.ndarray, float]] = []
+    if token.script == "cjk":
+        # A Chinese or Korean syllable pairs only with its spellings (scorer._syllable_sim):
+        # names holding one of them, found through the vocabulary, are its only evidence.
+        texts = index.token_texts
+        for key in token.keys:
+            if key[:1] == "~":
+                spelling = key[1:]
+                for token_id in index.key_tokens.get(skeleton(spelling), ()):
+                    if texts[token_id] == spelling:
+                        evidence.append((index.names_with_token(token_id), weight))
+        return evidence
     for key in token.keys:
-        postings = index.key_postings(key) if key else None
+        postings = index.key_postings(key) if key and key[0] != "~" else None
         if postings is not None:
             evidence.append((postings, weight))
     for token_id in fuzzy_tokens(index, token):

@@ -428,10 +428,17 @@ def _align_and_score(
         notes.append("both names have parts the other lacks")
     if not person and links:
         distinctive = [link for link in links if not _generic_link(query, candidate, link)]
-        if not distinctive:
+        # A list name of generic words only ("Universal Shipping and Transportation") is matched on
+        # them; a name with a distinctive word must agree on one.
+        if not distinctive and not all(token.generic for token in candidate):
             score = min(score, S.generic_only_cap)
             notes.append("only generic words agree")
-        elif known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
+        elif not distinctive and any(how == How.GENERIC for _, _, _, how, _ in links) and score > S.org_known_typo_cap:
+            # A name of generic words only is identified by its words as written: "Worldwide Shipping"
+            # is not "Universal Shipping", though the lists treat the two words as one class elsewhere.
+            score = S.org_known_typo_cap
+            notes.append("a name of generic words only, written with other words")
+        elif distinctive and known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
             score = S.org_known_typo_cap
             notes.append("the distinctive words differ by a letter and both are names the lists use")
     if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
@@ -464,10 +471,13 @@ def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> b
 
 
 def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int], known: Callable[[str], bool] | None) -> bool:
-    """Part of a hyphenated surname is matched and another part, a name the lists use, is not."""
+    """Part of a hyphenated surname is matched and another part, a name the lists use, is not.
+
+    Short parts ("al-", "-un", "-ud") are articles and syllables more often than names: they do not count.
+    """
     for j in unmatched:
         group = tokens[j].hyphen
-        if group and not tokens[j].initial and (known is None or known(tokens[j].text)) and any(tokens[k].hyphen == group for k in used):
+        if group and len(tokens[j].text) >= 4 and (known is None or known(tokens[j].text)) and any(tokens[k].hyphen == group for k in used):
             return True
     return False
 
@@ -589,8 +599,10 @@ def _spellings(token: Token) -> list[str]:
 def _syllables_fuse(first: Token, second: Token, single: Token) -> bool:
     """Two syllables against one word (or one syllable against two words), through their spellings only."""
     if single.script == "cjk":
-        return any(spelling == first.text + second.text for spelling in _spellings(single))
-    return any(a + b == single.text for a in _spellings(first) for b in _spellings(second))
+        return first.text + second.text in _spellings(single)
+    text = single.text
+    seconds = _spellings(second)
+    return any(text.startswith(a) and text[len(a) :] in seconds for a in _spellings(first))
 
 
 def _compound_links(

@@ -133,10 +133,7 @@ def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: boo
         return tokens
     if not any(token.text in words for token in tokens):
         return tokens
-    marked = [_as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" else token for token in tokens]
-    if all(token.generic for token in marked):
-        return tokens  # a name of generic words only ("Trading Company") has nothing else to be read by
-    return marked
+    return [_as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" else token for token in tokens]
 
 
 _BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.&\- ]{0,15}?)\s*\)")
