@@ -98,7 +98,12 @@ ADDED_COLUMNS = (("snapshots", "content_sha256", "VARCHAR(64)"),)
 
 def create_or_upgrade(engine: Engine) -> None:
     """Create missing tables and add missing columns; raises SQLAlchemyError when the database refuses."""
-    metadata.create_all(engine)
+    try:
+        metadata.create_all(engine)
+    except SQLAlchemyError:
+        # Two processes opening a new store at once (`serve --workers 2` on a first run) both see a
+        # table missing and both create it: the loser's "already exists" is no failure. Check again.
+        metadata.create_all(engine)
     for table, column, sql_type in ADDED_COLUMNS:
         if _has_column(engine, table, column):
             continue
