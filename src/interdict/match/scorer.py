@@ -392,7 +392,7 @@ def _align_and_score(
     if person and (unmatched_c or unmatched_q) and (_half_matched(candidate, used_c, unmatched_c, known) or _half_matched(query, used_q, unmatched_q, known)):
         # "Smith" is not "Pridmore-Smith": half of a hyphenated name left over is a different name.
         conflict = True
-    missing = 0.0
+    missing = 0.0  # distinctive parts left over
     sectors = 0.0  # sector words left on both sides: counted whole
     generic = 0.0  # other generic words left over: counted like an extra part, at their small weight
     if real_q or real_c:
@@ -401,22 +401,18 @@ def _align_and_score(
         # Different sector words left on both sides (X Travel / X Air): a soft sign of two companies.
         sector_q = not person and any(query[i].generic.startswith("sector") for i in real_q)
         sector_c = not person and any(candidate[j].generic.startswith("sector") for j in real_c)
-        for i in real_q:
-            if query[i].generic:
-                if sector_c and query[i].generic.startswith("sector"):
-                    sectors += max(qw[i], S.sector_conflict)
+        for tokens, weights, left, other_sector, patronymic in (
+            (query, qw, real_q, sector_c, patronymic_q),
+            (candidate, cw, real_c, sector_q, patronymic_c),
+        ):
+            for k in left:
+                token = tokens[k]
+                if not token.generic:
+                    missing += max(weights[k], _floor(token, patronymic))
+                elif other_sector and token.generic.startswith("sector"):
+                    sectors += max(weights[k], S.sector_conflict)
                 else:
-                    generic += qw[i]
-            else:
-                missing += max(qw[i], _floor(query[i], patronymic_q))
-        for j in real_c:
-            if candidate[j].generic:
-                if sector_q and candidate[j].generic.startswith("sector"):
-                    sectors += max(cw[j], S.sector_conflict)
-                else:
-                    generic += cw[j]
-            else:
-                missing += max(cw[j], _floor(candidate[j], patronymic_c))
+                    generic += weights[k]
     initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
