@@ -108,6 +108,7 @@ def test_mohammad_and_mahmud_are_two_names(screener: Screener) -> None:
     assert _score(screener, "Mohammad Bagheri", "Muhammed Bagheri", Schema.PERSON) >= SETTINGS.threshold
     assert _score(screener, "Rahman Khan", "Rahaman Khan", Schema.PERSON) >= SETTINGS.threshold  # one written vowel more
     assert _score(screener, "Aleksandr Ivanov", "Alexander Ivanov", Schema.PERSON) >= SETTINGS.threshold  # the last gap is free
+    assert _score(screener, "Dmitriy Kovach", "Dimitri Kovach", Schema.PERSON) >= SETTINGS.threshold  # and the first
 
 
 def test_a_persian_word_ending_in_a_long_vowel_keeps_it(screener: Screener) -> None:

@@ -176,14 +176,15 @@ def _vowel_slots_differ(left: str, right: str) -> bool:
 
     Transliteration changes vowels, not where they fall: Mohammad/Muhammed/Mohamad
     all write m-V-h-V-m-V-d, while Mahmud writes m-V-h-m-V-d, a different name of the
-    same root. The last gap is exempt (Aleksandr / Alexander), and so are words
+    same root. The first and last gaps are exempt, where transliteration adds or
+    drops a vowel (Dmitriy / Dimitri, Aleksandr / Alexander), and so are words
     written with fewer than two vowels (abbreviations such as "Mhd").
     """
     left_slots, left_vowels = _vowel_slots(left)
     right_slots, right_vowels = _vowel_slots(right)
-    if left_vowels < 2 or right_vowels < 2 or len(left_slots) != len(right_slots) or len(left_slots) < 2:
+    if left_vowels < 2 or right_vowels < 2 or len(left_slots) != len(right_slots) or len(left_slots) < 3:
         return False
-    return left_slots[:-1] != right_slots[:-1]
+    return left_slots[1:-1] != right_slots[1:-1]
 
 
 _LONG_VOWEL_ENDINGS = ("\u06cc", "\u064a", "\u0648", "\u0627", "\u0649")  # ی ي و ا ى
