@@ -57,7 +57,9 @@ def gaps(
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),
     schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Company, LegalEntity, Vessel or Airplane (Organization and Company include each other)."),
     require_all: bool = typer.Option(False, "--all", help="Listed by every --listed-by jurisdiction (default: any of them)."),
-    min_confidence: str = typer.Option("low", "--min-confidence", help="Leave out rows below this confidence: low (keep all), medium or high."),
+    min_confidence: str = typer.Option(
+        "medium", "--min-confidence", help="Count rows of this confidence or more: medium (default), high, or low (all); the others are listed apart, 'to check'."
+    ),
     focus: bool = typer.Option(False, "--focus", help="Resolve only around this query's listings: faster, may miss links a full run finds."),
     dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Resolve among these lists only (repeatable)."),
     workers: int = WORKERS_OPTION,
@@ -86,7 +88,10 @@ def gaps(
         err.print(f"[yellow]note:[/yellow] {escape(note)}")
     levels = {level: sum(1 for row in report.rows if row.confidence == level) for level in ("high", "medium", "low")}
     summary = ", ".join(f"{count:,} {level}" for level, count in levels.items())
-    out.print(f"{len(report.rows):,} subjects {escape(report.query.describe())} ({summary} confidence) → {escape(str(out_path))}")
+    out.print(
+        f"{len(report.rows):,} subjects {escape(report.query.describe())} ({summary} confidence), "
+        f"{len(report.to_check):,} more to check → {escape(str(out_path))}"
+    )
 
 
 @app.command("gaps-evaluate")

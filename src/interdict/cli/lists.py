@@ -13,6 +13,7 @@ from rich.table import Table
 
 from .. import lists, screening
 from .. import update as updating
+from ..asof import as_of
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..model import entity_to_dict, to_ftm
@@ -43,6 +44,7 @@ def datasets(
                 "entries": snap.entries if snap else 0,
                 "counts": snap.counts if snap else {},
                 "published": snap.published if snap else None,
+                "as_of": _as_of(snap),
                 "loaded_at": snap.loaded_at if snap else None,
                 "origin": snap.origin if snap else None,
                 "sha256": snap.sha256 if snap else None,
@@ -68,11 +70,19 @@ def datasets(
             row["id"],
             f"{escape(row['title'])}\n[dim]{escape(row['publisher'])}[/dim]",
             f"{row['entries']:,}",
-            row["published"] or "[dim]not stated[/dim]",
+            escape(row["as_of"]["text"]) if row["as_of"] else "[dim]not loaded[/dim]",
             (row["loaded_at"] or "")[:19],
             escape(_shorten(row["origin"], 80)) if row["origin"] else "[red]not loaded[/red]",
         )
     out.print(table)
+
+
+def _as_of(snap: Snapshot | None) -> dict | None:
+    """The snapshot's date and where it came from (the file, its name, or nowhere: then the load time)."""
+    if snap is None:
+        return None
+    found = as_of(snap)
+    return {"date": found.date, "source": found.source.value, "text": found.describe()}
 
 
 def _seed_status(dataset: str, done: int, total: int) -> None:
