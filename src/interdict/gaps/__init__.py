@@ -29,6 +29,7 @@ from ..match.screener import Screener
 from ..model import Entity, Schema
 from ..screening import index_key, open_screener
 from ..store import SnapshotStore
+from .claims import check_claims
 from .evaluate import Evaluation, evaluate_resolution
 from .export import report_format, write_report
 from .programmes import listing_topics, vocabulary
@@ -264,8 +265,16 @@ def gaps_evaluate(
     screener: Screener | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    listed_by: str | list[str] | None = "us,gb,ca",
+    not_listed_by: str | list[str] | None = "eu",
+    programme: str | None = None,
+    schema: str | None = None,
 ) -> Evaluation:
-    """Precision and recall of the resolver's name-and-attribute links, with the lists' own keys withheld."""
+    """Precision and recall of the resolver's name-and-attribute links, with the lists' own keys withheld;
+    and the gap report's own claim ("not listed by") checked by hand, per confidence band (claims.py).
+
+    `listed_by=None` skips the claims check. Both resolutions and the check are cached.
+    """
     store = load_lists(db)
     loaded = _loaded(store, datasets)
     if focus_datasets:
@@ -282,5 +291,22 @@ def gaps_evaluate(
         use_identifiers=False,
     )
     resolution = resolve_lists(store, options, screener=screener, db=db, workers=workers, progress=progress)
-    return evaluate_resolution(resolution, entities.values())
+    evaluation = evaluate_resolution(resolution, entities.values())
+    if listed_by and not_listed_by:
+        if screener is None:
+            screener = open_screener(db, progress=(lambda message: progress(message, 0, 0)) if progress else None)
+        report = gaps(
+            listed_by,
+            not_listed_by,
+            programme=programme,
+            schema=schema,
+            datasets=datasets,
+            db=db,
+            screener=screener,
+            workers=workers,
+            progress=progress,
+        )
+        excluded = [dataset for code in report.query.not_listed_by for dataset in report.datasets.get(code, [])]
+        evaluation.claims = check_claims(report, screener, excluded, progress=progress)
+    return evaluation
 

@@ -302,7 +302,8 @@ class _Resolver:
         the list's duplicates (the EU export repeats a person once per regime or
         amendment; see _duplicate); an identical name outranks a near spelling
         (an entry matching "SOLEIMANI, Qasem" exactly beats "GHASEM SOLEYMANI",
-        which is kept in self.outranked); and rivals far apart in score are none.
+        which is kept in self.outranked), as does an agreeing birth date a
+        rival lacks; and rivals far apart in score are none.
         """
         keyed = {(pair.a, pair.b) for pair in pairs.values() if pair.shares}
         tied: dict[tuple[str, str], str] = {}
@@ -318,13 +319,13 @@ class _Resolver:
                 for index, first in enumerate(group):
                     for second in group[index + 1 :]:
                         self._duplicate(ordered(first.other, second.other), source)
-                exact = [hit for hit in group if hit.exact and not (hit.birth is not None and hit.birth < 0)]
-                if exact and len(exact) < len(group):
-                    for hit in group:
-                        if hit in exact or any(ordered(hit.other, twin.other) in self.duplicates for twin in exact):
-                            continue
-                        self.outranked[ordered(source, hit.other)] = exact[0].other
-                    group = exact + [hit for hit in group if hit not in exact and ordered(source, hit.other) not in self.outranked]
+                strongest = max(map(self._strength, group))
+                first = [hit for hit in group if self._strength(hit) == strongest]
+                for hit in group:
+                    if hit in first or any(ordered(hit.other, twin.other) in self.duplicates for twin in first):
+                        continue
+                    self.outranked[ordered(source, hit.other)] = first[0].other
+                group = first + [hit for hit in group if hit not in first and ordered(source, hit.other) not in self.outranked]
                 best = group[0]
                 for rival in group[1:]:
                     twins = ordered(best.other, rival.other)
@@ -333,6 +334,13 @@ class _Resolver:
                     tied[ordered(source, best.other)] = rival.other
                     tied[ordered(source, rival.other)] = best.other
         return tied
+
+    def _strength(self, hit: NameHit) -> tuple[bool, bool]:
+        """What sets one hit above a rival on the same list: an identical name, then an agreeing birth date
+        (a rival whose birth date is merely unknown is weaker; one whose birth date disagrees is weaker still)."""
+        if hit.birth is not None and hit.birth < 0:
+            return (False, False)
+        return (hit.exact, hit.birth is not None and hit.birth >= self.settings.birth_agrees)
 
     def _duplicate(self, twins: tuple[str, str], source: str) -> bool:
         """Are two entries of one list the same subject, named twice? (memoised in self.duplicates)
@@ -418,8 +426,8 @@ class _Resolver:
         best = max((hit for hit in pair.hits if not hit.bare_word), key=lambda hit: (hit.match, hit.exact, hit.score), default=None)
         if best is None or not best.match:
             return None
-        if not best.exact and (pair.a, pair.b) in self.outranked:
-            return None  # a near spelling loses to the identical name of another entry of that list
+        if (pair.a, pair.b) in self.outranked:
+            return None  # a near spelling (or an unconfirmed namesake) loses to a better-attested entry of that list
         evidence = [f"{best.explanation} (score {best.score:.2f}, match)"]
         settings = self.settings
         link = Link(pair.a, pair.b, LinkKind.NAME, LinkStatus.AMBIGUOUS, score=best.name_score, evidence=evidence, exact=best.exact)
