@@ -8,12 +8,17 @@ duplicates, unreliable birth dates, determinism.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from interdict.gaps.programmes import listing_topics
 from interdict.gaps.resolution import Resolution, resolution_to_json
 from interdict.gaps.resolve import ResolveOptions, resolve
 from interdict.match.screener import Screener
 from interdict.model import Entity
 
+from interdict.sources import parse_files
+
+from ..conftest import Seeded
 from .conftest import born, entity, ident, same_as
 
 Make = Callable[[list[Entity]], Screener]
@@ -247,3 +252,25 @@ def test_every_exact_alias_is_a_candidate_however_crowded(small_screener: Make) 
     source = entity(GB, "IRN9128", "Person", "Qasem Rezaeianzadeh")
     result = run(small_screener, [target, source, *crowd, *filler()])
     assert any({item.a, item.b} == {target.id, source.id} for item in result.links)
+
+
+FSF_SAMPLE = Path(__file__).parent / "data" / "fsf_sample_2018.xml"  # copied from shared/data/lists/eu: the official FSF XML, 2018 excerpt
+
+
+def test_the_official_eu_file_gives_the_resolver_programmes_birth_dates_and_identifiers(small_screener: Make, seeded: Seeded) -> None:
+    """`interdict load eu_fsf` with the official FSF XML: its facts reach the resolver (sample of the real file, 2018)."""
+    eu = parse_files(EU, {"main": FSF_SAMPLE.read_bytes()}).entities
+    mugabe = next(item for item in eu if item.caption == "Robert Gabriel Mugabe")
+    assert mugabe.programs == ["ZWE"] and mugabe.birth_dates and mugabe.identifiers
+    assert "zimbabwe" in listing_topics("eu", mugabe.programs).topics
+    counterparts = [seeded.screener.entity(holder.facts.id) for name in ("robert gabriel mugabe", "islami buyukdogu akincilar cephesi") for holder in seeded.screener.names_written_as(tuple(name.split()))]
+    assert {item.dataset for item in counterparts} >= {"ca_dfatd_sema_sanctions", "gb_fcdo_sanctions"}
+    result = run(small_screener, [*eu, *counterparts, *filler()])
+    for other in counterparts:
+        if "mugabe" in other.caption.lower():
+            found = link(result, mugabe.id, other.id)
+            assert (found.status, found.tier) == ("confirmed", "strong"), found  # the birth date 1924-02-21 confirms the name
+    front = next(item for item in eu if "IBDA-C" in [name.full for name in item.names])
+    uk_front = next(item for item in counterparts if item.dataset == "gb_fcdo_sanctions")
+    found = link(result, front.id, uk_front.id)
+    assert found.status == "confirmed" and any("same programme" in text for text in found.evidence), found

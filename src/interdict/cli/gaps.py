@@ -105,6 +105,7 @@ def gaps_evaluate(
     not_listed_by: str = typer.Option("eu", "--not-listed-by", "-n", help="...and not by these ('' skips the claims check)."),
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic."),
     schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Only this schema."),
+    focus: bool = typer.Option(False, "--focus", help="The checked report resolves only around its listings (as gaps --focus)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Measure the cross-list resolver (precision and recall against UN numbers, passports and IMO numbers it is not shown)
@@ -121,6 +122,7 @@ def gaps_evaluate(
             not_listed_by=not_listed_by or None,
             programme=programme,
             schema=schema,
+            claims_focus=focus,
         )
     data = evaluation.to_dict()
     if out_path is not None:

@@ -265,15 +265,17 @@ def gaps_evaluate(
     screener: Screener | None = None,
     workers: int = 1,
     progress: Progress | None = None,
-    listed_by: str | list[str] | None = "us,gb,ca",
-    not_listed_by: str | list[str] | None = "eu",
+    listed_by: str | list[str] | None = None,
+    not_listed_by: str | list[str] | None = None,
     programme: str | None = None,
     schema: str | None = None,
+    claims_focus: bool = False,
 ) -> Evaluation:
     """Precision and recall of the resolver's name-and-attribute links, with the lists' own keys withheld;
     and the gap report's own claim ("not listed by") checked by hand, per confidence band (claims.py).
 
-    `listed_by=None` skips the claims check. Both resolutions and the check are cached.
+    The claims are those of `gaps(listed_by, not_listed_by, programme, schema, focus=claims_focus)`;
+    without `listed_by` they are not checked. Both resolutions and the check are cached.
     """
     store = load_lists(db)
     loaded = _loaded(store, datasets)
@@ -300,6 +302,7 @@ def gaps_evaluate(
             not_listed_by,
             programme=programme,
             schema=schema,
+            focus=claims_focus,
             datasets=datasets,
             db=db,
             screener=screener,

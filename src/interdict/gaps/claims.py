@@ -177,13 +177,13 @@ def claims_key(report: GapReport, excluded: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _path(key: str) -> Path:
+def cache_path(key: str) -> Path:
     return data_home() / "cache" / f"claims-{key}.json"
 
 
 def _load(key: str) -> ClaimCheck | None:
     try:
-        found = msgspec.json.decode(_path(key).read_bytes(), type=ClaimCheck)
+        found = msgspec.json.decode(cache_path(key).read_bytes(), type=ClaimCheck)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return None
     return found if found.key == key and found.version == CLAIMS_VERSION else None
@@ -191,7 +191,7 @@ def _load(key: str) -> ClaimCheck | None:
 
 def _save(result: ClaimCheck) -> None:
     """Cached beside the resolution; a read-only home just recomputes."""
-    path = _path(result.key)
+    path = cache_path(result.key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path, "wb") as handle:

@@ -316,16 +316,16 @@ class _Resolver:
                 if len(group) < 2:
                     continue
                 group.sort(key=lambda hit: (-hit.score, hit.other))
-                for index, first in enumerate(group):
-                    for second in group[index + 1 :]:
-                        self._duplicate(ordered(first.other, second.other), source)
+                for index, one in enumerate(group):
+                    for other in group[index + 1 :]:
+                        self._duplicate(ordered(one.other, other.other), source)
                 strongest = max(map(self._strength, group))
-                first = [hit for hit in group if self._strength(hit) == strongest]
+                leaders = [hit for hit in group if self._strength(hit) == strongest]
                 for hit in group:
-                    if hit in first or any(ordered(hit.other, twin.other) in self.duplicates for twin in first):
+                    if hit in leaders or any(ordered(hit.other, twin.other) in self.duplicates for twin in leaders):
                         continue
-                    self.outranked[ordered(source, hit.other)] = first[0].other
-                group = first + [hit for hit in group if hit not in first and ordered(source, hit.other) not in self.outranked]
+                    self.outranked[ordered(source, hit.other)] = leaders[0].other
+                group = leaders + [hit for hit in group if hit not in leaders and ordered(source, hit.other) not in self.outranked]
                 best = group[0]
                 for rival in group[1:]:
                     twins = ordered(best.other, rival.other)
