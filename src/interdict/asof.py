@@ -37,7 +37,7 @@ class DateSource(StrEnum):
 DATE_SOURCE_TEXT = {
     DateSource.FILE: "stated in the file",
     DateSource.FILENAME: "not stated in the file; taken from the file's name",
-    DateSource.ENTRIES: "not stated in the file; the newest listing date of its entries (the file is at least that recent)",
+    DateSource.ENTRIES: "not stated in the file; the newest listing date of its entries, so the file is at least that recent",
     DateSource.NONE: "not stated in the file, its name or its entries",
 }
 
@@ -62,16 +62,15 @@ def date_in_name(name: str) -> str | None:
     return "-".join(part for part in found.groups() if part)
 
 
-def as_of(snapshot: Snapshot, entities: Iterable[Entity] | None = None) -> AsOf:
-    """The snapshot's date and its source: the file's own, else its name's, else the newest entry date (when entities are given)."""
+def as_of(snapshot: Snapshot, entities: Iterable[Entity]) -> AsOf:
+    """The snapshot's date and its source: the file's own, else its name's, else the newest listing date of its entities."""
     if snapshot.published:
         return AsOf(snapshot.published, DateSource.FILE, "")
     for item in snapshot.files:
         found = date_in_name(item.name)
         if found:
             return AsOf(found, DateSource.FILENAME, item.name)
-    if entities is not None:
-        newest = max((date for entity in entities for date in entity.listed_on if date), default=None)
-        if newest:
-            return AsOf(newest[:10], DateSource.ENTRIES, "")
+    newest = max((date for entity in entities for date in entity.listed_on if date), default=None)
+    if newest:
+        return AsOf(newest[:10], DateSource.ENTRIES, "")
     return AsOf(None, DateSource.NONE, f"loaded {snapshot.loaded_at[:10]}")
