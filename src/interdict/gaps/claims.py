@@ -31,7 +31,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-
 from importlib import resources
 from pathlib import Path
 
@@ -119,7 +118,11 @@ def check_claims(report: GapReport, screener: Screener, excluded: list[str], pro
         if progress and done % 50 == 0:
             progress("checking the claims", done, len(rows))
     bands = {
-        band: {"rows": tally.rows, "with_candidate": tally.found, "share": round(tally.found / tally.rows, 4) if tally.rows else 0.0}
+        band: {
+            "rows": tally.rows,
+            "with_candidate": tally.found,
+            "share": round(tally.found / tally.rows, 4) if tally.rows else 0.0,
+        }
         for band, tally in tallies.items()
     }
     result = ClaimCheck(CLAIMS_VERSION, key, report.query.describe(), sorted(excluded), bands, claims)
@@ -151,7 +154,13 @@ def row_candidates(row: GapRow, screener: Screener, excluded: list[str]) -> list
             whole = full_name(hit.matched_name, hit.entity.schema)  # "JAFARI" alone is a surname, not a near-identical name
             if hit.name_score >= NEAR_NAME and whole:
                 note(hit.entity.id, hit.entity.caption, Found.NEAR_NAME, hit.name_score)
-            if birth is not None and birth.effect > 0 and _same_full_date(entity, hit.entity) and hit.name_score >= BIRTH_NAME and whole:
+            if (
+                birth is not None
+                and birth.effect > 0
+                and _same_full_date(entity, hit.entity)
+                and hit.name_score >= BIRTH_NAME
+                and whole
+            ):
                 note(hit.entity.id, hit.entity.caption, Found.BIRTH_DATE, hit.name_score)
             if hit.identifier is not None:
                 note(hit.entity.id, hit.entity.caption, Found.IDENTIFIER, hit.score)
@@ -170,7 +179,9 @@ def claims_key(report: GapReport, excluded: list[str]) -> str:
             "query": report.query.describe(),
             "excluded": sorted(excluded),
             "rules": [NEAR_NAME, BIRTH_NAME, QUERY_NAMES, HITS, CLAIMS_VERSION],
-            "code": hashlib.sha256(b"".join(resources.files(__package__).joinpath(name).read_bytes() for name in CODE)).hexdigest(),
+            "code": hashlib.sha256(
+                b"".join(resources.files(__package__).joinpath(name).read_bytes() for name in CODE)
+            ).hexdigest(),
         },
         sort_keys=True,
     )

@@ -424,8 +424,18 @@ class _Resolver:
         # One word of a person's name (a weak alias "JAFARI") says nothing about who it is;
         # an identical name says more than a near spelling that scores higher on a birth year.
         best = max((hit for hit in pair.hits if not hit.bare_word), key=lambda hit: (hit.match, hit.exact, hit.score), default=None)
-        if best is None or not best.match:
+        if best is None:
             return None
+        if not best.match:
+            # An identical name of generic words only ("Command of the Military Transport Aviation")
+            # scores low as a screen, yet two lists writing it identically under one programme name one body.
+            identical = next((hit for hit in pair.hits if hit.exact and not hit.bare_word and not (hit.birth is not None and hit.birth < 0)), None)
+            if identical is None or (pair.a, pair.b) in self.outranked or not (why := self._corroboration(pair, identical)):
+                return None
+            evidence = [f"{identical.explanation} (score {identical.score:.2f}, identical names)", why]
+            return Link(
+                pair.a, pair.b, LinkKind.NAME, LinkStatus.CONFIRMED, tier=Tier.PROBABLE, score=identical.name_score, evidence=evidence, exact=True
+            )
         if (pair.a, pair.b) in self.outranked:
             return None  # a near spelling (or an unconfirmed namesake) loses to a better-attested entry of that list
         evidence = [f"{best.explanation} (score {best.score:.2f}, match)"]
