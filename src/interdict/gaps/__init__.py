@@ -13,7 +13,9 @@ Three steps, each its own module:
     export.py      CSV / JSON / HTML (html.py, with summary.py's matrix and chart)
 
 `gaps_evaluate` measures the resolver against the keys the lists print (UN
-reference numbers, passports, IMO numbers), withheld from it (evaluate.py).
+reference numbers, passports, IMO numbers), withheld from it (evaluate.py), and
+the report's own claim, "not listed by X", by looking X's lists up for every row
+by name, birth date and identifier (claims.py).
 """
 
 from __future__ import annotations
