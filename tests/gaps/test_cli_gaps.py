@@ -47,7 +47,7 @@ def test_gaps_writes_the_report_its_extension_names(cli: Cli, iran_people: GapRe
     assert f"{len(iran_people.rows):,} subjects listed by us or gb or ca but not by eu" in result.flat_out
     assert "no programme or regime information" in result.flat_err  # the EU export's caveat, on stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert len(rows) == len(iran_people.rows)
+    assert len(rows) == len(iran_people.rows) + len(iran_people.to_check)
     html = tmp_path / "iran.html"
     assert cli(*IRAN_PEOPLE_ARGS, "--out", html).code == 0
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -63,7 +63,7 @@ def test_an_empty_report_exits_0(cli: Cli, no_un_vessels: GapReport, tmp_path: P
 
 def test_gaps_evaluate_prints_precision_and_recall(cli: Cli, un_uk_evaluation: Evaluation, tmp_path: Path) -> None:
     out = tmp_path / "evaluation.json"
-    args = ["gaps-evaluate", "-d", "un_sc_sanctions", "-d", "gb_fcdo_sanctions", "--focus-dataset", "un_sc_sanctions", "--workers", "1"]
+    args = ["gaps-evaluate", "-d", "un_sc_sanctions", "-d", "gb_fcdo_sanctions", "--focus-dataset", "un_sc_sanctions", "--workers", "1", "-n", ""]
     result = cli(*args, "--out", out)
     assert result.code == 0, result.stderr
     assert "precision" in result.stdout and "UN no." in result.stdout
@@ -71,3 +71,13 @@ def test_gaps_evaluate_prints_precision_and_recall(cli: Cli, un_uk_evaluation: E
     first = data["scores"][0]
     assert first["truth"] == "un_reference" and first["precision"] >= 0.95
     assert first["true_pairs"] == un_uk_evaluation.to_dict()["scores"][0]["true_pairs"]  # the library call's ground truth
+
+
+def test_gaps_evaluate_checks_the_reports_claims(cli: Cli, iran_people: GapReport, un_uk_evaluation: Evaluation, tmp_path: Path) -> None:
+    out = tmp_path / "claims.json"
+    result = cli("gaps-evaluate", "--focus-dataset", "un_sc_sanctions", "--workers", "1", "-l", "us,gb,ca", "-n", "eu", "-p", "iran", "-s", "Person", "--focus", "--out", out)
+    assert result.code == 0, result.stderr
+    assert "Claims checked by hand" in result.stdout
+    claims = json.loads(out.read_text(encoding="utf-8"))["claims"]
+    assert claims["bands"]["high"]["rows"] > 0 and claims["bands"]["high"]["with_candidate"] == 0
+    assert claims["bands"]["low"]["rows"] == len(iran_people.to_check)

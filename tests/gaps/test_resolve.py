@@ -8,12 +8,17 @@ duplicates, unreliable birth dates, determinism.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from interdict.gaps.programmes import listing_topics
 from interdict.gaps.resolution import Resolution, resolution_to_json
 from interdict.gaps.resolve import ResolveOptions, resolve
 from interdict.match.screener import Screener
 from interdict.model import Entity
 
+from interdict.sources import parse_files
+
+from ..conftest import Seeded
 from .conftest import born, entity, ident, same_as
 
 Make = Callable[[list[Entity]], Screener]
@@ -193,3 +198,79 @@ def test_focus_screens_only_from_the_focus_and_what_it_reaches(small_screener: M
     result = run(small_screener, [us, gb, ca, *filler()], focus=[us.id], hops=2)
     assert result.stats["screened"] == 3
     assert together(result, us.id, gb.id, ca.id)
+
+
+def test_a_near_spelling_loses_to_the_identical_name(small_screener: Make) -> None:
+    """Two UN entries of alike names are two people; a third list's aliases spelling both never merge them."""
+    qasem = entity(UN, "IRi.139", "Person", "QASEM SOLEIMANIYAN", birth_dates=born("1957-03-11"))
+    ghasem = entity(UN, "IRi.140", "Person", "GHASEM SOLEYMANIYAN")
+    us = entity(US, "10481", "Person", "SOLEIMANIYAN, Qasem", "SOLEYMANIYAN, Ghasem", birth_dates=born("1957-03-11"))
+    result = run(small_screener, [qasem, ghasem, us, *filler()])
+    assert together(result, us.id, qasem.id)
+    assert not together(result, qasem.id, ghasem.id)
+
+
+def test_one_list_naming_a_subject_twice_is_not_a_tie(small_screener: Make) -> None:
+    """A flat export repeats a person (an original-script row carrying the Latin name as an alias): duplicates, not rivals."""
+    us = entity(US, "13153", "Person", "FADAVIAN, Ali", birth_dates=born("1961-02"))
+    latin = entity(EU, "EUF-l", "Person", "Ali FADAVIAN")
+    script = entity(EU, "EUF-s", "Person", "علی فدویان", "Ali FADAVIAN", nationalities=["ir"])
+    result = run(small_screener, [us, latin, script, *filler()])
+    assert together(result, us.id, latin.id, script.id)
+    assert not [item for item in result.links if item.status == "ambiguous" and us.id in (item.a, item.b)]
+
+
+def test_entries_of_one_list_with_alike_names_are_not_duplicates(small_screener: Make) -> None:
+    first = entity(UN, "IRi.238", "Person", "HOSEIN SALIMIAN")
+    second = entity(UN, "IRi.239", "Person", "HOSSEIN SALAMIAN")
+    us = entity(US, "10584", "Person", "SALIMIAN, Hosein", "SALAMIAN, Hossein")
+    result = run(small_screener, [first, second, us, *filler()])
+    assert not together(result, first.id, second.id)
+
+
+def test_an_identical_common_name_with_agreeing_nationality_links(small_screener: Make) -> None:
+    us = entity(US, "303", "Person", "Ali Hassan", nationalities=["ir"])
+    eu = entity(EU, "EUF-4", "Person", "Ali HASSAN", nationalities=["ir"])
+    result = run(small_screener, [us, eu, *filler()])
+    found = link(result, us.id, eu.id)
+    assert (found.status, found.tier) == ("confirmed", "probable") and found.exact
+    assert any("agreeing nationality" in text for text in found.evidence)
+
+
+def test_identical_organisation_names_after_legal_forms_are_one_subject(small_screener: Make) -> None:
+    gb = entity(GB, "RUS9072", "Organization", "Gazpromdevbank", programs=["RUS"])
+    au = entity(AU, "9773", "Organization", "Gazpromdevbank", "Bank GPD", programs=["Autonomous (Russia)"])
+    us = entity(US, "97016", "Organization", "GAZPROMDEVBANK JOINT STOCK COMPANY", countries=["ru"], programs=["RUSSIA-EO14024"])
+    result = run(small_screener, [gb, au, us, *filler()])
+    assert together(result, gb.id, au.id, us.id)
+
+
+def test_every_exact_alias_is_a_candidate_however_crowded(small_screener: Make) -> None:
+    """Many namesakes on many lists crowd a screen's places; the exact alias is still found."""
+    crowd = [entity(ds, f"c{index}", "Person", f"Qasem Rezaeian{'i' * (index % 3)}") for index, ds in enumerate([US, GB, CA, AU, UN] * 5)]
+    target = entity(EU, "EUF-9", "Person", "رضاییان قاسم", "Qasem REZAEIANZADEH")
+    source = entity(GB, "IRN9128", "Person", "Qasem Rezaeianzadeh")
+    result = run(small_screener, [target, source, *crowd, *filler()])
+    assert any({item.a, item.b} == {target.id, source.id} for item in result.links)
+
+
+FSF_SAMPLE = Path(__file__).parent / "data" / "fsf_sample_2018.xml"  # copied from shared/data/lists/eu: the official FSF XML, 2018 excerpt
+
+
+def test_the_official_eu_file_gives_the_resolver_programmes_birth_dates_and_identifiers(small_screener: Make, seeded: Seeded) -> None:
+    """`interdict load eu_fsf` with the official FSF XML: its facts reach the resolver (sample of the real file, 2018)."""
+    eu = parse_files(EU, {"main": FSF_SAMPLE.read_bytes()}).entities
+    mugabe = next(item for item in eu if item.caption == "Robert Gabriel Mugabe")
+    assert mugabe.programs == ["ZWE"] and mugabe.birth_dates and mugabe.identifiers
+    assert "zimbabwe" in listing_topics("eu", mugabe.programs).topics
+    counterparts = [seeded.screener.entity(holder.facts.id) for name in ("robert gabriel mugabe", "islami buyukdogu akincilar cephesi") for holder in seeded.screener.names_written_as(tuple(name.split()))]
+    assert {item.dataset for item in counterparts} >= {"ca_dfatd_sema_sanctions", "gb_fcdo_sanctions"}
+    result = run(small_screener, [*eu, *counterparts, *filler()])
+    for other in counterparts:
+        if "mugabe" in other.caption.lower():
+            found = link(result, mugabe.id, other.id)
+            assert (found.status, found.tier) == ("confirmed", "strong"), found  # the birth date 1924-02-21 confirms the name
+    front = next(item for item in eu if "IBDA-C" in [name.full for name in item.names])
+    uk_front = next(item for item in counterparts if item.dataset == "gb_fcdo_sanctions")
+    found = link(result, front.id, uk_front.id)
+    assert found.status == "confirmed" and any("same programme" in text for text in found.evidence), found

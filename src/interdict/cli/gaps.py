@@ -57,7 +57,9 @@ def gaps(
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),
     schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Person, Organization, Company, LegalEntity, Vessel or Airplane (Organization and Company include each other)."),
     require_all: bool = typer.Option(False, "--all", help="Listed by every --listed-by jurisdiction (default: any of them)."),
-    min_confidence: str = typer.Option("low", "--min-confidence", help="Leave out rows below this confidence: low (keep all), medium or high."),
+    min_confidence: str = typer.Option(
+        "medium", "--min-confidence", help="Count rows of this confidence or more: medium (default), high, or low (all); the others are listed apart, 'to check'."
+    ),
     focus: bool = typer.Option(False, "--focus", help="Resolve only around this query's listings: faster, may miss links a full run finds."),
     dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Resolve among these lists only (repeatable)."),
     workers: int = WORKERS_OPTION,
@@ -86,7 +88,10 @@ def gaps(
         err.print(f"[yellow]note:[/yellow] {escape(note)}")
     levels = {level: sum(1 for row in report.rows if row.confidence == level) for level in ("high", "medium", "low")}
     summary = ", ".join(f"{count:,} {level}" for level, count in levels.items())
-    out.print(f"{len(report.rows):,} subjects {escape(report.query.describe())} ({summary} confidence) → {escape(str(out_path))}")
+    out.print(
+        f"{len(report.rows):,} subjects {escape(report.query.describe())} ({summary} confidence), "
+        f"{len(report.to_check):,} more to check → {escape(str(out_path))}"
+    )
 
 
 @app.command("gaps-evaluate")
@@ -96,11 +101,29 @@ def gaps_evaluate(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the full evaluation (with examples of errors) as JSON."),
     workers: int = WORKERS_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the evaluation as JSON."),
+    listed_by: str = typer.Option("us,gb,ca", "--listed-by", "-l", help="The gap report whose claims are checked: listed by these jurisdictions..."),
+    not_listed_by: str = typer.Option("eu", "--not-listed-by", "-n", help="...and not by these ('' skips the claims check)."),
+    programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic."),
+    schema: Optional[str] = typer.Option(None, "--schema", "-s", help="Only this schema."),
+    focus: bool = typer.Option(False, "--focus", help="The checked report resolves only around its listings (as gaps --focus)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Measure the cross-list resolver: precision and recall against UN numbers, passports and IMO numbers it is not shown."""
+    """Measure the cross-list resolver (precision and recall against UN numbers, passports and IMO numbers it is not shown)
+    and the gap report's claims: reported gaps for which a "not listed" list has an entry of identical or near-identical
+    name, the same birth date or an identifier, per confidence band."""
     with _Bar() as bar:
-        evaluation = run_evaluate(datasets=dataset, focus_datasets=focus_dataset, db=db, workers=workers, progress=bar)
+        evaluation = run_evaluate(
+            datasets=dataset,
+            focus_datasets=focus_dataset,
+            db=db,
+            workers=workers,
+            progress=bar,
+            listed_by=listed_by or None,
+            not_listed_by=not_listed_by or None,
+            programme=programme,
+            schema=schema,
+            claims_focus=focus,
+        )
     data = evaluation.to_dict()
     if out_path is not None:
         try:
@@ -129,3 +152,16 @@ def gaps_evaluate(
             f"{score.flagged:,}",
         )
     out.print(table)
+    claims = evaluation.claims
+    if claims is None:
+        return
+    check = Table(
+        title=f"Claims checked by hand: {escape(claims.query)}",
+        caption=f"rows for which {escape(', '.join(claims.excluded))} has an entry of identical or near-identical name, "
+        "the same birth date or an identifier (the --out file lists them)",
+    )
+    for column in ("confidence", "rows", "with a candidate", "share"):
+        check.add_column(column, justify="left" if column == "confidence" else "right")
+    for band, figures in claims.bands.items():
+        check.add_row(band, f"{int(figures['rows']):,}", f"{int(figures['with_candidate']):,}", f"{figures['share']:.1%}")
+    out.print(check)

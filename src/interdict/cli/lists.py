@@ -13,9 +13,10 @@ from rich.table import Table
 
 from .. import lists, screening
 from .. import update as updating
+from ..asof import as_of
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
-from ..model import entity_to_dict, to_ftm
+from ..model import Entity, entity_to_dict, to_ftm
 from ..sources import get_source, registry
 from ..store import Snapshot
 from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
@@ -29,6 +30,9 @@ def datasets(
     """List the loaded datasets: entries, publication date and provenance."""
     store = lists.load_lists(db, progress=_seed_status, warn=warn)
     snaps = {snap.dataset: snap for snap in store.active_snapshots()}
+    held: dict[str, list[Entity]] = {}
+    for entity in store.active_entities():  # under a second: the newest listing date dates a file that states none
+        held.setdefault(entity.dataset, []).append(entity)
     missing = set(lists.missing_lists(store))
     rows: list[dict[str, Any]] = []
     for source in registry().values():
@@ -43,6 +47,7 @@ def datasets(
                 "entries": snap.entries if snap else 0,
                 "counts": snap.counts if snap else {},
                 "published": snap.published if snap else None,
+                "as_of": _as_of(snap, held.get(source.id, [])),
                 "loaded_at": snap.loaded_at if snap else None,
                 "origin": snap.origin if snap else None,
                 "sha256": snap.sha256 if snap else None,
@@ -68,11 +73,19 @@ def datasets(
             row["id"],
             f"{escape(row['title'])}\n[dim]{escape(row['publisher'])}[/dim]",
             f"{row['entries']:,}",
-            row["published"] or "[dim]not stated[/dim]",
+            escape(row["as_of"]["text"]) if row["as_of"] else "[dim]not loaded[/dim]",
             (row["loaded_at"] or "")[:19],
             escape(_shorten(row["origin"], 80)) if row["origin"] else "[red]not loaded[/red]",
         )
     out.print(table)
+
+
+def _as_of(snap: Snapshot | None, entities: list[Entity]) -> dict | None:
+    """The snapshot's date and where it came from (the file, its name, its entries, or nowhere: then the load time)."""
+    if snap is None:
+        return None
+    found = as_of(snap, entities)
+    return {"date": found.date, "source": found.source.value, "text": found.describe()}
 
 
 def _seed_status(dataset: str, done: int, total: int) -> None:

@@ -13,7 +13,9 @@ Three steps, each its own module:
     export.py      CSV / JSON / HTML (html.py, with summary.py's matrix and chart)
 
 `gaps_evaluate` measures the resolver against the keys the lists print (UN
-reference numbers, passports, IMO numbers), withheld from it (evaluate.py).
+reference numbers, passports, IMO numbers), withheld from it (evaluate.py), and
+the report's own claim, "not listed by X", by looking X's lists up for every row
+by name, birth date and identifier (claims.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..asof import as_of
 from ..errors import InputError
 from ..lists import load_lists
 from ..match.query import clean_schema
@@ -28,10 +31,11 @@ from ..match.screener import Screener
 from ..model import Entity, Schema
 from ..screening import index_key, open_screener
 from ..store import SnapshotStore
+from .claims import check_claims
 from .evaluate import Evaluation, evaluate_resolution
 from .export import report_format, write_report
 from .programmes import listing_topics, vocabulary
-from .report import CONFIDENCE_RANK, GapQuery, GapReport, build_rows, schema_matches
+from .report import CONFIDENCE_RANK, DEFAULT_CONFIDENCE, GapQuery, GapReport, build_rows, schema_matches
 from .resolution import Resolution, load_cached
 from .resolve import ResolveOptions, resolution_key
 from .resolve import resolve as resolve_entries
@@ -106,7 +110,7 @@ def gaps(
     schema: str | None = None,
     out: str | Path | None = None,
     require_all: bool = False,
-    min_confidence: str = "low",
+    min_confidence: str = DEFAULT_CONFIDENCE,
     focus: bool = False,
     datasets: list[str] | None = None,
     db: str | None = None,
@@ -146,11 +150,14 @@ def gaps(
     entities = {entity.id: entity for entity in store.active_entities(loaded)}
     options = ResolveOptions(datasets=None if not datasets else loaded, focus=focus_entries(entities, query) if focus else None)
     resolution = resolve_lists(store, options, screener=screener, db=db, workers=workers, progress=progress)
-    rows, skipped = build_rows(resolution, entities, query, loaded)
+    rows, to_check, skipped = build_rows(resolution, entities, query, loaded)
+    lists = list_editions(store, entities, loaded)
     report = GapReport(
         query=query,
         rows=rows,
-        notes=_notes(query, rows, skipped, entities, by_jurisdiction, resolution, focus),
+        to_check=to_check,
+        lists=lists,
+        notes=_notes(query, rows, skipped, entities, by_jurisdiction, resolution, focus, lists),
         datasets={code: ids for code, ids in by_jurisdiction.items() if ids},
         resolution={"key": resolution.key, "options": resolution.options, "stats": resolution.stats, "snapshots": resolution.snapshots},
         vocabulary={topic: vocabulary().label(topic) for topic in sorted({t for row in rows for t in row.topics})},
@@ -158,6 +165,33 @@ def gaps(
     if out is not None:
         write_report(report, Path(out))
     return report
+
+
+def list_editions(store: SnapshotStore, entities: dict[str, Entity], loaded: list[str]) -> dict[str, dict]:
+    """Each loaded list's edition for a report's header: its date and where the date came from, its files, what it holds."""
+    by_dataset: dict[str, list[Entity]] = {}
+    for entity in entities.values():
+        by_dataset.setdefault(entity.dataset, []).append(entity)
+    editions = {}
+    for snapshot in store.active_snapshots():
+        if snapshot.dataset not in loaded:
+            continue
+        held = by_dataset.get(snapshot.dataset, [])
+        found = as_of(snapshot, held)
+        editions[snapshot.dataset] = {
+            "date": found.date,
+            "date_source": found.source.value,
+            "as_of": found.describe(),
+            "origin": snapshot.origin,
+            "files": [item.name for item in snapshot.files],
+            "holds": {
+                "programmes": any(entity.programs for entity in held),
+                "birth_dates": any(entity.birth_dates for entity in held),
+                "identifiers": any(entity.identifiers for entity in held),
+                "references": any(entity.extra.get("unReference") or entity.extra.get("euReference") for entity in held),
+            },
+        }
+    return dict(sorted(editions.items()))
 
 
 def _notes(
@@ -168,14 +202,30 @@ def _notes(
     by_jurisdiction: dict[str, list[str]],
     resolution: Resolution,
     focus: bool,
+    lists: dict[str, dict],
 ) -> list[str]:
     notes = [
         (
             "A subject is listed by a jurisdiction when an entry of one of its lists is in the subject's cluster; "
             f"'not listed by {', '.join(query.not_listed_by)}' means no entry of those lists was linked to it. "
-            "Rows of low confidence name an entry there that may be the same subject."
+            "Rows to check name an entry there that may be the same subject."
         )
     ]
+    dated = {dataset: info["date"] for dataset, info in lists.items() if info["date"]}
+    for code in query.not_listed_by:
+        for dataset in by_jurisdiction.get(code, []):
+            info = lists.get(dataset)
+            if info is None:
+                continue
+            missing = [what.replace("_", " ") for what, held in info["holds"].items() if not held]
+            newer = sorted(other for other, date in dated.items() if info["date"] and date[:7] > info["date"][:7] and other != dataset)
+            if missing:
+                notes.append(
+                    f"The {code} side of every claim rests on {dataset} as of {info['as_of']}: {info['origin']}. "
+                    f"It carries no {', '.join(missing)}, so 'not listed by {code}' there means no entry with a matching name"
+                    + (f"; and it is older than {', '.join(newer)}, so later {code} listings are missing" if newer else "")
+                    + f". Load the official file (`interdict update {dataset}`, or `interdict load {dataset} FILE`) for a firmer answer."
+                )
     with_programmes = {entity.dataset for entity in entities.values() if entity.programs}
     for code in sorted(set(query.listed_by) | set(query.not_listed_by)):
         for dataset in by_jurisdiction.get(code, []):
@@ -201,7 +251,10 @@ def _notes(
     if query.require_all:
         notes.append(f"Rows are listed by every one of {', '.join(query.listed_by)}.")
     if skipped.get("below_confidence"):
-        notes.append(f"{skipped['below_confidence']} subjects of confidence below {query.min_confidence} were left out.")
+        notes.append(
+            f"{skipped['below_confidence']} subjects of confidence below {query.min_confidence} are not counted: "
+            "they are listed apart, 'to check', each with the entry that may cover it."
+        )
     if not rows:
         notes.append("No subject matches this query: the report is empty.")
     return notes
@@ -214,8 +267,18 @@ def gaps_evaluate(
     screener: Screener | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    listed_by: str | list[str] | None = None,
+    not_listed_by: str | list[str] | None = None,
+    programme: str | None = None,
+    schema: str | None = None,
+    claims_focus: bool = False,
 ) -> Evaluation:
-    """Precision and recall of the resolver's name-and-attribute links, with the lists' own keys withheld."""
+    """Precision and recall of the resolver's name-and-attribute links, with the lists' own keys withheld;
+    and the gap report's own claim ("not listed by") checked by hand, per confidence band (claims.py).
+
+    The claims are those of `gaps(listed_by, not_listed_by, programme, schema, focus=claims_focus)`;
+    without `listed_by` they are not checked. Both resolutions and the check are cached.
+    """
     store = load_lists(db)
     loaded = _loaded(store, datasets)
     if focus_datasets:
@@ -232,5 +295,23 @@ def gaps_evaluate(
         use_identifiers=False,
     )
     resolution = resolve_lists(store, options, screener=screener, db=db, workers=workers, progress=progress)
-    return evaluate_resolution(resolution, entities.values())
+    evaluation = evaluate_resolution(resolution, entities.values())
+    if listed_by and not_listed_by:
+        if screener is None:
+            screener = open_screener(db, progress=(lambda message: progress(message, 0, 0)) if progress else None)
+        report = gaps(
+            listed_by,
+            not_listed_by,
+            programme=programme,
+            schema=schema,
+            focus=claims_focus,
+            datasets=datasets,
+            db=db,
+            screener=screener,
+            workers=workers,
+            progress=progress,
+        )
+        excluded = [dataset for code in report.query.not_listed_by for dataset in report.datasets.get(code, [])]
+        evaluation.claims = check_claims(report, screener, excluded, progress=progress)
+    return evaluation
 

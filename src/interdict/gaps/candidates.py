@@ -16,13 +16,14 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..match.evidence import Feature
 from ..match.query import MAX_NAME_CHARS, Query
+from ..match.lookup import NameHolder
 from ..match.screener import Hit, Screener
 from ..match.settings import SETTINGS
-from ..model import BIRTH_DATE_CAVEAT, Entity, NameKind, Schema
+from ..model import BIRTH_DATE_CAVEAT, Entity, NameKind, Schema, matchable
 from ..text.names import analyze_name
 from .references import References, reference_key
 from .resolution import LinkKind
@@ -32,6 +33,8 @@ HITS_PER_ENTRY = 20  # a subject on every list has ~10 entries elsewhere; keep r
 FILL_ROUNDS = 3  # see screen_one
 CHUNK = 200
 MAX_KEY_GROUP = 8  # a key shared by more entries is generic ("0000000"), not evidence
+MAX_EXACT_HOLDERS = 200  # a name written identically by more list names is a generic word ("Bank"), not a candidate search
+STRONG_KINDS = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER)  # weak aliases are not names to look up
 
 Progress = Callable[[int, int], None]
 
@@ -50,6 +53,7 @@ class NameHit:
     distinct: float  # rarity of the rarer of the two names (sum of token weights): how telling a name-only match is
     explanation: str
     bare_word: bool = False  # matched on one word of a fuller-named person ("JAFARI"): a surname or nickname, not an identity
+    exact: bool = False  # the two names are identical once analysed (case, accents, titles, legal forms, word order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,46 @@ def query_for(entity: Entity) -> Query:
     )
 
 
+def name_keys(text: str, schema: Schema | None) -> set[tuple[str, ...]]:
+    """What makes two names identical: the same words in any order, or the same letters run together.
+
+    "SALAMI, Hossein" = "Hossein Salami"; "Mohammad-Reza" = "Mohammad Reza";
+    "Alireza AVAEE" = "Ali-Reza Avaee"; "Gazprombank JSC" = "GAZPROMBANK" (legal
+    forms and titles are not part of the name).
+    """
+    tokens = [token.text for token in analyze_name(text, schema).tokens]
+    if not tokens:
+        return set()
+    return {("words", *sorted(tokens))} | {("run", "".join(order)) for order in _natural_orders(text, tokens)}
+
+
+def full_name(text: str, schema: Schema | None) -> bool:
+    """A name that can say who someone is: two words or more for a person ("JAFARI" alone is a surname)."""
+    return len(analyze_name(text, schema).tokens) >= (2 if schema == Schema.PERSON else 1)
+
+
+def _natural_orders(text: str, tokens: list[str]) -> list[list[str]]:
+    """The tokens as written, and in natural order when the list wrote the family name first ("SALAMI, Hossein")."""
+    orders = [tokens]
+    if "," in text and len(tokens) > 1:
+        head = min(len(text.split(",", 1)[0].split()), len(tokens) - 1)
+        orders.append(tokens[head:] + tokens[:head])
+    return orders
+
+
+def identical_names(left: Iterable[str], right: Iterable[str], schema: Schema | None) -> bool:
+    """Does any name of one side equal any name of the other (see name_keys)?"""
+    keys: set[tuple[str, ...]] = set()
+    for text in left:
+        keys |= name_keys(text, schema)
+    return any(name_keys(text, schema) & keys for text in right)
+
+
+def strong_names(entity: Entity) -> list[str]:
+    """An entry's names that say who it is (not its weak aliases)."""
+    return list(dict.fromkeys(name.full for name in entity.names if name.kind in STRONG_KINDS)) or [entity.caption]
+
+
 def name_rarity(screener: Screener, text: str, schema: Schema | None) -> float:
     return sum(screener.token_weight(token) for token in analyze_name(text, schema).tokens)
 
@@ -120,11 +164,45 @@ def screen_one(screener: Screener, entity: Entity, datasets: list[str]) -> list[
         if not matched:
             break
         remaining = [dataset for dataset in remaining if dataset not in matched]
+    others = [dataset for dataset in datasets if dataset != entity.dataset]
+    for name, holders in exact_holders(screener, entity, others):
+        for holder in holders:
+            known = found.get(holder.facts.id)
+            if (known is not None and known.exact) or not matchable(entity.schema, holder.facts.schema):
+                continue
+            scored = screener.score_entry(replace(query, names=[name]), holder.facts.id, name_ids=[holder.name_id])
+            if scored is not None and (known is None or scored.match or not known.match):
+                found[holder.facts.id] = replace(_name_hit(screener, entity, scored), exact=True)
     return sorted(found.values(), key=lambda hit: (-hit.score, hit.other))
+
+
+def exact_holders(screener: Screener, entity: Entity, datasets: list[str]) -> Iterator[tuple[str, list[NameHolder]]]:
+    """Each strong name of the entry with the list names (of `datasets`) written exactly as it.
+
+    One word of a person's name ("JAFARI") is a surname, not a name to look up;
+    an organisation's one word ("GAZPROMBANK") is its name.
+    """
+    seen: set[tuple[str, ...]] = set()
+    for name in strong_names(entity):
+        text = name[:MAX_NAME_CHARS]
+        tokens = [token.text for token in analyze_name(text, entity.schema).tokens]
+        if not tokens or (entity.schema == Schema.PERSON and len(tokens) < 2):
+            continue
+        holders: dict[int, NameHolder] = {}
+        for order in _natural_orders(text, tokens):
+            key = tuple(order)
+            if key in seen:
+                continue
+            seen.add(key)
+            for holder in screener.names_written_as(key, datasets):
+                holders.setdefault(holder.name_id, holder)
+        if holders and len(holders) <= MAX_EXACT_HOLDERS:
+            yield text, sorted(holders.values(), key=lambda holder: holder.name_id)
 
 
 def _name_hit(screener: Screener, entity: Entity, hit: Hit) -> NameHit:
     distinct = min(name_rarity(screener, hit.query_name, entity.schema), name_rarity(screener, hit.matched_name, hit.entity.schema))
+    schema = Schema.PERSON if Schema.PERSON in (entity.schema, hit.entity.schema) else entity.schema
     return NameHit(
         source=entity.id,
         other=hit.entity.id,
@@ -136,6 +214,7 @@ def _name_hit(screener: Screener, entity: Entity, hit: Hit) -> NameHit:
         distinct=round(distinct, 3),
         explanation=hit.explanation,
         bare_word=_bare_word(entity, hit),
+        exact=bool(hit.name) and full_name(hit.query_name, schema) and bool(name_keys(hit.query_name, schema) & name_keys(hit.matched_name, schema)),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Entity
-from .resolution import KIND_RANK, SINGLE, TIER_RANK, TIERS, Cluster, Link, LinkStatus, Tier
+from .resolution import KIND_RANK, SINGLE, TIER_RANK, TIERS, Cluster, Link, LinkKind, LinkStatus, Tier
 
 
 def ordered(first: str, second: str) -> tuple[str, str]:
@@ -49,9 +49,19 @@ def cluster_links(entities: dict[str, Entity], links: list[Link], duplicates: se
                         return (key, *ordered(first, second))
         return None
 
+    # What the lists print first; then identical names before near spellings (a near
+    # spelling must lose to an exact name when both would join one list's entries).
     order = sorted(
         (link for link in links if link.status == LinkStatus.CONFIRMED),
-        key=lambda link: (TIER_RANK[link.tier or Tier.PROBABLE], KIND_RANK[link.kind], -link.score, link.a, link.b),
+        key=lambda link: (
+            link.tier != Tier.CERTAIN,
+            link.kind == LinkKind.NAME and not link.exact,
+            TIER_RANK[link.tier or Tier.PROBABLE],
+            KIND_RANK[link.kind],
+            -link.score,
+            link.a,
+            link.b,
+        ),
     )
     for link in order:
         root_a, root_b = find(link.a), find(link.b)

@@ -28,6 +28,7 @@ from itertools import combinations
 
 from ..model import Entity
 from ..sources import get_source
+from .claims import ClaimCheck
 from .references import identifier_values, reference_key
 from .resolution import LinkStatus, Resolution
 
@@ -76,9 +77,11 @@ class Evaluation:
     false_negatives: list[dict] = field(default_factory=list)
     options: dict[str, str] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
+    claims: ClaimCheck | None = None  # the "not listed by" claims of a gap report, looked up by hand (claims.py)
 
     def to_dict(self) -> dict:
         return {
+            "claims": self.claims.to_dict() if self.claims is not None else None,
             "scores": [score.to_dict() for score in self.scores],
             "precision_by_cluster_confidence": self.by_tier,
             "false_positive_examples": self.false_positives,

@@ -35,6 +35,7 @@ FORMATS = (".csv", ".xlsx", ".json", ".html", ".htm")
 # Characters XML 1.0 (and so an XLSX cell) cannot hold: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 CSV_COLUMNS = (
+    "section",
     "cluster_id",
     "name",
     "other_names",
@@ -48,7 +49,11 @@ CSV_COLUMNS = (
     "cluster_confidence",
     "evidence",
     "doubts",
+    "may_be",
+    "caveats",
+    "namesakes",
 )
+SECTIONS = ("counted", "to check")  # a row of the headline, or one below the query's confidence (never counted)
 
 
 def report_format(path: Path) -> str:
@@ -69,8 +74,9 @@ def _evidence_text(items: list[dict]) -> str:
     return " | ".join(parts)
 
 
-def csv_row(row: GapRow) -> dict[str, str]:
+def csv_row(row: GapRow, section: str = SECTIONS[0]) -> dict[str, str]:
     return {
+        "section": section,
         "cluster_id": row.cluster_id,
         "name": row.name,
         "other_names": "; ".join(row.names[1:]),
@@ -84,6 +90,9 @@ def csv_row(row: GapRow) -> dict[str, str]:
         "cluster_confidence": row.cluster_confidence,
         "evidence": _evidence_text(row.evidence),
         "doubts": _evidence_text(row.doubts),
+        "may_be": row.may_be,
+        "caveats": "; ".join(row.caveats),
+        "namesakes": " | ".join(f"{item['cluster_id']} {item['name']}: {item['why']}" for item in row.namesakes),
     }
 
 
@@ -92,7 +101,8 @@ def spreadsheet_cells(report: GapReport, clean: Callable[[str], str] = str) -> l
 
     `clean` runs first: what it removes must not uncover a formula (`\x01=cmd` → `=cmd`).
     """
-    return [[spreadsheet_safe(clean(values[column])) for column in CSV_COLUMNS] for values in map(csv_row, report.rows)]
+    rows = [csv_row(row) for row in report.rows] + [csv_row(row, SECTIONS[1]) for row in report.to_check]
+    return [[spreadsheet_safe(clean(values[column])) for column in CSV_COLUMNS] for values in rows]
 
 
 def render_csv(report: GapReport) -> str:
@@ -125,7 +135,9 @@ def report_dict(report: GapReport) -> dict:
         "vocabulary": report.vocabulary,
         "summary": build_matrix(report.rows, report.query).to_dict(),
         "resolution": report.resolution,
+        "lists": report.lists,
         "rows": [row.to_dict() for row in report.rows],
+        "to_check": [row.to_dict() for row in report.to_check],
     }
 
 

@@ -18,7 +18,9 @@ from .report import GapReport, GapRow
 from .summary import ALL_TOPICS, TOTAL, Matrix, build_matrix, cell_anchor, chart_svg, column_label
 
 STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;line-height:1.4}
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.4}
+.wide{max-width:100%;overflow-x:auto}.matrix{table-layout:fixed;width:100%;font-size:.85em}.matrix th,.matrix td{overflow-wrap:anywhere;hyphens:auto}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 h1{font-size:1.5rem}h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}
 th{background:#f3f3f3;text-align:left}td.n{text-align:right}
@@ -39,8 +41,9 @@ def row_anchor(cluster_id: str) -> str:
 
 
 def _matrix_table(matrix: Matrix) -> str:
-    head = "".join(f"<th>{escape(column_label(column))}</th>" for column in matrix.columns)
-    lines = [f'<table class="matrix"><thead><tr><th>listed by</th>{head}</tr></thead><tbody>']
+    """Fits the page: fixed layout, labels that wrap (the full label is the cell's title)."""
+    head = "".join(f'<th title="{escape(column_label(column))}">{escape(column_label(column))}</th>' for column in matrix.columns)
+    lines = [f'<div class="wide"><table class="matrix"><thead><tr><th>listed by</th>{head}</tr></thead><tbody>']
     for row in matrix.rows:
         cells = []
         for column in matrix.columns:
@@ -49,7 +52,7 @@ def _matrix_table(matrix: Matrix) -> str:
             cells.append(f'<td class="n">{text}</td>')
         label = f"<b>{escape(matrix.row_label(row))}</b>" if row == TOTAL else escape(matrix.row_label(row))
         lines.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "\n".join(lines)
 
 
@@ -94,17 +97,37 @@ def _row_html(row: GapRow) -> str:
         for listing in row.listings
     )
     other_names = f"<p>Also: {escape('; '.join(row.names[1:]))}</p>" if len(row.names) > 1 else ""
+    caveats = "".join(f'<p class="ev">{escape(text)}.</p>' for text in row.caveats)
+    namesakes = "".join(
+        f'<li>Not the same subject as <a href="#{row_anchor(item["cluster_id"])}">{escape(item["name"])}</a> ({escape(item["cluster_id"])}): {escape(item["why"])}</li>'
+        for item in row.namesakes
+    )
+    namesakes = f"<ul>{namesakes}</ul>" if namesakes else ""
+    may_be = f"<p>To check: may be listed as <b>{escape(row.may_be)}</b>.</p>" if row.may_be else ""
     evidence = _evidence_items(row.evidence) if len(row.listings) > 1 else '<p class="empty">one entry</p>'
     return (
         f'<article class="row" id="{row_anchor(row.cluster_id)}">'
         f"<h3>{escape(row.name)} <small>({escape(row.schema)}, {escape(row.cluster_id)})</small></h3>{other_names}"
         f'<p>Confidence: <b class="conf-{row.confidence}">{row.confidence}</b> — {escape(row.confidence_reason)}</p>'
-        f"<p>Listed by <b>{escape(', '.join(row.listed_by))}</b>; not listed by <b>{escape(', '.join(row.not_listed_by)) or '—'}</b>.</p>"
+        f"{may_be}<p>Listed by <b>{escape(', '.join(row.listed_by))}</b>; not listed by <b>{escape(', '.join(row.not_listed_by)) or '—'}</b>.</p>{caveats}{namesakes}"
         "<table><thead><tr><th>jurisdiction</th><th>list</th><th>id</th><th>name on the list</th><th>programmes</th><th>topics</th><th>listed on</th></tr></thead>"
         f"<tbody>{listings}</tbody></table>"
         f"<h4>Why these entries are one subject</h4>{evidence}"
         f"<h4>Doubts about the absence</h4>{_evidence_items(row.doubts)}"
         "</article>"
+    )
+
+
+def _to_check(rows: list[GapRow]) -> str:
+    """The rows below the query's confidence: listed, never counted, each with what may cover it."""
+    if not rows:
+        return ""
+    items = "".join(
+        f'<li><a href="#{row_anchor(row.cluster_id)}">{escape(row.name)}</a> — may be {escape(row.may_be or "listed: " + row.confidence_reason)}</li>' for row in rows
+    )
+    return (
+        f'<h2 id="to-check">To check ({len(rows)})</h2><p>Subjects of lower confidence: an entry of a list that is not supposed to list them '
+        f"may be theirs. They are not counted above.</p><ol>{items}</ol>{''.join(_row_html(row) for row in rows)}"
     )
 
 
@@ -119,24 +142,29 @@ def render_html(report: GapReport) -> str:
     title = f"Gap report: {report.query.describe()}"
     notes = "".join(f"<li>{escape(note)}</li>" for note in report.notes)
     datasets = "; ".join(f"{jurisdiction} = {', '.join(ids)}" for jurisdiction, ids in sorted(report.datasets.items()))
-    snapshots = ", ".join(f"{dataset} #{snapshot}" for dataset, snapshot in sorted(report.resolution.get("snapshots", {}).items()))
+    editions = "".join(
+        f"<tr><td>{escape(dataset)}</td><td>{escape(info['as_of'])}</td><td>{escape(info['origin'])}</td></tr>" for dataset, info in sorted(report.lists.items())
+    )
+    editions = f"<table><thead><tr><th>list</th><th>as of</th><th>file</th></tr></thead><tbody>{editions}</tbody></table>" if editions else ""
+    to_check = _to_check(report.to_check)
     if report.rows:
         body = (
-            f"<h2>Summary</h2><p>{len(report.rows)} subjects ({_confidence_counts(report.rows)}). "
+            f"<h2>Summary</h2><p>{len(report.rows)} subjects ({_confidence_counts(report.rows)}); "
+            f"{len(report.to_check)} more <a href=\"#to-check\">to check</a>, not counted. "
             "Each number links to its subjects; each subject to its evidence.</p>"
             f"{_matrix_table(matrix)}<figure>{chart_svg(matrix)}<figcaption>Subjects per programme topic (largest {min(12, len(matrix.columns) - 1)}).</figcaption></figure>"
             f"<h2>Subjects per cell</h2>{_cell_lists(matrix, by_id)}"
-            f"<h2>Subjects</h2>{''.join(_row_html(row) for row in report.rows)}"
+            f"<h2>Subjects</h2>{''.join(_row_html(row) for row in report.rows)}{to_check}"
         )
     else:
-        body = '<h2>Summary</h2><p class="empty">No subject matches: the report is empty (0 rows).</p>'
+        body = f'<h2>Summary</h2><p class="empty">No subject matches: the report is empty (0 rows).</p>{to_check}'
     resolution = report.resolution
     stats = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in sorted(resolution.get("stats", {}).items()))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f"<p>Jurisdictions: {escape(datasets)}. Snapshots: {escape(snapshots) or 'not recorded'}.</p>"
+        f"<p>Jurisdictions: {escape(datasets)}.</p>{editions}"
         f'<div class="note"><b>Notes</b><ul>{notes}</ul></div>'
         f"{body}"
         f'<h2>Method</h2><p class="ev">Entries of all lists were clustered by cross-references, shared identifiers and names '

@@ -14,6 +14,11 @@ Confidence of a row:
             "not listed" list has a similar (below-threshold) name;
     low     an entry of a "not listed" list was an ambiguous match: the subject
             may well be listed there.
+
+The headline (the rows counted, the matrix) holds subjects of medium or high
+confidence by default; the others are listed apart as "to check", each naming
+the entry that may cover it. Two rows never share a subject silently: rows with
+the same name say why they are different subjects (`namesakes`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ..model import SCHEMA_FAMILY, Entity, Schema, SchemaFamily
 from .programmes import NOT_STATED, UNMAPPED, Vocabulary, listing_topics, vocabulary
+from .candidates import name_keys
 from .resolution import Link, LinkStatus, NearMiss, Resolution
 from .scope import jurisdiction_of
 
@@ -29,6 +35,7 @@ MAX_NAMES = 12
 NEAR_DOUBT = 0.6  # a near miss this close on a "not listed" list lowers confidence
 SCHEMA_ORDER = (Schema.PERSON, Schema.VESSEL, Schema.AIRPLANE, Schema.COMPANY, Schema.ORGANIZATION, Schema.LEGAL_ENTITY)  # a cluster's schema: the most specific
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+DEFAULT_CONFIDENCE = "medium"  # the headline counts subjects at or above it; the rest are "to check"
 
 
 @dataclass
@@ -69,6 +76,9 @@ class GapRow:
     cluster_confidence: str
     evidence: list[dict]
     doubts: list[dict]
+    caveats: list[str] = field(default_factory=list)  # what the absence rests on, when it is less than it seems
+    namesakes: list[dict] = field(default_factory=list)  # other rows of the same name, and why they are other subjects
+    may_be: str = ""  # a row to check: the entry of a "not listed" list that may cover it
 
     def to_dict(self) -> dict:
         data = dict(self.__dict__)
@@ -83,7 +93,7 @@ class GapQuery:
     programme: str | None = None
     schema: Schema | None = None
     require_all: bool = False
-    min_confidence: str = "low"  # rows below it are left out (a briefing may want only "high")
+    min_confidence: str = DEFAULT_CONFIDENCE  # rows below it are listed apart, "to check", and not counted
 
     def describe(self) -> str:
         joiner = " and " if self.require_all else " or "
@@ -94,6 +104,8 @@ class GapQuery:
             text += f", {self.schema} only"
         if self.min_confidence != "low":
             text += f", {self.min_confidence} confidence" + (" or more" if self.min_confidence == "medium" else "")
+        else:
+            text += ", every confidence"
         return text
 
 
@@ -105,6 +117,8 @@ class GapReport:
     datasets: dict[str, list[str]]  # jurisdiction -> loaded datasets
     resolution: dict
     vocabulary: dict[str, str] = field(default_factory=dict)
+    to_check: list[GapRow] = field(default_factory=list)  # rows below the query's confidence: not counted, each names what may cover it
+    lists: dict[str, dict] = field(default_factory=dict)  # dataset -> publication date, where the date came from, what the file holds
 
 
 def cluster_schema(entities: list[Entity]) -> Schema:
@@ -177,10 +191,14 @@ class _Context:
         }
 
 
-def build_rows(resolution: Resolution, entities: dict[str, Entity], query: GapQuery, loaded: list[str]) -> tuple[list[GapRow], dict[str, int]]:
-    """The report's rows, and counts of clusters left out for want of programme information."""
+def build_rows(
+    resolution: Resolution, entities: dict[str, Entity], query: GapQuery, loaded: list[str]
+) -> tuple[list[GapRow], list[GapRow], dict[str, int]]:
+    """The report's rows, the rows to check (below the query's confidence), and counts of clusters left out."""
     vocab = vocabulary()
     context = _Context(resolution, entities)
+    name_only = _name_only_lists(entities, query, loaded)
+    to_check: list[GapRow] = []
     wanted, excluded = set(query.listed_by), set(query.not_listed_by)
     skipped = {"no_programme_information": 0}
     rows: list[GapRow] = []
@@ -201,12 +219,81 @@ def build_rows(resolution: Resolution, entities: dict[str, Entity], query: GapQu
                 skipped["no_programme_information"] += 1
             continue
         row = _row(cluster.id, cluster.confidence, members, listings, listed, topics, query, loaded, context)
+        row.caveats = [note for dataset, note in name_only.items() if jurisdiction_of(dataset) in row.not_listed_by]
         if CONFIDENCE_RANK[row.confidence] < CONFIDENCE_RANK[query.min_confidence]:
             skipped["below_confidence"] = skipped.get("below_confidence", 0) + 1
+            row.may_be = _may_be(row)
+            to_check.append(row)
             continue
         rows.append(row)
     rows.sort(key=lambda row: (row.name.casefold(), row.cluster_id))
-    return rows, skipped
+    to_check.sort(key=lambda row: (row.name.casefold(), row.cluster_id))
+    _namesakes(rows + to_check, resolution, entities)
+    return rows, to_check, skipped
+
+
+def _name_only_lists(entities: dict[str, Entity], query: GapQuery, loaded: list[str]) -> dict[str, str]:
+    """The "not listed" lists that hold names and nothing else to tell people apart (birth dates, identifiers, references).
+
+    Against such a list, "not listed" means "no entry with a matching name":
+    a row says so, so a reader knows what the absence rests on.
+    """
+    excluded = {dataset for dataset in loaded if jurisdiction_of(dataset) in query.not_listed_by}
+    facts: dict[str, bool] = {dataset: False for dataset in excluded}
+    for entity in entities.values():
+        if entity.dataset in excluded and not facts[entity.dataset]:
+            facts[entity.dataset] = bool(entity.birth_dates or entity.identifiers or entity.extra.get("unReference"))
+    return {
+        dataset: f"{dataset}'s side rests on names only: the loaded snapshot carries no birth dates, identifiers or references to compare"
+        for dataset, has_facts in sorted(facts.items())
+        if not has_facts
+    }
+
+
+def _may_be(row: GapRow) -> str:
+    """The entry of a "not listed" list that may cover a row to check (the first doubt), as a sentence."""
+    for doubt in row.doubts:
+        if doubt.get("direct"):
+            return f"{doubt['other_name']} ({doubt['other']})"
+    if row.doubts:
+        first = row.doubts[0]
+        return f"{first['other_name']} ({first['other']}), linked to an entry of {', '.join(first['other_listed_by'])}"
+    return ""
+
+
+def _namesakes(rows: list[GapRow], resolution: Resolution, entities: dict[str, Entity]) -> None:
+    """Rows of identical names say why they are different subjects (the resolver's reason, or the facts that differ)."""
+    by_name: dict[tuple[str, ...], list[GapRow]] = {}
+    for row in rows:
+        keys = name_keys(row.name, row.schema)
+        key = min(keys) if keys else (row.name.casefold(),)
+        by_name.setdefault(key, []).append(row)
+    clusters = {cluster.id: cluster for cluster in resolution.clusters}
+    links = resolution.links_of()
+    for group in by_name.values():
+        for row in group:
+            row.namesakes = [
+                {"cluster_id": other.cluster_id, "name": other.name, "why": _why_apart(clusters[row.cluster_id].members, clusters[other.cluster_id].members, links, entities)}
+                for other in group
+                if other is not row
+            ]
+
+
+def _why_apart(left: list[str], right: list[str], links: dict[str, list[Link]], entities: dict[str, Entity]) -> str:
+    others = set(right)
+    for member in left:
+        for link in links.get(member, []):
+            if {link.a, link.b} & others and link.status == LinkStatus.AMBIGUOUS:
+                return f"not joined: {link.reason}"
+    years = [{year for m in members for date in entities[m].birth_dates if (span := date.years()) for year in span} for members in (left, right)]
+    if all(years) and not years[0] & years[1]:
+        return f"different birth years ({', '.join(map(str, sorted(years[0])))} / {', '.join(map(str, sorted(years[1])))})"
+    lists = {entities[m].dataset: m for m in left}
+    for member in right:
+        twin = lists.get(entities[member].dataset)
+        if twin is not None:
+            return f"{entities[member].dataset} lists them separately ({entities[twin].source_id} and {entities[member].source_id})"
+    return "no list links them: the same name, and nothing else (birth date, identifier, nationality) that ties them"
 
 
 def _row(
@@ -235,7 +322,15 @@ def _row(
             other_listed = context.jurisdictions_of.get(other_cluster.id, set()) if other_cluster else set()
             if link.status == LinkStatus.AMBIGUOUS and other_listed & excluded:
                 other_entity = context.entities[other]
-                doubt = _link_dict(link, context.entities) | {"kind": "ambiguous link", "other": other, "other_name": other_entity.caption}
+                doubt = _link_dict(link, context.entities) | {
+                    "kind": "ambiguous link",
+                    "a": entity.id,
+                    "a_name": entity.caption,
+                    "b": other,
+                    "b_name": other_entity.caption,
+                    "other": other,
+                    "other_name": other_entity.caption,
+                }
                 doubt["other_cluster"] = other_cluster.id if other_cluster else ""
                 doubt["other_listed_by"] = sorted(other_listed & excluded)
                 doubt["direct"] = jurisdiction_of(other_entity.dataset) in excluded  # the other entry itself is on such a list
@@ -261,6 +356,8 @@ def _row(
     doubts.sort(
         key=lambda doubt: (doubt["kind"] != "ambiguous link", not doubt["direct"], -(doubt.get("score") or doubt.get("name_similarity") or 0), doubt["a"], doubt["b"])
     )
+    seen: set[tuple[str, str]] = set()
+    doubts = [doubt for doubt in doubts if (doubt["kind"], doubt["other"]) not in seen and not seen.add((doubt["kind"], doubt["other"]))]  # type: ignore[func-returns-value]
     confidence, reason = _confidence(cluster_confidence, doubts)
     ordered = sorted(listings, key=lambda listing: (listing.jurisdiction, listing.dataset, listing.source_id))
     names = _names(sorted(members, key=lambda entity: (jurisdiction_of(entity.dataset) not in query.listed_by, entity.id)))
@@ -307,4 +404,4 @@ def topic_label(topic: str) -> str:
     return vocabulary().label(topic)
 
 
-__all__ = ["NOT_STATED", "UNMAPPED", "GapQuery", "GapReport", "GapRow", "Listing", "build_rows", "cluster_schema", "topic_label"]
+__all__ = ["DEFAULT_CONFIDENCE", "NOT_STATED", "UNMAPPED", "GapQuery", "GapReport", "GapRow", "Listing", "build_rows", "cluster_schema", "topic_label"]

@@ -24,7 +24,7 @@ import msgspec
 from ..atomic import atomic_write
 from ..store import data_home
 
-RESOLUTION_VERSION = 2
+RESOLUTION_VERSION = 3
 CACHE_KEEP = 6  # resolution files kept in the cache folder (full runs, focused runs, evaluations)
 
 
@@ -67,6 +67,7 @@ class Link(msgspec.Struct, omit_defaults=True):
     evidence: list[str] = msgspec.field(default_factory=list)
     reason: str = ""  # why an ambiguous link was not used
     joined: bool = False  # this link merged two clusters (the others are corroboration)
+    exact: bool = False  # a name link on identical names (an exact link outranks a near spelling when clustering)
 
 
 class NearMiss(msgspec.Struct, omit_defaults=True):
@@ -121,7 +122,17 @@ def resolution_from_json(data: bytes) -> Resolution:
     return _decoder.decode(data)
 
 
-RESOLVER_FILES = ("candidates.py", "clustering.py", "references.py", "resolution.py", "resolve.py", "data/references.toml")
+RESOLVER_FILES = (
+    "candidates.py",
+    "clustering.py",
+    "references.py",
+    "resolution.py",
+    "resolve.py",
+    "programmes.py",
+    "scope.py",
+    "data/references.toml",
+    "data/programmes.toml",
+)
 
 
 def code_fingerprint() -> str:

@@ -9,8 +9,15 @@ Evidence, strongest first:
    counts when the names are similar too -- *certain* / *strong*;
 3. names through the matching engine, moved by birth dates and nationalities:
    a name match with an agreeing birth date is *strong*; a name-only match is
-   *probable* when the name is distinctive, and *ambiguous* when it is common
-   (many "Ali Hassan"s) or when birth dates or nationalities disagree.
+   *probable* when the name is distinctive, or identical and corroborated (an
+   agreeing nationality or country, or the same programme family on both
+   sides), and *ambiguous* when it is common (many "Ali Hassan"s) or when birth
+   dates or nationalities disagree.
+
+Every name of every entry is also looked up exactly, so an identical name is
+always a candidate; a near spelling loses to an entry of the same list with the
+identical name, and entries of one list that share a name and no contradicting
+fact are that list's duplicates (amendment rows, one row per regime), not rivals.
 
 Links are applied strongest first with union-find. A link that would put two
 different entries of one list into one cluster is not forced: it is kept as
@@ -30,8 +37,10 @@ from ..errors import InputError
 from ..match.screener import Screener
 from ..model import Entity, Schema, same_family
 from ..sources import get_source
-from .candidates import KeyShare, NameHit, key_shares, query_names, screen_entities
+from .scope import jurisdiction_of
+from .candidates import KeyShare, NameHit, identical_names, key_shares, query_names, screen_entities, strong_names
 from .clustering import cluster_links, list_key, ordered
+from .programmes import NOT_STATED, UNMAPPED, listing_topics
 from .references import References, references
 from .resolution import (
     KIND_RANK,
@@ -148,6 +157,8 @@ class _Resolver:
         self.unreliable: set[str] = set()
         self.duplicates: dict[tuple[str, str], tuple[str, float]] = {}  # same-list twins -> (who matched both, similarity)
         self.not_duplicates: set[tuple[str, str]] = set()
+        self.outranked: dict[tuple[str, str], str] = {}  # (source, near-spelled entry) -> the entry of that list with the identical name
+        self._topics: dict[str, frozenset[str]] = {}
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress:
@@ -170,7 +181,7 @@ class _Resolver:
         links = [link for pair in sorted(pairs.values(), key=lambda p: (p.a, p.b)) if (link := self._classify(pair, tied)) is not None]
         links += self._duplicate_links(links)
         links.sort(key=lambda link: (link.a, link.b))
-        clusters = cluster_links(self.entities, links, set(self.duplicates))
+        clusters = cluster_links(self.entities, links, _closed(set(self.duplicates)))
         near = self._near_misses(hits, links)
         confirmed = [link for link in links if link.status == LinkStatus.CONFIRMED]
         stats = {
@@ -286,10 +297,13 @@ class _Resolver:
     def _ties(self, hits: dict[str, list[NameHit]], pairs: dict[tuple[str, str], _Pair]) -> dict[tuple[str, str], str]:
         """Name links that cannot be told apart from another hit on the same list, with the rival.
 
-        Two rivals that are alike themselves (same name, same kind of subject,
-        birth dates not in conflict) are one subject the list names twice, as the
-        EU export does for a person listed under two regimes: not a tie, but a
-        duplicate (kept in self.duplicates and linked like any other evidence).
+        Three rules first set hits of one list apart that are no real rivals:
+        entries of that list named identically with no contradicting facts are
+        the list's duplicates (the EU export repeats a person once per regime or
+        amendment; see _duplicate); an identical name outranks a near spelling
+        (an entry matching "SOLEIMANI, Qasem" exactly beats "GHASEM SOLEYMANI",
+        which is kept in self.outranked), as does an agreeing birth date a
+        rival lacks; and rivals far apart in score are none.
         """
         keyed = {(pair.a, pair.b) for pair in pairs.values() if pair.shares}
         tied: dict[tuple[str, str], str] = {}
@@ -302,33 +316,76 @@ class _Resolver:
                 if len(group) < 2:
                     continue
                 group.sort(key=lambda hit: (-hit.score, hit.other))
+                for index, one in enumerate(group):
+                    for other in group[index + 1 :]:
+                        self._duplicate(ordered(one.other, other.other), source)
+                strongest = max(map(self._strength, group))
+                leaders = [hit for hit in group if self._strength(hit) == strongest]
+                for hit in group:
+                    if hit in leaders or any(ordered(hit.other, twin.other) in self.duplicates for twin in leaders):
+                        continue
+                    self.outranked[ordered(source, hit.other)] = leaders[0].other
+                group = leaders + [hit for hit in group if hit not in leaders and ordered(source, hit.other) not in self.outranked]
                 best = group[0]
                 for rival in group[1:]:
                     twins = ordered(best.other, rival.other)
-                    if best.score - rival.score > self.settings.tie_margin or twins in keyed:
-                        continue
-                    if self._duplicate(twins, source):
+                    if best.score - rival.score > self.settings.tie_margin or twins in keyed or twins in self.duplicates:
                         continue
                     tied[ordered(source, best.other)] = rival.other
                     tied[ordered(source, rival.other)] = best.other
         return tied
 
+    def _strength(self, hit: NameHit) -> tuple[bool, bool]:
+        """What sets one hit above a rival on the same list: an identical name, then an agreeing birth date
+        (a rival whose birth date is merely unknown is weaker; one whose birth date disagrees is weaker still)."""
+        if hit.birth is not None and hit.birth < 0:
+            return (False, False)
+        return (hit.exact, hit.birth is not None and hit.birth >= self.settings.birth_agrees)
+
     def _duplicate(self, twins: tuple[str, str], source: str) -> bool:
-        """Are two entries of one list the same subject, named twice? (memoised in self.duplicates)"""
+        """Are two entries of one list the same subject, named twice? (memoised in self.duplicates)
+
+        Only their own names decide, never a third list's spelling: two entries
+        holding an identical name (any strong name, candidates.name_keys) and no
+        contradicting facts are one subject the list names twice. Two entries
+        whose names are merely alike ("QASEM SOLEIMANI", "GHASEM SOLEYMANI") are
+        two subjects, and stay rivals.
+        """
         if twins in self.duplicates:
             return True
         if twins in self.not_duplicates:
             return False
         left, right = self.entities[twins[0]], self.entities[twins[1]]
-        schema = Schema.PERSON if left.schema == Schema.PERSON else None
-        similarity = self.screener.compare(left.caption, right.caption, schema)[0] if _schemas_agree(left.schema, right.schema) else 0.0
-        years = [{year for date in entity.birth_dates if (span := date.years()) for year in span} for entity in (left, right)]
-        conflict = left.dataset not in self.unreliable and all(years) and not (years[0] & years[1])
-        if similarity >= self.settings.probable_name and not conflict:
-            self.duplicates[twins] = (source, round(similarity, 4))
-            return True
+        schema = Schema.PERSON if left.schema == Schema.PERSON else left.schema
+        if _schemas_agree(left.schema, right.schema) and not self._contradict(left, right):
+            if identical_names(strong_names(left), strong_names(right), schema):
+                self.duplicates[twins] = (source, 1.0)
+                return True
         self.not_duplicates.add(twins)
         return False
+
+    def _contradict(self, left: Entity, right: Entity) -> bool:
+        """Facts that tell two entries apart: birth years, nationalities, or (organisations) countries that share nothing."""
+        reliable = not ({left.dataset, right.dataset} & self.unreliable)
+        years = [{year for date in entity.birth_dates if (span := date.years()) for year in span} for entity in (left, right)]
+        if reliable and all(years) and not (years[0] & years[1]):
+            return True
+        nationalities = [set(entity.nationalities) | set(entity.citizenships) for entity in (left, right)]
+        if all(nationalities) and not (nationalities[0] & nationalities[1]):
+            return True
+        if Schema.PERSON not in (left.schema, right.schema):
+            countries = [set(entity.countries) | {a.country for a in entity.addresses if a.country} for entity in (left, right)]
+            if all(countries) and not (countries[0] & countries[1]):
+                return True
+        return False
+
+    def topics(self, entity: Entity) -> frozenset[str]:
+        """The shared programme topics of an entry (programmes.toml): "Iran (Human Rights)" and "IRN" are both iran."""
+        found = self._topics.get(entity.id)
+        if found is None:
+            mapped = listing_topics(jurisdiction_of(entity.dataset), entity.programs).topics
+            found = self._topics[entity.id] = frozenset(mapped) - {NOT_STATED, UNMAPPED, "other"}
+        return found
 
     # --- classification -------------------------------------------------------------
 
@@ -364,13 +421,27 @@ class _Resolver:
             if kind == LinkKind.REFERENCE and score < self.settings.key_name_min and not _vessel(left, right):
                 return Link(pair.a, pair.b, kind, LinkStatus.AMBIGUOUS, score=score, evidence=evidence, reason=f"cross-reference contradicted by the names (similarity {score:.2f})")
             return Link(pair.a, pair.b, kind, LinkStatus.CONFIRMED, tier=Tier.CERTAIN if decisive else Tier.STRONG, score=score, evidence=evidence)
-        # One word of a person's name (a weak alias "JAFARI") says nothing about who it is.
-        best = max((hit for hit in pair.hits if not hit.bare_word), key=lambda hit: (hit.match, hit.score), default=None)
-        if best is None or not best.match:
+        # One word of a person's name (a weak alias "JAFARI") says nothing about who it is;
+        # an identical name says more than a near spelling that scores higher on a birth year.
+        best = max((hit for hit in pair.hits if not hit.bare_word), key=lambda hit: (hit.match, hit.exact, hit.score), default=None)
+        if best is None:
             return None
+        if not best.match:
+            # An identical name of generic words only ("Command of the Military Transport Aviation")
+            # scores low as a screen, yet two lists writing it identically under one programme name one body.
+            identical = next((hit for hit in pair.hits if hit.exact and not hit.bare_word and not (hit.birth is not None and hit.birth < 0)), None)
+            if identical is None or (pair.a, pair.b) in self.outranked or not (why := self._corroboration(pair, identical)):
+                return None
+            evidence = [f"{identical.explanation} (score {identical.score:.2f}, identical names)", why]
+            return Link(
+                pair.a, pair.b, LinkKind.NAME, LinkStatus.CONFIRMED, tier=Tier.PROBABLE, score=identical.name_score, evidence=evidence, exact=True
+            )
+        if (pair.a, pair.b) in self.outranked:
+            return None  # a near spelling (or an unconfirmed namesake) loses to a better-attested entry of that list
         evidence = [f"{best.explanation} (score {best.score:.2f}, match)"]
         settings = self.settings
-        link = Link(pair.a, pair.b, LinkKind.NAME, LinkStatus.AMBIGUOUS, score=best.name_score, evidence=evidence)
+        link = Link(pair.a, pair.b, LinkKind.NAME, LinkStatus.AMBIGUOUS, score=best.name_score, evidence=evidence, exact=best.exact)
+        corroborated = self._corroboration(pair, best) if best.exact else ""
         if (pair.a, pair.b) in tied:
             rival = self.entities[tied[(pair.a, pair.b)]]
             link.reason = f"as close a match as {rival.caption!r} ({rival.id}) on the same list"
@@ -380,6 +451,9 @@ class _Resolver:
             link.status, link.tier = LinkStatus.CONFIRMED, Tier.STRONG
         elif best.nationality is not None and best.nationality < 0:
             link.reason = "name-only match, and the nationalities disagree"
+        elif corroborated:
+            link.status, link.tier = LinkStatus.CONFIRMED, Tier.PROBABLE
+            link.evidence.append(corroborated)
         elif best.name_score < settings.probable_name:
             link.reason = f"name-only match of similar, not equal, names (name similarity {best.name_score:.2f})"
         elif best.distinct < settings.probable_rarity:
@@ -387,6 +461,26 @@ class _Resolver:
         else:
             link.status, link.tier = LinkStatus.CONFIRMED, Tier.PROBABLE
         return link
+
+    def _corroboration(self, pair: _Pair, best: NameHit) -> str:
+        """Why an identical full name is enough here, or "" when nothing else agrees.
+
+        An identical full name (two words or more for a person; an organisation's
+        name after its legal form) with an agreeing nationality or country, or
+        listed under the same programme family on both sides (Iran human rights
+        on the UK side, Iran on the EU side), is a probable link even when the
+        name is common: a namesake would have to share both.
+        """
+        left, right = self.entities[pair.a], self.entities[pair.b]
+        if best.nationality is not None and best.nationality > 0:
+            return "identical full name and agreeing nationality"
+        country = [set(entity.countries) | set(entity.nationalities) | {a.country for a in entity.addresses if a.country} for entity in (left, right)]
+        if all(country) and country[0] & country[1]:
+            return f"identical full name and agreeing country ({', '.join(sorted(country[0] & country[1]))})"
+        shared = self.topics(left) & self.topics(right)
+        if shared:
+            return f"identical full name, listed under the same programme on both sides ({', '.join(sorted(shared))})"
+        return ""
 
     def _duplicate_links(self, links: list[Link]) -> list[Link]:
         existing = {(link.a, link.b) for link in links}
@@ -405,9 +499,8 @@ class _Resolver:
                     score=similarity,
                     evidence=[
                         (
-                            f"{list_key(left)} names both {left.caption!r} and {right.caption!r} (similarity {similarity:.2f}), "
-                            f"and {self.entities[source].caption!r} ({source}) matches both equally: "
-                            "one subject listed twice (e.g. under two regimes)"
+                            f"{list_key(left)} names both {left.caption!r} and {right.caption!r} with an identical name and no contradicting facts, "
+                            f"and {self.entities[source].caption!r} ({source}) matches both: one subject listed twice (e.g. under two regimes, or an amendment row)"
                         )
                     ],
                 )
@@ -448,6 +541,16 @@ class _Pair:
     b: str
     shares: list[KeyShare] = field(default_factory=list)
     hits: list[NameHit] = field(default_factory=list)
+
+
+def _closed(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Every pair within a group of duplicates (A=B and B=C: A=C), so a cluster may hold them all."""
+    groups: dict[str, set[str]] = {}
+    for a, b in sorted(pairs):
+        merged = groups.get(a, {a}) | groups.get(b, {b})
+        for item in merged:
+            groups[item] = merged
+    return {ordered(x, y) for group in map(frozenset, groups.values()) for x in group for y in group if x != y}
 
 
 def _schemas_agree(left: Schema, right: Schema) -> bool:

@@ -87,9 +87,12 @@ def chart_svg(matrix: Matrix) -> str:
     series = [row for row in matrix.rows if row != TOTAL]
     if not topics or not series:
         return '<p class="empty">Nothing to chart: the report has no rows.</p>'
-    bar, gap, label_width, plot_width, legend_height = 14, 10, 250, 460, 24
+    labels = [column_label(topic) for topic in topics]
+    # Labels are never cut: the label column is as wide as the longest one (about 7 px a character at 12 px).
+    bar, gap, label_width, plot_width, legend_height = 14, 10, max(120, 7 * max(map(len, labels)) + 16), 460, 24
     group = bar * len(series) + gap
-    canvas_width, canvas_height = label_width + plot_width + 80, legend_height + group * len(topics) + 30
+    legend_width = sum(16 + 7 * len(f"{row}, not {', '.join(matrix.not_listed_by)}") + 14 for row in series)
+    canvas_width, canvas_height = max(label_width + plot_width + 80, label_width + legend_width), legend_height + group * len(topics) + 30
     peak = max(matrix.count(row, topic) for row in series for topic in topics) or 1
     excluded = ", ".join(matrix.not_listed_by)
     parts = [
