@@ -437,7 +437,7 @@ def _align_and_score(
             notes.append("a name of generic words only, written with other words")
         elif distinctive and known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
             score = S.org_known_typo_cap
-            notes.append("the distinctive words differ by a letter and both are names the lists use")
+            notes.append("the distinctive words are other words, not a slip of one")
     if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
@@ -459,12 +459,18 @@ def _align_and_score(
 
 
 def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> bool:
-    """Two words the lists both use, one slip apart at the first letter (Tehran / Behran): two names, not a typo.
+    """An organisation's distinctive word met only by a slip that makes it another word.
 
-    A word's first letter is the one people rarely mistype or mishear; inside the
-    word a slip between two known words (China / Chima) is still read as a typo.
+    Two words the lists both use, apart at the first letter (Tehran / Behran), or
+    any two words two slips apart (Wellington / Wilmington, Lantern / Santers),
+    are two names. A word's first letter is the one people rarely mistype, and one
+    slip inside a word (China / Chima, a typed "Transpodtation") is still a typo.
     """
-    return how == How.TYPO and q.text[:1] != c.text[:1] and known(q.text) and known(c.text)
+    if how != How.TYPO:
+        return False
+    if q.text[:1] != c.text[:1] and known(q.text) and known(c.text):
+        return True
+    return OSA.distance(q.text, c.text, score_cutoff=2) >= 2
 
 
 def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int], known: Callable[[str], bool] | None) -> bool:
