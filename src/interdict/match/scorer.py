@@ -461,16 +461,14 @@ def _align_and_score(
 def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> bool:
     """An organisation's distinctive word met only by a slip that makes it another word.
 
-    Two words the lists both use, apart at the first letter (Tehran / Behran), or
-    any two words two slips apart (Wellington / Wilmington, Lantern / Santers),
-    are two names. A word's first letter is the one people rarely mistype, and one
-    slip inside a word (China / Chima, a typed "Transpodtation") is still a typo.
+    A word's first letter is the one people rarely mistype: words apart at the
+    first letter are two names when both are words the lists use (Tehran / Behran)
+    or when a second slip is needed too (Lantern / Santers). Slips after the first
+    letter (China / Chima, Trafalgura / Trafigura) are still read as typos.
     """
-    if how != How.TYPO:
+    if how != How.TYPO or q.text[:1] == c.text[:1]:
         return False
-    if q.text[:1] != c.text[:1] and known(q.text) and known(c.text):
-        return True
-    return OSA.distance(q.text, c.text, score_cutoff=2) >= 2
+    return (known(q.text) and known(c.text)) or OSA.distance(q.text, c.text, score_cutoff=2) >= 2
 
 
 def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int], known: Callable[[str], bool] | None) -> bool:

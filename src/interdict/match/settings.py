@@ -125,8 +125,8 @@ class MatchSettings:
     )
     org_known_typo_cap: float = setting(
         0.6,
-        "An organisation whose distinctive words meet only through slips that make other words (a first-letter slip between "
-        "two words the lists use, Tehran/Behran, or two slips, Wellington/Wilmington) is another organisation: capped to "
+        "An organisation whose distinctive words meet only through a first-letter slip that makes another word (between two "
+        "words the lists use, Tehran/Behran, or with a second slip, Lantern/Santers) is another organisation: capped to "
         "review. Higher lets more sister names match.",
     )
 
