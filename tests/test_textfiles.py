@@ -78,5 +78,5 @@ def test_csv_data_cells_are_quoted_so_no_separator_can_split_them() -> None:
 
     lines = render_csv(report_of(["x;=1+1"])).splitlines()
     assert lines[0] == ",".join(CSV_COLUMNS)
-    assert lines[1].startswith('"x;=1+1",') and lines[1].endswith('"') and lines[1].count('","') == len(CSV_COLUMNS) - 1
+    assert lines[1].startswith('"counted","x;=1+1",') and lines[1].endswith('"') and lines[1].count('","') == len(CSV_COLUMNS) - 1
     assert next(csv.reader(io.StringIO(lines[1])))[1] == "x;=1+1"
