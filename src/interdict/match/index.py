@@ -42,7 +42,7 @@ MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many co
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable). They post
 # names like skeletons do, but never weigh a token nor get typo neighbours.
-_MARKED_KEYS = "=+~"
+MARKED_KEYS = "=+~"
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
@@ -247,7 +247,7 @@ class Index:
             weight = S.number_weight
         else:
             total = self.total_names
-            skel_df = min((self.key_df(key) for key in token.keys if key and key[0] not in _MARKED_KEYS), default=0)
+            skel_df = min((self.key_df(key) for key in token.keys if key and key[0] not in MARKED_KEYS), default=0)
             text_df = self.text_df.get(token.text, 0)
             weight = rarity_weight(skel_df, total)
             if len(token.skel) <= 2 and text_df:
@@ -346,7 +346,9 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             keys_here: set[str] = set()
             texts_here: set[str] = set()
             for token_id in name_ids:
-                keys_here.update(key for key in tokens[token_id].keys if key)
+                # "~" spellings of Chinese and Korean syllables are looked up through the vocabulary
+                # (retrieve._token_evidence), never through postings of their own.
+                keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
                 texts_here.add(tokens[token_id].text)
             for key in keys_here:
                 postings.setdefault(key, []).append(name_id)
@@ -385,7 +387,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 trigrams.setdefault(gram, []).append(token_id)
     deletes: dict[str, list[str]] = {}
     for key in key_slices:
-        if len(key) >= MIN_DELETE_KEY and key[0] not in _MARKED_KEYS:
+        if len(key) >= MIN_DELETE_KEY and key[0] not in MARKED_KEYS:
             for variant in _deletions(key):
                 deletes.setdefault(variant, []).append(key)
     dataset_names = sorted({f.dataset for f in facts})

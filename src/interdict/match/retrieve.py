@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
-from .index import Index, letter_trigrams
+from .index import MARKED_KEYS, Index, letter_trigrams
 from .scorer import PAIR_MIN, SimCache, token_sim
 from .settings import SETTINGS as S
 
@@ -58,7 +58,7 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
     """Skeleton keys a slip of the keyboard away from the token's own."""
     found: set[str] = set()
     for key in token.keys:
-        if key and key[0] not in "=+~":
+        if key and key[0] not in MARKED_KEYS:
             found |= index.neighbour_keys(key)
     if not token.abjad and len(token.text) >= 5:
         # A stray extra letter ("Tonxg") can move the skeleton two steps away;
