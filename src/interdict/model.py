@@ -149,10 +149,13 @@ LOOKUP_IDENTIFIERS = STRONG_IDENTIFIERS | {IdentifierType.REGISTRATION, Identifi
 
 
 class RelationType(StrEnum):
+    """What a relation on an entity says about its target (relations/graph.py reads them as edges)."""
+
     LINKED_TO = "linked_to"
     FAMILY = "family"
     ASSOCIATE = "associate"
-    OWNER = "owner"
+    OWNER = "owner"  # the target owns (or, without a share, owns or controls) the entity
+    CONTROL = "control"  # the target controls the entity (a director, "controlled by") without a stated holding
     SAME_AS = "same_as"
 
 
@@ -207,13 +210,18 @@ class Relation(msgspec.Struct, omit_defaults=True):
     """A link the list itself states: OFAC "Linked To:", UN cross-references.
 
     `target_id` is set when the target is resolved within the same dataset;
-    otherwise `target_name` keeps what the list wrote.
+    otherwise `target_name` keeps what the list wrote. User ownership data
+    (relations/load.py) adds the share held in percent, the date it was true
+    and where it was read; unset, they are not stored (old snapshots read back unchanged).
     """
 
     type: RelationType
     target_id: str | None = None
     target_name: str | None = None
     note: str | None = None
+    share: float | None = None
+    as_of: str | None = None
+    source: str | None = None
 
 
 # An `extra` property a parser sets when the birth dates it read are known to be

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field, replace
 from ..errors import InputError
 from ..match.screener import Screener
 from ..model import Entity, Schema, same_family
-from ..sources import get_source
+from ..sources import get_source, registry
 from .scope import jurisdiction_of
 from .candidates import KeyShare, NameHit, identical_names, key_shares, query_names, screen_entities, strong_names
 from .clustering import cluster_links, list_key, ordered
@@ -147,10 +147,11 @@ class _Resolver:
         self.refs = refs
         self.workers = workers
         self.progress = progress
-        scope = set(options.datasets) if options.datasets else None
+        # the official lists only, unless asked: user relation data (issue 13) designates no one
+        scope = set(options.datasets) if options.datasets else set(registry())
         self.entities: dict[str, Entity] = {}
         for entity in screener.entities():
-            if scope is None or entity.dataset in scope:
+            if entity.dataset in scope:
                 self.entities[entity.id] = entity
         self.datasets = sorted({entity.dataset for entity in self.entities.values()})
         self.threshold = screener.threshold
