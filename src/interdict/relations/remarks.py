@@ -16,8 +16,8 @@ from importlib import resources
 from .edges import EdgeKind
 
 # A name as remarks write it: capitalised words (or numbers: "Office 39"), with lower-case particles inside.
-_WORD = r"(?:[A-Z0-9\u00C0-\u024F][\w'’\-.]*)"
-_PARTICLE = r"(?:al|al-|bin|ibn|bint|de|del|da|dos|el|van|von|der|of|the|y)"
+_WORD = r"(?:[A-Z0-9\u00C0-\u024F][\w'’\-]*)"  # no full stop: it ends the sentence more often than an abbreviation
+_PARTICLE = r"(?:al|al-|bin|ibn|bint|de|del|da|dos|el|van|von|der|of|the|y|and|&)"
 _NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}(?=\s+[A-Z0-9])))*"
 # UN references: QDi.277, TAi.040, KPe.035
 REFERENCE = re.compile(r"\(([A-Z]{2}[ie]\.\d{3})\.?\)")
@@ -62,10 +62,11 @@ def stated_relations(remark: str) -> list[Stated]:
             label = " ".join(match.group(1).lower().split())
             target = (match.group(2) or "").strip(" .,;")
             first = target.split(" ")[0].casefold() if target else ""
-            if first in stops or target.casefold() in stops:
+            if first in stops or target.casefold() in stops or len(target) < 3:
                 target = ""
-            tail = remark[match.end() : match.end() + 40]
-            reference = REFERENCE.match(tail.lstrip())
+            # "son of LRA leader Joseph Kony (CFi.009)": a reference later in the same sentence names the target
+            tail = re.split(r"\.\s|;", remark[match.end() : match.end() + 80], maxsplit=1)[0]
+            reference = REFERENCE.search(tail)
             ref = reference.group(1) if reference else None
             if not target and not ref:
                 continue
