@@ -23,6 +23,7 @@ from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
 from .match.query import MAX_NAME_CHARS, Query, clean_schema
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
+from .relations import reach
 from .sources import get_source
 from .store import SnapshotStore, data_home
 
@@ -98,6 +99,11 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     return load_index(path) or index
 
 
+def make_screener(index: Index) -> Screener:
+    """A Screener over `index` whose screens reach through ownership and family relations (relations/reach.py)."""
+    return reach.attach(Screener(index))
+
+
 def open_screener(
     db: str | None = None, progress: Callable[[str], None] | None = None, warn: Callable[[str], None] | None = None
 ) -> Screener:
@@ -112,7 +118,7 @@ def open_screener(
             progress(f"loading bundled list {dataset} ({done + 1}/{total})")
 
     store = load_lists(db, progress=seed_progress, warn=warn)
-    screener = Screener(load_or_build_index(store, progress))
+    screener = make_screener(load_or_build_index(store, progress))
     screener.missing_datasets = tuple(missing_lists(store))
     return screener
 

@@ -27,7 +27,7 @@ from .. import update as updating
 from ..errors import InterdictError, UpdateError
 from ..lists import load_lists, missing_lists
 from ..match.screener import Screener
-from ..screening import load_or_build_index
+from ..screening import load_or_build_index, make_screener
 from ..store import Snapshot, SnapshotStore, make_engine
 from ..store.keys import ApiKey, KeyStore, hash_secret
 from .limits import Runner
@@ -191,7 +191,7 @@ class ServiceState:
         if current is not None and current.key == index.build_key and current.missing == missing:
             self.stale = False
             return current
-        screener = Screener(index)
+        screener = make_screener(index)
         screener.missing_datasets = missing
         if missing:
             log.warning("screening WITHOUT lists that are not loaded: %s (/readyz answers 503 until they are)", ", ".join(missing))

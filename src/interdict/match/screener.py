@@ -21,7 +21,7 @@ from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -209,6 +209,10 @@ class Screener:
         # screener from a store). Every front-end reports them: a screen that ran
         # without a list must never look like a clean screen.
         self.missing_datasets: tuple[str, ...] = ()
+        # A step run on every screen's result (set by whoever opens the screener; screening.py
+        # sets relations.reach, which adds the hits that reach through ownership and family).
+        # The matcher knows nothing of it: the step only sees and returns a Screening.
+        self.reach: Callable[[Screening], Screening] | None = None
 
     # --- the list entries ----------------------------------------------------
 
@@ -382,7 +386,8 @@ class Screener:
         ranked.sort(key=lambda item: (-item[0], item[1]))
         matches = sum(1 for item in ranked if item[0] >= threshold)
         hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
-        return Screening(hits, matches, tuple(notes), self.missing_datasets)
+        result = Screening(hits, matches, tuple(notes), self.missing_datasets)
+        return self.reach(result) if self.reach is not None else result
 
     def score_entry(self, query: Query, entity_id: str, threshold: float | None = None, name_ids: Iterable[int] | None = None) -> Hit | None:
         """The hit `query` makes on one entry, scored as `screen` would (None if the entry is not loaded).

@@ -352,6 +352,7 @@ def parse_ftm_lines(data: bytes, dataset: str, known: Known, what: str = "FtM fi
     warnings = [f"{count} {schema} entit{'y' if count == 1 else 'ies'} ignored (not a party or a relation)" for schema, count in sorted(ignored.items())]
     if ended:
         warnings.append(f"{ended} relation(s) ended before today (endDate) and were left out")
+    errors.sort(key=lambda error: error.line)
     return Parsed(builder.result(warnings), errors, builder.relations, rows)
 
 

@@ -1,0 +1,188 @@
+"""Screening reaches through: hits on parties blocked through ownership, or related to a designated person.
+
+A screen finds list entries and the user's relation nodes by name like any
+other. This step, run by the Screener after every screen (`Screener.reach`),
+turns a hit on a party the graph knows about into its own kind of hit:
+`kind` "owned" (blocked or to be reviewed through ownership or control,
+with the path, rule and legal basis) or "relative" / "associate" of a
+designated person. A hit on a user node that is neither is dropped: a
+company in the user's ownership data is not a sanctions hit by itself.
+Hits on list entries keep their kind; a relation the graph holds is added
+to them as `relation`.
+
+The table of what each party reaches (small: only parties with a finding or
+a designated relative) is computed once per set of lists and cached beside
+the index, so a CLI run pays for the graph only after a list update.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_text
+from ..match.screener import Hit, Screener, Screening
+from ..store import data_home
+from .context import Relations, relations_of
+from .edges import EdgeKind
+from .graph import is_user_node
+from .ownership import Status
+
+log = logging.getLogger("interdict.relations")
+TABLE_VERSION = 1
+
+
+class Kind:
+    """A hit's `kind` (absent on hits on list entries)."""
+
+    OWNED = "owned"
+    RELATIVE = "relative"
+    ASSOCIATE = "associate"
+
+
+_KIND_RANK = {Kind.OWNED: 0, Kind.RELATIVE: 1, Kind.ASSOCIATE: 2}
+_STATUS_RANK = {"blocked": 0, "review": 1, "related": 2}
+
+
+@dataclass
+class RelationHit(Hit):
+    """A hit with what the graph knows: `kind` (for parties not listed themselves) and `relation`."""
+
+    kind: str | None = None
+    relation: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.kind:
+            data["kind"] = self.kind
+        if self.relation:
+            data["relation"] = self.relation
+        return data
+
+
+def reach_table(relations: Relations) -> dict[str, list[dict[str, Any]]]:
+    """For each party with a finding or a designated relative: what it reaches, strongest first."""
+    graph = relations.graph
+    table: dict[str, list[dict[str, Any]]] = {}
+    for code, blocks in relations.blocks.items():
+        rule = blocks.rule
+        for node, finding in blocks.findings.items():
+            via_control = finding.status == Status.BLOCKED and not rule.reaches(finding.share)
+            table.setdefault(node, []).append(
+                {
+                    "kind": Kind.OWNED,
+                    "type": "control" if via_control else "ownership",
+                    "status": finding.status.value,
+                    "jurisdiction": code,
+                    "summary": finding.reason,
+                    "share": finding.share or None,
+                    "path": blocks.path(node, graph),
+                    "rule": rule.rule,
+                    "basis": rule.basis,
+                }
+            )
+    for edge in graph.edges():
+        if edge.kind not in (EdgeKind.FAMILY, EdgeKind.ASSOCIATE):
+            continue
+        kind = Kind.RELATIVE if edge.kind == EdgeKind.FAMILY else Kind.ASSOCIATE
+        for party, other, forward in ((edge.source, edge.target, True), (edge.target, edge.source, False)):
+            if not relations.is_designated(other):
+                continue
+            dataset = graph.nodes[other].dataset
+            word = edge.label if forward and edge.label not in ("family", "associate") else kind
+            summary = f"{word} of {graph.caption(other)} (designated: {dataset})"
+            if not forward and edge.label not in ("family", "associate"):
+                summary = f"{kind} of {graph.caption(other)} (designated: {dataset}), who is recorded as their {edge.label}"
+            table.setdefault(party, []).append(
+                {
+                    "kind": kind,
+                    "type": edge.kind.value,
+                    "status": "related",
+                    "label": edge.label,
+                    "summary": summary,
+                    "path": summary,
+                    "of": other,
+                    "source": edge.origin,
+                }
+            )
+    for rows in table.values():
+        rows.sort(key=lambda row: (_STATUS_RANK[row["status"]], _KIND_RANK[row["kind"]], row.get("jurisdiction", ""), row["summary"]))
+    return table
+
+
+def _cache_path(key: str) -> Path:
+    return data_home() / "cache" / f"relations-{key}.json"
+
+
+class Reach:
+    """The Screener's reach-through step; the table is loaded (or built) on the first screen."""
+
+    def __init__(self, screener: Screener):
+        self.screener = screener
+        self._table: dict[str, list[dict[str, Any]]] | None = None
+        self._lock = threading.Lock()
+
+    def table(self) -> dict[str, list[dict[str, Any]]]:
+        if self._table is None:
+            with self._lock:
+                if self._table is None:
+                    self._table = self._load()
+        return self._table
+
+    def _load(self) -> dict[str, list[dict[str, Any]]]:
+        key = self.screener.build_key
+        path = _cache_path(key) if key else None
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == TABLE_VERSION and data.get("key") == key:
+                    return dict(data["table"])
+            except (OSError, ValueError, KeyError, AttributeError):
+                pass
+        table = reach_table(relations_of(self.screener))
+        if path is not None:
+            try:
+                write_text(path, json.dumps({"version": TABLE_VERSION, "key": key, "table": table}))
+                for stale in path.parent.glob("relations-*.json"):
+                    if stale != path:
+                        stale.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only home still screens; it builds the table again next time
+        return table
+
+    def __call__(self, screening: Screening) -> Screening:
+        if not screening.hits:
+            return screening
+        table = self.table()
+        hits: list[Hit] = []
+        dropped_matches = 0
+        for hit in screening.hits:
+            rows = table.get(hit.entity.id)
+            user = is_user_node(hit.entity)
+            if not rows:
+                if user:
+                    dropped_matches += hit.match
+                    continue
+                hits.append(hit)
+                continue
+            relation = dict(rows[0])
+            also = [row["jurisdiction"] for row in rows if row["kind"] == Kind.OWNED and row["status"] == "blocked"]
+            if len(also) > 1:
+                relation["jurisdictions"] = also
+            if len(rows) > 1:
+                relation["more"] = [row["summary"] for row in rows[1:]]
+            kind = str(relation.pop("kind")) if user else None
+            relation.pop("kind", None)
+            fields = {name: getattr(hit, name) for name in ("entity", "score", "match", "evidence", "name")}
+            hits.append(RelationHit(**fields, kind=kind, relation=relation))
+        return replace(screening, hits=hits, matches=screening.matches - dropped_matches)
+
+
+def attach(screener: Screener) -> Screener:
+    """Make every screen of `screener` reach through relations (front-ends get it by opening the screener)."""
+    screener.reach = Reach(screener)
+    return screener
