@@ -60,6 +60,7 @@ EMBARGOES = "embargoes"
 
 _ID_RULES = {IdentifierType.BIC: "listed BIC", IdentifierType.IMO: "listed vessel (IMO)", IdentifierType.TAIL_NUMBER: "listed aircraft (tail number)"}
 _NAME_RULES = {Schema.VESSEL: "listed vessel (name)", Schema.AIRPLANE: "listed aircraft (name)"}
+_RELATION_RULES = {"owned": "owned or controlled by a listed party", "relative": "relative of a listed party", "associate": "associate of a listed party"}
 LIMITS = "limits"
 
 
@@ -231,6 +232,11 @@ class Checker:
             identifier = hit.identifier
             if identifier is not None and identifier.decisive and hit.name_score < self.screener.threshold and rule == "listed party":
                 rule = "listed identifier"
+            kind = getattr(hit, "kind", None)  # a hit that reaches through relations (relations/reach.py)
+            if kind:
+                rule = _RELATION_RULES[kind]
+                if getattr(hit, "relation", {}).get("status") == "review":
+                    severity = REVIEW
             state.add(_hit_finding(party.field, party.name, rule, severity, hit))
         if party.family_name and not any(hit.match for hit in hits):
             self._relatives(party, matched, state)
@@ -580,8 +586,18 @@ def _hit_finding(field: str, value: str, rule: str, severity: str, hit: Hit) -> 
         schema=hit.entity.schema,
         score=hit.score,
         explanation=hit.explanation,
-        extra={"source_id": hit.entity.source_id, "matched_name": hit.matched_name},
+        extra={"source_id": hit.entity.source_id, "matched_name": hit.matched_name, **_relation_of(hit)},
     )
+
+
+def _relation_of(hit: Hit) -> dict[str, Any]:
+    """What a hit that reaches through relations adds to its finding: its kind and the relation (path, rule, basis)."""
+    found: dict[str, Any] = {}
+    for name in ("kind", "relation"):
+        value = getattr(hit, name, None)
+        if value:
+            found[name] = value
+    return found
 
 
 MAX_DOCUMENT_BYTES = DocumentLimits.max_document_bytes  # the default; the limit in force is limits.max_document_bytes

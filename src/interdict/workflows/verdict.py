@@ -41,6 +41,9 @@ RULES = frozenset(
         "listed aircraft (name)",
         "listed identifier",
         "possible relative",
+        "owned or controlled by a listed party",  # relations/reach.py: blocked or to review through ownership or control
+        "relative of a listed party",  # a family relation the lists or the user's data record
+        "associate of a listed party",
         "embargoed country",
         "embargoed origin",
         "embargoed destination",
