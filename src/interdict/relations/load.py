@@ -174,7 +174,7 @@ def parse_ownership_csv(data: bytes, dataset: str, known: Known, what: str = "ow
             row = {str(key).strip().lower(): value for key, value in raw.items() if key is not None}
             try:
                 if None in raw:
-                    raise ValueError(f"{len(raw[None])} more field(s) than the header has")  # type: ignore[index]
+                    raise ValueError(f"{len(raw[None])} more field(s) than the header has")
                 owner = _endpoint(builder, row.get("owner"), "owner")
                 asset = _endpoint(builder, row.get("asset"), "asset")
                 if owner == asset:
@@ -255,14 +255,14 @@ def _party(dataset: str, ftm: dict[str, Any], schema: Schema, props: dict[str, A
     for value in _values(props, "birthDate") + _values(props, "incorporationDate"):
         parsed = parse_date(value)
         if parsed is not None and parsed not in node.birth_dates:
-            node.birth_dates.append(parsed if isinstance(parsed, PartialDate) else PartialDate(text=value))
+            node.birth_dates.append(parsed)
     for value in _values(props, "nationality") + _values(props, "citizenship"):
         node.add_unique("nationalities", value.lower())
     for value in _values(props, "country") + _values(props, "jurisdiction"):
         node.add_unique("countries", value.lower())
-    for prop, kind in _ID_PROPS.items():
+    for prop, id_type in _ID_PROPS.items():
         for value in _values(props, prop):
-            node.add_identifier(kind, value)
+            node.add_identifier(id_type, value)
     for value in _values(props, "notes"):
         node.add_unique("remarks", value)
     return node

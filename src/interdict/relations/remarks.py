@@ -18,7 +18,7 @@ from .edges import EdgeKind
 # A name as remarks write it: capitalised words (or numbers: "Office 39"), with lower-case particles inside.
 _WORD = r"(?:[A-Z0-9\u00C0-\u024F][\w'’\-]*)"  # no full stop: it ends the sentence more often than an abbreviation
 _PARTICLE = r"(?:al|al-|bin|ibn|bint|de|del|da|dos|el|van|von|der|of|the|y|and|&)"
-_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}(?=\s+[A-Z0-9])))*"
+_NAME = rf"{_WORD}(?:(?:\s+{_PARTICLE})*\s+{_WORD})*"  # particles only between capitalised words
 # UN references: QDi.277, TAi.040, KPe.035
 REFERENCE = re.compile(r"\(([A-Z]{2}[ie]\.\d{3})\.?\)")
 
@@ -57,8 +57,12 @@ def stated_relations(remark: str) -> list[Stated]:
     """Relations a remark states, each with what it named (a name, a UN reference, or both)."""
     phrases, stops = _table()
     found: list[Stated] = []
+    taken: list[tuple[int, int]] = []  # "owned and controlled by" is not also "controlled by"
     for phrase in phrases:
         for match in phrase.pattern.finditer(remark):
+            if any(start <= match.start(1) < end for start, end in taken):
+                continue
+            taken.append((match.start(1), match.end(1)))
             label = " ".join(match.group(1).lower().split())
             target = (match.group(2) or "").strip(" .,;")
             first = target.split(" ")[0].casefold() if target else ""

@@ -1,0 +1,89 @@
+"""`interdict relations load`, `interdict exposure` and the HTTP endpoints, on real stores and a real server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interdict.api import ServiceSettings, create_app
+from tests.api.conftest import YENTE_OPENAPI, run_server, schema_errors
+
+from .conftest import FIXTURES
+from .helpers import DATA
+
+
+def test_relations_load_reports_each_bad_row_keeps_the_rest_and_versions_the_data(cli, un_db, un_store, tmp_path):
+    result = cli("relations", "load", DATA / "bad_rows.csv", "--db", un_db, "--json")
+    assert result.code == 1
+    report = json.loads(result.stdout)
+    assert report["relations"] == 2 and len(report["errors"]) == 6
+    assert "line 4: share 'abc' is not a number" in result.flat_err
+    first = un_store.active_snapshot("relations")
+    assert first is not None and first.parser == "relations" and first.files[0].name == "bad_rows.csv"
+    # nothing readable: the last good snapshot stays active
+    empty = tmp_path / "empty.csv"
+    empty.write_text("owner,asset,share_pct,as_of,source\n,,,,\n", encoding="utf-8")
+    failed = cli("relations", "load", empty, "--db", un_db)
+    assert failed.code == 4 and "stays active" in failed.flat_err
+    assert un_store.active_snapshot("relations").id == first.id
+    # a new version is a new snapshot with its own provenance
+    again = cli("relations", "load", DATA / "faq401_1.csv", "--db", un_db, "--force")
+    assert again.code == 0, again.stderr
+    assert un_store.active_snapshot("relations").id != first.id
+    assert cli("relations", "load", DATA / "faq401_1.csv", "--db", un_db, "--name", "un_sc_sanctions").code == 2
+
+
+def test_exposure_of_a_designated_person_and_of_an_owned_company(cli, owned):
+    result = cli("exposure", "us_ofac_sdn-16669", "-j", "us", "--json", "--db", owned.db)
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    holds = {row["caption"]: row for row in data["jurisdictions"]["us"]["holds"]}
+    assert holds["Nordvik Shipping AS"]["chain"] == "ROTENBERG, Arkady Romanovich → 30% Nordvik Logistics AS → 60% Nordvik Shipping AS"
+    assert holds["Nordvik Shipping AS"]["status"] == "blocked"
+    assert holds["Opaque Trust Company"]["status"] == "review"
+    assert any(row["label"] == "spouse" for row in data["related"])
+    shipping = cli("exposure", "Nordvik Shipping AS", "--db", owned.db)
+    assert shipping.code == 0
+    assert "designated owner: Nordvik Shipping AS ← 60% Nordvik Logistics AS ← 30% ROTENBERG, Arkady Romanovich (designated)" in shipping.flat_out
+    assert cli("exposure", "Nobody Whatsoever Zzyzx", "--db", owned.db).code == 6
+    assert cli("exposure", "us_ofac_sdn-16669", "-j", "xx", "--db", owned.db).code == 2
+
+
+@pytest.fixture(scope="module")
+def yente_spec() -> dict:
+    return json.loads(YENTE_OPENAPI.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def server(owned):
+    app = create_app(ServiceSettings(auth=False), store=owned.store, screener=owned.screener)
+    running = run_server(app)
+    yield running
+    running.stop()
+
+
+def test_adjacent_has_yentes_shape_grouped_by_property_and_paginated(server, yente_spec):
+    with server.client() as client:
+        response = client.get("/entities/us_ofac_sdn-16669/adjacent", params={"limit": 1})
+        assert response.status_code == 200
+        data = response.json()
+        assert schema_errors(data, yente_spec, "EntityAdjacentResponse") == []
+        owner = data["adjacent"]["ownershipOwner"]
+        assert owner["total"]["value"] == 2 and len(owner["results"]) == 1
+        assert data["adjacent"]["familyRelative"]["results"][0]["properties"]["relationship"] == ["spouse"]
+        page = client.get("/entities/us_ofac_sdn-16669/adjacent/ownershipOwner", params={"offset": 1}).json()
+        assert schema_errors(page, yente_spec, "AdjacentResultsResponse") == []
+        assert page["results"][0]["properties"]["asset"][0]["caption"] in {"Nordvik Logistics AS", "Opaque Trust Company"}
+        assert client.get("/entities/nope/adjacent").status_code == 404
+        assert client.get("/entities/us_ofac_sdn-16669/adjacent/nonsense").status_code == 404
+
+
+def test_exposure_endpoint_and_screen_endpoint_reach_through(server):
+    with server.client() as client:
+        data = client.get("/entities/relations-n-nordvik-shipping-as/exposure", params={"jurisdiction": "us"}).json()
+        assert data["jurisdictions"]["us"]["status"] == "blocked"
+        assert data["jurisdictions"]["us"]["reason"] == "owned 60% by designated persons (OFAC 50% rule)"
+        assert client.get("/entities/relations-n-nordvik-shipping-as/exposure", params={"jurisdiction": "xx"}).status_code == 400
+        screened = client.post("/screen", json={"name": "Nordvik Shipping AS"}).json()
+        assert screened["hits"][0]["kind"] == "owned"
