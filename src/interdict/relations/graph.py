@@ -16,6 +16,7 @@ it stays a node of its own (`name:...`) that is shown but cannot be screened.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..model import Entity, RelationType
 from .edges import DIRECTED, Edge, EdgeKind, Node
@@ -38,6 +39,7 @@ class Graph:
         self.out_edges: dict[str, list[Edge]] = {}
         self.in_edges: dict[str, list[Edge]] = {}
         self._seen: set[tuple[str, str, str, str, str]] = set()
+        self.derived: dict[str, Any] = {}  # tables computed from the edges (ownership.py), each with the edge count it saw
 
     def add_node(self, node: Node) -> Node:
         return self.nodes.setdefault(node.id, node)
@@ -79,15 +81,25 @@ class _Resolver:
     """Finds the entry a written name or reference stands for."""
 
     def __init__(self) -> None:
-        self.by_name: dict[str, dict[str, list[str]]] = {}  # name key → dataset → ids
+        self._entities: list[Entity] = []
+        self._by_name: dict[str, dict[str, list[str]]] | None = None  # name key → dataset → ids, built on first need
         self.by_source: dict[tuple[str, str], str] = {}  # (dataset, source_id) → id
 
     def add(self, entity: Entity) -> None:
         self.by_source[(entity.dataset, entity.source_id)] = entity.id
-        for name in entity.names:
-            ids = self.by_name.setdefault(name_key(name.full), {}).setdefault(entity.dataset, [])
-            if entity.id not in ids:
-                ids.append(entity.id)
+        self._entities.append(entity)
+
+    @property
+    def by_name(self) -> dict[str, dict[str, list[str]]]:
+        """Built only when a relation names its target: user data that gives ids never pays for it."""
+        if self._by_name is None:
+            self._by_name = {}
+            for entity in self._entities:
+                for name in entity.names:
+                    ids = self._by_name.setdefault(name_key(name.full), {}).setdefault(entity.dataset, [])
+                    if entity.id not in ids:
+                        ids.append(entity.id)
+        return self._by_name
 
     def resolve(self, dataset: str, name: str | None, reference: str | None) -> str | None:
         if reference:
@@ -135,10 +147,14 @@ def build_graph(entities: Iterable[Entity]) -> Graph:
         if entity.relations or entity.remarks:
             with_relations.append(entity)
 
+    nodes = graph.nodes
+
     def target_of(dataset: str, target_id: str | None, name: str | None, reference: str | None = None) -> str | None:
         if target_id:
+            if target_id in nodes:
+                return target_id
             target_id = proxies.get(target_id, target_id)
-            if target_id in graph.nodes:
+            if target_id in nodes:
                 return target_id
         found = resolver.resolve(dataset, name, reference)
         if found:

@@ -80,12 +80,16 @@ class _Builder:
         self.known = known
         self.nodes: dict[str, Entity] = {}
         self.relations = 0
+        self._names: dict[str, str] = {}  # name as written → node id
 
     def list_entry(self, value: str) -> str | None:
         return value if self.known(value) else None
 
     def named(self, name: str) -> str:
         """The user node of this name (made on first use)."""
+        found_id = self._names.get(name)
+        if found_id is not None:
+            return found_id
         key = name_key(name)
         slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:60] or "node"
         node_id = f"{self.dataset}-n-{slug}"
@@ -94,6 +98,7 @@ class _Builder:
             found = self.nodes[node_id] = Entity(
                 id=node_id, dataset=self.dataset, source_id=f"n-{slug}", schema=Schema.LEGAL_ENTITY, names=[Name(full=name)], extra={USER_NODE: ["csv"]}
             )
+        self._names[name] = node_id
         return node_id
 
     def holder(self, node: str) -> Entity:

@@ -127,8 +127,12 @@ def _holding(edge: Edge) -> Holding:
 def _best_edges(graph: Graph) -> dict[str, list[Edge]]:
     """Ownership and control edges by owner, one per (owner, asset, kind): the largest known share.
 
-    Two sources stating the same holding must not add up.
+    Two sources stating the same holding must not add up. Kept for the graph
+    while it does not change, so five jurisdictions build it once.
     """
+    cached = graph.derived.get("best_edges")
+    if cached is not None and cached[0] == graph.edge_count:
+        return cached[1]
     result: dict[str, list[Edge]] = {}
     for owner, edges in graph.out_edges.items():
         best: dict[tuple[str, EdgeKind], Edge] = {}
@@ -141,6 +145,7 @@ def _best_edges(graph: Graph) -> dict[str, list[Edge]]:
                 best[key] = edge
         if best:
             result[owner] = list(best.values())
+    graph.derived["best_edges"] = (graph.edge_count, result)
     return result
 
 
