@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from interdict.relations import build_graph, default_rules, parse_ownership_csv, propagate
-from interdict.relations.graph import Graph
+from interdict.relations.graph import Graph, paused_gc
 
 SHARES = [None, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 33.3, 40.0, 49.0, 50.0, 51.0, 60.0, 75.0, 100.0]
 WEIGHTS = [5, 10, 10, 8, 10, 12, 8, 5, 6, 3, 6, 5, 5, 4, 3]
@@ -100,7 +100,8 @@ def main() -> None:
     data = generate(args.edges, args.companies, args.designated, args.seed)
     step("generate", started)
     started = time.perf_counter()
-    parsed = parse_ownership_csv(data, "relations", lambda _id: False)
+    with paused_gc():  # as `interdict relations load` reads a file (load.parse_relation_file)
+        parsed = parse_ownership_csv(data, "relations", lambda _id: False)
     del data
     step("parse", started)
     figures["row_errors"] = len(parsed.errors)

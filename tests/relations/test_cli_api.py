@@ -87,3 +87,31 @@ def test_exposure_endpoint_and_screen_endpoint_reach_through(server):
         assert client.get("/entities/relations-n-nordvik-shipping-as/exposure", params={"jurisdiction": "xx"}).status_code == 400
         screened = client.post("/screen", json={"name": "Nordvik Shipping AS"}).json()
         assert screened["hits"][0]["kind"] == "owned"
+
+
+def test_export_writes_relations_as_ftm_and_user_nodes_without_the_sanction_topic(cli, owned, tmp_path):
+    target = tmp_path / "export.jsonl"
+    result = cli("export", "--out", target, "--db", owned.db)
+    assert result.code == 0, result.stderr
+    items = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    by_id = {item["id"]: item for item in items}
+    ownership = [item for item in items if item["schema"] == "Ownership" and item["properties"]["owner"] == ["us_ofac_sdn-16669"]]
+    assert {(item["properties"]["asset"][0], item["properties"].get("percentage", [None])[0]) for item in ownership} == {
+        ("relations-n-nordvik-logistics-as", "30"),
+        ("relations-n-opaque-trust-company", None),
+    }
+    assert any(item["schema"] == "Family" and item["properties"]["relationship"] == ["spouse"] for item in items)
+    assert "topics" not in by_id["relations-n-nordvik-shipping-as"]["properties"]
+    assert by_id["us_ofac_sdn-16669"]["properties"]["topics"] == ["sanction"]
+    assert not any("proxy" in item["id"] for item in items)
+    assert "relation entities written" in result.flat_err
+
+
+def test_relations_gaps_count_derived_blocks_between_jurisdictions(cli, owned):
+    result = cli("relations", "gaps", "--blocked-by", "us", "--not-blocked-by", "eu", "--json", "--db", owned.db)
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    ids = {row["id"] for row in data["rows"]}
+    assert {"relations-n-nordvik-logistics-as", "relations-n-nordvik-shipping-as"} <= ids
+    assert data["counts"]["us"] == len(data["rows"])
+    assert cli("relations", "gaps", "-b", "us", "-n", "us", "--db", owned.db).code == 2

@@ -17,6 +17,7 @@ from ..asof import as_of
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..model import Entity, entity_to_dict, to_ftm
+from ..relations.ftm import export_entity, relation_entities
 from ..sources import get_source, registry
 from ..store import Snapshot
 from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
@@ -252,15 +253,19 @@ def export(
     if not out_path.parent.is_dir():
         raise InputError(f"Cannot write {out_path}: folder {out_path.parent} does not exist.")
     store = lists.load_lists(db, warn=warn)
-    count = 0
+    count = relations = 0
+    entities = list(store.active_entities(dataset or None))
     try:
         with atomic_write(out_path) as handle:
-            for entity in store.active_entities(dataset or None):
-                for item in to_ftm(entity):
+            for entity in entities:
+                for item in export_entity(entity):
                     handle.write(json.dumps(item, ensure_ascii=False) + "\n")
                 count += 1
+            for item in relation_entities(entities):  # Ownership, Family, Associate, Directorship, UnknownLink
+                handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+                relations += 1
     except OSError as exc:
         raise write_error(out_path, exc) from None
-    err.print(f"{count:,} entities written to {escape(str(out_path))}")
+    err.print(f"{count:,} entities and {relations:,} relation entities written to {escape(str(out_path))}")
 
 

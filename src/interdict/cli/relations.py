@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..lists import load_lists
 from ..relations import load_relations, rules_for
 from ..relations.context import relations_of
+from ..relations.derived import derived_gaps
 from ..relations.exposure import exposure as run_exposure
 from ..relations.exposure import find_node
 from .common import DB_OPTION, app, err, open_screener, out, status
@@ -111,5 +112,32 @@ def exposure(
     for row in result.related:
         flag = " (designated)" if row["designated"] else ""
         out.print(f"{escape(row['relation'])} ({escape(row['label'])}): {escape(row['caption'])}{flag} [{escape(row['source'])}]")
+    for note in result.notes:
+        err.print(f"[yellow]note:[/yellow] {escape(note)}")
+
+
+@relations_app.command("gaps")
+def gaps(
+    blocked_by: str = typer.Option("us", "--blocked-by", "-b", help="Jurisdictions where the party is blocked through ownership or control, comma-separated."),
+    not_blocked_by: str = typer.Option("eu", "--not-blocked-by", "-n", help="Jurisdictions where it is neither designated nor blocked, comma-separated."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Derived blocks that differ between jurisdictions: e.g. blocked in the US through ownership but not in the EU.
+
+    Example: interdict relations gaps --blocked-by us --not-blocked-by eu,gb
+    """
+    first = [rule.jurisdiction for rule in rules_for([code.strip() for code in blocked_by.split(",") if code.strip()])]
+    second = [rule.jurisdiction for rule in rules_for([code.strip() for code in not_blocked_by.split(",") if code.strip()])]
+    if set(first) & set(second):
+        raise InputError("A jurisdiction cannot be both in --blocked-by and --not-blocked-by.")
+    result = derived_gaps(relations_of(open_screener(db)), first, second)
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    counts = ", ".join(f"{count:,} blocked in {code}" for code, count in result.counts().items())
+    out.print(f"{len(result.rows):,} parties blocked through ownership or control in {', '.join(first)} but not in {', '.join(second)} ({counts})")
+    for row in result.rows:
+        out.print(f"- {escape(row['caption'])} ({escape(row['id'])}): " + "; ".join(f"{code}: {escape(path)}" for code, path in row["paths"].items()))
     for note in result.notes:
         err.print(f"[yellow]note:[/yellow] {escape(note)}")

@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..model import Entity, IdentifierType, Name, NameKind, PartialDate, Relation, RelationType, Schema, clean_text
 from ..sources.base import ParseResult, decode_text, entity_id
 from ..sources.dates import parse_date
-from .graph import PROXY, USER_NODE, name_key
+from .graph import PROXY, USER_NODE, name_key, paused_gc
 
 DEFAULT_DATASET = "relations"
 PARSER = "relations"
@@ -373,8 +373,9 @@ def sniff_format(path: Path, data: bytes) -> str:
 
 def parse_relation_file(path: Path, data: bytes, dataset: str, known: Known, fmt: str | None = None) -> Parsed:
     fmt = fmt or sniff_format(path, data)
-    if fmt == "csv":
-        return parse_ownership_csv(data, dataset, known, what=str(path))
-    if fmt == "ftm":
-        return parse_ftm_lines(data, dataset, known, what=str(path))
+    with paused_gc():
+        if fmt == "csv":
+            return parse_ownership_csv(data, dataset, known, what=str(path))
+        if fmt == "ftm":
+            return parse_ftm_lines(data, dataset, known, what=str(path))
     raise InputError(f"Unknown relation file format {fmt!r}; use csv or ftm.")
