@@ -67,3 +67,19 @@ def test_a_payment_to_a_company_blocked_through_ownership_is_stopped(owned):
     assert verdict["verdict"] == "hit"
     finding = next(item for item in verdict["findings"] if "Nordvik" in json.dumps(item))
     assert "owned 60% by designated persons (OFAC 50% rule)" in json.dumps(finding)
+
+
+def test_the_manifest_uses_a_recorded_family_relation_and_says_which(owned):
+    from interdict.workflows import screen_manifest
+
+    verdict = screen_manifest((FIXTURES / "apis_rotenberg.csv").read_bytes(), screener=owned.screener).to_dict()
+    by_value = {}
+    for finding in verdict["findings"]:
+        by_value.setdefault(finding["value"], []).append(finding)
+    lidia = by_value["LIDIA VALENTINOVNA ROTENBERG"][0]
+    assert lidia["rule"] == "relative of a listed party" and lidia["severity"] == "hit"
+    assert lidia["relation"]["summary"] == "spouse of ROTENBERG, Arkady Romanovich (designated: us_ofac_sdn)"
+    maria = [item for item in by_value["MARIA ROTENBERG"] if item["rule"] == "possible relative"]
+    arkady = next(item for item in maria if item["entity_id"] == "us_ofac_sdn-16669")
+    assert "recorded family of ROTENBERG, Arkady Romanovich: Lidia Valentinovna Rotenberg (spouse); the traveller is none of them by name" in arkady["explanation"]
+    assert "JAMES ROBERT WALKER" not in by_value

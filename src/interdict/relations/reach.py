@@ -124,6 +124,7 @@ class Reach:
     def __init__(self, screener: Screener):
         self.screener = screener
         self._table: dict[str, list[dict[str, Any]]] | None = None
+        self._relatives: dict[str, list[dict[str, Any]]] | None = None
         self._lock = threading.Lock()
 
     def table(self) -> dict[str, list[dict[str, Any]]]:
@@ -154,6 +155,17 @@ class Reach:
                 pass  # a read-only home still screens; it builds the table again next time
         return table
 
+    def relatives_of(self, entity_id: str) -> list[dict[str, Any]]:
+        """The recorded relatives and associates of a designated entry: [{id, kind, label, source}]."""
+        if self._relatives is None:
+            found: dict[str, list[dict[str, Any]]] = {}
+            for party, rows in self.table().items():
+                for row in rows:
+                    if row["kind"] in (Kind.RELATIVE, Kind.ASSOCIATE):
+                        found.setdefault(row["of"], []).append({"id": party, "kind": row["kind"], "label": row["label"], "source": row["source"]})
+            self._relatives = found
+        return self._relatives.get(entity_id, [])
+
     def __call__(self, screening: Screening) -> Screening:
         if not screening.hits:
             return screening
@@ -180,6 +192,12 @@ class Reach:
             fields = {name: getattr(hit, name) for name in ("entity", "score", "match", "evidence", "name")}
             hits.append(RelationHit(**fields, kind=kind, relation=relation))
         return replace(screening, hits=hits, matches=screening.matches - dropped_matches)
+
+
+def recorded_relatives(screener: Screener, entity_id: str) -> list[dict[str, Any]]:
+    """Relatives and associates the lists or the user's data record for a designated entry (none without reach-through)."""
+    reach = screener.reach
+    return reach.relatives_of(entity_id) if isinstance(reach, Reach) else []
 
 
 def attach(screener: Screener) -> Screener:

@@ -38,12 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from ..countries import name_of, to_code
-from ..errors import InputError, InterdictError
+from ..errors import InputError, InterdictError, NotFoundError
 from ..match.query import Query
 from ..match.lookup import IdentifierMatch
 from ..match.screener import Hit, Screener
 from ..model import IdentifierType, Schema
+from ..relations.reach import recorded_relatives
 from ..screening import default_screener, validate_datasets
+from ..sources import registry
 from ..sources.dates import parse_date
 from ..text.names import analyze_name
 from ..textfiles import decode_guess
@@ -254,7 +256,8 @@ class Checker:
                 years[0] if years else None,
                 party.nationalities,
                 exclude_ids=matched,
-                datasets=self.datasets,
+                # designated people only: the user's relation data names people who are not (relations/)
+                datasets=self.datasets if self.datasets is not None else sorted(self.screener.datasets & set(registry())),
             )
         return found
 
@@ -269,6 +272,11 @@ class Checker:
                 f"with designated {relative.caption}; same nationality ({name_of(relative.nationality)}); "
                 f"born {years[0] if years else '?'} vs {born} ({relative.gap} years apart)"
             )
+            recorded, note = self._recorded_family(party, relative.entity_id, relative.caption)
+            explanation = f"{note}; {explanation}" if recorded else f"{explanation}; {note}" if note else explanation
+            extra: dict[str, Any] = {"listed_birth_years": list(relative.listed_years)}
+            if recorded:
+                extra["recorded_relation"] = recorded
             state.add(
                 Finding(
                     field=party.field,
@@ -281,9 +289,31 @@ class Checker:
                     schema=Schema.PERSON,
                     score=None,
                     explanation=explanation,
-                    extra={"listed_birth_years": list(relative.listed_years)},
+                    extra=extra,
                 )
             )
+
+    def _recorded_family(self, party: Party, entity_id: str, caption: str) -> tuple[dict[str, Any] | None, str | None]:
+        """A family relation recorded for the designated person that names this traveller, and a sentence saying which.
+
+        The surname guess is only a guess; when the lists or the user's data record the designated person's
+        family, the finding says whether the traveller is one of them.
+        """
+        family = [row for row in recorded_relatives(self.screener, entity_id) if row["kind"] == "relative"]
+        if not family:
+            return None, None
+        named = []
+        for row in family:
+            try:
+                member = self.screener.entity(row["id"]).caption
+            except NotFoundError:
+                continue
+            named.append((row, member))
+            score, _ = self.screener.compare(party.name, member, Schema.PERSON)
+            if score >= self.screener.threshold:
+                return {**row, "caption": member}, f"recorded family relation: {member} is recorded as {row['label']} of designated {caption} ({row['source']})"
+        listed = ", ".join(f"{member} ({row['label']})" for row, member in named[:5])
+        return None, f"recorded family of {caption}: {listed}; the traveller is none of them by name" if listed else None
 
     # --- identifiers -------------------------------------------------------
 
