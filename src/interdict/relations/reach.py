@@ -7,8 +7,8 @@ turns a hit on a party the graph knows about into its own kind of hit:
 with the path, rule and legal basis) or "relative" / "associate" of a
 designated person. A hit on a user node that is neither is dropped: a
 company in the user's ownership data is not a sanctions hit by itself.
-Hits on list entries keep their kind; a relation the graph holds is added
-to them as `relation`.
+Hits on list entries keep their kind; a block or review through ownership
+or control is added to them as `relation`.
 
 The table of what each party reaches (small: only parties with a finding or
 a designated relative) is computed once per set of lists and cached beside
@@ -175,6 +175,10 @@ class Reach:
         for hit in screening.hits:
             rows = table.get(hit.entity.id)
             user = is_user_node(hit.entity)
+            if rows and not user:
+                # a list entry is reported as listed; what it adds is a block through ownership in another
+                # jurisdiction (its family and associates among the listed are the lists' own business)
+                rows = [row for row in rows if row["kind"] == Kind.OWNED]
             if not rows:
                 if user:
                     dropped_matches += hit.match
