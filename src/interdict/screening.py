@@ -11,6 +11,7 @@ processes start in about a second.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 import threading
 import time
 from importlib import resources
@@ -131,11 +132,14 @@ def default_screener() -> Screener:
         return _default
 
 
-def validate_datasets(datasets: list[str] | None) -> list[str] | None:
+def validate_datasets(datasets: list[str] | None, loaded: Iterable[str] = ()) -> list[str] | None:
+    """The dataset filter, checked: official list ids, or the names of loaded lists of the user's own (`load --ftm`)."""
     if not datasets:
         return None
+    own = set(loaded)
     for dataset in datasets:
-        get_source(dataset)
+        if dataset not in own:
+            get_source(dataset)
     return list(datasets)
 
 
@@ -154,7 +158,7 @@ def screening(
     """Screen one party: its hits, how many matches the limit left out, and any doubt about completeness."""
     query = Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
     screener = screener or default_screener()
-    return screener.screening(query, datasets=validate_datasets(datasets), limit=limit, threshold=threshold)
+    return screener.screening(query, datasets=validate_datasets(datasets, screener.datasets), limit=limit, threshold=threshold)
 
 
 def screen(

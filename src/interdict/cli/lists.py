@@ -17,6 +17,7 @@ from ..asof import as_of
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..model import Entity, entity_to_dict, to_ftm
+from ..relations import load_ftm_list
 from ..relations.ftm import export_entity, relation_entities
 from ..sources import get_source, registry
 from ..store import Snapshot
@@ -221,13 +222,30 @@ def load(
     files: list[Path] = typer.Argument(..., help="The list file(s); OFAC CSV sets in the order sdn add alt comments."),
     parser: Optional[str] = typer.Option(None, "--parser", help="Parser for another official format (e.g. ofac_enhanced, eu_fsf_xml, uk_tables)."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    ftm: bool = typer.Option(False, "--ftm", help="Bring your own list: DATASET is a name of yours, FILE FollowTheMoney JSON lines (or ADD/MOD/DEL deltas)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Load local copies of a list (downloaded elsewhere) as the dataset's new snapshot.
 
     Refused (exit 4) past the shrink or churn limit against the reviewed baseline, unless --force. Content identical
     to the current snapshot is recorded as confirmed, not stored again.
+
+    With --ftm, a list of your own (an internal watch list, a PEP set, an OpenSanctions export) in FollowTheMoney
+    entities of any schema: screened and exported like the official lists; a file of ADD/MOD/DEL operations updates it.
+    Example: interdict load --ftm watchlist watchlist.ftm.json
     """
+    if ftm:
+        if len(files) != 1:
+            raise InputError("--ftm takes one file.")
+        report = load_ftm_list(lists.load_lists(db, warn=warn), files[0], dataset, force=force)
+        out.print(f"[green]✓[/green] {escape(dataset)}: {report.nodes:,} entries, {report.relations:,} relation(s) from {escape(str(files[0]))}")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        for error in report.errors[:50]:
+            err.print(f"[red]error:[/red] {escape(str(error))}")
+        if report.errors:
+            raise typer.Exit(1)
+        return
     store = lists.load_lists(db, warn=warn)
     before = store.active_snapshot(dataset)
     snapshot = lists.load_files(store, dataset, list(files), parser=parser, force=force)

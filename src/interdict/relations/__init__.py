@@ -11,7 +11,7 @@ parties blocked through ownership or related to a designated person
 
 from __future__ import annotations
 
-from .dataset import LoadReport, load_relations
+from .dataset import LoadReport, load_ftm_list, load_relations
 from .edges import Edge, EdgeKind, Node
 from .graph import Graph, build_graph, is_user_node
 from .load import RowError, parse_ftm_lines, parse_ownership_csv
@@ -35,6 +35,7 @@ __all__ = [
     "build_graph",
     "default_rules",
     "is_user_node",
+    "load_ftm_list",
     "load_relations",
     "parse_ftm_lines",
     "parse_ownership_csv",

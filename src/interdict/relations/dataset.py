@@ -10,7 +10,9 @@ from ..lists import provenance
 from ..sources import registry
 from ..store import Snapshot, SnapshotStore
 from .graph import is_user_node
-from .load import PARSER, Parsed, RowError, check_dataset_name, parse_relation_file
+from .load import PARSER, Parsed, RowError, check_dataset_name, is_delta, parse_ftm_lines, parse_relation_file
+
+FTM_PARSER = "ftm"  # a list of the user's own, in FollowTheMoney entities
 
 MAX_FILE = 2_000_000_000
 
@@ -56,13 +58,7 @@ def load_relations(
     current = store.active_snapshot(dataset)
     if current is not None and current.parser != PARSER:
         raise InputError(f"{dataset!r} holds a list loaded by the {current.parser} parser, not relation data; choose another name.")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_FILE:,}.")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    data = _read(path)
     ids = known if known is not None else list_entry_ids(store)
     parsed: Parsed = parse_relation_file(path, data, dataset, ids.__contains__, fmt)
     nodes = sum(1 for entity in parsed.result.entities if is_user_node(entity))
@@ -72,3 +68,39 @@ def load_relations(
     files = [provenance("relations", path.name, str(path.resolve()), data)]
     snapshot = store.add_snapshot(dataset, PARSER, parsed.result, files, origin=f"relation data: {path.resolve()}", force=force)
     return LoadReport(dataset, str(path), snapshot, parsed.relations, nodes, parsed.rows, parsed.errors, parsed.result.warnings)
+
+
+def load_ftm_list(store: SnapshotStore, path: Path, dataset: str, force: bool = False, known: set[str] | None = None) -> LoadReport:
+    """Bring your own list: FtM entities of any schema as a named dataset, screened and exported like an official
+    list (its parties are entries, its Sanction entities their programmes, its Ownership/Family/... entities
+    relations). A file of ADD/MOD/DEL operations updates the dataset's current snapshot instead.
+    """
+    check_dataset_name(dataset, registry())
+    current = store.active_snapshot(dataset)
+    if current is not None and current.parser != FTM_PARSER:
+        raise InputError(f"{dataset!r} holds data loaded by the {current.parser} parser, not an FtM list; choose another name.")
+    data = _read(path)
+    previous = None
+    if is_delta(data):
+        if current is None:
+            raise InputError(f"{path} is a delta (ADD/MOD/DEL operations) but {dataset} has no snapshot to apply it to; load the whole list first.")
+        previous = list(store.iter_entities([current.id]))
+    ids = known if known is not None else list_entry_ids(store)
+    parsed = parse_ftm_lines(data, dataset, ids.__contains__, what=str(path), listed=True, previous=previous)
+    entries = sum(1 for entity in parsed.result.entities if "proxyFor" not in entity.extra)
+    if not parsed.result.entities:
+        detail = f"; first error: {parsed.errors[0]}" if parsed.errors else ""
+        raise UpdateError(f"{path}: no entity could be read{detail}. The current snapshot of {dataset} stays active.")
+    files = [provenance("delta" if previous is not None else "main", path.name, str(path.resolve()), data)]
+    snapshot = store.add_snapshot(dataset, FTM_PARSER, parsed.result, files, origin=f"FtM list: {path.resolve()}", force=force)
+    return LoadReport(dataset, str(path), snapshot, parsed.relations, entries, parsed.rows, parsed.errors, parsed.result.warnings)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_FILE:,}.")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None

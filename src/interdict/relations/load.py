@@ -273,65 +273,142 @@ def _party(dataset: str, ftm: dict[str, Any], schema: Schema, props: dict[str, A
     return node
 
 
-def parse_ftm_lines(data: bytes, dataset: str, known: Known, what: str = "FtM file", today: date | None = None) -> Parsed:
-    """FollowTheMoney entities, one JSON object a line: parties become nodes, interval schemas relations."""
-    text = decode_text(data, what, encodings=("utf-8-sig",))
-    today = today or date.today()
-    builder = _Builder(dataset, known)
-    errors: list[RowError] = []
-    ignored: dict[str, int] = {}
-    ended = 0
-    intervals: list[tuple[int, dict[str, Any]]] = []
-    file_ids: dict[str, str] = {}
-    rows = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+class _FtmReader:
+    """Reads FtM entities line by line, as a whole file or as delta operations on a previous snapshot.
+
+    `listed`: the file is a list of the user's own (`interdict load --ftm`): its parties are entries,
+    screened and reported like an official list's, and its Sanction entities give their programmes.
+    Otherwise the parties are nodes of relation data (never designated by being in the file).
+    """
+
+    def __init__(self, dataset: str, known: Known, listed: bool, today: date, previous: Iterable[Entity] = ()):
+        self.dataset, self.listed, self.today = dataset, listed, today
+        self.builder = _Builder(dataset, known)
+        self.errors: list[RowError] = []
+        self.ignored: dict[str, int] = {}
+        self.ended = 0
+        self.rows = 0
+        self.intervals: list[tuple[int, dict[str, Any]]] = []
+        self.sanctions: list[tuple[int, dict[str, Any]]] = []
+        self.file_ids: dict[str, str] = {}
+        self._seen: set[str] = set()  # node ids read from this file (a repeated id in it is an error; a previous one is replaced)
+        for entity in previous:
+            self.builder.nodes[entity.id] = entity
+            if PROXY not in entity.extra:
+                self.file_ids[entity.source_id] = entity.id
+            self.builder.relations += len(entity.relations)
+
+    def line(self, number: int, line: str, delta: bool) -> None:
         if not line.strip():
-            continue
-        rows += 1
+            return
+        self.rows += 1
         try:
             ftm = json.loads(line)
         except json.JSONDecodeError as exc:
-            errors.append(RowError(number, f"not JSON ({exc.msg} at column {exc.colno})"))
-            continue
+            self.errors.append(RowError(number, f"not JSON ({exc.msg} at column {exc.colno})"))
+            return
         if not isinstance(ftm, dict):
-            errors.append(RowError(number, "not a JSON object"))
-            continue
+            self.errors.append(RowError(number, "not a JSON object"))
+            return
+        op = "ADD"
         if "op" in ftm:
-            errors.append(RowError(number, "a delta operation (ADD/MOD/DEL): `interdict relations load` takes whole files, not deltas"))
-            continue
+            if not delta:
+                self.errors.append(RowError(number, "a delta operation (ADD/MOD/DEL) in a whole file: load deltas on their own, after the file they change"))
+                return
+            op, ftm = str(ftm.get("op", "")).upper(), ftm.get("entity")
+            if op not in ("ADD", "MOD", "DEL") or not isinstance(ftm, dict):
+                self.errors.append(RowError(number, "a delta line needs `op` ADD, MOD or DEL and an `entity` object"))
+                return
+        elif delta:
+            self.errors.append(RowError(number, "not a delta operation: a delta file holds {\"op\": ..., \"entity\": ...} lines only"))
+            return
         ftm_id, schema, props = ftm.get("id"), ftm.get("schema"), ftm.get("properties", {})
         if not isinstance(ftm_id, str) or not ftm_id.strip() or len(ftm_id) > 500:
-            errors.append(RowError(number, "has no usable `id`"))
-            continue
+            self.errors.append(RowError(number, "has no usable `id`"))
+            return
+        if op == "DEL":
+            self._delete(number, ftm_id)
+            return
         if not isinstance(schema, str) or not isinstance(props, dict):
-            errors.append(RowError(number, "needs `schema` (text) and `properties` (an object)", ftm_id))
-            continue
+            self.errors.append(RowError(number, "needs `schema` (text) and `properties` (an object)", ftm_id))
+            return
         if schema in INTERVALS:
-            intervals.append((number, ftm))
+            if op == "MOD":
+                self._drop_relations(ftm_id)
+            self.intervals.append((number, ftm))
         elif schema in PARTIES:
-            try:
-                node = _party(dataset, ftm, PARTIES[schema], props)
-            except ValueError as exc:
-                errors.append(RowError(number, str(exc), ftm_id))
-                continue
-            if ftm_id in file_ids:
-                errors.append(RowError(number, "the same id is on an earlier line; the first is kept", ftm_id))
-                continue
-            file_ids[ftm_id] = node.id
-            builder.nodes[node.id] = node
+            self._party(number, ftm, op)
+        elif schema == "Sanction" and self.listed:
+            self.sanctions.append((number, ftm))
         else:
-            ignored[schema] = ignored.get(schema, 0) + 1
-    for number, ftm in intervals:
+            self.ignored[schema] = self.ignored.get(schema, 0) + 1
+
+    def _party(self, number: int, ftm: dict[str, Any], op: str) -> None:
+        ftm_id = ftm["id"]
+        try:
+            node = _party(self.dataset, ftm, PARTIES[ftm["schema"]], ftm["properties"])
+        except ValueError as exc:
+            self.errors.append(RowError(number, str(exc), ftm_id))
+            return
+        if self.listed:
+            node.extra.pop(USER_NODE, None)
+        previous = self.builder.nodes.get(node.id)
+        if previous is not None:
+            if op == "ADD" and ftm_id in self.file_ids and not self._from_previous(node.id):
+                self.errors.append(RowError(number, "the same id is on an earlier line; the first is kept", ftm_id))
+                return
+            node.relations = previous.relations  # MOD changes the party's facts, not its relations
+            node.programs, node.listed_on = previous.programs, previous.listed_on
+        self.file_ids[ftm_id] = node.id
+        self.builder.nodes[node.id] = node
+        self._seen.add(node.id)
+
+    def _from_previous(self, node_id: str) -> bool:
+        return node_id not in self._seen
+
+    def _delete(self, number: int, ftm_id: str) -> None:
+        node_id = self.file_ids.pop(ftm_id, None)
+        if node_id is not None:
+            del self.builder.nodes[node_id]
+            for entity in self.builder.nodes.values():
+                kept = [relation for relation in entity.relations if relation.target_id != node_id]
+                self.builder.relations -= len(entity.relations) - len(kept)
+                entity.relations = kept
+            return
+        if not self._drop_relations(ftm_id):
+            self.errors.append(RowError(number, "DEL of an id the dataset does not hold", ftm_id))
+
+    def _drop_relations(self, ftm_id: str) -> bool:
+        dropped = False
+        for entity in self.builder.nodes.values():
+            kept = [relation for relation in entity.relations if relation.source != ftm_id and not (relation.source or "").startswith(ftm_id + " (")]
+            if len(kept) != len(entity.relations):
+                self.builder.relations -= len(entity.relations) - len(kept)
+                entity.relations, dropped = kept, True
+        return dropped
+
+    def finish(self) -> Parsed:
+        for number, ftm in self.intervals:
+            self._interval(number, ftm)
+        for number, ftm in self.sanctions:
+            self._sanction(number, ftm)
+        warnings = [f"{count} {schema} entit{'y' if count == 1 else 'ies'} ignored (not a party or a relation)" for schema, count in sorted(self.ignored.items())]
+        if self.ended:
+            warnings.append(f"{self.ended} relation(s) ended before today (endDate) and were left out")
+        self.errors.sort(key=lambda error: error.line)
+        return Parsed(self.builder.result(warnings), self.errors, self.builder.relations, self.rows)
+
+    def _interval(self, number: int, ftm: dict[str, Any]) -> None:
         ftm_id, schema, props = ftm["id"], ftm["schema"], ftm["properties"]
         subject_prop, object_prop, kind, wording, default = INTERVALS[schema]
         try:
             subjects, objects = _values(props, subject_prop), _values(props, object_prop)
             if not subjects or not objects:
                 raise ValueError(f"a {schema} needs both `{subject_prop}` and `{object_prop}`")
-            ends = _values(props, "endDate")
-            if ends and all((parse_date(value) or PartialDate()).start and str((parse_date(value) or PartialDate()).start) < today.isoformat() for value in ends):
-                ended += 1
-                continue
+            ends = [parse_date(value) for value in _values(props, "endDate")]
+            if ends and all(end is not None and end.start and end.start < self.today.isoformat() for end in ends):
+                self.ended += 1
+                return
             share = None
             if schema == "Ownership":
                 shares = _values(props, "percentage")
@@ -342,23 +419,60 @@ def parse_ftm_lines(data: bytes, dataset: str, known: Known, what: str = "FtM fi
             sources = _values(props, "sourceUrl") or _values(props, "publisher")
             resolved = []
             for value in [*subjects, *objects]:
-                found = file_ids.get(value) or builder.list_entry(value)
+                found = self.file_ids.get(value) or self.builder.list_entry(value)
                 if found is None:
                     raise ValueError(f"refers to {value!r}, which is neither an entity of this file nor a loaded list entry")
                 resolved.append(found)
         except ValueError as exc:
-            errors.append(RowError(number, str(exc), ftm_id))
-            continue
-        subject_ids, object_ids = resolved[: len(subjects)], resolved[len(subjects) :]
-        for subject in subject_ids:
-            for target in object_ids:
+            self.errors.append(RowError(number, str(exc), ftm_id))
+            return
+        source = f"{ftm_id} ({sources[0]})" if sources else ftm_id
+        for subject in resolved[: len(subjects)]:
+            for target in resolved[len(subjects) :]:
                 if subject != target:
-                    builder.relate(subject, Relation(type=kind, target_id=target, share=share, as_of=as_of, source=sources[0] if sources else ftm_id, note=label))
-    warnings = [f"{count} {schema} entit{'y' if count == 1 else 'ies'} ignored (not a party or a relation)" for schema, count in sorted(ignored.items())]
-    if ended:
-        warnings.append(f"{ended} relation(s) ended before today (endDate) and were left out")
-    errors.sort(key=lambda error: error.line)
-    return Parsed(builder.result(warnings), errors, builder.relations, rows)
+                    self.builder.relate(subject, Relation(type=kind, target_id=target, share=share, as_of=as_of, source=source, note=label))
+
+    def _sanction(self, number: int, ftm: dict[str, Any]) -> None:
+        props = ftm["properties"]
+        try:
+            targets = [self.file_ids.get(value) for value in _values(props, "entity")]
+            if not targets or None in targets:
+                raise ValueError("a Sanction needs `entity` naming a party of this file")
+            for target in targets:
+                node = self.builder.nodes[str(target)]
+                for program in _values(props, "program"):
+                    node.add_unique("programs", program)
+                for value in _values(props, "startDate") + _values(props, "listingDate"):
+                    node.add_unique("listed_on", (parse_date(value) or PartialDate()).start)
+                for value in _values(props, "reason"):
+                    node.add_unique("remarks", value)
+        except ValueError as exc:
+            self.errors.append(RowError(number, str(exc), ftm["id"]))
+
+
+def parse_ftm_lines(
+    data: bytes, dataset: str, known: Known, what: str = "FtM file", today: date | None = None, listed: bool = False, previous: Iterable[Entity] | None = None
+) -> Parsed:
+    """FollowTheMoney entities, one JSON object a line: parties become nodes (or entries, `listed`), interval
+    schemas relations. With `previous` (the dataset's current entities) the file is a delta: ADD, MOD and DEL
+    operations applied to them."""
+    text = decode_text(data, what, encodings=("utf-8-sig",))
+    reader = _FtmReader(dataset, known, listed, today or date.today(), previous or ())
+    for number, line in enumerate(text.splitlines(), start=1):
+        reader.line(number, line, previous is not None)
+    return reader.finish()
+
+
+def is_delta(data: bytes) -> bool:
+    """Does an FtM file hold delta operations? (its first line has an `op`)"""
+    for line in data.splitlines():
+        if line.strip():
+            try:
+                first = json.loads(line)
+            except ValueError:
+                return False
+            return isinstance(first, dict) and "op" in first
+    return False
 
 
 def sniff_format(path: Path, data: bytes) -> str:
