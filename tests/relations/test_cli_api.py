@@ -104,7 +104,7 @@ def test_export_writes_relations_as_ftm_and_user_nodes_without_the_sanction_topi
     assert "topics" not in by_id["relations-n-nordvik-shipping-as"]["properties"]
     assert by_id["us_ofac_sdn-16669"]["properties"]["topics"] == ["sanction"]
     assert not any("proxy" in item["id"] for item in items)
-    assert "relation entities written" in result.flat_err
+    assert "relation entities (Ownership, Family" in result.flat_err
 
 
 def test_relations_gaps_count_derived_blocks_between_jurisdictions(cli, owned):
@@ -115,3 +115,18 @@ def test_relations_gaps_count_derived_blocks_between_jurisdictions(cli, owned):
     assert {"relations-n-nordvik-logistics-as", "relations-n-nordvik-shipping-as"} <= ids
     assert data["counts"]["us"] == len(data["rows"])
     assert cli("relations", "gaps", "-b", "us", "-n", "us", "--db", owned.db).code == 2
+
+
+def test_unreadable_relation_files_are_bad_input_and_change_nothing(cli, un_db, un_store, tmp_path):
+    cases = {"empty.csv": b"", "binary.csv": b"\x00\x01\x02 not text", "page.csv": b"<!DOCTYPE html><html>error</html>"}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = cli("relations", "load", path, "--db", un_db)
+        assert result.code == 2 and "Traceback" not in result.stderr, (name, result.stderr)
+    assert un_store.active_snapshot("relations") is None
+    huge = tmp_path / "huge.csv"
+    huge.write_text("owner,asset,share_pct\n" + "A" * 20_000 + ",Some Asset,10\nGood Owner,Some Asset,20\n", encoding="utf-8")
+    result = cli("relations", "load", huge, "--db", un_db, "--json")
+    assert result.code == 1 and "20,000 characters" in result.flat_err
+    assert json.loads(result.stdout)["relations"] == 1

@@ -284,6 +284,6 @@ def export(
                 relations += 1
     except OSError as exc:
         raise write_error(out_path, exc) from None
-    err.print(f"{count:,} entities and {relations:,} relation entities written to {escape(str(out_path))}")
+    err.print(f"{count:,} entities written to {escape(str(out_path))}, with {relations:,} relation entities (Ownership, Family, Associate, Directorship, UnknownLink)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, UpdateError
+from ..errors import FormatError, InputError, UpdateError
 from ..lists import provenance
 from ..sources import registry
 from ..store import Snapshot, SnapshotStore
@@ -60,7 +60,10 @@ def load_relations(
         raise InputError(f"{dataset!r} holds a list loaded by the {current.parser} parser, not relation data; choose another name.")
     data = _read(path)
     ids = known if known is not None else list_entry_ids(store)
-    parsed: Parsed = parse_relation_file(path, data, dataset, ids.__contains__, fmt)
+    try:
+        parsed: Parsed = parse_relation_file(path, data, dataset, ids.__contains__, fmt)
+    except FormatError as exc:  # empty, binary, an HTML page: the user's file, so bad input (exit 2)
+        raise InputError(str(exc)) from None
     nodes = sum(1 for entity in parsed.result.entities if is_user_node(entity))
     if not parsed.result.entities:
         detail = f"; first error: {parsed.errors[0]}" if parsed.errors else ""
@@ -86,7 +89,10 @@ def load_ftm_list(store: SnapshotStore, path: Path, dataset: str, force: bool = 
             raise InputError(f"{path} is a delta (ADD/MOD/DEL operations) but {dataset} has no snapshot to apply it to; load the whole list first.")
         previous = list(store.iter_entities([current.id]))
     ids = known if known is not None else list_entry_ids(store)
-    parsed = parse_ftm_lines(data, dataset, ids.__contains__, what=str(path), listed=True, previous=previous)
+    try:
+        parsed = parse_ftm_lines(data, dataset, ids.__contains__, what=str(path), listed=True, previous=previous)
+    except FormatError as exc:
+        raise InputError(str(exc)) from None
     entries = sum(1 for entity in parsed.result.entities if "proxyFor" not in entity.extra)
     if not parsed.result.entities:
         detail = f"; first error: {parsed.errors[0]}" if parsed.errors else ""
