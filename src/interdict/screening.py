@@ -11,9 +11,9 @@ processes start in about a second.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 import threading
 import time
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Callable

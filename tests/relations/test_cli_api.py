@@ -9,7 +9,6 @@ import pytest
 from interdict.api import ServiceSettings, create_app
 from tests.api.conftest import YENTE_OPENAPI, run_server, schema_errors
 
-from .conftest import FIXTURES
 from .helpers import DATA
 
 

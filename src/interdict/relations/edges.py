@@ -22,7 +22,7 @@ DIRECTED = frozenset({EdgeKind.OWNERSHIP, EdgeKind.CONTROL})
 class Edge:
     """One statement: source —kind→ target, with its share, wording, origin and date."""
 
-    __slots__ = ("source", "target", "kind", "share", "label", "origin", "as_of")
+    __slots__ = ("as_of", "kind", "label", "origin", "share", "source", "target")
 
     def __init__(
         self, source: str, target: str, kind: EdgeKind, share: float | None = None, label: str = "", origin: str = "", as_of: str | None = None
@@ -49,7 +49,7 @@ class Edge:
 class Node:
     """A party in the graph: a list entry, a node of the user's data, or only a name a list wrote."""
 
-    __slots__ = ("id", "caption", "schema", "dataset", "listed")
+    __slots__ = ("caption", "dataset", "id", "listed", "schema")
 
     def __init__(self, id: str, caption: str, schema: str, dataset: str, listed: bool):
         self.id = id
