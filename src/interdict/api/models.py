@@ -218,6 +218,14 @@ class ScreenHit(BaseModel):
     match: bool
     matched_name: str | None = None
     explanation: str
+    kind: str | None = Field(
+        None, description="Only on hits that reach through relations to a party not listed itself: owned, relative or associate."
+    )
+    relation: dict[str, Any] | None = Field(
+        None,
+        description="The relation the hit reaches through: type, status (blocked, review, related), jurisdiction, summary, "
+        "path, rule and legal basis (docs/architecture.md, 'Output contracts').",
+    )
 
 
 class ScreenResult(BaseModel):

@@ -237,7 +237,9 @@ class Checker:
             kind = getattr(hit, "kind", None)  # a hit that reaches through relations (relations/reach.py)
             if kind:
                 rule = _RELATION_RULES[kind]
-                if getattr(hit, "relation", {}).get("status") == "review":
+                # blocked through ownership stops the document; a relative or associate is not designated
+                # by the relation alone, and an unknown share or a control indicator needs an analyst
+                if getattr(hit, "relation", {}).get("status") != "blocked":
                     severity = REVIEW
             state.add(_hit_finding(party.field, party.name, rule, severity, hit))
         if party.family_name and not any(hit.match for hit in hits):
