@@ -70,7 +70,7 @@ def test_adjacent_has_yentes_shape_grouped_by_property_and_paginated(server, yen
         assert schema_errors(data, yente_spec, "EntityAdjacentResponse") == []
         owner = data["adjacent"]["ownershipOwner"]
         assert owner["total"]["value"] == 2 and len(owner["results"]) == 1
-        assert data["adjacent"]["familyRelative"]["results"][0]["properties"]["relationship"] == ["spouse"]
+        assert data["adjacent"]["familyPerson"]["results"][0]["properties"]["relationship"] == ["spouse"]  # Lidia is his spouse
         page = client.get("/entities/us_ofac_sdn-16669/adjacent/ownershipOwner", params={"offset": 1}).json()
         assert schema_errors(page, yente_spec, "AdjacentResultsResponse") == []
         assert page["results"][0]["properties"]["asset"][0]["caption"] in {"Nordvik Logistics AS", "Opaque Trust Company"}

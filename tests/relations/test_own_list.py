@@ -40,7 +40,7 @@ def test_an_ftm_list_of_ones_own_is_loaded_updated_by_a_delta_screened_and_expor
     items = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     mine = next(item for item in items if item["id"] == "watchlist-wl-1")
     assert mine["properties"]["topics"] == ["sanction"] and mine["datasets"] == ["watchlist"]
-    assert any(item["schema"] == "Family" and item["properties"]["relative"] == ["watchlist-wl-1"] for item in items)
+    assert any(item["schema"] == "Family" and item["properties"]["person"] == ["watchlist-wl-1"] for item in items)
 
     refused = cli("load", "--ftm", "un_sc_sanctions", FIXTURES / "watchlist.ftm.json", "--db", un_db)
     assert refused.code == 2 and "official list" in refused.flat_err

@@ -18,8 +18,9 @@ from .graph import NAME_PREFIX, PROXY, USER_NODE, build_graph, is_user_node
 SCHEMAS: dict[EdgeKind, tuple[str, str, str, str, str, str]] = {
     EdgeKind.OWNERSHIP: ("Ownership", "owner", "asset", "role", "ownershipOwner", "ownershipAsset"),
     EdgeKind.CONTROL: ("Directorship", "director", "organization", "role", "directorshipDirector", "directorshipOrganization"),
-    EdgeKind.FAMILY: ("Family", "person", "relative", "relationship", "familyPerson", "familyRelative"),
-    EdgeKind.ASSOCIATE: ("Associate", "person", "associate", "relationship", "associates", "associations"),
+    # a family or associate edge runs from the relative (whom the wording describes) to the person
+    EdgeKind.FAMILY: ("Family", "relative", "person", "relationship", "familyRelative", "familyPerson"),
+    EdgeKind.ASSOCIATE: ("Associate", "associate", "person", "relationship", "associations", "associates"),
     EdgeKind.LINK: ("UnknownLink", "subject", "object", "role", "unknownLinkSubject", "unknownLinkObject"),
 }
 REVERSE_PROPERTIES = frozenset(name for row in SCHEMAS.values() for name in row[4:])

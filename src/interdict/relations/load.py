@@ -199,15 +199,17 @@ def parse_ownership_csv(data: bytes, dataset: str, known: Known, what: str = "ow
 # --- FollowTheMoney ----------------------------------------------------------
 
 # FtM interval schemas: (subject property, object property, relation type, property holding the wording, default wording)
-# The relation hangs on the subject and points at the object, as the model reads it.
+# The relation hangs on the subject and points at the object, as the model reads it: for family and
+# associates the wording describes the subject ("Lidia is the spouse of Arkady"), so the subject is FtM's
+# `relative` / `associate` / `agent`, whose relationship to the `person` / `client` the wording gives.
 INTERVALS: dict[str, tuple[str, str, RelationType, str, str]] = {
     "Ownership": ("asset", "owner", RelationType.OWNER, "role", "owner"),
     "Directorship": ("organization", "director", RelationType.CONTROL, "role", "director"),
-    "Family": ("person", "relative", RelationType.FAMILY, "relationship", "family"),
-    "Associate": ("person", "associate", RelationType.ASSOCIATE, "relationship", "associate"),
+    "Family": ("relative", "person", RelationType.FAMILY, "relationship", "family"),
+    "Associate": ("associate", "person", RelationType.ASSOCIATE, "relationship", "associate"),
     "Membership": ("member", "organization", RelationType.ASSOCIATE, "role", "member"),
     "Employment": ("employee", "employer", RelationType.ASSOCIATE, "role", "employee"),
-    "Representation": ("client", "agent", RelationType.ASSOCIATE, "role", "representative"),
+    "Representation": ("agent", "client", RelationType.ASSOCIATE, "role", "representative"),
     "UnknownLink": ("object", "subject", RelationType.LINKED_TO, "role", "linked"),
 }
 PARTIES: dict[str, Schema] = {
