@@ -31,6 +31,9 @@ def test_relations_load_reports_each_bad_row_keeps_the_rest_and_versions_the_dat
     assert again.code == 0, again.stderr
     assert un_store.active_snapshot("relations").id != first.id
     assert cli("relations", "load", DATA / "faq401_1.csv", "--db", un_db, "--name", "un_sc_sanctions").code == 2
+    listed = json.loads(cli("relations", "list", "--db", un_db, "--json").stdout)
+    assert [(row["dataset"], row["kind"], row["snapshot"]) for row in listed] == [("relations", "relation data", un_store.active_snapshot("relations").id)]
+    assert listed[0]["file"].endswith("faq401_1.csv")
 
 
 def test_exposure_of_a_designated_person_and_of_an_owned_company(cli, owned):

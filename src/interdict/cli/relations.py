@@ -19,6 +19,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..lists import load_lists
 from ..relations import load_relations, rules_for
+from ..relations.dataset import own_datasets
 from ..relations.context import relations_of
 from ..relations.derived import derived_gaps
 from ..relations.exposure import exposure as run_exposure
@@ -114,6 +115,27 @@ def exposure(
         out.print(f"{escape(row['relation'])} ({escape(row['label'])}): {escape(row['caption'])}{flag} [{escape(row['source'])}]")
     for note in result.notes:
         err.print(f"[yellow]note:[/yellow] {escape(note)}")
+
+
+@relations_app.command("list")
+def list_data(
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Your relation data and lists of your own: each dataset's active snapshot, when and from which file it was loaded."""
+    rows = own_datasets(load_lists(db))
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    if not rows:
+        out.print("No relation data or list of your own is loaded (see `interdict relations load` and `interdict load --ftm`).")
+        return
+    table = Table("dataset", "kind", "snapshot", "entries", "loaded", "file (sha256)")
+    for row in rows:
+        table.add_row(
+            escape(str(row["dataset"])), str(row["kind"]), str(row["snapshot"]), f"{row['entries']:,}", str(row["loaded_at"]), escape(f"{row['file']} ({str(row['sha256'])[:12]})")
+        )
+    out.print(table)
 
 
 @relations_app.command("gaps")

@@ -110,3 +110,24 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+
+
+def own_datasets(store: SnapshotStore) -> list[dict[str, object]]:
+    """The active snapshots of the user's relation data and own lists, with their provenance."""
+    kinds = {PARSER: "relation data", FTM_PARSER: "own list (FtM)"}
+    rows: list[dict[str, object]] = []
+    for snap in store.active_snapshots():
+        if snap.parser in kinds:
+            first = snap.files[0] if snap.files else None
+            rows.append(
+                {
+                    "dataset": snap.dataset,
+                    "kind": kinds[snap.parser],
+                    "snapshot": snap.id,
+                    "entries": snap.entries,
+                    "loaded_at": snap.loaded_at,
+                    "file": first.origin if first else snap.origin,
+                    "sha256": first.sha256 if first else snap.sha256,
+                }
+            )
+    return rows
