@@ -60,6 +60,9 @@ from interdict.effectiveness.variants import (  # the generators the product's e
     SMALL_WORDS,
 )
 from interdict.effectiveness.variants import (
+    add_part as _add_part,
+)
+from interdict.effectiveness.variants import (
     drop_middle as _drop_middle,
 )
 from interdict.effectiveness.variants import (
@@ -287,14 +290,7 @@ def _added_part(people: list[Entity], per_family: int, rng: random.Random) -> li
                 break
         else:
             continue
-        word = word.upper() if source.isupper() else word
-        at_end = rng.random() < 0.5
-        if "," in source:
-            last, _, given = source.partition(",")
-            name = f"{last.strip()}, {given.strip()} {word}" if at_end else f"{last.strip()} {word}, {given.strip()}"
-        else:
-            words = source.split()
-            name = " ".join(words + [word] if at_end else words[:1] + [word] + words[1:])
+        name = _add_part(source, word, at_end=rng.random() < 0.5)
         out.append(GeneratedQuery("added_part", name, entity.schema, entity.id, source))
     return out
 

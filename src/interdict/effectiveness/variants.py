@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections import defaultdict
 
 from ..model import Entity
@@ -297,3 +298,174 @@ def given_surname(entity: Entity) -> tuple[str, str] | None:
         return None
     return first[0].title(), last[-1].title()
 
+
+
+def add_part(source: str, word: str, at_end: bool) -> str:
+    """`source` with one more name part: "A B" → "A B C" (at the end) or "A C B" (after the first name);
+    "LAST, Given" → "LAST, Given C" or "LAST C, Given"."""
+    word = word.upper() if source.isupper() else word
+    if "," in source:
+        last, _, given = source.partition(",")
+        return f"{last.strip()}, {given.strip()} {word}" if at_end else f"{last.strip()} {word}, {given.strip()}"
+    words = source.split()
+    return " ".join(words + [word] if at_end else words[:1] + [word] + words[1:])
+
+
+# ---------------------------------------------------------------------------
+# Rewrites the effectiveness test adds (the benchmark does not draw them).
+
+
+def initials(source: str, rng: random.Random) -> str | None:
+    """Given names cut to initials, the surname kept: "Mohammad Baqer QALIBAF" → "M. B. QALIBAF" or
+    "Mohammad B. QALIBAF"; "QALIBAF, Mohammad Baqer" → "QALIBAF, M. B."."""
+    if "," in source:
+        last, _, given = source.partition(",")
+        names = given.split()
+        if not last.strip() or not names:
+            return None
+        return f"{last.strip()}, {' '.join(n[0] + '.' for n in names)}"
+    words = source.split()
+    if len(words) < 2:
+        return None
+    firsts = words[:-1]
+    if len(firsts) >= 2 and rng.random() < 0.5:
+        return " ".join([firsts[0]] + [w[0] + "." for w in firsts[1:]] + [words[-1]])  # middle names only
+    return " ".join([w[0] + "." for w in firsts] + [words[-1]])
+
+
+FIELD_WIDTH = 35  # characters of one name line in a SWIFT MT message (field 50/59), where long names are cut
+
+
+def truncate(source: str, rng: random.Random) -> str | None:
+    """A name cut short by a fixed-width field: at 35 characters when longer, else within its last fifth or so."""
+    source = " ".join(source.split())
+    if len(source) > FIELD_WIDTH:
+        cut = source[:FIELD_WIDTH].rstrip(" ,")
+    elif len(source) >= 12:
+        cut = source[: rng.randrange(max(8, int(len(source) * 0.65)), len(source) - 1)].rstrip(" ,")
+    else:
+        return None
+    return cut if cut and cut != source else None
+
+
+def concat_split(source: str, rng: random.Random) -> str | None:
+    """Two parts written as one ("Abdul Rahman" → "Abdulrahman") or one long part split ("Abdulrahman" → "Abdul Rahman")."""
+    words = source.split(" ")
+    options: list[str] = []
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if a and b and a[-1].isalpha() and b[0].isalpha():
+            options.append(" ".join(words[:i] + [a + (b.lower() if not b.isupper() else b)] + words[i + 2 :]))
+    for i, word in enumerate(words):
+        if len(word) >= 8 and word.isalpha():
+            cut = len(word) // 2 + rng.choice((-1, 0, 1))
+            right = word[cut:].upper() if word.isupper() else word[cut:].capitalize()
+            options.append(" ".join(words[:i] + [word[:cut], right] + words[i + 1 :]))
+    return rng.choice(options) if options else None
+
+
+# Latin letters that do not decompose into a base letter and a mark.
+_PLAIN = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE",
+                        "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H", "ŧ": "t", "ſ": "s"})
+
+
+def has_diacritics(text: str) -> bool:
+    """Latin letters with marks (é, ş, ğ, ā) or letters a plain keyboard lacks (ø, ß, ł, ı)."""
+    return any(char.isalpha() and not char.isascii() and _latin(char) and (char.translate(_PLAIN) != char or len(unicodedata.normalize("NFD", char)) > 1) for char in text)
+
+
+def _latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
+
+
+def strip_diacritics(source: str) -> str | None:
+    """Marks removed and special letters written plainly: "Şəfiqə Bağırova" → "Safiqa Bagirova"; None without diacritics."""
+    if not has_diacritics(source):
+        return None
+    decomposed = unicodedata.normalize("NFD", source.translate(_PLAIN))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = unicodedata.normalize("NFC", plain).replace("ə", "a").replace("Ə", "A")
+    return plain
+
+
+PERSON_NOISE = ["Mr", "Mr.", "Mrs", "Ms", "Miss", "MR"]
+ORG_NOISE_SUFFIX = ["Ltd", "Ltd.", "Limited", "LLC", "Inc.", "Trading", "Trading LLC", "Co. Ltd", "Holding", "International"]
+VESSEL_NOISE = ["MV", "M/V", "MT", "M/T", "SS"]
+
+
+def noise_words(source: str, kind: str, rng: random.Random) -> str | None:
+    """Words a form or a payment adds around a name: a courtesy title for people, a legal form or
+    "Trading" after an organisation, "MV"/"MT" before a vessel."""
+    if kind == "person":
+        return f"{rng.choice(PERSON_NOISE)} {source.replace(',', '')}"
+    if kind == "organization":
+        return f"{source} {rng.choice(ORG_NOISE_SUFFIX)}"
+    if kind == "vessel":
+        return f"{rng.choice(VESSEL_NOISE)} {source}"
+    return None
+
+
+# The generator's own letter tables for writing a Latin name in another script (not the
+# matcher's transliteration tables, which read the other way).
+LATIN_CYRILLIC = [("shch", "щ"), ("sch", "щ"), ("kh", "х"), ("zh", "ж"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("yu", "ю"),
+                  ("ya", "я"), ("yo", "ё"), ("iy", "ий"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"),
+                  ("z", "з"), ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+                  ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "к"), ("w", "в"), ("x", "кс"),
+                  ("j", "дж"), ("q", "к")]
+# Arabic script: consonants; long vowels and a word's first vowel written, short vowels not (as Arabic writes names).
+LATIN_ARABIC = [("kh", "خ"), ("gh", "غ"), ("sh", "ش"), ("ch", "چ"), ("zh", "ژ"), ("th", "ث"), ("dh", "ذ"), ("ou", "و"), ("oo", "و"),
+                ("ee", "ي"), ("ei", "ي"), ("ai", "ي"), ("aa", "ا"), ("b", "ب"), ("p", "پ"), ("t", "ت"), ("j", "ج"), ("h", "ه"),
+                ("d", "د"), ("r", "ر"), ("z", "ز"), ("s", "س"), ("f", "ف"), ("q", "ق"), ("k", "ک"), ("g", "گ"), ("l", "ل"),
+                ("m", "م"), ("n", "ن"), ("v", "و"), ("w", "و"), ("y", "ي"), ("x", "کس"), ("c", "ک")]
+
+
+def _write_word(word: str, table: list[tuple[str, str]], vowels_written: bool) -> str:
+    word = word.lower()
+    out = []
+    i = 0
+    while i < len(word):
+        for latin, letter in table:
+            if word.startswith(latin, i):
+                out.append(letter)
+                i += len(latin)
+                break
+        else:
+            char = word[i]
+            if char in "aeiou" and not vowels_written:
+                if i == 0:
+                    out.append("ا")  # a word's first vowel is written with alef
+                elif char in "iu" and i == len(word) - 1:
+                    out.append("ي" if char == "i" else "و")
+                elif char in "ae" and i == len(word) - 1:
+                    out.append("ه" if char == "e" else "ا")
+            i += 1
+    return "".join(out)
+
+
+def to_script(source: str, script: str) -> str | None:
+    """A Latin name written in Cyrillic or Arabic letters, word by word; None for other scripts or no letters."""
+    words = re.findall(r"[A-Za-z]+", source.replace(",", " "))
+    if not words:
+        return None
+    if script == "cyrillic":
+        written = [_write_word(w, LATIN_CYRILLIC, True).capitalize() for w in words]
+    elif script == "arabic":
+        written = [_write_word(w, LATIN_ARABIC, False) for w in words]
+    else:
+        return None
+    written = [w for w in written if w]
+    return " ".join(written) or None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) between two strings (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
