@@ -152,6 +152,7 @@ def effectiveness(
     if previous is not None:
         report["changes"] = compare(previous, report)
     report["seconds"] = round(time.perf_counter() - started, 1)
+    report = json.loads(json.dumps(report))  # what the JSON file holds, exactly (tuples become lists)
     for path in paths:
         suffix = path.suffix.lower()
         text = to_json(report) if suffix == ".json" else to_csv(probes, outcomes, skipped) if suffix == ".csv" else render(report)

@@ -315,6 +315,12 @@ def add_part(source: str, word: str, at_end: bool) -> str:
 # Rewrites the effectiveness test adds (the benchmark does not draw them).
 
 
+def _initial(word: str) -> str:
+    """"Mohammad" → "M."; "'Ubaydah" → "U." (the first letter, not the ayn's apostrophe)."""
+    letter = next((c for c in word if c.isalpha()), None)
+    return f"{letter}." if letter else word
+
+
 def initials(source: str, rng: random.Random) -> str | None:
     """Given names cut to initials, the surname kept: "Mohammad Baqer QALIBAF" → "M. B. QALIBAF" or
     "Mohammad B. QALIBAF"; "QALIBAF, Mohammad Baqer" → "QALIBAF, M. B."."""
@@ -323,14 +329,14 @@ def initials(source: str, rng: random.Random) -> str | None:
         names = given.split()
         if not last.strip() or not names:
             return None
-        return f"{last.strip()}, {' '.join(n[0] + '.' for n in names)}"
+        return f"{last.strip()}, {' '.join(_initial(n) for n in names)}"
     words = source.split()
     if len(words) < 2:
         return None
     firsts = words[:-1]
     if len(firsts) >= 2 and rng.random() < 0.5:
-        return " ".join([firsts[0]] + [w[0] + "." for w in firsts[1:]] + [words[-1]])  # middle names only
-    return " ".join([w[0] + "." for w in firsts] + [words[-1]])
+        return " ".join([firsts[0]] + [_initial(w) for w in firsts[1:]] + [words[-1]])  # middle names only
+    return " ".join([_initial(w) for w in firsts] + [words[-1]])
 
 
 FIELD_WIDTH = 35  # characters of one name line in a SWIFT MT message (field 50/59), where long names are cut
