@@ -3,7 +3,9 @@
     interdict effectiveness [--dataset ID]... [--sample N] [--seed S] [--threshold T] [--config FILE]
                             [--compare OLD.json] --out report.html [--out report.json] [--out report.csv]
 
-A thin wrapper over interdict.effectiveness.effectiveness.
+A thin wrapper over interdict.effectiveness.effectiveness. Exit codes: 0 done; 1 some names could not be
+screened (the report lists them); 2 bad configuration, dataset, output path or --compare file; 11 tested
+with lists missing (the report says which).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from rich.markup import escape
 
 from ..effectiveness import effectiveness as run_effectiveness
 from ..effectiveness import load_config
-from .common import DB_OPTION, app, err, out, progress_bar, status, warn
+from .common import DB_OPTION, EXIT_MISSING_LISTS, app, err, out, progress_bar, status, warn
 
 
 @app.command("effectiveness")
@@ -48,8 +50,9 @@ def effectiveness(
 
         result = run_effectiveness(out_paths, config, db=db, compare_with=compare_path, workers=workers, progress=progress, status=status, warn=warn)
     summary = result.report["summary"]
-    for name in result.report.get("missing_lists", []):
-        warn(f"tested WITHOUT list {name}: it is not loaded")
+    missing = result.report.get("missing_lists", [])
+    if missing:
+        warn(f"tested WITHOUT list(s) that should be loaded: {', '.join(missing)}; the report says so")
     weakest = ", ".join(f"{w['category']} {100 * w['hit_rate']:.1f}%" for w in result.report["weakest"])
     out.print(
         f"{100 * (summary['hit_rate'] or 0):.1f}% of {summary['variants']:,} variants caught, "
@@ -61,3 +64,5 @@ def effectiveness(
     if summary["errors"]:
         err.print(f"[yellow]warning:[/yellow] {summary['errors']} name(s) could not be screened (listed in the report)")
         raise typer.Exit(1)
+    if missing:
+        raise typer.Exit(EXIT_MISSING_LISTS)

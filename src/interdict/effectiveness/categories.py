@@ -165,7 +165,7 @@ def _added_part(entity: Entity, context: Context, rng: random.Random) -> Outcome
 
 
 def _initials(entity: Entity, context: Context, rng: random.Random) -> Outcome:
-    return _from_names(latin_names(entity, 2), rng, lambda s: v.initials(s, rng), "it has no name of two or more parts")
+    return _from_names(latin_names(entity, 2), rng, lambda s: v.initials(s, rng), "it has no name with a given name to cut to an initial")
 
 
 def _truncation(entity: Entity, context: Context, rng: random.Random) -> Outcome:
@@ -297,7 +297,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
     CategorySpec(Category.DROPPED_PART, "Dropped middle name", "a middle name left out, as forms with two boxes do", PEOPLE, _dropped_part),
     CategorySpec(Category.ADDED_PART, "Added family name", "one more real name part (a father's, family or tribal name other listed people carry)", PEOPLE, _added_part),
     CategorySpec(Category.INITIALS, "Initials", "given names cut to initials, the surname kept", PEOPLE, _initials),
-    CategorySpec(Category.TRUNCATION, "Truncation", "a name cut by a fixed-width field (35 characters in payment messages) or cut short", ALL, _truncation),
+    CategorySpec(Category.TRUNCATION, "Truncation", "a name cut by a fixed-width field (35 characters in payment messages), or its last one to three letters lost", ALL, _truncation),
     CategorySpec(Category.CONCAT_SPLIT, "Concatenation / splitting", "two parts written as one (\"Abdulrahman\") or one split in two", ALL, _concat_split),
     CategorySpec(Category.HONORIFIC, "Titles and honorifics", "a religious, military or academic title before the name (Sayyid, Haji, Gen., Dr.)", PEOPLE, _honorific),
     CategorySpec(Category.DIACRITICS, "Diacritics removed", "accents and special letters written plainly (ş → s, ø → o, ß → ss)", NAMED, _diacritics),

@@ -8,6 +8,7 @@ after a five-minute run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -20,7 +21,8 @@ from typing import Any
 
 from ..atomic import write_error, write_text
 from ..errors import InputError
-from ..screening import open_screener
+from ..match.settings import SETTINGS
+from ..screening import code_fingerprint, open_screener
 from ..sources import get_source
 from ..store import open_store
 from .categories import CATEGORIES, Context
@@ -132,7 +134,8 @@ def effectiveness(
     inputs = {
         "configuration": configuration,
         "lists": [{"dataset": row["dataset"], "sha256": row["sha256"]} for row in lists],
-        "index": screener.build_key,
+        "matcher_code": code_fingerprint(),
+        "matcher_settings": dataclasses.asdict(SETTINGS),
         "controls_sha256": table_sha256(),
         "generators_sha256": _code_sha256(),
         "tool_version": tool_version(),

@@ -316,39 +316,46 @@ def add_part(source: str, word: str, at_end: bool) -> str:
 
 
 def _initial(word: str) -> str:
-    """"Mohammad" → "M."; "'Ubaydah" → "U." (the first letter, not the ayn's apostrophe)."""
+    """"Mohammad" → "M."; "'Ubaydah" → "U." (the first letter, not the ayn's apostrophe); particles and
+    titles ("bin", "Abdul", "al") stay as written, as people write them."""
+    if word.lower().strip(".,") in NOT_NAMES | SMALL_WORDS:
+        return word
     letter = next((c for c in word if c.isalpha()), None)
     return f"{letter}." if letter else word
 
 
 def initials(source: str, rng: random.Random) -> str | None:
     """Given names cut to initials, the surname kept: "Mohammad Baqer QALIBAF" → "M. B. QALIBAF" or
-    "Mohammad B. QALIBAF"; "QALIBAF, Mohammad Baqer" → "QALIBAF, M. B."."""
+    "Mohammad B. QALIBAF"; "QALIBAF, Mohammad Baqer" → "QALIBAF, M. B."; None when only particles precede the surname."""
     if "," in source:
         last, _, given = source.partition(",")
         names = given.split()
         if not last.strip() or not names:
             return None
-        return f"{last.strip()}, {' '.join(_initial(n) for n in names)}"
-    words = source.split()
-    if len(words) < 2:
-        return None
-    firsts = words[:-1]
-    if len(firsts) >= 2 and rng.random() < 0.5:
-        return " ".join([firsts[0]] + [_initial(w) for w in firsts[1:]] + [words[-1]])  # middle names only
-    return " ".join([_initial(w) for w in firsts] + [words[-1]])
+        made = f"{last.strip()}, {' '.join(_initial(n) for n in names)}"
+    else:
+        words = source.split()
+        if len(words) < 2:
+            return None
+        firsts = words[:-1]
+        if len(firsts) >= 2 and rng.random() < 0.5:
+            made = " ".join([firsts[0]] + [_initial(w) for w in firsts[1:]] + [words[-1]])  # middle names only
+        else:
+            made = " ".join([_initial(w) for w in firsts] + [words[-1]])
+    return made if re.search(r"(?<!\S)[^\W\d_]\.(?!\S)", made) else None
 
 
 FIELD_WIDTH = 35  # characters of one name line in a SWIFT MT message (field 50/59), where long names are cut
 
 
 def truncate(source: str, rng: random.Random) -> str | None:
-    """A name cut short by a fixed-width field: at 35 characters when longer, else within its last fifth or so."""
+    """A name cut short: at 35 characters when longer (a payment message's name line), else by its last
+    one to three letters (a form's box too small)."""
     source = " ".join(source.split())
     if len(source) > FIELD_WIDTH:
         cut = source[:FIELD_WIDTH].rstrip(" ,")
     elif len(source) >= 12:
-        cut = source[: rng.randrange(max(8, int(len(source) * 0.65)), len(source) - 1)].rstrip(" ,")
+        cut = source[: len(source) - rng.choice((1, 2, 3))].rstrip(" ,")
     else:
         return None
     return cut if cut and cut != source else None
