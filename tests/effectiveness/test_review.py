@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from interdict.effectiveness.config import GoodGuyList
 from interdict.effectiveness.html import render
 from interdict.effectiveness.report import compare
 from interdict.errors import InputError, UnknownDatasetError
+from interdict.model import Schema
 
 from ..conftest import CliResult, Seeded
 
@@ -100,13 +102,13 @@ def test_a_raised_threshold_shows_lower_hit_rates(baseline: dict[str, Any], weak
 
 
 def test_the_good_guy_list_in_force_suppresses(seeded: Seeded, tmp_path: Path) -> None:
-    config = Config(datasets=("un_sc_sanctions",), sample=4, seed=5)
+    config = Config(datasets=("un_sc_sanctions",), sample=4, seed=5, schemas=frozenset({Schema.ORGANIZATION, Schema.COMPANY}))
     effectiveness([tmp_path / "open.csv"], config, workers=1)
     rows = list(csv.DictReader((tmp_path / "open.csv").open(encoding="utf-8")))
     caught = {r["entity_id"] for r in rows if r["kind"] == "variant" and r["flagged"] == "true"}
     assert caught
     suppress = GoodGuyList(entries=frozenset(caught))
-    report = effectiveness([tmp_path / "closed.json"], Config(datasets=config.datasets, sample=4, seed=5, suppress=suppress), workers=1).report
+    report = effectiveness([tmp_path / "closed.json"], replace(config, suppress=suppress), workers=1).report
     assert report["summary"]["caught"] == 0  # a suppressed entry is not an alert, so its variants count as missed
     assert sum(c["suppressed"] for c in report["categories"]) >= len(caught)
     assert report["configuration"]["suppressions"]["entries"] == sorted(caught)
@@ -198,7 +200,7 @@ def test_cli_writes_the_report(cli: Cli, baseline: dict[str, Any], tmp_path: Pat
     old = tmp_path / "last-review.json"
     old.write_text(json.dumps(baseline), encoding="utf-8")
     outputs = [tmp_path / "r.html", tmp_path / "r.json", tmp_path / "r.csv"]
-    args = ["-d", "un_sc_sanctions", "--sample", "3", "--seed", "2", "--compare", old]
+    args = ["-d", "un_sc_sanctions", "--schema", "Organization", "--sample", "3", "--seed", "2", "--compare", old]
     result = cli("effectiveness", *args, *[item for path in outputs for item in ("--out", path)])
     assert result.code == 0, result.stderr
     assert "variants caught" in result.flat_out and "controls alerted" in result.flat_out
