@@ -28,7 +28,7 @@ def effectiveness(
     seed: int | None = typer.Option(None, "--seed", help="Random seed: the same seed, settings and lists give the same report (default 17)."),
     threshold: float | None = typer.Option(None, "--threshold", "-t", help="Match threshold to test (default: the config's, else the matcher's 0.70)."),
     schema: list[str] | None = typer.Option(None, "--schema", "-s", help="Only these schemas (repeatable): Person, Organization, LegalEntity, Vessel, Airplane."),
-    config_path: Path | None = typer.Option(None, "--config", "-c", help="TOML file with the configuration in force: threshold, sweep, datasets, schemas, sample, seed, [suppress] (good-guy list)."),
+    config_path: Path | None = typer.Option(None, "--config", "-c", help="TOML file with the configuration in force: threshold, sweep, datasets, schemas, sample, seed, \\[suppress] (good-guy list)."),
     compare_path: Path | None = typer.Option(None, "--compare", help="An earlier report's JSON: the new report shows what changed since that review."),
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=64, help="Worker processes for screening."),
     db: str | None = DB_OPTION,
