@@ -16,7 +16,8 @@ import pytest
 from interdict.effectiveness import Config, effectiveness, load_config
 from interdict.effectiveness.config import GoodGuyList
 from interdict.effectiveness.html import render
-from interdict.effectiveness.report import compare
+from interdict.effectiveness.report import build, compare
+from interdict.effectiveness.run import Probe, screen_probes
 from interdict.errors import InputError, UnknownDatasetError
 from interdict.model import Schema
 
@@ -215,3 +216,16 @@ def test_cli_writes_the_report(cli: Cli, baseline: dict[str, Any], tmp_path: Pat
     assert sum(r["kind"] == "control" for r in rows) == summary["controls"]
     assert sum(r["kind"] == "not_applicable" for r in rows) == summary["not_applicable"]
     assert all(r["reason_or_error"] for r in rows if r["kind"] == "not_applicable")
+
+
+def test_a_name_that_cannot_be_screened_is_its_own_error(seeded: Seeded) -> None:
+    probes = [
+        Probe("control", "Mohammad Rezaei", "Person", culture="persian"),
+        Probe("control", "bad \ud800 name", "Person", culture="hostile"),  # a lone surrogate: no query can be built
+        Probe("control", "Sergei Ivanov", "Person", culture="russian"),
+    ]
+    outcomes = screen_probes(seeded.screener, Config(), ("un_sc_sanctions",), GoodGuyList(), probes)  # type: ignore[arg-type]
+    assert [o.error is None for o in outcomes] == [True, False, True]
+    assert "surrogate" in (outcomes[1].error or "")
+    figures = build(probes, outcomes, [], 0.7, (0.5, 0.9), [])
+    assert figures["summary"]["errors"] == 1 and figures["summary"]["controls"] == 2

@@ -104,14 +104,18 @@ def _screen(probe: Probe, threshold: float) -> list[Hit]:
 
 
 def _one(probe: Probe) -> Outcome:
+    try:
+        return _outcome(probe)
+    except Exception as exc:  # a name that cannot be screened is that name's error; the run goes on
+        return Outcome(False, None, None, False, "", None, f"{type(exc).__name__}: {exc}")
+
+
+def _outcome(probe: Probe) -> Outcome:
     assert _job is not None
     _, config, _, suppress = _job
     threshold = config.threshold
     floor = min(min(config.sweep), threshold)
-    try:
-        hits = _screen(probe, threshold)
-    except Exception as exc:  # a probe that cannot be screened is that probe's error; the run goes on
-        return Outcome(False, None, None, False, "", None, f"{type(exc).__name__}: {exc}")
+    hits = _screen(probe, threshold)
     allowed = [h for h in hits if not suppress.suppressed(probe.name, h.entity.id)]
     matches = [h for h in allowed if h.match]
     top = matches[0] if matches else (allowed[0] if allowed else None)
