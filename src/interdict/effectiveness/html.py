@@ -52,7 +52,7 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = No
 
 def sweep_svg(points: list[dict[str, Any]]) -> str:
     """Hit rate and false-alert rate against the threshold, the threshold in force marked."""
-    width, height, left, right, top, bottom = 640, 320, 56, 20, 20, 44
+    width, height, left, right, top, bottom = 640, 340, 56, 20, 40, 44  # the legend sits above the plot, clear of the lines
     plot_w, plot_h = width - left - right, height - top - bottom
     thresholds = [p["threshold"] for p in points] or [0.5, 1.0]
     low, high = min(thresholds), max(thresholds)
@@ -78,17 +78,51 @@ def sweep_svg(points: list[dict[str, Any]]) -> str:
         if line:
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in line)}"/>')
             parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colour}"/>' for a, b in line]
-        index = 0 if key == "hit_rate" else 1
-        parts.append(f'<rect x="{left + 10}" y="{top + 8 + 16 * index}" width="12" height="4" fill="{colour}"/>')
-        parts.append(f'<text x="{left + 28}" y="{top + 13 + 16 * index}" font-size="11">{_e(label)}</text>')
+        offset = left + (0 if key == "hit_rate" else 240)
+        parts.append(f'<rect x="{offset}" y="12" width="12" height="4" fill="{colour}"/>')
+        parts.append(f'<text x="{offset + 18}" y="17" font-size="11">{_e(label)}</text>')
     for p in points:
         if p.get("operating_point"):
             px = x(p["threshold"])
+            anchor = "start" if px < width * 0.3 else "end" if px > width * 0.7 else "middle"  # the label stays on the page
             parts.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#333" stroke-dasharray="5,4"/>')
             parts.append(
-                f'<text x="{px + 4:.1f}" y="{top + plot_h - 8}" font-size="11">in force: {p["threshold"]:.2f} '
+                f'<text x="{px:.1f}" y="{top - 6}" font-size="11" text-anchor="{anchor}">in force: {p["threshold"]:.2f} '
                 f"({_pct(p.get('hit_rate'))} caught, {_pct(p.get('false_alert_rate'))} false alerts)</text>"
             )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def tradeoff_svg(points: list[dict[str, Any]]) -> str:
+    """Hit rate against false-alert rate, one point per threshold (labelled), the one in force marked."""
+    size, margin = 320, 48
+    plot = size - 2 * margin
+    shown = [p for p in points if p.get("hit_rate") is not None and p.get("false_alert_rate") is not None]
+
+    def x(rate: float) -> float:
+        return margin + rate * plot
+
+    def y(rate: float) -> float:
+        return margin / 2 + (1 - rate) * plot
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="Hit rate against false-alert rate">']
+    parts.append(f'<rect x="{margin}" y="{margin / 2}" width="{plot}" height="{plot}" fill="#fafafa" stroke="#999"/>')
+    for tick in range(0, 11, 5):
+        rate = tick / 10
+        parts.append(f'<text x="{margin - 6}" y="{y(rate) + 4:.1f}" font-size="10" text-anchor="end">{tick * 10}%</text>')
+        parts.append(f'<text x="{x(rate):.1f}" y="{margin / 2 + plot + 14}" font-size="10" text-anchor="middle">{tick * 10}%</text>')
+    parts.append(f'<text x="{margin + plot / 2}" y="{size - 6}" font-size="11" text-anchor="middle">false-alert rate (controls)</text>')
+    parts.append(f'<text x="12" y="{margin / 2 + plot / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 {margin / 2 + plot / 2})">hit rate (variants)</text>')
+    if shown:
+        line = " ".join(f"{x(p['false_alert_rate']):.1f},{y(p['hit_rate']):.1f}" for p in shown)
+        parts.append(f'<polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="{line}"/>')
+    for p in shown:
+        px, py = x(p["false_alert_rate"]), y(p["hit_rate"])
+        if p.get("operating_point"):
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="6" fill="none" stroke="#333" stroke-width="2"/>')
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#1f5fa8"/>')
+        parts.append(f'<text x="{px + 5:.1f}" y="{py + 12:.1f}" font-size="9" fill="#555">{p["threshold"]:.2f}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -202,7 +236,10 @@ def render(report: dict[str, Any]) -> str:
     if alerts["excluded"]:
         out.append("<p>Left out (exactly a listed name): " + ", ".join(f"{_e(c['name'])} ({_e(c['culture'])})" for c in alerts["excluded"]) + ".</p>")
 
-    out.append("<h2>Threshold sweep</h2><figure>" + sweep_svg(report["sweep"]) + "</figure>")
+    out.append(
+        "<h2>Threshold sweep</h2><p>Each threshold's hit rate and false-alert rate; the dashed line and the ringed point are "
+        "the threshold in force.</p><figure>" + sweep_svg(report["sweep"]) + "</figure><figure>" + tradeoff_svg(report["sweep"]) + "</figure>"
+    )
     out.append(_table(["threshold", "hit rate", "false-alert rate", ""],
                       [[f"{p['threshold']:.2f}", _pct(p["hit_rate"]), _pct(p["false_alert_rate"]), "in force" if p["operating_point"] else ""] for p in report["sweep"]], {0, 1, 2}))
 
