@@ -54,25 +54,49 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from interdict.effectiveness.variants import (  # the generators the product's effectiveness test shares
+    HONORIFICS,
+    NOT_NAMES,
+    SMALL_WORDS,
+)
+from interdict.effectiveness.variants import (
+    add_part as _add_part,
+)
+from interdict.effectiveness.variants import (
+    drop_middle as _drop_middle,
+)
+from interdict.effectiveness.variants import (
+    generic_edits as _generic_edits,
+)
+from interdict.effectiveness.variants import (
+    given_surname as _given_surname,
+)
+from interdict.effectiveness.variants import (
+    homoglyph as _homoglyph,
+)
+from interdict.effectiveness.variants import (
+    latin_names as _latin_names,
+)
+from interdict.effectiveness.variants import (
+    normal as _normal,
+)
+from interdict.effectiveness.variants import (
+    primary_parts as _primary_parts,
+)
+from interdict.effectiveness.variants import (
+    reorder as _reorder_source,
+)
+from interdict.effectiveness.variants import (
+    respell as _respell,
+)
+from interdict.effectiveness.variants import (
+    typo as _typo,
+)
+from interdict.effectiveness.variants import (
+    zero_width as _zero_width,
+)
 from interdict.model import Entity
 from interdict.text.skeleton import skeleton
-
-HONORIFICS = ["Sayyid", "Seyed", "Haji", "Hajji", "Dr.", "Sheikh", "Gen.", "Ayatollah", "Mullah", "Hojatoleslam"]
-
-# (pattern, replacement) respellings seen across romanisation systems.
-RESPELL = [
-    ("q", "gh"), ("gh", "q"), ("ou", "u"), ("u", "ou"), ("oo", "u"), ("e", "a"), ("a", "e"),
-    ("i", "ee"), ("ee", "i"), ("y", "i"), ("i", "y"), ("w", "v"), ("v", "w"), ("j", "dj"),
-    ("kh", "h"), ("kh", "x"), ("ph", "f"), ("f", "ph"), ("ss", "s"), ("s", "ss"), ("mm", "m"),
-    ("dd", "d"), ("ll", "l"), ("ei", "ey"), ("ey", "ei"), ("ai", "ay"), ("ay", "ai"),
-    ("ks", "x"), ("x", "ks"), ("iy", "y"), ("ii", "y"), ("yi", "i"), ("zh", "j"), ("ts", "tz"),
-    ("o", "u"), ("u", "o"), ("ch", "tch"), ("sh", "ch"), ("c", "k"), ("k", "c"), ("dh", "z"), ("th", "s"),
-]
-
-CYRILLIC_LOOKALIKE = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і",
-                      "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М", "T": "Т", "B": "В"}
-GREEK_LOOKALIKE = {"o": "ο", "v": "ν", "A": "Α", "B": "Β", "E": "Ε", "H": "Η", "I": "Ι", "K": "Κ", "M": "Μ", "N": "Ν", "O": "Ο", "T": "Τ", "Z": "Ζ"}
-INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u202e", "\ufeff", "\u00ad"]
 
 COMMON_FIRST = ["John", "Mary", "James", "Maria", "David", "Anna", "Michael", "Elena", "Robert", "Olga", "Jose", "Fatima",
                 "Ahmed", "Li", "Wei", "Juan", "Ana", "Peter", "Hans", "Ivan", "Sarah", "Mohammed", "Ali", "Hassan",
@@ -91,78 +115,6 @@ class GeneratedQuery:
     source_entity: str | None  # the entity the variant was made from (None for negatives)
     source_name: str | None
 
-
-def _primary_parts(entity: Entity) -> tuple[str, str, str] | None:
-    """(first, middle, last) of an entity's primary name, when the list gives or implies them."""
-    for name in entity.names:
-        if name.kind != "primary":
-            continue
-        if name.first and name.last:
-            return name.first, name.middle or "", name.last
-        if "," in name.full:
-            last, _, first = name.full.partition(",")
-            if first.strip() and last.strip():
-                return first.strip(), "", last.strip()
-    return None
-
-
-def _latin_names(entity: Entity) -> list[str]:
-    return [n.full for n in entity.names if n.kind in ("primary", "alias") and n.full.isascii() and len(n.full.split()) >= 2]
-
-
-def _respell(name: str, rng: random.Random) -> str | None:
-    lowered = name.lower()
-    options = [(a, b) for a, b in RESPELL if a in lowered]
-    if not options:
-        return None
-    rng.shuffle(options)
-    result = lowered
-    for a, b in options[: rng.choice((1, 2))]:
-        spots = [m.start() for m in re.finditer(re.escape(a), result)]
-        if not spots:
-            continue
-        spot = rng.choice(spots)
-        result = result[:spot] + b + result[spot + len(a):]
-    return result.title() if result != lowered else None
-
-
-def _typo(name: str, rng: random.Random) -> str | None:
-    words = name.split()
-    index = max(range(len(words)), key=lambda i: len(words[i]))
-    word = words[index]
-    if len(word) < 5:
-        return None
-    pos = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(("insert", "delete", "substitute", "swap"))
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    if kind == "insert":
-        word = word[:pos] + rng.choice(letters) + word[pos:]
-    elif kind == "delete":
-        word = word[:pos] + word[pos + 1:]
-    elif kind == "substitute":
-        word = word[:pos] + rng.choice(letters) + word[pos + 1:]
-    else:
-        word = word[:pos - 1] + word[pos] + word[pos - 1] + word[pos + 1:]
-    words[index] = word
-    return " ".join(words)
-
-
-def _homoglyph(name: str, rng: random.Random) -> str | None:
-    table = CYRILLIC_LOOKALIKE if rng.random() < 0.7 else GREEK_LOOKALIKE
-    spots = [i for i, char in enumerate(name) if char in table]
-    if not spots:
-        return None
-    chars = list(name)
-    for spot in rng.sample(spots, min(len(spots), rng.choice((1, 2, 3)))):
-        chars[spot] = table[chars[spot]]
-    return "".join(chars)
-
-
-def _zero_width(name: str, rng: random.Random) -> str:
-    chars = list(name)
-    for _ in range(rng.choice((1, 2))):
-        chars.insert(rng.randrange(1, len(chars)), rng.choice(INVISIBLE))
-    return "".join(chars)
 
 
 def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[GeneratedQuery]:
@@ -188,7 +140,7 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     mixed = people + orgs
     rng.shuffle(mixed)
     take("transliteration", people, lambda e, s: _respell(s, rng))
-    take("reorder", people, lambda e, s: _reorder(e, s, rng))
+    take("reorder", people, lambda e, s: _reorder_source(s, rng))
     take("drop_middle", people, lambda e, s: _drop_middle(s))
     take("honorific", people, lambda e, s: f"{rng.choice(HONORIFICS)} {s.replace(',', '')}")
     take("typo", mixed, lambda e, s: _typo(s, rng))
@@ -219,130 +171,6 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
 
 
 # ---------------------------------------------------------------------------
-# Organisation names: the generic, sector and structural words writers spell differently.
-
-# Each value: forms different writers use for the same word of an organisation's name.
-# Written for the benchmark (not taken from the matcher's tables); a form ending in "."
-# also matches without the dot ("Co" / "Co.").
-GENERIC_FORMS: dict[str, list[str]] = {
-    "airline": ["Airlines", "Airways", "Air", "Aviation"],
-    "industry": ["Industries", "Industrial", "Industry", "Ind."],
-    "factory": ["Factories", "Factory", "Plant"],
-    "company": ["Corporation", "Company", "Co.", "Corp."],
-    "structure": ["Group", "Complex"],
-    "headquarters": ["Headquarters", "Base"],
-    "shipping": ["Shipping Lines", "Shipping", "Lines", "Navigation"],
-    "martyr": ["Shahid", "Shaheed"],
-}
-# Groups whose words are only swapped where they end the name's own words (a legal form
-# or a bracket may follow): "Mahan Air" → "Mahan Airlines", never "Air Force" → "Airlines Force".
-TAIL_ONLY = {"airline", "shipping", "structure"}
-# "Complex" stands for "Group" only in an industrial name ("Shahid Hemmat Industrial Group/Complex").
-INDUSTRIAL_CONTEXT = re.compile(r"(?i)\b(industr\w*|factor\w*|plant|steel|petrochemical\w*|production|research|manufactur\w*|engineering|mining|chemical\w*|metallurg\w*)\b")
-# Words of legal forms and their lead-ins, for finding where a name's own words end.
-LEGAL_WORDS = {
-    "co", "corp", "company", "corporation", "ltd", "limited", "llc", "llp", "lp", "inc", "plc", "jsc", "pjsc",
-    "ojsc", "cjsc", "oao", "ooo", "zao", "ao", "pao", "gmbh", "ag", "kg", "sa", "sarl", "srl", "spa", "bv",
-    "nv", "oy", "ab", "as", "fze", "fzc", "fzco", "fz", "pte", "pvt", "private", "sdn", "bhd", "joint", "stock",
-    "joint-stock", "open", "closed", "public", "liability", "tov", "too", "dmcc", "&",
-}
-SMALL_WORDS = {"of", "and", "the", "for", "&", "de", "del", "la", "le", "des", "du", "named", "after", "in", "on"}
-
-
-def _form_pattern(form: str) -> str:
-    body = r"\s+".join(re.escape(word.rstrip(".")) for word in form.split())
-    return r"(?<![\w-])" + body + (r"\.?" if form.endswith(".") else "") + r"(?![\w-])"
-
-
-_GENERIC_PATTERNS = {
-    group: re.compile("|".join(_form_pattern(f) for f in sorted(forms, key=len, reverse=True)), re.IGNORECASE)
-    for group, forms in GENERIC_FORMS.items()
-}
-
-
-def _normal(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
-
-
-def _case_like(form: str, sample: str) -> str:
-    letters = [c for c in sample if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
-        return form.upper()
-    if letters and all(c.islower() for c in letters):
-        return form.lower()
-    return form
-
-
-def _core_span(name: str) -> tuple[int, int]:
-    """Where the name's own words are: without leading and trailing legal-form words and brackets."""
-    words = list(re.finditer(r"[^\s,]+", name))
-
-    def outer(word: str) -> bool:
-        return word.lower().replace(".", "") in LEGAL_WORDS or word.startswith("(") or word.endswith(")")
-
-    start, end = 0, len(words)
-    while start < end and outer(words[start].group(0)):
-        start += 1
-    while end > start and outer(words[end - 1].group(0)):
-        end -= 1
-    if start >= end:
-        return 0, 0
-    return words[start].start(), words[end - 1].end()
-
-
-def _generic_edits(name: str) -> dict[str, list[str]]:
-    """Rewrites of `name` by rule: a generic word in another form, "Group" added or
-    dropped, "of Technology", an acronym. Empty when the name holds no generic word."""
-    rules: dict[str, list[str]] = defaultdict(list)
-    core_start, core_end = _core_span(name)
-    if core_end <= core_start:
-        return {}
-    core = name[core_start:core_end]
-    own_words = [w for w in re.findall(r"[A-Za-z][\w'.-]*", core) if w.lower() not in SMALL_WORDS]
-    for group, pattern in _GENERIC_PATTERNS.items():
-        for match in pattern.finditer(name):
-            found = match.group(0)
-            if group in TAIL_ONLY and match.end() != core_end:
-                continue
-            if group == "company":
-                before = name[: match.start()].split()
-                after = name[match.end():].split()
-                if before and before[-1].lower().strip(",") in ("stock", "joint-stock", "liability", "partnership"):
-                    continue  # part of a legal form ("Joint Stock Company")
-                if after and after[0].lower().strip(",.") == "kg":
-                    continue  # "GmbH & Co. KG"
-            if group == "structure" and not INDUSTRIAL_CONTEXT.search(name):
-                continue
-            if group in ("structure", "headquarters") and len(own_words) < 2:
-                continue  # "THE BASE" is a name, not a structural word
-            if found.islower() and not name.islower():
-                continue  # a lower-case word in a capitalised name is prose or another language ("operationelle base")
-            key = _normal(found)
-            rules[group] += [name[: match.start()] + _case_like(f, found) + name[match.end():] for f in GENERIC_FORMS[group] if _normal(f) != key]
-    university = re.search(r"(?i)\buniversity\b", core)
-    if not rules and not university:
-        return {}
-    # "Group" dropped where it ends the name's own words, or added there.
-    group_word = re.search(r"(?i)(?<![\w-])group$", core)
-    if group_word and len(own_words) >= 3:
-        rules["group_drop"].append(re.sub(r"\s+", " ", name[: core_start + group_word.start()] + name[core_end:]).strip())
-    elif not re.search(r"(?i)\b(group|complex)\b", core):
-        rules["group_add"].append(name[:core_end] + " " + _case_like("Group", core) + name[core_end:])
-    # University (of Technology).
-    if re.search(r"(?i)\buniversity of technology\b", name):
-        rules["university"].append(re.sub(r"(?i)(university) of technology", r"\1", name))
-    elif re.search(r"(?i)\bindustrial university\b", name):
-        rules["university"].append(re.sub(r"(?i)industrial (university)", lambda m: m.group(1) + _case_like(" of Technology", m.group(1)), name))
-    elif re.search(r"(?i)\buniversity$", core):
-        rules["university"].append(name[:core_end] + _case_like(" of Technology", core) + name[core_end:])
-    # An acronym in brackets: "Iran Electronics Industries (IEI)" — the initials of the
-    # name's own words and of a following Company/Corporation.
-    initials = [w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name[core_start:])
-                if w.lower() not in SMALL_WORDS and (w.lower() not in LEGAL_WORDS or w.lower() in ("company", "corporation"))]
-    if "(" not in name and 3 <= len(initials) <= 6:
-        rules["acronym"].append(f"{name} ({''.join(initials).upper()})")
-    return dict(rules)
-
 
 def _org_generic(entities: list[Entity], per_family: int, rng: random.Random, listed: set[str]) -> list[GeneratedQuery]:
     """Organisation names with one generic word changed, rules taken in turn so each is exercised."""
@@ -396,42 +224,10 @@ def strip_original_scripts(entities: list[Entity]) -> list[Entity]:
     return stripped
 
 
-def _reorder(entity: Entity, source: str, rng: random.Random) -> str | None:
-    if "," in source:
-        last, _, first = source.partition(",")
-        return f"{first.strip()} {last.strip()}"
-    words = source.split()
-    if len(words) < 2:
-        return None
-    i, j = rng.sample(range(len(words)), 2)
-    words[i], words[j] = words[j], words[i]
-    return " ".join(words)
-
-
-def _drop_middle(source: str) -> str | None:
-    """Drop a middle name: "LAST, First Middle" → "LAST, First"; "First Middle Last" → "First Last"."""
-    if "," in source:
-        last, _, given = source.partition(",")
-        names = given.split()
-        if len(names) < 2:
-            return None
-        return f"{last.strip()}, {' '.join(names[:-1])}"
-    words = source.split()
-    if len(words) < 3:
-        return None
-    return " ".join(words[:1] + words[2:])
-
 
 # ---------------------------------------------------------------------------
 # People: name parts, for the added-part variants and the harder negatives.
 
-# Titles and particles that are no name of their own (the generator's own list).
-NOT_NAMES = {w.lower().strip(".") for w in HONORIFICS} | {
-    "sayed", "sayyed", "seyyed", "syed", "hajj", "hadji", "al", "el", "ul", "abu", "abou", "abd", "abdul", "abdel",
-    "bin", "ben", "ibn", "bint", "ould", "van", "von", "der", "den", "de", "da", "di", "du", "dos", "das", "del", "la",
-    "le", "mr", "mrs", "ms", "mulla", "maulvi", "mawlawi", "maulana", "qari", "hafiz", "shaykh", "shaikh", "imam", "general",
-    "colonel", "major", "captain", "brigadier", "commander", "alias", "aka", "fnu", "lnu", "nfn", "nmn", "unknown",
-}
 # Arabic-script titles and particles, and words that only end a compound ("Abd Allah", "Nur al-Din").
 ARABIC_NOT_NAMES = {
     "بن", "ابن", "بنت", "ولد", "ال", "أبو", "ابو", "أبي", "عبد", "آل", "حاجی", "حاجي", "الحاج", "حاج", "ملا", "مولوی", "مولوي",
@@ -461,31 +257,6 @@ def _publisher(dataset: str) -> str:
     """Who publishes a list: OFAC's lists and the trade.gov CSL (which repeats them) are one source."""
     return dataset.split("_")[0]
 
-
-def _given_surname(entity: Entity) -> tuple[str, str] | None:
-    """A person's first given name and last surname word in Latin letters, titles dropped."""
-    parts = _primary_parts(entity)
-    if parts:
-        given, surname = parts[0], parts[2]
-    else:
-        names = [n.full for n in entity.names if n.kind == "primary" and n.full.isascii()] or _latin_names(entity)
-        if not names:
-            return None
-        full = names[0]
-        if "," in full:
-            surname, _, given = full.partition(",")
-        else:
-            words = full.split()
-            if len(words) < 2:
-                return None
-            capitals = [i for i, w in enumerate(words) if i > 0 and w.isupper() and len(w) > 1]
-            # "Oleg Aleksandrovich ALEKSEEV": the capitalised word is the surname.
-            given, surname = (words[0], words[capitals[-1]]) if capitals and not words[0].isupper() else (words[0], words[-1])
-    first = [w for w in re.findall(r"[A-Za-z]+", given) if w.lower() not in NOT_NAMES]
-    last = [w for w in re.findall(r"[A-Za-z]+", surname) if w.lower() not in NOT_NAMES]
-    if not first or not last or len(first[0]) < 3 or len(last[-1]) < 3:
-        return None
-    return first[0].title(), last[-1].title()
 
 
 def _added_part(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
@@ -519,14 +290,7 @@ def _added_part(people: list[Entity], per_family: int, rng: random.Random) -> li
                 break
         else:
             continue
-        word = word.upper() if source.isupper() else word
-        at_end = rng.random() < 0.5
-        if "," in source:
-            last, _, given = source.partition(",")
-            name = f"{last.strip()}, {given.strip()} {word}" if at_end else f"{last.strip()} {word}, {given.strip()}"
-        else:
-            words = source.split()
-            name = " ".join(words + [word] if at_end else words[:1] + [word] + words[1:])
+        name = _add_part(source, word, at_end=rng.random() < 0.5)
         out.append(GeneratedQuery("added_part", name, entity.schema, entity.id, source))
     return out
 
