@@ -1,0 +1,90 @@
+"""A SparkSession for the CLI and the benchmarks, and named errors when Spark cannot run here.
+
+The library call (`interdict.spark.screen`) uses the caller's session; this
+module is for `screen-file --engine spark`, which starts its own on the master
+given (`local[2]` by default; a cluster's master URL works the same way).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InterdictError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+LOG_CONFIG = Path(__file__).with_name("data") / "log4j2.properties"
+INSTALL_HINT = "pip install 'interdict[spark]'"
+JAVA_HINT = "install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+
+
+class SparkUnavailableError(InterdictError):
+    """pyspark is not installed, Java is missing, or the Spark driver would not start (exit 2: fix the setup, then run again)."""
+
+    exit_code = 2
+
+
+def require_pyspark() -> None:
+    try:
+        import pyarrow  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise SparkUnavailableError(f"the Spark engine needs pyspark and pyarrow ({exc.name} is not installed): {INSTALL_HINT}") from None
+
+
+def java_command() -> str | None:
+    """The java Spark will start: $JAVA_HOME/bin/java, else the one on PATH."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        candidate = os.path.join(home, "bin", "java")
+        return candidate if os.access(candidate, os.X_OK) else None
+    return shutil.which("java")
+
+
+def require_java() -> None:
+    if java_command() is None:
+        where = f"JAVA_HOME={os.environ['JAVA_HOME']} holds no bin/java" if os.environ.get("JAVA_HOME") else "no java on PATH"
+        raise SparkUnavailableError(f"Spark needs Java ({where}): {JAVA_HINT}")
+
+
+def running() -> bool:
+    """Whether this process already runs a SparkSession (which `spark_session` then returns)."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession() is not None
+
+
+def spark_session(master: str = "local[2]", app_name: str = "interdict") -> SparkSession:
+    """A SparkSession on `master`, quiet (no UI, errors only in the log); named errors when it cannot start.
+
+    On a local master the Python workers run this very interpreter, so they
+    import the same interdict as the driver.
+    """
+    require_pyspark()
+    require_java()
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG} -Dlog4j.configurationFile={LOG_CONFIG}")
+    )
+    if master.startswith("local"):
+        # pyspark starts its workers with $PYSPARK_PYTHON (else `python3`): make it this interpreter.
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # the JVM gateway failed to start: a setup problem, not a bug to show as a traceback
+        raise SparkUnavailableError(f"the Spark driver did not start on master {master!r}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}. {JAVA_HINT}") from None
+    session.sparkContext.setLogLevel("ERROR")
+    return session
