@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 MAX_LIMIT = 500  # as screen-file's --limit
 
 _DEFAULTS = {name: name for name in COLUMNS}  # contract column → the DataFrame column used when present
-_shipped: dict[int, set[str]] = {}  # id of a SparkContext → index files already added to it
+_shipped: dict[str, set[str]] = {}  # a SparkContext's application id → index files already added to it
 
 
 def spark_schema(shape: Shape) -> Any:
@@ -80,7 +80,7 @@ def _ship(df: DataFrame, screener: Screener) -> str:
     """Add the screener's index file to the session (once per SparkContext); its name for SparkFiles.get."""
     path = screening.index_file(screener)
     context = df.sparkSession.sparkContext
-    added = _shipped.setdefault(id(context), set())
+    added = _shipped.setdefault(str(context.applicationId), set())
     if str(path) not in added:
         context.addFile(str(path))
         added.add(str(path))
