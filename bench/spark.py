@@ -35,11 +35,11 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 os.environ.setdefault("INTERDICT_HOME", str(HERE / "out" / "home"))
 
-from generate import negatives, variants  # noqa: E402
+from generate import negatives, variants
 
-from interdict import batch  # noqa: E402
-from interdict.screening import index_file, open_screener  # noqa: E402
-from interdict.spark import screen_path, spark_session, worker_states  # noqa: E402
+from interdict import batch
+from interdict.screening import index_file, open_screener
+from interdict.spark import screen_path, spark_session, worker_states
 
 
 def status_kib(pid: int, key: str) -> int:
@@ -96,7 +96,9 @@ def main() -> None:
     source, second = work / "rows.jsonl", work / "more.jsonl"
     rows = build_inputs(screener, args.rows, [source, second])
     index_bytes = index_file(screener).stat().st_size
-    print(f"{rows:,} rows; index file {index_bytes / 2**20:.1f} MiB; load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
+    print(
+        f"{rows:,} rows; index file {index_bytes / 2**20:.1f} MiB; load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
+    )
 
     results: dict[str, object] = {"rows": rows, "index_bytes": index_bytes, "load_before": load_before}
     rates: dict[str, float] = {}
@@ -132,7 +134,9 @@ def main() -> None:
         workers_memory[master] = list(by_pid.values())
         jvm = java_children()
         for pid, report in sorted(by_pid.items()):
-            print(f"  python worker {pid}: rss {report['rss'] / 2**20:.0f} MiB, peak {report['peak_rss'] / 2**20:.0f} MiB, index opened {report['opened']}x")
+            print(
+                f"  python worker {pid}: rss {report['rss'] / 2**20:.0f} MiB, peak {report['peak_rss'] / 2**20:.0f} MiB, index opened {report['opened']}x"
+            )
         for pid in jvm:
             print(f"  JVM {pid}: rss {status_kib(pid, 'VmRSS') / 1024:.0f} MiB, peak {status_kib(pid, 'VmHWM') / 1024:.0f} MiB")
         spark.stop()
@@ -141,8 +145,12 @@ def main() -> None:
     print("\nnames/s as a ratio of screen-file with as many processes:")
     for cores in (1, 2):
         base = rates[f"screen-file --workers {cores}"]
-        print(f"  local[{cores}] first run / --workers {cores}: {rates[f'spark local[{cores}] first'] / base:.2f} (warm {rates[f'spark local[{cores}] warm'] / base:.2f})")
-    print(f"  local[2] / local[1], first run: {rates['spark local[2] first'] / rates['spark local[1] first']:.2f}, warm: {rates['spark local[2] warm'] / rates['spark local[1] warm']:.2f}")
+        print(
+            f"  local[{cores}] first run / --workers {cores}: {rates[f'spark local[{cores}] first'] / base:.2f} (warm {rates[f'spark local[{cores}] warm'] / base:.2f})"
+        )
+    print(
+        f"  local[2] / local[1], first run: {rates['spark local[2] first'] / rates['spark local[1] first']:.2f}, warm: {rates['spark local[2] warm'] / rates['spark local[1] warm']:.2f}"
+    )
     print(f"Spark output identical to screen-file: {identical}")
     load_after = os.getloadavg()
     print(f"load average after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} (2 cores)")

@@ -14,9 +14,39 @@ from typing import Any
 COLUMNS = ["id", "name", "schema", "birth_date", "nationality", "country", "id_number"]
 
 # Made-up parts: recombined they make names no list holds (the screen still lists near misses).
-GIVEN = ["Jonathan", "Marguerite", "Ingrid", "Tomasz", "Aiko", "Chiamaka", "Rafael", "Sigrun", "Priya", "Mateo", "Oluwaseun", "Henrike"]
-FAMILY = ["Pemberton", "Quastenhoff", "Vellacott", "Nakashima", "Okonkwo", "Brightwater", "Lindqvist", "Ramaswamy", "Castellanos", "Wojciechowski"]
-FIRMS = ["Blue Heron Logistics", "Northbank Dairy Cooperative", "Saltmarsh Ceramics Ltd", "Juniper Ridge Software GmbH", "Harbourlight Textiles"]
+GIVEN = [
+    "Jonathan",
+    "Marguerite",
+    "Ingrid",
+    "Tomasz",
+    "Aiko",
+    "Chiamaka",
+    "Rafael",
+    "Sigrun",
+    "Priya",
+    "Mateo",
+    "Oluwaseun",
+    "Henrike",
+]
+FAMILY = [
+    "Pemberton",
+    "Quastenhoff",
+    "Vellacott",
+    "Nakashima",
+    "Okonkwo",
+    "Brightwater",
+    "Lindqvist",
+    "Ramaswamy",
+    "Castellanos",
+    "Wojciechowski",
+]
+FIRMS = [
+    "Blue Heron Logistics",
+    "Northbank Dairy Cooperative",
+    "Saltmarsh Ceramics Ltd",
+    "Juniper Ridge Software GmbH",
+    "Harbourlight Textiles",
+]
 
 # Rows every engine must turn into the same named error, and rows on the edge of the contract.
 BAD_ROWS: list[dict[str, Any]] = [

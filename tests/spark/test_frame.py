@@ -24,9 +24,13 @@ def frame(spark: Any, rows: list[dict[str, Any]], partitions: int = 2) -> Any:
     return spark.createDataFrame(spark.sparkContext.parallelize(data, partitions), SCHEMA)
 
 
-def test_a_dataframe_screens_as_screen_file_row_by_row(spark: Any, seeded: Seeded, rows_1000: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_a_dataframe_screens_as_screen_file_row_by_row(
+    spark: Any, seeded: Seeded, rows_1000: list[dict[str, Any]], tmp_path: Path
+) -> None:
     rows = list(rows_1000)
-    rows.insert(len(rows) - 2, {"name": "Row Without An Id In The Last Partition", "schema": "Person"})  # numbered by position across partitions
+    rows.insert(
+        len(rows) - 2, {"name": "Row Without An Id In The Last Partition", "schema": "Person"}
+    )  # numbered by position across partitions
     expected_path = tmp_path / "local.jsonl"
     batch.screen_file(seeded.screener, inputs.write_jsonl(tmp_path / "rows.jsonl", rows), expected_path)
     expected = expected_path.read_text(encoding="utf-8").splitlines()
@@ -87,7 +91,9 @@ def test_columns_are_mapped_by_name(spark: Any, seeded: Seeded) -> None:
         screen(df, name_col="full_name", limit=0, screener=seeded.screener)
 
 
-def test_the_index_is_opened_once_per_worker_not_per_partition(spark: Any, seeded: Seeded, rows_1000: list[dict[str, Any]]) -> None:
+def test_the_index_is_opened_once_per_worker_not_per_partition(
+    spark: Any, seeded: Seeded, rows_1000: list[dict[str, Any]]
+) -> None:
     from pyspark.sql import functions as F
 
     screened = screen(frame(spark, rows_1000[:400], partitions=8), screener=seeded.screener)

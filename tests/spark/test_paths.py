@@ -26,7 +26,9 @@ def parts(folder: Path) -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.name.startswith("part-"))
 
 
-def test_jsonl_in_and_out_is_screen_files_output_byte_for_byte(spark: Any, seeded: Seeded, rows_1000: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_jsonl_in_and_out_is_screen_files_output_byte_for_byte(
+    spark: Any, seeded: Seeded, rows_1000: list[dict[str, Any]], tmp_path: Path
+) -> None:
     source = inputs.write_jsonl(tmp_path / "rows.jsonl", rows_1000, ODD_LINES)
     expected = batch.screen_file(seeded.screener, source, tmp_path / "local.jsonl")
     summary = screen_path(spark, str(source), str(tmp_path / "out.jsonl"), screener=seeded.screener)
@@ -83,7 +85,9 @@ def test_parquet_in_and_out(spark: Any, seeded: Seeded, rows_1000: list[dict[str
     pq.write_table(dated, tmp_path / "dated.parquet")
     screen_path(spark, str(tmp_path / "dated.parquet"), str(tmp_path / "dated-out.parquet"), screener=seeded.screener)
     [row] = spark.read.parquet(str(tmp_path / "dated-out.parquet")).collect()
-    want = batch.screen_row(seeded.screener, read_row({"id": "d", "name": "M. JAVAD KARIMI SABET", "birth_date": "1973-07-25"}, 1), None, 10, None)
+    want = batch.screen_row(
+        seeded.screener, read_row({"id": "d", "name": "M. JAVAD KARIMI SABET", "birth_date": "1973-07-25"}, 1), None, 10, None
+    )
     assert row["error"] is None and [hit_dict(hit) for hit in row["hits"]] == want["hits"]
 
 

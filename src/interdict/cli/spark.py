@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from enum import Enum
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -26,7 +25,7 @@ class Engine(str, Enum):
 
 
 def screen_file_spark(
-    input_path: str, out_path: str, dataset: Optional[list[str]], limit: int, threshold: Optional[float], master: str, db: Optional[str]
+    input_path: str, out_path: str, dataset: list[str] | None, limit: int, threshold: float | None, master: str, db: str | None
 ) -> None:
     from ..spark import paths, session  # no pyspark import: these import it when called
 
@@ -41,7 +40,9 @@ def screen_file_spark(
     started = time.perf_counter()
     try:
         status("screening")
-        summary = paths.screen_path(spark, input_path, out_path, datasets=dataset, limit=limit, threshold=threshold, screener=screener)
+        summary = paths.screen_path(
+            spark, input_path, out_path, datasets=dataset, limit=limit, threshold=threshold, screener=screener
+        )
     finally:
         if owned:
             spark.stop()
@@ -51,7 +52,9 @@ def screen_file_spark(
         f"{summary.errors:,} errors in {seconds:.1f} s → {escape(out_path)} (a folder of part files)"
     )
     if summary.warnings:
-        err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their \"warnings\" in the results.")
+        err.print(
+            f'[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their "warnings" in the results.'
+        )
     if warn_missing(screener):
         raise typer.Exit(EXIT_MISSING_LISTS)
     if summary.errors:

@@ -26,7 +26,7 @@ __all__ = [
     "HIT_FIELDS",
     "SparkUnavailableError",
     "hit_dict",
-        "require_java",
+    "require_java",
     "require_pyspark",
     "screen",
     "screen_path",

@@ -66,10 +66,16 @@ def arrow_schema(shape: Shape) -> Any:
     """The Arrow schema of the result rows (a pyarrow.Schema)."""
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
-    hit_type = pa.struct([pa.field(name, getattr(pa, kind)()) for name, kind in HIT_FIELDS] + [pa.field(EXTRA, pa.map_(pa.string(), pa.string()))])
+    hit_type = pa.struct(
+        [pa.field(name, getattr(pa, kind)()) for name, kind in HIT_FIELDS] + [pa.field(EXTRA, pa.map_(pa.string(), pa.string()))]
+    )
     fields = [pa.field("id", pa.string())]
     if shape in (Shape.STRUCT, Shape.BOTH):
-        fields += [pa.field("hits", pa.list_(hit_type)), pa.field("error", pa.string()), pa.field("warnings", pa.list_(pa.string()))]
+        fields += [
+            pa.field("hits", pa.list_(hit_type)),
+            pa.field("error", pa.string()),
+            pa.field("warnings", pa.list_(pa.string())),
+        ]
     if shape in (Shape.JSON, Shape.BOTH):
         fields.append(pa.field("result", pa.string()))
     return pa.schema(fields)
@@ -135,7 +141,13 @@ def worker_state() -> dict[str, object]:
                     memory[key] = int(value.split()[0]) * 1024
     except OSError:
         pass
-    return {"pid": os.getpid(), "held": sorted(_screeners), "opened": _opened, "rss": memory.get("VmRSS", 0), "peak_rss": memory.get("VmHWM", 0)}
+    return {
+        "pid": os.getpid(),
+        "held": sorted(_screeners),
+        "opened": _opened,
+        "rss": memory.get("VmRSS", 0),
+        "peak_rss": memory.get("VmHWM", 0),
+    }
 
 
 def _value(value: object) -> object:
@@ -200,6 +212,6 @@ def hit_dict(struct: Any) -> dict[str, Any]:
     data = struct.asDict() if hasattr(struct, "asDict") else dict(struct)
     hit = {name: data.get(name) for name, _ in HIT_FIELDS}
     extra = data.get(EXTRA) or {}
-    for key, value in (extra.items() if isinstance(extra, dict) else extra):
+    for key, value in extra.items() if isinstance(extra, dict) else extra:
         hit[key] = json.loads(value)
     return hit

@@ -114,7 +114,10 @@ def plan(
     if mode is InputMode.JSONL:
         selected = df.select(F.col("value"))
     else:
-        selected = df.select(*[F.col(actual).alias(contract) for contract, actual in columns.items()], *([F.col(error_col).alias("_error")] if error_col else []))
+        selected = df.select(
+            *[F.col(actual).alias(contract) for contract, actual in columns.items()],
+            *([F.col(error_col).alias("_error")] if error_col else []),
+        )
     offsets, rows = _offsets(selected, count_blank=mode is InputMode.JSONL)
     screener = screener or screening.open_screener()
     job = Job(
@@ -171,7 +174,9 @@ def screen(
         "id_number": id_number_col,
     }
     columns = _resolve(df, wanted, _DEFAULTS)
-    result, _ = plan(df, columns, InputMode.COLUMNS, Shape.BOTH if json_lines else Shape.STRUCT, datasets, threshold, limit, screener)
+    result, _ = plan(
+        df, columns, InputMode.COLUMNS, Shape.BOTH if json_lines else Shape.STRUCT, datasets, threshold, limit, screener
+    )
     return result
 
 
@@ -181,7 +186,17 @@ def _report(batches: Any) -> Any:
     for _ in batches:
         pass
     state = executor.worker_state()
-    yield pa.RecordBatch.from_pylist([{"pid": state["pid"], "opened": state["opened"], "held": len(state["held"]), "rss": state["rss"], "peak_rss": state["peak_rss"]}])  # type: ignore[arg-type]
+    yield pa.RecordBatch.from_pylist(
+        [
+            {
+                "pid": state["pid"],
+                "opened": state["opened"],
+                "held": len(state["held"]),  # type: ignore[arg-type]
+                "rss": state["rss"],
+                "peak_rss": state["peak_rss"],
+            }
+        ]
+    )
 
 
 def worker_states(spark: Any, tasks: int = 8) -> list[dict[str, int]]:

@@ -54,7 +54,7 @@ def _is_local(path: str) -> bool:
 
 
 def _local(path: str) -> Path:
-    return Path(path[len("file://") :] if path.startswith("file://") else path)
+    return Path(path.removeprefix("file://"))
 
 
 def input_format(path: str) -> str:
@@ -62,7 +62,9 @@ def input_format(path: str) -> str:
     if suffix in FORMATS:
         return FORMATS[suffix]
     if suffix in (".xlsx", ".xlsm"):
-        raise InputError(f"{path}: the Spark engine reads Parquet, CSV or JSONL; screen a workbook with the local engine (no --engine).")
+        raise InputError(
+            f"{path}: the Spark engine reads Parquet, CSV or JSONL; screen a workbook with the local engine (no --engine)."
+        )
     if _is_local(path) and _local(path).is_dir():
         for child in sorted(_local(path).iterdir()):
             if not child.name.startswith((".", "_")) and child.suffix.lower() in FORMATS:
@@ -95,7 +97,11 @@ def _csv_delimiter(path: str) -> str:
     if not _is_local(path):
         return ","
     local = _local(path)
-    first = local if local.is_file() else next((child for child in sorted(local.iterdir()) if child.suffix.lower() in (".csv", ".tsv")), None)
+    first = (
+        local
+        if local.is_file()
+        else next((child for child in sorted(local.iterdir()) if child.suffix.lower() in (".csv", ".tsv")), None)
+    )
     if first is None:
         return ","
     with first.open("r", encoding="utf-8", errors="replace") as handle:
@@ -114,8 +120,12 @@ def read_input(spark: SparkSession, path: str) -> tuple[DataFrame, InputMode, di
         return df, InputMode.COLUMNS, _columns(df.columns, path), 1, None
     delimiter = _csv_delimiter(path)
     reader = (  # quotes inside quoted fields are doubled (RFC 4180, Excel), as screen-file reads them
-        spark.read.option("header", True).option("delimiter", delimiter).option("quote", '"').option("escape", '"')
-        .option("encoding", "UTF-8").option("mode", "PERMISSIVE")
+        spark.read.option("header", True)
+        .option("delimiter", delimiter)
+        .option("quote", '"')
+        .option("escape", '"')
+        .option("encoding", "UTF-8")
+        .option("mode", "PERMISSIVE")
     )
     header = reader.csv(path).columns
     schema = StructType([StructField(name, StringType()) for name in header] + [StructField(CORRUPT, StringType())])
@@ -178,7 +188,9 @@ def screen_path(
                 "error",
                 F.to_json("warnings").alias("warnings"),
             )
-            table.write.option("header", True).option("escape", '"').csv(out_path)  # quotes doubled, as RFC 4180 and Excel read them
+            table.write.option("header", True).option("escape", '"').csv(
+                out_path
+            )  # quotes doubled, as RFC 4180 and Excel read them
     except Exception as exc:
         if isinstance(exc, InterdictError):
             raise
@@ -211,12 +223,22 @@ def count_written(spark: SparkSession, out_path: str, kind: str) -> BatchSummary
             F.from_json("value", "error string, warnings array<string>, hits array<struct<match: boolean>>").alias("r")
         )
         table = parsed.select(
-            F.exists("r.hits", lambda hit: hit["match"]).alias("matched"), F.col("r.error").alias("error"), F.col("r.warnings").alias("warnings")
+            F.exists("r.hits", lambda hit: hit["match"]).alias("matched"),
+            F.col("r.error").alias("error"),
+            F.col("r.warnings").alias("warnings"),
         )
     elif kind == "parquet":
-        table = spark.read.parquet(out_path).select(F.exists("hits", lambda hit: hit["match"]).alias("matched"), "error", "warnings")
+        table = spark.read.parquet(out_path).select(
+            F.exists("hits", lambda hit: hit["match"]).alias("matched"), "error", "warnings"
+        )
     else:
-        table = spark.read.option("header", True).option("escape", '"').option("multiLine", True).csv(out_path).select((F.col("matched") == "true").alias("matched"), "error", "warnings")
+        table = (
+            spark.read.option("header", True)
+            .option("escape", '"')
+            .option("multiLine", True)
+            .csv(out_path)
+            .select((F.col("matched") == "true").alias("matched"), "error", "warnings")
+        )
     stats = table.agg(
         F.count(F.lit(1)).alias("written"),
         F.sum(F.col("matched").cast("int")).alias("matched"),

@@ -34,7 +34,9 @@ def require_pyspark() -> None:
         import pyarrow  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
         import pyspark  # noqa: F401
     except ImportError as exc:
-        raise SparkUnavailableError(f"the Spark engine needs pyspark and pyarrow ({exc.name} is not installed): {INSTALL_HINT}") from None
+        raise SparkUnavailableError(
+            f"the Spark engine needs pyspark and pyarrow ({exc.name} is not installed): {INSTALL_HINT}"
+        ) from None
 
 
 def java_command() -> str | None:
@@ -80,7 +82,9 @@ def spark_session(master: str = "local[2]", app_name: str = "interdict") -> Spar
         # still feeds every core; Spark's defaults would read anything under 4 MB a core as one partition).
         .config("spark.sql.files.maxPartitionBytes", str(8 * 2**20))
         .config("spark.sql.files.openCostInBytes", str(16 * 2**10))
-        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG} -Dlog4j.configurationFile={LOG_CONFIG}")
+        .config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG} -Dlog4j.configurationFile={LOG_CONFIG}"
+        )
     )
     if master.startswith("local"):
         # pyspark starts its workers with $PYSPARK_PYTHON (else `python3`): make it this interpreter.
@@ -89,6 +93,8 @@ def spark_session(master: str = "local[2]", app_name: str = "interdict") -> Spar
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # the JVM gateway failed to start: a setup problem, not a bug to show as a traceback
-        raise SparkUnavailableError(f"the Spark driver did not start on master {master!r}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}. {JAVA_HINT}") from None
+        raise SparkUnavailableError(
+            f"the Spark driver did not start on master {master!r}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}. {JAVA_HINT}"
+        ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
