@@ -51,6 +51,7 @@ def screen_file_spark(
         f"{summary.rows:,} rows read, {summary.written:,} results written, {summary.matched_rows:,} with a match, "
         f"{summary.errors:,} errors in {seconds:.1f} s → {escape(out_path)} (a folder of part files)"
     )
+    err.print(f"screened against index {screener.build_key} ({len(screener.datasets)} lists); keep it with the results to show which list versions they reflect")
     if summary.warnings:
         err.print(
             f'[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their "warnings" in the results.'
