@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from interdict import batch
 from interdict.errors import InputError
@@ -101,3 +103,25 @@ def test_the_index_is_opened_once_per_worker_not_per_partition(
     reports = worker_states(spark, tasks=8)
     assert reports and max(report["opened"] for report in reports) == 1  # 8 partitions, one opening per worker
     assert any(report["held"] == 1 for report in reports)
+
+
+NAMES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "  ", "Mohammad Baqer Qalibaf", "Ingrid Vellacott", "SABET, Javad", "Исламская Республика", "A" * 10_001]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+)
+ROWS = st.lists(
+    st.fixed_dictionaries(
+        {"id": st.one_of(st.none(), st.text(max_size=5, alphabet="ab1-")), "name": NAMES},
+        optional={"schema": st.sampled_from(["Person", "Vessel", "Spaceship", ""]), "birth_date": st.sampled_from(["1961", "someday", ""])},
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=ROWS, partitions=st.integers(1, 4))
+def test_every_row_gets_screen_files_result_whatever_it_holds(spark: Any, seeded: Seeded, rows: list[dict[str, Any]], partitions: int) -> None:
+    expected = [batch.result_line(batch.screen_row(seeded.screener, read_row(row, line), None, 10, None)) for line, row in enumerate(rows, start=1)]
+    found = [row["result"] for row in screen(frame(spark, rows, partitions), json_lines=True, screener=seeded.screener).collect()]
+    assert found == expected

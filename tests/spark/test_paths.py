@@ -106,3 +106,18 @@ def test_inputs_that_cannot_be_screened_fail_before_any_work(spark: Any, seeded:
     (tmp_path / "taken").mkdir()
     with pytest.raises(InputError, match="exists"):
         screen_path(spark, str(tmp_path / "noname.csv"), str(tmp_path / "taken"))
+
+
+def test_odd_csv_reads_as_screen_file_reads_it(spark: Any, seeded: Seeded, tmp_path: Path) -> None:
+    """A byte-order mark, semicolons, a quoted delimiter, a blank line, a short row, a long row, doubled quotes."""
+    source = tmp_path / "semi.csv"
+    source.write_bytes(
+        b"\xef\xbb\xbfid;name;schema\n1;Mohammad Baqer Qalibaf;Person\n2;Too;Many;Fields;Here\n3;\"Quoted; Name\";Person\n\n"
+        b'4;Short\n5;"Scientific-Production Enterprise ""Kant""";LegalEntity\n'
+    )
+    batch.screen_file(seeded.screener, source, tmp_path / "local.jsonl")
+    summary = screen_path(spark, str(source), str(tmp_path / "out.jsonl"), screener=seeded.screener)
+    written = "".join(part.read_text(encoding="utf-8") for part in parts(tmp_path / "out.jsonl"))
+    assert written == (tmp_path / "local.jsonl").read_text(encoding="utf-8")
+    assert (summary.rows, summary.errors) == (5, 1)
+    assert "more fields (5) than the header has columns (3)" in written

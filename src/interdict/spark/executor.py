@@ -15,7 +15,9 @@ through `batch.result_line`. Nothing here formats a hit.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -99,6 +101,7 @@ class Job:
     mode: InputMode
     offsets: tuple[int, ...]  # rows (or lines) before each partition: rows without an id are numbered as screen-file numbers them
     first_line: int = 1  # the number of the first row (2 for CSV: the header is line 1)
+    csv: tuple[str, int] | None = None  # CSV input: (delimiter, header columns), to say why Spark could not parse a line
     columns: tuple[str, ...] = field(default=COLUMNS)
 
 
@@ -200,11 +203,26 @@ def screen_batches(job: Job, batches: Iterator[Any]) -> Iterator[Any]:
             else:
                 number, line = line, line + 1
                 values = {name: _value(columns[name][i]) for name in job.columns if name in columns}
-                error = columns["_error"][i] if "_error" in columns else None
+                raw = columns["_raw"][i] if "_raw" in columns else None
+                error = csv_row_error(raw, job.csv, number) if raw is not None and job.csv else None
                 row = read_row(values, number, error)
             result = batch.screen_row(screener, row, job.datasets, job.limit, job.threshold)
             out.append(_out(result, job.shape))
         yield pa.RecordBatch.from_pylist(out, schema=schema)
+
+
+def csv_row_error(raw: str, dialect: tuple[str, int], line: int) -> str | None:
+    """Why a line Spark's CSV reader flagged is a row error, in screen-file's words (None: a short row, read as screen-file reads it)."""
+    delimiter, width = dialect
+    try:
+        cells = next(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, quotechar='"', doublequote=True), [])
+    except csv.Error as exc:
+        return f"line {line}: not valid CSV: {exc}"
+    if len(cells) > width:
+        return f"line {line}: more fields ({len(cells)}) than the header has columns ({width})"
+    if raw.count('"') % 2:
+        return f"line {line}: not valid CSV: an unbalanced quote"
+    return None
 
 
 def hit_dict(struct: Any) -> dict[str, Any]:

@@ -105,7 +105,8 @@ def plan(
     limit: int,
     screener: Screener | None,
     first_line: int = 1,
-    error_col: str | None = None,
+    raw_col: str | None = None,
+    csv_dialect: tuple[str, int] | None = None,
 ) -> tuple[DataFrame, int]:
     """The result DataFrame (lazy) and the number of rows it will hold. `columns`: contract name → df column."""
     from pyspark.sql import functions as F
@@ -116,7 +117,7 @@ def plan(
     else:
         selected = df.select(
             *[F.col(actual).alias(contract) for contract, actual in columns.items()],
-            *([F.col(error_col).alias("_error")] if error_col else []),
+            *([F.col(raw_col).alias("_raw")] if raw_col else []),
         )
     offsets, rows = _offsets(selected, count_blank=mode is InputMode.JSONL)
     screener = screener or screening.open_screener()
@@ -131,6 +132,7 @@ def plan(
         mode=mode,
         offsets=offsets,
         first_line=first_line,
+        csv=csv_dialect,
     )
     return selected.mapInArrow(functools.partial(executor.screen_batches, job), spark_schema(shape)), rows
 

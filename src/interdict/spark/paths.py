@@ -108,16 +108,17 @@ def _csv_delimiter(path: str) -> str:
         return csv_delimiter(handle.readline().lstrip("\ufeff"), ("name",))
 
 
-def read_input(spark: SparkSession, path: str) -> tuple[DataFrame, InputMode, dict[str, str], int, str | None]:
-    """(DataFrame, how to read its rows, contract column → df column, number of the first row, the error column)."""
+def read_input(spark: SparkSession, path: str) -> tuple[DataFrame, InputMode, dict[str, str], int, str | None, tuple[str, int] | None]:
+    """(DataFrame, how to read its rows, contract column → df column, number of the first row,
+    the column of lines Spark could not parse and the CSV dialect to say why)."""
     from pyspark.sql.types import StringType, StructField, StructType
 
     kind = input_format(path)
     if kind == "jsonl":
-        return spark.read.text(path), InputMode.JSONL, {}, 1, None
+        return spark.read.text(path), InputMode.JSONL, {}, 1, None, None
     if kind == "parquet":
         df = spark.read.parquet(path)
-        return df, InputMode.COLUMNS, _columns(df.columns, path), 1, None
+        return df, InputMode.COLUMNS, _columns(df.columns, path), 1, None, None
     delimiter = _csv_delimiter(path)
     reader = (  # quotes inside quoted fields are doubled (RFC 4180, Excel), as screen-file reads them
         spark.read.option("header", True)
@@ -131,7 +132,7 @@ def read_input(spark: SparkSession, path: str) -> tuple[DataFrame, InputMode, di
     schema = StructType([StructField(name, StringType()) for name in header] + [StructField(CORRUPT, StringType())])
     df = reader.schema(schema).option("columnNameOfCorruptRecord", CORRUPT).csv(path)
     # The first data row is line 2, as screen-file numbers CSV rows.
-    return df, InputMode.COLUMNS, _columns(header, path), 2, CORRUPT
+    return df, InputMode.COLUMNS, _columns(header, path), 2, CORRUPT, (delimiter, len(header))
 
 
 def _columns(header: list[str], path: str) -> dict[str, str]:
@@ -142,19 +143,6 @@ def _columns(header: list[str], path: str) -> dict[str, str]:
         found = ", ".join(header) if header else "no columns"
         raise InputError(f"{path}: missing required column(s) name (found: {found}).")
     return {contract: present[contract] for contract in COLUMNS if contract in present}
-
-
-def _with_csv_errors(df: DataFrame, error_col: str | None) -> tuple[DataFrame, str | None]:
-    """Spark's unparsable CSV lines as row errors in the words of the row contract."""
-    if error_col is None:
-        return df, None
-    from pyspark.sql import functions as F
-
-    message = F.when(
-        F.col(error_col).isNotNull(),
-        F.lit("not valid CSV: more fields than the header has columns, or an unbalanced quote"),
-    )
-    return df.withColumn("_row_error", message), "_row_error"
 
 
 def screen_path(
@@ -170,11 +158,10 @@ def screen_path(
     from pyspark.sql import functions as F
 
     check_paths(input_path, out_path)
-    df, mode, columns, first_line, error_col = read_input(spark, input_path)
-    df, error_col = _with_csv_errors(df, error_col)
+    df, mode, columns, first_line, raw_col, dialect = read_input(spark, input_path)
     kind = output_format(out_path)
     shape = {"jsonl": Shape.JSON, "parquet": Shape.STRUCT, "csv": Shape.BOTH}[kind]
-    results, rows = frame.plan(df, columns, mode, shape, datasets, threshold, limit, screener, first_line, error_col)
+    results, rows = frame.plan(df, columns, mode, shape, datasets, threshold, limit, screener, first_line, raw_col, dialect)
     try:
         if kind == "jsonl":
             results.select("result").write.text(out_path)
