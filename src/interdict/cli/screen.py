@@ -106,7 +106,7 @@ def screen_file(
     input_arg: str = typer.Argument(
         ...,
         metavar="INPUT",
-        help="CSV, XLSX or JSONL with a name column [and id, schema, birth_date, nationality, country, id_number]; without id, rows are numbered by line. "
+        help="CSV, XLSX or JSONL with a name column \\[and id, schema, birth_date, nationality, country, id_number]; without id, rows are numbered by line. "
         "With --engine spark: Parquet, CSV or JSONL, a file or a folder of part files, on any file system Spark reads.",
     ),
     out_arg: str = typer.Option(
@@ -116,7 +116,7 @@ def screen_file(
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits per row."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
-    engine: Engine = typer.Option(Engine.LOCAL, "--engine", help="local: this machine; spark: Apache Spark (needs 'interdict[spark]' and Java 17+)."),
+    engine: Engine = typer.Option(Engine.LOCAL, "--engine", help="local: this machine; spark: Apache Spark (needs pip install 'interdict\\[spark]' and Java 17+)."),
     master: str = typer.Option("local[2]", "--master", help="With --engine spark: the Spark master (local[N], spark://host:port, yarn...)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:

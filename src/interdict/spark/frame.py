@@ -19,6 +19,7 @@ from ..match.screener import DEFAULT_LIMIT, Screener
 from ..rows import COLUMNS
 from . import executor
 from .executor import InputMode, Job, Shape
+from .session import require_pyspark
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -109,6 +110,7 @@ def plan(
     csv_dialect: tuple[str, int] | None = None,
 ) -> tuple[DataFrame, int]:
     """The result DataFrame (lazy) and the number of rows it will hold. `columns`: contract name → df column."""
+    require_pyspark()
     from pyspark.sql import functions as F
 
     datasets = _check_options(datasets, threshold, limit)
@@ -175,6 +177,7 @@ def screen(
         "country": country_col,
         "id_number": id_number_col,
     }
+    require_pyspark()
     columns = _resolve(df, wanted, _DEFAULTS)
     result, _ = plan(
         df, columns, InputMode.COLUMNS, Shape.BOTH if json_lines else Shape.STRUCT, datasets, threshold, limit, screener
