@@ -112,7 +112,7 @@ def test_odd_csv_reads_as_screen_file_reads_it(spark: Any, seeded: Seeded, tmp_p
     """A byte-order mark, semicolons, a quoted delimiter, a blank line, a short row, a long row, doubled quotes."""
     source = tmp_path / "semi.csv"
     source.write_bytes(
-        b"\xef\xbb\xbfid;name;schema\n1;Mohammad Baqer Qalibaf;Person\n2;Too;Many;Fields;Here\n3;\"Quoted; Name\";Person\n\n"
+        b'\xef\xbb\xbfid;name;schema\n1;Mohammad Baqer Qalibaf;Person\n2;Too;Many;Fields;Here\n3;"Quoted; Name";Person\n\n'
         b'4;Short\n5;"Scientific-Production Enterprise ""Kant""";LegalEntity\n'
     )
     batch.screen_file(seeded.screener, source, tmp_path / "local.jsonl")
