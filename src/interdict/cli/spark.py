@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from .. import screening
-from .common import EXIT_MISSING_LISTS, err, open_screener, status, warn_missing
+from .common import EXIT_MISSING_LISTS, err, open_screener, progress_bar, status, warn_missing
 
 
 class Engine(str, Enum):
@@ -39,10 +39,12 @@ def screen_file_spark(
     spark = session.spark_session(master)
     started = time.perf_counter()
     try:
-        status("screening")
-        summary = paths.screen_path(
-            spark, input_path, out_path, datasets=dataset, limit=limit, threshold=threshold, screener=screener
-        )
+        with progress_bar() as progress:
+            task = progress.add_task("screening (Spark tasks)", total=None)
+            with session.watch_tasks(spark, lambda completed, total: progress.update(task, completed=completed, total=total)):
+                summary = paths.screen_path(
+                    spark, input_path, out_path, datasets=dataset, limit=limit, threshold=threshold, screener=screener
+                )
     finally:
         if owned:
             spark.stop()
@@ -51,7 +53,9 @@ def screen_file_spark(
         f"{summary.rows:,} rows read, {summary.written:,} results written, {summary.matched_rows:,} with a match, "
         f"{summary.errors:,} errors in {seconds:.1f} s → {escape(out_path)} (a folder of part files)"
     )
-    err.print(f"screened against index {screener.build_key} ({len(screener.datasets)} lists); keep it with the results to show which list versions they reflect")
+    err.print(
+        f"screened against index {screener.build_key} ({len(screener.datasets)} lists); keep it with the results to show which list versions they reflect"
+    )
     if summary.warnings:
         err.print(
             f'[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their "warnings" in the results.'

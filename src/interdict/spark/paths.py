@@ -108,7 +108,9 @@ def _csv_delimiter(path: str) -> str:
         return csv_delimiter(handle.readline().lstrip("\ufeff"), ("name",))
 
 
-def read_input(spark: SparkSession, path: str) -> tuple[DataFrame, InputMode, dict[str, str], int, str | None, tuple[str, int] | None]:
+def read_input(
+    spark: SparkSession, path: str
+) -> tuple[DataFrame, InputMode, dict[str, str], int, str | None, tuple[str, int] | None]:
     """(DataFrame, how to read its rows, contract column → df column, number of the first row,
     the column of lines Spark could not parse and the CSV dialect to say why)."""
     from pyspark.sql.types import StringType, StructField, StructType

@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,9 +95,44 @@ def spark_session(master: str = "local[2]", app_name: str = "interdict") -> Spar
         os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     try:
         session = builder.getOrCreate()
-    except Exception as exc:  # the JVM gateway failed to start: a setup problem, not a bug to show as a traceback
+    except Exception as exc:  # noqa: BLE001 - the JVM gateway failed to start: a setup problem, not a bug to show as a traceback
         raise SparkUnavailableError(
             f"the Spark driver did not start on master {master!r}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}. {JAVA_HINT}"
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextmanager
+def watch_tasks(spark: SparkSession, report: Callable[[int, int], None], every: float = 0.5) -> Iterator[None]:
+    """Call report(completed, total) with the tasks of the running Spark stages while the block runs (a progress bar's feed).
+
+    Spark counts work in tasks (partitions), not rows; a run has several short
+    stages (counting, screening, reading back), so the total grows as they start.
+    """
+    tracker = spark.sparkContext.statusTracker()
+    done = threading.Event()
+    stages: dict[int, tuple[int, int]] = {}  # every stage seen: (tasks completed, tasks)
+
+    def sample() -> None:
+        try:
+            for stage in (*tracker.getActiveStageIds(), *stages):
+                info = tracker.getStageInfo(stage)
+                if info is not None:
+                    stages[stage] = (info.numCompletedTasks, info.numTasks)
+        except Exception:  # noqa: BLE001 - the session is stopping; progress is best effort
+            return
+        report(sum(completed for completed, _ in stages.values()), sum(total for _, total in stages.values()))
+
+    def poll() -> None:
+        while not done.wait(every):
+            sample()
+
+    thread = threading.Thread(target=poll, name="interdict-spark-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        sample()  # the last stages finish between two samples
