@@ -43,7 +43,7 @@ from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import MAX_FIELD, Row, printable, read_row
 from .textfiles import csv_delimiter, decode_guess
 
-__all__ = ["BatchSummary", "Record", "as_row", "check_output", "compare_file", "jsonl_record", "read_records", "screen_file", "screen_row"]
+__all__ = ["BatchSummary", "Record", "as_row", "check_output", "compare_file", "jsonl_record", "read_records", "result_line", "screen_file", "screen_row"]
 
 CHUNK = 256
 
@@ -204,7 +204,11 @@ def as_row(record: Record) -> Row:
 
 
 def screen_row(screener: Screener, row: Row, datasets: list[str] | None, limit: int, threshold: float | None) -> dict[str, object]:
-    """One result line of the contract: {"id", "hits"} (+ "error" for a row that cannot be screened, + "warnings")."""
+    """One result line of the contract: {"id", "hits"} (+ "error" for a row that cannot be screened, + "warnings").
+
+    The one per-row function of batch screening: `screen_file` and the Spark
+    engine (`interdict.spark`) both call it, so their results are the same row by row.
+    """
     if row.query is None:
         return {"id": row.id, "hits": [], "error": row.error or "this row cannot be screened"}
     try:
@@ -218,6 +222,11 @@ def screen_row(screener: Screener, row: Row, datasets: list[str] | None, limit: 
     return result
 
 
+def result_line(result: dict[str, object]) -> str:
+    """A result as its line of RESULTS.jsonl (without the newline): every engine writes lines through this."""
+    return json.dumps(result, ensure_ascii=False)
+
+
 def _screen_chunk(args: tuple[list[Row], list[str] | None, int, float | None]) -> list[tuple[str, bool, bool, bool]]:
     """(JSON line, any match, error, warned) per row; runs in worker processes."""
     rows, datasets, limit, threshold = args
@@ -228,7 +237,7 @@ def _screen_chunk(args: tuple[list[Row], list[str] | None, int, float | None]) -
         hits = result["hits"]
         assert isinstance(hits, list)
         matched = any(hit["match"] for hit in hits)
-        out.append((json.dumps(result, ensure_ascii=False), matched, "error" in result, "warnings" in result))
+        out.append((result_line(result), matched, "error" in result, "warnings" in result))
     return out
 
 

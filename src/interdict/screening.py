@@ -11,6 +11,7 @@ processes start in about a second.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -32,7 +33,7 @@ _default: Screener | None = None
 _lock = threading.Lock()
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
     """Hash of everything that shapes index contents: tokenisation code and its tables.
 
     A cached index built by other code or tables would silently disagree with
@@ -54,7 +55,7 @@ code_fingerprint = _code_fingerprint  # public: a report names the matcher code 
 
 def index_key(store: SnapshotStore) -> str:
     snapshots = store.active_snapshots()
-    text = f"v{INDEX_VERSION}|{_code_fingerprint()}|{store.engine.url}|" + ",".join(f"{s.dataset}:{s.id}:{s.sha256}" for s in snapshots)
+    text = f"v{INDEX_VERSION}|{code_fingerprint()}|{store.engine.url}|" + ",".join(f"{s.dataset}:{s.id}:{s.sha256}" for s in snapshots)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -124,6 +125,31 @@ def open_screener(
     store = load_lists(db, progress=seed_progress, warn=warn)
     screener = make_screener(load_or_build_index(store, progress))
     screener.missing_datasets = tuple(missing_lists(store))
+    return screener
+
+
+def index_file(screener: Screener) -> Path:
+    """The saved index file a screener screens from, for other processes to open (Spark ships it to executors).
+
+    It is the cache file when the screener was opened from the store; an index
+    that could not be cached (a read-only home) is saved to a temporary file.
+    """
+    path = cache_path(screener.build_key)
+    if path.is_file():
+        return path
+    folder = Path(tempfile.mkdtemp(prefix="interdict-index-"))
+    path = folder / path.name
+    save_index(screener.index, path)
+    return path
+
+
+def screener_from_file(path: Path | str, missing_datasets: tuple[str, ...] = ()) -> Screener:
+    """A Screener over a saved index file (see `index_file`), as `open_screener` would give in the process that saved it."""
+    index = load_index(Path(path))
+    if index is None:
+        raise InputError(f"{path}: not a readable index file of this version of interdict (index format v{INDEX_VERSION}).")
+    screener = Screener(index)
+    screener.missing_datasets = tuple(missing_datasets)
     return screener
 
 

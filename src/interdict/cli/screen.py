@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import batch, screening
+from . import spark as spark_cli
 from ..match.query import Query, clean_schema
 from ..match.screener import DEFAULT_LIMIT
 from .common import (
@@ -25,6 +26,7 @@ from .common import (
     progress_bar,
     warn_missing,
 )
+from .spark import Engine
 
 
 @app.command()
@@ -101,18 +103,32 @@ def screen(
 
 @app.command("screen-file")
 def screen_file(
-    input_path: Path = typer.Argument(..., help="CSV, XLSX or JSONL with a name column [and id, schema, birth_date, nationality, country, id_number]; without id, rows are numbered by line."),
-    out_path: Path = typer.Option(..., "--out", "-o", help="Where to write results, one JSON line per input row."),
+    input_arg: str = typer.Argument(
+        ...,
+        metavar="INPUT",
+        help="CSV, XLSX or JSONL with a name column \\[and id, schema, birth_date, nationality, country, id_number]; without id, rows are numbered by line. "
+        "With --engine spark: Parquet, CSV or JSONL, a file or a folder of part files, on any file system Spark reads.",
+    ),
+    out_arg: str = typer.Option(
+        ..., "--out", "-o", help="Where to write results, one JSON line per input row. With --engine spark: a new folder of part files (.jsonl, .parquet or .csv)."
+    ),
     dataset: Optional[list[str]] = DATASET_OPTION,
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits per row."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
+    engine: Engine = typer.Option(Engine.LOCAL, "--engine", help="local: this machine; spark: Apache Spark (needs pip install 'interdict\\[spark]' and Java 17+)."),
+    master: str = typer.Option("local[2]", "--master", help="With --engine spark: the Spark master (local[N], spark://host:port, yarn...)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Screen every row of a file; results keep the input order.
 
     Exits 11 (after writing the results) when lists the store should hold are missing, 1 when rows had errors.
+    With --engine spark, exits 2 when pyspark or Java is missing.
     """
+    if engine is Engine.SPARK:
+        spark_cli.screen_file_spark(input_arg, out_arg, dataset, limit, threshold, master, db)
+        return
+    input_path, out_path = Path(input_arg), Path(out_arg)
     screening.validate_datasets(dataset)
     rows = sum(1 for _ in batch.read_records(input_path))  # bad input fails before the index loads
     batch.check_output(input_path, out_path)
