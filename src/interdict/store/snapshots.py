@@ -31,8 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import NotFoundError, StoreError, UpdateError
 from ..model import Entity, entity_from_json, entity_to_json
 from ..sources.base import ParseResult
-from . import guard, retention
-from .schema import active, baselines, create_or_upgrade, entities, expected_lists, snapshot_checks, snapshots
+from . import audit, guard, migrate, retention
+from .schema import active, baselines, entities, expected_lists, snapshot_checks, snapshots
 from .settings import StoreSettings
 
 log = logging.getLogger("interdict.store")
@@ -173,7 +173,7 @@ class SnapshotStore:
         self.engine = engine
         self.settings = settings or StoreSettings.from_env()
         try:
-            create_or_upgrade(engine)
+            migrate.upgrade(engine)
             # create_all skips tables that exist: a database of another program
             # (or an incompatible version) shows up here, not at the first read.
             with engine.connect() as conn:
@@ -279,6 +279,7 @@ class SnapshotStore:
         now = _now()
         with self._writing(f"Accepting snapshot {snapshot_id} of {dataset}") as conn:
             _set_baseline(conn, dataset, snapshot_id, reason, now)
+            audit.append(conn, audit.Action.LIST_ACCEPTED, dataset, {"snapshot_id": snapshot_id, "reason": reason.value})
         return Baseline(dataset, snapshot_id, now, reason)
 
     def expected_lists(self) -> list[str]:
@@ -417,6 +418,21 @@ class SnapshotStore:
                     conn.execute(insert(active).values(dataset=dataset, snapshot_id=snapshot_id))
                 if accepted is not None:
                     _set_baseline(conn, dataset, snapshot_id, accepted, now)
+                audit.append(
+                    conn,
+                    audit.Action.LIST_UPDATED,
+                    dataset,
+                    {
+                        "snapshot_id": snapshot_id,
+                        "previous_snapshot_id": previous.id if previous else None,
+                        "entries": len(encoded),
+                        "content_sha256": content,
+                        "files_sha256": row["sha256"],
+                        "origin": origin,
+                        "forced": force,
+                        "baseline": accepted.value if accepted else None,
+                    },
+                )
         except SQLAlchemyError as exc:
             raise StoreError(f"{dataset}: writing the snapshot failed ({_reason(exc)}); the previous snapshot stays active.") from None
         self._prune_after_swap(dataset)
