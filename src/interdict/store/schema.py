@@ -144,6 +144,7 @@ register_parties = Table(
     Column("data", Text, nullable=False),  # JSON: the screen-file row as read (rows.read_row)
     Column("data_sha256", String(64), nullable=False),
     Column("status", String(16), nullable=False),  # cases.register.PartyStatus
+    Column("screened_version", Integer),  # the version last screened; behind `version` until its alerts are written
     Column("added_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
 )
@@ -236,7 +237,7 @@ decisions = Table(
     Column("note", Text),
     CheckConstraint("checked_by IS NULL OR checked_by <> proposed_by", name="maker_is_not_checker"),
     CheckConstraint("outcome IN ('true_match', 'false_positive', 'escalate')", name="known_outcome"),
-    CheckConstraint("(state = 'proposed') = (checked_by IS NULL)", name="checked_when_decided"),
+    CheckConstraint("(state IN ('proposed', 'withdrawn')) = (checked_by IS NULL)", name="checked_when_decided"),
     Index(
         "one_proposal_per_alert",
         "alert_id",

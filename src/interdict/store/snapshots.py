@@ -254,6 +254,22 @@ class SnapshotStore:
             raise NotFoundError(f"No entity {entity_id!r} in the active lists. Try `interdict screen` to find its id.")
         return entity_from_json(row[0])
 
+    def entry_digests(self, snapshot_id: int) -> dict[str, str]:
+        """Each entry id of a snapshot with the SHA-256 of its stored content (what a re-screen diffs)."""
+        query = select(entities.c.entity_id, entities.c.data).where(entities.c.snapshot_id == snapshot_id)
+        with self._reading() as conn:
+            return {row.entity_id: hashlib.sha256(bytes(row.data)).hexdigest() for row in conn.execute(query)}
+
+    def entities_of(self, snapshot_id: int, entity_ids: Iterable[str]) -> list[Entity]:
+        """The given entries of one snapshot (those it holds), in id order."""
+        ids = sorted(set(entity_ids))
+        found: list[Entity] = []
+        with self._reading() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(entities.c.data).where(entities.c.snapshot_id == snapshot_id, entities.c.entity_id.in_(ids[start : start + 500]))
+                found.extend(entity_from_json(data) for (data,) in conn.execute(query))
+        return sorted(found, key=lambda entity: entity.id)
+
     def entity_count(self, snapshot_id: int) -> int:
         with self._reading() as conn:
             count: int = conn.execute(select(func.count()).select_from(entities).where(entities.c.snapshot_id == snapshot_id)).scalar_one()

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("data", sa.Text, nullable=False),
         sa.Column("data_sha256", sa.String(64), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("screened_version", sa.Integer),
         sa.Column("added_at", sa.String(32), nullable=False),
         sa.Column("updated_at", sa.String(32), nullable=False),
     )
@@ -134,7 +135,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text),
         sa.CheckConstraint("checked_by IS NULL OR checked_by <> proposed_by", name="maker_is_not_checker"),
         sa.CheckConstraint("outcome IN ('true_match', 'false_positive', 'escalate')", name="known_outcome"),
-        sa.CheckConstraint("(state = 'proposed') = (checked_by IS NULL)", name="checked_when_decided"),
+        sa.CheckConstraint("(state IN ('proposed', 'withdrawn')) = (checked_by IS NULL)", name="checked_when_decided"),
     )
     op.create_index("one_proposal_per_alert", "decisions", ["alert_id"], unique=True, sqlite_where=sa.text("state = 'proposed'"), postgresql_where=sa.text("state = 'proposed'"))
     op.create_table(

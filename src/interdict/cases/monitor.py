@@ -1,0 +1,283 @@
+"""Ongoing monitoring: screen the register when it changes, and screen list changes against the register.
+
+Two directions, one rule for what is an alert (a hit with `match: true`,
+raised through `CaseStore.raise_alerts`, so suppression and "why it is back"
+apply the same way):
+
+- *parties → lists*: parties added or changed (and, on demand, the whole
+  register: `rescreen_all`) are screened as any party is;
+- *list changes → parties* (`catch_up`): when a list's snapshot is replaced,
+  only the delta is screened — the entries added or whose stored content
+  changed. The register is indexed like a list (`RegisterIndex`: the parties as
+  entities, through `match.index.build_index`), each changed entry's names are
+  looked up in it to find candidate parties (with a threshold below the match
+  threshold, so retrieval asymmetries do not lose one), and every candidate is
+  then scored the normal way, party as query against the entry
+  (`Screener.score_entry`), so a delta alert is exactly the alert a full
+  re-screen would raise. Identifiers are matched exactly through a map.
+  Entries gone from the list close their live alerts as delisted.
+
+`monitored_snapshots` records, per list, the snapshot the register was last
+screened against; it moves in the same transaction as the delta's alerts. A
+re-screen killed half-way therefore resumes from the same snapshot next time
+(alerts already written are not raised twice: one live alert per pair), and a
+list update never goes unscreened because the process that made it died.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from ..match.index import INDEX_VERSION, build_index, load_index, save_index
+from ..match.query import Query
+from ..match.screener import Screener
+from ..model import Entity, Identifier, IdentifierType, Name, NameKind, Schema
+from ..rows import read_row
+from ..store import SnapshotStore, audit, data_home
+from ..store.schema import monitored_snapshots
+from . import register
+from .alerts import CaseStore, Party
+from .model import Origin
+
+SCREEN_BATCH = 200  # parties screened per transaction of alerts
+CANDIDATE_MARGIN = 0.2  # candidates are looked up this far below the match threshold, then scored exactly
+CANDIDATE_LIMIT = 5000  # parties retrieved per changed entry at most (reported when reached)
+
+
+@dataclass
+class MonitorReport:
+    screened: int = 0
+    alerts: list[int] = field(default_factory=list)
+    suppressed: int = 0
+    already_open: int = 0
+    already_decided: int = 0
+    delisted: list[int] = field(default_factory=list)
+    entries: int = 0  # changed list entries screened against the register
+    candidates: int = 0  # (party, entry) pairs scored
+    errors: list[str] = field(default_factory=list)
+    lists: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "screened": self.screened,
+            "alerts": self.alerts,
+            "suppressed": self.suppressed,
+            "already_open": self.already_open,
+            "already_decided": self.already_decided,
+            "delisted": self.delisted,
+            "entries": self.entries,
+            "candidates": self.candidates,
+            "lists": self.lists,
+            "errors": self.errors,
+        }
+
+
+def party_query(party: register.RegisteredParty) -> Query | None:
+    return read_row(party.data, 0).query
+
+
+def screen_parties(
+    cases: CaseStore,
+    screener: Screener,
+    parties: Iterable[register.RegisteredParty],
+    context: str,
+    progress: Callable[[int], None] | None = None,
+) -> MonitorReport:
+    """Screen parties and raise their alerts; each batch's alerts and 'screened' marks commit together."""
+    report = MonitorReport()
+    batch: list[tuple[register.RegisteredParty, list[dict[str, Any]]]] = []
+
+    def flush() -> None:
+        with cases.writing("Recording the register's alerts") as conn:
+            for party, hits in batch:
+                raised = cases.raise_alerts(conn, Party(party.party_id, party.data, party.version), hits, Origin.REGISTER, context)
+                _count(report, raised)
+                register.mark_screened(conn, party.party_id, party.version)
+            audit.append(conn, audit.Action.SCREENING, "register", {"parties": [[p.party_id, p.version] for p, _ in batch], "context": context})
+        report.screened += len(batch)
+        batch.clear()
+        if progress:
+            progress(report.screened)
+
+    for party in parties:
+        query = party_query(party)
+        if query is None:
+            report.errors.append(f"party {party.party_id}: cannot be screened")
+            continue
+        hits = [hit.to_dict() for hit in screener.screening(query).hits]
+        batch.append((party, hits))
+        if len(batch) >= SCREEN_BATCH:
+            flush()
+    if batch:
+        flush()
+    return report
+
+
+def screen_unscreened(cases: CaseStore, screener: Screener, progress: Callable[[int], None] | None = None) -> MonitorReport:
+    """Screen the parties added or changed since they were last screened (a run cut short resumes here)."""
+    return screen_parties(cases, screener, list(register.parties(cases, unscreened=True)), "added to the register", progress)
+
+
+def rescreen_all(cases: CaseStore, screener: Screener, progress: Callable[[int], None] | None = None) -> MonitorReport:
+    """Screen every active party against the current lists (on demand; list changes use `catch_up`)."""
+    return screen_parties(cases, screener, register.parties(cases), "full re-screen", progress)
+
+
+def _count(report: MonitorReport, raised: Any) -> None:
+    report.alerts += raised.alerts
+    report.suppressed += raised.suppressed
+    report.already_open += raised.already_open
+    report.already_decided += raised.already_decided
+
+
+# --- the register as an index ---------------------------------------------------
+
+
+def party_entity(party: register.RegisteredParty) -> Entity | None:
+    query = party_query(party)
+    if query is None:
+        return None
+    names = [Name(full=name, kind=NameKind.PRIMARY if i == 0 else NameKind.ALIAS) for i, name in enumerate(query.names)]
+    return Entity(
+        id=party.party_id,
+        dataset="register",
+        source_id=party.party_id,
+        schema=query.schema or Schema.LEGAL_ENTITY,
+        names=names,
+        birth_dates=list(query.birth_dates),
+        nationalities=list(query.nationalities),
+        countries=list(query.countries),
+        identifiers=[Identifier(IdentifierType.REGISTRATION, value) for value in query.identifiers],  # a lookup type: indexed for exact finding
+    )
+
+
+class RegisterIndex:
+    """The active parties as a match index of their own (names, and id numbers as lookup identifiers)."""
+
+    def __init__(self, screener: Screener):
+        self.screener = screener
+
+    @classmethod
+    def open(cls, cases: CaseStore, progress: Callable[[str], None] | None = None) -> RegisterIndex:
+        """Load the cached index of the register as it is now, or build (and cache) it."""
+        with cases.reading() as conn:
+            count, versions, last = register.state(conn)
+        key = hashlib.sha256(f"{INDEX_VERSION}:{count}:{versions}:{last}:{cases.engine.url}".encode()).hexdigest()[:24]
+        path = data_home() / "cache" / f"register-{key}.idx"
+        index = load_index(path) if path.exists() else None
+        if index is None or index.build_key != key:
+            if progress:
+                progress(f"indexing the watch register ({count:,} parties)")
+            entities = (entity for entity in map(party_entity, register.parties(cases)) if entity is not None)
+            index = build_index(entities, build_key=key)
+            try:
+                for stale in path.parent.glob("register-*.idx"):
+                    stale.unlink(missing_ok=True)
+                save_index(index, path)
+            except OSError:
+                pass  # a read-only home: rebuilt next time
+        return cls(Screener(index))
+
+    def candidates(self, entry: Entity) -> set[str]:
+        """Party ids that may match a list entry: by name, loosely, and by identifier, exactly."""
+        found: set[str] = set()
+        names = [name.full for name in entry.names if name.full.strip()][:100]
+        if names and self.screener.size:
+            loose = max(self.screener.threshold - CANDIDATE_MARGIN, 0.3)
+            query = Query(names=names)
+            found.update(hit.entity.id for hit in self.screener.screen(query, limit=CANDIDATE_LIMIT, threshold=loose, cutoff=loose))
+        for identifier in entry.identifiers:
+            found.update(match.entity_id for match in self.screener.find_identifier(identifier.value))
+        return found
+
+
+# --- list changes -----------------------------------------------------------------
+
+
+def catch_up(
+    cases: CaseStore,
+    snapshots: SnapshotStore,
+    screener: Screener,
+    progress: Callable[[str], None] | None = None,
+    index: RegisterIndex | None = None,
+) -> MonitorReport:
+    """Screen every list change the register has not been screened against yet (see the module docstring)."""
+    report = MonitorReport()
+    with cases.reading() as conn:
+        pointers = {row.dataset: row.snapshot_id for row in conn.execute(select(monitored_snapshots))}
+        has_parties = register.state(conn)[0] > 0
+    for snap in snapshots.active_snapshots():
+        previous = pointers.get(snap.dataset)
+        if previous == snap.id:
+            continue
+        if not has_parties:
+            _move_pointer(cases, snap.dataset, snap.id, previous, {})
+            continue
+        before = snapshots.entry_digests(previous) if previous is not None else {}
+        after = snapshots.entry_digests(snap.id)
+        changed = sorted(entity_id for entity_id, digest in after.items() if before.get(entity_id) != digest)
+        removed = sorted(set(before) - set(after))
+        if any(screener.position(entity_id) is None for entity_id in changed[:50]):
+            report.errors.append(f"{snap.dataset}: the screener is older than snapshot {snap.id}; open a fresh one and run again")
+            continue
+        if progress:
+            progress(f"{snap.dataset}: screening {len(changed):,} new or changed entries against the register")
+        if index is None:
+            index = RegisterIndex.open(cases, progress)
+        pairs: dict[str, list[dict[str, Any]]] = {}
+        for entry in snapshots.entities_of(snap.id, changed):
+            for party_id in index.candidates(entry):
+                pairs.setdefault(party_id, []).append({"entity_id": entry.id})
+        scored = _score_pairs(cases, screener, pairs)
+        report.entries += len(changed)
+        report.candidates += sum(len(items) for items in pairs.values())
+        summary: dict[str, Any] = {"snapshot_id": snap.id, "previous_snapshot_id": previous, "changed": len(changed), "removed": len(removed), "alerts": 0}
+        with cases.writing(f"Recording the re-screen of {snap.dataset}") as conn:
+            for party, hits in scored:
+                raised = cases.raise_alerts(conn, party, hits, Origin.REGISTER, f"list change: {snap.dataset} snapshot {snap.id}")
+                _count(report, raised)
+                summary["alerts"] += len(raised.alerts)
+            delisted = cases.delist(conn, removed, snap.id, snap.dataset)
+            report.delisted += delisted
+            summary["delisted"] = len(delisted)
+            _set_pointer(conn, snap.dataset, snap.id, previous is not None)
+            audit.append(conn, audit.Action.SCREENING, f"list change {snap.dataset}", summary)
+        report.lists[snap.dataset] = summary
+    return report
+
+
+def _score_pairs(cases: CaseStore, screener: Screener, pairs: dict[str, list[dict[str, Any]]]) -> list[tuple[Party, list[dict[str, Any]]]]:
+    """Score each candidate party against its entries as a screen would; (party, hits) for the matches."""
+    result: list[tuple[Party, list[dict[str, Any]]]] = []
+    for party_id in sorted(pairs):
+        party = register.party(cases, party_id)
+        if party is None or party.status != register.PartyStatus.ACTIVE:
+            continue
+        query = party_query(party)
+        if query is None:
+            continue
+        hits = []
+        for item in pairs[party_id]:
+            hit = screener.score_entry(query, item["entity_id"])
+            if hit is not None and hit.match:
+                hits.append(hit.to_dict())
+        if hits:
+            result.append((Party(party.party_id, party.data, party.version), hits))
+    return result
+
+
+def _set_pointer(conn: Any, dataset: str, snapshot_id: int, exists: bool) -> None:
+    if exists:
+        conn.execute(update(monitored_snapshots).where(monitored_snapshots.c.dataset == dataset).values(snapshot_id=snapshot_id))
+    else:
+        conn.execute(insert(monitored_snapshots).values(dataset=dataset, snapshot_id=snapshot_id))
+
+
+def _move_pointer(cases: CaseStore, dataset: str, snapshot_id: int, previous: int | None, summary: dict[str, Any]) -> None:
+    with cases.writing(f"Recording that {dataset} was screened") as conn:
+        _set_pointer(conn, dataset, snapshot_id, previous is not None)
