@@ -30,7 +30,7 @@ from .common import app, err, usage_errors
 
 # Importing a command module registers its commands; `--help` lists them in this order.
 # isort: off
-from . import screen, lists, workflows, gaps, service  # noqa: F401,E402
+from . import screen, lists, workflows, gaps, service, cases  # noqa: F401,E402
 # isort: on
 
 __all__ = ["app", "main"]

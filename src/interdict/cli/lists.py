@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..model import Entity, entity_to_dict, to_ftm
 from ..sources import get_source, registry
 from ..store import Snapshot
+from .cases import catch_up as watch_register  # a list change is screened against the watch register at once
 from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
 
 
@@ -189,6 +190,7 @@ def update(
         else:
             failed += 1
             err.print(f"[red]✗[/red] {result.dataset}: {escape(result.error or 'failed')} [dim](the previous snapshot stays active)[/dim]")
+    watch_register(db)
     if failed:
         raise typer.Exit(4 if failed == len(results) else 1)
 
@@ -237,6 +239,7 @@ def load(
         out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
     for warning in snapshot.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    watch_register(db)
 
 
 @app.command()
