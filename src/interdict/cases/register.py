@@ -29,6 +29,7 @@ from ..store.schema import register_history, register_parties
 from .alerts import CaseStore, now, party_sha256
 
 BATCH = 1000
+MAX_ID = 200  # characters of a party id (the column's width)
 
 
 class PartyStatus(StrEnum):
@@ -86,6 +87,8 @@ def party_data(values: dict[str, object], line: int) -> dict[str, str]:
     lowered = {str(key).strip().lower(): value for key, value in values.items()}
     if not str(lowered.get("id") or "").strip():
         raise InputError("the register needs a stable `id` for every party (a customer or account number)")
+    if len(str(lowered["id"]).strip()) > MAX_ID:
+        raise InputError(f"the id is {len(str(lowered['id']).strip()):,} characters long; at most {MAX_ID}")
     row = read_row(values, line)
     if row.query is None:
         raise InputError(row.error or "this row cannot be screened")
