@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from ..batch import Record
 from ..cases import CaseStore, monitor, register
 from ..store import audit
-from .common import COMMON_ERRORS, JSONBytes, current, service
+from .common import CHANGED_SINCE, COMMON_ERRORS, JSONBytes, current, service
 from .models import ErrorResponse
 from .security import Principal, require_role
 
@@ -295,8 +295,8 @@ async def verify_audit(
 async def export_audit(
     request: Request,
     principal: Principal = Depends(require_role("supervisor")),
-    since: str | None = Query(None, alias="from", max_length=40),
-    until: str | None = Query(None, alias="to", max_length=40),
+    since: str | None = Query(None, alias="from", pattern=CHANGED_SINCE, description="From this UTC date or time (inclusive), YYYY-MM-DD[THH[:MM[:SS]]]"),
+    until: str | None = Query(None, alias="to", pattern=CHANGED_SINCE, description="Before this UTC date or time (exclusive)"),
 ) -> JSONBytes:
     store = cases_of(request)
 

@@ -146,6 +146,8 @@ def _write(cases: CaseStore, batch: list[tuple[int, dict[str, str]]], report: Re
         existing = {row.party_id: row for row in conn.execute(select(register_parties).where(register_parties.c.party_id.in_(ids)))}
         at = now()
         actor = audit.current_actor()
+        new_rows: list[dict[str, Any]] = []
+        history_rows: list[dict[str, Any]] = []
         for _, data in batch:
             pid = data["id"]
             digest = party_sha256(data)
@@ -157,11 +159,7 @@ def _write(cases: CaseStore, batch: list[tuple[int, dict[str, str]]], report: Re
             version = 1 if old is None else old.version + 1
             action = "added" if old is None else "restored" if old.status == PartyStatus.REMOVED.value else "updated"
             if old is None:
-                conn.execute(
-                    insert(register_parties).values(
-                        party_id=pid, version=1, data=text, data_sha256=digest, status=PartyStatus.ACTIVE.value, added_at=at, updated_at=at
-                    )
-                )
+                new_rows.append({"party_id": pid, "version": 1, "data": text, "data_sha256": digest, "status": PartyStatus.ACTIVE.value, "added_at": at, "updated_at": at})
                 added.append(pid)
             else:
                 conn.execute(
@@ -170,8 +168,12 @@ def _write(cases: CaseStore, batch: list[tuple[int, dict[str, str]]], report: Re
                     .values(version=version, data=text, data_sha256=digest, status=PartyStatus.ACTIVE.value, updated_at=at)
                 )
                 updated.append(pid)
-            conn.execute(insert(register_history).values(party_id=pid, version=version, data=text, data_sha256=digest, action=action, at=at, actor=actor))
+            history_rows.append({"party_id": pid, "version": version, "data": text, "data_sha256": digest, "action": action, "at": at, "actor": actor})
             changes.append({"id": pid, "version": version, "sha256": digest, "action": action})
+        if new_rows:
+            conn.execute(insert(register_parties), new_rows)
+        if history_rows:
+            conn.execute(insert(register_history), history_rows)
         if changes:
             audit.append(conn, audit.Action.REGISTER_UPDATED if not added else audit.Action.REGISTER_ADDED, "register", {"parties": changes})
     report.added += added

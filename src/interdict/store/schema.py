@@ -1,12 +1,11 @@
 """The store's tables, and how a store made before migrations is brought up to date.
 
-Schema changes now go through alembic (`store/migrations/`, run by
+Schema changes go through alembic (`store/migrations/`, run by
 `store.migrate.upgrade` whenever a store is opened). The tables below are the
 current shape the code reads and writes; each migration creates or alters its
-own frozen copy. `create_or_upgrade` is kept for the one step it was built for:
-bringing a store written by an interdict without migrations (which created the
-tables it lacked and added nullable columns) up to the first revision
-(`0001`), after which alembic takes over.
+own frozen copy. Before migrations, opening a store created the tables it
+lacked and added nullable columns; revision 0001 does exactly that once more,
+so such a store comes under alembic without losing a row.
 
 Added after the first release:
 - `snapshots.content_sha256`: digest of the parsed entries, to store identical content once;
@@ -22,7 +21,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Engine,
     Float,
     ForeignKey,
     Index,
@@ -32,10 +30,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    inspect,
     text,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 metadata = MetaData()
 
@@ -289,29 +285,3 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
-
-# Columns added to tables of the first release: (table, column, SQL type). Nullable, no default.
-ADDED_COLUMNS = (("snapshots", "content_sha256", "VARCHAR(64)"),)
-
-
-def create_or_upgrade(engine: Engine) -> None:
-    """Create missing tables and add missing columns; raises SQLAlchemyError when the database refuses."""
-    try:
-        metadata.create_all(engine, tables=TABLES)
-    except SQLAlchemyError:
-        # Two processes opening a new store at once (`serve --workers 2` on a first run) both see a
-        # table missing and both create it: the loser's "already exists" is no failure. Check again.
-        metadata.create_all(engine, tables=TABLES)
-    for table, column, sql_type in ADDED_COLUMNS:
-        if _has_column(engine, table, column):
-            continue
-        try:
-            with engine.begin() as conn:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
-        except SQLAlchemyError:
-            if not _has_column(engine, table, column):  # not a race with another process: a real failure
-                raise
-
-
-def _has_column(engine: Engine, table: str, column: str) -> bool:
-    return any(item["name"] == column for item in inspect(engine).get_columns(table))
