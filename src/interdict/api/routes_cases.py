@@ -243,6 +243,7 @@ async def add_register(request: Request, body: Parties, principal: Principal = D
     generation = current(request) if body.screen else None
 
     def work() -> dict[str, Any]:
+        monitor.mark_seen(store, service(request).open_store())  # a first party: later list changes are screened as deltas
         report = register.add(store, [Record(line, row) for line, row in enumerate(body.parties, 1)])
         result: dict[str, Any] = report.to_dict()
         if generation is not None:

@@ -251,6 +251,18 @@ def catch_up(
     return report
 
 
+def mark_seen(cases: CaseStore, snapshots: SnapshotStore) -> None:
+    """With an empty register there is nothing to screen: record the active snapshots as seen, so the parties
+    added later are screened against later changes only (they are screened against these when added)."""
+    with cases.reading() as conn:
+        pointers = {row.dataset: row.snapshot_id for row in conn.execute(select(monitored_snapshots))}
+        if register.state(conn)[0] > 0:
+            return
+    for snap in snapshots.active_snapshots():
+        if pointers.get(snap.dataset) != snap.id:
+            _move_pointer(cases, snap.dataset, snap.id, pointers.get(snap.dataset), {})
+
+
 def _score_pairs(cases: CaseStore, screener: Screener, pairs: dict[str, list[dict[str, Any]]]) -> list[tuple[Party, list[dict[str, Any]]]]:
     """Score each candidate party against its entries as a screen would; (party, hits) for the matches."""
     result: list[tuple[Party, list[dict[str, Any]]]] = []

@@ -148,6 +148,7 @@ def catch_up(db: str | None, as_json: bool = False) -> monitor.MonitorReport | N
     store = _cases(db)
     with store.reading() as conn:
         if register.state(conn)[0] == 0:
+            monitor.mark_seen(store, SnapshotStore(store.engine))
             return None
     screener = open_screener(db)
     report = monitor.catch_up(store, SnapshotStore(store.engine), screener, progress=status)
@@ -177,6 +178,7 @@ def monitor_add(
     """
     list(read_records(path, required=("id",)))  # an unreadable file fails before anything is written
     store = _cases(db)
+    monitor.mark_seen(store, SnapshotStore(store.engine))  # a first party: later list changes are screened as deltas
     with _acting(user), progress_bar() as bar:
         task = bar.add_task("registering", total=None)
         report = register.add(store, read_records(path, required=("id",)), progress=lambda done: bar.update(task, completed=done))
