@@ -157,42 +157,61 @@ def party_entity(party: register.RegisteredParty) -> Entity | None:
 
 
 class RegisterIndex:
-    """The active parties as a match index of their own (names, and id numbers as lookup identifiers)."""
+    """The active parties as match indexes of their own (names, and id numbers as lookup identifiers).
 
-    def __init__(self, screener: Screener):
-        self.screener = screener
+    Two indexes: a large *base*, cached on disk and rebuilt rarely, and a small
+    *recent* one of the parties added or changed since the base was built
+    (built on every open). A register that changes every day therefore does not
+    rebuild a million-party index every day; the base is rebuilt when the recent
+    parties pass `REBUILD_SHARE` of it. A party the base holds but that changed
+    or left since is harmless: candidates are re-read from the register and
+    scored with their current data (removed parties are skipped).
+    """
+
+    REBUILD_SHARE = 0.1
+
+    def __init__(self, screeners: list[Screener]):
+        self.screeners = screeners
 
     @classmethod
-    def open(cls, cases: CaseStore, progress: Callable[[str], None] | None = None) -> RegisterIndex:
-        """Load the cached index of the register as it is now, or build (and cache) it."""
+    def open(cls, cases: CaseStore, progress: Callable[[str], None] | None = None, rebuild: bool = False) -> RegisterIndex:
+        """Load the cached base index (building it when missing, stale or `rebuild`) and index the recent parties."""
         with cases.reading() as conn:
-            count, versions, last = register.state(conn)
-        key = hashlib.sha256(f"{INDEX_VERSION}:{count}:{versions}:{last}:{cases.engine.url}".encode()).hexdigest()[:24]
-        path = data_home() / "cache" / f"register-{key}.idx"
-        index = load_index(path) if path.exists() else None
-        if index is None or index.build_key != key:
+            count, _, last = register.state(conn)
+        store_key = hashlib.sha256(f"{INDEX_VERSION}:{cases.engine.url}".encode()).hexdigest()[:16]
+        path = data_home() / "cache" / f"register-{store_key}.idx"
+        base = None if rebuild or not path.exists() else load_index(path)
+        cutoff = base.build_key.split("|", 1)[1] if base is not None and base.build_key.startswith(f"{INDEX_VERSION}|") else None
+        recent = list(register.parties(cases, updated_since=cutoff)) if cutoff is not None else []
+        if cutoff is None or len(recent) > max(1000, cls.REBUILD_SHARE * count):
             if progress:
                 progress(f"indexing the watch register ({count:,} parties)")
-            entities = (entity for entity in map(party_entity, register.parties(cases)) if entity is not None)
-            index = build_index(entities, build_key=key)
+            base = build_index(
+                (entity for entity in map(party_entity, register.parties(cases)) if entity is not None),
+                build_key=f"{INDEX_VERSION}|{last}",  # parties changed at or after `last` go to the recent index
+            )
             try:
-                for stale in path.parent.glob("register-*.idx"):
-                    stale.unlink(missing_ok=True)
-                save_index(index, path)
+                save_index(base, path)
             except OSError:
                 pass  # a read-only home: rebuilt next time
-        return cls(Screener(index))
+            recent = list(register.parties(cases, updated_since=last))
+        assert base is not None
+        screeners = [Screener(base)]
+        entities = [entity for entity in map(party_entity, recent) if entity is not None]
+        if entities:
+            screeners.append(Screener(build_index(entities, build_key="recent")))
+        return cls(screeners)
 
     def candidates(self, entry: Entity) -> set[str]:
         """Party ids that may match a list entry: by name, loosely, and by identifier, exactly."""
         found: set[str] = set()
         names = [name.full for name in entry.names if name.full.strip()][:100]
-        if names and self.screener.size:
-            loose = max(self.screener.threshold - CANDIDATE_MARGIN, 0.3)
-            query = Query(names=names)
-            found.update(hit.entity.id for hit in self.screener.screen(query, limit=CANDIDATE_LIMIT, threshold=loose, cutoff=loose))
-        for identifier in entry.identifiers:
-            found.update(match.entity_id for match in self.screener.find_identifier(identifier.value))
+        for screener in self.screeners:
+            if names and screener.size:
+                loose = max(screener.threshold - CANDIDATE_MARGIN, 0.3)
+                found.update(hit.entity.id for hit in screener.screen(Query(names=names), limit=CANDIDATE_LIMIT, threshold=loose, cutoff=loose))
+            for identifier in entry.identifiers:
+                found.update(match.entity_id for match in screener.find_identifier(identifier.value))
         return found
 
 

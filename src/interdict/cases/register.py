@@ -206,8 +206,10 @@ def remove(cases: CaseStore, party_ids: Iterable[str]) -> tuple[list[str], list[
     return removed, missing
 
 
-def parties(cases: CaseStore, status: PartyStatus | None = PartyStatus.ACTIVE, unscreened: bool = False, batch: int = 5000) -> Iterator[RegisteredParty]:
-    """Parties in id order, read in batches (the register may hold millions)."""
+def parties(
+    cases: CaseStore, status: PartyStatus | None = PartyStatus.ACTIVE, unscreened: bool = False, batch: int = 5000, updated_since: str | None = None
+) -> Iterator[RegisteredParty]:
+    """Parties in id order, read in batches (the register may hold millions); `updated_since`: changed at or after it."""
     after = ""
     while True:
         query = select(register_parties).where(register_parties.c.party_id > after).order_by(register_parties.c.party_id).limit(batch)
@@ -215,6 +217,8 @@ def parties(cases: CaseStore, status: PartyStatus | None = PartyStatus.ACTIVE, u
             query = query.where(register_parties.c.status == status.value)
         if unscreened:
             query = query.where((register_parties.c.screened_version.is_(None)) | (register_parties.c.screened_version != register_parties.c.version))
+        if updated_since is not None:
+            query = query.where(register_parties.c.updated_at >= updated_since)
         with cases.reading() as conn:
             rows = conn.execute(query).all()
         if not rows:

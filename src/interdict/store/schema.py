@@ -143,6 +143,7 @@ register_parties = Table(
     Column("screened_version", Integer),  # the version last screened; behind `version` until its alerts are written
     Column("added_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+    Index("register_by_update", "updated_at"),  # the parties changed since the register's index was built
 )
 
 register_history = Table(

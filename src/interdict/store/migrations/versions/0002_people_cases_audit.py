@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("added_at", sa.String(32), nullable=False),
         sa.Column("updated_at", sa.String(32), nullable=False),
     )
+    op.create_index("register_by_update", "register_parties", ["updated_at"])
     op.create_table(
         "register_history",
         sa.Column("party_id", sa.String(200), primary_key=True),
