@@ -45,8 +45,7 @@ from .alerts import CaseStore, Party
 from .model import Origin
 
 SCREEN_BATCH = 200  # parties screened per transaction of alerts
-CANDIDATE_MARGIN = 0.2  # candidates are looked up this far below the match threshold, then scored exactly
-CANDIDATE_LIMIT = 5000  # parties retrieved per changed entry at most (reported when reached)
+CANDIDATE_MARGIN = 0.0  # candidates are retrieved at the match threshold (retrieval keeps its own margin below it), then scored exactly
 
 
 @dataclass
@@ -208,8 +207,7 @@ class RegisterIndex:
         names = [name.full for name in entry.names if name.full.strip()][:100]
         for screener in self.screeners:
             if names and screener.size:
-                loose = max(screener.threshold - CANDIDATE_MARGIN, 0.3)
-                found.update(hit.entity.id for hit in screener.screen(Query(names=names), limit=CANDIDATE_LIMIT, threshold=loose, cutoff=loose))
+                found.update(screener.candidates(Query(names=names), max(screener.threshold - CANDIDATE_MARGIN, 0.3)))
             for identifier in entry.identifiers:
                 found.update(match.entity_id for match in screener.find_identifier(identifier.value))
         return found
@@ -285,8 +283,9 @@ def mark_seen(cases: CaseStore, snapshots: SnapshotStore) -> None:
 def _score_pairs(cases: CaseStore, screener: Screener, pairs: dict[str, list[dict[str, Any]]]) -> list[tuple[Party, list[dict[str, Any]]]]:
     """Score each candidate party against its entries as a screen would; (party, hits) for the matches."""
     result: list[tuple[Party, list[dict[str, Any]]]] = []
+    current = register.parties_by_id(cases, pairs)
     for party_id in sorted(pairs):
-        party = register.party(cases, party_id)
+        party = current.get(party_id)
         if party is None or party.status != register.PartyStatus.ACTIVE:
             continue
         query = party_query(party)
