@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=200)
     parser.add_argument("--dataset", default="us_ofac_sdn")
     parser.add_argument("--home", type=Path, default=None, help="INTERDICT_HOME to use (default: a new temporary folder)")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the delta (the target is 2 cores)")
     parser.add_argument("--sample", type=int, default=2000, help="parties screened one by one for the full re-screen baseline")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="interdict-bench-monitor-"))
@@ -109,12 +110,13 @@ def main() -> None:
     load = time.perf_counter() - started
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    delta = catch_up(cases, store, fresh, index=index)
+    delta = catch_up(cases, store, fresh, index=index, workers=args.workers)
     elapsed = time.perf_counter() - started
     summary = delta.lists[args.dataset]
     print(
         f"DELTA: {summary['changed']} changed entries vs {args.parties:,} parties: {delta.candidates:,} candidate pairs scored, "
-        f"{len(delta.alerts)} alerts, {len(delta.delisted)} delisted in {elapsed:.2f} s (+ {load:.2f} s loading the cached register index)"
+        f"{len(delta.alerts)} alerts, {len(delta.delisted)} delisted in {elapsed:.2f} s with {args.workers} worker(s) "
+        f"(+ {load:.2f} s loading the cached register index)"
     )
 
     sample = [party(i) for i in range(1, args.sample + 1)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from interdict import bundle
 from interdict.batch import Record
-from interdict.cases import AlertStatus, CaseStore, catch_up, register, rescreen_all, screen_unscreened
+from interdict.cases import AlertStatus, CaseStore, catch_up, monitor, register, rescreen_all, screen_unscreened
 from interdict.match.index import build_index
 from interdict.match.screener import Screener
 from interdict.model import Identifier, IdentifierType, Name, NameKind
@@ -20,7 +22,9 @@ PARTIES = [
 ]
 
 
-def test_a_list_change_screens_its_delta_against_the_register(cases: CaseStore, un_screener: Screener) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_list_change_screens_its_delta_against_the_register(cases: CaseStore, un_screener: Screener, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(monitor, "MIN_PARALLEL", 0)  # fork even for this small delta
     snapshots = SnapshotStore(cases.engine)
     register.add(cases, [Record(i, row) for i, row in enumerate(PARTIES, 1)])
     first = screen_unscreened(cases, un_screener)
@@ -38,7 +42,7 @@ def test_a_list_change_screens_its_delta_against_the_register(cases: CaseStore, 
     numbered.identifiers.append(Identifier(type=IdentifierType.PASSPORT, value="X99887766"))
     new = snapshots.add_snapshot("un_sc_sanctions", "un_xml", result, [], origin="test", force=True)
     screener = Screener(build_index(snapshots.active_entities(), build_key=f"un-{new.id}"))
-    report = catch_up(cases, snapshots, screener)
+    report = catch_up(cases, snapshots, screener, workers=workers)
     assert report.entries == 2 and report.lists["un_sc_sanctions"]["removed"] == 1
     raised = {cases.alert(a).party_id: cases.alert(a) for a in report.alerts}
     assert raised["c-2"].entity_id == raised["c-5"].entity_id == "un_sc_sanctions-QDi.001"

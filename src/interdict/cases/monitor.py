@@ -27,6 +27,7 @@ list update never goes unscreened because the process that made it died.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ from . import register
 from .alerts import CaseStore, Party
 from .model import Origin
 
+MIN_PARALLEL = 50  # items below which forking workers costs more than it saves
 SCREEN_BATCH = 200  # parties screened per transaction of alerts
 CANDIDATE_MARGIN = 0.0  # candidates are retrieved at the match threshold (retrieval keeps its own margin below it), then scored exactly
 
@@ -222,8 +224,12 @@ def catch_up(
     screener: Screener,
     progress: Callable[[str], None] | None = None,
     index: RegisterIndex | None = None,
+    workers: int = 1,
 ) -> MonitorReport:
-    """Screen every list change the register has not been screened against yet (see the module docstring)."""
+    """Screen every list change the register has not been screened against yet (see the module docstring).
+
+    `workers` > 1 looks candidates up and scores them in that many forked processes, which share the
+    indexes' memory with this one (copy-on-write); only the database work stays here."""
     report = MonitorReport()
     with cases.reading() as conn:
         pointers = {row.dataset: row.snapshot_id for row in conn.execute(select(monitored_snapshots))}
@@ -247,10 +253,11 @@ def catch_up(
         if index is None:
             index = RegisterIndex.open(cases, progress)
         pairs: dict[str, list[dict[str, Any]]] = {}
-        for entry in snapshots.entities_of(snap.id, changed):
-            for party_id in index.candidates(entry):
+        entries = snapshots.entities_of(snap.id, changed)
+        for entry, found in zip(entries, _in_workers(_candidates_of, entries, workers, (index, screener))):
+            for party_id in found:
                 pairs.setdefault(party_id, []).append({"entity_id": entry.id})
-        scored = _score_pairs(cases, screener, pairs)
+        scored = _score_pairs(cases, screener, pairs, workers, index)
         report.entries += len(changed)
         report.candidates += sum(len(items) for items in pairs.values())
         summary: dict[str, Any] = {"snapshot_id": snap.id, "previous_snapshot_id": previous, "changed": len(changed), "removed": len(removed), "alerts": 0}
@@ -280,25 +287,51 @@ def mark_seen(cases: CaseStore, snapshots: SnapshotStore) -> None:
             _move_pointer(cases, snap.dataset, snap.id, pointers.get(snap.dataset), {})
 
 
-def _score_pairs(cases: CaseStore, screener: Screener, pairs: dict[str, list[dict[str, Any]]]) -> list[tuple[Party, list[dict[str, Any]]]]:
+def _score_pairs(
+    cases: CaseStore, screener: Screener, pairs: dict[str, list[dict[str, Any]]], workers: int = 1, index: RegisterIndex | None = None
+) -> list[tuple[Party, list[dict[str, Any]]]]:
     """Score each candidate party against its entries as a screen would; (party, hits) for the matches."""
-    result: list[tuple[Party, list[dict[str, Any]]]] = []
     current = register.parties_by_id(cases, pairs)
-    for party_id in sorted(pairs):
-        party = current.get(party_id)
-        if party is None or party.status != register.PartyStatus.ACTIVE:
-            continue
-        query = party_query(party)
-        if query is None:
-            continue
-        hits = []
-        for item in pairs[party_id]:
-            hit = screener.score_entry(query, item["entity_id"])
-            if hit is not None and hit.match:
-                hits.append(hit.to_dict())
-        if hits:
-            result.append((Party(party.party_id, party.data, party.version), hits))
-    return result
+    jobs = [
+        (Party(party.party_id, party.data, party.version), [str(item["entity_id"]) for item in pairs[party.party_id]])
+        for party in (current.get(party_id) for party_id in sorted(pairs))
+        if party is not None and party.status == register.PartyStatus.ACTIVE
+    ]
+    results = _in_workers(_hits_of, jobs, workers, (index, screener))
+    return [(party, hits) for (party, _), hits in zip(jobs, results) if hits]
+
+
+# --- work in forked processes -------------------------------------------------------
+
+_shared: tuple[RegisterIndex | None, Screener] | None = None  # set before forking: the children inherit it
+
+
+def _candidates_of(entry: Entity) -> set[str]:
+    assert _shared is not None and _shared[0] is not None
+    return _shared[0].candidates(entry)
+
+
+def _hits_of(job: tuple[Party, list[str]]) -> list[dict[str, Any]]:
+    assert _shared is not None
+    party, entity_ids = job
+    query = read_row(party.data, 0).query
+    if query is None:
+        return []
+    hits = (_shared[1].score_entry(query, entity_id) for entity_id in entity_ids)
+    return [hit.to_dict() for hit in hits if hit is not None and hit.match]
+
+
+def _in_workers(function: Callable[[Any], Any], items: list[Any], workers: int, shared: tuple[RegisterIndex | None, Screener]) -> list[Any]:
+    """`function` over `items`, in order, in this process or in `workers` forked ones (large batches only)."""
+    global _shared
+    _shared = shared
+    try:
+        if workers <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+            return [function(item) for item in items]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(function, items, chunksize=max(1, len(items) // (workers * 8)))
+    finally:
+        _shared = None
 
 
 def _set_pointer(conn: Any, dataset: str, snapshot_id: int, exists: bool) -> None:

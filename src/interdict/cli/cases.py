@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,7 +152,7 @@ def catch_up(db: str | None, as_json: bool = False) -> monitor.MonitorReport | N
             monitor.mark_seen(store, SnapshotStore(store.engine))
             return None
     screener = open_screener(db)
-    report = monitor.catch_up(store, SnapshotStore(store.engine), screener, progress=status)
+    report = monitor.catch_up(store, SnapshotStore(store.engine), screener, progress=status, workers=min(os.cpu_count() or 1, 4))
     pending = list(register.parties(store, unscreened=True))
     if pending:
         more = monitor.screen_parties(store, screener, pending, "added to the register")
