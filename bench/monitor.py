@@ -94,6 +94,7 @@ def main() -> None:
     before = store.active_snapshot(args.dataset)
     assert before is not None
     entities = list(store.iter_entities([before.id]))
+    rng = random.Random(before.id)  # another day (a --reuse run), other entries change
     rng.shuffle(entities)
     changed, removed = entities[: args.changed - 5], {entity.id for entity in entities[args.changed - 5 : args.changed]}
     some_parties = [party(rng.randint(1, args.parties)) for _ in changed]
