@@ -8,7 +8,9 @@
     ├── StoreError             the snapshot store is missing, corrupt or locked
     ├── UnknownDatasetError    a dataset id that is not in the registry
     ├── InputError             a user file (CSV, XLSX, JSONL, document) is unreadable or malformed
-    └── NotFoundError          an entity id that no loaded list holds
+    ├── NotFoundError          an entity id that no loaded list holds
+    ├── ConflictError          someone else changed the alert or decision first (reload and retry)
+    └── ForbiddenError         the user's role does not allow it, or four-eyes forbids it
 
 Front-ends (CLI, HTTP) catch InterdictError and print its message: no tracebacks.
 """
@@ -52,3 +54,11 @@ class InputError(InterdictError):
 
 class NotFoundError(InterdictError):
     exit_code = 6
+
+
+class ConflictError(InterdictError):
+    exit_code = 7
+
+
+class ForbiddenError(InterdictError):
+    exit_code = 8

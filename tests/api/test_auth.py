@@ -98,7 +98,7 @@ def test_keys_cli_create_list_revoke(api: Api, cli) -> None:  # type: ignore[no-
         assert client.post("/match/default", json=MATCH).status_code == 401
     assert cli("keys", "revoke", "999999").code == 6
     bad_role = cli("keys", "create", "--role", "superuser")
-    assert bad_role.code == 2 and "screener, analyst, admin" in bad_role.flat_err
+    assert bad_role.code == 2 and "screener, analyst, supervisor, admin" in bad_role.flat_err
 
 
 def test_no_auth_app(seeded, start_server) -> None:  # type: ignore[no-untyped-def]

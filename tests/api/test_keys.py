@@ -38,12 +38,12 @@ def test_create_verify_revoke(keys: KeyStore) -> None:
 def test_secrets_are_not_stored(keys: KeyStore) -> None:
     _, secret = keys.create("screener")
     assert secret not in str(keys.all())
-    assert keys.all()[0].to_dict().keys() == {"id", "prefix", "role", "label", "created_at", "revoked_at", "last_used", "active"}
+    assert keys.all()[0].to_dict().keys() == {"id", "prefix", "role", "label", "created_at", "revoked_at", "last_used", "user", "active"}
     assert len(hash_secret(secret)) == 64
 
 
 def test_errors(keys: KeyStore) -> None:
-    with pytest.raises(InputError, match="screener, analyst, admin"):
+    with pytest.raises(InputError, match="screener, analyst, supervisor, admin"):
         keys.create("root")
     with pytest.raises(NotFoundError, match="keys list"):
         keys.revoke(42)

@@ -20,7 +20,7 @@ from ..match.screener import Screener
 from ..store import SnapshotStore
 from ..store.keys import KeyStore
 from ..workflows.limits import current_limits
-from . import docs, routes_data, routes_match, routes_relations, routes_screen, routes_system, workflow_routes
+from . import docs, routes_cases, routes_data, routes_match, routes_relations, routes_screen, routes_system, workflow_routes
 from .browser import BrowserGuard
 from .error_handlers import ErrorsMiddleware, install_error_handlers
 from .limits import LimitsMiddleware
@@ -95,7 +95,7 @@ def create_app(
             expose_headers=["x-batch-size", "x-interdict-missing-lists"],
             max_age=600,
         )
-    for router in (routes_match.router, routes_data.router, routes_relations.router, routes_screen.router, routes_system.router, docs.router):
+    for router in (routes_match.router, routes_data.router, routes_relations.router, routes_screen.router, routes_system.router, routes_cases.router, docs.router):
         app.include_router(router)
     # The workflows area adds its routes to this router; a key is required whatever they declare.
     app.include_router(workflow_routes.router, dependencies=[Depends(require_role("screener"))])

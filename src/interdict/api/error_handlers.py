@@ -33,7 +33,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import InputError, InterdictError, NotFoundError, StoreError, UnknownDatasetError, UpdateError
+from ..errors import ConflictError, ForbiddenError, InputError, InterdictError, NotFoundError, StoreError, UnknownDatasetError, UpdateError
 from .state import NotReady
 
 log = logging.getLogger("interdict.api")
@@ -43,6 +43,8 @@ STATUS_FOR = (
     (InputError, 400),
     (NotFoundError, 404),
     (UpdateError, 409),
+    (ConflictError, 409),
+    (ForbiddenError, 403),
     (StoreError, 503),
 )
 SERVER_ERROR = b'{"status":"error"}'

@@ -20,19 +20,23 @@ import logging
 from collections.abc import AsyncIterator
 from functools import partial
 
+import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ..batch import Record, as_row, jsonl_record, screen_row
+from ..cases import record_screening
 from ..errors import InterdictError
 from ..match.screener import DEFAULT_LIMIT, Screener
 from ..rows import read_row
 from ..screening import validate_datasets
+from ..store import audit
 from .common import COMMON_ERRORS, JSONBytes, current, service
 from .error_handlers import without_lone_surrogates
 from .limits import check
 from .models import ErrorResponse, ScreenRequest, ScreenResult
-from .security import require_role
+from .routes_cases import cases_of
+from .security import Principal, require_role
 
 router = APIRouter(tags=["Native screening"])
 log = logging.getLogger("interdict.api")
@@ -55,7 +59,6 @@ def _datasets(dataset: list[str]) -> list[str] | None:
     summary="Screen one party",
     response_model=ScreenResult,
     responses={400: {"description": "Invalid input", "model": ErrorResponse}, **COMMON_ERRORS},
-    dependencies=[Depends(require_role("screener"))],
 )
 async def screen(
     request: Request,
@@ -63,6 +66,8 @@ async def screen(
     dataset: list[str] = Query([], title="Only these datasets (repeatable)"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=500, title="Most hits to return"),
     threshold: float | None = Query(None, ge=0.0, le=1.0, title="Match threshold (default 0.70)"),
+    record: bool = Query(False, title="Record the screening in the audit log and raise its matches as alerts (the answer lists them under `alerts`)"),
+    principal: Principal = Depends(require_role("screener")),
 ) -> JSONBytes:
     """One party → its hits, best first, with `match` and a readable `explanation` each."""
     datasets = _datasets(dataset)
@@ -79,7 +84,17 @@ async def screen(
         result["missing_lists"] = list(generation.missing)
         return result
 
-    return JSONBytes(await service(request).runner.run(work, queries=1))
+    result = await service(request).runner.run(work, queries=1)
+    if record and "error" not in result:
+        store = cases_of(request)
+        data = {key: value for key, value in party.model_dump(by_alias=True).items() if key != "id"}
+
+        def write() -> list[int]:
+            with audit.acting_as(principal.user or principal.name):
+                return record_screening(store, party.id or str(data.get("name")), data, result["hits"], sorted(generation.datasets))  # type: ignore[arg-type]  # screen_row's hits: a list of dicts
+
+        result["alerts"] = await anyio.to_thread.run_sync(write)
+    return JSONBytes(result)
 
 
 def _screen_lines(screener: Screener, records: list[Record], datasets: list[str] | None, limit: int, threshold: float | None) -> list[dict[str, object]]:

@@ -7,7 +7,7 @@ Contract other routers rely on:
 
 or, to know who called, `principal: Principal = Depends(require_role("analyst"))`.
 
-Roles, in increasing power: screener < analyst < admin. A key is sent as
+Roles, in increasing power: screener < analyst < supervisor < admin. A key is sent as
 `Authorization: Bearer <key>` or `X-API-Key: <key>`; keys are made with
 `interdict keys create --role ROLE` and stored hashed (store/keys.py). With
 `interdict serve --no-auth` every request acts as an anonymous admin.
@@ -35,11 +35,12 @@ _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An inter
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key's id, role and label (id None with --no-auth)."""
+    """Who is calling: the key's id, role, label and user (id and user None with --no-auth)."""
 
     key_id: int | None
     role: str
     label: str
+    user: str | None = None
 
     @property
     def name(self) -> str:
@@ -84,7 +85,7 @@ def require_role(role: str) -> Callable[..., Awaitable[Principal]]:
                 status_code=403,
                 detail=f"This endpoint needs a key with the {role} role; key {key.id} ({key.prefix}…) has the {key.role} role.",
             )
-        principal = Principal(key_id=key.id, role=key.role, label=key.label)
+        principal = Principal(key_id=key.id, role=key.role, label=key.label, user=key.user)
         request.state.principal = principal
         return principal
 

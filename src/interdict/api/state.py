@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .. import update as updating
+from ..cases import CaseStore, catch_up
 from ..errors import InterdictError, UpdateError
 from ..lists import load_lists, missing_lists
 from ..match.screener import Screener
@@ -95,6 +96,7 @@ class ServiceState:
         self.settings = settings
         self.store = store
         self.keys = keys
+        self.cases: CaseStore | None = None  # opened on the first casework request (api/routes_cases.py)
         self.load_error: str | None = None
         self.update_status = UpdateStatus()
         self._generation: Generation | None = None
@@ -197,6 +199,19 @@ class ServiceState:
             log.warning("screening WITHOUT lists that are not loaded: %s (/readyz answers 503 until they are)", ", ".join(missing))
         return self.install(screener, snapshots)
 
+    def watch_register(self) -> None:
+        """Screen the list changes just swapped in against the watch register (never fails the update: a change
+        not screened now is screened by the next update or `interdict monitor rescreen`, see cases/monitor.py)."""
+        try:
+            store = self.open_store()
+            if self.cases is None:
+                self.cases = CaseStore(store.engine)
+            report = catch_up(self.cases, store, self.current().screener)
+            if report.lists:
+                log.info("watch register screened against %s: %d new alert(s), %d delisted", ", ".join(report.lists), len(report.alerts), len(report.delisted))
+        except Exception:
+            log.exception("screening the list change against the watch register failed; `interdict monitor rescreen` resumes it")
+
     def lists_changed(self) -> bool:
         """Whether the store's active snapshots differ from those the current index was built from.
 
@@ -247,6 +262,7 @@ class ServiceState:
             ]
             if any(result.ok for result in results):
                 self.rebuild()
+                self.watch_register()
         except InterdictError as exc:
             status.error = str(exc)
         except Exception:  # reported in the status; the current index keeps serving

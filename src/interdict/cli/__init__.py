@@ -11,6 +11,8 @@ Exit codes (stable, for scripts):
     4  a list update was refused or failed (the last good snapshot stays active)
     5  the store could not be opened or written
     6  no such entity
+    7  conflict: someone else changed the alert, decision or case first (reload and retry)
+    8  forbidden: the user's role does not allow it, or four eyes forbid it (approving your own proposal)
    10  `--fail-on-match` (screen, screen-payment/-manifest/-shipment): at least one hit is a match
    11  screened with lists missing: the store lacks lists it should hold (e.g. a first run cut short
        and not yet resumed), so the screen is incomplete. `screen-file` always exits 11 then (the
@@ -30,7 +32,7 @@ from .common import app, err, usage_errors
 
 # Importing a command module registers its commands; `--help` lists them in this order.
 # isort: off
-from . import screen, lists, workflows, gaps, relations, effectiveness, service  # noqa: F401,E402
+from . import screen, lists, workflows, gaps, relations, effectiveness, service, cases  # noqa: F401,E402
 # isort: on
 
 __all__ = ["app", "main"]

@@ -21,6 +21,7 @@ from ..relations import load_ftm_list
 from ..relations.ftm import export_entity, relation_entities
 from ..sources import get_source, registry
 from ..store import Snapshot
+from .cases import catch_up as watch_register  # a list change is screened against the watch register at once
 from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
 
 
@@ -191,6 +192,7 @@ def update(
         else:
             failed += 1
             err.print(f"[red]✗[/red] {result.dataset}: {escape(result.error or 'failed')} [dim](the previous snapshot stays active)[/dim]")
+    watch_register(db)
     if failed:
         raise typer.Exit(4 if failed == len(results) else 1)
 
@@ -256,6 +258,7 @@ def load(
         out.print(f"[green]✓[/green] {dataset}: {snapshot.entries:,} entries loaded from {escape(snapshot.origin)}")
     for warning in snapshot.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    watch_register(db)
 
 
 @app.command()

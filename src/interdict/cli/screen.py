@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Optional
@@ -11,9 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import batch, screening
-from . import spark as spark_cli
+from ..cases import open_cases, record_screening
 from ..match.query import Query, clean_schema
 from ..match.screener import DEFAULT_LIMIT
+from ..store import audit
+from . import spark as spark_cli
 from .common import (
     DATASET_OPTION,
     DB_OPTION,
@@ -47,6 +50,9 @@ def screen(
         "explanation}], \"matches\": matches found (the limit may show fewer), \"warnings\": [...], \"missing_lists\": [lists not loaded]}.",
     ),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit with code 10 if any hit is a match, 11 if none is but lists were missing."),
+    record: bool = typer.Option(False, "--record", help="Record this screening in the audit log and raise its matches as alerts (`interdict alerts list`)."),
+    party_id: Optional[str] = typer.Option(None, "--party-id", help="With --record: your reference for the party (default: the name)."),
+    user: Optional[str] = typer.Option(None, "--user", "-u", envvar="INTERDICT_USER", help="With --record: who screened (default: the system account)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Screen one name. Hits above the threshold are matches; near misses are listed too.
@@ -71,8 +77,16 @@ def screen(
     )
     hits = result.hits
     missing = list(screener.missing_datasets)
+    recorded: list[int] | None = None
+    if record:
+        party = {"name": name, "schema": schema, "birth_date": birth_date, "nationality": nationality, "country": country, "id_number": id_number}
+        with audit.acting_as(user) if user else contextlib.nullcontext():
+            recorded = record_screening(open_cases(db), party_id or name, party, [hit.to_dict() for hit in hits], sorted(screener.datasets))
+        err.print(f"recorded; {len(recorded)} alert(s) raised" + (f": {', '.join(map(str, recorded))}" if recorded else ""))
     if as_json:
         data = {"query": name, "hits": [hit.to_dict() for hit in hits], "matches": result.matches, "warnings": result.warnings(), "missing_lists": missing}
+        if recorded is not None:
+            data["alerts"] = recorded
         out.print_json(json.dumps(data, ensure_ascii=False))
     elif not hits and missing:
         out.print(f"[yellow]No hits[/yellow] for {escape(repr(name))} in {len(screener.datasets)} lists, [bold]but {len(missing)} lists are missing[/bold].")

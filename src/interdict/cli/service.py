@@ -107,13 +107,20 @@ def serve(
 
 @keys_app.command("create")
 def keys_create(
-    role: str = typer.Option(..., "--role", "-r", help="screener (screen and read), analyst (as screener today; reserved for case management), or admin (also updates lists)."),
+    role: str | None = typer.Option(
+        None,
+        "--role",
+        "-r",
+        help="screener (screen and read), analyst (proposes decisions), supervisor (approves them) or admin (users, keys, lists). "
+        "Default: the user's role; never above it.",
+    ),
+    user: str | None = typer.Option(None, "--user", "-u", help="The user the key belongs to (`interdict users add`). Without it a user key-<id> is made for the key."),
     label: str = typer.Option("", "--label", "-l", help="Who or what the key is for, shown by `keys list`."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the key included)."),
     db: str | None = DB_OPTION,
 ) -> None:
     """Create an API key. The key is printed once: it is stored hashed and cannot be shown again."""
-    key, secret = open_keys(db).create(role, label)
+    key, secret = open_keys(db).create(role, label, user=user)
     if as_json:
         out.print_json(json.dumps({**key.to_dict(), "key": secret}))
         return
@@ -135,17 +142,18 @@ def keys_list(
         out.print("No API keys. Create one with `interdict keys create --role screener`.")
         return
     table = Table(title="API keys")
-    for column in ("id", "prefix", "role", "label", "created", "last used", "status"):
+    for column in ("id", "prefix", "user", "role", "label", "created", "last used", "status"):
         table.add_column(column)
     for key in keys:
         table.add_row(
             str(key.id),
             f"{key.prefix}…",
+            escape(key.user or ""),
             key.role,
             escape(key.label),
             key.created_at[:19],
             (key.last_used or "never")[:19],
-            "[green]active[/green]" if key.active else f"[red]revoked[/red] {key.revoked_at[:19] if key.revoked_at else ''}",
+            "[green]active[/green]" if key.active else f"[red]revoked[/red] {key.revoked_at[:19]}" if key.revoked_at else "[red]user disabled[/red]",
         )
     out.print(table)
 

@@ -389,6 +389,32 @@ class Screener:
         result = Screening(hits, matches, tuple(notes), self.missing_datasets)
         return self.reach(result) if self.reach is not None else result
 
+    def candidates(self, query: Query, threshold: float) -> set[str]:
+        """Ids of the entries whose names retrieval estimates at or near `threshold` for `query`, unscored.
+
+        For callers that score the pairs another way: monitoring looks a changed
+        list entry's names up in an index of the watch register and scores each
+        candidate party against the entry with `score_entry` on the lists'
+        screener. Retrieval's own margins apply, so this holds every entry
+        `screen` at that threshold would score, and some more.
+        """
+        readings = _QueryReadings(query.names, self)
+        retrieval, retrieval_weights = readings.under(query.schema)
+        if not retrieval:
+            return set()
+        found = retrieve(
+            self.index,
+            retrieval,
+            retrieval_weights,
+            self._schema_masks.get(query.schema) if query.schema is not None else None,
+            None,
+            threshold,
+            threshold,
+            self._sims,
+            self.index.text_df.__contains__,
+        )
+        return {self.index.facts_at(int(self.index.name_entity[name_id])).id for name_id in found.names}
+
     def score_entry(self, query: Query, entity_id: str, threshold: float | None = None, name_ids: Iterable[int] | None = None) -> Hit | None:
         """The hit `query` makes on one entry, scored as `screen` would (None if the entry is not loaded).
 

@@ -6,8 +6,13 @@ hash (the secret has 256 bits of entropy, so a plain hash is enough; no salt or
 slow KDF is needed as it would be for passwords). A short prefix of the key is
 kept so a person can tell keys apart in `interdict keys list`.
 
-Roles grow in power: screener < analyst < admin. A key of a role may call
-everything a lower role may.
+Every key belongs to a user (`store/users.py`). Roles grow in power:
+screener < analyst < supervisor < admin, and a key of a role may call
+everything a lower role may. A key acts with the lower of its own role and its
+user's current role, so demoting or disabling a user takes effect on all the
+user's keys at once. Keys made before users existed were each given a user
+`key-<id>` by migration 0002; a key created without naming a user still gets
+one of its own, the same way.
 
 When a key was last used is recorded on a best-effort basis: `record_use`
 notes it in memory and a background thread writes the notes in one
@@ -28,33 +33,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Row, String, Table, Text, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InputError, NotFoundError, StoreError
-from . import make_engine
+from . import audit, make_engine, migrate
+from .schema import api_keys, users
 
 log = logging.getLogger("interdict.store")
 
-ROLES = ("screener", "analyst", "admin")
+ROLES = ("screener", "analyst", "supervisor", "admin")
 KEY_PREFIX = "idk_"
 SHOWN_PREFIX = 8  # characters of the key kept in clear to tell keys apart
-
-metadata = MetaData()
-
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("secret_sha256", String(64), nullable=False, unique=True),
-    Column("prefix", String(16), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("label", Text, nullable=False, default=""),
-    Column("created_at", String(32), nullable=False),
-    Column("revoked_at", String(32)),
-    Column("last_used", String(32)),
-)
-
 
 @dataclass(frozen=True)
 class ApiKey:
@@ -67,10 +57,13 @@ class ApiKey:
     created_at: str
     revoked_at: str | None
     last_used: str | None
+    user_id: int | None = None
+    user: str | None = None
+    user_disabled: bool = False
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.user_disabled
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -81,12 +74,13 @@ class ApiKey:
             "created_at": self.created_at,
             "revoked_at": self.revoked_at,
             "last_used": self.last_used,
+            "user": self.user,
             "active": self.active,
         }
 
 
 def role_rank(role: str) -> int:
-    """Position of a role in screener < analyst < admin."""
+    """Position of a role in screener < analyst < supervisor < admin."""
     try:
         return ROLES.index(role)
     except ValueError:
@@ -102,15 +96,26 @@ def _now() -> str:
 
 
 def _row(row: Row[Any]) -> ApiKey:
+    role = row.role
+    if row.user_role is not None and role_rank(row.user_role) < role_rank(role):
+        role = row.user_role  # a demoted user's keys act with the user's role
     return ApiKey(
         id=row.id,
         prefix=row.prefix,
-        role=row.role,
+        role=role,
         label=row.label or "",
         created_at=row.created_at,
         revoked_at=row.revoked_at,
         last_used=row.last_used,
+        user_id=row.user_id,
+        user=row.user_name,
+        user_disabled=row.user_disabled_at is not None,
     )
+
+
+def _keys_query() -> Any:
+    joined = api_keys.outerjoin(users, users.c.id == api_keys.c.user_id)
+    return select(api_keys, users.c.name.label("user_name"), users.c.role.label("user_role"), users.c.disabled_at.label("user_disabled_at")).select_from(joined)
 
 
 class KeyStore:
@@ -126,34 +131,56 @@ class KeyStore:
         self._stop = threading.Event()
         self._flush_failing = False
         try:
-            metadata.create_all(engine)
+            migrate.upgrade(engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot open the API key table at {engine.url!r}: {exc.__class__.__name__}. Check --db.") from None
 
-    def create(self, role: str, label: str = "") -> tuple[ApiKey, str]:
-        """A new key of `role`: (its record, the secret to hand over once)."""
-        role_rank(role)
+    def create(self, role: str | None = None, label: str = "", user: str | None = None) -> tuple[ApiKey, str]:
+        """A new key: (its record, the secret to hand over once).
+
+        With `user`, the key belongs to that user and its role defaults to (and
+        may not exceed) the user's. Without, a user `key-<id>` of `role` is made for it.
+        """
+        if role is None and user is None:
+            raise InputError("Say whose key it is (--user NAME) or which role it has (--role ROLE).")
+        if role is not None:
+            role_rank(role)
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
-        row = {
-            "secret_sha256": hash_secret(secret),
-            "prefix": secret[:SHOWN_PREFIX],
-            "role": role,
-            "label": label.strip(),
-            "created_at": _now(),
-        }
+        now = _now()
         with self._writing() as conn:
+            if user is not None:
+                owner = conn.execute(select(users).where(users.c.name == user)).first()
+                if owner is None:
+                    raise NotFoundError(f"No user {user!r}; add one with `interdict users add {user} --role ROLE`.")
+                if owner.disabled_at is not None:
+                    raise InputError(f"User {user!r} is disabled; enable them before giving them a key.")
+                role = role or owner.role
+                if role_rank(role) > role_rank(owner.role):
+                    raise InputError(f"User {user!r} has the {owner.role} role; their key cannot have the higher {role} role.")
+                user_id = owner.id
+            else:
+                user_id = None
+            assert role is not None
+            row = {"secret_sha256": hash_secret(secret), "prefix": secret[:SHOWN_PREFIX], "role": role, "label": label.strip(), "created_at": now, "user_id": user_id}
             inserted = conn.execute(insert(api_keys).values(**row)).inserted_primary_key
-        assert inserted is not None
-        return self.get(int(inserted[0])), secret
+            assert inserted is not None
+            key_id = int(inserted[0])
+            if user_id is None:
+                made = conn.execute(insert(users).values(name=f"key-{key_id}", role=role, created_at=now)).inserted_primary_key
+                assert made is not None
+                conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(user_id=int(made[0])))
+                audit.append(conn, audit.Action.USER_ADDED, f"key-{key_id}", {"role": role, "for_key": key_id})
+            audit.append(conn, audit.Action.KEY_CREATED, f"key {key_id}", {"role": role, "label": label.strip(), "prefix": row["prefix"], "user": user or f"key-{key_id}"})
+        return self.get(key_id), secret
 
     def all(self) -> list[ApiKey]:
         """Every key, revoked ones included, oldest first (no secrets: they are not stored)."""
         with self._reading() as conn:
-            return [_row(row) for row in conn.execute(select(api_keys).order_by(api_keys.c.id))]
+            return [_row(row) for row in conn.execute(_keys_query().order_by(api_keys.c.id))]
 
     def get(self, key_id: int) -> ApiKey:
         with self._reading() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+            row = conn.execute(_keys_query().where(api_keys.c.id == key_id)).first()
         if row is None:
             raise NotFoundError(f"No API key with id {key_id}; `interdict keys list` shows the ids.")
         return _row(row)
@@ -164,6 +191,7 @@ class KeyStore:
         if key.revoked_at is None:
             with self._writing() as conn:
                 conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=_now()))
+                audit.append(conn, audit.Action.KEY_REVOKED, f"key {key_id}", {"prefix": key.prefix, "user": key.user})
         return self.get(key_id)
 
     def verify(self, secret: str) -> ApiKey | None:
@@ -171,7 +199,7 @@ class KeyStore:
         if not secret or len(secret) > 200:
             return None
         with self._reading() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.secret_sha256 == hash_secret(secret))).first()
+            row = conn.execute(_keys_query().where(api_keys.c.secret_sha256 == hash_secret(secret))).first()
         if row is None:
             return None
         key = _row(row)

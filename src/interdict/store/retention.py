@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, insert, select
 
 from ..errors import InputError
-from .schema import active, baselines, entities, snapshot_checks, snapshot_pins, snapshots
+from .schema import active, alerts, baselines, entities, monitored_snapshots, snapshot_checks, snapshot_pins, snapshots
 
 MAX_REASON = 200
 
@@ -60,6 +60,11 @@ def protected(conn: Connection, dataset: str) -> set[int]:
     keep.update(conn.execute(select(baselines.c.snapshot_id).where(baselines.c.dataset == dataset)).scalars())
     pinned = select(snapshot_pins.c.snapshot_id).join(snapshots, snapshots.c.id == snapshot_pins.c.snapshot_id)
     keep.update(conn.execute(pinned.where(snapshots.c.dataset == dataset)).scalars())
+    # An alert names the snapshot it was raised on, and monitoring the snapshot it last screened the
+    # register against: both keep theirs (their foreign keys would refuse the prune anyway).
+    for table in (alerts, monitored_snapshots):
+        referenced = select(table.c.snapshot_id).distinct().join(snapshots, snapshots.c.id == table.c.snapshot_id)
+        keep.update(conn.execute(referenced.where(snapshots.c.dataset == dataset)).scalars())
     return keep
 
 

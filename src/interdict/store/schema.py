@@ -1,11 +1,11 @@
-"""The snapshot store's tables, and how an older store is brought up to date.
+"""The store's tables, and how a store made before migrations is brought up to date.
 
-There is no migration framework: every change so far only adds, so opening a
-store creates the tables it lacks and adds the nullable columns it lacks.
-Older interdict versions keep working on an upgraded store (they read the
-columns they know and ignore the new tables). Adding is idempotent and safe
-when two processes open the same old store at once: a column the other one
-added first is simply found on the second look.
+Schema changes go through alembic (`store/migrations/`, run by
+`store.migrate.upgrade` whenever a store is opened). The tables below are the
+current shape the code reads and writes; each migration creates or alters its
+own frozen copy. Before migrations, opening a store created the tables it
+lacked and added nullable columns; revision 0001 does exactly that once more,
+so such a store comes under alembic without losing a row.
 
 Added after the first release:
 - `snapshots.content_sha256`: digest of the parsed entries, to store identical content once;
@@ -17,8 +17,21 @@ Added after the first release:
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Engine, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 metadata = MetaData()
 
@@ -90,30 +103,186 @@ expected_lists = Table(
     Column("since", String(32), nullable=False),
 )
 
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("secret_sha256", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("label", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+    Column("last_used", String(32)),
+    Column("user_id", Integer, ForeignKey("users.id")),  # revision 0002: every key belongs to a user
+)
+
+# The tables of the first release (and what create_or_upgrade added to them before migrations).
 TABLES = (snapshots, entities, active, baselines, snapshot_pins, snapshot_checks, expected_lists)
 
-# Columns added to tables of the first release: (table, column, SQL type). Nullable, no default.
-ADDED_COLUMNS = (("snapshots", "content_sha256", "VARCHAR(64)"),)
+# --- revision 0002: people, the watch register, alerts, cases, decisions, audit ---------------
 
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("disabled_at", String(32)),
+)
 
-def create_or_upgrade(engine: Engine) -> None:
-    """Create missing tables and add missing columns; raises SQLAlchemyError when the database refuses."""
-    try:
-        metadata.create_all(engine)
-    except SQLAlchemyError:
-        # Two processes opening a new store at once (`serve --workers 2` on a first run) both see a
-        # table missing and both create it: the loser's "already exists" is no failure. Check again.
-        metadata.create_all(engine)
-    for table, column, sql_type in ADDED_COLUMNS:
-        if _has_column(engine, table, column):
-            continue
-        try:
-            with engine.begin() as conn:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
-        except SQLAlchemyError:
-            if not _has_column(engine, table, column):  # not a race with another process: a real failure
-                raise
+register_parties = Table(
+    "register_parties",
+    metadata,
+    Column("party_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),  # JSON: the screen-file row as read (rows.read_row)
+    Column("data_sha256", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # cases.register.PartyStatus
+    Column("screened_version", Integer),  # the version last screened; behind `version` until its alerts are written
+    Column("added_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("register_by_update", "updated_at"),  # the parties changed since the register's index was built
+)
 
+register_history = Table(
+    "register_history",
+    metadata,
+    Column("party_id", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("data_sha256", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # added, updated, removed, restored
+    Column("at", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+)
 
-def _has_column(engine: Engine, table: str, column: str) -> bool:
-    return any(item["name"] == column for item in inspect(engine).get_columns(table))
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assignee", String(100)),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", String(16), nullable=False),  # register (monitoring) or screening (recorded one-off)
+    Column("party_id", String(200), nullable=False),
+    Column("party_version", Integer),
+    Column("party_sha256", String(64), nullable=False),
+    Column("party_data", Text, nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("dataset", String(64), nullable=False),
+    Column("entry_sha256", String(64), nullable=False),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("match", Boolean, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("hit", Text, nullable=False),  # JSON: the hit as screening returned it (relation path included)
+    Column("status", String(16), nullable=False),  # cases.AlertStatus
+    Column("reason", Text, nullable=False),  # why it was raised (or why it is back)
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("assignee", String(100)),
+    Column("version", Integer, nullable=False),  # optimistic concurrency: every change bumps it
+    Column("created_at", String(32), nullable=False),
+    Column("closed_at", String(32)),
+    Column("closed_snapshot_id", Integer),
+    Column("closed_reason", Text),
+    Index(
+        "one_live_alert_per_pair",
+        "party_id",
+        "entity_id",
+        unique=True,
+        sqlite_where=text("origin = 'register' AND status IN ('open', 'pending', 'escalated')"),
+        postgresql_where=text("origin = 'register' AND status IN ('open', 'pending', 'escalated')"),
+    ),
+    Index("alerts_by_entity", "entity_id", "status"),
+    Index("alerts_by_status", "status"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id")),
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("author", String(100), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("proposed_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("proposed_at", String(32), nullable=False),
+    Column("state", String(16), nullable=False),  # proposed, approved, rejected
+    Column("checked_by", Integer, ForeignKey("users.id")),
+    Column("checked_at", String(32)),
+    Column("note", Text),
+    CheckConstraint("checked_by IS NULL OR checked_by <> proposed_by", name="maker_is_not_checker"),
+    CheckConstraint("outcome IN ('true_match', 'false_positive', 'escalate')", name="known_outcome"),
+    CheckConstraint("(state IN ('proposed', 'withdrawn')) = (checked_by IS NULL)", name="checked_when_decided"),
+    Index(
+        "one_proposal_per_alert",
+        "alert_id",
+        unique=True,
+        sqlite_where=text("state = 'proposed'"),
+        postgresql_where=text("state = 'proposed'"),
+    ),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("party_id", String(200), primary_key=True),
+    Column("entity_id", String(200), primary_key=True),
+    Column("party_sha256", String(64), nullable=False),
+    Column("entry_sha256", String(64), nullable=False),
+    Column("decision_id", Integer, ForeignKey("decisions.id"), nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+# Per list, the snapshot whose changes the watch register has been screened against: a re-screen
+# that dies half-way is resumed from here (cases.monitor.catch_up), never skipped.
+monitored_snapshots = Table(
+    "monitored_snapshots",
+    metadata,
+    Column("dataset", String(64), primary_key=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+)
+
+# One row: the chain's head. Every audited transaction updates it first, which serialises
+# appenders on both databases (SQLite's write lock, PostgreSQL's row lock) before they read it.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -31,8 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import NotFoundError, StoreError, UpdateError
 from ..model import Entity, entity_from_json, entity_to_json
 from ..sources.base import ParseResult
-from . import guard, retention
-from .schema import active, baselines, create_or_upgrade, entities, expected_lists, snapshot_checks, snapshots
+from . import audit, guard, migrate, retention
+from .schema import active, baselines, entities, expected_lists, snapshot_checks, snapshots
 from .settings import StoreSettings
 
 log = logging.getLogger("interdict.store")
@@ -173,7 +173,7 @@ class SnapshotStore:
         self.engine = engine
         self.settings = settings or StoreSettings.from_env()
         try:
-            create_or_upgrade(engine)
+            migrate.upgrade(engine)
             # create_all skips tables that exist: a database of another program
             # (or an incompatible version) shows up here, not at the first read.
             with engine.connect() as conn:
@@ -254,6 +254,22 @@ class SnapshotStore:
             raise NotFoundError(f"No entity {entity_id!r} in the active lists. Try `interdict screen` to find its id.")
         return entity_from_json(row[0])
 
+    def entry_digests(self, snapshot_id: int) -> dict[str, str]:
+        """Each entry id of a snapshot with the SHA-256 of its stored content (what a re-screen diffs)."""
+        query = select(entities.c.entity_id, entities.c.data).where(entities.c.snapshot_id == snapshot_id)
+        with self._reading() as conn:
+            return {row.entity_id: hashlib.sha256(bytes(row.data)).hexdigest() for row in conn.execute(query)}
+
+    def entities_of(self, snapshot_id: int, entity_ids: Iterable[str]) -> list[Entity]:
+        """The given entries of one snapshot (those it holds), in id order."""
+        ids = sorted(set(entity_ids))
+        found: list[Entity] = []
+        with self._reading() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(entities.c.data).where(entities.c.snapshot_id == snapshot_id, entities.c.entity_id.in_(ids[start : start + 500]))
+                found.extend(entity_from_json(data) for (data,) in conn.execute(query))
+        return sorted(found, key=lambda entity: entity.id)
+
     def entity_count(self, snapshot_id: int) -> int:
         with self._reading() as conn:
             count: int = conn.execute(select(func.count()).select_from(entities).where(entities.c.snapshot_id == snapshot_id)).scalar_one()
@@ -279,6 +295,7 @@ class SnapshotStore:
         now = _now()
         with self._writing(f"Accepting snapshot {snapshot_id} of {dataset}") as conn:
             _set_baseline(conn, dataset, snapshot_id, reason, now)
+            audit.append(conn, audit.Action.LIST_ACCEPTED, dataset, {"snapshot_id": snapshot_id, "reason": reason.value})
         return Baseline(dataset, snapshot_id, now, reason)
 
     def expected_lists(self) -> list[str]:
@@ -417,6 +434,21 @@ class SnapshotStore:
                     conn.execute(insert(active).values(dataset=dataset, snapshot_id=snapshot_id))
                 if accepted is not None:
                     _set_baseline(conn, dataset, snapshot_id, accepted, now)
+                audit.append(
+                    conn,
+                    audit.Action.LIST_UPDATED,
+                    dataset,
+                    {
+                        "snapshot_id": snapshot_id,
+                        "previous_snapshot_id": previous.id if previous else None,
+                        "entries": len(encoded),
+                        "content_sha256": content,
+                        "files_sha256": row["sha256"],
+                        "origin": origin,
+                        "forced": force,
+                        "baseline": accepted.value if accepted else None,
+                    },
+                )
         except SQLAlchemyError as exc:
             raise StoreError(f"{dataset}: writing the snapshot failed ({_reason(exc)}); the previous snapshot stays active.") from None
         self._prune_after_swap(dataset)

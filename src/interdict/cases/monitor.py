@@ -1,0 +1,351 @@
+"""Ongoing monitoring: screen the register when it changes, and screen list changes against the register.
+
+Two directions, one rule for what is an alert (a hit with `match: true`,
+raised through `CaseStore.raise_alerts`, so suppression and "why it is back"
+apply the same way):
+
+- *parties → lists*: parties added or changed (and, on demand, the whole
+  register: `rescreen_all`) are screened as any party is;
+- *list changes → parties* (`catch_up`): when a list's snapshot is replaced,
+  only the delta is screened — the entries added or whose stored content
+  changed. The register is indexed like a list (`RegisterIndex`: the parties as
+  entities, through `match.index.build_index`), each changed entry's names are
+  looked up in it to find candidate parties (with a threshold below the match
+  threshold, so retrieval asymmetries do not lose one), and every candidate is
+  then scored the normal way, party as query against the entry
+  (`Screener.score_entry`), so a delta alert is exactly the alert a full
+  re-screen would raise. Identifiers are matched exactly through a map.
+  Entries gone from the list close their live alerts as delisted.
+
+`monitored_snapshots` records, per list, the snapshot the register was last
+screened against; it moves in the same transaction as the delta's alerts. A
+re-screen killed half-way therefore resumes from the same snapshot next time
+(alerts already written are not raised twice: one live alert per pair), and a
+list update never goes unscreened because the process that made it died.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from ..match.index import INDEX_VERSION, build_index, load_index, save_index
+from ..match.query import Query
+from ..match.screener import Screener, Screening
+from ..model import Entity, Identifier, IdentifierType, Name, NameKind, Schema
+from ..rows import read_row
+from ..store import SnapshotStore, audit, data_home
+from ..store.schema import monitored_snapshots
+from . import register
+from .alerts import CaseStore, Party
+from .model import Origin
+
+MIN_PARALLEL = 50  # items below which forking workers costs more than it saves
+SCREEN_BATCH = 200  # parties screened per transaction of alerts
+CANDIDATE_MARGIN = 0.0  # candidates are retrieved at the match threshold (retrieval keeps its own margin below it), then scored exactly
+
+
+@dataclass
+class MonitorReport:
+    screened: int = 0
+    alerts: list[int] = field(default_factory=list)
+    suppressed: int = 0
+    already_open: int = 0
+    already_decided: int = 0
+    delisted: list[int] = field(default_factory=list)
+    entries: int = 0  # changed list entries screened against the register
+    candidates: int = 0  # (party, entry) pairs scored
+    errors: list[str] = field(default_factory=list)
+    lists: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "screened": self.screened,
+            "alerts": self.alerts,
+            "suppressed": self.suppressed,
+            "already_open": self.already_open,
+            "already_decided": self.already_decided,
+            "delisted": self.delisted,
+            "entries": self.entries,
+            "candidates": self.candidates,
+            "lists": self.lists,
+            "errors": self.errors,
+        }
+
+
+def party_query(party: register.RegisteredParty) -> Query | None:
+    return read_row(party.data, 0).query
+
+
+def screen_parties(
+    cases: CaseStore,
+    screener: Screener,
+    parties: Iterable[register.RegisteredParty],
+    context: str,
+    progress: Callable[[int], None] | None = None,
+) -> MonitorReport:
+    """Screen parties and raise their alerts; each batch's alerts and 'screened' marks commit together."""
+    report = MonitorReport()
+    batch: list[tuple[register.RegisteredParty, list[dict[str, Any]]]] = []
+
+    def flush() -> None:
+        with cases.writing("Recording the register's alerts") as conn:
+            for party, hits in batch:
+                raised = cases.raise_alerts(conn, Party(party.party_id, party.data, party.version), hits, Origin.REGISTER, context)
+                _count(report, raised)
+                register.mark_screened(conn, party.party_id, party.version)
+            audit.append(conn, audit.Action.SCREENING, "register", {"parties": [[p.party_id, p.version] for p, _ in batch], "context": context})
+        report.screened += len(batch)
+        batch.clear()
+        if progress:
+            progress(report.screened)
+
+    for party in parties:
+        query = party_query(party)
+        if query is None:
+            report.errors.append(f"party {party.party_id}: cannot be screened")
+            continue
+        hits = [hit.to_dict() for hit in screener.screening(query).hits]
+        batch.append((party, hits))
+        if len(batch) >= SCREEN_BATCH:
+            flush()
+    if batch:
+        flush()
+    return report
+
+
+def screen_unscreened(cases: CaseStore, screener: Screener, progress: Callable[[int], None] | None = None) -> MonitorReport:
+    """Screen the parties added or changed since they were last screened (a run cut short resumes here)."""
+    return screen_parties(cases, screener, list(register.parties(cases, unscreened=True)), "added to the register", progress)
+
+
+def rescreen_all(cases: CaseStore, screener: Screener, progress: Callable[[int], None] | None = None) -> MonitorReport:
+    """Screen every active party against the current lists (on demand; list changes use `catch_up`)."""
+    return screen_parties(cases, screener, register.parties(cases), "full re-screen", progress)
+
+
+def _count(report: MonitorReport, raised: Any) -> None:
+    report.alerts += raised.alerts
+    report.suppressed += raised.suppressed
+    report.already_open += raised.already_open
+    report.already_decided += raised.already_decided
+
+
+# --- the register as an index ---------------------------------------------------
+
+
+def party_entity(party: register.RegisteredParty) -> Entity | None:
+    query = party_query(party)
+    if query is None:
+        return None
+    names = [Name(full=name, kind=NameKind.PRIMARY if i == 0 else NameKind.ALIAS) for i, name in enumerate(query.names)]
+    return Entity(
+        id=party.party_id,
+        dataset="register",
+        source_id=party.party_id,
+        schema=query.schema or Schema.LEGAL_ENTITY,
+        names=names,
+        birth_dates=list(query.birth_dates),
+        nationalities=list(query.nationalities),
+        countries=list(query.countries),
+        identifiers=[Identifier(IdentifierType.REGISTRATION, value) for value in query.identifiers],  # a lookup type: indexed for exact finding
+    )
+
+
+class RegisterIndex:
+    """The active parties as match indexes of their own (names, and id numbers as lookup identifiers).
+
+    Two indexes: a large *base*, cached on disk and rebuilt rarely, and a small
+    *recent* one of the parties added or changed since the base was built
+    (built on every open). A register that changes every day therefore does not
+    rebuild a million-party index every day; the base is rebuilt when the recent
+    parties pass `REBUILD_SHARE` of it. A party the base holds but that changed
+    or left since is harmless: candidates are re-read from the register and
+    scored with their current data (removed parties are skipped).
+    """
+
+    REBUILD_SHARE = 0.1
+
+    def __init__(self, screeners: list[Screener]):
+        self.screeners = screeners
+
+    @classmethod
+    def open(cls, cases: CaseStore, progress: Callable[[str], None] | None = None, rebuild: bool = False) -> RegisterIndex:
+        """Load the cached base index (building it when missing, stale or `rebuild`) and index the recent parties."""
+        with cases.reading() as conn:
+            count, _, last = register.state(conn)
+        store_key = hashlib.sha256(f"{INDEX_VERSION}:{cases.engine.url}".encode()).hexdigest()[:16]
+        path = data_home() / "cache" / f"register-{store_key}.idx"
+        base = None if rebuild or not path.exists() else load_index(path)
+        cutoff = base.build_key.split("|", 1)[1] if base is not None and base.build_key.startswith(f"{INDEX_VERSION}|") else None
+        recent = list(register.parties(cases, updated_since=cutoff)) if cutoff is not None else []
+        if cutoff is None or len(recent) > max(1000, cls.REBUILD_SHARE * count):
+            if progress:
+                progress(f"indexing the watch register ({count:,} parties)")
+            base = build_index(
+                (entity for entity in map(party_entity, register.parties(cases)) if entity is not None),
+                build_key=f"{INDEX_VERSION}|{last}",  # parties changed at or after `last` go to the recent index
+            )
+            try:
+                save_index(base, path)
+            except OSError:
+                pass  # a read-only home: rebuilt next time
+            recent = list(register.parties(cases, updated_since=last))
+        assert base is not None
+        screeners = [Screener(base)]
+        entities = [entity for entity in map(party_entity, recent) if entity is not None]
+        if entities:
+            screeners.append(Screener(build_index(entities, build_key="recent")))
+        return cls(screeners)
+
+    def candidates(self, entry: Entity) -> set[str]:
+        """Party ids that may match a list entry: by name, loosely, and by identifier, exactly."""
+        found: set[str] = set()
+        names = [name.full for name in entry.names if name.full.strip()][:100]
+        for screener in self.screeners:
+            if names and screener.size:
+                found.update(screener.candidates(Query(names=names), max(screener.threshold - CANDIDATE_MARGIN, 0.3)))
+            for identifier in entry.identifiers:
+                found.update(match.entity_id for match in screener.find_identifier(identifier.value))
+        return found
+
+
+# --- list changes -----------------------------------------------------------------
+
+
+def catch_up(
+    cases: CaseStore,
+    snapshots: SnapshotStore,
+    screener: Screener,
+    progress: Callable[[str], None] | None = None,
+    index: RegisterIndex | None = None,
+    workers: int = 1,
+) -> MonitorReport:
+    """Screen every list change the register has not been screened against yet (see the module docstring).
+
+    `workers` > 1 looks candidates up and scores them in that many forked processes, which share the
+    indexes' memory with this one (copy-on-write); only the database work stays here."""
+    report = MonitorReport()
+    with cases.reading() as conn:
+        pointers = {row.dataset: row.snapshot_id for row in conn.execute(select(monitored_snapshots))}
+        has_parties = register.state(conn)[0] > 0
+    for snap in snapshots.active_snapshots():
+        previous = pointers.get(snap.dataset)
+        if previous == snap.id:
+            continue
+        if not has_parties:
+            _move_pointer(cases, snap.dataset, snap.id, previous, {})
+            continue
+        before = snapshots.entry_digests(previous) if previous is not None else {}
+        after = snapshots.entry_digests(snap.id)
+        changed = sorted(entity_id for entity_id, digest in after.items() if before.get(entity_id) != digest)
+        removed = sorted(set(before) - set(after))
+        if any(screener.position(entity_id) is None for entity_id in changed[:50]):
+            report.errors.append(f"{snap.dataset}: the screener is older than snapshot {snap.id}; open a fresh one and run again")
+            continue
+        if progress:
+            progress(f"{snap.dataset}: screening {len(changed):,} new or changed entries against the register")
+        if index is None:
+            index = RegisterIndex.open(cases, progress)
+        pairs: dict[str, list[dict[str, Any]]] = {}
+        entries = snapshots.entities_of(snap.id, changed)
+        for entry, found in zip(entries, _in_workers(_candidates_of, entries, workers, (index, screener))):
+            for party_id in found:
+                pairs.setdefault(party_id, []).append({"entity_id": entry.id})
+        scored = _score_pairs(cases, screener, pairs, workers, index)
+        report.entries += len(changed)
+        report.candidates += sum(len(items) for items in pairs.values())
+        summary: dict[str, Any] = {"snapshot_id": snap.id, "previous_snapshot_id": previous, "changed": len(changed), "removed": len(removed), "alerts": 0}
+        with cases.writing(f"Recording the re-screen of {snap.dataset}") as conn:
+            for party, hits in scored:
+                raised = cases.raise_alerts(conn, party, hits, Origin.REGISTER, f"list change: {snap.dataset} snapshot {snap.id}")
+                _count(report, raised)
+                summary["alerts"] += len(raised.alerts)
+            delisted = cases.delist(conn, removed, snap.id, snap.dataset)
+            report.delisted += delisted
+            summary["delisted"] = len(delisted)
+            _set_pointer(conn, snap.dataset, snap.id, previous is not None)
+            audit.append(conn, audit.Action.SCREENING, f"list change {snap.dataset}", summary)
+        report.lists[snap.dataset] = summary
+    return report
+
+
+def mark_seen(cases: CaseStore, snapshots: SnapshotStore) -> None:
+    """With an empty register there is nothing to screen: record the active snapshots as seen, so the parties
+    added later are screened against later changes only (they are screened against these when added)."""
+    with cases.reading() as conn:
+        pointers = {row.dataset: row.snapshot_id for row in conn.execute(select(monitored_snapshots))}
+        if register.state(conn)[0] > 0:
+            return
+    for snap in snapshots.active_snapshots():
+        if pointers.get(snap.dataset) != snap.id:
+            _move_pointer(cases, snap.dataset, snap.id, pointers.get(snap.dataset), {})
+
+
+def _score_pairs(
+    cases: CaseStore, screener: Screener, pairs: dict[str, list[dict[str, Any]]], workers: int = 1, index: RegisterIndex | None = None
+) -> list[tuple[Party, list[dict[str, Any]]]]:
+    """Score each candidate party against its entries as a screen would; (party, hits) for the matches."""
+    current = register.parties_by_id(cases, pairs)
+    jobs = [
+        (Party(party.party_id, party.data, party.version), [str(item["entity_id"]) for item in pairs[party.party_id]])
+        for party in (current.get(party_id) for party_id in sorted(pairs))
+        if party is not None and party.status == register.PartyStatus.ACTIVE
+    ]
+    results = _in_workers(_hits_of, jobs, workers, (index, screener))
+    return [(party, hits) for (party, _), hits in zip(jobs, results) if hits]
+
+
+# --- work in forked processes -------------------------------------------------------
+
+_shared: tuple[RegisterIndex | None, Screener] | None = None  # set before forking: the children inherit it
+
+
+def _candidates_of(entry: Entity) -> set[str]:
+    assert _shared is not None and _shared[0] is not None
+    return _shared[0].candidates(entry)
+
+
+def _hits_of(job: tuple[Party, list[str]]) -> list[dict[str, Any]]:
+    assert _shared is not None
+    party, entity_ids = job
+    query = read_row(party.data, 0).query
+    if query is None:
+        return []
+    screener = _shared[1]
+    found = [hit for hit in (screener.score_entry(query, entity_id) for entity_id in entity_ids) if hit is not None]
+    if screener.reach is not None:
+        # the step every screen ends with: a node of the user's relation data alerts only when it reaches a
+        # designated party, and a hit that does carries its relation and path (as a full screen would)
+        found = screener.reach(Screening(hits=found, matches=sum(hit.match for hit in found))).hits
+    return [hit.to_dict() for hit in found if hit.match]
+
+
+def _in_workers(function: Callable[[Any], Any], items: list[Any], workers: int, shared: tuple[RegisterIndex | None, Screener]) -> list[Any]:
+    """`function` over `items`, in order, in this process or in `workers` forked ones (large batches only)."""
+    global _shared
+    _shared = shared
+    try:
+        if workers <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+            return [function(item) for item in items]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(function, items, chunksize=max(1, len(items) // (workers * 8)))
+    finally:
+        _shared = None
+
+
+def _set_pointer(conn: Any, dataset: str, snapshot_id: int, exists: bool) -> None:
+    if exists:
+        conn.execute(update(monitored_snapshots).where(monitored_snapshots.c.dataset == dataset).values(snapshot_id=snapshot_id))
+    else:
+        conn.execute(insert(monitored_snapshots).values(dataset=dataset, snapshot_id=snapshot_id))
+
+
+def _move_pointer(cases: CaseStore, dataset: str, snapshot_id: int, previous: int | None, summary: dict[str, Any]) -> None:
+    with cases.writing(f"Recording that {dataset} was screened") as conn:
+        _set_pointer(conn, dataset, snapshot_id, previous is not None)
