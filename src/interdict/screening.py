@@ -50,9 +50,6 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-code_fingerprint = _code_fingerprint  # public: a report names the matcher code it ran with (effectiveness)
-
-
 def index_key(store: SnapshotStore) -> str:
     snapshots = store.active_snapshots()
     text = f"v{INDEX_VERSION}|{code_fingerprint()}|{store.engine.url}|" + ",".join(f"{s.dataset}:{s.id}:{s.sha256}" for s in snapshots)
