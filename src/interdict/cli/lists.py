@@ -245,6 +245,7 @@ def load(
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
         for error in report.errors[:50]:
             err.print(f"[red]error:[/red] {escape(str(error))}")
+        watch_register(db)  # a list of one's own is screened against the watch register like an official one
         if report.errors:
             raise typer.Exit(1)
         return

@@ -24,6 +24,7 @@ from ..relations.context import relations_of
 from ..relations.derived import derived_gaps
 from ..relations.exposure import exposure as run_exposure
 from ..relations.exposure import find_node
+from .cases import catch_up as watch_register
 from .common import DB_OPTION, app, err, open_screener, out, status
 
 relations_app = typer.Typer(
@@ -68,6 +69,7 @@ def load(
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     for error in report.errors[:50]:
         err.print(f"[red]error:[/red] {escape(str(error))}")
+    watch_register(db)  # new relation data is screened against the watch register at once (its changed nodes)
     if len(report.errors) > 50:
         err.print(f"[red]error:[/red] … and {len(report.errors) - 50:,} more (use --json to see them all)")
     if report.errors:

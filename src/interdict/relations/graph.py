@@ -150,6 +150,14 @@ def is_user_node(entity: Entity) -> bool:
     return USER_NODE in entity.extra
 
 
+def _bare_name_key(entity: Entity) -> str | None:
+    """The name key of a node a relation CSV made from a bare name (not of FtM entities: those have ids of their own,
+    and two people of one name in a family file are two people)."""
+    if entity.extra.get(USER_NODE) == ["csv"] and entity.names:
+        return name_key(entity.names[0].full)
+    return None
+
+
 def build_graph(entities: Iterable[Entity]) -> Graph:
     """The graph of these entities' relations (list entries and the user's nodes alike)."""
     with paused_gc():
@@ -160,11 +168,17 @@ def _build(entities: Iterable[Entity]) -> Graph:
     graph = Graph()
     resolver = _Resolver()
     proxies: dict[str, str] = {}
+    named: dict[str, str] = {}  # name key → the first node a relation file made of that bare name
     with_relations: list[Entity] = []
     for entity in entities:
         proxy = entity.extra.get(PROXY)
+        key = _bare_name_key(entity)
         if proxy:
             proxies[entity.id] = proxy[0]
+        elif key is not None and named.setdefault(key, entity.id) != entity.id:
+            # A name written in a relation file is the same party in every file of one's own: a second file that
+            # says who owns "Nordvik Shipping AS" continues the first one's chain instead of starting a new node.
+            proxies[entity.id] = named[key]
         else:
             graph.add_node(Node(entity.id, entity.caption, entity.schema.value, entity.dataset, not is_user_node(entity)))
             resolver.add(entity)

@@ -33,7 +33,7 @@ from .graph import is_user_node
 from .ownership import Status
 
 log = logging.getLogger("interdict.relations")
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 
 
 class Kind:
