@@ -145,7 +145,9 @@ def screener_from_file(path: Path | str, missing_datasets: tuple[str, ...] = ())
     index = load_index(Path(path))
     if index is None:
         raise InputError(f"{path}: not a readable index file of this version of interdict (index format v{INDEX_VERSION}).")
-    screener = Screener(index)
+    # the reach-through step as open_screener attaches it: the relation graph is built from the index's own entries
+    # (list entries and the user's relation nodes alike), so an executor needs no store to reach through
+    screener = make_screener(index)
     screener.missing_datasets = tuple(missing_datasets)
     return screener
 
