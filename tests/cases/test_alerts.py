@@ -60,6 +60,8 @@ def test_four_eyes_and_the_good_guy_list(cases: CaseStore, un_screener: Screener
     assert (approved.state, approved.proposed_by, approved.checked_by) == ("approved", "sue", "sam")
     assert cases.alert(alert_id).status == AlertStatus.FALSE_POSITIVE
     assert [s["entity_id"] for s in cases.suppressions()] == [SABET]
+    # The effectiveness test takes the good-guy list as (the name decided on, entry) pairs.
+    assert cases.good_guy_pairs() == [("Javad Karimi Sabet", SABET)]
     # Suppressed while nothing changes...
     assert rescreen_all(cases, un_screener).suppressed == 1
     # ...back as soon as the party's data changes, saying why.

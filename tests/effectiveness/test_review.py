@@ -229,3 +229,12 @@ def test_a_name_that_cannot_be_screened_is_its_own_error(seeded: Seeded) -> None
     assert "surrogate" in (outcomes[1].error or "")
     figures = build(probes, outcomes, [], 0.7, (0.5, 0.9), [])
     assert figures["summary"]["errors"] == 1 and figures["summary"]["controls"] == 2
+
+
+def test_a_good_guy_pair_suppresses_that_name_and_entry_only() -> None:
+    # as the case store gives them (`--good-guys`): the name decided on, matched as the configuration's pairs are
+    goods = GoodGuyList.from_pairs([("Javad  KARIMI Sabet", "un_sc_sanctions-IRi.034")], "case store")
+    assert goods.suppressed("javad karimi sabet", "un_sc_sanctions-IRi.034")
+    assert not goods.suppressed("Javad Karimi Sabet", "un_sc_sanctions-IRi.035")
+    assert not goods.suppressed("Mohammad Karimi", "un_sc_sanctions-IRi.034")
+    assert goods.describe()["source"] == "case store"

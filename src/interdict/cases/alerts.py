@@ -324,6 +324,27 @@ class CaseStore:
         with self.reading() as conn:
             return [dict(row._mapping) for row in conn.execute(select(suppressions).order_by(suppressions.c.party_id, suppressions.c.entity_id))]
 
+    def good_guy_pairs(self) -> list[tuple[str, str]]:
+        """(party name, list entry id) of every suppression in force, the name as the approved alert had it.
+
+        For tools that test screening with the good-guy list in force (the effectiveness test): they screen names,
+        not register parties, so a suppression is applied to the name the four-eyes decision was taken on."""
+        query = (
+            select(alerts.c.party_data, suppressions.c.entity_id)
+            .select_from(suppressions.join(decisions, decisions.c.id == suppressions.c.decision_id).join(alerts, alerts.c.id == decisions.c.alert_id))
+            .order_by(suppressions.c.party_id, suppressions.c.entity_id)
+        )
+        pairs: list[tuple[str, str]] = []
+        with self.reading() as conn:
+            for row in conn.execute(query):
+                try:
+                    name = json.loads(row.party_data).get("name")
+                except (ValueError, AttributeError):
+                    name = None
+                if isinstance(name, str) and name.strip():
+                    pairs.append((name, row.entity_id))
+        return pairs
+
     # --- decisions ----------------------------------------------------------
 
     def propose(self, alert_id: int, user: str, outcome: Outcome | str, reason: str, version: int | None = None) -> Decision:

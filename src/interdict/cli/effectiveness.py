@@ -16,7 +16,8 @@ import typer
 from rich.markup import escape
 
 from ..effectiveness import effectiveness as run_effectiveness
-from ..effectiveness import load_config
+from ..cases import open_cases
+from ..effectiveness import GoodGuyList, load_config
 from .common import DB_OPTION, EXIT_MISSING_LISTS, app, err, out, progress_bar, status, warn
 
 
@@ -31,6 +32,9 @@ def effectiveness(
     config_path: Path | None = typer.Option(None, "--config", "-c", help="TOML file with the configuration in force: threshold, sweep, datasets, schemas, sample, seed, \\[suppress] (good-guy list)."),
     compare_path: Path | None = typer.Option(None, "--compare", help="An earlier report's JSON: the new report shows what changed since that review."),
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=64, help="Worker processes for screening."),
+    good_guys: bool = typer.Option(
+        False, "--good-guys", help="Test with the case store's good-guy list in force (false positives a supervisor approved, by party name and list entry) instead of the config's \\[suppress] table."
+    ),
     db: str | None = DB_OPTION,
 ) -> None:
     """Test screening effectiveness as supervisors ask for it: listed names rewritten 16 ways (transliteration,
@@ -42,13 +46,20 @@ def effectiveness(
     Example: interdict effectiveness --config screening.toml --compare last-year.json --out review.html --out review.json
     """
     config = load_config(config_path).with_overrides(threshold=threshold, datasets=dataset, sample=sample, seed=seed, schemas=schema)
+    suppressions = None
+    if good_guys:
+        cases = open_cases(db)
+        suppressions = GoodGuyList.from_pairs(cases.good_guy_pairs(), "case store")
+        cases.engine.dispose()
     with progress_bar() as bar:
         task = bar.add_task("screening variants and controls", total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = run_effectiveness(out_paths, config, db=db, compare_with=compare_path, workers=workers, progress=progress, status=status, warn=warn)
+        result = run_effectiveness(
+            out_paths, config, db=db, compare_with=compare_path, suppressions=suppressions, workers=workers, progress=progress, status=status, warn=warn
+        )
     summary = result.report["summary"]
     missing = result.report.get("missing_lists", [])
     if missing:

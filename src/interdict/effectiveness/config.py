@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -60,12 +61,18 @@ class GoodGuyList:
 
     entries: frozenset[str] = frozenset()
     pairs: frozenset[tuple[str, str]] = frozenset()  # (normal_name(party), entity id)
+    source: str = "configuration"  # or "case store": the approved false positives (`--good-guys`)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], source: str) -> GoodGuyList:
+        """A good-guy list of (party name, entry id) pairs as written (e.g. the case store's approved false positives)."""
+        return cls(pairs=frozenset((normal_name(name), entity_id) for name, entity_id in pairs), source=source)
 
     def suppressed(self, name: str, entity_id: str) -> bool:
         return entity_id in self.entries or (normal_name(name), entity_id) in self.pairs
 
     def describe(self) -> dict[str, Any]:
-        return {"source": "configuration", "entries": sorted(self.entries), "pairs": [list(p) for p in sorted(self.pairs)]}
+        return {"source": self.source, "entries": sorted(self.entries), "pairs": [list(p) for p in sorted(self.pairs)]}
 
 
 @dataclass(frozen=True)
