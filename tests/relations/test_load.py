@@ -92,3 +92,19 @@ def test_nothing_is_lost_every_row_loads_or_has_an_error(rows):
     graph = build_graph(parsed.result.entities)
     loaded = {(graph.caption(edge.source) if not edge.source.startswith("us_") else edge.source, graph.caption(edge.target)) for edge in graph.edges()}
     assert loaded == expected_good
+
+
+def test_a_huge_field_is_that_rows_error_and_the_rows_after_it_load():
+    # A 1 MB field used to end the file ("field larger than field limit"): every row after it was lost.
+    text = (
+        "owner,asset,share_pct,as_of,source\n"
+        "O'Brien Holdings,Delta SA,55,,x\n"
+        f"{'A' * 1_000_000},Big Co,10,,x\n"
+        "us_ofac_sdn-16666,Epsilon BV,60,,x\n"
+    )
+    parsed = parse_ownership_csv(text.encode(), "relations", KNOWN.__contains__)
+    assert parsed.rows == 3 and [error.line for error in parsed.errors] == [3]
+    assert "1,000,000 characters" in parsed.errors[0].message
+    graph = build_graph(parsed.result.entities)
+    assets = sorted(graph.caption(edge.target) for edge in graph.edges())
+    assert assets == ["Delta SA", "Epsilon BV"]

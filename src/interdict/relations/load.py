@@ -165,6 +165,8 @@ def _endpoint(builder: _Builder, value: str | None, column: str) -> str:
 def parse_ownership_csv(data: bytes, dataset: str, known: Known, what: str = "ownership CSV") -> Parsed:
     """Rows `owner, asset, share_pct, as_of, source`: owner holds share_pct percent of asset (empty: unknown)."""
     text = decode_text(data, what)
+    # The whole file is in memory already: a long field is that row's error (MAX_FIELD), not the end of the file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     columns = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in ("owner", "asset") if name not in columns]
@@ -173,26 +175,33 @@ def parse_ownership_csv(data: bytes, dataset: str, known: Known, what: str = "ow
     builder = _Builder(dataset, known)
     errors: list[RowError] = []
     rows = 0
-    try:
-        for number, raw in enumerate(reader, start=2):
+    while True:
+        try:
+            raw = next(reader, None)
+        except csv.Error as exc:  # e.g. a NUL character inside a field: that line's error, the next lines still load
+            if errors and errors[-1].line == reader.line_num:
+                break  # the reader did not move on: nothing more can be read
             rows += 1
-            row = {str(key).strip().lower(): value for key, value in raw.items() if key is not None}
-            try:
-                if None in raw:
-                    raise ValueError(f"{len(raw[None])} more field(s) than the header has")
-                owner = _endpoint(builder, row.get("owner"), "owner")
-                asset = _endpoint(builder, row.get("asset"), "asset")
-                if owner == asset:
-                    raise ValueError("owner and asset are the same")
-                share = _share(row.get("share_pct"))
-                as_of = _as_of(row.get("as_of"))
-            except ValueError as exc:
-                errors.append(RowError(reader.line_num, str(exc)))
-                continue
-            source = clean_text(row.get("source"))
-            builder.relate(asset, Relation(type=RelationType.OWNER, target_id=owner, share=share, as_of=as_of, source=source, note="owner"))
-    except csv.Error as exc:
-        errors.append(RowError(reader.line_num, f"not valid CSV from here on ({exc}); the rows before it are loaded"))
+            errors.append(RowError(reader.line_num, f"not valid CSV ({exc})"))
+            continue
+        if raw is None:
+            break
+        rows += 1
+        row = {str(key).strip().lower(): value for key, value in raw.items() if key is not None}
+        try:
+            if None in raw:
+                raise ValueError(f"{len(raw[None])} more field(s) than the header has")
+            owner = _endpoint(builder, row.get("owner"), "owner")
+            asset = _endpoint(builder, row.get("asset"), "asset")
+            if owner == asset:
+                raise ValueError("owner and asset are the same")
+            share = _share(row.get("share_pct"))
+            as_of = _as_of(row.get("as_of"))
+        except ValueError as exc:
+            errors.append(RowError(reader.line_num, str(exc)))
+            continue
+        source = clean_text(row.get("source"))
+        builder.relate(asset, Relation(type=RelationType.OWNER, target_id=owner, share=share, as_of=as_of, source=source, note="owner"))
     return Parsed(builder.result([]), errors, builder.relations, rows)
 
 
