@@ -144,8 +144,10 @@ def _report_monitor(report: monitor.MonitorReport, as_json: bool) -> None:
         warn(problem)
 
 
-def catch_up(db: str | None, as_json: bool = False) -> monitor.MonitorReport | None:
-    """Screen the register against list changes it has not seen (after `update`, `load`; any `monitor` command)."""
+def catch_up(db: str | None, as_json: bool = False, show: bool = True) -> monitor.MonitorReport | None:
+    """Screen the register against list changes it has not seen (after `update`, `load`; any `monitor` command).
+
+    `show=False` prints nothing: for a command whose own --json output carries the report."""
     store = _cases(db)
     with store.reading() as conn:
         if register.state(conn)[0] == 0:
@@ -160,7 +162,7 @@ def catch_up(db: str | None, as_json: bool = False) -> monitor.MonitorReport | N
         report.alerts += more.alerts
         report.suppressed += more.suppressed
         report.already_open += more.already_open
-    if report.lists or report.screened or report.errors:
+    if show and (report.lists or report.screened or report.errors):
         _report_monitor(report, as_json)
     return report
 

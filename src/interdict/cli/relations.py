@@ -57,8 +57,11 @@ def load(
     store = load_lists(db)
     status(f"reading {path}")
     report = load_relations(store, path, name, fmt=fmt, force=force)
+    # new relation data is screened against the watch register at once (its changed nodes); with --json its
+    # report is part of the one JSON document on stdout
+    register = watch_register(db, show=not as_json)
     if as_json:
-        out.print_json(json.dumps(report.to_dict()))
+        out.print_json(json.dumps({**report.to_dict(), "register": register.to_dict() if register else None}))
     else:
         snap = report.snapshot
         out.print(
@@ -69,7 +72,6 @@ def load(
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     for error in report.errors[:50]:
         err.print(f"[red]error:[/red] {escape(str(error))}")
-    watch_register(db)  # new relation data is screened against the watch register at once (its changed nodes)
     if len(report.errors) > 50:
         err.print(f"[red]error:[/red] … and {len(report.errors) - 50:,} more (use --json to see them all)")
     if report.errors:
