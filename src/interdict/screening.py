@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import remove_stale_temps
-from .errors import InputError
+from .errors import InputError, UnknownDatasetError
 from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
 from .match.query import MAX_NAME_CHARS, Query, clean_schema
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
-from .relations import reach
-from .sources import get_source
+from .relations import own_lists, reach, relation_datasets
+from .sources import registry
 from .store import SnapshotStore, data_home
 
 _default: Screener | None = None
@@ -164,11 +164,29 @@ def validate_datasets(datasets: list[str] | None, loaded: Iterable[str] = ()) ->
     """The dataset filter, checked: official list ids, or the names of loaded lists of the user's own (`load --ftm`)."""
     if not datasets:
         return None
-    own = set(loaded)
+    accepted = set(loaded)
+    official = registry()
     for dataset in datasets:
-        if dataset not in own:
-            get_source(dataset)
+        if dataset not in accepted and dataset not in official:
+            own = sorted(accepted - set(official))
+            raise UnknownDatasetError(
+                f"Unknown dataset {dataset!r}. Official lists: {', '.join(official)}. "
+                + (f"Lists of your own loaded: {', '.join(own)}." if own else "No list of your own is loaded (`interdict load --ftm NAME FILE`).")
+            )
     return list(datasets)
+
+
+def check_datasets(datasets: list[str] | None, db: str | None = None) -> list[str] | None:
+    """A front-end's early check of a dataset filter, before the index loads: official ids need no store;
+    any other name must be a loaded list of the user's own (`load --ftm`) or relation data (`relations load`)."""
+    if not datasets or all(dataset in registry() for dataset in datasets):
+        return validate_datasets(datasets)
+    return validate_datasets(datasets, own_datasets(load_lists(db)))
+
+
+def own_datasets(store: SnapshotStore) -> list[str]:
+    """Names a dataset filter accepts beyond the official lists: the user's own lists and relation data."""
+    return sorted(set(own_lists(store)) | set(relation_datasets(store)))
 
 
 def screening(
