@@ -29,10 +29,12 @@ from ..lists import load_lists
 from ..match.query import clean_schema
 from ..match.screener import Screener
 from ..model import Entity, Schema
-from ..relations import own_lists, relation_datasets
+from ..relations import default_rules, own_lists, relation_datasets
+from ..relations.context import Relations, relations_from_entities, relations_of
 from ..screening import index_key, open_screener
 from ..store import SnapshotStore
 from .claims import check_claims
+from .derived import derived_section
 from .evaluate import Evaluation, evaluate_resolution
 from .export import report_format, write_report
 from .programmes import listing_topics, vocabulary
@@ -170,9 +172,18 @@ def gaps(
         resolution={"key": resolution.key, "options": resolution.options, "stats": resolution.stats, "snapshots": resolution.snapshots},
         vocabulary={topic: vocabulary().label(topic) for topic in sorted({t for row in rows for t in row.topics})},
     )
+    if set(query.listed_by) & set(default_rules()) and set(query.not_listed_by) & set(default_rules()):
+        report.derived = derived_section(_relations(store, screener), query, resolution, entities)
+    if report.derived is not None:
+        report.notes.extend(f"{report.derived['title']}: {note}" for note in report.derived["notes"])
     if out is not None:
         write_report(report, Path(out))
     return report
+
+
+def _relations(store: SnapshotStore, screener: Screener | None) -> Relations:
+    """The screener's relation graph (cached per index), or one read from the store when no screener is open."""
+    return relations_of(screener) if screener is not None else relations_from_entities(store.active_entities())
 
 
 def list_editions(store: SnapshotStore, entities: dict[str, Entity], loaded: list[str]) -> dict[str, dict]:
