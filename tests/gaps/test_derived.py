@@ -76,3 +76,9 @@ def test_no_section_without_an_ownership_rule_on_both_sides_and_none_counted_und
     assert under is not None and under["rows"] == [] and "not counted under --programme russia" in under["notes"][0]
     people = _report(small_screener, GapQuery(listed_by=["us"], not_listed_by=["eu"], schema=Schema.PERSON)).derived
     assert people is not None and people["rows"] == []  # the company is not a Person
+
+
+def test_the_real_report_carries_the_section_and_says_why_nothing_is_counted_under_a_programme(iran_people: GapReport) -> None:
+    section = iran_people.derived  # the bundled lists state ownership ("owned or controlled by" remarks, UK parent companies)
+    assert section is not None and section["blocked_in"] == ["us", "gb", "ca"] and section["not_in"] == ["eu"] and section["rows"] == []
+    assert any("not counted under --programme iran" in note for note in iran_people.notes)
