@@ -19,15 +19,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from .atomic import remove_stale_temps
-from .errors import InputError
+from .errors import InputError, UnknownDatasetError
 from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
 from .match.query import MAX_NAME_CHARS, Query, clean_schema
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
-from .relations import reach
-from .sources import get_source
-from .store import SnapshotStore, data_home
+from .relations import own_lists, reach, relation_datasets
+from .sources import registry
+from .store import SnapshotStore, data_home, default_url, open_store
 
 _default: Screener | None = None
 _lock = threading.Lock()
@@ -164,11 +167,43 @@ def validate_datasets(datasets: list[str] | None, loaded: Iterable[str] = ()) ->
     """The dataset filter, checked: official list ids, or the names of loaded lists of the user's own (`load --ftm`)."""
     if not datasets:
         return None
-    own = set(loaded)
+    accepted = set(loaded)
+    official = registry()
     for dataset in datasets:
-        if dataset not in own:
-            get_source(dataset)
+        if dataset not in accepted and dataset not in official:
+            own = sorted(accepted - set(official))
+            raise UnknownDatasetError(
+                f"Unknown dataset {dataset!r}. Known datasets: {', '.join(official)}. "
+                + (f"Lists of your own loaded: {', '.join(own)}." if own else "No list of your own is loaded (`interdict load --ftm NAME FILE`).")
+            )
     return list(datasets)
+
+
+def check_datasets(datasets: list[str] | None, db: str | None = None) -> list[str] | None:
+    """A front-end's early check of a dataset filter, before the index loads: official ids need no store;
+    any other name must be a loaded list of the user's own (`load --ftm`) or relation data (`relations load`)."""
+    if not datasets or all(dataset in registry() for dataset in datasets):
+        return validate_datasets(datasets)
+    if _no_store_yet(db):
+        return validate_datasets(datasets)  # nothing of the user's can be loaded: refuse without creating the store
+    return validate_datasets(datasets, own_datasets(open_store(db)))  # no seeding: a bad name fails fast
+
+
+def _no_store_yet(db: str | None) -> bool:
+    """A SQLite store whose file does not exist yet (opening it would create it, and seed every bundled list)."""
+    try:
+        parsed = make_url(db or default_url())
+    except ArgumentError:
+        return False  # opening it gives the store's own clear error
+    database = parsed.database or ""
+    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:" or database.startswith("file:"):
+        return False
+    return not Path(database).exists()
+
+
+def own_datasets(store: SnapshotStore) -> list[str]:
+    """Names a dataset filter accepts beyond the official lists: the user's own lists and relation data."""
+    return sorted(set(own_lists(store)) | set(relation_datasets(store)))
 
 
 def screening(

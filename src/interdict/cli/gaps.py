@@ -51,7 +51,7 @@ class _Bar:
 
 @app.command("gaps")
 def gaps(
-    listed_by: str = typer.Option(..., "--listed-by", "-l", help="Jurisdictions that list the subject, comma-separated: us, gb, eu, ca, au, un."),
+    listed_by: str = typer.Option(..., "--listed-by", "-l", help="Jurisdictions that list the subject, comma-separated: us, gb, eu, ca, au, un, or the name of a list of your own (load --ftm NAME)."),
     not_listed_by: str = typer.Option(..., "--not-listed-by", "-n", help="Jurisdictions that must not list it, comma-separated."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Report file: .csv, .xlsx, .json or .html (with the summary matrix and chart)."),
     programme: Optional[str] = typer.Option(None, "--programme", "-p", help="Only this shared programme topic, e.g. iran, russia, dprk, terrorism."),

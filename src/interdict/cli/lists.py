@@ -269,7 +269,7 @@ def export(
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Export the loaded lists as FollowTheMoney entities (JSON lines)."""
-    screening.validate_datasets(dataset)
+    screening.check_datasets(dataset, db)
     if out_path.is_dir():
         raise InputError(f"{out_path} is a directory; give a file name for the export.")
     if not out_path.parent.is_dir():

@@ -60,7 +60,7 @@ def screen(
     Example: interdict screen "Mohammad Baqer Qalibaf" --schema Person --birth-date 1961
     """
     # Bad input fails before the index loads (on first use that takes a minute).
-    screening.validate_datasets(dataset)
+    screening.check_datasets(dataset, db)
     Query.build(name, schema=schema, birth_date=birth_date, nationality=nationality, country=country, id_number=id_number)
     screener = open_screener(db)
     result = screening.screening(
@@ -143,7 +143,7 @@ def screen_file(
         spark_cli.screen_file_spark(input_arg, out_arg, dataset, limit, threshold, master, db)
         return
     input_path, out_path = Path(input_arg), Path(out_arg)
-    screening.validate_datasets(dataset)
+    screening.check_datasets(dataset, db)
     rows = sum(1 for _ in batch.read_records(input_path))  # bad input fails before the index loads
     batch.check_output(input_path, out_path)
     screener = open_screener(db)

@@ -29,7 +29,7 @@ def screen_file_spark(
 ) -> None:
     from ..spark import paths, session  # no pyspark import: these import it when called
 
-    screening.validate_datasets(dataset)
+    screening.check_datasets(dataset, db)
     paths.check_paths(input_path, out_path)  # bad input fails before Spark or the index starts
     session.require_pyspark()
     session.require_java()

@@ -31,7 +31,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError, InterdictError
-from ..screening import validate_datasets
+from ..screening import check_datasets
 from ..workflows import parse_manifest, parse_payment, parse_shipment
 from ..workflows.checks import EMBARGOES, legal_basis, screen_parsed, validate_jurisdictions
 from ..workflows.document import ParsedDocument
@@ -113,7 +113,7 @@ def _run(
     timeout: float | None,
     workers: int = 1,
 ) -> None:
-    datasets = validate_datasets(dataset)
+    datasets = check_datasets(dataset, db)
     jurisdictions = validate_jurisdictions(jurisdiction)
     load_embargo_rules(embargoes)  # a bad rules file fails before the index loads
     limits = current_limits().with_overrides(doc_limits or [])

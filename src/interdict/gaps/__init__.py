@@ -29,9 +29,12 @@ from ..lists import load_lists
 from ..match.query import clean_schema
 from ..match.screener import Screener
 from ..model import Entity, Schema
+from ..relations import default_rules, own_lists, relation_datasets
+from ..relations.context import Relations, relations_from_entities, relations_of
 from ..screening import index_key, open_screener
 from ..store import SnapshotStore
 from .claims import check_claims
+from .derived import derived_section
 from .evaluate import Evaluation, evaluate_resolution
 from .export import report_format, write_report
 from .programmes import listing_topics, vocabulary
@@ -65,6 +68,12 @@ def _loaded(store: SnapshotStore, datasets: list[str] | None) -> list[str]:
             raise InputError(f"Datasets {', '.join(missing)} are not loaded; run `interdict update {' '.join(missing)}` or leave them out.")
         return sorted(set(datasets))
     return active
+
+
+def _listings(store: SnapshotStore, datasets: list[str] | None) -> list[str]:
+    """The loaded datasets that list parties: the official lists and the user's own, never relation data (which designates no one)."""
+    relation_data = set(relation_datasets(store))
+    return [dataset for dataset in _loaded(store, datasets) if dataset not in relation_data]
 
 
 def resolve_lists(
@@ -124,9 +133,11 @@ def gaps(
     programme); the default resolves every list once and caches it, so every
     report over the same snapshots agrees with every other.
     """
+    store = load_lists(db)
+    own = [dataset for dataset in own_lists(store) if not datasets or dataset in datasets]
     query = GapQuery(
-        listed_by=parse_jurisdictions(listed_by, "--listed-by"),
-        not_listed_by=parse_jurisdictions(not_listed_by, "--not-listed-by"),
+        listed_by=parse_jurisdictions(listed_by, "--listed-by", own),
+        not_listed_by=parse_jurisdictions(not_listed_by, "--not-listed-by", own),
         programme=vocabulary().check_topic(programme) if programme else None,
         schema=clean_schema(schema),
         require_all=require_all,
@@ -141,9 +152,8 @@ def gaps(
         raise InputError(f"{', '.join(both)} cannot be both in --listed-by and in --not-listed-by.")
     if out is not None:
         report_format(Path(out))  # a bad extension fails before minutes of work
-    store = load_lists(db)
-    loaded = _loaded(store, datasets)
-    by_jurisdiction = {code: [d for d in ids if d in loaded] for code, ids in jurisdiction_datasets().items()}
+    loaded = _listings(store, datasets)
+    by_jurisdiction = {code: [d for d in ids if d in loaded] for code, ids in jurisdiction_datasets(own).items()}
     for code in query.listed_by + query.not_listed_by:
         if not by_jurisdiction.get(code):
             raise InputError(f"No list of jurisdiction {code!r} is loaded; load one (`interdict update`) or leave {code} out.")
@@ -157,14 +167,23 @@ def gaps(
         rows=rows,
         to_check=to_check,
         lists=lists,
-        notes=_notes(query, rows, skipped, entities, by_jurisdiction, resolution, focus, lists),
+        notes=_notes(query, rows, skipped, entities, by_jurisdiction, resolution, focus, lists, own),
         datasets={code: ids for code, ids in by_jurisdiction.items() if ids},
         resolution={"key": resolution.key, "options": resolution.options, "stats": resolution.stats, "snapshots": resolution.snapshots},
         vocabulary={topic: vocabulary().label(topic) for topic in sorted({t for row in rows for t in row.topics})},
     )
+    if set(query.listed_by) & set(default_rules()) and set(query.not_listed_by) & set(default_rules()):
+        report.derived = derived_section(_relations(store, screener), query, resolution, entities)
+    if report.derived is not None:
+        report.notes.extend(f"{report.derived['title']}: {note}" for note in report.derived["notes"])
     if out is not None:
         write_report(report, Path(out))
     return report
+
+
+def _relations(store: SnapshotStore, screener: Screener | None) -> Relations:
+    """The screener's relation graph (cached per index), or one read from the store when no screener is open."""
+    return relations_of(screener) if screener is not None else relations_from_entities(store.active_entities())
 
 
 def list_editions(store: SnapshotStore, entities: dict[str, Entity], loaded: list[str]) -> dict[str, dict]:
@@ -203,6 +222,7 @@ def _notes(
     resolution: Resolution,
     focus: bool,
     lists: dict[str, dict],
+    own: list[str] | None = None,
 ) -> list[str]:
     notes = [
         (
@@ -234,7 +254,7 @@ def _notes(
                     f"{dataset} ({code}) carries no programme or regime information in the loaded snapshot "
                     "(the bundled flat EU export drops it): its listings show 'no programme stated' and are never counted under a programme."
                 )
-        missing = [dataset for dataset in jurisdiction_datasets()[code] if dataset not in by_jurisdiction.get(code, [])]
+        missing = [dataset for dataset in jurisdiction_datasets(own or [])[code] if dataset not in by_jurisdiction.get(code, [])]
         if missing:
             notes.append(f"{code}: {', '.join(missing)} not loaded; this report speaks only for {', '.join(by_jurisdiction[code])}.")
     if query.programme and skipped.get("no_programme_information"):
@@ -255,6 +275,12 @@ def _notes(
             f"{skipped['below_confidence']} subjects of confidence below {query.min_confidence} are not counted: "
             "they are listed apart, 'to check', each with the entry that may cover it."
         )
+    for dataset in own or []:
+        if dataset in set(query.listed_by) | set(query.not_listed_by):
+            notes.append(
+                f"{dataset} is a list of your own (loaded with `interdict load --ftm`): it is a column of its own, designating for no "
+                "jurisdiction of the registry; its programmes are not in the shared vocabulary."
+            )
     if not rows:
         notes.append("No subject matches this query: the report is empty.")
     return notes
@@ -280,7 +306,7 @@ def gaps_evaluate(
     without `listed_by` they are not checked. Both resolutions and the check are cached.
     """
     store = load_lists(db)
-    loaded = _loaded(store, datasets)
+    loaded = _listings(store, datasets)
     if focus_datasets:
         _loaded(store, focus_datasets)
         if not set(focus_datasets) <= set(loaded):

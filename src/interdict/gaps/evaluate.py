@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..model import Entity
-from ..sources import get_source
+from .scope import jurisdiction_of
 from .claims import ClaimCheck
 from .references import identifier_values, reference_key
 from .resolution import LinkStatus, Resolution
@@ -141,7 +141,7 @@ class _Truth:
 
 
 def _jurisdiction(entity: Entity) -> str:
-    return get_source(entity.dataset).jurisdiction
+    return jurisdiction_of(entity.dataset)
 
 
 def _in_scope(truth: _Truth, pair: tuple[str, str], cross: bool) -> bool:

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
 from ..textfiles import spreadsheet_safe
+from .derived import SECTION
 from .html import render_html
 from .report import GapReport, GapRow
 from .summary import build_matrix
@@ -96,12 +97,30 @@ def csv_row(row: GapRow, section: str = SECTIONS[0]) -> dict[str, str]:
     }
 
 
+def derived_row(item: dict, section: dict) -> dict[str, str]:
+    """A party blocked through ownership or control, in the CSV's columns: the path is its evidence."""
+    values = dict.fromkeys(CSV_COLUMNS, "")
+    values.update(
+        section=SECTION,
+        cluster_id=item["id"],
+        name=item["caption"],
+        listed_by=",".join(item["blocked_in"]),
+        not_listed_by=",".join(section["not_in"]),
+        listings=f"{item['dataset']}: " + "; ".join(f"{code} {status}" for code, status in item["status"].items()),
+        confidence_reason="blocked through ownership or control (ownership rules of relations/data/ownership_rules.toml)",
+        evidence=" | ".join(f"{code}: {path}" for code, path in item["paths"].items()),
+    )
+    return values
+
+
 def spreadsheet_cells(report: GapReport, clean: Callable[[str], str] = str) -> list[list[str]]:
     """The report's data rows as spreadsheet-safe cells, in CSV_COLUMNS order.
 
     `clean` runs first: what it removes must not uncover a formula (`\x01=cmd` → `=cmd`).
     """
     rows = [csv_row(row) for row in report.rows] + [csv_row(row, SECTIONS[1]) for row in report.to_check]
+    if report.derived is not None:
+        rows += [derived_row(item, report.derived) for item in report.derived["rows"]]
     return [[spreadsheet_safe(clean(values[column])) for column in CSV_COLUMNS] for values in rows]
 
 
@@ -138,6 +157,7 @@ def report_dict(report: GapReport) -> dict:
         "lists": report.lists,
         "rows": [row.to_dict() for row in report.rows],
         "to_check": [row.to_dict() for row in report.to_check],
+        "derived_blocks": report.derived,
     }
 
 

@@ -131,6 +131,27 @@ def _to_check(rows: list[GapRow]) -> str:
     )
 
 
+def _derived(section: dict | None) -> str:
+    """Parties blocked through ownership or control in a --listed-by jurisdiction and not in a --not-listed-by one, with their paths."""
+    if section is None:
+        return ""
+    counts = ", ".join(f"{count} in {escape(code)}" for code, count in section["counts"].items()) or "not counted"
+    items = []
+    for item in section["rows"]:
+        status = escape(", ".join(f"{code}: {state}" for code, state in item["status"].items()))
+        paths = "".join(f'<p class="ev">{escape(code)}: {escape(path)}</p>' for code, path in item["paths"].items())
+        party = f'{escape(item["caption"])}<br><span class="ev">{escape(item["id"])} · {escape(item["dataset"])}</span>'
+        items.append(f"<tr><td>{party}</td><td>{status}</td><td>{paths}</td></tr>")
+    table = f"<table><thead><tr><th>party</th><th>status per jurisdiction</th><th>path</th></tr></thead><tbody>{''.join(items)}</tbody></table>" if items else ""
+    notes = "".join(f"<li>{escape(note)}</li>" for note in section["notes"])
+    title = section["title"]
+    return (
+        f'<h2 id="derived">{escape(title[0].upper() + title[1:])} ({len(section["rows"])})</h2>'
+        f"<p>Parties no list names for these jurisdictions, blocked through what designated persons own or control ({counts}).</p>"
+        f"<ul>{notes}</ul>{table}"
+    )
+
+
 def _confidence_counts(rows: list[GapRow]) -> str:
     counts = {level: sum(1 for row in rows if row.confidence == level) for level in ("high", "medium", "low")}
     return ", ".join(f'<span class="conf-{level}">{count} {level}</span>' for level, count in counts.items()) + " confidence"
@@ -158,6 +179,7 @@ def render_html(report: GapReport) -> str:
         )
     else:
         body = f'<h2>Summary</h2><p class="empty">No subject matches: the report is empty (0 rows).</p>{to_check}'
+    body += _derived(report.derived)
     resolution = report.resolution
     stats = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in sorted(resolution.get("stats", {}).items()))
     return (

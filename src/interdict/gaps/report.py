@@ -119,6 +119,7 @@ class GapReport:
     vocabulary: dict[str, str] = field(default_factory=dict)
     to_check: list[GapRow] = field(default_factory=list)  # rows below the query's confidence: not counted, each names what may cover it
     lists: dict[str, dict] = field(default_factory=dict)  # dataset -> publication date, where the date came from, what the file holds
+    derived: dict | None = None  # blocked through ownership or control in a --listed-by jurisdiction, not in a --not-listed-by one (derived.py)
 
 
 def cluster_schema(entities: list[Entity]) -> Schema:

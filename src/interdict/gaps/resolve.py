@@ -36,7 +36,8 @@ from dataclasses import asdict, dataclass, field, replace
 from ..errors import InputError
 from ..match.screener import Screener
 from ..model import Entity, Schema, same_family
-from ..sources import get_source, registry
+from ..relations import is_user_node
+from ..sources import get_source
 from .scope import jurisdiction_of
 from .candidates import KeyShare, NameHit, identical_names, key_shares, query_names, screen_entities, strong_names
 from .clustering import cluster_links, list_key, ordered
@@ -124,8 +125,8 @@ def resolve(
     options = options or ResolveOptions()
     loaded = screener.datasets
     for dataset in options.datasets or []:
-        get_source(dataset)
         if dataset not in loaded:
+            get_source(dataset)  # an unknown name: the registry's error, naming the lists it knows
             raise InputError(f"Dataset {dataset} is not loaded; run `interdict update {dataset}` or leave it out.")
     build_key = screener.build_key
     key = resolution_key(build_key, options) if build_key else ""
@@ -147,11 +148,12 @@ class _Resolver:
         self.refs = refs
         self.workers = workers
         self.progress = progress
-        # the official lists only, unless asked: user relation data (issue 13) designates no one
-        scope = set(options.datasets) if options.datasets else set(registry())
+        # the official lists and the user's own lists (issue 13), or those asked for; never the nodes
+        # of relation data (nor an own list's stand-ins for entries of other lists): they designate no one
+        scope = set(options.datasets) if options.datasets else None
         self.entities: dict[str, Entity] = {}
         for entity in screener.entities():
-            if entity.dataset in scope:
+            if (scope is None or entity.dataset in scope) and not is_user_node(entity):
                 self.entities[entity.id] = entity
         self.datasets = sorted({entity.dataset for entity in self.entities.values()})
         self.threshold = screener.threshold

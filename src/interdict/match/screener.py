@@ -133,6 +133,7 @@ class Screening:
     matches: int  # entries at or above the threshold, including those the limit left out
     notes: tuple[str, ...] = ()  # where the screen is unsure of its own completeness
     missing_datasets: tuple[str, ...] = ()  # lists that should be loaded and are not
+    scope: tuple[str, ...] | None = None  # the dataset filter the screen ran under (None: every loaded dataset)
 
     @property
     def hidden_matches(self) -> int:
@@ -386,7 +387,7 @@ class Screener:
         ranked.sort(key=lambda item: (-item[0], item[1]))
         matches = sum(1 for item in ranked if item[0] >= threshold)
         hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
-        result = Screening(hits, matches, tuple(notes), self.missing_datasets)
+        result = Screening(hits, matches, tuple(notes), self.missing_datasets, tuple(sorted(scope)) if scope is not None else None)
         return self.reach(result) if self.reach is not None else result
 
     def candidates(self, query: Query, threshold: float) -> set[str]:

@@ -11,7 +11,7 @@ parties blocked through ownership or related to a designated person
 
 from __future__ import annotations
 
-from .dataset import LoadReport, load_ftm_list, load_relations
+from .dataset import FTM_PARSER, LoadReport, load_ftm_list, load_relations, own_lists, relation_datasets
 from .edges import Edge, EdgeKind, Node
 from .graph import Graph, build_graph, is_user_node
 from .load import RowError, parse_ftm_lines, parse_ownership_csv
@@ -19,6 +19,7 @@ from .ownership import Blocks, Finding, Holding, Status, propagate, propagate_al
 from .rules import JURISDICTIONS, Effect, Rule, default_rules, parse_rules, rules_for
 
 __all__ = [
+    "FTM_PARSER",
     "JURISDICTIONS",
     "Blocks",
     "Edge",
@@ -37,10 +38,12 @@ __all__ = [
     "is_user_node",
     "load_ftm_list",
     "load_relations",
+    "own_lists",
     "parse_ftm_lines",
     "parse_ownership_csv",
     "parse_rules",
     "propagate",
     "propagate_all",
+    "relation_datasets",
     "rules_for",
 ]

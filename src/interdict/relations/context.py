@@ -8,9 +8,11 @@ builds it once per generation, the CLI once per run).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..match.screener import Screener
+from ..model import Entity
 from .graph import Graph, build_graph
 from .ownership import Blocks, propagate
 from .rules import Rule, default_rules
@@ -55,3 +57,10 @@ def relations_of(screener: Screener, rules: dict[str, Rule] | None = None) -> Re
             _cache.clear()  # one set of lists at a time: the previous generation's graph is garbage
             _cache[key] = relations
     return relations
+
+
+def relations_from_entities(entities: Iterable[Entity], rules: dict[str, Rule] | None = None) -> Relations:
+    """The relations of entities read from the store, for callers without a screener at hand (not cached)."""
+    rules = rules or default_rules()
+    graph = build_graph(entities)
+    return Relations(graph, {code: propagate(graph, rule) for code, rule in rules.items()}, "")

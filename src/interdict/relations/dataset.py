@@ -79,6 +79,10 @@ def load_ftm_list(store: SnapshotStore, path: Path, dataset: str, force: bool = 
     relations). A file of ADD/MOD/DEL operations updates the dataset's current snapshot instead.
     """
     check_dataset_name(dataset, registry())
+    codes = {source.jurisdiction for source in registry().values()}
+    if dataset in codes:
+        # the gap report names an own list as a jurisdiction of its own: it must not pass for one of the registry's
+        raise InputError(f"{dataset!r} is a jurisdiction code ({', '.join(sorted(codes))}); choose another name for your list.")
     current = store.active_snapshot(dataset)
     if current is not None and current.parser != FTM_PARSER:
         raise InputError(f"{dataset!r} holds data loaded by the {current.parser} parser, not an FtM list; choose another name.")
@@ -110,6 +114,16 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+
+
+def own_lists(store: SnapshotStore) -> list[str]:
+    """The datasets of the active own lists (parser `ftm`): lists like the official ones, not relation data."""
+    return sorted(snap.dataset for snap in store.active_snapshots() if snap.parser == FTM_PARSER)
+
+
+def relation_datasets(store: SnapshotStore) -> list[str]:
+    """The datasets of the active relation data (parser `relations`): nodes that designate no one."""
+    return sorted(snap.dataset for snap in store.active_snapshots() if snap.parser == PARSER)
 
 
 def own_datasets(store: SnapshotStore) -> list[dict[str, object]]:

@@ -33,7 +33,7 @@ from .graph import is_user_node
 from .ownership import Status
 
 log = logging.getLogger("interdict.relations")
-TABLE_VERSION = 2
+TABLE_VERSION = 3
 
 
 class Kind:
@@ -124,6 +124,7 @@ class Reach:
     def __init__(self, screener: Screener):
         self.screener = screener
         self._table: dict[str, list[dict[str, Any]]] | None = None
+        self._through: list[str] = []  # datasets of relation data through which some party is reached (a filter may hide them)
         self._relatives: dict[str, list[dict[str, Any]]] | None = None
         self._lock = threading.Lock()
 
@@ -141,13 +142,17 @@ class Reach:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if data.get("version") == TABLE_VERSION and data.get("key") == key:
+                    self._through = [str(dataset) for dataset in data["through"]]
                     return dict(data["table"])
-            except (OSError, ValueError, KeyError, AttributeError):
+            except (OSError, ValueError, KeyError, AttributeError, TypeError):
                 pass
-        table = reach_table(relations_of(self.screener))
+        relations = relations_of(self.screener)
+        table = reach_table(relations)
+        nodes = relations.graph.nodes
+        self._through = sorted({nodes[party].dataset for party in table if party in nodes and not nodes[party].listed})
         if path is not None:
             try:
-                write_text(path, json.dumps({"version": TABLE_VERSION, "key": key, "table": table}))
+                write_text(path, json.dumps({"version": TABLE_VERSION, "key": key, "table": table, "through": self._through}))
                 for stale in path.parent.glob("relations-*.json"):
                     if stale != path:
                         stale.unlink(missing_ok=True)
@@ -166,7 +171,25 @@ class Reach:
             self._relatives = found
         return self._relatives.get(entity_id, [])
 
+    def filter_note(self, scope: tuple[str, ...] | None) -> str | None:
+        """What a dataset filter hides: the parties of the user's relation data it leaves out, which reach designated persons."""
+        if scope is None:
+            return None
+        self.table()
+        hidden = [dataset for dataset in self._through if dataset not in scope]
+        if not hidden:
+            return None
+        names = ", ".join(hidden)
+        return (
+            f"the dataset filter leaves out your relation data ({names}): a party blocked through ownership or control, or a relative "
+            f"or associate of a designated person, recorded only there is not reported; add {' '.join(f'--dataset {d}' for d in hidden)} "
+            "or screen without the filter"
+        )
+
     def __call__(self, screening: Screening) -> Screening:
+        note = self.filter_note(screening.scope)
+        if note is not None:
+            screening = replace(screening, notes=(*screening.notes, note))
         if not screening.hits:
             return screening
         table = self.table()
