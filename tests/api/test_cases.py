@@ -92,3 +92,18 @@ def test_a_recorded_batch_records_each_line_and_names_what_it_could_not(served: 
     assert sue.get("/audit/verify").json()["ok"]
     plain = scr.post("/screen/batch", content=body, headers={"Content-Type": "application/x-ndjson"})
     assert "alerts" not in plain.text and len(sue.get("/alerts").json()["alerts"]) == 1  # without record: nothing written
+
+
+def test_a_recorded_document_records_its_parties(served: tuple[RunningServer, dict[str, str]]) -> None:
+    server, key = served
+    scr, sue = server.client(key["scr"]), server.client(key["sue"])
+    shipment = {"reference": "BL-9", "shipper": {"name": "Nordic Timber Export AB"}, "consignee": {"name": "Javad Karimi Sabet"}}
+    plain = scr.post("/screen/shipment", json=shipment)
+    assert plain.status_code == 200 and "recorded" not in plain.json()
+    answer = scr.post("/screen/shipment", params={"record": "true"}, json=shipment)
+    assert answer.status_code == 200, answer.text
+    recorded = answer.json()["recorded"]
+    assert len(recorded["alerts"]) == 1 and recorded["errors"] == [] and all(p.startswith("BL-9/") for p in recorded["parties"])
+    (alert,) = sue.get("/alerts").json()["alerts"]
+    assert alert["id"] == recorded["alerts"][0] and alert["entity_id"] == SABET
+    assert sue.get("/audit/verify").json()["ok"]

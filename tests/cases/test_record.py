@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from interdict.cases import CaseStore, Origin, record_screenings
+from interdict.cases import CaseStore, Origin, document_screenings, record_screenings
 from interdict.store import audit
 from interdict.store.schema import alerts
 
@@ -55,3 +55,46 @@ def test_screen_file_record_records_each_row_under_its_id(cli: Callable[..., Any
     (alert,) = json.loads(cli("alerts", "list", "--json", "--db", un_db).stdout)
     assert (alert["party_id"], alert["entity_id"]) == ("w-1", SABET)
     assert cli("audit", "verify", "--db", un_db).code == 0
+
+
+SHIPMENT = {
+    "reference": "BL-77",
+    "shipper": {"name": "Nordic Timber Export AB", "country": "SE"},
+    "consignee": {"name": "Javad Karimi Sabet", "country": "IR"},
+    "destination_country": "Iran",
+    "goods_description": "Oak flooring panels",
+}
+
+
+def test_screen_shipment_record_records_each_party_under_the_reference_and_field(cli: Callable[..., Any], un_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "bl-77.json"
+    path.write_text(json.dumps(SHIPMENT))
+    done = cli("screen-shipment", path, "--record", "--user", "ann", "--json", "--db", un_db)
+    assert done.code == 0, done.stderr
+    verdict = json.loads(done.stdout)
+    assert verdict["verdict"] == "hit" and "alert(s) raised" in done.flat_err
+    alerts = json.loads(cli("alerts", "list", "--json", "--db", un_db).stdout)
+    assert [(a["party_id"].split("/", 1)[0], a["entity_id"]) for a in alerts] == [("BL-77", SABET)]  # the embargo finding is audited, not an alert
+    assert "consignee" in alerts[0]["party_id"]
+    exported = tmp_path / "audit.json"
+    assert cli("audit", "export", "--out", exported, "--db", un_db).code == 0
+    screened = [r for r in json.loads(exported.read_text()) if r["action"] == "screening"]
+    assert len(screened) == len(verdict["screened"])  # every screened field recorded, matching or not
+    assert cli("audit", "verify", "--db", un_db).code == 0
+
+
+def test_a_field_screened_with_several_values_is_one_party_per_value() -> None:
+    verdict = {
+        "document": "m.edi",
+        "reference": None,
+        "format": "PAXLST",
+        "screened": [{"field": "crew", "value": "A B"}, {"field": "crew", "value": "C D"}, {"field": "port", "value": "Tehran"}],
+        "findings": [
+            {"field": "crew", "value": "C D", "entity_id": SABET, "severity": "hit", "score": 0.9},
+            {"field": "port", "value": "Tehran", "entity_id": "embargo:iran", "severity": "hit"},
+        ],
+    }
+    parties = {pid: (data, hits) for pid, data, hits in document_screenings(verdict)}
+    assert list(parties) == ["m.edi/crew", "m.edi/crew#2", "m.edi/port"]
+    assert parties["m.edi/crew"][1] == [] and parties["m.edi/crew#2"][1][0]["match"] is True
+    assert parties["m.edi/port"][1][0]["match"] is False  # an embargo rule names no list entry
