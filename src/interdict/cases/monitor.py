@@ -288,8 +288,11 @@ def catch_up(
             _set_pointer(conn, snap.dataset, snap.id, previous is not None)
             audit.append(conn, audit.Action.SCREENING, f"list change {snap.dataset}", summary)
         report.lists[snap.dataset] = summary
-    if not stale:  # digests of a screener older than the lists would be recorded as screened: wait for a fresh one
-        _screen_derived(cases, screener, report, index, workers, progress, has_parties, scored_entries)
+    # Digests of a screener older than the lists would be recorded as screened: wait for a fresh one. An empty
+    # register has nothing to screen (and the reach table costs a graph): its first parties are screened whole
+    # when added, and the first catch-up after that records the digests (screening each reaching entry once).
+    if has_parties and not stale:
+        _screen_derived(cases, screener, report, index, workers, progress, scored_entries)
     return report
 
 
@@ -300,7 +303,6 @@ def _screen_derived(
     index: RegisterIndex | None,
     workers: int,
     progress: Callable[[str], None] | None,
-    has_parties: bool,
     scored: set[str],
 ) -> None:
     """Screen the entries whose reach-through changed since the register was last screened, and record the digests."""
@@ -311,7 +313,7 @@ def _screen_derived(
     if not changed:
         return
     # entries no longer reaching anything are screened too: a hit on a list entry stays a hit, without the relation
-    due = [entity_id for entity_id in changed if entity_id not in scored and screener.position(entity_id) is not None] if has_parties else []
+    due = [entity_id for entity_id in changed if entity_id not in scored and screener.position(entity_id) is not None]
     pairs: dict[str, list[dict[str, Any]]] = {}
     if due:
         if progress:
@@ -331,8 +333,7 @@ def _screen_derived(
                 _count(report, raised)
                 summary["alerts"] += len(raised.alerts)
         _store_digests(conn, stored, current)
-        if has_parties:
-            audit.append(conn, audit.Action.SCREENING, "derived status", {**summary, "entries": changed[:1000]})
+        audit.append(conn, audit.Action.SCREENING, "derived status", {**summary, "entries": changed[:1000]})
     report.entries += len(due)
     report.candidates += sum(len(items) for items in pairs.values())
     report.derived = summary
