@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -67,3 +68,42 @@ def test_casework_over_http(served: tuple[RunningServer, dict[str, str]]) -> Non
     assert any(r["action"] == "screening" and r["actor"] == "scr" for r in records)
     assert ann.get("/alerts/999999").status_code == 404
     assert ann.delete("/monitor/c-1").status_code == 200 and ann.delete("/monitor/c-1").status_code == 404
+
+
+def test_a_recorded_batch_records_each_line_and_names_what_it_could_not(served: tuple[RunningServer, dict[str, str]]) -> None:
+    server, key = served
+    scr, sue = server.client(key["scr"]), server.client(key["sue"])
+    lines = [
+        {"id": "wire-1", "name": "Javad Karimi Sabet", "schema": "Person"},
+        {"id": "wire-2", "name": "Jane Quiet", "schema": "Person"},
+        {"id": "wire-3", "name": "Bad Date", "birth_date": "sometime"},
+        {"id": "z" * 201, "name": "Javad Karimi Sabet"},
+    ]
+    body = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"
+    answer = scr.post("/screen/batch", params={"record": "true"}, content=body, headers={"Content-Type": "application/x-ndjson"})
+    assert answer.status_code == 200, answer.text
+    *results, summary = [json.loads(line) for line in answer.text.splitlines()]
+    assert len(results) == 5 and summary["summary"]["recorded"] == 2 and summary["summary"]["not_recorded"] == 1
+    assert len(results[0]["alerts"]) == 1 and results[1]["alerts"] == []
+    assert "error" in results[2] and "alerts" not in results[2] and "error" in results[4]
+    assert "record_error" in results[3]
+    (alert,) = sue.get("/alerts", params={"status": "open"}).json()["alerts"]
+    assert (alert["party_id"], alert["entity_id"]) == ("wire-1", SABET)
+    assert sue.get("/audit/verify").json()["ok"]
+    plain = scr.post("/screen/batch", content=body, headers={"Content-Type": "application/x-ndjson"})
+    assert "alerts" not in plain.text and len(sue.get("/alerts").json()["alerts"]) == 1  # without record: nothing written
+
+
+def test_a_recorded_document_records_its_parties(served: tuple[RunningServer, dict[str, str]]) -> None:
+    server, key = served
+    scr, sue = server.client(key["scr"]), server.client(key["sue"])
+    shipment = {"reference": "BL-9", "shipper": {"name": "Nordic Timber Export AB"}, "consignee": {"name": "Javad Karimi Sabet"}}
+    plain = scr.post("/screen/shipment", json=shipment)
+    assert plain.status_code == 200 and "recorded" not in plain.json()
+    answer = scr.post("/screen/shipment", params={"record": "true"}, json=shipment)
+    assert answer.status_code == 200, answer.text
+    recorded = answer.json()["recorded"]
+    assert len(recorded["alerts"]) == 1 and recorded["errors"] == [] and all(p.startswith("BL-9/") for p in recorded["parties"])
+    (alert,) = sue.get("/alerts").json()["alerts"]
+    assert alert["id"] == recorded["alerts"][0] and alert["entity_id"] == SABET
+    assert sue.get("/audit/verify").json()["ok"]

@@ -55,3 +55,43 @@ def test_loading_relation_data_alerts_the_register_on_what_it_blocks(owned, tmp_
     with cases.engine.connect() as conn:
         assert audit.verify(conn).ok
     cases.engine.dispose()
+
+
+def test_a_party_whose_derived_status_changes_is_alerted_though_its_entry_did_not(owned, tmp_path: Path) -> None:
+    """Nordvik Tankers AS's own entry never changes; a later file makes its owner blocked, so the company is too."""
+    source = Path(owned.db.removeprefix("sqlite:///"))
+    copy_sqlite(source, tmp_path / "store.db")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    cases = open_cases(db)
+    snapshots = SnapshotStore(cases.engine)
+    store = open_store(db)
+
+    def load(name: str, rows: str) -> None:
+        path = tmp_path / f"{name}.csv"
+        path.write_text("owner,asset,share_pct,as_of,source\n" + rows, encoding="utf-8")
+        assert load_relations(store, path, name).errors == []
+
+    load("acme", "Acme Holding AS,Nordvik Tankers AS,60,2025-06-30,hand-written example\n")
+    register.add(cases, [Record(1, {"id": "p-1", "name": "Nordvik Tankers AS", "schema": "Company"})])
+    screener = open_screener(db)
+    assert screen_unscreened(cases, screener).alerts == []  # owned by a company that is owned by no one designated
+    assert catch_up(cases, snapshots, screener).alerts == []
+
+    # A second file: Nordvik Shipping AS (blocked in the US through ownership) buys Acme Holding AS. Only
+    # Acme's side changes in the lists; Nordvik Tankers AS (60% Acme) is now blocked without changing.
+    load("acme_owner", "Nordvik Shipping AS,Acme Holding AS,100,2025-07-31,hand-written example\n")
+    screener = open_screener(db)
+    delta = catch_up(cases, snapshots, screener)
+    assert delta.derived["alerts"] == 1 and delta.derived["changed"] >= 1
+    (alert,) = [cases.alert(alert_id) for alert_id in delta.alerts]
+    assert alert.party_id == "p-1"
+    assert alert.reason.startswith("derived status changed: now blocked through ownership (us)")
+    assert "Nordvik Shipping AS" in alert.reason and "Nordvik Tankers AS" in alert.to_dict()["path"]
+
+    # Nothing changed since: nothing is screened again.
+    again = catch_up(cases, snapshots, screener)
+    assert again.alerts == [] and again.derived == {} and again.entries == 0
+    with cases.engine.connect() as conn:
+        assert audit.verify(conn).ok
+    cases.engine.dispose()
+    store.engine.dispose()

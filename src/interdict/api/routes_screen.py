@@ -25,7 +25,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ..batch import Record, as_row, jsonl_record, screen_row
-from ..cases import record_screening
+from ..cases import record_screening, record_screenings
 from ..errors import InterdictError
 from ..match.screener import DEFAULT_LIMIT, Screener
 from ..rows import read_row
@@ -124,15 +124,21 @@ def _line(result: dict[str, object]) -> str:
         **COMMON_ERRORS,
     },
     openapi_extra={"requestBody": {"required": True, "content": {NDJSON: {"schema": {"type": "string"}, "example": BATCH_EXAMPLE}}}},
-    dependencies=[Depends(require_role("screener"))],
 )
 async def screen_batch(
     request: Request,
     dataset: list[str] = Query([], title="Only these datasets (repeatable)"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=500, title="Most hits per line"),
     threshold: float | None = Query(None, ge=0.0, le=1.0, title="Match threshold (default 0.70)"),
+    record: bool = Query(
+        False, title="Record each line's screening in the audit log (party id: the line's id) and raise its matches as alerts (each line lists them under `alerts`)"
+    ),
+    principal: Principal = Depends(require_role("screener")),
 ) -> StreamingResponse:
-    """JSON lines with the columns of `interdict screen-file` in; one `{"id", "hits"}` line out per input line, in order."""
+    """JSON lines with the columns of `interdict screen-file` in; one `{"id", "hits"}` line out per input line, in order.
+
+    With `record=true` each screened line is recorded as it is answered: a line gets `alerts` (the ids raised), or
+    `record_error` when it could not be recorded (the others still are; the summary counts them)."""
     state = service(request)
     datasets = _datasets(dataset)
     body = await request.body()
@@ -147,9 +153,30 @@ async def screen_batch(
             detail=f"{len(lines):,} lines in one batch; at most {state.settings.max_batch_lines:,}. Split the file, or use `interdict screen-file`.",
         )
     screener = current(request).screener  # one generation for the whole batch
+    store = cases_of(request) if record else None
+
+    async def _record_chunk(records: list[Record], chunk: list[dict[str, object]], summary: dict[str, int]) -> None:
+        assert store is not None
+        screened = [(record, result) for record, result in zip(records, chunk) if "error" not in result]
+        items = [
+            (str(result["id"]), {key: value for key, value in record.values.items() if key != "id"}, list(result["hits"]))  # type: ignore[call-overload]  # screen_row's hits: a list of dicts
+            for record, result in screened
+        ]
+
+        def write() -> list[list[int] | str]:
+            with audit.acting_as(principal.user or principal.name):
+                return record_screenings(store, items, sorted(screener.datasets)).outcomes
+
+        for (_, result), outcome in zip(screened, await anyio.to_thread.run_sync(write)):
+            if isinstance(outcome, str):
+                result["record_error"] = outcome
+                summary["not_recorded"] += 1
+            else:
+                result["alerts"] = outcome
+                summary["recorded"] += 1
 
     async def results() -> AsyncIterator[str]:
-        summary = {"rows": len(lines), "results": 0, "matched": 0, "errors": 0, "warnings": 0}
+        summary = {"rows": len(lines), "results": 0, "matched": 0, "errors": 0, "warnings": 0, **({"recorded": 0, "not_recorded": 0} if record else {})}
         for start in range(0, len(lines), CHUNK):
             records = [jsonl_record(line, number) for number, line in lines[start : start + CHUNK]]
             try:
@@ -157,6 +184,8 @@ async def screen_batch(
             except Exception:  # the rows still get their lines: each an error, the stream goes on
                 log.exception("screening lines %d-%d failed", records[0].line, records[-1].line)
                 chunk = [{"id": as_row(record).id, "hits": [], "error": "internal error screening this line; see the server log"} for record in records]
+            if record:
+                await _record_chunk(records, chunk, summary)
             text = []
             for result in chunk:
                 summary["results"] += 1

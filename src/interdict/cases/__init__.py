@@ -15,7 +15,7 @@ from ..store import make_engine
 from .alerts import CaseStore, Party, Raised, party_sha256
 from .model import LIVE, Alert, AlertStatus, Case, Comment, Decision, DecisionState, Origin, Outcome
 from .monitor import MonitorReport, RegisterIndex, catch_up, rescreen_all, screen_parties, screen_unscreened
-from .record import record_screening
+from .record import Recorded, document_screenings, record_screening, record_screenings
 from .register import PartyStatus, RegisteredParty, RegisterReport
 
 __all__ = [
@@ -37,9 +37,12 @@ __all__ = [
     "RegisterReport",
     "RegisteredParty",
     "catch_up",
+    "document_screenings",
     "open_cases",
     "party_sha256",
+    "Recorded",
     "record_screening",
+    "record_screenings",
     "rescreen_all",
     "screen_parties",
     "screen_unscreened",

@@ -15,13 +15,22 @@ apply the same way):
   then scored the normal way, party as query against the entry
   (`Screener.score_entry`), so a delta alert is exactly the alert a full
   re-screen would raise. Identifiers are matched exactly through a map.
-  Entries gone from the list close their live alerts as delisted.
+  Entries gone from the list close their live alerts as delisted;
+- *derived status → parties* (also `catch_up`): an entry can become blocked
+  through ownership (its owner newly designated, a new holding in relation
+  data) or a relative of a designated person without its own content
+  changing. `relations.reach.reach_digests` gives, per entry a screen reaches
+  through, a digest of what it reaches; `monitored_reach` keeps the digests
+  the register was last screened with, and every entry whose digest changed
+  is looked up in the register index and scored as above. Its alerts say why:
+  "derived status changed: now blocked through ownership (us) …".
 
 `monitored_snapshots` records, per list, the snapshot the register was last
 screened against; it moves in the same transaction as the delta's alerts. A
 re-screen killed half-way therefore resumes from the same snapshot next time
 (alerts already written are not raised twice: one live alert per pair), and a
 list update never goes unscreened because the process that made it died.
+The reach digests likewise move in the transaction of the alerts they raise.
 """
 
 from __future__ import annotations
@@ -32,15 +41,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ..match.index import INDEX_VERSION, build_index, load_index, save_index
 from ..match.query import Query
 from ..match.screener import Screener, Screening
 from ..model import Entity, Identifier, IdentifierType, Name, NameKind, Schema
+from ..relations.reach import reach_digests
 from ..rows import read_row
 from ..store import SnapshotStore, audit, data_home
-from ..store.schema import monitored_snapshots
+from ..store.schema import monitored_reach, monitored_snapshots
 from . import register
 from .alerts import CaseStore, Party
 from .model import Origin
@@ -62,6 +72,7 @@ class MonitorReport:
     candidates: int = 0  # (party, entry) pairs scored
     errors: list[str] = field(default_factory=list)
     lists: dict[str, dict[str, Any]] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict)  # entries whose reach-through changed, screened against the register
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +85,7 @@ class MonitorReport:
             "entries": self.entries,
             "candidates": self.candidates,
             "lists": self.lists,
+            "derived": self.derived,
             "errors": self.errors,
         }
 
@@ -234,6 +246,8 @@ def catch_up(
     with cases.reading() as conn:
         pointers = {row.dataset: row.snapshot_id for row in conn.execute(select(monitored_snapshots))}
         has_parties = register.state(conn)[0] > 0
+    scored_entries: set[str] = set()  # entries scored against the register in this run (as the screener reaches them)
+    stale = False
     for snap in snapshots.active_snapshots():
         previous = pointers.get(snap.dataset)
         if previous == snap.id:
@@ -247,6 +261,7 @@ def catch_up(
         removed = sorted(set(before) - set(after))
         if any(screener.position(entity_id) is None for entity_id in changed[:50]):
             report.errors.append(f"{snap.dataset}: the screener is older than snapshot {snap.id}; open a fresh one and run again")
+            stale = True
             continue
         if progress:
             progress(f"{snap.dataset}: screening {len(changed):,} new or changed entries against the register")
@@ -260,6 +275,7 @@ def catch_up(
         scored = _score_pairs(cases, screener, pairs, workers, index)
         report.entries += len(changed)
         report.candidates += sum(len(items) for items in pairs.values())
+        scored_entries.update(changed)
         summary: dict[str, Any] = {"snapshot_id": snap.id, "previous_snapshot_id": previous, "changed": len(changed), "removed": len(removed), "alerts": 0}
         with cases.writing(f"Recording the re-screen of {snap.dataset}") as conn:
             for party, hits in scored:
@@ -272,7 +288,79 @@ def catch_up(
             _set_pointer(conn, snap.dataset, snap.id, previous is not None)
             audit.append(conn, audit.Action.SCREENING, f"list change {snap.dataset}", summary)
         report.lists[snap.dataset] = summary
+    # Digests of a screener older than the lists would be recorded as screened: wait for a fresh one. An empty
+    # register has nothing to screen (and the reach table costs a graph): its first parties are screened whole
+    # when added, and the first catch-up after that records the digests (screening each reaching entry once).
+    if has_parties and not stale:
+        _screen_derived(cases, screener, report, index, workers, progress, scored_entries)
     return report
+
+
+def _screen_derived(
+    cases: CaseStore,
+    screener: Screener,
+    report: MonitorReport,
+    index: RegisterIndex | None,
+    workers: int,
+    progress: Callable[[str], None] | None,
+    scored: set[str],
+) -> None:
+    """Screen the entries whose reach-through changed since the register was last screened, and record the digests."""
+    current = reach_digests(screener)
+    with cases.reading() as conn:
+        stored = {row.entity_id: row.digest for row in conn.execute(select(monitored_reach))}
+    changed = sorted(entity_id for entity_id in current.keys() | stored.keys() if current.get(entity_id) != stored.get(entity_id))
+    if not changed:
+        return
+    # entries no longer reaching anything are screened too: a hit on a list entry stays a hit, without the relation
+    due = [entity_id for entity_id in changed if entity_id not in scored and screener.position(entity_id) is not None]
+    pairs: dict[str, list[dict[str, Any]]] = {}
+    if due:
+        if progress:
+            progress(f"screening {len(due):,} entries whose derived status changed against the register")
+        if index is None:
+            index = RegisterIndex.open(cases, progress)
+        entries = [screener.entity(entity_id) for entity_id in due]
+        for entry, found in zip(entries, _in_workers(_candidates_of, entries, workers, (index, screener))):
+            for party_id in found:
+                pairs.setdefault(party_id, []).append({"entity_id": entry.id})
+    results = _score_pairs(cases, screener, pairs, workers, index) if pairs else []
+    summary: dict[str, Any] = {"changed": len(changed), "screened": len(due), "alerts": 0}
+    with cases.writing("Recording the re-screen of derived statuses") as conn:
+        for party, hits in results:
+            for hit in hits:  # one reason per entry: what it reaches now
+                raised = cases.raise_alerts(conn, party, [hit], Origin.REGISTER, derived_reason(hit))
+                _count(report, raised)
+                summary["alerts"] += len(raised.alerts)
+        _store_digests(conn, stored, current)
+        audit.append(conn, audit.Action.SCREENING, "derived status", {**summary, "entries": changed[:1000]})
+    report.entries += len(due)
+    report.candidates += sum(len(items) for items in pairs.values())
+    report.derived = summary
+
+
+def derived_reason(hit: dict[str, Any]) -> str:
+    """Why an entry whose derived status changed alerts: what a hit on it reaches now."""
+    relation = hit.get("relation")
+    if not isinstance(relation, dict):
+        return "derived status changed: no longer reached through ownership, control or relations (a hit on the entry itself)"
+    if relation.get("status") == "related":
+        return f"derived status changed: now {relation.get('summary', 'related to a designated person')}"
+    jurisdiction = ", ".join(str(code) for code in relation.get("jurisdictions") or [relation.get("jurisdiction", "")] if code)
+    where = f" ({jurisdiction})" if jurisdiction else ""
+    return f"derived status changed: now {relation.get('status', 'blocked')} through {relation.get('type', 'ownership')}{where}: {relation.get('path') or relation.get('summary', '')}"
+
+
+def _store_digests(conn: Any, stored: dict[str, str], current: dict[str, str]) -> None:
+    gone = [entity_id for entity_id in stored if entity_id not in current]
+    for start in range(0, len(gone), 500):
+        conn.execute(delete(monitored_reach).where(monitored_reach.c.entity_id.in_(gone[start : start + 500])))
+    new = [{"entity_id": entity_id, "digest": digest} for entity_id, digest in current.items() if entity_id not in stored]
+    if new:
+        conn.execute(insert(monitored_reach), new)
+    for entity_id, digest in current.items():
+        if entity_id in stored and stored[entity_id] != digest:
+            conn.execute(update(monitored_reach).where(monitored_reach.c.entity_id == entity_id).values(digest=digest))
 
 
 def mark_seen(cases: CaseStore, snapshots: SnapshotStore) -> None:

@@ -140,6 +140,9 @@ def _report_monitor(report: monitor.MonitorReport, as_json: bool) -> None:
     )
     for dataset, summary in report.lists.items():
         out.print(f"  {dataset}: snapshot {summary['snapshot_id']}: {summary['changed']:,} new or changed entries screened, {summary['removed']:,} removed, {summary['alerts']:,} alert(s)")
+    if report.derived:
+        derived = report.derived
+        out.print(f"  derived status (ownership, control, relatives): {derived['changed']:,} entries changed, {derived['screened']:,} screened, {derived['alerts']:,} alert(s)")
     for problem in report.errors:
         warn(problem)
 
@@ -162,7 +165,7 @@ def catch_up(db: str | None, as_json: bool = False, show: bool = True) -> monito
         report.alerts += more.alerts
         report.suppressed += more.suppressed
         report.already_open += more.already_open
-    if show and (report.lists or report.screened or report.errors):
+    if show and (report.lists or report.derived or report.screened or report.errors):
         _report_monitor(report, as_json)
     return report
 

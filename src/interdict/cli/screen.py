@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from .. import batch, screening
-from ..cases import open_cases, record_screening
+from ..cases import open_cases, record_screening, record_screenings
+from ..errors import InputError
 from ..match.query import Query, clean_schema
 from ..match.screener import DEFAULT_LIMIT
 from ..store import audit
@@ -132,6 +134,8 @@ def screen_file(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
     engine: Engine = typer.Option(Engine.LOCAL, "--engine", help="local: this machine; spark: Apache Spark (needs pip install 'interdict\\[spark]' and Java 17+)."),
     master: str = typer.Option("local[2]", "--master", help="With --engine spark: the Spark master (local[N], spark://host:port, yarn...)."),
+    record: bool = typer.Option(False, "--record", help="Record each row's screening in the audit log (party id: the row's id) and raise its matches as alerts."),
+    user: Optional[str] = typer.Option(None, "--user", "-u", envvar="INTERDICT_USER", help="With --record: who screened (default: the system account)."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
     """Screen every row of a file; results keep the input order.
@@ -139,6 +143,8 @@ def screen_file(
     Exits 11 (after writing the results) when lists the store should hold are missing, 1 when rows had errors.
     With --engine spark, exits 2 when pyspark or Java is missing.
     """
+    if engine is Engine.SPARK and record:
+        raise InputError("--record is for the local engine (a Spark job's results are written by its executors); screen with --engine local to record.")
     if engine is Engine.SPARK:
         spark_cli.screen_file_spark(input_arg, out_arg, dataset, limit, threshold, master, db)
         return
@@ -170,10 +176,28 @@ def screen_file(
         )
     if summary.warnings:
         err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their \"warnings\" in the results.")
+    recorded = None
+    if record:
+        with audit.acting_as(user) if user else contextlib.nullcontext():
+            recorded = record_screenings(open_cases(db), _recordable(input_path, out_path), sorted(screener.datasets))
+        err.print(f"recorded {recorded.recorded:,} screenings; {len(recorded.alerts):,} alert(s) raised")
+        for party_id, why in recorded.errors[:50]:
+            err.print(f"[red]not recorded[/red] (id {escape(party_id)}): {escape(why)}")
     if warn_missing(screener):
         raise typer.Exit(EXIT_MISSING_LISTS)
-    if summary.errors or summary.written != summary.rows:
+    if summary.errors or summary.written != summary.rows or (recorded is not None and recorded.errors):
         raise typer.Exit(1)
+
+
+def _recordable(input_path: Path, out_path: Path) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
+    """(row id, row, hits) of each screened row, from the input and the results screen-file wrote (one line per row, in order).
+    Rows that could not be screened carry their error in the results and are not recorded."""
+    with out_path.open(encoding="utf-8") as results:
+        for record, line in zip(batch.read_records(input_path), results):
+            result = json.loads(line)
+            if "error" not in result:
+                data = {key: value for key, value in record.values.items() if key != "id"}
+                yield str(result["id"]), data, list(result["hits"])
 
 
 @app.command()

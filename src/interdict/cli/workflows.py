@@ -12,13 +12,14 @@ Exit codes (README "Screening documents"), in order of precedence:
         a hit must never hide behind a failure; failed files are still listed)
      2  no document could be screened (every file failed), or a usage error
         (unknown dataset or jurisdiction, bad --doc-limit, bad embargo rules)
-     1  some documents failed, the others were screened
+     1  some documents failed, the others were screened; or --record could not record a party (each is named)
     11  --fail-on-match, no hit, and lists the store should hold were missing (warned on stderr)
      0  every document was screened
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -30,8 +31,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..cases import document_screenings, open_cases, record_screenings
 from ..errors import InputError, InterdictError
 from ..screening import check_datasets
+from ..store import audit
 from ..workflows import parse_manifest, parse_payment, parse_shipment
 from ..workflows.checks import EMBARGOES, legal_basis, screen_parsed, validate_jurisdictions
 from ..workflows.document import ParsedDocument
@@ -66,6 +69,13 @@ LIMIT_OPTION = typer.Option(
 WORKERS_OPTION = typer.Option(
     1, "--workers", "-w", min=1, max=64, help="Worker processes for large documents (as screen-file's; use the core count)."
 )
+RECORD_OPTION = typer.Option(
+    False,
+    "--record",
+    help="Record each screened party of each document in the audit log (party id: the document's reference and the field, "
+    "e.g. MSG-1/:59:) and raise its list matches as alerts (`interdict alerts list`).",
+)
+USER_OPTION = typer.Option(None, "--user", "-u", envvar="INTERDICT_USER", help="With --record: who screened (default: the system account).")
 TIMEOUT_OPTION = typer.Option(
     None, "--timeout", min=0.1, help="Stop screening a document after this many seconds (it gets an error; the others go on)."
 )
@@ -112,6 +122,8 @@ def _run(
     doc_limits: list[str] | None,
     timeout: float | None,
     workers: int = 1,
+    record: bool = False,
+    user: str | None = None,
 ) -> None:
     datasets = check_datasets(dataset, db)
     jurisdictions = validate_jurisdictions(jurisdiction)
@@ -149,6 +161,7 @@ def _run(
                 answer.error = f"{answer.name}: {exc}"
             except Exception as exc:  # noqa: BLE001 - likewise a screening bug
                 answer.error = f"{answer.name}: internal error, please report it: {type(exc).__name__}: {exc}"
+    not_recorded = _record(answers, db, user, screener) if record and screener is not None else 0
     if as_json:
         data: Any = answers[0].to_dict() if single and len(answers) == 1 else [answer.to_dict() for answer in answers]
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -168,8 +181,26 @@ def _run(
         raise typer.Exit(10)
     if failed:
         raise typer.Exit(2 if len(failed) == len(answers) else 1)
+    if not_recorded:
+        raise typer.Exit(1)
     if fail_on_match and missing:
         raise typer.Exit(EXIT_MISSING_LISTS)
+
+
+def _record(answers: list[Answer], db: str | None, user: str | None, screener: Any) -> int:
+    """Record the screened parties of each verdict (`cases.document_screenings`); how many could not be recorded."""
+    store = open_cases(db)
+    missed = 0
+    with audit.acting_as(user) if user else contextlib.nullcontext():
+        for answer in answers:
+            if answer.verdict is None:
+                continue
+            recorded = record_screenings(store, document_screenings(answer.verdict.to_dict()), sorted(screener.datasets))
+            err.print(f"{escape(answer.name)}: recorded {recorded.recorded:,} parties; {len(recorded.alerts):,} alert(s) raised")
+            for party_id, why in recorded.errors:
+                err.print(f"[red]not recorded[/red] {escape(answer.name)} (party {escape(party_id)}): {escape(why)}")
+            missed += len(recorded.errors)
+    return missed
 
 
 def _print(verdict: Verdict) -> None:
@@ -225,6 +256,8 @@ def screen_payment(
     doc_limit: list[str] | None = LIMIT_OPTION,
     timeout: float | None = TIMEOUT_OPTION,
     workers: int = WORKERS_OPTION,
+    record: bool = RECORD_OPTION,
+    user: str | None = USER_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Screen payment messages: parties, agents and BICs, countries, remittance text. One verdict (or error) per file.
@@ -233,7 +266,7 @@ def screen_payment(
 
     Example: interdict screen-payment pacs008.xml mt103.fin --fail-on-match
     """
-    _run(files, parse_payment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, False, doc_limit, timeout, workers)
+    _run(files, parse_payment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, False, doc_limit, timeout, workers, record, user)
 
 
 @app.command("screen-manifest", epilog=EXIT_CODES)
@@ -247,6 +280,8 @@ def screen_manifest(
     doc_limit: list[str] | None = LIMIT_OPTION,
     timeout: float | None = TIMEOUT_OPTION,
     workers: int = WORKERS_OPTION,
+    record: bool = RECORD_OPTION,
+    user: str | None = USER_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Screen manifests: designated travellers, possible relatives, listed aircraft (tail numbers). One verdict (or error) per file.
@@ -255,7 +290,7 @@ def screen_manifest(
 
     Example: interdict screen-manifest flight.edi --json
     """
-    _run(files, parse_manifest, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers)
+    _run(files, parse_manifest, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers, record, user)
 
 
 @app.command("screen-shipment", epilog=EXIT_CODES)
@@ -269,6 +304,8 @@ def screen_shipment(
     doc_limit: list[str] | None = LIMIT_OPTION,
     timeout: float | None = TIMEOUT_OPTION,
     workers: int = WORKERS_OPTION,
+    record: bool = RECORD_OPTION,
+    user: str | None = USER_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Screen shipments: parties, vessel (IMO and name), ports and countries against embargoes, goods text. One verdict (or error) per file.
@@ -277,4 +314,4 @@ def screen_shipment(
 
     Example: interdict screen-shipment bl-0815.json -j us -j eu
     """
-    _run(files, parse_shipment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers)
+    _run(files, parse_shipment, dataset, jurisdiction, embargoes, as_json, fail_on_match, db, True, doc_limit, timeout, workers, record, user)

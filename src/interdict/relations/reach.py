@@ -17,6 +17,7 @@ the index, so a CLI run pays for the graph only after a list update.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -26,6 +27,7 @@ from typing import Any
 
 from ..atomic import write_text
 from ..match.screener import Hit, Screener, Screening
+from ..model import Entity
 from ..store import data_home
 from .context import Relations, relations_of
 from .edges import EdgeKind
@@ -186,22 +188,26 @@ class Reach:
             "or screen without the filter"
         )
 
+    def rows_for(self, entity: Entity) -> list[dict[str, Any]]:
+        """What a hit on `entity` reaches, strongest first ([] when a hit on it is reported as it is)."""
+        rows = self.table().get(entity.id) or []
+        if rows and not is_user_node(entity):
+            # a list entry is reported as listed; what it adds is a block through ownership in another
+            # jurisdiction (its family and associates among the listed are the lists' own business)
+            rows = [row for row in rows if row["kind"] == Kind.OWNED]
+        return rows
+
     def __call__(self, screening: Screening) -> Screening:
         note = self.filter_note(screening.scope)
         if note is not None:
             screening = replace(screening, notes=(*screening.notes, note))
         if not screening.hits:
             return screening
-        table = self.table()
         hits: list[Hit] = []
         dropped_matches = 0
         for hit in screening.hits:
-            rows = table.get(hit.entity.id)
+            rows = self.rows_for(hit.entity)
             user = is_user_node(hit.entity)
-            if rows and not user:
-                # a list entry is reported as listed; what it adds is a block through ownership in another
-                # jurisdiction (its family and associates among the listed are the lists' own business)
-                rows = [row for row in rows if row["kind"] == Kind.OWNED]
             if not rows:
                 if user:
                     dropped_matches += hit.match
@@ -225,6 +231,28 @@ def recorded_relatives(screener: Screener, entity_id: str) -> list[dict[str, Any
     """Relatives and associates the lists or the user's data record for a designated entry (none without reach-through)."""
     reach = screener.reach
     return reach.relatives_of(entity_id) if isinstance(reach, Reach) else []
+
+
+def reach_digests(screener: Screener) -> dict[str, str]:
+    """Each entry a screen of `screener` reaches through, with a digest of what a hit on it reaches.
+
+    The entries are those whose hits change kind or carry a relation (`Reach.rows_for`); nodes no screen can
+    hit (a name only a relation file knows) are left out. Monitoring keeps the digests the watch register was
+    last screened with and screens the entries whose digest changed: a company newly blocked through its
+    owner's designation, or no longer, without its own entry changing. Empty without reach-through.
+    """
+    reach = screener.reach
+    if not isinstance(reach, Reach):
+        return {}
+    found: dict[str, str] = {}
+    for entity_id in reach.table():
+        position = screener.position(entity_id)
+        if position is None:
+            continue
+        rows = reach.rows_for(screener.entity_at(position))
+        if rows:
+            found[entity_id] = hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return found
 
 
 def attach(screener: Screener) -> Screener:

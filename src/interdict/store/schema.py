@@ -277,6 +277,16 @@ monitored_snapshots = Table(
     Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
 )
 
+# Per list entry or relation node that reaches something through relations (ownership, control, family,
+# associates): a digest of its reach-through rows as the watch register was last screened with them. An
+# entry whose digest changes ("derived status changed") is screened against the register (cases.monitor).
+monitored_reach = Table(
+    "monitored_reach",
+    metadata,
+    Column("entity_id", String(200), primary_key=True),
+    Column("digest", String(64), nullable=False),
+)
+
 # One row: the chain's head. Every audited transaction updates it first, which serialises
 # appenders on both databases (SQLite's write lock, PostgreSQL's row lock) before they read it.
 audit_head = Table(
