@@ -69,7 +69,7 @@ def more_pages() -> list[tuple[str, str]]:
 
 
 def interdict(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from interdict.cli import main; main()", *args], input=stdin, text=True, capture_output=True, env=os.environ.copy())
+    return subprocess.run([sys.executable, "-c", "from interdict.cli import main; main()", *args], input=stdin, text=True, capture_output=True, env=os.environ.copy(), check=False)
 
 
 def free_port() -> int:

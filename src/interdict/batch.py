@@ -38,15 +38,15 @@ from openpyxl import load_workbook
 
 from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
-from .match.query import Query, check_text, clean_schema
+from .match.query import check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import MAX_FIELD, Row, printable, read_row
 from .textfiles import csv_delimiter, decode_guess
 
 __all__ = [
+    "RESULT_CSV_COLUMNS",
     "BatchSummary",
     "Record",
-    "RESULT_CSV_COLUMNS",
     "as_row",
     "check_output",
     "compare_file",

@@ -118,3 +118,17 @@ def test_the_cookie_is_secure_except_over_plain_http_on_loopback(url: str, secur
     parts = httpx.URL(url)
     scope = {"type": "http", "scheme": parts.scheme, "server": (parts.host, parts.port or 80), "path": parts.path, "headers": [(b"host", parts.netloc)], "query_string": b""}
     assert plain_loopback(Request(scope)) is (not secure)
+
+
+def test_with_no_auth_the_ui_is_off_and_says_why(seeded) -> None:  # type: ignore[no-untyped-def]
+    from interdict.api import ServiceSettings, create_app
+    from tests.api.conftest import run_server
+
+    server = run_server(create_app(ServiceSettings(auth=False, watch_seconds=0.0), store=seeded.store, screener=seeded.screener))
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            for path in ("/ui", "/ui/screen", "/ui/login"):
+                answer = client.get(path)
+                assert answer.status_code == 404 and "--no-auth" in answer.text and "users passwd" in answer.text
+    finally:
+        server.stop()

@@ -111,4 +111,4 @@ def test_a_document_of_the_wrong_kind_is_named_not_misread(page_as) -> None:  # 
     page.get_by_label("Document", exact=True).set_input_files(str(WORKFLOWS / "paxlst_hit.edi"))
     page.get_by_role("button", name="Screen the document").click()
     expect(page.locator(".error")).to_contain_text("paxlst_hit.edi")
-    expect(page.locator(".error")).to_contain_text(re.compile("manifest", re.I))
+    expect(page.locator(".error")).to_contain_text(re.compile("manifest", re.IGNORECASE))

@@ -22,7 +22,7 @@ def test_screen_a_listed_name_see_the_hit_and_record_it_as_an_alert(page_as, sho
     page.wait_for_url(re.compile(r"/ui/screen\?name=Mohammad"))
     first = page.locator("tr.hit").first
     expect(first).to_contain_text("Match")  # the verdict is a word, not only a colour
-    expect(first.locator("a.entry")).to_contain_text(re.compile("[QG]h?alibaf", re.I))
+    expect(first.locator("a.entry")).to_contain_text(re.compile("[QG]h?alibaf", re.IGNORECASE))
     assert float(first.locator(".score").inner_text()) >= 0.9
     assert first.locator(".explanation").inner_text().strip()  # a readable explanation with every hit
     href = first.locator("a.entry").get_attribute("href")

@@ -86,7 +86,7 @@ def limiter(request: Request) -> LoginLimiter:
 
 def safe_next(url: str | None) -> str:
     """Only a path of this UI (never another site: an open redirect would help phishing)."""
-    if not url or not url.startswith("/ui") or url.startswith("//") or "\\" in url or url.startswith("/ui/login") or url.startswith("/ui/logout"):
+    if not url or not (url == "/ui" or url.startswith(("/ui/", "/ui?"))) or "\\" in url or url.startswith(("//", "/ui/login", "/ui/logout")):
         return HOME
     return url
 
@@ -148,7 +148,7 @@ def login(request: Request, username: str = Form("", max_length=200), password: 
         gate.failed(username, address)
         return web.render(request, "login.html", {"next": target, "username": username, "error": "Wrong user name or password (or the user is disabled, or has no password yet)."}, status=401)
     gate.succeeded(username)
-    token, session = web.session_store(request).open(user)
+    token, _ = web.session_store(request).open(user)
     response = web.redirect(target)
     response.set_cookie(web.COOKIE, token, path="/ui", httponly=True, samesite="strict", secure=not plain_loopback(request))
     return response
