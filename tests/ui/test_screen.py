@@ -77,3 +77,24 @@ def test_hostile_input_is_shown_as_text(page_as) -> None:  # type: ignore[no-unt
     page.goto("/ui/screen?name=" + quote('<script>alert(1)</script><img src=x onerror=alert(2)>'))
     expect(page.get_by_role("heading", level=2)).to_contain_text("<script>alert(1)</script>")
     assert dialogs == []
+
+
+def test_the_screen_page_works_by_keyboard_with_a_visible_focus(page_as) -> None:  # type: ignore[no-untyped-def]
+    page = page_as("screener1")
+    page.goto("/ui/screen")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    page.get_by_label("Name").focus()
+    page.keyboard.type("Mohammad Baqer Qalibaf")
+    page.keyboard.press("Enter")  # submits the search form
+    page.wait_for_url(re.compile(r"name=Mohammad"))
+    expect(page.locator("tr.hit").first).to_contain_text("Match")
+    # Every input has a label a screen reader reads.
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+              .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)"""
+    )
+    assert unlabelled == []
