@@ -56,6 +56,7 @@ __all__ = [
     "results_csv",
     "screen_file",
     "screen_row",
+    "screened_rows",
 ]
 
 CHUNK = 256
@@ -319,6 +320,18 @@ def _write_results(results: Iterator[list[tuple[str, bool, bool, bool]]], handle
             summary.warnings += warned
         if progress:
             progress(summary.written)
+
+
+def screened_rows(input_path: Path, results_path: Path) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
+    """(row id, row, hits) of each screened row, from the input and the results screen_file wrote (one line per row,
+    in order): what `cases.record_screenings` records. Rows that could not be screened carry their error in the
+    results and are left out."""
+    with Path(results_path).open(encoding="utf-8") as results:
+        for record, line in zip(read_records(Path(input_path)), results):
+            result = json.loads(line)
+            if "error" not in result:
+                data = {key: value for key, value in record.values.items() if key != "id"}
+                yield str(result["id"]), data, list(result["hits"])
 
 
 # One CSV row per result line, for people who open results in a spreadsheet: the verdict and the best hit in

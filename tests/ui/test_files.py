@@ -112,3 +112,24 @@ def test_a_document_of_the_wrong_kind_is_named_not_misread(page_as) -> None:  # 
     page.get_by_role("button", name="Screen the document").click()
     expect(page.locator(".error")).to_contain_text("paxlst_hit.edi")
     expect(page.locator(".error")).to_contain_text(re.compile("manifest", re.IGNORECASE))
+
+
+def test_a_file_can_be_recorded_as_alerts_row_by_row(ui: UiServer) -> None:
+    import time
+
+    from interdict.cases import CaseStore
+
+    rows = [{"id": "rec-1", "name": "Mohammad Baqer Qalibaf", "schema": "Person", "birth_date": "1961"}, {"id": "rec-2", "name": "", "schema": "", "birth_date": ""}]
+    with httpx.Client(base_url=ui.url) as client:
+        assert _login(client, "analyst2").status_code == 303
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/ui/files").text).group(1)  # type: ignore[union-attr]
+        started = client.post("/ui/files", data={"csrf": token, "record": "true"}, files={"file": ("rec.csv", _csv(rows), "text/csv")})
+        assert started.status_code == 303
+        job = started.headers["location"]
+        deadline = time.monotonic() + 60
+        while "Finished" not in (page := client.get(job + "/status").text) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "Recorded:" in page and "1 screenings" in page
+    alerts = CaseStore(ui.store.engine).alerts(party_id="rec-1")
+    assert alerts and all(alert.party_id == "rec-1" for alert in alerts)
+    assert not CaseStore(ui.store.engine).alerts(party_id="rec-2")  # the row in error is not recorded; its error is in the results

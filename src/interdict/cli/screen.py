@@ -190,14 +190,8 @@ def screen_file(
 
 
 def _recordable(input_path: Path, out_path: Path) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
-    """(row id, row, hits) of each screened row, from the input and the results screen-file wrote (one line per row, in order).
-    Rows that could not be screened carry their error in the results and are not recorded."""
-    with out_path.open(encoding="utf-8") as results:
-        for record, line in zip(batch.read_records(input_path), results):
-            result = json.loads(line)
-            if "error" not in result:
-                data = {key: value for key, value in record.values.items() if key != "id"}
-                yield str(result["id"]), data, list(result["hits"])
+    """(row id, row, hits) of each screened row (rows that could not be screened are not recorded)."""
+    return batch.screened_rows(input_path, out_path)
 
 
 @app.command()

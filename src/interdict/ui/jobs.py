@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write, write_text
-from ..batch import read_records, results_csv, screen_file
+from ..batch import read_records, results_csv, screen_file, screened_rows
+from ..cases import CaseStore, record_screenings
 from ..errors import InterdictError
 from ..match.screener import Screener
+from ..store import audit
 
 log = logging.getLogger("interdict.ui")
 
@@ -69,6 +71,8 @@ class JobStatus:
     summary: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     datasets: list[str] = field(default_factory=list)
+    record: bool = False  # record each screened row as `screen-file --record` does
+    recorded: dict[str, Any] = field(default_factory=dict)  # {"recorded", "alerts": [...], "errors": [[id, why], ...]}
 
     @property
     def is_finished(self) -> bool:
@@ -112,10 +116,14 @@ class FileJobs:
         self._save(status)
         return status, folder / f"input{suffix}"
 
-    def start(self, status: JobStatus, upload: Path, screener: Screener, datasets: list[str] | None, limit: int, max_rows: int) -> None:
+    def start(
+        self, status: JobStatus, upload: Path, screener: Screener, datasets: list[str] | None, limit: int, max_rows: int, cases: CaseStore | None = None
+    ) -> None:
+        """Queue the job; with `cases`, each screened row is recorded (audit log, alerts) for the job's owner."""
         status.datasets = list(datasets or [])
+        status.record = cases is not None
         self._save(status)
-        self._executor.submit(self._run, status, upload, screener, datasets, limit, max_rows)
+        self._executor.submit(self._run, status, upload, screener, datasets, limit, max_rows, cases)
 
     def get(self, job_id: str) -> JobStatus | None:
         if not _JOB_ID.match(job_id):
@@ -147,7 +155,7 @@ class FileJobs:
         status.heartbeat = time.time()
         write_text(self.folder / status.id / "status.json", json.dumps(status.to_dict()))
 
-    def _run(self, status: JobStatus, upload: Path, screener: Screener, datasets: list[str] | None, limit: int, max_rows: int) -> None:
+    def _run(self, status: JobStatus, upload: Path, screener: Screener, datasets: list[str] | None, limit: int, max_rows: int, cases: CaseStore | None) -> None:
         folder = upload.parent
         try:
             status.state = JobState.READING
@@ -168,6 +176,10 @@ class FileJobs:
             summary = screen_file(screener, upload, folder / "results.jsonl", datasets=datasets, limit=limit, progress=progress)
             with (folder / "results.jsonl").open(encoding="utf-8") as lines, atomic_write(folder / "results.csv", newline="") as out:
                 results_csv(lines, out)
+            if cases is not None:  # after the results are safe on disk; a row not recorded is named, the others still are
+                with audit.acting_as(status.owner):
+                    report = record_screenings(cases, screened_rows(upload, folder / "results.jsonl"), sorted(screener.datasets))
+                status.recorded = {"recorded": report.recorded, "alerts": report.alerts[:1000], "alert_count": len(report.alerts), "errors": [list(item) for item in report.errors[:100]], "error_count": len(report.errors)}
             status.done = summary.written
             status.summary = {"rows": summary.rows, "written": summary.written, "matched": summary.matched_rows, "errors": summary.errors, "warnings": summary.warnings, "joined_lines": summary.joined_lines}
             status.state = JobState.DONE

@@ -73,6 +73,7 @@ async def upload_file(
     file: UploadFile = File(...),
     dataset: list[str] = Form([], max_length=50),
     limit: int = Form(DEFAULT_LIMIT, ge=1, le=100),
+    record: bool = Form(False),
 ) -> Response:
     state = service(request)
     generation = state.current()
@@ -89,7 +90,7 @@ async def upload_file(
             shutil.copyfileobj(file.file, out, 1 << 20)
 
     await in_thread(save)
-    jobs.start(job, upload, generation.screener, checked, limit, state.settings.max_batch_lines)
+    jobs.start(job, upload, generation.screener, checked, limit, state.settings.max_batch_lines, case_store(request) if record else None)
     return redirect(f"/ui/files/{job.id}")
 
 
