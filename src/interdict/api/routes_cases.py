@@ -243,12 +243,11 @@ async def add_register(request: Request, body: Parties, principal: Principal = D
     generation = current(request) if body.screen else None
 
     def work() -> dict[str, Any]:
-        monitor.mark_seen(store, service(request).open_store())  # a first party: later list changes are screened as deltas
-        report = register.add(store, [Record(line, row) for line, row in enumerate(body.parties, 1)])
+        records = [Record(line, row) for line, row in enumerate(body.parties, 1)]
+        report, screened = monitor.add_and_screen(store, service(request).open_store(), generation.screener if generation else None, records)
         result: dict[str, Any] = report.to_dict()
-        if generation is not None:
-            pending = list(register.parties(store, unscreened=True))
-            result["screening"] = monitor.screen_parties(store, generation.screener, pending, "added to the register").to_dict()
+        if screened is not None:
+            result["screening"] = screened.to_dict()
         return result
 
     return JSONBytes(await _run(principal, work))
