@@ -63,13 +63,13 @@ def add(
     user: User = Depends(csrf_checked("analyst")),
     party_id: str = Form("", alias="id", **FIELD),
     name: str = Form("", **FIELD),
-    schema: str = Form("", **FIELD),
+    party_schema: str = Form("", alias="schema", **FIELD),
     birth_date: str = Form("", **FIELD),
     nationality: str = Form("", **FIELD),
     country: str = Form("", **FIELD),
     id_number: str = Form("", **FIELD),
 ) -> Response:
-    values = dict(zip(COLUMNS, (party_id, name, schema, birth_date, nationality, country, id_number), strict=True))
+    values = dict(zip(COLUMNS, (party_id, name, party_schema, birth_date, nationality, country, id_number), strict=True))
     try:
         with acting(user):
             report, screened = monitor.add_and_screen(case_store(request), service(request).open_store(), service(request).current().screener, [Record(1, dict(values))])
