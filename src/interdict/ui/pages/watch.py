@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...batch import Record
 from ...cases import monitor, register, views
 from ...errors import InterdictError, NotFoundError
-from ...rows import COLUMNS
+from ...rows import COLUMNS, MAX_FIELD
 from ...store.users import User
 from ..web import acting, case_store, csrf_checked, error_page, flash, page_user, redirect, render, service
 from .alerts import STATUS_TEXT
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/ui")
 
 PAGE = 200
 SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft")
-FIELD = {"max_length": 10_000}
+
 
 
 def _party_url(party_id: str) -> str:
@@ -61,13 +61,13 @@ def party(request: Request, party_id: str, user: User = Depends(page_user("analy
 def add(
     request: Request,
     user: User = Depends(csrf_checked("analyst")),
-    party_id: str = Form("", alias="id", **FIELD),
-    name: str = Form("", **FIELD),
-    party_schema: str = Form("", alias="schema", **FIELD),
-    birth_date: str = Form("", **FIELD),
-    nationality: str = Form("", **FIELD),
-    country: str = Form("", **FIELD),
-    id_number: str = Form("", **FIELD),
+    party_id: str = Form("", alias="id", max_length=MAX_FIELD),
+    name: str = Form("", max_length=MAX_FIELD),
+    party_schema: str = Form("", alias="schema", max_length=MAX_FIELD),
+    birth_date: str = Form("", max_length=MAX_FIELD),
+    nationality: str = Form("", max_length=MAX_FIELD),
+    country: str = Form("", max_length=MAX_FIELD),
+    id_number: str = Form("", max_length=MAX_FIELD),
 ) -> Response:
     values = dict(zip(COLUMNS, (party_id, name, party_schema, birth_date, nationality, country, id_number), strict=True))
     try:
