@@ -192,6 +192,11 @@ def test_filters_narrow_the_queue(seeded_alerts: Seeded, page_as: Callable[..., 
     scores = [float(text) for text in page.locator("table.queue .score").all_inner_texts()]
     assert len(scores) == min(cases.count_alerts(min_score=0.99), 200) and all(score >= 0.99 for score in scores)
 
+    # Highest score first.
+    page.goto("/ui/alerts?status=&sort=score")
+    ordered = [float(text) for text in page.locator("table.queue .score").all_inner_texts()]
+    assert ordered == sorted(ordered, reverse=True)
+
     # By assignee: assign one alert through its page, then filter on that person.
     alert_id = seeded_alerts.first("ui2-<b>x</b>")
     _alert(page, alert_id)
@@ -230,4 +235,9 @@ def test_a_case_shows_its_whole_history_and_untrusted_ids_show_as_text(seeded_al
     page.get_by_label("Add a comment").fill("Waiting for the passport.")
     page.get_by_role("button", name="Comment").click()
     expect(page.locator("table.history")).to_contain_text("Waiting for the passport.")
+    # A case with an undecided alert cannot be closed: the reason is shown with the case.
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Close case").click()
+    assert answer.value.status == 409
+    expect(page.get_by_role("alert")).to_contain_text("undecided alert(s); decide them before closing it")
     shot(page, "case")

@@ -282,10 +282,13 @@ class CaseStore:
         min_score: float | None = None,
         assignee: str | None = None,
         offset: int = 0,
+        by_score: bool = False,
     ) -> list[Alert]:
-        """Alerts, newest first. `status` is a status, or 'live' for open, pending and escalated ones; `dataset` the
-        list the entry is on; `min_score` the lowest score kept; `assignee` a user name, or UNASSIGNED."""
-        query = self._filtered(select(alerts), status, party_id, entity_id, case_id, dataset, min_score, assignee).order_by(alerts.c.id.desc())
+        """Alerts, newest first (`by_score`: highest score first, then newest). `status` is a status, or 'live' for
+        open, pending and escalated ones; `dataset` the list the entry is on; `min_score` the lowest score kept;
+        `assignee` a user name, or UNASSIGNED."""
+        query = self._filtered(select(alerts), status, party_id, entity_id, case_id, dataset, min_score, assignee)
+        query = query.order_by(alerts.c.score.desc(), alerts.c.id.desc()) if by_score else query.order_by(alerts.c.id.desc())
         if limit:
             query = query.limit(limit)
         if offset:

@@ -61,13 +61,14 @@ class QueueFilter:
     dataset: str = ""
     min_score: float | None = None
     assignee: str = ""  # a user name, or UNASSIGNED
+    by_score: bool = False  # highest score first (else newest first)
     offset: int = 0
     limit: int = QUEUE_LIMIT
 
     def to_query(self) -> dict[str, str]:
         """The filters as a query string's values, for links (the next page) that keep them ('' status: any)."""
         values = {"list": self.dataset, "min_score": "" if self.min_score is None else f"{self.min_score:g}", "assignee": self.assignee}
-        return {"status": self.status, **{key: value for key, value in values.items() if value}}
+        return {"status": self.status, **{key: value for key, value in values.items() if value}, **({"sort": "score"} if self.by_score else {})}
 
 
 @dataclass
@@ -80,14 +81,14 @@ class Queue:
 
 
 def queue(cases: CaseStore, wanted: QueueFilter) -> Queue:
-    """One page of the alert queue, newest first, filtered in the database (InputError on a bad filter)."""
+    """One page of the alert queue, newest (or highest score) first, filtered in the database (InputError on a bad filter)."""
     filters: dict[str, Any] = {
         "status": wanted.status or None,
         "dataset": wanted.dataset or None,
         "min_score": wanted.min_score,
         "assignee": wanted.assignee or None,
     }
-    found = cases.alerts(**filters, limit=max(1, min(wanted.limit, 1000)), offset=max(0, wanted.offset))
+    found = cases.alerts(**filters, limit=max(1, min(wanted.limit, 1000)), offset=max(0, wanted.offset), by_score=wanted.by_score)
     return Queue(found, cases.count_alerts(**filters), wanted, cases.alert_datasets(), cases.counts())
 
 

@@ -60,14 +60,16 @@ def _common() -> dict[str, Any]:
 # --- the queue ------------------------------------------------------------------------------------
 
 
-def _filter(status: str, dataset: str, min_score: str, assignee: str, offset: int) -> views.QueueFilter:
+def _filter(status: str, dataset: str, min_score: str, assignee: str, offset: int, sort: str) -> views.QueueFilter:
     score: float | None = None
     if min_score.strip():
         try:
             score = float(min_score.strip().rstrip("%")) / (100 if min_score.strip().endswith("%") else 1)
         except ValueError:
             raise InputError(f"A minimum score is a number between 0 and 1 (e.g. 0.8); got {min_score!r}.") from None
-    return views.QueueFilter(status=status.strip(), dataset=dataset.strip(), min_score=score, assignee=assignee.strip(), offset=offset)
+    if sort not in ("", "newest", "score"):
+        raise InputError(f"The queue is sorted by newest or score; got {sort!r}.")
+    return views.QueueFilter(status=status.strip(), dataset=dataset.strip(), min_score=score, assignee=assignee.strip(), offset=offset, by_score=sort == "score")
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -79,11 +81,12 @@ def alert_queue(
     min_score: str = Query("", max_length=16),
     assignee: str = Query("", max_length=100),
     offset: int = Query(0, ge=0, le=MAX_ID),
+    sort: str = Query("", max_length=16),
 ) -> HTMLResponse:
     store = case_store(request)
     people = [person for person in user_store(request).all() if person.can("analyst")]
     try:
-        wanted = _filter(status, dataset, min_score, assignee, offset)
+        wanted = _filter(status, dataset, min_score, assignee, offset, sort)
         found = views.queue(store, wanted)
     except InputError as exc:
         found = views.queue(store, views.QueueFilter())
@@ -208,7 +211,8 @@ def _case_page(request: Request, case_id: int, error: str | None = None, status:
         view = views.case_view(case_store(request), case_id)
     except NotFoundError as exc:
         return error_page(request, 404, "No such case", str(exc))
-    return render(request, "alerts/case.html", {**_common(), "view": view, "error": error}, status=status)
+    people = [person for person in user_store(request).all() if person.can("analyst")]
+    return render(request, "alerts/case.html", {**_common(), "view": view, "people": people, "error": error}, status=status)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -226,4 +230,23 @@ def case_comment(request: Request, case_id: int, user: User = Depends(csrf_check
     except InterdictError as exc:
         return _case_page(request, case_id, _message(exc), _status_of(exc))
     flash(request, "Comment added.")
+    return redirect(f"/ui/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/change")
+def case_change(
+    request: Request,
+    case_id: int,
+    user: User = Depends(csrf_checked("analyst")),
+    status: str = Form("", max_length=16),
+    assignee: str = Form("", max_length=100),
+    version: int | None = Form(None),
+) -> Response:
+    """Assign, close or reopen a case (closing is refused while it holds undecided alerts)."""
+    try:
+        with acting(user):
+            case_store(request).set_case(case_id, user.name, status or None, assignee or None, version)
+    except InterdictError as exc:
+        return _case_page(request, case_id, _message(exc), _status_of(exc))
+    flash(request, {"closed": "Case closed.", "open": "Case reopened."}.get(status, f"Case assigned to {assignee}."))
     return redirect(f"/ui/cases/{case_id}")
