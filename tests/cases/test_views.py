@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 
 from interdict.batch import Record
-from interdict.cases import CaseStore, Outcome, monitor, register, screen_unscreened, views
+from interdict.cases import CaseStore, Origin, Outcome, Party, monitor, register, screen_unscreened, views
 from interdict.cases.alerts import UNASSIGNED
 from interdict.errors import InputError
 from interdict.match.screener import Screener
@@ -122,3 +125,48 @@ def test_the_watch_register_shows_last_screened_and_alerts_and_screen_again_keep
     view = views.party_view(cases, "c-1")
     assert view.party is not None and [v["action"] for v in view.versions] == ["added"] and view.last_screened
     assert [a.status for a in view.alerts] == ["false_positive"]
+
+
+UN_IDS = ["un_sc_sanctions-IRi.034", "un_sc_sanctions-IRi.012", "un_sc_sanctions-IRi.043", "un_sc_sanctions-IRi.004"]
+ALERT = st.tuples(st.sampled_from(UN_IDS), st.floats(0.5, 1.0, allow_nan=False), st.sampled_from([None, "ann", "bob"]), st.booleans())
+FILTER = st.builds(
+    views.QueueFilter,
+    status=st.sampled_from(["", "live", "open", "pending", "false_positive"]),
+    dataset=st.sampled_from(["", "un_sc_sanctions", "us_ofac_sdn"]),
+    min_score=st.one_of(st.none(), st.floats(0.0, 1.0, allow_nan=False)),
+    assignee=st.sampled_from(["", UNASSIGNED, "ann", "bob", "sue"]),
+    by_score=st.booleans(),
+    offset=st.integers(0, 3),
+    limit=st.integers(1, 5),
+)
+
+
+def _keeps(wanted: views.QueueFilter, alert: Any) -> bool:
+    live = ("open", "pending", "escalated")
+    return (
+        (not wanted.status or (alert.status in live if wanted.status == "live" else alert.status == wanted.status))
+        and (not wanted.dataset or alert.dataset == wanted.dataset)
+        and (wanted.min_score is None or alert.score >= wanted.min_score)
+        and (not wanted.assignee or alert.assignee == (None if wanted.assignee == UNASSIGNED else wanted.assignee))
+    )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raised=st.lists(ALERT, max_size=6), filters=st.lists(FILTER, min_size=1, max_size=4))
+def test_a_queue_page_is_exactly_the_alerts_its_filters_keep_in_its_order(cases: CaseStore, raised: list[Any], filters: list[views.QueueFilter]) -> None:
+    """Whatever alerts exist (scores, assignees, pending decisions), a page holds exactly the filtered alerts, in order, and the total counts them all."""
+    for number, (entity_id, score, assignee, pending) in enumerate(raised):
+        party = Party(f"p-{uuid.uuid4().hex[:8]}-{number}", {"name": "Someone"})
+        (alert_id,) = cases.raise_for(party, [{"entity_id": entity_id, "score": score, "match": True, "explanation": "test"}], Origin.SCREENING).alerts
+        if assignee:
+            cases.assign(alert_id, assignee, "ann")
+        if pending:
+            cases.propose(alert_id, "ann", Outcome.FALSE_POSITIVE, "Different person.")
+    everything = cases.alerts()
+    for wanted in filters:
+        kept = [alert for alert in everything if _keeps(wanted, alert)]
+        if wanted.by_score:
+            kept.sort(key=lambda alert: (-alert.score, -alert.id))
+        page = views.queue(cases, wanted)
+        assert page.total == len(kept)
+        assert [alert.id for alert in page.alerts] == [alert.id for alert in kept[wanted.offset : wanted.offset + wanted.limit]]
