@@ -241,3 +241,26 @@ def test_a_case_shows_its_whole_history_and_untrusted_ids_show_as_text(seeded_al
     assert answer.value.status == 409
     expect(page.get_by_role("alert")).to_contain_text("undecided alert(s); decide them before closing it")
     shot(page, "case")
+
+
+UNLABELLED = """() => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea, main button')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+    .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def test_every_control_has_a_name_and_the_decision_is_reachable_by_keyboard(seeded_alerts: Seeded, page_as: Callable[..., Any]) -> None:
+    """Screen readers and keyboards: no unlabelled control on any of these pages; Tab reaches the propose form."""
+    alert_id = seeded_alerts.alerts["ui2-race"][0]  # newest of that party: untouched by the other tests
+    page = page_as("supervisor1")
+    for path in ("/ui/alerts", f"/ui/alerts/{alert_id}", "/ui/cases", "/ui/watch", "/ui/watch/ui2-fp"):
+        page.goto(path)
+        assert page.evaluate(UNLABELLED) == [], path
+    page.goto(f"/ui/alerts/{alert_id}")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "outcome-false_positive":
+            break
+    else:
+        pytest.fail("Tab never reached the decision form")
+    page.keyboard.press("Space")
+    expect(page.locator("#outcome-false_positive")).to_be_checked()
