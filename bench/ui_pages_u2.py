@@ -105,7 +105,18 @@ def main() -> None:
                 data = audit.canonical({"party": f"wire-{seq}", "hits": []})
                 subject = f"party wire-{seq}"
                 digest = audit.record_hash(seq, at, "bench", "screening", subject, data, prev)
-                batch.append({"seq": seq, "at": at, "actor": "bench", "action": "screening", "subject": subject, "data": data, "prev_hash": prev, "hash": digest})
+                batch.append(
+                    {
+                        "seq": seq,
+                        "at": at,
+                        "actor": "bench",
+                        "action": "screening",
+                        "subject": subject,
+                        "data": data,
+                        "prev_hash": prev,
+                        "hash": digest,
+                    }
+                )
                 prev = digest
                 if len(batch) == 50_000:
                     conn.execute(insert(audit_log), batch)
@@ -125,7 +136,11 @@ def main() -> None:
 
     app = create_app(ServiceSettings(key_cache_seconds=0.0, watch_seconds=0.0), store=store, screener=screener)
     with TestClient(app, base_url="http://127.0.0.1") as client:
-        answer = client.post("/ui/login", data={"username": "bench", "password": "correct horse battery staple", "next": "/ui/alerts"}, headers={"origin": "http://127.0.0.1"})
+        answer = client.post(
+            "/ui/login",
+            data={"username": "bench", "password": "correct horse battery staple", "next": "/ui/alerts"},
+            headers={"origin": "http://127.0.0.1"},
+        )
         assert answer.status_code in (200, 303), answer.text[:300]
         print(f"\npage render times, median of {args.repeat} (target ≤ 200 ms), audit log {total:,} records:")
         for label, template in PAGES:
@@ -137,7 +152,10 @@ def main() -> None:
                 times.append(time.perf_counter() - started)
                 assert page.status_code == 200, (path, page.status_code, page.text[:300])
             rows_shown = len(re.findall(r"<tr>", page.text))
-            print(f"  {label:24} {statistics.median(times) * 1000:7.1f} ms  (max {max(times) * 1000:.1f} ms, {len(page.text) / 1024:.0f} KiB, {rows_shown} table rows)  {path}")
+            print(
+                f"  {label:24} {statistics.median(times) * 1000:7.1f} ms  (max {max(times) * 1000:.1f} ms, "
+                f"{len(page.text) / 1024:.0f} KiB, {rows_shown} table rows)  {path}"
+            )
 
     subjects = [f"case {case.id}", *(f"alert {a}" for a in alert_ids[:20])]
     with store.engine.connect() as conn:
@@ -147,7 +165,10 @@ def main() -> None:
             (
                 "full scan (NOT INDEXED)",
                 lambda: conn.execute(
-                    text(f"SELECT seq FROM audit_log NOT INDEXED WHERE subject IN ({', '.join(':s%d' % i for i in range(len(subjects)))}) ORDER BY seq"),
+                    text(
+                        "SELECT seq FROM audit_log NOT INDEXED WHERE subject IN "
+                        f"({', '.join(f':s{i}' for i in range(len(subjects)))}) ORDER BY seq"
+                    ),
                     {f"s{i}": subject for i, subject in enumerate(subjects)},
                 ).all(),
             ),

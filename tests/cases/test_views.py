@@ -53,7 +53,11 @@ def test_the_queue_filters_in_the_database(cases: CaseStore, un_screener: Screen
     # Pages: newest first, the total counts all of them.
     page = views.queue(cases, views.QueueFilter(status="open", limit=2, offset=2))
     assert page.total == 3 and [a.id for a in page.alerts] == [min(ids.values())]
-    assert views.QueueFilter(status="", min_score=0.5, assignee=UNASSIGNED).to_query() == {"status": "", "min_score": "0.5", "assignee": "-"}
+    assert views.QueueFilter(status="", min_score=0.5, assignee=UNASSIGNED).to_query() == {
+        "status": "",
+        "min_score": "0.5",
+        "assignee": "-",
+    }
     with pytest.raises(InputError, match="Unknown alert status"):
         views.queue(cases, views.QueueFilter(status="closed-ish"))
     with pytest.raises(InputError, match="between 0 and 1"):
@@ -84,7 +88,9 @@ def test_an_alert_view_has_the_entry_now_and_says_when_it_changed(cases: CaseSto
     assert views.alert_view(cases, un_screener, alert_id).entry_state == views.EntryState.CHANGED
 
 
-def test_a_case_history_holds_its_records_and_its_alerts_in_chain_order(cases: CaseStore, un_screener: Screener, cli: Callable[..., Any], db: str) -> None:
+def test_a_case_history_holds_its_records_and_its_alerts_in_chain_order(
+    cases: CaseStore, un_screener: Screener, cli: Callable[..., Any], db: str
+) -> None:
     ids = seed(cases, un_screener)
     with audit.acting_as("bob"):
         case = cases.open_case("Two IRGC names", [ids["c-1"], ids["c-2"]], "bob")
@@ -102,13 +108,18 @@ def test_a_case_history_holds_its_records_and_its_alerts_in_chain_order(cases: C
     # The same history from the command line, and the queue filters there too.
     shown = cli("cases", "history", str(case.id), "--json", "--db", db)
     assert shown.code == 0 and [r["seq"] for r in json.loads(shown.stdout)] == [r.seq for r in history]
-    assert [r["action"] for r in json.loads(cli("alerts", "history", str(ids["c-2"]), "--json", "--db", db).stdout)] == ["alert.raised", "alert.assigned"]
+    assert [r["action"] for r in json.loads(cli("alerts", "history", str(ids["c-2"]), "--json", "--db", db).stdout)] == [
+        "alert.raised",
+        "alert.assigned",
+    ]
     assert cli("alerts", "history", "999999", "--db", db).code == 6
     listed = cli("alerts", "list", "--assignee", "bob", "--list", "un_sc_sanctions", "--min-score", "0.5", "--json", "--db", db)
     assert [a["id"] for a in json.loads(listed.stdout)] == [ids["c-2"]]
 
 
-def test_the_watch_register_shows_last_screened_and_alerts_and_screen_again_keeps_a_cleared_pair_quiet(cases: CaseStore, un_screener: Screener) -> None:
+def test_the_watch_register_shows_last_screened_and_alerts_and_screen_again_keeps_a_cleared_pair_quiet(
+    cases: CaseStore, un_screener: Screener
+) -> None:
     ids = seed(cases, un_screener)
     page = views.watch_register(cases, limit=3)
     assert [row.party.party_id for row in page.parties] == ["c-1", "c-2", "c-3"] and page.next_after == "c-3" and page.total == 4
@@ -128,7 +139,9 @@ def test_the_watch_register_shows_last_screened_and_alerts_and_screen_again_keep
 
 
 UN_IDS = ["un_sc_sanctions-IRi.034", "un_sc_sanctions-IRi.012", "un_sc_sanctions-IRi.043", "un_sc_sanctions-IRi.004"]
-ALERT = st.tuples(st.sampled_from(UN_IDS), st.floats(0.5, 1.0, allow_nan=False), st.sampled_from([None, "ann", "bob"]), st.booleans())
+ALERT = st.tuples(
+    st.sampled_from(UN_IDS), st.floats(0.5, 1.0, allow_nan=False), st.sampled_from([None, "ann", "bob"]), st.booleans()
+)
 FILTER = st.builds(
     views.QueueFilter,
     status=st.sampled_from(["", "live", "open", "pending", "false_positive"]),
@@ -153,11 +166,16 @@ def _keeps(wanted: views.QueueFilter, alert: Any) -> bool:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raised=st.lists(ALERT, max_size=6), filters=st.lists(FILTER, min_size=1, max_size=4))
-def test_a_queue_page_is_exactly_the_alerts_its_filters_keep_in_its_order(cases: CaseStore, raised: list[Any], filters: list[views.QueueFilter]) -> None:
-    """Whatever alerts exist (scores, assignees, pending decisions), a page holds exactly the filtered alerts, in order, and the total counts them all."""
+def test_a_queue_page_is_exactly_the_alerts_its_filters_keep_in_its_order(
+    cases: CaseStore, raised: list[Any], filters: list[views.QueueFilter]
+) -> None:
+    """Whatever alerts exist (scores, assignees, pending decisions), a page holds exactly the filtered alerts,
+    in order, and the total counts them all."""
     for number, (entity_id, score, assignee, pending) in enumerate(raised):
         party = Party(f"p-{uuid.uuid4().hex[:8]}-{number}", {"name": "Someone"})
-        (alert_id,) = cases.raise_for(party, [{"entity_id": entity_id, "score": score, "match": True, "explanation": "test"}], Origin.SCREENING).alerts
+        (alert_id,) = cases.raise_for(
+            party, [{"entity_id": entity_id, "score": score, "match": True, "explanation": "test"}], Origin.SCREENING
+        ).alerts
         if assignee:
             cases.assign(alert_id, assignee, "ann")
         if pending:

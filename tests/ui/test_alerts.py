@@ -84,7 +84,9 @@ def test_an_analyst_proposes_a_supervisor_approves_a_false_positive_which_then_n
     expect(analyst.locator("#pending")).to_contain_text("proposed false positive by analyst1")
     # An analyst is never offered approve or reject; the page says who must check.
     assert analyst.locator("#approve").count() == 0 and analyst.locator("#reject").count() == 0
-    expect(analyst.locator("#four-eyes-note")).to_contain_text("You proposed this decision, so you cannot approve or reject it: a supervisor other than analyst1 must")
+    expect(analyst.locator("#four-eyes-note")).to_contain_text(
+        "You proposed this decision, so you cannot approve or reject it: a supervisor other than analyst1 must"
+    )
 
     supervisor = page_as("supervisor1")
     _alert(supervisor, alert_id)
@@ -132,7 +134,9 @@ def test_the_maker_cannot_approve_their_own_decision(seeded_alerts: Seeded, page
     # An analyst's forged POST stops at the role gate.
     analyst = page_as("analyst2")
     _alert(analyst, alert_id)
-    expect(analyst.locator("#four-eyes-note")).to_contain_text("A supervisor other than supervisor1 must approve or reject it; your role (analyst) cannot")
+    expect(analyst.locator("#four-eyes-note")).to_contain_text(
+        "A supervisor other than supervisor1 must approve or reject it; your role (analyst) cannot"
+    )
     assert analyst.locator("#approve").count() == 0
     refused = analyst.request.post(f"/ui/decisions/{decision_id}/approve", form={"csrf": _csrf(analyst)})
     assert refused.status == 403 and "needs the supervisor role" in refused.text()
@@ -215,7 +219,9 @@ def test_filters_narrow_the_queue(seeded_alerts: Seeded, page_as: Callable[..., 
     expect(page.get_by_role("alert")).to_contain_text("A minimum score is a number between 0 and 1")
 
 
-def test_a_case_shows_its_whole_history_and_untrusted_ids_show_as_text(seeded_alerts: Seeded, page_as: Callable[..., Any], shot: Callable[..., Any]) -> None:
+def test_a_case_shows_its_whole_history_and_untrusted_ids_show_as_text(
+    seeded_alerts: Seeded, page_as: Callable[..., Any], shot: Callable[..., Any]
+) -> None:
     alert_id = seeded_alerts.first("ui2-<b>x</b>")
     page = page_as("analyst2")
     _alert(page, alert_id)
@@ -244,11 +250,14 @@ def test_a_case_shows_its_whole_history_and_untrusted_ids_show_as_text(seeded_al
 
 
 UNLABELLED = """() => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea, main button')]
-    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+    .filter(el => !(el.tagName === 'BUTTON' && el.textContent.trim()))
     .map(el => el.outerHTML.slice(0, 120))"""
 
 
-def test_every_control_has_a_name_and_the_decision_is_reachable_by_keyboard(seeded_alerts: Seeded, page_as: Callable[..., Any]) -> None:
+def test_every_control_has_a_name_and_the_decision_is_reachable_by_keyboard(
+    seeded_alerts: Seeded, page_as: Callable[..., Any]
+) -> None:
     """Screen readers and keyboards: no unlabelled control on any of these pages; Tab reaches the propose form."""
     alert_id = seeded_alerts.alerts["ui2-race"][0]  # newest of that party: untouched by the other tests
     page = page_as("supervisor1")

@@ -65,7 +65,9 @@ def test_the_register_lists_parties_with_their_alerts_and_a_party_is_added_scree
     expect(page.get_by_role("link", name="ui2-watch-1", exact=True)).to_be_visible()
 
 
-def test_a_party_that_cannot_be_added_is_named_and_a_hostile_name_shows_as_text(ui: UiServer, page_as: Callable[..., Any]) -> None:
+def test_a_party_that_cannot_be_added_is_named_and_a_hostile_name_shows_as_text(
+    ui: UiServer, page_as: Callable[..., Any]
+) -> None:
     cases = open_cases(engine=ui.store.engine)
     page = page_as("analyst2")
     page.goto("/ui/watch")

@@ -67,8 +67,16 @@ class QueueFilter:
 
     def to_query(self) -> dict[str, str]:
         """The filters as a query string's values, for links (the next page) that keep them ('' status: any)."""
-        values = {"list": self.dataset, "min_score": "" if self.min_score is None else f"{self.min_score:g}", "assignee": self.assignee}
-        return {"status": self.status, **{key: value for key, value in values.items() if value}, **({"sort": "score"} if self.by_score else {})}
+        values = {
+            "list": self.dataset,
+            "min_score": "" if self.min_score is None else f"{self.min_score:g}",
+            "assignee": self.assignee,
+        }
+        return {
+            "status": self.status,
+            **{key: value for key, value in values.items() if value},
+            **({"sort": "score"} if self.by_score else {}),
+        }
 
 
 @dataclass
@@ -188,7 +196,9 @@ class ListChange:
 class Register:
     parties: list[WatchedParty]
     total: int  # active (or removed) parties in all
-    list_changes: list[ListChange] = field(default_factory=list)  # per list, the snapshot the whole register was last screened against
+    list_changes: list[ListChange] = field(
+        default_factory=list
+    )  # per list, the snapshot the whole register was last screened against
     next_after: str | None = None  # the last party id of this page, when more follow
 
 
@@ -215,7 +225,9 @@ def _last_screened(cases: CaseStore, party_ids: set[str]) -> dict[str, str]:
     return found
 
 
-def watch_register(cases: CaseStore, status: register.PartyStatus = register.PartyStatus.ACTIVE, after: str = "", limit: int = 200) -> Register:
+def watch_register(
+    cases: CaseStore, status: register.PartyStatus = register.PartyStatus.ACTIVE, after: str = "", limit: int = 200
+) -> Register:
     """One page of the register (id order, from after `after`), each party with its alerts and when it was last screened."""
     parties: list[register.RegisteredParty] = []
     more = False
@@ -233,7 +245,11 @@ def watch_register(cases: CaseStore, status: register.PartyStatus = register.Par
                 raised[row.party_id].append(Alert.from_row(row))
     screened = _last_screened(cases, ids) if ids else {}
     with cases.reading() as conn:
-        total = int(conn.execute(select(func.count()).select_from(register_parties).where(register_parties.c.status == status.value)).scalar_one())
+        total = int(
+            conn.execute(
+                select(func.count()).select_from(register_parties).where(register_parties.c.status == status.value)
+            ).scalar_one()
+        )
         changes = [
             ListChange(row.dataset, row.snapshot_id, row.loaded_at)
             for row in conn.execute(

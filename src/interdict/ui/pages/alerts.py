@@ -69,7 +69,14 @@ def _filter(status: str, dataset: str, min_score: str, assignee: str, offset: in
             raise InputError(f"A minimum score is a number between 0 and 1 (e.g. 0.8); got {min_score!r}.") from None
     if sort not in ("", "newest", "score"):
         raise InputError(f"The queue is sorted by newest or score; got {sort!r}.")
-    return views.QueueFilter(status=status.strip(), dataset=dataset.strip(), min_score=score, assignee=assignee.strip(), offset=offset, by_score=sort == "score")
+    return views.QueueFilter(
+        status=status.strip(),
+        dataset=dataset.strip(),
+        min_score=score,
+        assignee=assignee.strip(),
+        offset=offset,
+        by_score=sort == "score",
+    )
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -90,20 +97,38 @@ def alert_queue(
         found = views.queue(store, wanted)
     except InputError as exc:
         found = views.queue(store, views.QueueFilter())
-        return render(request, "alerts/queue.html", {**_common(), "queue": found, "people": people, "error": str(exc), "asked": request.query_params}, status=400)
-    return render(request, "alerts/queue.html", {**_common(), "queue": found, "people": people, "error": None, "asked": request.query_params})
+        return render(
+            request,
+            "alerts/queue.html",
+            {**_common(), "queue": found, "people": people, "error": str(exc), "asked": request.query_params},
+            status=400,
+        )
+    return render(
+        request,
+        "alerts/queue.html",
+        {**_common(), "queue": found, "people": people, "error": None, "asked": request.query_params},
+    )
 
 
 # --- one alert ------------------------------------------------------------------------------------
 
 
-def _alert_page(request: Request, alert_id: int, error: str | None = None, status: int = 200, kept: dict[str, str] | None = None) -> HTMLResponse:
+def _alert_page(
+    request: Request, alert_id: int, error: str | None = None, status: int = 200, kept: dict[str, str] | None = None
+) -> HTMLResponse:
     try:
         view = views.alert_view(case_store(request), service(request).current().screener, alert_id)
     except NotFoundError as exc:
         return error_page(request, 404, "No such alert", str(exc))
     people = [person for person in user_store(request).all() if person.can("analyst")]
-    context = {**_common(), "view": view, "people": people, "error": error, "kept": kept or {}, "entry_state_text": views.ENTRY_STATE_TEXT}
+    context = {
+        **_common(),
+        "view": view,
+        "people": people,
+        "error": error,
+        "kept": kept or {},
+        "entry_state_text": views.ENTRY_STATE_TEXT,
+    }
     return render(request, "alerts/alert.html", context, status=status)
 
 
@@ -146,20 +171,44 @@ def propose(
 
 
 @router.post("/alerts/{alert_id}/assign")
-def assign(request: Request, alert_id: int, user: User = Depends(csrf_checked("analyst")), assignee: str = Form(""), version: int | None = Form(None)) -> Response:
+def assign(
+    request: Request,
+    alert_id: int,
+    user: User = Depends(csrf_checked("analyst")),
+    assignee: str = Form(""),
+    version: int | None = Form(None),
+) -> Response:
     store = case_store(request)
     who = None if assignee in ("", UNASSIGNED) else assignee
-    return _act(request, user, alert_id, lambda: store.assign(alert_id, who, user.name, version), f"Alert assigned to {who}." if who else "Alert unassigned.")
+    return _act(
+        request,
+        user,
+        alert_id,
+        lambda: store.assign(alert_id, who, user.name, version),
+        f"Alert assigned to {who}." if who else "Alert unassigned.",
+    )
 
 
 @router.post("/alerts/{alert_id}/comment")
-def comment(request: Request, alert_id: int, user: User = Depends(csrf_checked("analyst")), body: str = Form("", max_length=MAX_REASON * 2)) -> Response:
+def comment(
+    request: Request,
+    alert_id: int,
+    user: User = Depends(csrf_checked("analyst")),
+    body: str = Form("", max_length=MAX_REASON * 2),
+) -> Response:
     store = case_store(request)
-    return _act(request, user, alert_id, lambda: store.comment(user.name, body, alert_id=alert_id), "Comment added.", {"comment": body})
+    return _act(
+        request, user, alert_id, lambda: store.comment(user.name, body, alert_id=alert_id), "Comment added.", {"comment": body}
+    )
 
 
 @router.post("/alerts/{alert_id}/case")
-def open_case(request: Request, alert_id: int, user: User = Depends(csrf_checked("analyst")), title: str = Form("", max_length=MAX_REASON * 2)) -> Response:
+def open_case(
+    request: Request,
+    alert_id: int,
+    user: User = Depends(csrf_checked("analyst")),
+    title: str = Form("", max_length=MAX_REASON * 2),
+) -> Response:
     store = case_store(request)
     opened: list[int] = []
 
@@ -188,12 +237,22 @@ def _check(request: Request, decision_id: int, user: User, approve: bool, note: 
 
 
 @router.post("/decisions/{decision_id}/approve")
-def approve(request: Request, decision_id: int, user: User = Depends(csrf_checked("supervisor")), note: str = Form("", max_length=MAX_REASON * 2)) -> Response:
+def approve(
+    request: Request,
+    decision_id: int,
+    user: User = Depends(csrf_checked("supervisor")),
+    note: str = Form("", max_length=MAX_REASON * 2),
+) -> Response:
     return _check(request, decision_id, user, True, note)
 
 
 @router.post("/decisions/{decision_id}/reject")
-def reject(request: Request, decision_id: int, user: User = Depends(csrf_checked("supervisor")), note: str = Form("", max_length=MAX_REASON * 2)) -> Response:
+def reject(
+    request: Request,
+    decision_id: int,
+    user: User = Depends(csrf_checked("supervisor")),
+    note: str = Form("", max_length=MAX_REASON * 2),
+) -> Response:
     return _check(request, decision_id, user, False, note)
 
 
@@ -201,7 +260,9 @@ def reject(request: Request, decision_id: int, user: User = Depends(csrf_checked
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def case_list(request: Request, user: User = Depends(page_user("analyst")), status: str = Query("", max_length=16)) -> HTMLResponse:
+def case_list(
+    request: Request, user: User = Depends(page_user("analyst")), status: str = Query("", max_length=16)
+) -> HTMLResponse:
     found = case_store(request).cases(status or None)
     return render(request, "alerts/cases.html", {**_common(), "cases": found, "asked_status": status})
 
@@ -223,7 +284,9 @@ def case_page(request: Request, case_id: int, user: User = Depends(page_user("an
 
 
 @router.post("/cases/{case_id}/comment")
-def case_comment(request: Request, case_id: int, user: User = Depends(csrf_checked("analyst")), body: str = Form("", max_length=MAX_REASON * 2)) -> Response:
+def case_comment(
+    request: Request, case_id: int, user: User = Depends(csrf_checked("analyst")), body: str = Form("", max_length=MAX_REASON * 2)
+) -> Response:
     try:
         with acting(user):
             case_store(request).comment(user.name, body, case_id=case_id)

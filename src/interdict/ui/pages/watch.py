@@ -29,21 +29,33 @@ PAGE = 200
 SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft")
 
 
-
 def _party_url(party_id: str) -> str:
     return "/ui/watch/" + quote(party_id, safe="")
 
 
-def _register_page(request: Request, removed: bool, after: str, error: str | None = None, status: int = 200, kept: dict[str, str] | None = None) -> HTMLResponse:
+def _register_page(
+    request: Request, removed: bool, after: str, error: str | None = None, status: int = 200, kept: dict[str, str] | None = None
+) -> HTMLResponse:
     wanted = register.PartyStatus.REMOVED if removed else register.PartyStatus.ACTIVE
     page = views.watch_register(case_store(request), wanted, after=after, limit=PAGE)
-    context = {"page": page, "removed": removed, "after": after, "status_text": STATUS_TEXT, "schemas": SCHEMAS, "error": error, "kept": kept or {}}
+    context = {
+        "page": page,
+        "removed": removed,
+        "after": after,
+        "status_text": STATUS_TEXT,
+        "schemas": SCHEMAS,
+        "error": error,
+        "kept": kept or {},
+    }
     return render(request, "watch/register.html", context, status=status)
 
 
 @router.get("/watch", response_class=HTMLResponse)
 def watch(
-    request: Request, user: User = Depends(page_user("analyst")), removed: bool = Query(False), after: str = Query("", max_length=200)
+    request: Request,
+    user: User = Depends(page_user("analyst")),
+    removed: bool = Query(False),
+    after: str = Query("", max_length=200),
 ) -> HTMLResponse:
     return _register_page(request, removed, after)
 
@@ -72,19 +84,33 @@ def add(
     values = dict(zip(COLUMNS, (party_id, name, party_schema, birth_date, nationality, country, id_number), strict=True))
     try:
         with acting(user):
-            report, screened = monitor.add_and_screen(case_store(request), service(request).open_store(), service(request).current().screener, [Record(1, dict(values))])
+            report, screened = monitor.add_and_screen(
+                case_store(request), service(request).open_store(), service(request).current().screener, [Record(1, dict(values))]
+            )
     except InterdictError as exc:
         return _register_page(request, False, "", str(exc), 400, values)
     if report.errors:
         return _register_page(request, False, "", f"Not added: {report.errors[0][2]}.", 400, values)
-    what = "added" if report.added else "updated (a new version)" if report.updated else "unchanged (already in the register with this data)"
-    found = f" Screened: {len(screened.alerts)} new alert(s), {screened.suppressed} suppressed (cleared false positives)." if screened and screened.screened else ""
+    what = (
+        "added"
+        if report.added
+        else "updated (a new version)"
+        if report.updated
+        else "unchanged (already in the register with this data)"
+    )
+    found = (
+        f" Screened: {len(screened.alerts)} new alert(s), {screened.suppressed} suppressed (cleared false positives)."
+        if screened and screened.screened
+        else ""
+    )
     flash(request, f"Party {party_id.strip()} {what}.{found}")
     return redirect(_party_url(party_id.strip()))
 
 
 @router.post("/watch/screen")
-def screen_again(request: Request, user: User = Depends(csrf_checked("analyst")), party_id: str = Form("", max_length=200)) -> Response:
+def screen_again(
+    request: Request, user: User = Depends(csrf_checked("analyst")), party_id: str = Form("", max_length=200)
+) -> Response:
     try:
         with acting(user):
             report = monitor.screen_again(case_store(request), service(request).current().screener, [party_id])
@@ -96,7 +122,8 @@ def screen_again(request: Request, user: User = Depends(csrf_checked("analyst"))
     else:
         flash(
             request,
-            f"Screened again: {len(report.alerts)} new alert(s), {report.suppressed} suppressed (cleared false positives, nothing changed since), "
+            f"Screened again: {len(report.alerts)} new alert(s), "
+            f"{report.suppressed} suppressed (cleared false positives, nothing changed since), "
             f"{report.already_open} already open, {report.already_decided} already decided.",
         )
     return redirect(_party_url(party_id))
@@ -110,5 +137,10 @@ def remove(request: Request, user: User = Depends(csrf_checked("analyst")), part
     except InterdictError as exc:
         flash(request, f"Not removed: {exc}")
         return redirect(_party_url(party_id))
-    flash(request, f"Party {party_id} removed from the register (its history and alerts are kept)." if removed else f"Party {party_id} was not an active party of the register.")
+    flash(
+        request,
+        f"Party {party_id} removed from the register (its history and alerts are kept)."
+        if removed
+        else f"Party {party_id} was not an active party of the register.",
+    )
     return redirect(_party_url(party_id))
