@@ -75,7 +75,7 @@ def test_an_alert_view_has_the_entry_now_and_says_when_it_changed(cases: CaseSto
     view = views.alert_view(cases, un_screener, alert_id)
     assert view.entry is not None and view.entry.id == SABET and view.entry_state == views.EntryState.SAME
     assert view.pending is not None and view.pending.proposed_by == "ann" and not view.decidable and view.live
-    assert view.party is not None and view.party.party_id == "c-1"
+    assert view.party is not None and view.party.party_id == "c-1" and view.others == []
     assert [r.action for r in view.history] == ["alert.raised", "comment.added", "decision.proposed"]
     assert [r.actor for r in view.history][1:] == ["ann", "ann"]
     # The stored entry's content changes (a list update amended it): the page says so.

@@ -73,6 +73,8 @@ def test_an_analyst_proposes_a_supervisor_approves_a_false_positive_which_then_n
     expect(analyst.get_by_role("region", name="List entry")).to_contain_text(entity_id)
     expect(analyst.get_by_role("region", name="List entry")).to_contain_text("unchanged since the alert was raised")
     expect(analyst.get_by_role("region", name="Evidence")).to_contain_text("sabet")
+    for other in seeded_alerts.alerts["ui2-fp"][:-1]:  # the same person on other lists: linked from the party
+        expect(analyst.get_by_role("region", name="Screened party").get_by_role("link", name=f"Alert {other}", exact=True)).to_be_visible()
     shot(analyst, "alert")
 
     # By keyboard: choose the outcome, type the reason, submit with Enter on the button.

@@ -111,6 +111,7 @@ class AlertView:
     history: list[audit.Record]
     party: register.RegisteredParty | None  # the register's party (an alert of origin register)
     case: Case | None
+    others: list[Alert] = field(default_factory=list)  # the party's other alerts (the same person on other lists, often)
 
     @property
     def decidable(self) -> bool:
@@ -135,7 +136,8 @@ def alert_view(cases: CaseStore, screener: Screener, alert_id: int) -> AlertView
     entry = None if position is None else screener.entity_at(position)
     party = register.party(cases, alert.party_id) if alert.origin == "register" else None
     case = cases.case(alert.case_id) if alert.case_id is not None else None
-    return AlertView(alert, decisions, pending, cases.comments(alert_id=alert_id), entry, state, history, party, case)
+    others = [other for other in cases.alerts(party_id=alert.party_id, limit=51) if other.id != alert.id][:50]
+    return AlertView(alert, decisions, pending, cases.comments(alert_id=alert_id), entry, state, history, party, case, others)
 
 
 def alert_history(cases: CaseStore, alert_id: int) -> list[audit.Record]:
