@@ -33,3 +33,6 @@ def test_alert_filters_and_histories_over_http(served: tuple[RunningServer, dict
     assert [r["seq"] for r in records] == sorted(r["seq"] for r in records)
     assert ann.get("/cases/999999/history").status_code == 404
     assert scr.get(f"/alerts/{first['id']}/history").status_code == 403  # casework needs an analyst
+    again = ann.post("/monitor/c-1/screen")
+    assert again.status_code == 200 and (again.json()["screened"], again.json()["alerts"], again.json()["already_open"]) == (1, [], 1)
+    assert ann.post("/monitor/nobody/screen").status_code == 404

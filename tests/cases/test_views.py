@@ -113,6 +113,9 @@ def test_a_case_history_holds_its_records_and_its_alerts_in_chain_order(
         "alert.assigned",
     ]
     assert cli("alerts", "history", "999999", "--db", db).code == 6
+    rescreened = cli("monitor", "rescreen", "--party", "c-1", "--json", "--db", db)
+    assert rescreened.code == 0 and (json.loads(rescreened.stdout)["screened"], json.loads(rescreened.stdout)["already_open"]) == (1, 1)
+    assert cli("monitor", "rescreen", "--party", "nobody", "--db", db).code == 1
     listed = cli("alerts", "list", "--assignee", "bob", "--list", "un_sc_sanctions", "--min-score", "0.5", "--json", "--db", db)
     assert [a["id"] for a in json.loads(listed.stdout)] == [ids["c-2"]]
 

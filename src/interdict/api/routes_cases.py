@@ -281,6 +281,17 @@ async def remove_register(request: Request, party_id: Annotated[str, Path(max_le
     return JSONBytes({"removed": removed})
 
 
+@router.post("/monitor/{party_id}/screen", summary="Screen one party again now", responses=ERRORS)
+async def screen_party(request: Request, party_id: Annotated[str, Path(max_length=200)], principal: Principal = Depends(require_role("analyst"))) -> JSONBytes:
+    """New hits become alerts; a cleared false positive stays suppressed unless the party or the entry changed (`suppressed`)."""
+    store = cases_of(request)
+    generation = current(request)
+    report = await _run(principal, lambda: monitor.screen_again(store, generation.screener, [party_id]))
+    if report.errors:
+        raise HTTPException(status_code=404, detail=f"No active party {party_id!r} in the register.")
+    return JSONBytes(report.to_dict())
+
+
 @router.get("/monitor/{party_id}", summary="One party's versions", responses=ERRORS)
 async def party_history(request: Request, party_id: Annotated[str, Path(max_length=200)], principal: Principal = Depends(require_role("analyst"))) -> JSONBytes:
     store = cases_of(request)

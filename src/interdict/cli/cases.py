@@ -295,12 +295,19 @@ def monitor_history(party_id: str = typer.Argument(...), db: Optional[str] = DB_
 @monitor_app.command("rescreen")
 def monitor_rescreen(
     all_parties: bool = typer.Option(False, "--all", help="Screen every party again (else only list changes not yet screened and unscreened parties)."),
+    party: list[str] = typer.Option([], "--party", "-p", help="Screen these parties again now (repeatable); exits 1 if one is not an active party."),
     as_json: bool = JSON_OPTION,
     user: Optional[str] = USER_OPTION,
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Screen the register: the list changes it has not seen (default), or everyone with --all (progress bar)."""
+    """Screen the register: the list changes it has not seen (default), named parties (--party), or everyone with --all (progress bar)."""
     with _acting(user):
+        if party:
+            again = monitor.screen_again(_cases(db), open_screener(db), party)
+            _report_monitor(again, as_json)
+            if again.errors:
+                raise typer.Exit(1)
+            return
         if not all_parties:
             report = catch_up(db, as_json)
             if report is None:
