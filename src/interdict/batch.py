@@ -29,10 +29,10 @@ import json
 import multiprocessing
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import load_workbook
 
@@ -43,7 +43,20 @@ from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import MAX_FIELD, Row, printable, read_row
 from .textfiles import csv_delimiter, decode_guess
 
-__all__ = ["BatchSummary", "Record", "as_row", "check_output", "compare_file", "jsonl_record", "read_records", "result_line", "screen_file", "screen_row"]
+__all__ = [
+    "BatchSummary",
+    "Record",
+    "RESULT_CSV_COLUMNS",
+    "as_row",
+    "check_output",
+    "compare_file",
+    "jsonl_record",
+    "read_records",
+    "result_line",
+    "results_csv",
+    "screen_file",
+    "screen_row",
+]
 
 CHUNK = 256
 
@@ -306,6 +319,60 @@ def _write_results(results: Iterator[list[tuple[str, bool, bool, bool]]], handle
             summary.warnings += warned
         if progress:
             progress(summary.written)
+
+
+# One CSV row per result line, for people who open results in a spreadsheet: the verdict and the best hit in
+# columns, every hit (JSON) in the last one so nothing of the JSON line is lost.
+RESULT_CSV_COLUMNS = ("id", "verdict", "matches", "hits", "best_score", "best_entity_id", "best_caption", "best_dataset", "best_matched_name", "error", "warnings", "all_hits")
+
+
+def result_verdict(result: dict[str, Any]) -> str:
+    """"error", "match", "near miss" or "clear": one word per row (the CSV's and the web UI's)."""
+    if "error" in result:
+        return "error"
+    hits = result.get("hits") or []
+    if any(hit.get("match") for hit in hits):
+        return "match"
+    return "near miss" if hits else "clear"
+
+
+def results_csv(lines: Iterable[str], out: IO[str]) -> int:
+    """Write screen-file result lines (JSONL) as CSV, one row per line, in order; the rows written.
+
+    A value a spreadsheet would run as a formula (starting with = + - @) is prefixed with a quote: list data and
+    uploaded names are untrusted."""
+    writer = csv.writer(out)
+    writer.writerow(RESULT_CSV_COLUMNS)
+    count = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        result = json.loads(line)
+        hits = result.get("hits") or []
+        best = hits[0] if hits else {}
+        row = [
+            result.get("id"),
+            result_verdict(result),
+            sum(1 for hit in hits if hit.get("match")),
+            len(hits),
+            best.get("score", ""),
+            best.get("entity_id", ""),
+            best.get("caption", ""),
+            best.get("dataset", ""),
+            best.get("matched_name", ""),
+            result.get("error", ""),
+            "; ".join(result.get("warnings") or []),
+            json.dumps(hits, ensure_ascii=False) if hits else "",
+        ]
+        writer.writerow([_spreadsheet_safe(value) for value in row])
+        count += 1
+    return count
+
+
+def _spreadsheet_safe(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
 
 
 # --- pairwise ---------------------------------------------------------------------
