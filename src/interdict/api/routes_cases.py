@@ -20,7 +20,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Reques
 from pydantic import BaseModel, Field
 
 from ..batch import Record
-from ..cases import CaseStore, monitor, register
+from ..cases import CaseStore, monitor, register, views
 from ..store import audit
 from .common import CHANGED_SINCE, COMMON_ERRORS, JSONBytes, current, service
 from .models import ErrorResponse
@@ -109,11 +109,16 @@ async def list_alerts(
     status: str | None = Query(None, max_length=16, description="open, pending, escalated, true_match, false_positive, delisted, or live"),
     party_id: str | None = Query(None, max_length=200),
     case_id: int | None = Query(None, ge=1, le=MAX_ID),
+    dataset: str | None = Query(None, alias="list", max_length=64, description="Only alerts on entries of this list"),
+    min_score: float | None = Query(None, ge=0.0, le=1.0, description="Only alerts scored at least this"),
+    assignee: str | None = Query(None, max_length=100, description="Only alerts assigned to this user; '-' for unassigned ones"),
     limit: int = Query(200, ge=1, le=5000),
 ) -> JSONBytes:
     """Alerts, newest first: party id and version, list entry id and content hash, snapshot, score, explanation, hit (with the path of a relation hit)."""
     store = cases_of(request)
-    found = await _run(principal, lambda: store.alerts(status=status, party_id=party_id, case_id=case_id, limit=limit))
+    found = await _run(
+        principal, lambda: store.alerts(status=status, party_id=party_id, case_id=case_id, limit=limit, dataset=dataset, min_score=min_score, assignee=assignee)
+    )
     return JSONBytes({"alerts": [alert.to_dict() for alert in found]})
 
 
@@ -126,6 +131,13 @@ async def get_alert(request: Request, alert_id: Annotated[int, Path(ge=1, le=MAX
         return {**alert.to_dict(), "decisions": [d.to_dict() for d in store.decisions(alert_id)], "comments": [c.to_dict() for c in store.comments(alert_id=alert_id)]}
 
     return JSONBytes(await _run(principal, work))
+
+
+@router.get("/alerts/{alert_id}/history", summary="An alert's history from the audit log", responses=ERRORS)
+async def alert_history(request: Request, alert_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Principal = Depends(require_role("analyst"))) -> JSONBytes:
+    store = cases_of(request)
+    records = await _run(principal, lambda: views.alert_history(store, alert_id))
+    return JSONBytes({"records": [record.to_dict() for record in records]})
 
 
 @router.post("/alerts/{alert_id}/assign", summary="Assign an alert", responses={**ERRORS, **CONFLICT})
@@ -201,6 +213,13 @@ async def get_case(request: Request, case_id: Annotated[int, Path(ge=1, le=MAX_I
     return JSONBytes(await _run(principal, work))
 
 
+@router.get("/cases/{case_id}/history", summary="A case's whole history (its records and its alerts') from the audit log", responses=ERRORS)
+async def case_history(request: Request, case_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Principal = Depends(require_role("analyst"))) -> JSONBytes:
+    store = cases_of(request)
+    records = await _run(principal, lambda: views.case_history(store, case_id))
+    return JSONBytes({"records": [record.to_dict() for record in records]})
+
+
 @router.patch("/cases/{case_id}", summary="Assign, close or reopen a case", responses={**ERRORS, **CONFLICT})
 async def change_case(request: Request, case_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: CaseChange, principal: Principal = Depends(require_role("analyst"))) -> JSONBytes:
     store = cases_of(request)
@@ -243,12 +262,11 @@ async def add_register(request: Request, body: Parties, principal: Principal = D
     generation = current(request) if body.screen else None
 
     def work() -> dict[str, Any]:
-        monitor.mark_seen(store, service(request).open_store())  # a first party: later list changes are screened as deltas
-        report = register.add(store, [Record(line, row) for line, row in enumerate(body.parties, 1)])
+        records = [Record(line, row) for line, row in enumerate(body.parties, 1)]
+        report, screened = monitor.add_and_screen(store, service(request).open_store(), generation.screener if generation else None, records)
         result: dict[str, Any] = report.to_dict()
-        if generation is not None:
-            pending = list(register.parties(store, unscreened=True))
-            result["screening"] = monitor.screen_parties(store, generation.screener, pending, "added to the register").to_dict()
+        if screened is not None:
+            result["screening"] = screened.to_dict()
         return result
 
     return JSONBytes(await _run(principal, work))
@@ -261,6 +279,17 @@ async def remove_register(request: Request, party_id: Annotated[str, Path(max_le
     if not removed:
         raise HTTPException(status_code=404, detail=f"No party {party_id!r} in the register.")
     return JSONBytes({"removed": removed})
+
+
+@router.post("/monitor/{party_id}/screen", summary="Screen one party again now", responses=ERRORS)
+async def screen_party(request: Request, party_id: Annotated[str, Path(max_length=200)], principal: Principal = Depends(require_role("analyst"))) -> JSONBytes:
+    """New hits become alerts; a cleared false positive stays suppressed unless the party or the entry changed (`suppressed`)."""
+    store = cases_of(request)
+    generation = current(request)
+    report = await _run(principal, lambda: monitor.screen_again(store, generation.screener, [party_id]))
+    if report.errors:
+        raise HTTPException(status_code=404, detail=f"No active party {party_id!r} in the register.")
+    return JSONBytes(report.to_dict())
 
 
 @router.get("/monitor/{party_id}", summary="One party's versions", responses=ERRORS)

@@ -35,6 +35,7 @@ from ..store.schema import users as users_table
 from .model import LIVE, OUTCOME_STATUS, Alert, AlertStatus, Case, Comment, Decision, DecisionState, Origin, Outcome
 
 MAX_REASON = 4000
+UNASSIGNED = "-"  # the assignee filter's value for alerts nobody is assigned to (`users.check_name` refuses "-" as a name)
 
 
 def now() -> str:
@@ -277,9 +278,50 @@ class CaseStore:
         entity_id: str | None = None,
         case_id: int | None = None,
         limit: int | None = None,
+        dataset: str | None = None,
+        min_score: float | None = None,
+        assignee: str | None = None,
+        offset: int = 0,
+        by_score: bool = False,
     ) -> list[Alert]:
-        """Alerts, newest first. `status` is a status, or 'live' for open, pending and escalated ones."""
-        query = select(alerts).order_by(alerts.c.id.desc())
+        """Alerts, newest first (`by_score`: highest score first, then newest). `status` is a status, or 'live' for
+        open, pending and escalated ones; `dataset` the list the entry is on; `min_score` the lowest score kept;
+        `assignee` a user name, or UNASSIGNED."""
+        query = self._filtered(select(alerts), status, party_id, entity_id, case_id, dataset, min_score, assignee)
+        query = query.order_by(alerts.c.score.desc(), alerts.c.id.desc()) if by_score else query.order_by(alerts.c.id.desc())
+        if limit:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.reading() as conn:
+            return [Alert.from_row(row) for row in conn.execute(query)]
+
+    def count_alerts(
+        self,
+        status: str | None = None,
+        party_id: str | None = None,
+        entity_id: str | None = None,
+        case_id: int | None = None,
+        dataset: str | None = None,
+        min_score: float | None = None,
+        assignee: str | None = None,
+    ) -> int:
+        """How many alerts `alerts` would list with these filters and no limit (a queue says "N of M")."""
+        query = self._filtered(select(func.count()).select_from(alerts), status, party_id, entity_id, case_id, dataset, min_score, assignee)
+        with self.reading() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    @staticmethod
+    def _filtered(
+        query: Any,
+        status: str | None,
+        party_id: str | None,
+        entity_id: str | None,
+        case_id: int | None,
+        dataset: str | None,
+        min_score: float | None,
+        assignee: str | None,
+    ) -> Any:
         if status == "live":
             query = query.where(alerts.c.status.in_([s.value for s in LIVE]))
         elif status:
@@ -293,10 +335,22 @@ class CaseStore:
             query = query.where(alerts.c.entity_id == entity_id)
         if case_id is not None:
             query = query.where(alerts.c.case_id == case_id)
-        if limit:
-            query = query.limit(limit)
+        if dataset:
+            query = query.where(alerts.c.dataset == dataset)
+        if min_score is not None:
+            if not 0.0 <= min_score <= 1.0:
+                raise InputError(f"A minimum score is between 0 and 1; got {min_score}.")
+            query = query.where(alerts.c.score >= min_score)
+        if assignee == UNASSIGNED:
+            query = query.where(alerts.c.assignee.is_(None))
+        elif assignee:
+            query = query.where(alerts.c.assignee == assignee)
+        return query
+
+    def alert_datasets(self) -> list[str]:
+        """The lists alerts were raised on (the choices of a queue's list filter)."""
         with self.reading() as conn:
-            return [Alert.from_row(row) for row in conn.execute(query)]
+            return [str(row[0]) for row in conn.execute(select(alerts.c.dataset).distinct().order_by(alerts.c.dataset))]
 
     def counts(self) -> dict[str, int]:
         with self.reading() as conn:

@@ -43,6 +43,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from ..batch import Record
 from ..match.index import INDEX_VERSION, build_index, load_index, save_index
 from ..match.query import Query
 from ..match.screener import Screener, Screening
@@ -139,6 +140,30 @@ def screen_unscreened(cases: CaseStore, screener: Screener, progress: Callable[[
 def rescreen_all(cases: CaseStore, screener: Screener, progress: Callable[[int], None] | None = None) -> MonitorReport:
     """Screen every active party against the current lists (on demand; list changes use `catch_up`)."""
     return screen_parties(cases, screener, register.parties(cases), "full re-screen", progress)
+
+
+def add_and_screen(
+    cases: CaseStore, snapshots: SnapshotStore, screener: Screener | None, records: Iterable[Record]
+) -> tuple[register.RegisterReport, MonitorReport | None]:
+    """Add or update parties and, with a screener, screen every unscreened one at once (POST /monitor, the watch page).
+
+    A first party marks the active snapshots as seen, so later list changes are screened as deltas."""
+    mark_seen(cases, snapshots)
+    report = register.add(cases, records)
+    if screener is None:
+        return report, None
+    return report, screen_parties(cases, screener, list(register.parties(cases, unscreened=True)), "added to the register")
+
+
+def screen_again(cases: CaseStore, screener: Screener, party_ids: Iterable[str]) -> MonitorReport:
+    """Screen these active parties again now (a person asked to: the watch page's "screen again"); unknown or
+    removed ids are named in the report's errors. A cleared false positive stays suppressed unless something changed."""
+    wanted = list(dict.fromkeys(party_ids))
+    found = register.parties_by_id(cases, wanted)
+    active = [found[pid] for pid in wanted if pid in found and found[pid].status == register.PartyStatus.ACTIVE]
+    report = screen_parties(cases, screener, active, "screened again on request")
+    report.errors += [f"party {pid}: not an active party of the register" for pid in wanted if pid not in {p.party_id for p in active}]
+    return report
 
 
 def _count(report: MonitorReport, raised: Any) -> None:

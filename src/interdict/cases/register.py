@@ -207,10 +207,15 @@ def remove(cases: CaseStore, party_ids: Iterable[str]) -> tuple[list[str], list[
 
 
 def parties(
-    cases: CaseStore, status: PartyStatus | None = PartyStatus.ACTIVE, unscreened: bool = False, batch: int = 5000, updated_since: str | None = None
+    cases: CaseStore,
+    status: PartyStatus | None = PartyStatus.ACTIVE,
+    unscreened: bool = False,
+    batch: int = 5000,
+    updated_since: str | None = None,
+    after: str = "",
 ) -> Iterator[RegisteredParty]:
-    """Parties in id order, read in batches (the register may hold millions); `updated_since`: changed at or after it."""
-    after = ""
+    """Parties in id order, read in batches (the register may hold millions); `updated_since`: changed at or after it;
+    `after`: only ids after this one (a page of the register)."""
     while True:
         query = select(register_parties).where(register_parties.c.party_id > after).order_by(register_parties.c.party_id).limit(batch)
         if status is not None:

@@ -28,7 +28,7 @@ from rich.table import Table
 from .. import cases as casework
 from ..atomic import write_text
 from ..batch import read_records
-from ..cases import monitor, register
+from ..cases import monitor, register, views
 from ..errors import InputError
 from ..store import SnapshotStore, audit
 from ..store.users import UserStore
@@ -295,12 +295,19 @@ def monitor_history(party_id: str = typer.Argument(...), db: Optional[str] = DB_
 @monitor_app.command("rescreen")
 def monitor_rescreen(
     all_parties: bool = typer.Option(False, "--all", help="Screen every party again (else only list changes not yet screened and unscreened parties)."),
+    party: list[str] = typer.Option([], "--party", "-p", help="Screen these parties again now (repeatable); exits 1 if one is not an active party."),
     as_json: bool = JSON_OPTION,
     user: Optional[str] = USER_OPTION,
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """Screen the register: the list changes it has not seen (default), or everyone with --all (progress bar)."""
+    """Screen the register: the list changes it has not seen (default), named parties (--party), or everyone with --all (progress bar)."""
     with _acting(user):
+        if party:
+            again = monitor.screen_again(_cases(db), open_screener(db), party)
+            _report_monitor(again, as_json)
+            if again.errors:
+                raise typer.Exit(1)
+            return
         if not all_parties:
             report = catch_up(db, as_json)
             if report is None:
@@ -326,12 +333,15 @@ def alerts_list(
     status_: Optional[str] = typer.Option(None, "--status", "-s", help="open, pending, escalated, true_match, false_positive, delisted, or live (the first three)."),
     party: Optional[str] = typer.Option(None, "--party", help="Only this party id."),
     case: Optional[int] = typer.Option(None, "--case", help="Only alerts of this case."),
+    dataset: Optional[str] = typer.Option(None, "--list", help="Only alerts on entries of this list (e.g. us_ofac_sdn)."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Only alerts scored at least this (0-1)."),
+    assignee: Optional[str] = typer.Option(None, "--assignee", help="Only alerts assigned to this person; '-' for unassigned ones."),
     limit: int = typer.Option(200, "--limit", min=1),
     as_json: bool = typer.Option(False, "--json", help="Print JSON: every alert with party id and version, list entry id and content hash, snapshot, score, explanation, hit, status."),
     db: Optional[str] = DB_OPTION,
 ) -> None:
-    """List alerts, newest first, each with its party id, list entry id and snapshot."""
-    found = _cases(db).alerts(status=status_, party_id=party, case_id=case, limit=limit)
+    """List alerts, newest first, each with its party id, list entry id and snapshot (filters combine)."""
+    found = _cases(db).alerts(status=status_, party_id=party, case_id=case, limit=limit, dataset=dataset, min_score=min_score, assignee=assignee)
     if as_json:
         _print_json([alert.to_dict() for alert in found])
         return
@@ -361,6 +371,24 @@ def alerts_show(alert_id: int = typer.Argument(...), db: Optional[str] = DB_OPTI
     store = _cases(db)
     alert = store.alert(alert_id)
     _print_json({**alert.to_dict(), "decisions": [d.to_dict() for d in store.decisions(alert_id)], "comments": [c.to_dict() for c in store.comments(alert_id=alert_id)]})
+
+
+def _print_history(records: list[audit.Record], as_json: bool) -> None:
+    if as_json:
+        _print_json([record.to_dict() for record in records])
+        return
+    table = Table(title="History (from the audit log)")
+    for column in ("seq", "at", "who", "action", "subject", "data"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        table.add_row(str(record.seq), record.at[:19], escape(record.actor), record.action, escape(record.subject), escape(json.dumps(record.data, ensure_ascii=False, sort_keys=True)))
+    out.print(table)
+
+
+@alerts_app.command("history")
+def alerts_history(alert_id: int = typer.Argument(...), as_json: bool = JSON_OPTION, db: Optional[str] = DB_OPTION) -> None:
+    """An alert's whole history from the audit log: raised, assigned, commented, proposed, approved or rejected, closed."""
+    _print_history(views.alert_history(_cases(db), alert_id), as_json)
 
 
 @alerts_app.command("decide")
@@ -478,6 +506,12 @@ def cases_show(case_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION
     store = _cases(db)
     case = store.case(case_id)
     _print_json({**case.to_dict(), "alerts": [store.alert(a).to_dict() for a in case.alert_ids], "comments": [c.to_dict() for c in store.comments(case_id=case_id)]})
+
+
+@cases_app.command("history")
+def cases_history(case_id: int = typer.Argument(...), as_json: bool = JSON_OPTION, db: Optional[str] = DB_OPTION) -> None:
+    """A case's whole history from the audit log: the case's records and those of every alert in it."""
+    _print_history(views.case_history(_cases(db), case_id), as_json)
 
 
 @cases_app.command("assign")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -219,3 +219,18 @@ def records(conn: Connection, since: str | None = None, until: str | None = None
 def head(conn: Connection) -> tuple[int, str]:
     row = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).one()
     return int(row.seq), str(row.hash)
+
+
+def about(conn: Connection, subjects: Iterable[str], limit: int = 5000) -> list[Record]:
+    """The records about these subjects ("alert 12", "case 3", "party c-1"), oldest first: an alert's or a case's history.
+
+    Reads only the rows asked for; the chain itself is checked by `verify`, not here. At most `limit` records (the
+    newest are dropped first), so one page never reads an unbounded history."""
+    wanted = sorted({subject[:200] for subject in subjects})
+    found: list[Record] = []
+    for start in range(0, len(wanted), 500):
+        query = select(audit_log).where(audit_log.c.subject.in_(wanted[start : start + 500])).order_by(audit_log.c.seq).limit(limit)
+        for row in conn.execute(query):
+            found.append(Record(row.seq, row.at, row.actor, row.action, row.subject, json.loads(row.data), row.prev_hash, row.hash))
+    found.sort(key=lambda record: record.seq)
+    return found[:limit]

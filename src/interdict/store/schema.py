@@ -267,6 +267,7 @@ audit_log = Table(
     Column("data", Text, nullable=False),  # canonical JSON
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    Index("audit_by_subject", "subject", "seq"),  # an alert's or a case's history (`audit.about`)
 )
 
 # Per list, the snapshot whose changes the watch register has been screened against: a re-screen

@@ -65,7 +65,8 @@ def _now() -> str:
 
 def check_name(name: str) -> str:
     name = name.strip()
-    if not name or len(name) > MAX_NAME or any(ch.isspace() or not ch.isprintable() for ch in name):
+    if not name or name == "-" or len(name) > MAX_NAME or any(ch.isspace() or not ch.isprintable() for ch in name):
+        # "-" is reserved: it means "nobody" where a user name is asked for (the alert queue's assignee filter)
         raise InputError(f"A user name is 1 to {MAX_NAME} printable characters without spaces (e.g. 'jdoe'); got {name!r}.")
     return name
 
