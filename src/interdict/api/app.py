@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from .. import ui
 from ..match.screener import Screener
 from ..store import SnapshotStore
 from ..store.keys import KeyStore
@@ -79,7 +80,13 @@ def create_app(
     )
     app.state.service = state
     # First matching prefix wins: batches, then the workflow documents (/screen/payment...), which cap their own size.
-    body_limits = {"/screen/batch": settings.max_batch_body_bytes, "/screen/": max(settings.max_body_bytes, current_limits().max_document_bytes)}
+    document_bytes = max(settings.max_body_bytes, current_limits().max_document_bytes)
+    body_limits = {
+        "/screen/batch": settings.max_batch_body_bytes,
+        "/screen/": document_bytes,
+        "/ui/files": settings.max_batch_body_bytes,  # the web UI's uploads: a file of parties, a document
+        "/ui/documents": document_bytes,
+    }
     # add_middleware puts each one outside those added before it.
     app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
     if not settings.auth:
@@ -100,6 +107,7 @@ def create_app(
     # The workflows area adds its routes to this router; a key is required whatever they declare.
     app.include_router(workflow_routes.router, dependencies=[Depends(require_role("screener"))])
     install_error_handlers(app)
+    ui.mount(app, state)  # the web UI at /ui (after the error handlers: it wraps them to answer pages under /ui)
     return app
 
 

@@ -127,6 +127,24 @@ def users_enable(name: str = typer.Argument(...), user: Optional[str] = USER_OPT
     out.print(f"[green]✓[/green] {escape(name)} enabled")
 
 
+@users_app.command("passwd")
+def users_passwd(
+    name: str = typer.Argument(..., help="The user whose web UI password to set."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of standard input (scripts) instead of asking."),
+    user: Optional[str] = USER_OPTION,
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """Set a person's password for the web UI (`interdict serve`, then /ui). Stored as an argon2id hash;
+    their open UI sessions end."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"New password for {name}", hide_input=True, confirmation_prompt=True)
+    with _acting(user):
+        UserStore(_cases(db).engine).set_password(name, password)
+    out.print(f"[green]✓[/green] password of {escape(name)} set; they can log in at /ui")
+
+
 # --- monitor ------------------------------------------------------------------
 
 

@@ -130,6 +130,7 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("disabled_at", String(32)),
+    Column("password_hash", String(200)),  # revision 0004: argon2id, for the web UI's login (NULL: no UI login)
 )
 
 register_parties = Table(
@@ -295,4 +296,21 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# --- revision 0004: web UI sessions ------------------------------------------------------
+
+# One row per logged-in browser: the SHA-256 of the cookie's random token (a stolen database does not
+# log anyone in), the session's CSRF token, and a one-shot message for the next page (`flash`).
+ui_sessions = Table(
+    "ui_sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("last_seen_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=False),
+    Column("flash", Text),
+    Index("ui_sessions_by_expiry", "expires_at"),
 )

@@ -5,6 +5,11 @@ it and the one who checked it, and the decisions table itself refuses a row
 where they are the same (`maker_is_not_checker`). Roles are those of
 `store.keys` (screener < analyst < supervisor < admin). A user is disabled,
 never deleted, so old decisions keep naming them.
+
+Passwords (for the web UI's login) are stored as argon2id hashes: memory-hard,
+so a stolen table costs an attacker 64 MiB and several passes per guess. A
+failed check against an unknown or password-less user still runs one hash, so
+the answer's timing does not tell which names exist.
 """
 
 from __future__ import annotations
@@ -13,15 +18,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import InputError, NotFoundError, StoreError
 from . import audit, migrate
 from .keys import role_rank
-from .schema import users
+from .schema import ui_sessions, users
 
 MAX_NAME = 100
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1_000  # hashing a megabyte-long "password" is a cheap way to burn a server's CPU
+_hasher = PasswordHasher()  # argon2id, 64 MiB, 3 passes (RFC 9106's second recommended setting)
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,43 @@ class UserStore:
 
     def enable(self, name: str) -> User:
         return self._change(name, {"disabled_at": None}, {"disabled": False})
+
+    def set_password(self, name: str, password: str) -> User:
+        """Set (or replace) a user's web UI password; their UI sessions end (a changed password logs everyone out)."""
+        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise InputError(f"A password is {MIN_PASSWORD} to {MAX_PASSWORD} characters (a few words make a good one).")
+        digest = _hasher.hash(password)
+        try:
+            with self.engine.begin() as conn:
+                user = find(conn, name)
+                conn.execute(update(users).where(users.c.id == user.id).values(password_hash=digest))
+                # The sessions opened with the old password end.
+                conn.execute(ui_sessions.delete().where(ui_sessions.c.user_id == user.id))
+                audit.append(conn, audit.Action.USER_CHANGED, name, {"password": "set"})
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Setting the password of {name!r} failed ({exc.__class__.__name__}); nothing was changed.") from None
+        return user
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The active user with this name and password, else None (unknown name, no password set, wrong, disabled)."""
+        if len(password) > MAX_PASSWORD:
+            return None
+        with self._reading() as conn:
+            row = conn.execute(select(users).where(users.c.name == name.strip())).first()
+        stored = row.password_hash if row is not None and row.password_hash else None
+        try:
+            _hasher.verify(stored or _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None or stored is None:
+            return None
+        user = _user(row)
+        if not user.active:
+            return None
+        if _hasher.check_needs_rehash(stored):  # parameters raised since it was set: upgrade on a good login
+            with self.engine.begin() as conn:
+                conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_hasher.hash(password)))
+        return user
 
     def _change(self, name: str, values: dict[str, Any], what: dict[str, Any]) -> User:
         try:
