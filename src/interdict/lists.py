@@ -14,9 +14,9 @@ from typing import Any, Callable
 from . import bundle
 from .asof import as_of
 from .errors import InputError, InterdictError, SourceError
+from .model import Entity
 from .sources import get_source, parse_files, registry
 from .sources.base import ParseResult
-from .model import Entity
 from .store import FileProvenance, Review, Snapshot, SnapshotStore, open_store
 
 Progress = Callable[[str, int, int], None]  # (dataset, done, total)

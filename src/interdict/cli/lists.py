@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -13,14 +12,12 @@ from rich.table import Table
 
 from .. import lists, screening
 from .. import update as updating
-from ..asof import as_of
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
-from ..model import Entity, entity_to_dict, to_ftm
+from ..model import entity_to_dict, to_ftm
 from ..relations import load_ftm_list
 from ..relations.ftm import export_entity, relation_entities
 from ..sources import get_source, registry
-from ..store import Snapshot
 from .cases import catch_up as watch_register  # a list change is screened against the watch register at once
 from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
 
