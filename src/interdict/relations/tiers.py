@@ -97,7 +97,6 @@ def ownership_tiers(relations: Relations, node: str, depth: int = DEPTH, per_tie
         raise NotFoundError(f"No entity {node!r} in the loaded lists or relation data.")
     placed: dict[str, int] = {node: 0}
     counts: dict[int, int] = {}
-    edges: list[TierEdge] = []
     left_out: dict[int, int] = {}
     for direction in (-1, 1):
         queue: deque[tuple[str, int]] = deque([(node, 0)])
@@ -116,16 +115,17 @@ def ownership_tiers(relations: Relations, node: str, depth: int = DEPTH, per_tie
                     placed[other] = tier
                     counts[tier] = counts.get(tier, 0) + 1
                     queue.append((other, tier))
-                edges.append(TierEdge(edge.source, edge.target, edge.kind.value, edge.share, edge.label, edge.origin))
     nodes: dict[int, list[TierNode]] = {}
     for node_id, tier in placed.items():
         nodes.setdefault(tier, []).append(_node(relations, node_id, tier))
     for level in nodes:
         nodes[level].sort(key=lambda item: (item.caption.casefold(), item.id))
     unique: dict[tuple[str, str, str, str], TierEdge] = {}
-    for item in edges:
-        if item.owner in placed and item.asset in placed:
-            unique.setdefault((item.owner, item.asset, item.kind, item.label), item)
+    for owner in placed:  # every holding between parties shown, also those the walk did not take (X holds A and C)
+        for edge in graph.holdings_of(owner):
+            if edge.target in placed:
+                item = TierEdge(edge.source, edge.target, edge.kind.value, edge.share, edge.label, edge.origin)
+                unique.setdefault((item.owner, item.asset, item.kind, item.label), item)
     related = []
     for edge in graph.edges_of(node):
         if edge.kind in DIRECTED:
