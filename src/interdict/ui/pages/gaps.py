@@ -12,6 +12,7 @@ URL (GET), so a result can be bookmarked and a number's rows opened by link.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -27,11 +28,14 @@ from ...gaps.report import CONFIDENCE_RANK, DEFAULT_CONFIDENCE
 from ...gaps.scope import jurisdiction_datasets
 from ...gaps.summary import ALL_TOPICS, TOTAL, build_matrix, cell_rows, chart_svg, column_label
 from ...relations import own_lists
-from ..report_jobs import Jobs, Progress
+from ..report_jobs import Job, Jobs, Progress
 from ..web import page_user, render, service
 
 router = APIRouter(prefix="/ui")
 jobs: Jobs[GapReport] = Jobs(keep=8)
+# One report computes at a time: every full-list query needs the same resolution (minutes), which the
+# first computes and caches on disk; a second query waits for it instead of computing it again beside it.
+_computing = threading.Lock()
 SCHEMAS = ("", "Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 FORMATS = ("csv", "json", "html")
 REFRESH_SECONDS = 2
@@ -80,7 +84,7 @@ def _form(
     return GapForm(listed_by.strip(), not_listed_by.strip(), programme.strip(), schema.strip(), require_all, min_confidence.strip(), focus)
 
 
-def _job(request: Request, form: GapForm, start: bool):  # type: ignore[no-untyped-def]
+def _job(request: Request, form: GapForm, start: bool) -> Job[GapReport] | None:
     """The report job for this query and the lists in force (started when `start`, else only looked up)."""
     state = service(request)
     generation = state.current()
@@ -89,21 +93,27 @@ def _job(request: Request, form: GapForm, start: bool):  # type: ignore[no-untyp
     if job is None and start:
 
         def work(progress: Progress) -> GapReport:
-            return gaps(
-                form.listed_by,
-                form.not_listed_by,
-                programme=form.programme or None,
-                schema=form.schema or None,
-                require_all=form.require_all,
-                min_confidence=form.min_confidence,
-                focus=form.focus,
-                db=state.settings.db,
-                screener=generation.screener,
-                progress=progress,
-            )
+            progress("waiting for another report to finish", 0, 0)
+            with _computing:
+                return _report(form, state, generation.screener, progress)
 
         job = jobs.start(key, work)
     return job
+
+
+def _report(form: GapForm, state: Any, screener: Any, progress: Progress) -> GapReport:
+    return gaps(
+        form.listed_by,
+        form.not_listed_by,
+        programme=form.programme or None,
+        schema=form.schema or None,
+        require_all=form.require_all,
+        min_confidence=form.min_confidence,
+        focus=form.focus,
+        db=state.settings.db,
+        screener=screener,
+        progress=progress,
+    )
 
 
 def _choices(request: Request) -> dict[str, Any]:
@@ -174,7 +184,7 @@ def gap_cell(
 ) -> HTMLResponse:
     """The subjects one number of the matrix counts, each with its listings (linked to the entity pages) and evidence."""
     job = _job(request, form, start=True)
-    if job.running or job.error or job.result is None:
+    if job is None or job.running or job.error or job.result is None:
         return _pending(request, form, job, template="gaps/cell.html", row=row, column=column)
     report: GapReport = job.result
     matrix = build_matrix(report.rows, report.query)
@@ -204,7 +214,7 @@ def gap_download(
     if format not in FORMATS:
         return render(request, "gaps/report.html", {"form": form, "job": None, "error": f"Unknown format {format!r}; use csv, json or html.", **_choices(request)}, status=400)
     job = _job(request, form, start=True)
-    if job.running or job.error or job.result is None:
+    if job is None or job.running or job.error or job.result is None:
         return _pending(request, form, job)
     kind = format
     media = {"csv": "text/csv; charset=utf-8", "json": "application/json", "html": "text/html; charset=utf-8"}[kind]

@@ -27,7 +27,7 @@ VIEW_ROLE = "screener"
 ADMIN_ROLE = "admin"
 SHOWN = 200  # entries listed per kind of change on the page (the counts are always whole)
 _described: dict[tuple[tuple[str, int], ...], list[dict[str, Any]]] = {}
-_changes: OrderedDict[tuple[str, int | None, int | None], Changes] = OrderedDict()
+_changes: OrderedDict[tuple[str, int | None], Changes] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -46,15 +46,22 @@ def _lists(request: Request) -> list[dict[str, Any]]:
 
 
 def changes_of(request: Request, dataset: str, snapshot_id: int | None = None) -> Changes:
-    """snapshot_changes, kept per pair of snapshots (snapshots never change, so neither does their difference)."""
+    """snapshot_changes, kept per snapshot (snapshots never change, so neither does what they changed): reading two
+    snapshots' entries takes about a second for the largest list."""
     store = service(request).open_store()
-    result = snapshot_changes(store, dataset, snapshot_id)
-    key = (dataset, result.snapshot_id, result.previous_id)
+    if snapshot_id is None:
+        active = store.active_snapshot(dataset)
+        snapshot_id = active.id if active is not None else None
+    key = (dataset, snapshot_id)
     with _lock:
-        _changes[key] = result
-        while len(_changes) > 32:
-            _changes.popitem(last=False)
-    return result
+        found = _changes.get(key)
+    if found is None or snapshot_id is None:
+        found = snapshot_changes(store, dataset, snapshot_id)
+        with _lock:
+            _changes[key] = found
+            while len(_changes) > 32:
+                _changes.popitem(last=False)
+    return found
 
 
 def _is_admin(user: Any) -> bool:
