@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import httpx
 
 from tests.ui.conftest import PASSWORD, UiServer
@@ -58,7 +60,13 @@ def test_hostile_list_names_show_as_text_on_the_entity_page(browser, small_ui: S
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
-        page.goto(f"/ui/entities/{HOSTILE_LIST}-h-1")
+        # A screen hit on the hostile entry (page 1) shows its name as text and links to its page.
+        page.goto("/ui/screen?name=" + quote(SCRIPT) + "&dataset=" + HOSTILE_LIST)
+        entry = page.locator("tr.hit a.entry").first
+        assert entry.inner_text().strip() == SCRIPT
+        assert page.locator("main img, main script, main b").count() == 0
+        entry.click()
+        page.wait_for_url(f"**/ui/entities/{HOSTILE_LIST}-h-1")
         assert page.locator("h1").inner_text().startswith(SCRIPT)
         facts = page.locator("table.entity-facts").inner_text()
         assert IMG in facts and PROGRAMME in facts and f"remark {SCRIPT}" in facts
