@@ -79,6 +79,10 @@ def test_the_downloads_are_the_bytes_gaps_out_writes(small_ui: SmallUi) -> None:
         html = client.get("/ui/gaps/download", params={**query, "format": "html"})
         assert html.text.startswith("<!DOCTYPE html>") and "default-src 'none'" in html.headers["content-security-policy"]
         assert client.get("/ui/gaps/download", params={**query, "format": "exe"}).status_code == 400
+        # The subjects below the query's confidence, never counted, open from the report too.
+        to_check = client.get("/ui/gaps/cell", params={**query, "row": "to-check"})
+        assert to_check.status_code == 200 and f"To check, not counted — every programme: {len(report.to_check)} subjects" in to_check.text
+        assert client.get("/ui/gaps/cell", params={**query, "row": "xx", "column": "yy"}).status_code == 404
 
 
 def test_hostile_list_names_show_as_text_in_the_gap_rows(browser, small_ui: SmallUi) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

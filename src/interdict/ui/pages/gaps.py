@@ -40,6 +40,7 @@ SCHEMAS = ("", "Person", "Organization", "Company", "LegalEntity", "Vessel", "Ai
 FORMATS = ("csv", "json", "html")
 REFRESH_SECONDS = 2
 VIEW_ROLE = "screener"
+TO_CHECK = "to-check"  # the cell page's row for the report's subjects below the query's confidence (never counted)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def gap_report(request: Request, form: GapForm = Depends(_form), run: bool = Que
             "matrix_rows": cells,
             "chart": chart,
             "downloads": [(kind, "/ui/gaps/download?" + form.query(format=kind)) for kind in FORMATS],
+            "to_check_href": "/ui/gaps/cell?" + form.query(row=TO_CHECK),
             "confidence": {level: sum(1 for row in report.rows if row.confidence == level) for level in ("high", "medium", "low")},
             **_choices(request),
         },
@@ -188,6 +190,21 @@ def gap_cell(
         return _pending(request, form, job, template="gaps/cell.html", row=row, column=column)
     report: GapReport = job.result
     matrix = build_matrix(report.rows, report.query)
+    if row == TO_CHECK:
+        return render(
+            request,
+            "gaps/cell.html",
+            {
+                "form": form,
+                "job": job,
+                "report": report,
+                "row_label": "To check, not counted",
+                "column_label": "every programme",
+                "rows": report.to_check,
+                "back": "/ui/gaps?" + form.query(run="1"),
+                "topic_label": column_label,
+            },
+        )
     if row not in matrix.rows or column not in matrix.columns:
         return render(request, "gaps/cell.html", {"form": form, "job": job, "missing": True, "row": row, "column": column}, status=404)
     return render(
