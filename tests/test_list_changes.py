@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interdict import bundle
 from interdict.errors import InputError
 from interdict.lists import load_parsed, snapshot_changes
-from interdict.store import SnapshotStore
+from interdict.model import Entity, Name, Schema
+from interdict.sources.base import ParseResult
+from interdict.store import SnapshotStore, open_store
 
 UN = "un_sc_sanctions"
 
@@ -39,3 +43,34 @@ def test_added_removed_and_amended_entries_are_named(un_store: SnapshotStore) ->
 def test_a_list_that_is_not_loaded_is_a_clear_error(un_store: SnapshotStore) -> None:
     with pytest.raises(InputError, match="has no snapshot"):
         snapshot_changes(un_store, "eu_fsf")
+
+
+# --- as a property: any two versions of a list -------------------------------------------------------------------
+
+POOL = [f"p{number}" for number in range(12)]
+
+
+def _version(entries: dict[str, int]) -> ParseResult:
+    """A list version: each id with one of a few spellings of its name (the spelling is the content)."""
+    return ParseResult([Entity(id=f"own-{key}", dataset="own", source_id=key, schema=Schema.PERSON, names=[Name(full=f"Person {key} v{variant}")]) for key, variant in sorted(entries.items())])
+
+
+versions = st.dictionaries(st.sampled_from(POOL), st.integers(0, 2), min_size=1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(before=versions, after=versions)
+def test_changes_between_any_two_versions_account_for_every_entry(before: dict[str, int], after: dict[str, int]) -> None:
+    store = open_store("sqlite://")
+    try:
+        first = store.add_snapshot("own", "ftm", _version(before), [], origin="test", force=True)
+        second = store.add_snapshot("own", "ftm", _version(after), [], origin="test", force=True)
+        changes = snapshot_changes(store, "own", second.id, first.id)
+        ids = {name: {item.source_id for item in getattr(changes, name)} for name in ("added", "removed", "amended")}
+        assert ids["added"] == set(after) - set(before)
+        assert ids["removed"] == set(before) - set(after)
+        assert ids["amended"] == {key for key in set(after) & set(before) if after[key] != before[key]}
+        assert changes.counts()["unchanged"] == sum(1 for key in set(after) & set(before) if after[key] == before[key])
+        assert sum(changes.counts().values()) - len(ids["removed"]) == len(after)  # every entry of the new version is counted once
+    finally:
+        store.engine.dispose()
