@@ -78,6 +78,8 @@ def test_the_downloads_are_the_bytes_gaps_out_writes(small_ui: SmallUi) -> None:
         assert data["count"] == len(report.rows) and data["description"] == report.query.describe()
         html = client.get("/ui/gaps/download", params={**query, "format": "html"})
         assert html.text.startswith("<!DOCTYPE html>") and "default-src 'none'" in html.headers["content-security-policy"]
+        xlsx = client.get("/ui/gaps/download", params={**query, "format": "xlsx"})
+        assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")  # the spreadsheet `gaps --out report.xlsx` writes
         assert client.get("/ui/gaps/download", params={**query, "format": "exe"}).status_code == 400
         # The subjects below the query's confidence, never counted, open from the report too.
         to_check = client.get("/ui/gaps/cell", params={**query, "row": "to-check"})

@@ -37,7 +37,7 @@ jobs: Jobs[GapReport] = Jobs(keep=8)
 # first computes and caches on disk; a second query waits for it instead of computing it again beside it.
 _computing = threading.Lock()
 SCHEMAS = ("", "Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
-FORMATS = ("csv", "json", "html")
+FORMATS = ("csv", "xlsx", "json", "html")
 REFRESH_SECONDS = 2
 VIEW_ROLE = "screener"
 TO_CHECK = "to-check"  # the cell page's row for the report's subjects below the query's confidence (never counted)
@@ -229,12 +229,18 @@ def gap_download(
 ) -> Response:
     """The report file `interdict gaps --out report.<format>` writes, byte for byte."""
     if format not in FORMATS:
-        return render(request, "gaps/report.html", {"form": form, "job": None, "error": f"Unknown format {format!r}; use csv, json or html.", **_choices(request)}, status=400)
+        message = f"Unknown format {format[:10]!r}; use {', '.join(FORMATS)}."
+        return render(request, "gaps/report.html", {"form": form, "job": None, "error": message, **_choices(request)}, status=400)
     job = _job(request, form, start=True)
     if job is None or job.running or job.error or job.result is None:
         return _pending(request, form, job)
     kind = format
-    media = {"csv": "text/csv; charset=utf-8", "json": "application/json", "html": "text/html; charset=utf-8"}[kind]
+    media = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json": "application/json",
+        "html": "text/html; charset=utf-8",
+    }[kind]
     headers = {"Content-Disposition": f'attachment; filename="gaps.{kind}"', "X-Content-Type-Options": "nosniff"}
     if kind == "html":
         headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
