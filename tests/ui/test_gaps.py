@@ -85,6 +85,13 @@ def test_the_downloads_are_the_bytes_gaps_out_writes(small_ui: SmallUi) -> None:
         to_check = client.get("/ui/gaps/cell", params={**query, "row": "to-check"})
         assert to_check.status_code == 200 and f"To check, not counted — every programme: {len(report.to_check)} subjects" in to_check.text
         assert client.get("/ui/gaps/cell", params={**query, "row": "xx", "column": "yy"}).status_code == 404
+        # A bad query is the CLI's error on the form, escaped, with a 400.
+        bad = {"listed_by": "<i>zz</i>", "not_listed_by": "un", "run": "1"}
+        answer = client.get("/ui/gaps", params=bad)
+        while "Computing the report" in answer.text:
+            time.sleep(0.2)
+            answer = client.get("/ui/gaps", params=bad)
+        assert answer.status_code == 400 and "--listed-by: unknown jurisdiction &#39;&lt;i&gt;zz&lt;/i&gt;&#39;" in answer.text
 
 
 def test_hostile_list_names_show_as_text_in_the_gap_rows(browser, small_ui: SmallUi) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
