@@ -12,6 +12,7 @@ generation).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from ..web import page_user, render, service
 router = APIRouter(prefix="/ui")
 VIEW_ROLE = "screener"
 clusters: Jobs[Resolution] = Jobs(keep=64)
+_resolving = threading.Lock()  # one resolution around an entry at a time: each is seconds of CPU
 _full: dict[str, Resolution] = {}  # build key → the full resolution, once a gap report has cached it
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 210, 58, 24, 70, 16
@@ -130,7 +132,10 @@ def entity_page(request: Request, entity_id: str, resolve: bool = Query(False), 
         if job is None and resolve:
 
             def work(progress: Progress) -> Resolution:
-                return resolve_around(screener, entity_id)
+                progress("waiting for another entry's resolution", 0, 0)
+                with _resolving:
+                    progress("resolving", 0, 0)
+                    return resolve_around(screener, entity_id)
 
             job = clusters.start(key, work)
         if job is not None and job.result is not None:
