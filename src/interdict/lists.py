@@ -7,12 +7,14 @@ This is the seam between sources (bytes → entities) and the store (snapshots).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import bundle
+from .asof import as_of
 from .errors import InputError, InterdictError, SourceError
+from .model import Entity
 from .sources import get_source, parse_files, registry
 from .sources.base import ParseResult
 from .store import FileProvenance, Review, Snapshot, SnapshotStore, open_store
@@ -151,8 +153,129 @@ def load_files(
     return load_parsed(store, dataset, parser, files, origins, force=force)
 
 
+def describe_lists(store: SnapshotStore) -> list[dict[str, Any]]:
+    """Every registered list and every list of one's own: entries, publication date, provenance, baseline.
+
+    What `interdict datasets` prints and the lists page shows (one function, so they agree).
+    """
+    snaps = {snap.dataset: snap for snap in store.active_snapshots()}
+    held: dict[str, list[Entity]] = {}
+    for entity in store.active_entities():  # under a second: the newest listing date dates a file that states none
+        held.setdefault(entity.dataset, []).append(entity)
+    missing = set(missing_lists(store))
+    rows: list[dict[str, Any]] = []
+    sources = registry()
+    for dataset in [*sources, *sorted(set(snaps) - set(sources))]:
+        source = sources.get(dataset)
+        snap = snaps.get(dataset)
+        baseline = store.baseline(dataset)
+        rows.append(
+            {
+                "id": dataset,
+                "title": source.title if source else f"{dataset} (loaded by the {snap.parser if snap else ''} parser)",
+                "publisher": source.publisher if source else "your own data",
+                "jurisdiction": source.jurisdiction if source else dataset,
+                "entries": snap.entries if snap else 0,
+                "counts": snap.counts if snap else {},
+                "published": snap.published if snap else None,
+                "as_of": _as_of(snap, held.get(dataset, [])),
+                "loaded_at": snap.loaded_at if snap else None,
+                "origin": snap.origin if snap else None,
+                "sha256": snap.sha256 if snap else None,
+                "files": [asdict(f) for f in snap.files] if snap else [],
+                "official_urls": source.files if source else {},
+                "warnings": snap.warnings if snap else [],
+                "snapshot_id": snap.id if snap else None,
+                "missing": dataset in missing,
+                "confirmed": _confirmed(snap),
+                "baseline": {"snapshot_id": baseline.snapshot_id, "accepted_at": baseline.accepted_at, "reason": baseline.reason.value} if baseline else None,
+            }
+        )
+    return rows
+
+
+def _as_of(snap: Snapshot | None, entities: list[Entity]) -> dict | None:
+    """The snapshot's date and where it came from (the file, its name, its entries, or nowhere: then the load time)."""
+    if snap is None:
+        return None
+    found = as_of(snap, entities)
+    return {"date": found.date, "source": found.source.value, "text": found.describe()}
+
+
+def _confirmed(snap: Snapshot | None) -> dict | None:
+    """Later loads that found the same content: the list was still current then."""
+    if snap is None or snap.confirmed is None:
+        return None
+    return {
+        "checks": snap.confirmed.checks,
+        "last_checked_at": snap.confirmed.last_checked_at,
+        "origin": snap.confirmed.origin,
+        "files": [asdict(item) for item in snap.confirmed.files],
+    }
+
+
+@dataclass
+class Change:
+    id: str
+    caption: str
+    source_id: str
+
+
+@dataclass
+class Changes:
+    """What one snapshot of a list changed against an earlier one: entries added, removed, and amended (same id, other content)."""
+
+    dataset: str
+    snapshot_id: int | None
+    previous_id: int | None  # None: the list's first snapshot in this store (everything is new)
+    added: list[Change] = field(default_factory=list)
+    removed: list[Change] = field(default_factory=list)
+    amended: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "removed": len(self.removed), "amended": len(self.amended), "unchanged": self.unchanged}
+
+
+def snapshot_changes(store: SnapshotStore, dataset: str, snapshot_id: int | None = None, previous_id: int | None = None) -> Changes:
+    """Entries added, removed and amended between two snapshots of a list: by default the active one against the
+    snapshot stored before it (an update that found the same content stored none, so it changed nothing).
+
+    Entries are compared by id and by the digest of their stored content, as the watch register's re-screen does.
+    """
+    active = store.active_snapshot(dataset)
+    history = store.history(dataset)  # newest first
+    if snapshot_id is None:
+        if active is None:
+            raise InputError(f"{dataset} has no snapshot in this store; load it first (`interdict update {dataset}`).")
+        snapshot_id = active.id
+    if previous_id is None:
+        older = [snap.id for snap in history if snap.id < snapshot_id]
+        previous_id = older[0] if older else None
+    after = store.entry_digests(snapshot_id)
+    before = store.entry_digests(previous_id) if previous_id is not None else {}
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    amended = sorted(entity_id for entity_id in set(after) & set(before) if after[entity_id] != before[entity_id])
+
+    def described(snap_id: int | None, ids: list[str]) -> list[Change]:
+        if snap_id is None or not ids:
+            return []
+        return [Change(entity.id, entity.caption, entity.source_id) for entity in store.entities_of(snap_id, ids)]
+
+    return Changes(
+        dataset=dataset,
+        snapshot_id=snapshot_id,
+        previous_id=previous_id,
+        added=described(snapshot_id, added),
+        removed=described(previous_id, removed),
+        amended=described(snapshot_id, amended),
+        unchanged=len(after) - len(added) - len(amended),
+    )
+
+
 def known_datasets() -> list[str]:
     return list(registry())
 
 
-__all__ = ["InterdictError", "LoadReport", "expected", "known_datasets", "load_files", "load_lists", "load_parsed", "missing_lists", "seed_bundle"]
+__all__ = ["Change", "Changes", "InterdictError", "describe_lists", "snapshot_changes", "LoadReport", "expected", "known_datasets", "load_files", "load_lists", "load_parsed", "missing_lists", "seed_bundle"]

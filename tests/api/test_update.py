@@ -146,7 +146,9 @@ def test_update_during_a_request_stream_fails_no_request(un_db: str, mirror: Mir
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "ok" and body["running"] is False
-    assert body["results"] == [{"dataset": "un_sc_sanctions", "ok": True, "entries": 1003, "previous_entries": 1003, "error": None}]
+    (result,) = body["results"]
+    assert str(result.pop("snapshot_id")) == after[0]  # the new snapshot (the UI's lists page diffs it with the one before)
+    assert result == {"dataset": "un_sc_sanctions", "ok": True, "entries": 1003, "previous_entries": 1003, "error": None, "unchanged": False}
     assert mirror.hits == ["/SHA256SUMS", "/un_sc_sanctions/consolidated.xml"]  # the mirror publishes no checksums (404)
     assert after[0] != before[0] and after[1] != before[1], "a new snapshot and a new index serve after the update"
     during = [outcome for outcome in stream.outcomes if outcome[0] >= started and outcome[1] <= finished]

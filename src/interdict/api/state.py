@@ -257,6 +257,8 @@ class ServiceState:
                     "entries": result.snapshot.entries if result.snapshot else None,
                     "previous_entries": result.previous_entries,
                     "error": result.error,
+                    "unchanged": result.unchanged,
+                    "snapshot_id": result.snapshot.id if result.snapshot else None,
                 }
                 for result in results
             ]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -13,14 +12,12 @@ from rich.table import Table
 
 from .. import lists, screening
 from .. import update as updating
-from ..asof import as_of
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
-from ..model import Entity, entity_to_dict, to_ftm
+from ..model import entity_to_dict, to_ftm
 from ..relations import load_ftm_list
 from ..relations.ftm import export_entity, relation_entities
 from ..sources import get_source, registry
-from ..store import Snapshot
 from .cases import catch_up as watch_register  # a list change is screened against the watch register at once
 from .common import DATASET_OPTION, DB_OPTION, app, err, out, status, warn
 
@@ -32,37 +29,8 @@ def datasets(
 ) -> None:
     """List the loaded datasets: entries, publication date and provenance."""
     store = lists.load_lists(db, progress=_seed_status, warn=warn)
-    snaps = {snap.dataset: snap for snap in store.active_snapshots()}
-    held: dict[str, list[Entity]] = {}
-    for entity in store.active_entities():  # under a second: the newest listing date dates a file that states none
-        held.setdefault(entity.dataset, []).append(entity)
-    missing = set(lists.missing_lists(store))
-    rows: list[dict[str, Any]] = []
-    for source in registry().values():
-        snap = snaps.get(source.id)
-        baseline = store.baseline(source.id)
-        rows.append(
-            {
-                "id": source.id,
-                "title": source.title,
-                "publisher": source.publisher,
-                "jurisdiction": source.jurisdiction,
-                "entries": snap.entries if snap else 0,
-                "counts": snap.counts if snap else {},
-                "published": snap.published if snap else None,
-                "as_of": _as_of(snap, held.get(source.id, [])),
-                "loaded_at": snap.loaded_at if snap else None,
-                "origin": snap.origin if snap else None,
-                "sha256": snap.sha256 if snap else None,
-                "files": [asdict(f) for f in snap.files] if snap else [],
-                "official_urls": source.files,
-                "warnings": snap.warnings if snap else [],
-                "snapshot_id": snap.id if snap else None,
-                "missing": source.id in missing,
-                "confirmed": _confirmed(snap),
-                "baseline": {"snapshot_id": baseline.snapshot_id, "accepted_at": baseline.accepted_at, "reason": baseline.reason.value} if baseline else None,
-            }
-        )
+    rows = lists.describe_lists(store)
+    missing = {row["id"] for row in rows if row["missing"]}
     if missing:
         warn(f"not loaded: {', '.join(sorted(missing))}; screens say so until they are (this command retries the bundled ones).")
     if as_json:
@@ -83,29 +51,9 @@ def datasets(
     out.print(table)
 
 
-def _as_of(snap: Snapshot | None, entities: list[Entity]) -> dict | None:
-    """The snapshot's date and where it came from (the file, its name, its entries, or nowhere: then the load time)."""
-    if snap is None:
-        return None
-    found = as_of(snap, entities)
-    return {"date": found.date, "source": found.source.value, "text": found.describe()}
-
-
 def _seed_status(dataset: str, done: int, total: int) -> None:
     if dataset:
         status(f"loading bundled list {dataset} ({done + 1}/{total})")
-
-
-def _confirmed(snap: Snapshot | None) -> dict | None:
-    """Later loads that found the same content: the list was still current then."""
-    if snap is None or snap.confirmed is None:
-        return None
-    return {
-        "checks": snap.confirmed.checks,
-        "last_checked_at": snap.confirmed.last_checked_at,
-        "origin": snap.confirmed.origin,
-        "files": [asdict(item) for item in snap.confirmed.files],
-    }
 
 
 def _shorten(text: str, width: int) -> str:

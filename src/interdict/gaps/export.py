@@ -165,18 +165,24 @@ def render_json(report: GapReport) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def render_report(report: GapReport, kind: str) -> bytes:
+    """The report's bytes in one format (csv, xlsx, json or html): what `gaps --out` writes and the UI downloads."""
+    if kind == "csv":
+        return render_csv(report).encode("utf-8")
+    if kind == "xlsx":
+        return render_xlsx(report)
+    if kind == "json":
+        return render_json(report).encode("utf-8")
+    if kind == "html":
+        return render_html(report).encode("utf-8")
+    raise InputError(f"Unknown report format {kind!r}; use csv, xlsx, json or html.")
+
+
 def write_report(report: GapReport, path: Path) -> str:
     """Write the report in the format its extension names (atomically); returns the format."""
     path = Path(path)
     kind = report_format(path)
-    if kind == "csv":
-        data = render_csv(report).encode("utf-8")
-    elif kind == "xlsx":
-        data = render_xlsx(report)
-    elif kind == "json":
-        data = render_json(report).encode("utf-8")
-    else:
-        data = render_html(report).encode("utf-8")
+    data = render_report(report, kind)
     try:
         with atomic_write(path, mode="wb", encoding=None) as handle:
             handle.write(data)

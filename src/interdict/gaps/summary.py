@@ -10,6 +10,7 @@ open offline and print as it shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -81,8 +82,18 @@ def column_label(column: str) -> str:
     return "all programmes" if column == ALL_TOPICS else topic_label(column)
 
 
-def chart_svg(matrix: Matrix) -> str:
-    """Horizontal grouped bars: the largest topics, one bar per listed-by jurisdiction, each a link to its cell."""
+def cell_rows(rows: list[GapRow], matrix: Matrix, row: str, column: str) -> list[GapRow]:
+    """The report rows one matrix cell counts, by name (what a number in the matrix opens)."""
+    wanted = set(matrix.cells.get((row, column), []))
+    return sorted((item for item in rows if item.cluster_id in wanted), key=lambda item: (item.name.casefold(), item.cluster_id))
+
+
+def chart_svg(matrix: Matrix, href: Callable[[str, str], str] | None = None) -> str:
+    """Horizontal grouped bars: the largest topics, one bar per listed-by jurisdiction, each a link to its cell.
+
+    `href(row, column)` gives each bar's link (escaped here); by default an anchor in the same page.
+    """
+    href = href or (lambda row, column: "#" + cell_anchor(row, column))
     topics = [column for column in matrix.columns if column != ALL_TOPICS][:CHART_TOPICS]
     series = [row for row in matrix.rows if row != TOTAL]
     if not topics or not series:
@@ -122,7 +133,7 @@ def chart_svg(matrix: Matrix) -> str:
                 f"<title>{escape(tip)}</title></rect>"
                 f'<text x="{label_width + length + 4:.1f}" y="{y + bar / 2}" dominant-baseline="middle">{count}</text>'
             )
-            parts.append(f'<a href="#{cell_anchor(row, topic)}">{shape}</a>' if count else shape)
+            parts.append(f'<a href="{escape(href(row, topic))}" aria-label="{escape(tip)}">{shape}</a>' if count else shape)
     axis = legend_height + group * len(topics) + 4
     parts.append(f'<line x1="{label_width}" y1="{legend_height - 2}" x2="{label_width}" y2="{axis}" stroke="#333"/>')
     parts.append("</svg>")
