@@ -84,7 +84,7 @@ def test_migration_0004_runs_again_over_what_a_run_cut_short_left(tmp_path: Path
     store.engine.dispose()
     store = open_store(url)
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.HEAD == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.HEAD  # 0004 and every later revision ran again
         assert "ui_sessions" in inspect(conn).get_table_names()
     assert UserStore(store.engine).check_password("ann", PASSWORD) is not None  # the hash survived
     store.engine.dispose()

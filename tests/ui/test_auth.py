@@ -132,3 +132,18 @@ def test_with_no_auth_the_ui_is_off_and_says_why(seeded) -> None:  # type: ignor
                 assert answer.status_code == 404 and "--no-auth" in answer.text and "users passwd" in answer.text
     finally:
         server.stop()
+
+
+def test_the_navigation_offers_only_the_pages_the_role_opens(ui_server: str) -> None:
+    """A screener is not shown Alerts or Watch (they answer 403 to that role); an analyst is."""
+    for name, shown in (("screener1", False), ("analyst1", True)):
+        with httpx.Client(base_url=ui_server) as client:
+            page = _login(client, name)
+            page = client.get("/ui/screen")
+            assert page.status_code == 200
+            nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', page.text, re.S)
+            assert nav is not None
+            assert ('href="/ui/alerts"' in nav.group(1)) is shown and ('href="/ui/watch"' in nav.group(1)) is shown
+            assert 'href="/ui/screen"' in nav.group(1) and 'href="/ui/gaps"' in nav.group(1)
+            if not shown:
+                assert client.get("/ui/alerts").status_code == 403

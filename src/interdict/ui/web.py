@@ -50,15 +50,16 @@ CSRF_FIELD = "csrf"
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-# The top navigation: (label, URL). Entity pages are reached from links (/ui/entities/<id>).
+# The top navigation: (label, URL, the least role whose pages it opens). Entity pages are reached from links
+# (/ui/entities/<id>). A link is shown only to a user whose role opens it: the UI never offers what the role may not do.
 NAV = (
-    ("Screen", "/ui/screen"),
-    ("Files", "/ui/files"),
-    ("Documents", "/ui/documents"),
-    ("Alerts", "/ui/alerts"),
-    ("Watch", "/ui/watch"),
-    ("Gaps", "/ui/gaps"),
-    ("Lists", "/ui/lists"),
+    ("Screen", "/ui/screen", "screener"),
+    ("Files", "/ui/files", "screener"),
+    ("Documents", "/ui/documents", "screener"),
+    ("Alerts", "/ui/alerts", "analyst"),
+    ("Watch", "/ui/watch", "analyst"),
+    ("Gaps", "/ui/gaps", "screener"),
+    ("Lists", "/ui/lists", "screener"),
 )
 
 # Sent with every page: scripts only from /ui/static (no inline script can run, so an escaping slip is not an
@@ -241,8 +242,9 @@ class NavItem:
     current: bool
 
 
-def nav(path: str) -> list[NavItem]:
-    return [NavItem(label, url, path == url or path.startswith(url + "/")) for label, url in NAV]
+def nav(path: str, user: User | None = None) -> list[NavItem]:
+    """The links `user` may follow (all of them for no user: the login page shows none anyway)."""
+    return [NavItem(label, url, path == url or path.startswith(url + "/")) for label, url, role in NAV if user is None or user.can(role)]
 
 
 def flash(request: Request, message: str) -> None:
@@ -264,7 +266,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
             "request": request,
             "user": session.user if session is not None else None,
             "csrf_token": session.csrf if session is not None else "",
-            "nav": nav(request.url.path),
+            "nav": nav(request.url.path, session.user if session is not None else None),
             "flash": message,
             **context,
         }
