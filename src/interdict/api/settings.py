@@ -86,6 +86,11 @@ class ServiceSettings:
         "Trusting more lets any such host claim any client address.",
     )
     # --- lists ----------------------------------------------------------------
+    warm_caches: bool = _setting(
+        True,
+        "Build the relation graph and the reach-through table in the background as soon as an index is in use: the first "
+        "screen and the first entity page are then as fast as the rest, at the cost of a few seconds of one core after each load.",
+    )
     watch_seconds: float = _setting(60.0, "How often to look for list updates made by another process (0: never): shorter picks them up sooner, each look is a database read.")
     mirror: str | None = _setting(
         None, "Fetch list updates (/updatez) from {mirror}/{dataset}/{file} instead of the official URLs (air-gapped sites; the mirror is then trusted as the source)."

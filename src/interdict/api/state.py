@@ -28,6 +28,7 @@ from ..cases import CaseStore, catch_up
 from ..errors import InterdictError, UpdateError
 from ..lists import load_lists, missing_lists
 from ..match.screener import Screener
+from ..relations.context import relations_of
 from ..screening import load_or_build_index, make_screener
 from ..store import Snapshot, SnapshotStore, make_engine
 from ..store.keys import ApiKey, KeyStore, hash_secret
@@ -145,7 +146,20 @@ class ServiceState:
         gc.collect()
         gc.freeze()
         log.info("index %s ready: %d entities in %d lists%s", generation.key, screener.size, len(generation.datasets), " (swapped)" if old else "")
+        if self.settings.warm_caches:
+            self._spawn("interdict-warm", lambda: self._warm(screener))
         return generation
+
+    def _warm(self, screener: Screener) -> None:
+        """What the first screen and the first entity page would otherwise build while someone waits: the relation
+        graph (shared by /adjacent, /exposure and the UI's entity page) and the screener's reach-through table."""
+        try:
+            relations_of(screener)
+            reach = getattr(screener, "reach", None)
+            if reach is not None and hasattr(reach, "table"):
+                reach.table()
+        except Exception:  # a cache that could not be warmed is built on first use instead, where its error is reported
+            log.exception("warming the relation caches failed; they are built on first use")
 
     # --- loading ------------------------------------------------------------
 
