@@ -100,7 +100,7 @@ def graph_svg(tiers: Tiers, href: Any = entity_href) -> Markup:
             fill = "#fde8c8" if centre else ("#e3ecf7" if node.listed else "#f3f3f3")
             kind = "this entry" if centre else ("listed" if node.listed else "not listed")
             blocked = sorted(code for code, state in node.status.items() if state in ("designated", "blocked"))
-            status = f"{kind}; blocked in {', '.join(blocked)}" if blocked else f"{kind}; blocked nowhere"
+            status = f"{kind}; blocked in {', '.join(blocked)}" if blocked else f"{kind}; no block via links"
             box = (
                 f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="#333" stroke-width="{2 if centre else 1}"/>'
                 f'<text x="{x + 8:.0f}" y="{y + 20:.0f}" font-weight="bold">{escape(_short(node.caption))}</text>'
