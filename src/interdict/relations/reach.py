@@ -137,17 +137,32 @@ class Reach:
                     self._table = self._load()
         return self._table
 
+    def _read(self, path: Path) -> dict[str, list[dict[str, Any]]] | None:
+        """The table saved in `path`, if it is this screener's (same build key, same table version)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == TABLE_VERSION and data.get("key") == self.screener.build_key:
+                self._through = [str(dataset) for dataset in data["through"]]
+                return dict(data["table"])
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            pass
+        return None
+
+    def use_file(self, path: Path | str) -> bool:
+        """Take the table from a file `table_file` wrote (a Spark executor gets it shipped with the index), so the
+        graph is not built again in every worker; False (and the table built on first use) if it is not this screener's."""
+        with self._lock:
+            if self._table is None:
+                self._table = self._read(Path(path))
+            return self._table is not None
+
     def _load(self) -> dict[str, list[dict[str, Any]]]:
         key = self.screener.build_key
         path = _cache_path(key) if key else None
         if path is not None:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") == TABLE_VERSION and data.get("key") == key:
-                    self._through = [str(dataset) for dataset in data["through"]]
-                    return dict(data["table"])
-            except (OSError, ValueError, KeyError, AttributeError, TypeError):
-                pass
+            found = self._read(path)
+            if found is not None:
+                return found
         relations = relations_of(self.screener)
         table = reach_table(relations)
         nodes = relations.graph.nodes
@@ -253,6 +268,26 @@ def reach_digests(screener: Screener) -> dict[str, str]:
         if rows:
             found[entity_id] = hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
     return found
+
+
+def table_file(screener: Screener) -> Path | None:
+    """The file holding `screener`'s reach table, built and saved if need be (None: no reach step, or nowhere to save it).
+
+    What a Spark driver ships beside the index: each executor then reads the table instead of building the relation
+    graph from every entry (`Reach.use_file`).
+    """
+    reach = getattr(screener, "reach", None)
+    if not isinstance(reach, Reach) or not screener.build_key:
+        return None
+    reach.table()
+    path = _cache_path(screener.build_key)
+    return path if path.is_file() else None
+
+
+def use_table_file(screener: Screener, path: Path | str) -> bool:
+    """`screener` takes its reach table from `path` (see `table_file`); False if it cannot (then built on first use)."""
+    reach = getattr(screener, "reach", None)
+    return isinstance(reach, Reach) and reach.use_file(path)
 
 
 def attach(screener: Screener) -> Screener:

@@ -28,6 +28,7 @@ from typing import Any
 from .. import batch, screening
 from ..errors import InterdictError
 from ..match.screener import Screener
+from ..relations import reach
 from ..rows import COLUMNS, read_row
 
 # The hit struct: the fields of `Hit.to_dict()` (docs/architecture.md, "Output contracts"), one line per field.
@@ -87,8 +88,8 @@ def arrow_schema(shape: Shape) -> Any:
 class Job:
     """Everything a worker needs, pickled with the function: small, no index in it.
 
-    `files` maps a role to the shipped file's name (SparkFiles): "index" now; the
-    relation graph joins as another role when it exists, opened by the same cache.
+    `files` maps a role to the shipped file's name (SparkFiles): "index", and
+    "reach" (the reach-through table, so no worker builds the relation graph).
     """
 
     files: dict[str, str]
@@ -107,6 +108,7 @@ class Job:
 
 _screeners: dict[str, Screener] = {}  # shipped index file name → its Screener, for the life of the worker process
 _opened = 0  # index files this worker process has opened (the once-per-worker promise, checked by the tests)
+_reach_shipped = 0  # reach tables this worker took from the shipped file instead of building the relation graph
 
 
 class ExecutorMismatchError(InterdictError):
@@ -115,7 +117,7 @@ class ExecutorMismatchError(InterdictError):
 
 def screener_for(job: Job) -> Screener:
     """The worker's Screener for the job's index: opened on first use, then kept."""
-    global _opened
+    global _opened, _reach_shipped
     name = job.files["index"]
     screener = _screeners.get(name)
     if screener is None:
@@ -128,6 +130,8 @@ def screener_for(job: Job) -> Screener:
         path = SparkFiles.get(name)
         _screeners.clear()  # a new list version replaces the old one: one index per worker
         screener = screening.screener_from_file(path, job.missing_datasets)
+        if "reach" in job.files and reach.use_table_file(screener, SparkFiles.get(job.files["reach"])):
+            _reach_shipped += 1
         _screeners[name] = screener
         _opened += 1
     return screener
@@ -148,6 +152,7 @@ def worker_state() -> dict[str, object]:
         "pid": os.getpid(),
         "held": sorted(_screeners),
         "opened": _opened,
+        "reach_shipped": _reach_shipped,
         "rss": memory.get("VmRSS", 0),
         "peak_rss": memory.get("VmHWM", 0),
     }

@@ -11,11 +11,13 @@ input (per partition, in the JVM), so cache an input that is costly to compute.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import screening
 from ..errors import InputError
 from ..match.screener import DEFAULT_LIMIT, Screener
+from ..relations import reach
 from ..rows import COLUMNS
 from . import executor
 from .executor import InputMode, Job, Shape
@@ -77,9 +79,18 @@ def _offsets(df: DataFrame, count_blank: bool) -> tuple[tuple[int, ...], int]:
     return tuple(offsets), rows
 
 
-def _ship(df: DataFrame, screener: Screener) -> str:
-    """Add the screener's index file to the session (once per SparkContext); its name for SparkFiles.get."""
-    path = screening.index_file(screener)
+def _files(df: DataFrame, screener: Screener) -> dict[str, str]:
+    """The files the executors open, by role: the index, and the reach table when the screener reaches through relations
+    (read by each worker instead of building the relation graph from every entry again)."""
+    files = {"index": _ship(df, screening.index_file(screener))}
+    table = reach.table_file(screener)
+    if table is not None:
+        files["reach"] = _ship(df, table)
+    return files
+
+
+def _ship(df: DataFrame, path: Path) -> str:
+    """Add a file to the session (once per SparkContext); its name for SparkFiles.get."""
     context = df.sparkSession.sparkContext
     added = _shipped.setdefault(str(context.applicationId), set())
     if str(path) not in added:
@@ -124,7 +135,7 @@ def plan(
     offsets, rows = _offsets(selected, count_blank=mode is InputMode.JSONL)
     screener = screener or screening.open_screener()
     job = Job(
-        files={"index": _ship(df, screener)},
+        files=_files(df, screener),
         fingerprint=screening.code_fingerprint(),
         missing_datasets=tuple(screener.missing_datasets),
         datasets=datasets,
@@ -197,6 +208,7 @@ def _report(batches: Any) -> Any:
                 "pid": state["pid"],
                 "opened": state["opened"],
                 "held": len(state["held"]),  # type: ignore[arg-type]
+                "reach_shipped": state["reach_shipped"],
                 "rss": state["rss"],
                 "peak_rss": state["peak_rss"],
             }
@@ -205,10 +217,11 @@ def _report(batches: Any) -> Any:
 
 
 def worker_states(spark: Any, tasks: int = 8) -> list[dict[str, int]]:
-    """One report per task from the Python workers that run them: process id, index files opened and held, memory (bytes).
+    """One report per task from the Python workers that run them: process id, index files opened and held, reach tables
+    taken from the shipped file (not built from the entries), memory (bytes).
 
     With worker reuse these are the processes that screened before: how
     benchmarks read per-executor memory, and tests the once-per-worker promise.
     """
-    probe = spark.range(0, tasks, 1, tasks).mapInArrow(_report, "pid long, opened long, held long, rss long, peak_rss long")
+    probe = spark.range(0, tasks, 1, tasks).mapInArrow(_report, "pid long, opened long, held long, reach_shipped long, rss long, peak_rss long")
     return [row.asDict() for row in probe.collect()]
