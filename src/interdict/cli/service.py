@@ -92,8 +92,12 @@ def serve(
             "Use it for local work only."
         )
     elif not any(key.active for key in open_keys(db).all()):
-        err.print("[yellow]note:[/yellow] no API keys yet, so every request will get 401. Create one with `interdict keys create --role admin`.")
-    err.print(f"serving on http://{escape(host)}:{port} ({workers} worker{'s' if workers > 1 else ''}); API docs at /docs")
+        err.print(
+            "[yellow]note:[/yellow] no API keys yet, so every API request will get 401. Create one with `interdict keys create --role admin`. "
+            "The web UI at /ui needs a user with a password instead: `interdict users add NAME --role analyst` then `interdict users passwd NAME`."
+        )
+    ui = "web UI off (--no-auth)" if no_auth else "web UI at /ui"
+    err.print(f"serving on http://{escape(host)}:{port} ({workers} worker{'s' if workers > 1 else ''}); API docs at /docs; {ui}")
     run_server(
         settings,
         host=host,
