@@ -133,3 +133,49 @@ def test_a_file_can_be_recorded_as_alerts_row_by_row(ui: UiServer) -> None:
     alerts = CaseStore(ui.store.engine).alerts(party_id="rec-1")
     assert alerts and all(alert.party_id == "rec-1" for alert in alerts)
     assert not CaseStore(ui.store.engine).alerts(party_id="rec-2")  # the row in error is not recorded; its error is in the results
+
+
+def _upload(client: httpx.Client, name: str, body: bytes, kind: str) -> str:
+    """Upload through the page, wait for the job, return its results.jsonl."""
+    import time
+
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/ui/files").text).group(1)  # type: ignore[union-attr]
+    started = client.post("/ui/files", data={"csrf": token}, files={"file": (name, body, kind)})
+    assert started.status_code == 303, started.text[:500]
+    job = started.headers["location"]
+    deadline = time.monotonic() + 120
+    while not re.search(r"Finished|Failed", page := client.get(job + "/status").text) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "Finished" in page, page[:500]
+    results = client.get(job + "/results.jsonl")
+    assert results.status_code == 200
+    return results.text
+
+
+def test_a_hostile_upload_gets_one_answer_per_row(ui: UiServer) -> None:
+    """Apostrophes, a 1 MB field, a broken line and a lone surrogate among good rows: every row answered, in order."""
+    good = ["O'Brien Shipping", "Mohammad Baqer Qalibaf", "D'Souza, Anna"]
+    csv_text = "id,name\n" + "".join(f"c{i},\"{name}\"\n" for i, name in enumerate(good))
+    csv_text += "big,\"" + "x" * 1_000_000 + "\"\n" + "after,Ingrid Vellacott\n"
+    jsonl = "\n".join(
+        [
+            json.dumps({"id": "j1", "name": "O'Neil"}),
+            '{"id": "j2", "name": "\\ud800 lone surrogate"}',
+            '{"id": "j3", "name": broken',
+            json.dumps({"id": "j4", "name": "Mohammad Baqer Qalibaf"}),
+        ]
+    ) + "\n"
+    with httpx.Client(base_url=ui.url) as client:
+        assert _login(client, "screener1").status_code == 303
+        for name, body, kind, ids in (
+            ("hostile.csv", csv_text.encode(), "text/csv", ["c0", "c1", "c2", "big", "after"]),
+            ("hostile.jsonl", jsonl.encode(), "application/x-ndjson", ["j1", "j2", None, "j4"]),
+        ):
+            lines = [json.loads(line) for line in _upload(client, name, body, kind).splitlines() if line.strip()]
+            assert len(lines) == len(ids), (name, lines)
+            for line, expected in zip(lines, ids):
+                if expected is not None:
+                    assert line.get("id") == expected
+            errors = [line.get("id") for line in lines if line.get("error")]
+            assert errors and set(errors) <= {"big", "j2", None, "line 3", "3"}, lines  # the bad rows are named, not dropped
+            assert any(line.get("hits") for line in lines)  # the good rows were screened
