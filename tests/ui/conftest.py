@@ -90,21 +90,27 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
+def log_in(browser, url: str, name: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """A Playwright Page logged in to the UI at `url` as `name`, in a browser context of its own (the caller closes it)."""
+    context = browser.new_context(base_url=url, viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/ui/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/ui/screen")
+    return page
+
+
 @pytest.fixture
 def page_as(browser, ui_server: str) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
     """page_as("analyst1") → a logged-in Playwright Page in a fresh browser context (closed after the test)."""
     contexts = []
 
     def login(name: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-        context = browser.new_context(base_url=ui_server, viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/ui/login")
-        page.get_by_label("User name").fill(name)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/ui/screen")
+        page = log_in(browser, ui_server, name, password)
+        contexts.append(page.context)
         return page
 
     yield login

@@ -28,7 +28,7 @@ from tests.api.conftest import RunningServer, run_server
 from tests.conftest import copy_sqlite
 from tests.test_update import Mirror, MirrorHandler, MirrorServer
 
-from .conftest import PASSWORD, USERS
+from .conftest import PASSWORD, USERS, log_in
 
 HOSTILE_LIST = "hostile_list"
 SCRIPT = "<script>alert(1)</script>"
@@ -91,12 +91,4 @@ def small_ui(un_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 def login(browser, url: str, name: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
     """A logged-in page on another server than `ui_server` (the contract's page_as, for small_ui)."""
-    context = browser.new_context(base_url=url, viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/ui/login")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/ui/screen")
-    return page
+    return log_in(browser, url, name, password)

@@ -12,6 +12,7 @@ person sees what happened next to what they were looking at.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -139,15 +140,24 @@ def alert_page(request: Request, alert_id: int, user: User = Depends(page_user("
     return _alert_page(request, alert_id)
 
 
-def _act(request: Request, user: User, alert_id: int, work: Any, done: str, kept: dict[str, str] | None = None) -> Response:
-    """Run one library call as `user`; on success back to the alert with a message, else the alert with the reason."""
+def _run_as(request: Request, user: User, work: Any, done: str, back: str, refused: Callable[[str, int], Response]) -> Response:
+    """Run one library call as `user`; on success to `back` with a message, else the page `refused` draws with the reason."""
     try:
         with acting(user):
             work()
     except InterdictError as exc:
-        return _alert_page(request, alert_id, _message(exc), _status_of(exc), kept)
+        return refused(_message(exc), _status_of(exc))
     flash(request, done)
-    return redirect(f"/ui/alerts/{alert_id}")
+    return redirect(back)
+
+
+def _act(request: Request, user: User, alert_id: int, work: Any, done: str, kept: dict[str, str] | None = None) -> Response:
+    """`_run_as` on an alert: back to it, or the alert with the reason (and what was typed kept)."""
+    return _run_as(request, user, work, done, f"/ui/alerts/{alert_id}", lambda message, status: _alert_page(request, alert_id, message, status, kept))
+
+
+def _act_on_case(request: Request, user: User, case_id: int, work: Any, done: str) -> Response:
+    return _run_as(request, user, work, done, f"/ui/cases/{case_id}", lambda message, status: _case_page(request, case_id, message, status))
 
 
 @router.post("/alerts/{alert_id}/propose")
@@ -287,13 +297,7 @@ def case_page(request: Request, case_id: int, user: User = Depends(page_user("an
 def case_comment(
     request: Request, case_id: int, user: User = Depends(csrf_checked("analyst")), body: str = Form("", max_length=MAX_REASON * 2)
 ) -> Response:
-    try:
-        with acting(user):
-            case_store(request).comment(user.name, body, case_id=case_id)
-    except InterdictError as exc:
-        return _case_page(request, case_id, _message(exc), _status_of(exc))
-    flash(request, "Comment added.")
-    return redirect(f"/ui/cases/{case_id}")
+    return _act_on_case(request, user, case_id, lambda: case_store(request).comment(user.name, body, case_id=case_id), "Comment added.")
 
 
 @router.post("/cases/{case_id}/change")
@@ -306,10 +310,5 @@ def case_change(
     version: int | None = Form(None),
 ) -> Response:
     """Assign, close or reopen a case (closing is refused while it holds undecided alerts)."""
-    try:
-        with acting(user):
-            case_store(request).set_case(case_id, user.name, status or None, assignee or None, version)
-    except InterdictError as exc:
-        return _case_page(request, case_id, _message(exc), _status_of(exc))
-    flash(request, {"closed": "Case closed.", "open": "Case reopened."}.get(status, f"Case assigned to {assignee}."))
-    return redirect(f"/ui/cases/{case_id}")
+    done = {"closed": "Case closed.", "open": "Case reopened."}.get(status, f"Case assigned to {assignee}.")
+    return _act_on_case(request, user, case_id, lambda: case_store(request).set_case(case_id, user.name, status or None, assignee or None, version), done)
