@@ -95,6 +95,37 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     return slip
 
 
+def _slip_sim(edits: int, longest: int) -> float:
+    """What `edits` keyboard slips (1-3) leave of the similarity of words of `longest` letters."""
+    if edits == 1:
+        return S.slip_one_edit[0] if longest >= 5 else S.slip_one_edit[1]
+    if edits == 2:
+        two = S.slip_two_edits
+        return two[0] if longest >= 9 else two[1] if longest >= 6 else two[2]
+    return S.slip_three_edits if longest >= 11 else 0.0
+
+
+def may_pair(q: Token, c: Token, edits: int) -> bool:
+    """False only where `token_sim(q, c)` is surely below PAIR_MIN, given their OSA edit distance (capped at 3).
+
+    A cheap test for retrieval's typo neighbours, most of which are too many
+    slips apart for their length and related no other way; it follows the
+    paths of `token_sim` and `_slip` and must change with them (a property test
+    holds it to token_sim on real and mutated list words).
+    """
+    if edits == 0 or (edits <= 3 and _slip_sim(edits, max(len(q.text), len(c.text))) >= PAIR_MIN):
+        return True  # the same word, or a slip of this size can still pair
+    if (q.initial or c.initial) and S.initial >= PAIR_MIN:
+        return True
+    if q.generic or c.generic or q.abjad or c.abjad or q.script == "cjk" or c.script == "cjk":
+        return True  # generic word classes, scripts without vowels, syllables: related other ways
+    if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
+        return True  # a fused prefix or a joined article
+    if not set(q.keys).isdisjoint(c.keys):
+        return True  # shared consonants, a shared equivalence ("=john") or spelling
+    return len(q.text) == len(c.text) and q.text[::-1] == c.text
+
+
 def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
     """Similarity of tokens whose consonants differ (or whose vowels disagree): slips and variants."""
     if _equivalent(q, c):
@@ -112,15 +143,7 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     # Different consonants: only a slip of the keyboard keeps two names the same.
     edits = OSA.distance(q.text, c.text, score_cutoff=3)
     if edits <= 3:
-        if edits == 1:
-            sim = S.slip_one_edit[0] if longest >= 5 else S.slip_one_edit[1]
-        elif edits == 2:
-            two = S.slip_two_edits
-            sim = two[0] if longest >= 9 else two[1] if longest >= 6 else two[2]
-        elif longest >= 11:
-            sim = S.slip_three_edits
-        else:
-            sim = 0.0
+        sim = _slip_sim(edits, longest)
         if sim and known is not None and known(q.text) and known(c.text):
             sim -= S.known_names_penalty
         if sim:
@@ -246,6 +269,8 @@ def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
 
 
 def _equivalent(q: Token, c: Token) -> bool:
+    if "\x1f=" not in q.sig or "\x1f=" not in c.sig:
+        return False  # most tokens have no equivalence key ("=john"); the sig holds every key
     left = {key for key in q.keys if key.startswith("=")}
     return bool(left) and not left.isdisjoint(c.keys)
 
@@ -414,7 +439,9 @@ def _align_and_score(
                     sectors += max(weights[k], S.sector_conflict)
                 else:
                     generic += weights[k]
-    initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
+    initials = 0.0
+    if len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
+        initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
     factor = S.conflict_cost if conflict else subset if len(links) >= 2 else max(subset, S.single_part_cost)
@@ -438,7 +465,7 @@ def _align_and_score(
         elif distinctive and known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
             score = S.org_known_typo_cap
             notes.append("the distinctive words are other words, not a slip of one")
-    if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
+    if links and (links[0][3] == How.INITIAL or query[links[0][0][0]].initial) and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
     if (
@@ -448,8 +475,7 @@ def _align_and_score(
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
-    covered = sum(len(qi) for qi, _, _, _, _ in links)
-    if person and covered == 1 and score > S.one_part_cap and sum(1 for t in query if not t.initial) >= 2:
+    if person and score > S.one_part_cap and sum(len(qi) for qi, _, _, _, _ in links) == 1 and sum(1 for t in query if not t.initial) >= 2:
         score = S.one_part_cap
         notes.append("only one name part agrees")
     if ordered and _swapped(links):
@@ -528,8 +554,8 @@ def _swapped(links: list[Link]) -> bool:
 def _may_fuse(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> bool:
     """Cheap test: does some token begin with a token of the other name (a fused pair)?"""
     for one, many in ((query, candidate), (candidate, query)):
-        heads = {token.text[:3] for token in many if len(token.text) >= 3}
-        if any(len(token.text) >= 5 and token.text[:3] in heads for token in one):
+        longs = [token.text[:3] for token in one if len(token.text) >= 5]
+        if longs and not {token.text[:3] for token in many if len(token.text) >= 3}.isdisjoint(longs):
             return True
     return False
 

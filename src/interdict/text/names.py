@@ -358,21 +358,40 @@ def _merge_compounds(tokens: list[Token]) -> list[Token]:
 _PREFIX_STARTS = ("ab",)  # every fused prefix in compounds.txt starts so; a cheap pre-check
 
 
-@lru_cache(maxsize=100_000)
+def reading(schema: Schema | None) -> Schema | None:
+    """The schema whose rules a name of `schema` is read by: schemas read alike share one.
+
+    Companies are read as organisations and aircraft as vessels (the rules below
+    tell only people, organisations, craft and the unknown apart). LegalEntity,
+    FtM's parent of people and organisations, is what lists use for rows of unknown
+    type, so such a name is read as one of unknown type (titles and legal forms
+    stripped cautiously), the reading `compare` gives two names without a schema.
+    A screen reads its query once per reading, not once per schema it meets.
+    """
+    if schema == Schema.LEGAL_ENTITY:
+        return None
+    if schema in ORG_SCHEMAS:
+        return Schema.ORGANIZATION
+    if schema in CRAFT_SCHEMAS:
+        return Schema.VESSEL
+    return schema
+
+
 def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
     """Tokens of a name, with what was removed and any evasion that was folded.
 
     `schema` (None: unknown) decides which rules apply: legal forms are stripped
-    from organisations, titles from people, numerals read in craft names. The
-    cache is keyed on it as given; a Schema member hashes and compares like its
-    plain string, so "Person" and Schema.PERSON share one entry.
+    from organisations, titles from people, numerals read in craft names.
     """
+    return _analyze_name(text, reading(schema))
+
+
+@lru_cache(maxsize=100_000)
+def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
+    """analyze_name under one reading; the cache is keyed on the reading (a Schema
+    member hashes and compares like its plain string, so "Person" and Schema.PERSON
+    share one entry)."""
     original = text
-    if schema == Schema.LEGAL_ENTITY:
-        # FtM's parent of people and organisations: lists use it for rows of unknown type,
-        # so such a name is read as one of unknown type (titles and legal forms stripped
-        # cautiously), the same reading `compare` gives two names without a schema.
-        schema = None
     digits_as_letters = schema not in CRAFT_SCHEMAS
     person = schema == Schema.PERSON
     removed: list[tuple[str, str]] = []
