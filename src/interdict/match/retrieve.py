@@ -29,6 +29,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ..text import tables
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
 from .index import MARKED_KEYS, Index, letter_trigrams
@@ -185,10 +186,12 @@ def _evidence_groups(
             postings = index.key_postings(skeleton(first.text + second.text))
             if postings is not None:
                 groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
-        # A prefix left standing ("Tariq Abu", a reordered "Abu Tariq") still fuses with its name.
-        prefixes = {token.skel for token in tokens if token.text in _STANDALONE_PREFIXES}
+        # A prefix left standing ("Tariq Abu", a reordered "Kabir ... Abdul") still fuses with its name,
+        # keyed as the analyser keys a fused name: the canonical prefix's skeleton, then the name's key.
+        compounds = tables.compounds()
+        prefixes = {skeleton(compounds[token.text]) for token in tokens if token.text in compounds}
         for token, weight in zip(tokens, weights):
-            if token.text in _STANDALONE_PREFIXES:
+            if token.text in compounds:
                 continue
             for prefix in prefixes:
                 for key in token.keys:
@@ -197,8 +200,6 @@ def _evidence_groups(
                         groups.append([(postings, weight)])
     return groups
 
-
-_STANDALONE_PREFIXES = frozenset({"abu", "abd"})
 
 
 def _token_evidence(

@@ -159,6 +159,8 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
     Vowel classes (a/e, o/u, i/y) separate what transliteration merges from
     what it does not: Hossein/Husain agree, Hossein/Hasan and Muller/Miller do not.
     """
+    if q.text != c.text and _VOWEL_CLASSES.isdisjoint(q.vskel) and _VOWEL_CLASSES.isdisjoint(c.vskel):
+        return None  # no vowels on either side ("TMK" / "T.M.G."): letters read one by one, not sounds to transliterate
     size = len(q.skel)
     if q.vskel and q.vskel == c.vskel:
         same = S.translit_same_vowels
@@ -457,9 +459,10 @@ def _align_and_score(
         if not distinctive and not all(token.generic for token in candidate):
             score = min(score, S.generic_only_cap)
             notes.append("only generic words agree")
-        elif not distinctive and any(how == How.GENERIC for _, _, _, how, _ in links) and score > S.org_known_typo_cap:
+        elif not distinctive and any(_other_form(query, candidate, link) for link in links) and score > S.org_known_typo_cap:
             # A name of generic words only is identified by its words as written: "Worldwide Shipping"
             # is not "Universal Shipping", though the lists treat the two words as one class elsewhere.
+            # One spelling of one word is still that word (Defense/Defence, Organization/Organisation).
             score = S.org_known_typo_cap
             notes.append("a name of generic words only, written with other words")
         elif distinctive and known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
@@ -507,6 +510,14 @@ def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int
         if group and len(tokens[j].text) >= 4 and (known is None or known(tokens[j].text)) and any(tokens[k].hyphen == group for k in used):
             return True
     return False
+
+
+def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
+    """A link between two generic words of one class that are other words, not one word spelt two ways."""
+    qi, cj, _, how, _ = link
+    if how != How.GENERIC:
+        return False
+    return OSA.distance(query[qi[0]].text, candidate[cj[0]].text, score_cutoff=2) > 1
 
 
 def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:

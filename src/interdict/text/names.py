@@ -152,10 +152,44 @@ def _drop_acronyms(text: str, removed: list[tuple[str, str]]) -> str:
         letters = re.sub(r"[^a-z0-9]", "", match.group(1).lower())
         before = _ASCII_SPLIT.split(text[: match.start()].lower())
         initials = [word[0] for word in before if word]
-        if len(letters) >= 2 and " " not in match.group(1).strip() and _is_subsequence(letters, initials):
+        words = [word for word in before if word]
+        if len(letters) >= 2 and " " not in match.group(1).strip() and (_is_subsequence(letters, initials) or _abbreviates(letters, words)):
             removed.append((match.group(1).strip(), "acronym"))
             out = out[: match.start()] + " " + out[match.end() :]
     return out
+
+
+def _abbreviates(letters: str, words: list[str]) -> bool:
+    """The acronym takes a word's first letter and maybe more of its letters, word after word (any may be skipped).
+
+    "(DICO)" after "Doostan International Company" (CO from Company), "(BAL)" after
+    "Butembo Airlines" (AL from Airlines). Every chunk starts at a word's first
+    letter, so a bracketed place or word ("(Paris)") is not read as an acronym.
+    """
+    if len(letters) > 8 or len(words) > 12:
+        return False
+
+    @lru_cache(maxsize=None)
+    def fits(start: int, word_at: int) -> bool:
+        if start == len(letters):
+            return True
+        for k in range(word_at, len(words)):
+            word = words[k]
+            if word[0] != letters[start]:
+                continue
+            ends = [start + 1]
+            at, position = start + 1, 1
+            while at < len(letters):
+                found = word.find(letters[at], position)
+                if found < 0:
+                    break
+                position, at = found + 1, at + 1
+                ends.append(at)
+            if any(fits(end, k + 1) for end in reversed(ends)):
+                return True
+        return False
+
+    return fits(0, 0)
 
 
 def _is_subsequence(letters: str, initials: list[str]) -> bool:
