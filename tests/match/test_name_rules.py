@@ -209,3 +209,17 @@ def test_a_bracketed_word_that_is_no_acronym_of_the_name_stays() -> None:
 def test_one_word_spelt_the_american_or_the_british_way_is_the_same_generic_word(screener: Screener) -> None:
     assert _score(screener, "DEFENSE INDUSTRIES ORGANIZATION", "DEFENCE INDUSTRIES ORGANISATION", Schema.ORGANIZATION) >= SETTINGS.threshold
     assert _score(screener, "Worldwide Shipping", "Universal Shipping", Schema.ORGANIZATION) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Daneshgah-e Sana'ti-ye Malek-e ashtar", "MALEK ASHTAR UNIVERSITY"), ("Gharargah-e Sazandegi-ye Khatam al-Anbiya", "KHATAM AL-ANBIYA CONSTRUCTION HEADQUARTERS")],
+)
+def test_a_persian_ezafe_is_no_part_of_the_name_and_persian_generic_words_are_generic(screener: Screener, query: str, listed: str) -> None:
+    """The hyphenated ezafe (-e, -ye) links words; daneshgah, sanati, gharargah, sazandegi are university, industrial,
+    headquarters, construction (text/data/org_words.tsv)."""
+    assert _score(screener, query, listed, Schema.ORGANIZATION) >= SETTINGS.threshold
+
+
+def test_a_hyphenated_e_in_a_persons_name_is_left_alone() -> None:
+    assert "ezafe" not in [why for _, why in analyze_name("Kim Song-e", Schema.PERSON).removed]

@@ -159,6 +159,23 @@ def _drop_acronyms(text: str, removed: list[tuple[str, str]]) -> str:
     return out
 
 
+_EZAFE = re.compile(r"(?<=[^\W\d_])-(ye|e)(?=[\s,;)]|$)", re.IGNORECASE)
+
+
+def _drop_ezafe(text: str, removed: list[tuple[str, str]]) -> str:
+    """The Persian ezafe written as a hyphenated ending: "Gharargah-e Sazandegi-ye Khatam", "Malek-e Ashtar".
+
+    It links a word to the next ("of", "the"), and romanisations write it, join it
+    ("Gharargahe") or leave it out: it is no part of the name. Only the hyphenated
+    form is read so (a joined final e is often the word's own letter).
+    """
+    found = _EZAFE.findall(text)
+    if not found:
+        return text
+    removed.extend((f"-{ending}", "ezafe") for ending in found)
+    return _EZAFE.sub("", text)
+
+
 def _abbreviates(letters: str, words: list[str]) -> bool:
     """The acronym takes a word's first letter and maybe more of its letters, word after word (any may be skipped).
 
@@ -431,6 +448,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     removed: list[tuple[str, str]] = []
     if schema is None or schema in ORG_SCHEMAS:
         text = _drop_acronyms(text, removed)
+    if not person and "-" in text:
+        text = _drop_ezafe(text, removed)
     words, evasion, hyphens = _raw_words(text, digits_as_letters, join_acronyms=not person)
     honorifics = tables.honorifics()
     abjad_honorifics = tables.abjad_honorifics()
