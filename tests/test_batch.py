@@ -424,3 +424,20 @@ def test_a_file_of_1500_real_list_names_gives_1500_answers(seeded: Seeded, tmp_p
     assert summary.rows == summary.written == len(lines) == 1500
     assert [line["id"] for line in lines] == [f"n{i}" for i in range(1500)]
     assert summary.errors == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(picks=st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.sampled_from(["", "1961", "1973-07-25", "1990"])), min_size=1, max_size=30))
+def test_a_repeated_query_gets_the_answer_it_gets_alone(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory, picks: list[tuple[int, str]]) -> None:
+    """Rows asking the same thing share one screening (a file's repeats are screened once); each answer, under its
+    own id, is the answer that row gets screened alone, and a different birth date is a different question."""
+    folder = tmp_path_factory.mktemp("repeats")
+    rows = [{**ROWS[index], "id": f"r{n}", "birth_date": date} for n, (index, date) in enumerate(picks)]
+    out = folder / "out.jsonl"
+    batch.screen_file(seeded.screener, write_csv(folder / "in.csv", rows), out)
+    together = read_jsonl(out)
+    assert [line["id"] for line in together] == [row["id"] for row in rows]
+    for row, line in zip(rows, together):
+        alone = folder / "alone.jsonl"
+        batch.screen_file(seeded.screener, write_csv(folder / "one.csv", [row]), alone)
+        assert read_jsonl(alone) == [line]

@@ -242,13 +242,43 @@ def result_line(result: dict[str, object]) -> str:
     return json.dumps(result, ensure_ascii=False)
 
 
+# Results of the distinct queries of the file being screened, by what was asked (the id aside): a customer file
+# repeats names ("Mohammed Ali" thousands of times), and the same query against the same lists gets the same
+# answer. Emptied when a file starts (forked workers inherit it empty); bounded, so a file of distinct names
+# costs a little memory and no time.
+_answers: dict[tuple[object, ...], dict[str, object]] = {}
+ANSWERS_KEPT = 5_000
+
+
+def _asked(row: Row) -> tuple[object, ...] | None:
+    query = row.query
+    if query is None:
+        return None
+    return (
+        id(_worker),
+        query.schema,
+        tuple(query.names),
+        tuple(repr(date) for date in query.birth_dates),
+        tuple(query.nationalities),
+        tuple(query.countries),
+        tuple(query.identifiers),
+    )
+
+
 def _screen_chunk(args: tuple[list[Row], list[str] | None, int, float | None]) -> list[tuple[str, bool, bool, bool]]:
     """(JSON line, any match, error, warned) per row; runs in worker processes."""
     rows, datasets, limit, threshold = args
     assert _worker is not None
     out = []
     for row in rows:
-        result = screen_row(_worker, row, datasets, limit, threshold)
+        asked = _asked(row)
+        known = _answers.get(asked) if asked is not None else None
+        if known is not None:
+            result = {**known, "id": row.id}
+        else:
+            result = screen_row(_worker, row, datasets, limit, threshold)
+            if asked is not None and len(_answers) < ANSWERS_KEPT:
+                _answers[asked] = result
         hits = result["hits"]
         assert isinstance(hits, list)
         matched = any(hit["match"] for hit in hits)
@@ -294,6 +324,7 @@ def screen_file(
     summary.joined_lines = sum(1 for row in rows if row.error and "spans several lines" in row.error)
     out_path = Path(out_path)
     _worker = screener
+    _answers.clear()
     workers = max(1, min(workers, os.cpu_count() or 1))
     try:
         with atomic_write(out_path) as handle:
