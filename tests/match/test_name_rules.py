@@ -223,3 +223,11 @@ def test_a_persian_ezafe_is_no_part_of_the_name_and_persian_generic_words_are_ge
 
 def test_a_hyphenated_e_in_a_persons_name_is_left_alone() -> None:
     assert "ezafe" not in [why for _, why in analyze_name("Kim Song-e", Schema.PERSON).removed]
+
+
+@pytest.mark.parametrize("query", ["Mohammadbaqer Qalibaf", "Mohammad Baqerqalibaf", "QasemSoleimani"])
+def test_two_name_parts_written_as_one_still_retrieve_the_entry(screener: Screener, query: str) -> None:
+    """An unknown word that reads as two words of the lists speaks for the names holding them: without it the fused
+    word's weight alone kept every candidate below the cutoff, though the scorer pairs it with the two parts."""
+    captions = _matched_captions(screener, query, "Person")
+    assert captions & {"MOHAMMAD BAGHER GHALIBAF", "QASEM SOLEIMANI", "MOHAMMAD BAQER QALIBAF"}

@@ -182,6 +182,12 @@ def _evidence_groups(
                 index.evidence_cache[token.sig] = evidence
             if evidence:
                 groups.append(evidence)
+            # Two name parts written as one ("Mohammadbaqer", "Baqerqalibaf"): an unknown word that
+            # reads as two words of the lists speaks for the names holding them, each part for its share.
+            for part, share in _known_parts(token, known):
+                postings = index.key_postings(skeleton(part))
+                if postings is not None:
+                    groups.append([(postings, weight * share)])
         for first, second in zip(tokens, tokens[1:]):
             postings = index.key_postings(skeleton(first.text + second.text))
             if postings is not None:
@@ -200,6 +206,18 @@ def _evidence_groups(
                         groups.append([(postings, weight)])
     return groups
 
+
+
+def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, float]]:
+    """(part, share of the letters) of the first split of an unknown Latin word into two words the lists use."""
+    text = token.text
+    if len(text) < 7 or token.script != "latin" or token.abjad or token.number or token.generic or known(text):
+        return []
+    for cut in range(3, len(text) - 2):
+        left, right = text[:cut], text[cut:]
+        if known(left) and known(right):
+            return [(left, cut / len(text)), (right, 1.0 - cut / len(text))]
+    return []
 
 
 def _token_evidence(
