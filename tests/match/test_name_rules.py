@@ -231,3 +231,15 @@ def test_two_name_parts_written_as_one_still_retrieve_the_entry(screener: Screen
     word's weight alone kept every candidate below the cutoff, though the scorer pairs it with the two parts."""
     captions = _matched_captions(screener, query, "Person")
     assert captions & {"MOHAMMAD BAGHER GHALIBAF", "QASEM SOLEIMANI", "MOHAMMAD BAQER QALIBAF"}
+
+
+def test_a_last_word_cut_short_still_finds_the_entry(screener: Screener) -> None:
+    """A payment's name line is cut at 35 characters: "QASEM SOLEIM" is Qasem Soleimani, found and matched."""
+    assert "QASEM SOLEIMANI" in _matched_captions(screener, "Qasem Soleim", "Person")
+
+
+@pytest.mark.parametrize(("left", "right"), [("Soleim Qasem", "Qasem Soleimani"), ("John Rich", "John Richardson"), ("Qasem Sol", "Qasem Soleimani")])
+def test_only_the_last_word_of_at_least_four_letters_and_no_known_name_is_read_as_cut(screener: Screener, left: str, right: str) -> None:
+    """A cut word is the last one (a line ends there), keeps four letters or more, and is no name of its own
+    ("Rich" is a name the lists use, not "Richardson" cut short)."""
+    assert _score(screener, left, right, Schema.PERSON) < SETTINGS.threshold

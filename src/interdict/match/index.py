@@ -20,6 +20,8 @@ decoded only when a query touches them, and worker processes share the pages.
 
 from __future__ import annotations
 
+import bisect
+
 import math
 import mmap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -144,6 +146,7 @@ class Index:
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     _token_texts: np.ndarray | None = field(default=None, repr=False)
+    _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
     fuzzy_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
 
@@ -167,6 +170,27 @@ class Index:
             texts = self.token_text_column if len(self.token_text_column) == len(self.tokens) else [token.text for token in self.tokens]
             self._token_texts = np.asarray(list(texts), dtype=object)
         return self._token_texts
+
+    def tokens_starting(self, prefix: str, longest: int) -> list[int]:
+        """Ids of the vocabulary tokens whose text starts with `prefix` and has at most `longest` letters.
+
+        For words cut short: the texts are sorted once per process (on first use), then each
+        prefix is one binary search.
+        """
+        if self._sorted_texts is None:
+            texts = self.token_texts.tolist()
+            order = sorted(range(len(texts)), key=texts.__getitem__)
+            self._sorted_texts = ([texts[i] for i in order], order)
+        texts, order = self._sorted_texts
+        found = []
+        at = bisect.bisect_left(texts, prefix)
+        while at < len(texts) and texts[at].startswith(prefix):
+            if len(texts[at]) <= longest:
+                found.append(order[at])
+            at += 1
+            if len(found) > 200:
+                break
+        return found
 
     # --- public surface -----------------------------------------------------
 

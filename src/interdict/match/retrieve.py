@@ -254,6 +254,11 @@ def _token_evidence(
             found = cache[pair] = token_sim(token, vocabulary, known)
         if found[0] >= PAIR_MIN:
             evidence.append((index.names_with_token(token_id), weight * found[0]))
+    if len(token.text) >= S.truncated_min_letters and not token.abjad and token.script == "latin" and not known(token.text):
+        # A word cut short ("Qalib" for "Qalibaf"): the scorer pairs it only as a query's last word,
+        # retrieval offers it wherever it stands.
+        for token_id in index.tokens_starting(token.text, 2 * len(token.text)):
+            evidence.append((index.names_with_token(token_id), weight * S.truncated))
     return evidence
 
 

@@ -42,6 +42,7 @@ class How(StrEnum):
     COMPOUND = "compound"  # two words against one, or a fused prefix
     ARTICLE = "article"  # an Arabic article written joined to the name
     GENERIC = "generic word"  # two forms of one generic organisation word (Airlines/Air)
+    TRUNCATED = "cut short"  # the query's last word is the start of the list's word (a full name line of a payment)
     NONE = ""  # not the same name part
 
 
@@ -117,6 +118,8 @@ def may_pair(q: Token, c: Token, edits: int) -> bool:
         return True  # the same word, or a slip of this size can still pair
     if (q.initial or c.initial) and S.initial >= PAIR_MIN:
         return True
+    if c.text.startswith(q.text):
+        return True  # a word cut short (retrieval offers it; scoring decides by position)
     if q.generic or c.generic or q.abjad or c.abjad or q.script == "cjk" or c.script == "cjk":
         return True  # generic word classes, scripts without vowels, syllables: related other ways
     if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
@@ -393,6 +396,9 @@ def _align_and_score(
             used_c.add(j)
             weight = max(qw[i], cw[j]) if how == How.INITIAL else (qw[i] + cw[j]) / 2
             links.append(((i,), (j,), -negative_sim, how, weight))
+    last = len(query) - 1
+    if last not in used_q and len(used_c) < len(candidate) and len(query[last].text) >= S.truncated_min_letters:
+        links.extend(_truncated_link(query, candidate, qw, cw, used_q, used_c, known))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
     if any(how == How.COMPOUND for _, _, _, how, _ in links):
@@ -510,6 +516,35 @@ def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int
         if group and len(tokens[j].text) >= 4 and (known is None or known(tokens[j].text)) and any(tokens[k].hyphen == group for k in used):
             return True
     return False
+
+
+def _truncated_link(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    used_q: set[int],
+    used_c: set[int],
+    known: Callable[[str], bool] | None,
+) -> list[Link]:
+    """The query's last word cut short: "MOHAMMAD BAQER QALIB" at the end of a 35-character name line.
+
+    Only the last word can be cut, only to a start of at least `truncated_min_letters`
+    and half of the list's word, and never when the cut word is itself a name the
+    lists use ("Rich" is a name, not "Richardson" cut short).
+    """
+    last = len(query) - 1
+    cut = query[last]
+    if cut.script != "latin" or cut.abjad or cut.initial or cut.number or (known is not None and known(cut.text)):
+        return []
+    for j, whole in enumerate(candidate):
+        if j in used_c or whole.script != "latin" or len(whole.text) <= len(cut.text) or 2 * len(cut.text) < len(whole.text):
+            continue
+        if whole.text.startswith(cut.text):
+            used_q.add(last)
+            used_c.add(j)
+            return [((last,), (j,), S.truncated, How.TRUNCATED, (qw[last] + cw[j]) / 2)]
+    return []
 
 
 def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:

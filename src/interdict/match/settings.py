@@ -75,6 +75,12 @@ class MatchSettings:
         (0.8, 0.72, 0.5), "Two slips, in words of 9+, 6-8 and 4-5 letters (short words two letters apart are usually other names)."
     )
     slip_three_edits: float = setting(0.66, "Three slips, in words of 11+ letters only.")
+    truncated: float = setting(
+        0.85,
+        "The query's last word cut short, the start of the list's word ('Qalib' for 'Qalibaf'): name lines of payments "
+        "are cut at 35 characters. Higher lets any unknown word that starts a listed one count as that name.",
+    )
+    truncated_min_letters: int = setting(4, "Fewest letters a cut word keeps to count (fewer start too many names).")
     reversed_word: float = setting(0.9, "A word written backwards (an evasion).")
     article_factor: float = setting(0.97, "An Arabic article written joined to the name ('Alshaer'/'Shaer') keeps this share of the pair.")
     prefixed: float = setting(0.8, "A fused 'abd'/'abu' prefix against the bare name ('Abdulabbas'/'Abbas').")
