@@ -169,3 +169,38 @@ def test_a_syllable_matches_its_romanisations(screener: Screener, query: str, li
 @pytest.mark.parametrize(("query", "listed"), [("김정일", "KIM Jong Un"), ("严伟", "Yuan Wei"), ("高秀", "Kawa Xia"), ("习近", "Xi Jinping")])
 def test_syllables_are_never_bridged_and_all_are_needed(screener: Screener, query: str, listed: str) -> None:
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
+
+
+# --- filiation: "A bin B" is A, son of B ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Ahmed bin Othman Alghamdi", "Othman bin Ahmed bin Othman Alghamdi"),  # his father's name first
+        ("خميس بن سامي بن صالح الصيد", "سامي بن خميس بن صالح الصيد"),  # the same in Arabic script (بن)
+    ],
+)
+def test_a_swapped_given_and_fathers_name_is_another_person(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Othman bin Ahmed Alghamdi", "Othman bin Ahmed bin Othman Alghamdi"),
+        ("ALGHAMDI, Othman bin Ahmed", "Othman bin Ahmed bin Othman Alghamdi"),  # inverted: the order is the list's convention
+        ("Othman Alghamdi Ahmed", "Othman Ahmed Alghamdi"),  # no connector: a plain reorder
+        ("Laden Osama bin", "Osama bin Laden"),  # a trailing connector introduces no one
+        ("سامي بن خميس بن صالح الصيد", "Sami bin Khamis bin Salih al-Sayd"),
+    ],
+)
+def test_filiation_in_its_order_or_without_a_connector_still_matches(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_a_connector_orders_a_name_only_between_two_parts() -> None:
+    assert analyze_name("محمد بن سلمان", Schema.PERSON).filiation
+    assert analyze_name("فاطمة بنت محمد", Schema.PERSON).filiation
+    assert not analyze_name("bin Laden", Schema.PERSON).filiation  # opens with the father's name
+    assert not analyze_name("Salman Mohammed bin", Schema.PERSON).filiation

@@ -103,7 +103,11 @@ class MatchSettings:
     conflict_cost: float = setting(1.0, "Per unit weight of unmatched parts when both names keep parts the other lacks (Mojtaba vs Ali Khamenei).")
     unmatched_floor: float = setting(0.3, "Minimum cost weight of an unmatched part: even a common part that fails to align is evidence against.")
     initials_only_cap: float = setting(0.5, "Names that agree only on initials are not a match.")
-    swapped_filiation: float = setting(0.75, "Multiplier when given and father's names are swapped ('Salman bin Muhammad' is not 'Muhammad bin Salman').")
+    swapped_filiation: float = setting(
+        0.65,
+        "Multiplier when given and father's names are swapped ('Salman bin Muhammad' is not 'Muhammad bin Salman'): below "
+        "threshold / 1, so a swapped name is at most reviewed. Higher lets a father match his son's entry.",
+    )
     single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
     patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
     one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")

@@ -31,7 +31,9 @@ _APOSTROPHES = re.compile(r"[\'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9
 _ASCII_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Za-z]\.){2,}[A-Za-z]?)")
 _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
-_FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
+# "son/daughter of": the name before it is the person's own, the one after it the father's.
+# bn, abn, bnt are the readings of بن, ابن, بنت written in Arabic script.
+_FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bn", "abn", "bnt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +430,9 @@ def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
     filiation = False
     for position, token in enumerate(kept):
         if token.text in particles and len(kept) > 1 and not (token.text == "ben" and position == 0) and token.script != "cjk":
-            filiation |= token.text in _FILIATION
+            # A connector orders the name only between two name parts: "bin Laden" opens with the father's
+            # name, and a jumbled "Salman Mohammed bin" ends with a connector that introduces no one.
+            filiation |= token.text in _FILIATION and bool(final) and position < len(kept) - 1
             removed.append((token.original, "particle"))
             continue
         final.append(token)
