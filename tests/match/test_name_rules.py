@@ -204,3 +204,40 @@ def test_a_connector_orders_a_name_only_between_two_parts() -> None:
     assert analyze_name("فاطمة بنت محمد", Schema.PERSON).filiation
     assert not analyze_name("bin Laden", Schema.PERSON).filiation  # opens with the father's name
     assert not analyze_name("Salman Mohammed bin", Schema.PERSON).filiation
+
+
+# --- acronyms and initialisms ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("PLA", "PEOPLE'S LIBERATION ARMY"),
+        ("LTTE", "LIBERATION TIGERS OF TAMIL EELAM"),  # "of" is skipped, as acronyms skip it
+        ("DFLP", "DEMOCRATIC FRONT FOR THE LIBERATION OF PALESTINE"),
+        ("IRGC", "ISLAMIC REVOLUTIONARY GUARD CORPS"),
+    ],
+)
+def test_an_acronym_stands_for_the_organisation_it_abbreviates(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.ORGANIZATION) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("IRG", "ISLAMIC REVOLUTIONARY GUARD CORPS"),  # initials of part of the name
+        ("TTE", "LIBERATION TIGERS OF TAMIL EELAM"),
+        ("PKK", "KURDISTAN WORKERS' PARTY"),  # an acronym of the name in another language is an alias, not initials
+    ],
+)
+def test_initials_of_part_of_a_name_are_no_acronym_of_it(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.ORGANIZATION) < SETTINGS.cutoff
+
+
+def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_name(screener: Screener) -> None:
+    assert _score(screener, "AL Mansur", "Abdul Latif Mansur", Schema.PERSON) < SETTINGS.threshold  # "Al" is a name part
+    assert _score(screener, "Ali Mansur", "Abdul Latif Ibrahim Mansur", Schema.PERSON) < SETTINGS.cutoff
+    assert _score(screener, "AL MANSUR", "ABDUL LATIF MANSUR", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "JC Pivi", "Jean-Claude PIVI", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "JM Pivi", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.threshold  # initials that disagree
+    assert _score(screener, "JC", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.cutoff  # initials alone are no name

@@ -42,6 +42,7 @@ class How(StrEnum):
     COMPOUND = "compound"  # two words against one, or a fused prefix
     ARTICLE = "article"  # an Arabic article written joined to the name
     GENERIC = "generic word"  # two forms of one generic organisation word (Airlines/Air)
+    ACRONYM = "acronym"  # one word made of the initials of the other name's words (PLA / People's Liberation Army)
     NONE = ""  # not the same name part
 
 
@@ -368,6 +369,8 @@ def _align_and_score(
             links.append(((i,), (j,), -negative_sim, how, weight))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
+    if len(used_q) < len(query) and len(used_c) < len(candidate) and abs(len(query) - len(candidate)) >= 1:
+        links.extend(_acronym_links(query, candidate, qw, cw, used_q, used_c, person))
     if any(how == How.COMPOUND for _, _, _, how, _ in links):
         links = _absorb_prefixes(query, candidate, links, used_q, used_c)
     unmatched_q = [i for i in range(len(query)) if i not in used_q]
@@ -604,6 +607,59 @@ def _syllables_fuse(first: Token, second: Token, single: Token) -> bool:
     text = single.text
     seconds = _spellings(second)
     return any(text.startswith(a) and text[len(a) :] in seconds for a in _spellings(first))
+
+
+ACRONYM_LETTERS = (2, 6)  # an acronym or initialism has two to six letters
+_VOWELS = frozenset("aeiouy")
+
+
+def _acronym_links(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    used_q: set[int],
+    used_c: set[int],
+    person: bool,
+) -> list[Link]:
+    """One word spelled by the initials of consecutive words of the other name, both left unaligned.
+
+    "PLA" / "People's Liberation Army", "U.S." / "United States": an organisation's
+    acronym is another way of writing its name (particles such as "of" are skipped,
+    as acronyms skip them), so it must account for every distinctive word the other
+    name does not share otherwise. A person's initialism stands for given names only when
+    it cannot be read as a name itself, having no vowel ("JC" / "Jean-Claude"), and
+    counts as initials do: a surname must agree too.
+    """
+    found: list[Link] = []
+    for side_one, side_many, w_one, w_many, used_one, used_many, one_is_query in (
+        (query, candidate, qw, cw, used_q, used_c, True),
+        (candidate, query, cw, qw, used_c, used_q, False),
+    ):
+        for i, token in enumerate(side_one):
+            size = len(token.text)
+            if i in used_one or not ACRONYM_LETTERS[0] <= size <= ACRONYM_LETTERS[1] or size > len(side_many) or token.script != "latin":
+                continue
+            if token.number or token.generic or (person and (size > 3 or not _VOWELS.isdisjoint(token.text))):
+                continue
+            for start in range(len(side_many) - size + 1):
+                run = range(start, start + size)
+                if any(j in used_many or side_many[j].number or side_many[j].script != "latin" for j in run):
+                    continue
+                if "".join(side_many[j].text[0] for j in run) != token.text:
+                    continue
+                if any(j not in used_many and not side_many[j].generic for j in range(len(side_many)) if j not in run):
+                    break  # initials of part of a name ("IRG" in Islamic Revolutionary Guard Corps) are no acronym of it
+                used_one.add(i)
+                used_many.update(run)
+                many = tuple(run)
+                if person:
+                    sim, how, weight = S.initial, How.INITIAL, sum(w_many[j] for j in run)
+                else:
+                    sim, how, weight = S.acronym, How.ACRONYM, (w_one[i] + sum(w_many[j] for j in run)) / 2
+                found.append(((i,), many, sim, how, weight) if one_is_query else (many, (i,), sim, how, weight))
+                break
+    return found
 
 
 def _compound_links(

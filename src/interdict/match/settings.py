@@ -82,6 +82,11 @@ class MatchSettings:
     compound_slip: float = setting(0.92, "Two words against one word one slip away from their fusion.")
     compound_min: float = setting(0.85, "A fused pair must reach this similarity to count (else 'Ali Khamenei' could read as 'Lahaman').")
     compound_spelling: float = setting(0.7, "A fused pair must also agree this much in spelling, not only in consonants.")
+    acronym: float = setting(
+        0.9,
+        "An organisation's acronym against the words it abbreviates ('PLA' / 'People's Liberation Army'): strong evidence, "
+        "not identity, as many names share initials. Higher lets an acronym alone match more organisations.",
+    )
     absorbed_prefix: float = setting(0.95, "A standing 'Abu' beside 'Tariq' against a fused 'Abutariq'.")
 
     romanisation: float = setting(
