@@ -241,3 +241,22 @@ def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_na
     assert _score(screener, "JC Pivi", "Jean-Claude PIVI", Schema.PERSON) >= SETTINGS.threshold
     assert _score(screener, "JM Pivi", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.threshold  # initials that disagree
     assert _score(screener, "JC", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.cutoff  # initials alone are no name
+
+
+# --- Chinese names in two Latin romanisations ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Chou Chien-shu", "ZHOU, Jianshu"), ("Chang Ko-ping", "ZHANG, Keping"), ("Hsia Pao-lung", "XIA, Baolong")],
+)
+def test_wade_giles_finds_the_pinyin_list_name(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+    assert listed.upper() in _matched_captions(screener, query, "Person")
+
+
+def test_romanised_chinese_syllables_meet_by_reading_never_by_letters(screener: Screener) -> None:
+    assert _score(screener, "Chen Zhang", "CHANG, Chin Sung", Schema.PERSON) < SETTINGS.threshold  # a syllable left over
+    assert not any(key.startswith("^") for token in analyze_name("Mani Jafari", Schema.PERSON).tokens for key in token.keys)
+    assert not any(key.startswith("^") for token in analyze_name("Ali Reza", Schema.PERSON).tokens for key in token.keys)
+    assert "^jin.ping" in analyze_name("Xi Jinping", Schema.PERSON).tokens[1].keys

@@ -189,6 +189,10 @@ def _evidence_groups(
             postings = index.key_postings(skeleton(first.text + second.text))
             if postings is not None:
                 groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
+            if first.keys[-1][:1] == "^" and second.keys[-1][:1] == "^":
+                joined = _joined_readings(index, first, second)
+                if joined:
+                    groups.append(joined)
         # A prefix left standing ("Tariq Abu", a reordered "Abu Tariq") still fuses with its name.
         prefixes = {token.skel for token in tokens if token.text in _STANDALONE_PREFIXES}
         for token, weight in zip(tokens, weights):
@@ -203,6 +207,19 @@ def _evidence_groups(
 
 
 _STANDALONE_PREFIXES = frozenset({"abu", "abd"})
+
+
+def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np.ndarray, float]]:
+    """Names holding one word read as two adjacent romanised Chinese words ("Chien" + "shu" → "Jianshu")."""
+    weight = max(index.token_weight(first), index.token_weight(second))
+    left = [key for key in first.keys if key[:1] == "^"]
+    right = [key[1:] for key in second.keys if key[:1] == "^"]
+    found = []
+    for key in {f"{a}.{b}" for a in left for b in right}:
+        postings = index.key_postings(key)
+        if postings is not None:
+            found.append((postings, weight))
+    return found
 
 
 def _token_evidence(

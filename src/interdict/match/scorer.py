@@ -90,6 +90,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         shared = _shared_skeleton_sim(q, c)
         if shared is not None and shared[0] >= 0.9:
             return shared
+        if _same_reading(q, c):
+            return S.romanisation, How.TRANSLITERATION  # Hsi / Xi, Tse / Ze: one Chinese syllable, two systems
     slip = _slip(q, c, known)
     if shared is not None and shared[0] >= slip[0]:
         return shared
@@ -244,6 +246,29 @@ def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
         sims = S.abjad_sims
         return (sims[0] if size >= 4 else sims[1] if size == 3 else sims[2]), How.SCRIPT
     return 0.0, How.NONE  # without vowels a consonant off is another name (Moslehi is not Mufleh)
+
+
+def _readings(token: Token) -> list[str]:
+    """The pinyin readings of a word of a name read as romanised Chinese (text/names.py `_read_as_chinese`)."""
+    return [key[1:] for key in token.keys if key[:1] == "^"]
+
+
+def _same_reading(q: Token, c: Token) -> bool:
+    left = _readings(q)
+    return bool(left) and not set(left).isdisjoint(_readings(c))
+
+
+def _chinese_reading(tokens: tuple[Token, ...]) -> bool:
+    """The name is read as romanised Chinese: every word of it carries pinyin readings (its last keys)."""
+    return tokens[0].keys[-1][:1] == "^"
+
+
+def _readings_fuse(first: Token, second: Token, single: Token) -> bool:
+    """Two romanised Chinese words against one: "Chin-ping" / "Jinping", "Tse-tung" / "Zedong", by reading only."""
+    if single.keys[-1][:1] != "^" or first.keys[-1][:1] != "^" or second.keys[-1][:1] != "^":
+        return False
+    joined = {f"{a}.{b}" for a in _readings(first) for b in _readings(second)}
+    return not joined.isdisjoint(_readings(single))
 
 
 def _equivalent(q: Token, c: Token) -> bool:
@@ -444,10 +469,12 @@ def _align_and_score(
     if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
-    if (
-        score > S.syllables_partial_cap
-        and (unmatched_q or unmatched_c)
+    if score > S.syllables_partial_cap and (
+        (unmatched_q or unmatched_c)
         and (any(token.script == "cjk" for token in query) or any(token.script == "cjk" for token in candidate))
+        # In Latin letters too ("Chen Zhang" / "Chang Chin Sung"), a syllable of the list name must not be left over;
+        # a query holding the whole list name and more ("Lin Zuoyou Hailun" / "Lin Zuoyou") is an added name part.
+        or (unmatched_c and _chinese_reading(query) and _chinese_reading(candidate))
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
@@ -692,6 +719,8 @@ def _compound_links(
                     # Syllables fuse only as written: "jeong" + "eun" is "jongun" only through their spellings.
                     if not _syllables_fuse(first, second, single):
                         continue
+                    sim = S.compound_exact if single.text == joined_text else S.romanisation
+                elif _readings_fuse(first, second, single):
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
                 elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:

@@ -82,6 +82,12 @@ def romanisation() -> tuple[dict[str, list[tuple[str, str, tuple[str, ...]]]], d
 
 
 @lru_cache(maxsize=None)
+def pinyin_syllables() -> frozenset[str]:
+    """Mandarin syllables as pinyin writes them (data/pinyin.txt)."""
+    return _words("pinyin.txt")
+
+
+@lru_cache(maxsize=None)
 def compound_prefixes() -> tuple[tuple[str, str], ...]:
     """(prefix, canonical) longest first, for prefixes fused into one word ("Abdulrahman")."""
     return tuple(sorted(compounds().items(), key=lambda item: len(item[0]), reverse=True))
