@@ -243,6 +243,17 @@ def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_na
     assert _score(screener, "JC", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.cutoff  # initials alone are no name
 
 
+# --- compound given names: "Abdul Mohammad" is not "Shah Mohammad" ----------------------
+
+
+def test_two_compound_names_sharing_their_second_part_are_two_names(screener: Screener) -> None:
+    assert _score(screener, "Abdul Mohammad Barakzai", "BARAKZAI, Shah Mohammad", Schema.PERSON) < SETTINGS.cutoff
+    assert _score(screener, "Shah Mohammad Barakzai", "BARAKZAI, Shah Mohammad", Schema.PERSON) >= SETTINGS.threshold
+    # the bare name standing alone still pairs with its fused form
+    assert _score(screener, "Abdul Mohammad Barakzai", "Mohammad Barakzai", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "Abbas Hassan", "Abdulabbas Hassan", Schema.PERSON) >= SETTINGS.threshold
+
+
 # --- Chinese names in two Latin romanisations ------------------------------------------
 
 

@@ -398,6 +398,7 @@ def _align_and_score(
         links.extend(_acronym_links(query, candidate, qw, cw, used_q, used_c, person))
     if any(how == How.COMPOUND for _, _, _, how, _ in links):
         links = _absorb_prefixes(query, candidate, links, used_q, used_c)
+        links = _drop_other_compounds(query, candidate, links, used_q, used_c)
     unmatched_q = [i for i in range(len(query)) if i not in used_q]
     unmatched_c = [j for j in range(len(candidate)) if j not in used_c]
     matched = 0.0
@@ -593,6 +594,39 @@ def _absorb_prefixes(
                     sim = max(sim, S.absorbed_prefix)
                     break
         out.append((qi, cj, sim, how, weight))
+    return out
+
+
+def _drop_other_compounds(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], used_q: set[int], used_c: set[int]
+) -> list[Link]:
+    """"Abdul Mohammad" against "Shah Mohammad": two compound names sharing their second part are two names.
+
+    A fused "Abd"/"Abu" name pairs with its bare second part ("Abdulabbas" / "Abbas")
+    when the bare name stands alone; when a word of its own, left unmatched, stands
+    before it (Wali, Shah, Dost, Gul Mohammad), that word is the other compound's
+    first part, and the two are different names.
+    """
+    out: list[Link] = []
+    for link in links:
+        qi, cj, _, how, _ = link
+        if how == How.COMPOUND and len(qi) == 1 and len(cj) == 1:
+            q, c = query[qi[0]], candidate[cj[0]]
+            if len(q.text) > len(c.text) and q.text.startswith(_FUSED_PREFIXES):
+                bare, index, used = candidate, cj[0], used_c
+            elif len(c.text) > len(q.text) and c.text.startswith(_FUSED_PREFIXES):
+                bare, index, used = query, qi[0], used_q
+            else:
+                out.append(link)
+                continue
+            before = index - 1
+            # A word before it that holds the prefix itself ("Abdul Haqqani Manan" / "Abdul Manan") took the
+            # prefix from this name: a name inserted between, not another compound.
+            if before >= 0 and before not in used and not bare[before].initial and not bare[before].text.startswith(_FUSED_PREFIXES):
+                used_q.discard(qi[0])
+                used_c.discard(cj[0])
+                continue
+        out.append(link)
     return out
 
 
