@@ -271,3 +271,14 @@ def test_romanised_chinese_syllables_meet_by_reading_never_by_letters(screener: 
     assert not any(key.startswith("^") for token in analyze_name("Mani Jafari", Schema.PERSON).tokens for key in token.keys)
     assert not any(key.startswith("^") for token in analyze_name("Ali Reza", Schema.PERSON).tokens for key in token.keys)
     assert "^jin.ping" in analyze_name("Xi Jinping", Schema.PERSON).tokens[1].keys
+
+
+# --- a name part met only by two slips, one of them its first letter ---------------------
+
+
+def test_two_slips_one_of_them_the_first_letter_make_another_name(screener: Screener) -> None:
+    assert _score(screener, "Sergej Viktorovich Navros", "LAVROV, Sergei Viktorovich", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "Sergej Viktorovich Lawrow", "LAVROV, Sergei Viktorovich", Schema.PERSON) >= SETTINGS.threshold
+    # first letters that spellings of one name swap (text/data/initial_letters.txt), and a single slip, still pair
+    assert _score(screener, "Alexander Sacharchenko", "ZAKHARCHENKO, Alexander", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "Alexander Bakharchenko", "ZAKHARCHENKO, Alexander", Schema.PERSON) >= SETTINGS.threshold

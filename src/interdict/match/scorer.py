@@ -23,6 +23,7 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, make_token
+from ..text.tables import initial_letters
 from .settings import SETTINGS as S
 
 # Tuning values live in match/settings.py; this alias is read in the hot loops.
@@ -117,6 +118,8 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     if edits <= 3:
         if edits == 1:
             sim = S.slip_one_edit[0] if longest >= 5 else S.slip_one_edit[1]
+        elif _first_letters_apart(q.text, c.text):
+            sim = 0.0  # two slips, one of them the first letter: another name (Lavrov / Navros)
         elif edits == 2:
             two = S.slip_two_edits
             sim = two[0] if longest >= 9 else two[1] if longest >= 6 else two[2]
@@ -131,6 +134,13 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     if len(q.text) == len(c.text) and q.text[::-1] == c.text:
         return S.reversed_word, How.REVERSED
     return 0.0, How.NONE
+
+
+def _first_letters_apart(left: str, right: str) -> bool:
+    """The words start with letters no spelling of one name interchanges (text/data/initial_letters.txt)."""
+    if left[0] == right[0]:
+        return False
+    return right[0] not in initial_letters().get(left[0], ())
 
 
 def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
