@@ -282,3 +282,9 @@ def test_two_slips_one_of_them_the_first_letter_make_another_name(screener: Scre
     # first letters that spellings of one name swap (text/data/initial_letters.txt), and a single slip, still pair
     assert _score(screener, "Alexander Sacharchenko", "ZAKHARCHENKO, Alexander", Schema.PERSON) >= SETTINGS.threshold
     assert _score(screener, "Alexander Bakharchenko", "ZAKHARCHENKO, Alexander", Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_two_different_middle_initials_weigh_against_a_match(screener: Screener) -> None:
+    assert _score(screener, "Christopher B. Gray", "Christopher M. Gray", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "Christopher Gray", "Christopher M. Gray", Schema.PERSON) >= SETTINGS.threshold  # one name gives none
+    assert _score(screener, "GRAY, Christopher M.", "Christopher M. Gray", Schema.PERSON) >= SETTINGS.threshold

@@ -453,7 +453,7 @@ def _align_and_score(
                     sectors += max(weights[k], S.sector_conflict)
                 else:
                     generic += weights[k]
-    initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
+    initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
     factor = S.conflict_cost if conflict else subset if len(links) >= 2 else max(subset, S.single_part_cost)
@@ -497,6 +497,22 @@ def _align_and_score(
         score *= S.swapped_filiation
         notes.append("given name and father's name are swapped")
     return score, links, used_q, used_c, notes
+
+
+def _initials_cost(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], unmatched_q: list[int], unmatched_c: list[int]
+) -> float:
+    """Cost weight of initials left unmatched: their own small weight, unless both names keep one.
+
+    "William G. Frost" / "William W. Frost": two different middle initials name two
+    people (George H. W. Bush is not George W. Bush), so each then costs at least
+    `initials_conflict`; a middle initial only one name gives is an extra part.
+    """
+    left = [qw[i] for i in unmatched_q if query[i].initial]
+    right = [cw[j] for j in unmatched_c if candidate[j].initial]
+    if left and right:
+        return sum(max(weight, S.initials_conflict) for weight in left + right)
+    return sum(left) + sum(right)
 
 
 def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> bool:

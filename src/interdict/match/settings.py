@@ -107,6 +107,11 @@ class MatchSettings:
     )
     conflict_cost: float = setting(1.0, "Per unit weight of unmatched parts when both names keep parts the other lacks (Mojtaba vs Ali Khamenei).")
     unmatched_floor: float = setting(0.3, "Minimum cost weight of an unmatched part: even a common part that fails to align is evidence against.")
+    initials_conflict: float = setting(
+        0.3,
+        "Least cost weight of each unmatched initial when both names keep one (William G. / William W. Frost): two "
+        "different middle initials. Higher parts more people who share given name and surname.",
+    )
     initials_only_cap: float = setting(0.5, "Names that agree only on initials are not a match.")
     swapped_filiation: float = setting(
         0.65,
