@@ -288,3 +288,10 @@ def test_two_different_middle_initials_weigh_against_a_match(screener: Screener)
     assert _score(screener, "Christopher B. Gray", "Christopher M. Gray", Schema.PERSON) < SETTINGS.threshold
     assert _score(screener, "Christopher Gray", "Christopher M. Gray", Schema.PERSON) >= SETTINGS.threshold  # one name gives none
     assert _score(screener, "GRAY, Christopher M.", "Christopher M. Gray", Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_a_legal_form_spelled_out_is_the_abbreviation(screener: Screener) -> None:
+    assert _score(screener, "Oriente Tours Sociedad de Responsabilidad Limitada", "ORIENTE TOURS S.R.L.", Schema.COMPANY) >= SETTINGS.threshold
+    assert _score(screener, "MMT Societe a Responsabilite Limitee", "MMT SARL", Schema.COMPANY) >= SETTINGS.threshold
+    # the spelled-out form is no evidence of its own: only the name's words decide
+    assert _score(screener, "Oriente Films Sociedad de Responsabilidad Limitada", "ORIENTE TOURS S.R.L.", Schema.COMPANY) < SETTINGS.threshold
