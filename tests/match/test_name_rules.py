@@ -295,3 +295,9 @@ def test_a_legal_form_spelled_out_is_the_abbreviation(screener: Screener) -> Non
     assert _score(screener, "MMT Societe a Responsabilite Limitee", "MMT SARL", Schema.COMPANY) >= SETTINGS.threshold
     # the spelled-out form is no evidence of its own: only the name's words decide
     assert _score(screener, "Oriente Films Sociedad de Responsabilidad Limitada", "ORIENTE TOURS S.R.L.", Schema.COMPANY) < SETTINGS.threshold
+
+
+def test_a_number_only_one_name_holds_tells_two_entities_of_a_series_apart(screener: Screener) -> None:
+    assert _score(screener, "HYOK SIN", "HYOK SIN 2", Schema.VESSEL) < SETTINGS.threshold
+    assert _score(screener, "HYOK SIN II", "HYOK SIN 2", Schema.VESSEL) >= SETTINGS.threshold
+    assert _score(screener, "Sea Star", "SEA STAR III", Schema.VESSEL) < SETTINGS.threshold

@@ -424,6 +424,8 @@ def _align_and_score(
     conflict = bool(unmatched_q) and bool(unmatched_c)
     if conflict and not person:
         conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
+    elif not conflict and not person and links and _number_left(query, candidate, unmatched_q, unmatched_c):
+        conflict = True  # "Bowne Global Solutions II" / "Bowne Global Solutions": a numbered entity of a series is another one
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
         # given names, Ahmed and Edward, disagree.
@@ -497,6 +499,11 @@ def _align_and_score(
         score *= S.swapped_filiation
         notes.append("given name and father's name are swapped")
     return score, links, used_q, used_c, notes
+
+
+def _number_left(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> bool:
+    """A number only one organisation name holds: funds, trusts and vessels of one name are told apart by it."""
+    return any(query[i].number for i in unmatched_q) or any(candidate[j].number for j in unmatched_c)
 
 
 def _initials_cost(
