@@ -481,10 +481,15 @@ def _read_as_chinese(tokens: list[Token]) -> list[Token]:
     """
     if not 2 <= len(tokens) <= 3 or any(token.script != "latin" or token.initial or token.number or token.generic for token in tokens):
         return tokens
-    readings = [chinese_readings(token.text) for token in tokens]
+    readings: list[tuple[str, ...]] = []
+    for token in tokens:
+        read = chinese_readings(token.text)
+        if not read:
+            return tokens
+        readings.append(read)
     # A Chinese name has two or three words of one or two syllables, its surname one syllable:
     # "Ali Reza" (a.li re.za) has no one-syllable word and is read as Latin only.
-    if not all(readings) or not any("." not in reading for read in readings for reading in read):
+    if not any("." not in reading for read in readings for reading in read):
         return tokens
     out: list[Token] = []
     for token, read in zip(tokens, readings):

@@ -323,6 +323,8 @@ def chinese_readings(word: str) -> tuple[str, ...]:
         if len(found) > MAX_READINGS * 4:
             return ()
         readings[end] = found or None
+        if not found and end >= _LONGEST_SPELLING and all(reading is None for reading in readings[end - _LONGEST_SPELLING + 1 : end]):
+            return ()  # no syllable can span the gap: "vladimir" fails at its "dm"
     # A word of a Chinese name is one syllable (a surname) or two (a given name written joined).
     final = {reading for reading in readings[len(word)] or () if reading.count(".") < MAX_SYLLABLES}
     if not final or len(final) > MAX_READINGS:
