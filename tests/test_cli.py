@@ -38,6 +38,31 @@ def test_the_command_set() -> None:
     assert COMMANDS <= set(command_names())
 
 
+def test_each_command_is_registered_by_the_module_main_imports_for_it() -> None:
+    """`main` imports only the module of the command it runs (cli.COMMAND_MODULES): the table must name every
+    command and group, each with the module that registers it, or that command would not exist."""
+    from interdict import cli as cli_module
+
+    registered: dict[str, str] = {}
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__.replace("_", "-")
+        registered[name] = command.callback.__module__.rpartition(".")[2]
+    for group in app.registered_groups:
+        registered[group.name] = group.typer_instance.registered_commands[0].callback.__module__.rpartition(".")[2]
+    assert registered == cli_module.COMMAND_MODULES
+
+
+def test_a_command_runs_from_a_fresh_process_that_imports_only_its_module(tmp_path: Path) -> None:
+    env = {**os.environ, "INTERDICT_HOME": str(tmp_path)}
+    code = "import sys; from interdict.cli import main; sys.argv = ['interdict', 'screen-file', '--help']; main()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: interdict screen-file" in " ".join(done.stdout.split())
+    probe = "import sys; import interdict.cli as c; c.load_commands(['interdict', 'compare']); print(sorted(m for m in sys.modules if m.startswith('interdict.cli.')))"
+    modules = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120).stdout
+    assert "interdict.cli.screen" in modules and "interdict.cli.gaps" not in modules and "interdict.cli.cases" not in modules
+
+
 @pytest.mark.parametrize("command", ["", *sorted(command_names())])
 def test_help(cli: Cli, command: str) -> None:
     result = cli(*([command] if command else []), "--help")

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import load_workbook
 
 from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
@@ -157,6 +156,8 @@ def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
 
 
 def _xlsx_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
+    from openpyxl import load_workbook  # here, not at the top: 90 ms of every CLI start for a format few files use
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

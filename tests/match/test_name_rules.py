@@ -171,6 +171,60 @@ def test_syllables_are_never_bridged_and_all_are_needed(screener: Screener, quer
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
 
 
+# --- found by bench/crosslist.py (UK spellings of UN-listed subjects) ------------------
+
+
+def test_a_compound_prefix_left_standing_at_the_end_still_retrieves_its_fused_name(screener: Screener) -> None:
+    """The UK writes the UN's "ABDUL KABIR MOHAMMAD JAN" as "KABIR MUHAMMAD JAN ABDUL": the scorer pairs "Abdul Kabir"
+    with "kabir ... abdul", and retrieval must propose the entry for it to (every prefix spelling of compounds.txt)."""
+    for query in ("KABIR MUHAMMAD JAN ABDUL", "Kabir Mohammad Jan Abdel"):
+        assert "ABDUL KABIR MOHAMMAD JAN" in _matched_captions(screener, query, "Person")
+
+
+@pytest.mark.parametrize(("left", "right"), [("PAO TMK", "T.M.G. ENGINEERING LIMITED"), ("KSC", "KGC")])
+def test_letters_without_vowels_are_not_transliterated(screener: Screener, left: str, right: str) -> None:
+    """An abbreviation is read letter by letter: TMK is not TMG, though k and g are one consonant family in names."""
+    assert _score(screener, left, right, Schema.ORGANIZATION) < SETTINGS.cutoff
+
+
+def test_the_same_abbreviation_written_with_dots_still_matches(screener: Screener) -> None:
+    assert _score(screener, "IRISL", "I.R.I.S.L.", Schema.ORGANIZATION) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("BUTEMBO AIRLINES", "BUTEMBO AIRLINES (BAL)"), ("Doostan International Company", "DOOSTAN INTERNATIONAL COMPANY (DICO)")],
+)
+def test_a_bracketed_acronym_taking_more_than_initials_is_set_aside(screener: Screener, query: str, listed: str) -> None:
+    """BAL takes AL from Airlines, DICO takes CO from Company: still the name's acronym, not a word of the name."""
+    assert _score(screener, query, listed, Schema.ORGANIZATION) >= 0.95
+
+
+def test_a_bracketed_word_that_is_no_acronym_of_the_name_stays() -> None:
+    removed = [why for _, why in analyze_name("Bank Melli (Paris)", Schema.ORGANIZATION).removed]
+    assert "acronym" not in removed
+    assert "paris" in analyze_name("Bank Melli (Paris)", Schema.ORGANIZATION).text
+
+
+def test_one_word_spelt_the_american_or_the_british_way_is_the_same_generic_word(screener: Screener) -> None:
+    assert _score(screener, "DEFENSE INDUSTRIES ORGANIZATION", "DEFENCE INDUSTRIES ORGANISATION", Schema.ORGANIZATION) >= SETTINGS.threshold
+    assert _score(screener, "Worldwide Shipping", "Universal Shipping", Schema.ORGANIZATION) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Daneshgah-e Sana'ti-ye Malek-e ashtar", "MALEK ASHTAR UNIVERSITY"), ("Gharargah-e Sazandegi-ye Khatam al-Anbiya", "KHATAM AL-ANBIYA CONSTRUCTION HEADQUARTERS")],
+)
+def test_a_persian_ezafe_is_no_part_of_the_name_and_persian_generic_words_are_generic(screener: Screener, query: str, listed: str) -> None:
+    """The hyphenated ezafe (-e, -ye) links words; daneshgah, sanati, gharargah, sazandegi are university, industrial,
+    headquarters, construction (text/data/org_words.tsv)."""
+    assert _score(screener, query, listed, Schema.ORGANIZATION) >= SETTINGS.threshold
+
+
+def test_a_hyphenated_e_in_a_persons_name_is_left_alone() -> None:
+    assert "ezafe" not in [why for _, why in analyze_name("Kim Song-e", Schema.PERSON).removed]
+
+
 # --- filiation: "A bin B" is A, son of B ----------------------------------------------
 
 

@@ -18,10 +18,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rapidfuzz.distance import OSA
+
 from interdict.match.query import Query
+from interdict.match.retrieve import fuzzy_tokens
+from interdict.match.scorer import PAIR_MIN, may_pair, token_sim
 from interdict.match.screener import Screener
 from interdict.match.settings import SETTINGS
 from interdict.model import MATCHABLE, NameKind, Schema
+from interdict.text.names import analyze_name
 
 EXAMPLES = 150
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
@@ -136,3 +141,57 @@ def test_john_smith_scores_alike_with_and_without_a_schema(screener: Screener) -
                 for listed in screener.names_of(entity_id)
             )
             assert abs(best - score) < 1e-3 or score < SETTINGS.cutoff, entity_id
+
+
+@st.composite
+def slipped_words(draw: st.DrawFn, screener: Screener) -> tuple[str, str]:
+    """A word of the lists' vocabulary and the same word with one to three slips typed (or another list word)."""
+    tokens = screener.index.tokens
+    word = tokens[draw(st.integers(0, len(tokens) - 1))].text
+    pick = draw(st.integers(0, 9))
+    if pick <= 1:
+        return word, tokens[draw(st.integers(0, len(tokens) - 1))].text
+    if pick == 2:
+        return word, word[::-1]  # written backwards, an evasion
+    letters = list(word)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, max(0, len(letters) - 1)))
+        kind = draw(st.sampled_from(["delete", "insert", "replace", "swap"]))
+        letter = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+        if kind == "delete" and len(letters) > 1:
+            del letters[at]
+        elif kind == "insert":
+            letters.insert(at, letter)
+        elif kind == "replace" and letters:
+            letters[at] = letter
+        elif kind == "swap" and at + 1 < len(letters):
+            letters[at], letters[at + 1] = letters[at + 1], letters[at]
+    return word, "".join(letters)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_retrieval_skips_only_typo_neighbours_that_cannot_pair(screener: Screener, data: st.DataObject) -> None:
+    """`may_pair` is false only where `token_sim` is below PAIR_MIN: skipping a neighbour never loses evidence."""
+    listed, typed = data.draw(slipped_words(screener))
+    known = screener.index.text_df.__contains__
+    for schema in (Schema.PERSON, Schema.ORGANIZATION, None):
+        for q in analyze_name(typed, schema).tokens:
+            for c in analyze_name(listed, schema).tokens:
+                if token_sim(q, c, known)[0] >= PAIR_MIN:
+                    assert may_pair(q, c, min(4, OSA.distance(q.text, c.text))), (q, c)
+
+
+def test_typo_neighbours_that_pair_are_never_skipped_on_the_real_vocabulary(screener: Screener) -> None:
+    """The same, exhaustively, for the neighbours retrieval really examines: 1,000 list words against theirs."""
+    index = screener.index
+    known = index.text_df.__contains__
+    checked = 0
+    for token_id in range(0, len(index.tokens), max(1, len(index.tokens) // 1000)):
+        token = index.tokens[token_id]
+        for neighbour_id, edits in fuzzy_tokens(index, token):
+            neighbour = index.tokens[neighbour_id]
+            if token_sim(token, neighbour, known)[0] >= PAIR_MIN:
+                checked += 1
+                assert may_pair(token, neighbour, edits), (token.text, neighbour.text, edits)
+    assert checked > 1000  # the sample really reached pairing neighbours

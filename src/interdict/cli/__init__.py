@@ -22,24 +22,74 @@ Exit codes (stable, for scripts):
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import typer
 from rich.markup import escape
 
 from ..errors import InterdictError
-from .common import app, err, usage_errors
-
-# Importing a command module registers its commands; `--help` lists them in this order.
-# isort: off
-from . import screen, lists, workflows, gaps, relations, effectiveness, service, cases  # noqa: F401,E402
-# isort: on
+from .common import err, usage_errors
 
 __all__ = ["app", "main"]
+
+# The modules that register commands (importing one registers its commands), in the order `--help` lists them.
+MODULES = ("screen", "lists", "workflows", "gaps", "relations", "effectiveness", "service", "cases")
+
+# Which module registers each top-level command. `main` imports only that module, so one command
+# does not pay for the others' imports (about 0.3 s of every start); anything else (no command,
+# --help, a typo) imports them all. tests/test_cli.py holds this table to what the modules register.
+COMMAND_MODULES = {
+    "screen": "screen",
+    "screen-file": "screen",
+    "compare": "screen",
+    "compare-file": "screen",
+    "datasets": "lists",
+    "show": "lists",
+    "update": "lists",
+    "accept": "lists",
+    "load": "lists",
+    "export": "lists",
+    "screen-payment": "workflows",
+    "screen-manifest": "workflows",
+    "screen-shipment": "workflows",
+    "gaps": "gaps",
+    "gaps-evaluate": "gaps",
+    "relations": "relations",
+    "exposure": "relations",
+    "effectiveness": "effectiveness",
+    "serve": "service",
+    "keys": "service",
+    "users": "cases",
+    "monitor": "cases",
+    "alerts": "cases",
+    "cases": "cases",
+    "audit": "cases",
+}
+
+
+def load_commands(argv: list[str] | None = None) -> typer.Typer:
+    """The app with the commands `argv` runs registered: all of them when argv is None or names no known command."""
+    command = next((arg for arg in (argv or [])[1:] if not arg.startswith("-")), None)
+    module = COMMAND_MODULES.get(command or "") if argv is not None else None
+    for name in (module,) if module else MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+    from .common import app
+
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """`interdict.cli.app`: the app with every command registered."""
+    if name == "app":
+        return load_commands()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Entry point: run the app, turning every interdict error into a message and an exit code."""
+    app = load_commands(sys.argv)
     try:
         # Without standalone mode click *returns* the code of a typer.Exit
         # (--fail-on-match, partial failures) instead of raising it.

@@ -28,6 +28,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+
+
+@app.callback()
+def _commands() -> None:
+    # A callback keeps `interdict` a group of commands however few are registered
+    # (`main` registers only the module of the command it runs; typer would make a
+    # lone command the whole program).
+    pass
+
+
 out = Console()
 err = Console(stderr=True)
 

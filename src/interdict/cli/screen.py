@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
@@ -117,6 +118,14 @@ def screen(
         raise typer.Exit(code)
 
 
+AUTO_WORKERS_MAX = 8  # beyond this, a laptop's or a shared server's other work suffers more than the file gains
+
+
+def auto_workers() -> int:
+    """One worker per core (the index is memory-mapped, so forked workers share it rather than copy it)."""
+    return max(1, min(AUTO_WORKERS_MAX, os.cpu_count() or 1))
+
+
 @app.command("screen-file")
 def screen_file(
     input_arg: str = typer.Argument(
@@ -131,7 +140,9 @@ def screen_file(
     dataset: Optional[list[str]] = DATASET_OPTION,
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", min=1, max=500, help="Most hits per row."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Match threshold (default 0.70)."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes (use the core count for large files)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-w", min=1, max=64, help=f"Worker processes (default: one per core, at most {AUTO_WORKERS_MAX}; a file of up to {batch.CHUNK} rows uses one)."
+    ),
     engine: Engine = typer.Option(Engine.LOCAL, "--engine", help="local: this machine; spark: Apache Spark (needs pip install 'interdict\\[spark]' and Java 17+)."),
     master: str = typer.Option("local[2]", "--master", help="With --engine spark: the Spark master (local[N], spark://host:port, yarn...)."),
     record: bool = typer.Option(False, "--record", help="Record each row's screening in the audit log (party id: the row's id) and raise its matches as alerts."),
@@ -162,7 +173,7 @@ def screen_file(
             datasets=dataset,
             limit=limit,
             threshold=threshold,
-            workers=workers,
+            workers=workers or auto_workers(),
             progress=lambda done: progress.update(task, completed=done),
         )
     err.print(

@@ -22,7 +22,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from openpyxl import Workbook
 
 from ..atomic import atomic_write, write_error
 from ..errors import InputError
@@ -133,6 +132,8 @@ def render_csv(report: GapReport) -> str:
 
 def render_xlsx(report: GapReport) -> bytes:
     """One sheet, `gaps`: the CSV's columns and rows, with the header row frozen (characters XML cannot hold are left out)."""
+    from openpyxl import Workbook  # here, not at the top: 90 ms of every CLI start, for one export format
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("gaps")
     sheet.freeze_panes = "A2"

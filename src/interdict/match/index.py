@@ -145,7 +145,7 @@ class Index:
     build_key: str = ""
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     _token_texts: np.ndarray | None = field(default=None, repr=False)
-    fuzzy_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    fuzzy_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
 
     token_weight_list: list[float] = field(default_factory=list, repr=False)

@@ -29,10 +29,11 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ..text import tables
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
 from .index import MARKED_KEYS, Index, letter_trigrams
-from .scorer import PAIR_MIN, SimCache, token_sim
+from .scorer import PAIR_MIN, SimCache, may_pair, token_sim
 from .settings import SETTINGS as S
 
 
@@ -82,8 +83,8 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
     return found
 
 
-def fuzzy_tokens(index: Index, token: Token) -> list[int]:
-    """Vocabulary token ids close enough in spelling to the query token to be a typo of it.
+def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
+    """(id, edit distance) of the vocabulary tokens close enough in spelling to the query token to be a typo of it.
 
     Memoised on the index: screening batches repeat the same given names and
     surnames, and their typo neighbourhoods never change for one index.
@@ -99,27 +100,23 @@ def fuzzy_tokens(index: Index, token: Token) -> list[int]:
     return cached
 
 
-def _fuzzy_tokens(index: Index, token: Token) -> list[int]:
-    candidates: list[int] = []
-    seen: set[int] = set()
+def _fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
+    # A dict keeps first-seen order and drops repeats in C: the order decides where the cap cuts.
+    found: dict[int, None] = {}
     # Sorted: the cap below must cut the same way in every process (sets iterate by hash).
     for key in sorted(fuzzy_keys(index, token)):
-        for token_id in index.key_tokens.get(key, ()):
-            if token_id not in seen:
-                seen.add(token_id)
-                candidates.append(token_id)
-        if len(candidates) > S.max_fuzzy_tokens:
+        found.update(dict.fromkeys(index.key_tokens.get(key, ())))
+        if len(found) > S.max_fuzzy_tokens:
             break
     if token.text not in index.text_df and len(token.text) >= 5:
-        for token_id in _trigram_neighbours(index, token.text):
-            if token_id not in seen:
-                seen.add(token_id)
-                candidates.append(token_id)
-    if not candidates:
+        found.update(dict.fromkeys(_trigram_neighbours(index, token.text)))
+    if not found:
         return []
-    texts = index.token_texts[np.asarray(candidates)].tolist()
+    candidates = np.fromiter(found, dtype=np.int64, count=len(found))
+    texts = index.token_texts[candidates].tolist()
     distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=S.fuzzy_edits, dtype=np.int32)[0]
-    return [token_id for token_id, distance in zip(candidates, distances) if distance <= S.fuzzy_edits]
+    near = distances <= S.fuzzy_edits
+    return list(zip(candidates[near].tolist(), distances[near].tolist()))
 
 
 def _unique(ids: np.ndarray) -> np.ndarray:
@@ -155,7 +152,7 @@ def _trigram_neighbours(index: Index, text: str, keep: int = 200) -> list[int]:
     if len(unique) > keep:
         top = np.argsort(-counts, kind="stable")[:keep]
         unique = unique[np.sort(top)]
-    return [int(token_id) for token_id in unique]
+    return unique.tolist()  # type: ignore[no-any-return]
 
 
 def _offer(scratch: _Scratch, postings: np.ndarray, value: float, touched: list[np.ndarray]) -> None:
@@ -193,10 +190,12 @@ def _evidence_groups(
                 joined = _joined_readings(index, first, second)
                 if joined:
                     groups.append(joined)
-        # A prefix left standing ("Tariq Abu", a reordered "Abu Tariq") still fuses with its name.
-        prefixes = {token.skel for token in tokens if token.text in _STANDALONE_PREFIXES}
+        # A prefix left standing ("Tariq Abu", a reordered "Kabir ... Abdul") still fuses with its name,
+        # keyed as the analyser keys a fused name: the canonical prefix's skeleton, then the name's key.
+        compounds = tables.compounds()
+        prefixes = {skeleton(compounds[token.text]) for token in tokens if token.text in compounds}
         for token, weight in zip(tokens, weights):
-            if token.text in _STANDALONE_PREFIXES:
+            if token.text in compounds:
                 continue
             for prefix in prefixes:
                 for key in token.keys:
@@ -205,8 +204,6 @@ def _evidence_groups(
                         groups.append([(postings, weight)])
     return groups
 
-
-_STANDALONE_PREFIXES = frozenset({"abu", "abd"})
 
 
 def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np.ndarray, float]]:
@@ -246,8 +243,10 @@ def _token_evidence(
         postings = index.key_postings(key) if key and key[0] != "~" else None
         if postings is not None:
             evidence.append((postings, weight))
-    for token_id in fuzzy_tokens(index, token):
+    for token_id, edits in fuzzy_tokens(index, token):
         vocabulary = index.tokens[token_id]
+        if not may_pair(token, vocabulary, edits):
+            continue  # most typo neighbours are too far to pair: skip the full similarity
         pair = (token.sig, id(vocabulary))
         found = cache.get(pair)
         if found is None:

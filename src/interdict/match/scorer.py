@@ -99,6 +99,37 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     return slip
 
 
+def _slip_sim(edits: int, longest: int) -> float:
+    """What `edits` keyboard slips (1-3) leave of the similarity of words of `longest` letters."""
+    if edits == 1:
+        return S.slip_one_edit[0] if longest >= 5 else S.slip_one_edit[1]
+    if edits == 2:
+        two = S.slip_two_edits
+        return two[0] if longest >= 9 else two[1] if longest >= 6 else two[2]
+    return S.slip_three_edits if longest >= 11 else 0.0
+
+
+def may_pair(q: Token, c: Token, edits: int) -> bool:
+    """False only where `token_sim(q, c)` is surely below PAIR_MIN, given their OSA edit distance (capped at 3).
+
+    A cheap test for retrieval's typo neighbours, most of which are too many
+    slips apart for their length and related no other way; it follows the
+    paths of `token_sim` and `_slip` and must change with them (a property test
+    holds it to token_sim on real and mutated list words).
+    """
+    if edits == 0 or (edits <= 3 and _slip_sim(edits, max(len(q.text), len(c.text))) >= PAIR_MIN):
+        return True  # the same word, or a slip of this size can still pair
+    if (q.initial or c.initial) and S.initial >= PAIR_MIN:
+        return True
+    if q.generic or c.generic or q.abjad or c.abjad or q.script == "cjk" or c.script == "cjk":
+        return True  # generic word classes, scripts without vowels, syllables: related other ways
+    if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
+        return True  # a fused prefix or a joined article
+    if not set(q.keys).isdisjoint(c.keys):
+        return True  # shared consonants, a shared equivalence ("=john") or spelling
+    return len(q.text) == len(c.text) and q.text[::-1] == c.text
+
+
 def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
     """Similarity of tokens whose consonants differ (or whose vowels disagree): slips and variants."""
     if _equivalent(q, c):
@@ -116,17 +147,9 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     # Different consonants: only a slip of the keyboard keeps two names the same.
     edits = OSA.distance(q.text, c.text, score_cutoff=3)
     if edits <= 3:
-        if edits == 1:
-            sim = S.slip_one_edit[0] if longest >= 5 else S.slip_one_edit[1]
-        elif _first_letters_apart(q.text, c.text):
+        sim = _slip_sim(edits, longest)
+        if edits >= 2 and sim and _first_letters_apart(q.text, c.text):
             sim = 0.0  # two slips, one of them the first letter: another name (Lavrov / Navros)
-        elif edits == 2:
-            two = S.slip_two_edits
-            sim = two[0] if longest >= 9 else two[1] if longest >= 6 else two[2]
-        elif longest >= 11:
-            sim = S.slip_three_edits
-        else:
-            sim = 0.0
         if sim and known is not None and known(q.text) and known(c.text):
             sim -= S.known_names_penalty
         if sim:
@@ -149,6 +172,8 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
     Vowel classes (a/e, o/u, i/y) separate what transliteration merges from
     what it does not: Hossein/Husain agree, Hossein/Hasan and Muller/Miller do not.
     """
+    if q.text != c.text and _VOWEL_CLASSES.isdisjoint(q.vskel) and _VOWEL_CLASSES.isdisjoint(c.vskel):
+        return None  # no vowels on either side ("TMK" / "T.M.G."): letters read one by one, not sounds to transliterate
     size = len(q.skel)
     if q.vskel and q.vskel == c.vskel:
         same = S.translit_same_vowels
@@ -282,6 +307,8 @@ def _readings_fuse(first: Token, second: Token, single: Token) -> bool:
 
 
 def _equivalent(q: Token, c: Token) -> bool:
+    if "\x1f=" not in q.sig or "\x1f=" not in c.sig:
+        return False  # most tokens have no equivalence key ("=john"); the sig holds every key
     left = {key for key in q.keys if key.startswith("=")}
     return bool(left) and not left.isdisjoint(c.keys)
 
@@ -455,7 +482,9 @@ def _align_and_score(
                     sectors += max(weights[k], S.sector_conflict)
                 else:
                     generic += weights[k]
-    initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
+    initials = 0.0
+    if len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
+        initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
     factor = S.conflict_cost if conflict else subset if len(links) >= 2 else max(subset, S.single_part_cost)
@@ -471,15 +500,16 @@ def _align_and_score(
         if not distinctive and not all(token.generic for token in candidate):
             score = min(score, S.generic_only_cap)
             notes.append("only generic words agree")
-        elif not distinctive and any(how == How.GENERIC for _, _, _, how, _ in links) and score > S.org_known_typo_cap:
+        elif not distinctive and any(_other_form(query, candidate, link) for link in links) and score > S.org_known_typo_cap:
             # A name of generic words only is identified by its words as written: "Worldwide Shipping"
             # is not "Universal Shipping", though the lists treat the two words as one class elsewhere.
+            # One spelling of one word is still that word (Defense/Defence, Organization/Organisation).
             score = S.org_known_typo_cap
             notes.append("a name of generic words only, written with other words")
         elif distinctive and known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
             score = S.org_known_typo_cap
             notes.append("the distinctive words are other words, not a slip of one")
-    if links and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
+    if links and (links[0][3] == How.INITIAL or query[links[0][0][0]].initial) and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
     if score > S.syllables_partial_cap and (
@@ -491,8 +521,7 @@ def _align_and_score(
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
-    covered = sum(len(qi) for qi, _, _, _, _ in links)
-    if person and covered == 1 and score > S.one_part_cap and sum(1 for t in query if not t.initial) >= 2:
+    if person and score > S.one_part_cap and sum(len(qi) for qi, _, _, _, _ in links) == 1 and sum(1 for t in query if not t.initial) >= 2:
         score = S.one_part_cap
         notes.append("only one name part agrees")
     if ordered and _swapped(links):
@@ -547,6 +576,14 @@ def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int
     return False
 
 
+def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
+    """A link between two generic words of one class that are other words, not one word spelt two ways."""
+    qi, cj, _, how, _ = link
+    if how != How.GENERIC:
+        return False
+    return OSA.distance(query[qi[0]].text, candidate[cj[0]].text, score_cutoff=2) > 1
+
+
 def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
     qi, cj, _, _, _ = link
     return any(query[i].generic for i in qi) or any(candidate[j].generic for j in cj)
@@ -592,8 +629,8 @@ def _swapped(links: list[Link]) -> bool:
 def _may_fuse(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> bool:
     """Cheap test: does some token begin with a token of the other name (a fused pair)?"""
     for one, many in ((query, candidate), (candidate, query)):
-        heads = {token.text[:3] for token in many if len(token.text) >= 3}
-        if any(len(token.text) >= 5 and token.text[:3] in heads for token in one):
+        longs = [token.text[:3] for token in one if len(token.text) >= 5]
+        if longs and not {token.text[:3] for token in many if len(token.text) >= 3}.isdisjoint(longs):
             return True
     return False
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import NotFoundError
 from ..model import MATCHABLE, Entity, IdentifierType, NameKind, Schema, matchable
-from ..text.names import AnalyzedName, Token, analyze_name
+from ..text.names import AnalyzedName, Token, analyze_name, reading
 from .evidence import Contribution, Feature, identifier_evidence, secondary_evidence
 from .explain import explain_name, render_explanation
 from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName
@@ -173,8 +173,12 @@ class _QueryReadings:
     def under(self, schema: Schema | None) -> tuple[list[AnalyzedName], list[list[float]]]:
         found = self.by_schema.get(schema)
         if found is None:
-            analyzed = [name for name in (analyze_name(text, schema) for text in self.names) if name.tokens]
-            found = self.by_schema[schema] = (analyzed, [self.screener.weights(name.tokens) for name in analyzed])
+            read_as = reading(schema)  # schemas read alike (Company, Organization) share one reading and its weights
+            found = self.by_schema.get(read_as) if read_as != schema else None
+            if found is None:
+                analyzed = [name for name in (analyze_name(text, read_as) for text in self.names) if name.tokens]
+                found = self.by_schema[read_as] = (analyzed, [self.screener.weights(name.tokens) for name in analyzed])
+            self.by_schema[schema] = found
         return found
 
 

@@ -154,10 +154,61 @@ def _drop_acronyms(text: str, removed: list[tuple[str, str]]) -> str:
         letters = re.sub(r"[^a-z0-9]", "", match.group(1).lower())
         before = _ASCII_SPLIT.split(text[: match.start()].lower())
         initials = [word[0] for word in before if word]
-        if len(letters) >= 2 and " " not in match.group(1).strip() and _is_subsequence(letters, initials):
+        words = [word for word in before if word]
+        if len(letters) >= 2 and " " not in match.group(1).strip() and (_is_subsequence(letters, initials) or _abbreviates(letters, words)):
             removed.append((match.group(1).strip(), "acronym"))
             out = out[: match.start()] + " " + out[match.end() :]
     return out
+
+
+_EZAFE = re.compile(r"(?<=[^\W\d_])-(ye|e)(?=[\s,;)]|$)", re.IGNORECASE)
+
+
+def _drop_ezafe(text: str, removed: list[tuple[str, str]]) -> str:
+    """The Persian ezafe written as a hyphenated ending: "Gharargah-e Sazandegi-ye Khatam", "Malek-e Ashtar".
+
+    It links a word to the next ("of", "the"), and romanisations write it, join it
+    ("Gharargahe") or leave it out: it is no part of the name. Only the hyphenated
+    form is read so (a joined final e is often the word's own letter).
+    """
+    found = _EZAFE.findall(text)
+    if not found:
+        return text
+    removed.extend((f"-{ending}", "ezafe") for ending in found)
+    return _EZAFE.sub("", text)
+
+
+def _abbreviates(letters: str, words: list[str]) -> bool:
+    """The acronym takes a word's first letter and maybe more of its letters, word after word (any may be skipped).
+
+    "(DICO)" after "Doostan International Company" (CO from Company), "(BAL)" after
+    "Butembo Airlines" (AL from Airlines). Every chunk starts at a word's first
+    letter, so a bracketed place or word ("(Paris)") is not read as an acronym.
+    """
+    if len(letters) > 8 or len(words) > 12:
+        return False
+
+    @lru_cache(maxsize=None)
+    def fits(start: int, word_at: int) -> bool:
+        if start == len(letters):
+            return True
+        for k in range(word_at, len(words)):
+            word = words[k]
+            if word[0] != letters[start]:
+                continue
+            ends = [start + 1]
+            at, position = start + 1, 1
+            while at < len(letters):
+                found = word.find(letters[at], position)
+                if found < 0:
+                    break
+                position, at = found + 1, at + 1
+                ends.append(at)
+            if any(fits(end, k + 1) for end in reversed(ends)):
+                return True
+        return False
+
+    return fits(0, 0)
 
 
 def _is_subsequence(letters: str, initials: list[str]) -> bool:
@@ -360,26 +411,47 @@ def _merge_compounds(tokens: list[Token]) -> list[Token]:
 _PREFIX_STARTS = ("ab",)  # every fused prefix in compounds.txt starts so; a cheap pre-check
 
 
-@lru_cache(maxsize=100_000)
+def reading(schema: Schema | None) -> Schema | None:
+    """The schema whose rules a name of `schema` is read by: schemas read alike share one.
+
+    Companies are read as organisations and aircraft as vessels (the rules below
+    tell only people, organisations, craft and the unknown apart). LegalEntity,
+    FtM's parent of people and organisations, is what lists use for rows of unknown
+    type, so such a name is read as one of unknown type (titles and legal forms
+    stripped cautiously), the reading `compare` gives two names without a schema.
+    A screen reads its query once per reading, not once per schema it meets.
+    """
+    if schema == Schema.LEGAL_ENTITY:
+        return None
+    if schema in ORG_SCHEMAS:
+        return Schema.ORGANIZATION
+    if schema in CRAFT_SCHEMAS:
+        return Schema.VESSEL
+    return schema
+
+
 def analyze_name(text: str, schema: Schema | None = None) -> AnalyzedName:
     """Tokens of a name, with what was removed and any evasion that was folded.
 
     `schema` (None: unknown) decides which rules apply: legal forms are stripped
-    from organisations, titles from people, numerals read in craft names. The
-    cache is keyed on it as given; a Schema member hashes and compares like its
-    plain string, so "Person" and Schema.PERSON share one entry.
+    from organisations, titles from people, numerals read in craft names.
     """
+    return _analyze_name(text, reading(schema))
+
+
+@lru_cache(maxsize=100_000)
+def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
+    """analyze_name under one reading; the cache is keyed on the reading (a Schema
+    member hashes and compares like its plain string, so "Person" and Schema.PERSON
+    share one entry)."""
     original = text
-    if schema == Schema.LEGAL_ENTITY:
-        # FtM's parent of people and organisations: lists use it for rows of unknown type,
-        # so such a name is read as one of unknown type (titles and legal forms stripped
-        # cautiously), the same reading `compare` gives two names without a schema.
-        schema = None
     digits_as_letters = schema not in CRAFT_SCHEMAS
     person = schema == Schema.PERSON
     removed: list[tuple[str, str]] = []
     if schema is None or schema in ORG_SCHEMAS:
         text = _drop_acronyms(text, removed)
+    if not person and "-" in text:
+        text = _drop_ezafe(text, removed)
     words, evasion, hyphens = _raw_words(text, digits_as_letters, join_acronyms=not person)
     honorifics = tables.honorifics()
     abjad_honorifics = tables.abjad_honorifics()
