@@ -67,6 +67,8 @@ def test_dotted_acronyms_are_one_word_in_company_names() -> None:
 
 def test_numbers_in_organisation_names() -> None:
     assert texts("Brigade Forty-Four", "Organization") == ["brigade", "44"]
+    assert texts("Brigade Forty 4", "Organization") == ["brigade", "44"]  # a tens word and a digit
+    assert texts("Brigade Forty 14", "Organization") == ["brigade", "40", "14"]  # not a unit: two numbers
     assert texts("1st International Bank", "Company")[0] == "1"
     assert texts("Apollo Investment Fund VIII L.P.", "Company")[-1] == "8"
 

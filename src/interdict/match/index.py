@@ -42,9 +42,10 @@ from .settings import SETTINGS as S
 INDEX_VERSION = 17
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
-# organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable). They post
+# organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
+# (the pinyin reading of a Latin word in a name read as romanised Chinese). They post
 # names like skeletons do, but never weigh a token nor get typo neighbours.
-MARKED_KEYS = "=+~"
+MARKED_KEYS = "=+~^"
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)

@@ -192,6 +192,10 @@ def _evidence_groups(
             postings = index.key_postings(skeleton(first.text + second.text))
             if postings is not None:
                 groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
+            if first.keys[-1][:1] == "^" and second.keys[-1][:1] == "^":
+                joined = _joined_readings(index, first, second)
+                if joined:
+                    groups.append(joined)
         # A prefix left standing ("Tariq Abu", a reordered "Kabir ... Abdul") still fuses with its name,
         # keyed as the analyser keys a fused name: the canonical prefix's skeleton, then the name's key.
         compounds = tables.compounds()
@@ -218,6 +222,19 @@ def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, 
         if known(left) and known(right):
             return [(left, cut / len(text)), (right, 1.0 - cut / len(text))]
     return []
+
+
+def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np.ndarray, float]]:
+    """Names holding one word read as two adjacent romanised Chinese words ("Chien" + "shu" → "Jianshu")."""
+    weight = max(index.token_weight(first), index.token_weight(second))
+    left = [key for key in first.keys if key[:1] == "^"]
+    right = [key[1:] for key in second.keys if key[:1] == "^"]
+    found = []
+    for key in {f"{a}.{b}" for a in left for b in right}:
+        postings = index.key_postings(key)
+        if postings is not None:
+            found.append((postings, weight))
+    return found
 
 
 def _token_evidence(

@@ -23,6 +23,7 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, make_token
+from ..text.tables import initial_letters
 from .settings import SETTINGS as S
 
 # Tuning values live in match/settings.py; this alias is read in the hot loops.
@@ -43,6 +44,7 @@ class How(StrEnum):
     ARTICLE = "article"  # an Arabic article written joined to the name
     GENERIC = "generic word"  # two forms of one generic organisation word (Airlines/Air)
     TRUNCATED = "cut short"  # the query's last word is the start of the list's word (a full name line of a payment)
+    ACRONYM = "acronym"  # one word made of the initials of the other name's words (PLA / People's Liberation Army)
     NONE = ""  # not the same name part
 
 
@@ -90,6 +92,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         shared = _shared_skeleton_sim(q, c)
         if shared is not None and shared[0] >= 0.9:
             return shared
+        if _same_reading(q, c):
+            return S.romanisation, How.TRANSLITERATION  # Hsi / Xi, Tse / Ze: one Chinese syllable, two systems
     slip = _slip(q, c, known)
     if shared is not None and shared[0] >= slip[0]:
         return shared
@@ -147,6 +151,8 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     edits = OSA.distance(q.text, c.text, score_cutoff=3)
     if edits <= 3:
         sim = _slip_sim(edits, longest)
+        if edits >= 2 and sim and _first_letters_apart(q.text, c.text):
+            sim = 0.0  # two slips, one of them the first letter: another name (Lavrov / Navros)
         if sim and known is not None and known(q.text) and known(c.text):
             sim -= S.known_names_penalty
         if sim:
@@ -154,6 +160,13 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     if len(q.text) == len(c.text) and q.text[::-1] == c.text:
         return S.reversed_word, How.REVERSED
     return 0.0, How.NONE
+
+
+def _first_letters_apart(left: str, right: str) -> bool:
+    """The words start with letters no spelling of one name interchanges (text/data/initial_letters.txt)."""
+    if left[0] == right[0]:
+        return False
+    return right[0] not in initial_letters().get(left[0], ())
 
 
 def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
@@ -271,6 +284,29 @@ def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
         sims = S.abjad_sims
         return (sims[0] if size >= 4 else sims[1] if size == 3 else sims[2]), How.SCRIPT
     return 0.0, How.NONE  # without vowels a consonant off is another name (Moslehi is not Mufleh)
+
+
+def _readings(token: Token) -> list[str]:
+    """The pinyin readings of a word of a name read as romanised Chinese (text/names.py `_read_as_chinese`)."""
+    return [key[1:] for key in token.keys if key[:1] == "^"]
+
+
+def _same_reading(q: Token, c: Token) -> bool:
+    left = _readings(q)
+    return bool(left) and not set(left).isdisjoint(_readings(c))
+
+
+def _chinese_reading(tokens: tuple[Token, ...]) -> bool:
+    """The name is read as romanised Chinese: every word of it carries pinyin readings (its last keys)."""
+    return tokens[0].keys[-1][:1] == "^"
+
+
+def _readings_fuse(first: Token, second: Token, single: Token) -> bool:
+    """Two romanised Chinese words against one: "Chin-ping" / "Jinping", "Tse-tung" / "Zedong", by reading only."""
+    if single.keys[-1][:1] != "^" or first.keys[-1][:1] != "^" or second.keys[-1][:1] != "^":
+        return False
+    joined = {f"{a}.{b}" for a in _readings(first) for b in _readings(second)}
+    return not joined.isdisjoint(_readings(single))
 
 
 def _equivalent(q: Token, c: Token) -> bool:
@@ -401,8 +437,11 @@ def _align_and_score(
         links.extend(_truncated_link(query, candidate, qw, cw, used_q, used_c, known))
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
+    if len(used_q) < len(query) and len(used_c) < len(candidate) and abs(len(query) - len(candidate)) >= 1:
+        links.extend(_acronym_links(query, candidate, qw, cw, used_q, used_c, person))
     if any(how == How.COMPOUND for _, _, _, how, _ in links):
         links = _absorb_prefixes(query, candidate, links, used_q, used_c)
+        links = _drop_other_compounds(query, candidate, links, used_q, used_c)
     unmatched_q = [i for i in range(len(query)) if i not in used_q]
     unmatched_c = [j for j in range(len(candidate)) if j not in used_c]
     matched = 0.0
@@ -418,6 +457,8 @@ def _align_and_score(
     conflict = bool(unmatched_q) and bool(unmatched_c)
     if conflict and not person:
         conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
+    elif not conflict and not person and links and _number_left(query, candidate, unmatched_q, unmatched_c):
+        conflict = True  # "Bowne Global Solutions II" / "Bowne Global Solutions": a numbered entity of a series is another one
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
         # given names, Ahmed and Edward, disagree.
@@ -449,7 +490,7 @@ def _align_and_score(
                     generic += weights[k]
     initials = 0.0
     if len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
-        initials = sum(qw[i] for i in unmatched_q if query[i].initial) + sum(cw[j] for j in unmatched_c if candidate[j].initial)
+        initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
     factor = S.conflict_cost if conflict else subset if len(links) >= 2 else max(subset, S.single_part_cost)
@@ -477,10 +518,12 @@ def _align_and_score(
     if links and (links[0][3] == How.INITIAL or query[links[0][0][0]].initial) and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
-    if (
-        score > S.syllables_partial_cap
-        and (unmatched_q or unmatched_c)
+    if score > S.syllables_partial_cap and (
+        (unmatched_q or unmatched_c)
         and (any(token.script == "cjk" for token in query) or any(token.script == "cjk" for token in candidate))
+        # In Latin letters too ("Chen Zhang" / "Chang Chin Sung"), a syllable of the list name must not be left over;
+        # a query holding the whole list name and more ("Lin Zuoyou Hailun" / "Lin Zuoyou") is an added name part.
+        or (unmatched_c and _chinese_reading(query) and _chinese_reading(candidate))
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
@@ -491,6 +534,27 @@ def _align_and_score(
         score *= S.swapped_filiation
         notes.append("given name and father's name are swapped")
     return score, links, used_q, used_c, notes
+
+
+def _number_left(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> bool:
+    """A number only one organisation name holds: funds, trusts and vessels of one name are told apart by it."""
+    return any(query[i].number for i in unmatched_q) or any(candidate[j].number for j in unmatched_c)
+
+
+def _initials_cost(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], unmatched_q: list[int], unmatched_c: list[int]
+) -> float:
+    """Cost weight of initials left unmatched: their own small weight, unless both names keep one.
+
+    "William G. Frost" / "William W. Frost": two different middle initials name two
+    people (George H. W. Bush is not George W. Bush), so each then costs at least
+    `initials_conflict`; a middle initial only one name gives is an extra part.
+    """
+    left = [qw[i] for i in unmatched_q if query[i].initial]
+    right = [cw[j] for j in unmatched_c if candidate[j].initial]
+    if left and right:
+        return sum(max(weight, S.initials_conflict) for weight in left + right)
+    return sum(left) + sum(right)
 
 
 def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> bool:
@@ -638,6 +702,39 @@ def _absorb_prefixes(
     return out
 
 
+def _drop_other_compounds(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], used_q: set[int], used_c: set[int]
+) -> list[Link]:
+    """"Abdul Mohammad" against "Shah Mohammad": two compound names sharing their second part are two names.
+
+    A fused "Abd"/"Abu" name pairs with its bare second part ("Abdulabbas" / "Abbas")
+    when the bare name stands alone; when a word of its own, left unmatched, stands
+    before it (Wali, Shah, Dost, Gul Mohammad), that word is the other compound's
+    first part, and the two are different names.
+    """
+    out: list[Link] = []
+    for link in links:
+        qi, cj, _, how, _ = link
+        if how == How.COMPOUND and len(qi) == 1 and len(cj) == 1:
+            q, c = query[qi[0]], candidate[cj[0]]
+            if len(q.text) > len(c.text) and q.text.startswith(_FUSED_PREFIXES):
+                bare, index, used = candidate, cj[0], used_c
+            elif len(c.text) > len(q.text) and c.text.startswith(_FUSED_PREFIXES):
+                bare, index, used = query, qi[0], used_q
+            else:
+                out.append(link)
+                continue
+            before = index - 1
+            # A word before it that holds the prefix itself ("Abdul Haqqani Manan" / "Abdul Manan") took the
+            # prefix from this name: a name inserted between, not another compound.
+            if before >= 0 and before not in used and not bare[before].initial and not bare[before].text.startswith(_FUSED_PREFIXES):
+                used_q.discard(qi[0])
+                used_c.discard(cj[0])
+                continue
+        out.append(link)
+    return out
+
+
 _JOINED: dict[tuple[str, str], Token] = {}
 
 
@@ -678,6 +775,59 @@ def _syllables_fuse(first: Token, second: Token, single: Token) -> bool:
     return any(text.startswith(a) and text[len(a) :] in seconds for a in _spellings(first))
 
 
+ACRONYM_LETTERS = (2, 6)  # an acronym or initialism has two to six letters
+_VOWELS = frozenset("aeiouy")
+
+
+def _acronym_links(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    used_q: set[int],
+    used_c: set[int],
+    person: bool,
+) -> list[Link]:
+    """One word spelled by the initials of consecutive words of the other name, both left unaligned.
+
+    "PLA" / "People's Liberation Army", "U.S." / "United States": an organisation's
+    acronym is another way of writing its name (particles such as "of" are skipped,
+    as acronyms skip them), so it must account for every distinctive word the other
+    name does not share otherwise. A person's initialism stands for given names only when
+    it cannot be read as a name itself, having no vowel ("JC" / "Jean-Claude"), and
+    counts as initials do: a surname must agree too.
+    """
+    found: list[Link] = []
+    for side_one, side_many, w_one, w_many, used_one, used_many, one_is_query in (
+        (query, candidate, qw, cw, used_q, used_c, True),
+        (candidate, query, cw, qw, used_c, used_q, False),
+    ):
+        for i, token in enumerate(side_one):
+            size = len(token.text)
+            if i in used_one or not ACRONYM_LETTERS[0] <= size <= ACRONYM_LETTERS[1] or size > len(side_many) or token.script != "latin":
+                continue
+            if token.number or token.generic or (person and (size > 3 or not _VOWELS.isdisjoint(token.text))):
+                continue
+            for start in range(len(side_many) - size + 1):
+                run = range(start, start + size)
+                if any(j in used_many or side_many[j].number or side_many[j].script != "latin" for j in run):
+                    continue
+                if "".join(side_many[j].text[0] for j in run) != token.text:
+                    continue
+                if any(j not in used_many and not side_many[j].generic for j in range(len(side_many)) if j not in run):
+                    break  # initials of part of a name ("IRG" in Islamic Revolutionary Guard Corps) are no acronym of it
+                used_one.add(i)
+                used_many.update(run)
+                many = tuple(run)
+                if person:
+                    sim, how, weight = S.initial, How.INITIAL, sum(w_many[j] for j in run)
+                else:
+                    sim, how, weight = S.acronym, How.ACRONYM, (w_one[i] + sum(w_many[j] for j in run)) / 2
+                found.append(((i,), many, sim, how, weight) if one_is_query else (many, (i,), sim, how, weight))
+                break
+    return found
+
+
 def _compound_links(
     query: tuple[Token, ...],
     candidate: tuple[Token, ...],
@@ -708,6 +858,8 @@ def _compound_links(
                     # Syllables fuse only as written: "jeong" + "eun" is "jongun" only through their spellings.
                     if not _syllables_fuse(first, second, single):
                         continue
+                    sim = S.compound_exact if single.text == joined_text else S.romanisation
+                elif _readings_fuse(first, second, single):
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
                 elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:

@@ -88,6 +88,11 @@ class MatchSettings:
     compound_slip: float = setting(0.92, "Two words against one word one slip away from their fusion.")
     compound_min: float = setting(0.85, "A fused pair must reach this similarity to count (else 'Ali Khamenei' could read as 'Lahaman').")
     compound_spelling: float = setting(0.7, "A fused pair must also agree this much in spelling, not only in consonants.")
+    acronym: float = setting(
+        0.9,
+        "An organisation's acronym against the words it abbreviates ('PLA' / 'People's Liberation Army'): strong evidence, "
+        "not identity, as many names share initials. Higher lets an acronym alone match more organisations.",
+    )
     absorbed_prefix: float = setting(0.95, "A standing 'Abu' beside 'Tariq' against a fused 'Abutariq'.")
 
     romanisation: float = setting(
@@ -108,8 +113,17 @@ class MatchSettings:
     )
     conflict_cost: float = setting(1.0, "Per unit weight of unmatched parts when both names keep parts the other lacks (Mojtaba vs Ali Khamenei).")
     unmatched_floor: float = setting(0.3, "Minimum cost weight of an unmatched part: even a common part that fails to align is evidence against.")
+    initials_conflict: float = setting(
+        0.3,
+        "Least cost weight of each unmatched initial when both names keep one (William G. / William W. Frost): two "
+        "different middle initials. Higher parts more people who share given name and surname.",
+    )
     initials_only_cap: float = setting(0.5, "Names that agree only on initials are not a match.")
-    swapped_filiation: float = setting(0.75, "Multiplier when given and father's names are swapped ('Salman bin Muhammad' is not 'Muhammad bin Salman').")
+    swapped_filiation: float = setting(
+        0.65,
+        "Multiplier when given and father's names are swapped ('Salman bin Muhammad' is not 'Muhammad bin Salman'): below "
+        "threshold / 1, so a swapped name is at most reviewed. Higher lets a father match his son's entry.",
+    )
     single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
     patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
     one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")

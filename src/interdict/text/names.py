@@ -25,13 +25,15 @@ from . import tables
 from .normalize import fold_evasion
 from .numbers import read_numbers
 from .skeleton import final_h_key, skeleton, split_digraph_key, vowel_skeleton
-from .translit import transliterate_word
+from .translit import chinese_readings, transliterate_word
 
 _APOSTROPHES = re.compile(r"[\'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9\u02ca]")
 _ASCII_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Za-z]\.){2,}[A-Za-z]?)")
 _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
-_FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
+# "son/daughter of": the name before it is the person's own, the one after it the father's.
+# bn, abn, bnt are the readings of بن, ابن, بنت written in Arabic script.
+_FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bn", "abn", "bnt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,13 +502,16 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     filiation = False
     for position, token in enumerate(kept):
         if token.text in particles and len(kept) > 1 and not (token.text == "ben" and position == 0) and token.script != "cjk":
-            filiation |= token.text in _FILIATION
+            # A connector orders the name only between two name parts: "bin Laden" opens with the father's
+            # name, and a jumbled "Salman Mohammed bin" ends with a connector that introduces no one.
+            filiation |= token.text in _FILIATION and bool(final) and position < len(kept) - 1
             removed.append((token.original, "particle"))
             continue
         final.append(token)
     if not final:
         final = kept or tokens
         removed = [item for item in removed if item[1] != "particle"]
+    final = _read_as_chinese(final)
     return AnalyzedName(
         original=original,
         tokens=tuple(final),
@@ -533,4 +538,33 @@ def _read_numbers(tokens: list[Token]) -> list[Token]:
             out.append(source[0])
         else:
             out.append(_make_token(text, " ".join(t.original for t in source), script=source[0].script))
+    return out
+
+
+def _read_as_chinese(tokens: list[Token]) -> list[Token]:
+    """Give each word its pinyin readings ("^jin.ping") when the whole name reads as romanised Chinese.
+
+    "Hsi Chin-ping" (Wade-Giles) and "Xi Jinping" (pinyin) share no letters the
+    matcher could bridge, but every word of both splits into Chinese syllables
+    whose readings agree. Only a name shaped like a Chinese one, all of whose
+    words so split, is read this way: "Vladimir Putin" and "Mani Jafari" never
+    are, and "Anna Li" gains keys it can only share with another spelling of the
+    same syllables.
+    """
+    if not 2 <= len(tokens) <= 3 or any(token.script != "latin" or token.initial or token.number or token.generic for token in tokens):
+        return tokens
+    readings: list[tuple[str, ...]] = []
+    for token in tokens:
+        read = chinese_readings(token.text)
+        if not read:
+            return tokens
+        readings.append(read)
+    # A Chinese name has two or three words of one or two syllables, its surname one syllable:
+    # "Ali Reza" (a.li re.za) has no one-syllable word and is read as Latin only.
+    if not any("." not in reading for read in readings for reading in read):
+        return tokens
+    out: list[Token] = []
+    for token, read in zip(tokens, readings):
+        keys = tuple(dict.fromkeys((*token.keys, *("^" + reading for reading in read))))
+        out.append(replace(token, keys=keys, sig="\x1f".join((token.text, token.script, *keys))))
     return out

@@ -38,6 +38,10 @@ def roman(text: str) -> int | None:
     return total or None
 
 
+def _digit(text: str) -> int | None:
+    return int(text) if len(text) == 1 and text.isdigit() else None
+
+
 def read_numbers(texts: list[str]) -> list[tuple[str, int]]:
     """Rewrite number words in a token list; returns (text, how many source tokens it covers)."""
     words = _words()
@@ -54,8 +58,10 @@ def read_numbers(texts: list[str]) -> list[tuple[str, int]]:
         if entry:
             value, kind = entry
             following = words.get(texts[index + 1]) if index + 1 < len(texts) else None
-            if kind == "ten" and following and following[1] == "unit" and 0 < following[0] < 10:
-                out.append((str(value + following[0]), 2))
+            unit = following[0] if following and following[1] == "unit" else _digit(texts[index + 1]) if index + 1 < len(texts) else None
+            if kind == "ten" and unit is not None and 0 < unit < 10:
+                # "Forty-Four" and "Forty 4" alike are 44
+                out.append((str(value + unit), 2))
                 index += 2
                 continue
             out.append((str(value), 1))

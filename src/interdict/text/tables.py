@@ -82,6 +82,23 @@ def romanisation() -> tuple[dict[str, list[tuple[str, str, tuple[str, ...]]]], d
 
 
 @lru_cache(maxsize=None)
+def initial_letters() -> dict[str, frozenset[str]]:
+    """Letter → the word-initial letters spellings of one name swap it with (data/initial_letters.txt)."""
+    table: dict[str, set[str]] = {}
+    for line in _lines("initial_letters.txt"):
+        letters = line.split()
+        for letter in letters:
+            table.setdefault(letter, {letter}).update(letters)
+    return {letter: frozenset(others) for letter, others in table.items()}
+
+
+@lru_cache(maxsize=None)
+def pinyin_syllables() -> frozenset[str]:
+    """Mandarin syllables as pinyin writes them (data/pinyin.txt)."""
+    return _words("pinyin.txt")
+
+
+@lru_cache(maxsize=None)
 def compound_prefixes() -> tuple[tuple[str, str], ...]:
     """(prefix, canonical) longest first, for prefixes fused into one word ("Abdulrahman")."""
     return tuple(sorted(compounds().items(), key=lambda item: len(item[0]), reverse=True))

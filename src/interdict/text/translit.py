@@ -275,3 +275,58 @@ def romanisations(syllable: str, system: str) -> tuple[str, ...]:
         forms.update(listed.get(form, ()))
     forms.discard(syllable)
     return tuple(sorted(forms))
+
+
+MAX_SYLLABLES = 2  # syllables of one word of a Chinese name: "Jinping", "Zedong"; "Jafari" (three) is read as Latin
+MAX_READINGS = 16  # readings of one Latin word as Chinese syllables; a word with more is too ambiguous to read so
+_LONGEST_SPELLING = 7  # "chuang", "hsiung": no spelling of one syllable is longer
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=1)
+def _syllable_spellings() -> dict[str, frozenset[str]]:
+    """Every Latin spelling of a Mandarin syllable → the pinyin syllables it can write ("chin" → jin, qin)."""
+    spelled: dict[str, set[str]] = {}
+    for syllable in tables.pinyin_syllables():
+        if _VOWELS.isdisjoint(syllable):
+            continue  # "m", "ng": interjections and Cantonese readings, no syllable of a Mandarin name
+        for form in (syllable, *romanisations(syllable, "chinese")):
+            # A spelling writes a vowel ("ng" for wu is Cantonese) and more than one letter unless it is the
+            # pinyin itself ("i" for yi would split every word with an i).
+            if len(form) <= _LONGEST_SPELLING and not _VOWELS.isdisjoint(form) and (len(form) > 1 or form == syllable):
+                spelled.setdefault(form, set()).add(syllable)
+    return {form: frozenset(syllables) for form, syllables in spelled.items()}
+
+
+@lru_cache(maxsize=50_000)
+def chinese_readings(word: str) -> tuple[str, ...]:
+    """The pinyin readings ("jin.ping") of a Latin word written wholly in Chinese syllables, else ().
+
+    Wade-Giles, pinyin and the spellings of data/romanisation.tsv all lead to the
+    same readings, so "chinping", "jinping" and "chin" + "ping" meet by reading:
+    syllables, never letters, decide ("jin" is not "qing"). A word any syllable
+    cannot spell ("vladimir") has no reading.
+    """
+    if not word.isalpha() or not word.isascii():
+        return ()
+    spellings = _syllable_spellings()
+    # readings[k]: the readings of word[:k] (None: word[:k] does not split into syllables)
+    readings: list[set[str] | None] = [None] * (len(word) + 1)
+    readings[0] = {""}
+    for end in range(1, len(word) + 1):
+        found: set[str] = set()
+        for start in range(max(0, end - _LONGEST_SPELLING), end):
+            before = readings[start]
+            syllables = spellings.get(word[start:end]) if before else None
+            if before and syllables:
+                found.update(f"{head}.{syllable}" if head else syllable for head in before for syllable in syllables)
+        if len(found) > MAX_READINGS * 4:
+            return ()
+        readings[end] = found or None
+        if not found and end >= _LONGEST_SPELLING and all(reading is None for reading in readings[end - _LONGEST_SPELLING + 1 : end]):
+            return ()  # no syllable can span the gap: "vladimir" fails at its "dm"
+    # A word of a Chinese name is one syllable (a surname) or two (a given name written joined).
+    final = {reading for reading in readings[len(word)] or () if reading.count(".") < MAX_SYLLABLES}
+    if not final or len(final) > MAX_READINGS:
+        return ()
+    return tuple(sorted(final))
