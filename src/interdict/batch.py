@@ -250,12 +250,16 @@ _answers: dict[tuple[object, ...], dict[str, object]] = {}
 ANSWERS_KEPT = 5_000
 
 
-def _asked(row: Row) -> tuple[object, ...] | None:
+def _asked(row: Row, datasets: list[str] | None, limit: int, threshold: float | None) -> tuple[object, ...] | None:
+    """Everything an answer depends on but the row's id: the screener, the file's settings, the query."""
     query = row.query
     if query is None:
         return None
     return (
         id(_worker),
+        tuple(datasets) if datasets is not None else None,
+        limit,
+        threshold,
         query.schema,
         tuple(query.names),
         tuple(repr(date) for date in query.birth_dates),
@@ -271,7 +275,7 @@ def _screen_chunk(args: tuple[list[Row], list[str] | None, int, float | None]) -
     assert _worker is not None
     out = []
     for row in rows:
-        asked = _asked(row)
+        asked = _asked(row, datasets, limit, threshold)
         known = _answers.get(asked) if asked is not None else None
         if known is not None:
             result = {**known, "id": row.id}
@@ -325,7 +329,8 @@ def screen_file(
     out_path = Path(out_path)
     _worker = screener
     _answers.clear()
-    workers = max(1, min(workers, os.cpu_count() or 1))
+    chunks = -(-len(rows) // CHUNK)
+    workers = max(1, min(workers, usable_cores(), chunks))  # a worker per chunk at most: a small file forks no idle ones
     try:
         with atomic_write(out_path) as handle:
             jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(rows, CHUNK))
@@ -339,7 +344,17 @@ def screen_file(
                 raise InterdictError(f"wrote {summary.written:,} results for {summary.rows:,} rows; {out_path} was not written")
     except OSError as exc:
         raise write_error(out_path, exc) from None
+    finally:
+        _answers.clear()  # the file's parties' names and numbers do not outlive its screening
     return summary
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which containers and taskset narrow), not the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def _write_results(results: Iterator[list[tuple[str, bool, bool, bool]]], handle: IO[str], summary: BatchSummary, progress: Progress | None) -> None:

@@ -50,6 +50,7 @@ from ..match.screener import Screener, Screening
 from ..model import Entity, Identifier, IdentifierType, Name, NameKind, Schema
 from ..relations.reach import reach_digests
 from ..rows import read_row
+from ..screening import code_fingerprint
 from ..store import SnapshotStore, audit, data_home
 from ..store.schema import monitored_reach, monitored_snapshots
 from . import register
@@ -216,17 +217,20 @@ class RegisterIndex:
         """Load the cached base index (building it when missing, stale or `rebuild`) and index the recent parties."""
         with cases.reading() as conn:
             count, _, last = register.state(conn)
-        store_key = hashlib.sha256(f"{INDEX_VERSION}:{cases.engine.url}".encode()).hexdigest()[:16]
+        # The tokenisation code and tables shape an index's keys: a register indexed by other code would silently
+        # disagree with the lists' side, so they are part of the version, as for the lists' index.
+        version = f"{INDEX_VERSION}.{code_fingerprint()}"
+        store_key = hashlib.sha256(f"{version}:{cases.engine.url}".encode()).hexdigest()[:16]
         path = data_home() / "cache" / f"register-{store_key}.idx"
         base = None if rebuild or not path.exists() else load_index(path)
-        cutoff = base.build_key.split("|", 1)[1] if base is not None and base.build_key.startswith(f"{INDEX_VERSION}|") else None
+        cutoff = base.build_key.split("|", 1)[1] if base is not None and base.build_key.startswith(f"{version}|") else None
         recent = list(register.parties(cases, updated_since=cutoff)) if cutoff is not None else []
         if cutoff is None or len(recent) > max(1000, cls.REBUILD_SHARE * count):
             if progress:
                 progress(f"indexing the watch register ({count:,} parties)")
             base = build_index(
                 (entity for entity in map(party_entity, register.parties(cases)) if entity is not None),
-                build_key=f"{INDEX_VERSION}|{last}",  # parties changed at or after `last` go to the recent index
+                build_key=f"{version}|{last}",  # parties changed at or after `last` go to the recent index
             )
             try:
                 save_index(base, path)

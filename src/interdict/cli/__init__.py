@@ -71,8 +71,10 @@ COMMAND_MODULES = {
 
 def load_commands(argv: list[str] | None = None) -> typer.Typer:
     """The app with the commands `argv` runs registered: all of them when argv is None or names no known command."""
-    command = next((arg for arg in (argv or [])[1:] if not arg.startswith("-")), None)
-    module = COMMAND_MODULES.get(command or "") if argv is not None else None
+    words = (argv or [])[1:]
+    command = next((arg for arg in words if not arg.startswith("-")), None)
+    # An option before the command ("interdict --help screen") is the group's: it lists every command.
+    module = COMMAND_MODULES.get(command or "") if argv is not None and words and words[0] == command else None
     for name in (module,) if module else MODULES:
         importlib.import_module(f"{__name__}.{name}")
     from .common import app

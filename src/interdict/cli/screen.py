@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
@@ -123,7 +122,7 @@ AUTO_WORKERS_MAX = 8  # beyond this, a laptop's or a shared server's other work 
 
 def auto_workers() -> int:
     """One worker per core (the index is memory-mapped, so forked workers share it rather than copy it)."""
-    return max(1, min(AUTO_WORKERS_MAX, os.cpu_count() or 1))
+    return min(AUTO_WORKERS_MAX, batch.usable_cores())
 
 
 @app.command("screen-file")

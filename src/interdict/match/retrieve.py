@@ -274,7 +274,7 @@ def _token_evidence(
     if len(token.text) >= S.truncated_min_letters and not token.abjad and token.script == "latin" and not known(token.text):
         # A word cut short ("Qalib" for "Qalibaf"): the scorer pairs it only as a query's last word,
         # retrieval offers it wherever it stands.
-        for token_id in index.tokens_starting(token.text, 2 * len(token.text)):
+        for token_id in index.tokens_starting(token.text, len(token.text) + 12):
             evidence.append((index.names_with_token(token_id), weight * S.truncated))
     return evidence
 

@@ -163,10 +163,33 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
 
 
 def _first_letters_apart(left: str, right: str) -> bool:
-    """The words start with letters no spelling of one name interchanges (text/data/initial_letters.txt)."""
-    if left[0] == right[0]:
+    """The words start with sounds no spelling of one name interchanges (text/data/initial_letters.txt).
+
+    The first *sound*, not letter: a leading digraph is read as the sound it writes
+    (Tsvetkov / Cvetkov, Theodosiya / Feodosiya, Yekaterina / Katerina, Uladzimir /
+    Vladimir), and a word that is the other with letters added in front
+    (Yekaterina / Katerina) shares its start.
+    """
+    if left[0] == right[0] or left.endswith(right) or right.endswith(left):
         return False
-    return right[0] not in initial_letters().get(left[0], ())
+    table = initial_letters()
+    return not any(b == a or b in table.get(a, ()) for a in _first_sounds(left) for b in _first_sounds(right))
+
+
+# Leading letter groups and the first sounds they write, longest first (transliterations of Ц, Ч, Θ/ث, Е/Ю/Я, Ў, Х...).
+_LEADING_SOUNDS = (
+    ("tsch", "c"), ("tch", "c"), ("dzh", "j"), ("ts", "cs"), ("tz", "cs"), ("th", "tsf"), ("ch", "ck"), ("kh", "hk"),
+    ("gh", "gh"), ("ph", "f"), ("sh", "s"), ("zh", "zj"), ("dj", "j"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("yo", "o"),
+)
+
+
+def _first_sounds(word: str) -> str:
+    for head, sounds in _LEADING_SOUNDS:
+        if word.startswith(head):
+            return sounds + word[0]
+    if word[0] == "u" and len(word) > 1 and word[1] not in "aeiouy":
+        return "uv"  # Belarusian Ў: Uladzimir / Vladimir
+    return word[0]
 
 
 def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
@@ -593,16 +616,21 @@ def _truncated_link(
 ) -> list[Link]:
     """The query's last word cut short: "MOHAMMAD BAQER QALIB" at the end of a 35-character name line.
 
-    Only the last word can be cut, only to a start of at least `truncated_min_letters`
-    and half of the list's word, and never when the cut word is itself a name the
+    Only a name long enough to have met a field's end (`truncated_min_length`
+    letters written) is read as cut: a short name's last word is whole, and a stem
+    is often a surname of its own (Bondar / Bondarenko, Nowak / Nowakowski). Only
+    the last word can be cut, only to a start of at least `truncated_min_letters`,
+    and never when the cut word is itself a name the
     lists use ("Rich" is a name, not "Richardson" cut short).
     """
     last = len(query) - 1
     cut = query[last]
     if cut.script != "latin" or cut.abjad or cut.initial or cut.number or (known is not None and known(cut.text)):
         return []
+    if sum(len(token.original or token.text) for token in query) + last < S.truncated_min_length:
+        return []
     for j, whole in enumerate(candidate):
-        if j in used_c or whole.script != "latin" or len(whole.text) <= len(cut.text) or 2 * len(cut.text) < len(whole.text):
+        if j in used_c or whole.script != "latin" or len(whole.text) <= len(cut.text):
             continue
         if whole.text.startswith(cut.text):
             used_q.add(last)

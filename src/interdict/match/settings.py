@@ -80,7 +80,12 @@ class MatchSettings:
         "The query's last word cut short, the start of the list's word ('Qalib' for 'Qalibaf'): name lines of payments "
         "are cut at 35 characters. Higher lets any unknown word that starts a listed one count as that name.",
     )
-    truncated_min_letters: int = setting(4, "Fewest letters a cut word keeps to count (fewer start too many names).")
+    truncated_min_letters: int = setting(3, "Fewest letters a cut word keeps to count (fewer start too many names).")
+    truncated_min_length: int = setting(
+        30,
+        "Characters a name must fill to be read as cut short (payment name lines hold 35). Lower reads short names' "
+        "last words as cut, and a surname's stem is often another surname (Bondar / Bondarenko).",
+    )
     reversed_word: float = setting(0.9, "A word written backwards (an evasion).")
     article_factor: float = setting(0.97, "An Arabic article written joined to the name ('Alshaer'/'Shaer') keeps this share of the pair.")
     prefixed: float = setting(0.8, "A fused 'abd'/'abu' prefix against the bare name ('Abdulabbas'/'Abbas').")

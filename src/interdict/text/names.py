@@ -541,6 +541,9 @@ def _read_numbers(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_CHINESE_SPELLING = re.compile(r"^(?:x|q|zh|hs|ts|tz)|(?:ih|ien|ueh)$")
+
+
 def _read_as_chinese(tokens: list[Token]) -> list[Token]:
     """Give each word its pinyin readings ("^jin.ping") when the whole name reads as romanised Chinese.
 
@@ -562,6 +565,15 @@ def _read_as_chinese(tokens: list[Token]) -> list[Token]:
     # A Chinese name has two or three words of one or two syllables, its surname one syllable:
     # "Ali Reza" (a.li re.za) has no one-syllable word and is read as Latin only.
     if not any("." not in reading for read in readings for reading in read):
+        return tokens
+    # And something only a Chinese romanisation writes: three syllables written apart ("Chang Ko-ping"), a word
+    # of two syllables ("Jinping", "Zedong") or a pinyin or Wade-Giles spelling ("Xi", "Hsi", "Tse", "Chien",
+    # "Shih"). Without it "Dan Lee" would read as "Tan Li" (Wade-Giles t is pinyin d): two people would meet.
+    if (
+        len(tokens) < 3
+        and not any(all("." in reading for reading in read) for read in readings)
+        and not any(_CHINESE_SPELLING.search(token.text) for token in tokens)
+    ):
         return tokens
     out: list[Token] = []
     for token, read in zip(tokens, readings):
