@@ -335,6 +335,7 @@ def screen_file(
         with atomic_write(out_path) as handle:
             jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(rows, CHUNK))
             if workers > 1 and len(rows) > CHUNK:
+                screener.warm()  # built once here, not once in each forked worker
                 context = multiprocessing.get_context("fork")
                 with context.Pool(workers) as pool:
                     _write_results(pool.imap(_screen_chunk, jobs), handle, summary, progress)

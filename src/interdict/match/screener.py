@@ -394,6 +394,14 @@ class Screener:
         result = Screening(hits, matches, tuple(notes), self.missing_datasets, tuple(sorted(scope)) if scope is not None else None)
         return self.reach(result) if self.reach is not None else result
 
+    def warm(self) -> None:
+        """Build now the tables the first queries would build (the vocabulary's texts, sorted for cut-short words), and
+        the reach-through table when one is attached: before forking workers, so each does not build its own."""
+        self.index.sorted_texts()
+        reach = getattr(self, "reach", None)
+        if reach is not None and hasattr(reach, "table"):
+            reach.table()
+
     def candidates(self, query: Query, threshold: float) -> set[str]:
         """Ids of the entries whose names retrieval estimates at or near `threshold` for `query`, unscored.
 
