@@ -35,17 +35,23 @@ import numpy as np
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import Token, analyze_name
+from .acronyms import ACRONYM_KEY, name_acronyms
 from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 17
+INDEX_VERSION = 18
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
 # (the pinyin reading of a Latin word in a name read as romanised Chinese). They post
-# names like skeletons do, but never weigh a token nor get typo neighbours.
-MARKED_KEYS = "=+~^"
+# names like skeletons do, but never weigh a token nor get typo neighbours. "#irgc" (the
+# initials of a whole organisation name, match/acronyms.py) posts the names an acronym stands for.
+MARKED_KEYS = "=+~^" + ACRONYM_KEY
+
+# Entries whose names may be written as their initials. Lists' untyped rows (LegalEntity) are
+# left out: many are people, whose initials ("JS" for John Smith) are no name.
+ACRONYM_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY})
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
@@ -375,6 +381,8 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 # (retrieve._token_evidence), never through postings of their own.
                 keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
                 texts_here.add(tokens[token_id].text)
+            if entity.schema in ACRONYM_SCHEMAS:
+                keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
             for key in keys_here:
                 postings.setdefault(key, []).append(name_id)
             for token_id in set(name_ids):
