@@ -40,7 +40,7 @@ from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 18
+INDEX_VERSION = 19
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -135,6 +135,7 @@ class Index:
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
     name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
+    name_letters: np.ndarray  # uint32 bit set of the first letters of the name's words (a = bit 0): what initials may stand for
     postings: np.ndarray  # int32, name ids, grouped by key
     key_slices: dict[str, tuple[int, int]]  # skeleton key → slice of `postings`
     token_postings: np.ndarray  # int32, name ids, grouped by token id
@@ -328,6 +329,15 @@ def letter_trigrams(text: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+def letter_bits(words: Iterable[str]) -> int:
+    """The first letters of words as a bit set (a = bit 0; other first characters are left out)."""
+    bits = 0
+    for word in words:
+        if word and "a" <= word[0] <= "z":
+            bits |= 1 << (ord(word[0]) - ord("a"))
+    return bits
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -342,6 +352,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_tokens: list[tuple[int, ...]] = []
     name_text: list[str] = []
     name_ordered: list[bool] = []
+    name_letters: list[int] = []
     name_group: list[int] = []
     groups: dict[tuple[int, ...], int] = {}
     postings: dict[str, list[int]] = {}
@@ -373,6 +384,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             name_tokens.append(name_ids)
             name_text.append(name.full)
             name_ordered.append(analyzed.filiation and not analyzed.inverted)
+            name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
             name_group.append(groups.setdefault(name_ids, len(groups)))
             keys_here: set[str] = set()
             texts_here: set[str] = set()
@@ -437,6 +449,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_weight=np.zeros(len(name_tokens), dtype=np.float32),
         name_ordered=np.asarray(name_ordered, dtype=bool),
         name_group=np.asarray(name_group, dtype=np.int32),
+        name_letters=np.asarray(name_letters, dtype=np.uint32),
         postings=np.asarray(flat, dtype=np.int32),
         key_slices=key_slices,
         token_postings=np.asarray(token_flat, dtype=np.int32),
@@ -529,6 +542,7 @@ def save_index(index: Index, path: Path) -> None:
         "name_weight": index.name_weight,
         "name_ordered": index.name_ordered,
         "name_group": index.name_group,
+        "name_letters": index.name_letters,
         "postings": index.postings,
         "token_postings": index.token_postings,
         "token_offsets": index.token_offsets,
@@ -640,6 +654,7 @@ def load_index(path: Path) -> Index | None:
             name_weight=arrays["name_weight"],
             name_ordered=arrays["name_ordered"],
             name_group=arrays["name_group"],
+            name_letters=arrays["name_letters"],
             postings=arrays["postings"],
             key_slices=tables.key_slices,
             token_postings=arrays["token_postings"],

@@ -379,6 +379,19 @@ def _estimate(
         # An acronym stands for every word of the name it spells: none of them is left over.
         extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0
     estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+    initials = [token.text for token in name.tokens if token.initial and "a" <= token.text <= "z"]
+    if initials:
+        # "G. M. Elhassan": an initial stands for a word of the list name opening with its letter, which
+        # the scorer counts at `initial` of that word's weight. The plain estimate sees such words as
+        # extra and ranks the name below every "X Hassan"; estimated as the scorer counts them (each
+        # initial whose letter opens a word of the name covers at most one word, of weight ≤ 1), it is scored.
+        letters = index.name_letters[candidates]
+        agreeing = np.zeros(len(candidates), dtype=np.float32)
+        for letter in initials:
+            agreeing += (letters >> np.uint32(ord(letter) - ord("a"))) & np.uint32(1)
+        covered_weight = np.minimum(extra, agreeing)
+        initialled = (found + np.float32(S.initial) * covered_weight) / np.maximum(found + covered_weight + S.estimate_extra_cost * (extra - covered_weight), np.float32(1e-6))
+        estimate = np.maximum(estimate, np.where(covered_weight > 0, initialled, np.float32(0.0)))
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
     # scorer charges for them, not their whole weight.
