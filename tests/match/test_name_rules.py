@@ -370,6 +370,39 @@ def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_na
     assert _score(screener, "JC", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.cutoff  # initials alone are no name
 
 
+# --- given names cut to initials --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("G. M. ELHASSAN", "au_dfat_sanctions-598"),  # Gaffar Mohammed ELHASSAN, among hundreds of "X Hassan"
+        ("Abdul R. Shahlai", "au_dfat_sanctions-1281"),  # Abdul Reza Shahlai: a compound cut to prefix and initial
+        ("AL-ADNANI, Abu M.", "us_trade_csl-17066"),  # AL-ADNANI, Abu Mohammed
+    ],
+)
+def test_a_name_with_its_given_names_cut_to_initials_finds_the_entry(screener: Screener, query: str, entity_id: str) -> None:
+    assert entity_id in _matched_ids(screener, query, "Person")
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("K. M. ELHASSAN", "au_dfat_sanctions-598"),  # K is not Gaffar
+        ("Abdul J. Shahlai", "au_dfat_sanctions-1281"),  # Abdul J... is not Abdul Reza
+    ],
+)
+def test_initials_that_disagree_find_no_entry(screener: Screener, query: str, entity_id: str) -> None:
+    assert entity_id not in _matched_ids(screener, query, "Person")
+
+
+def test_a_compound_cut_to_its_prefix_and_an_initial_is_an_initial_of_the_compound(screener: Screener) -> None:
+    (token,) = [t for t in analyze_name("Abdul R. Shahlai", Schema.PERSON).tokens if t.text.startswith("abd")]
+    assert token.initial
+    assert _score(screener, "Abdul R. Shahlai", "Abdul Reza Shahlai", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "Abdul R. Shahlai", "Abdullah Shahlai", Schema.PERSON) < SETTINGS.threshold
+
+
 # --- compound given names: "Abdul Mohammad" is not "Shah Mohammad" ----------------------
 
 

@@ -379,7 +379,7 @@ def _estimate(
         # An acronym stands for every word of the name it spells: none of them is left over.
         extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0
     estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
-    initials = [token.text for token in name.tokens if token.initial and "a" <= token.text <= "z"]
+    initials = [token.text[0] for token in name.tokens if token.initial and "a" <= token.text[0] <= "z"]
     if initials:
         # "G. M. Elhassan": an initial stands for a word of the list name opening with its letter, which
         # the scorer counts at `initial` of that word's weight. The plain estimate sees such words as

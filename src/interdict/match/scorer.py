@@ -79,7 +79,11 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     if q.generic and c.generic:
         return (S.generic_same, How.GENERIC) if q.generic == c.generic else (0.0, How.NONE)
     if q.initial or c.initial:
-        return (S.initial, How.INITIAL) if q.text[0] == c.text[0] else (0.0, How.NONE)
+        # An initial agrees with the words it opens: one letter, or a compound's prefix and letter ("abdr").
+        agree = c.text.startswith(q.text) if q.initial else q.text.startswith(c.text)
+        if q.initial and c.initial:
+            agree = q.text.startswith(c.text) or c.text.startswith(q.text)
+        return (S.initial, How.INITIAL) if agree else (0.0, How.NONE)
     if q.number or c.number:
         return 0.0, How.NONE
     if q.script == "cjk" and c.script == "cjk":
