@@ -379,6 +379,8 @@ def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_na
         ("G. M. ELHASSAN", "au_dfat_sanctions-598"),  # Gaffar Mohammed ELHASSAN, among hundreds of "X Hassan"
         ("Abdul R. Shahlai", "au_dfat_sanctions-1281"),  # Abdul Reza Shahlai: a compound cut to prefix and initial
         ("AL-ADNANI, Abu M.", "us_trade_csl-17066"),  # AL-ADNANI, Abu Mohammed
+        ("D. K. UMAROV", "au_dfat_sanctions-1241"),  # DOKU KHAMATOVICH UMAROV: two initials, the surname carries the match
+        ("M. V. KOVALCHUK", "ca_dfatd_sema_sanctions-Russia-1-Part-1-998"),  # Mikhail Valentinovich KOVALCHUK
     ],
 )
 def test_a_name_with_its_given_names_cut_to_initials_finds_the_entry(screener: Screener, query: str, entity_id: str) -> None:
@@ -390,6 +392,8 @@ def test_a_name_with_its_given_names_cut_to_initials_finds_the_entry(screener: S
     [
         ("K. M. ELHASSAN", "au_dfat_sanctions-598"),  # K is not Gaffar
         ("Abdul J. Shahlai", "au_dfat_sanctions-1281"),  # Abdul J... is not Abdul Reza
+        ("A. K. UMAROV", "au_dfat_sanctions-1241"),  # A is not Doku
+        ("M. V. KOVALCHUK", "us_ofac_sdn-30867"),  # KOVALCHUK, Dmytro Volodymyrovych
     ],
 )
 def test_initials_that_disagree_find_no_entry(screener: Screener, query: str, entity_id: str) -> None:

@@ -435,7 +435,7 @@ def _align_and_score(
                 continue
             used_q.add(i)
             used_c.add(j)
-            weight = max(qw[i], cw[j]) if how == How.INITIAL else (qw[i] + cw[j]) / 2
+            weight = max(qw[i], cw[j]) * S.initial_weight if how == How.INITIAL else (qw[i] + cw[j]) / 2
             links.append(((i,), (j,), -negative_sim, how, weight))
     last = len(query) - 1
     if last not in used_q and len(used_c) < len(candidate) and len(query[last].text) >= S.truncated_min_letters:
