@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from interdict.match.acronyms import name_acronyms, query_acronym
 from interdict.match.query import Query
 from interdict.match.screener import Screener
 from interdict.match.settings import SETTINGS
@@ -321,6 +322,58 @@ def test_initials_of_part_of_a_name_are_no_acronym_of_it(screener: Screener, que
     assert _score(screener, query, listed, Schema.ORGANIZATION) < SETTINGS.cutoff
 
 
+def test_an_acronym_of_generic_words_is_no_acronym_of_the_name() -> None:
+    """"MA" spells Mahan Air only through a generic word: the scorer and the index both refuse it."""
+    assert name_acronyms(analyze_name("MAHAN AIR", Schema.ORGANIZATION).tokens) == set()
+    assert name_acronyms(analyze_name("ISLAMIC REVOLUTIONARY GUARD CORPS", Schema.ORGANIZATION).tokens) == {"irgc"}
+    # Legal-form and sector words may stand outside the spelled run: KMD, KMDT (KOMID takes more than initials).
+    assert {"kmd", "kmdt"} <= name_acronyms(analyze_name("KOREA MINING DEVELOPMENT TRADING CORPORATION", Schema.ORGANIZATION).tokens)
+
+
+def _matched_ids(screener: Screener, name: str, schema: str | None = None) -> dict[str, str]:
+    return {hit.entity.id: hit.explanation for hit in screener.screen(Query.build(name, schema=schema), limit=50) if hit.match}
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("IRGC", "gb_fcdo_sanctions-INU0080"),  # "Islamic Revolutionary Guard Corps (IRGC)": the bracket is set aside, no alias
+        ("I.R.G.C.", "gb_fcdo_sanctions-INU0080"),
+        ("LTTE", "gb_fcdo_sanctions-CTI0037"),
+    ],
+)
+def test_screening_an_acronym_retrieves_the_organisations_it_spells(screener: Screener, query: str, entity_id: str) -> None:
+    """No list gives these entries the acronym as a name: retrieval finds them through their initials."""
+    for schema in ("Organization", None):
+        found = _matched_ids(screener, query, schema)
+        assert entity_id in found, schema
+        assert "acronym" in found[entity_id]
+
+
+@pytest.mark.parametrize("query", ["QXJ", "ZVW", "XQZW", "JQVX"])
+def test_a_short_word_spelling_no_organisations_initials_matches_none(screener: Screener, query: str) -> None:
+    assert _matched_ids(screener, query, "Organization") == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_ids"),
+    [
+        ("TTE", {"gb_fcdo_sanctions-CTI0037", "us_ofac_sdn-4703"}),  # (Liberation) Tigers of Tamil Eelam
+        ("FLP", {"us_ofac_sdn-4717", "us_ofac_sdn-4709"}),  # (Democratic / Popular) Front for the Liberation of Palestine
+    ],
+)
+def test_initials_of_part_of_a_name_retrieve_no_organisation(screener: Screener, query: str, entity_ids: set[str]) -> None:
+    assert not entity_ids & set(_matched_ids(screener, query, "Organization"))
+
+
+def test_only_a_query_of_one_short_distinctive_word_is_looked_up_as_an_acronym() -> None:
+    assert query_acronym(analyze_name("IRGC", Schema.ORGANIZATION).tokens) is not None
+    assert query_acronym(analyze_name("NITC Company", Schema.ORGANIZATION).tokens) is not None
+    assert query_acronym(analyze_name("Ali Hassan", Schema.PERSON).tokens) is None
+    assert query_acronym(analyze_name("Revolutionary Guard", Schema.ORGANIZATION).tokens) is None
+    assert query_acronym(analyze_name("Industries", Schema.ORGANIZATION).tokens) is None  # a generic word spells nothing
+
+
 def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_name(screener: Screener) -> None:
     assert _score(screener, "AL Mansur", "Abdul Latif Mansur", Schema.PERSON) < SETTINGS.threshold  # "Al" is a name part
     assert _score(screener, "Ali Mansur", "Abdul Latif Ibrahim Mansur", Schema.PERSON) < SETTINGS.cutoff
@@ -328,6 +381,43 @@ def test_a_persons_initialism_stands_for_given_names_only_when_it_cannot_be_a_na
     assert _score(screener, "JC Pivi", "Jean-Claude PIVI", Schema.PERSON) >= SETTINGS.threshold
     assert _score(screener, "JM Pivi", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.threshold  # initials that disagree
     assert _score(screener, "JC", "Jean-Claude Pivi", Schema.PERSON) < SETTINGS.cutoff  # initials alone are no name
+
+
+# --- given names cut to initials --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("G. M. ELHASSAN", "au_dfat_sanctions-598"),  # Gaffar Mohammed ELHASSAN, among hundreds of "X Hassan"
+        ("Abdul R. Shahlai", "au_dfat_sanctions-1281"),  # Abdul Reza Shahlai: a compound cut to prefix and initial
+        ("AL-ADNANI, Abu M.", "us_trade_csl-17066"),  # AL-ADNANI, Abu Mohammed
+        ("D. K. UMAROV", "au_dfat_sanctions-1241"),  # DOKU KHAMATOVICH UMAROV: two initials, the surname carries the match
+        ("M. V. KOVALCHUK", "ca_dfatd_sema_sanctions-Russia-1-Part-1-998"),  # Mikhail Valentinovich KOVALCHUK
+    ],
+)
+def test_a_name_with_its_given_names_cut_to_initials_finds_the_entry(screener: Screener, query: str, entity_id: str) -> None:
+    assert entity_id in _matched_ids(screener, query, "Person")
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("K. M. ELHASSAN", "au_dfat_sanctions-598"),  # K is not Gaffar
+        ("Abdul J. Shahlai", "au_dfat_sanctions-1281"),  # Abdul J... is not Abdul Reza
+        ("A. K. UMAROV", "au_dfat_sanctions-1241"),  # A is not Doku
+        ("M. V. KOVALCHUK", "us_ofac_sdn-30867"),  # KOVALCHUK, Dmytro Volodymyrovych
+    ],
+)
+def test_initials_that_disagree_find_no_entry(screener: Screener, query: str, entity_id: str) -> None:
+    assert entity_id not in _matched_ids(screener, query, "Person")
+
+
+def test_a_compound_cut_to_its_prefix_and_an_initial_is_an_initial_of_the_compound(screener: Screener) -> None:
+    (token,) = [t for t in analyze_name("Abdul R. Shahlai", Schema.PERSON).tokens if t.text.startswith("abd")]
+    assert token.initial
+    assert _score(screener, "Abdul R. Shahlai", "Abdul Reza Shahlai", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "Abdul R. Shahlai", "Abdullah Shahlai", Schema.PERSON) < SETTINGS.threshold
 
 
 # --- compound given names: "Abdul Mohammad" is not "Shah Mohammad" ----------------------

@@ -35,17 +35,23 @@ import numpy as np
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import Token, analyze_name
+from .acronyms import ACRONYM_KEY, name_acronyms
 from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 17
+INDEX_VERSION = 19
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
 # (the pinyin reading of a Latin word in a name read as romanised Chinese). They post
-# names like skeletons do, but never weigh a token nor get typo neighbours.
-MARKED_KEYS = "=+~^"
+# names like skeletons do, but never weigh a token nor get typo neighbours. "#irgc" (the
+# initials of a whole organisation name, match/acronyms.py) posts the names an acronym stands for.
+MARKED_KEYS = "=+~^" + ACRONYM_KEY
+
+# Entries whose names may be written as their initials. Lists' untyped rows (LegalEntity) are
+# left out: many are people, whose initials ("JS" for John Smith) are no name.
+ACRONYM_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY})
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
@@ -129,6 +135,7 @@ class Index:
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
     name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
+    name_letters: np.ndarray  # uint32 bit set of the first letters of the name's words (a = bit 0): what initials may stand for
     postings: np.ndarray  # int32, name ids, grouped by key
     key_slices: dict[str, tuple[int, int]]  # skeleton key → slice of `postings`
     token_postings: np.ndarray  # int32, name ids, grouped by token id
@@ -326,6 +333,15 @@ def letter_trigrams(text: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+def letter_bits(words: Iterable[str]) -> int:
+    """The first letters of words as a bit set (a = bit 0; other first characters are left out)."""
+    bits = 0
+    for word in words:
+        if word and "a" <= word[0] <= "z":
+            bits |= 1 << (ord(word[0]) - ord("a"))
+    return bits
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -340,6 +356,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_tokens: list[tuple[int, ...]] = []
     name_text: list[str] = []
     name_ordered: list[bool] = []
+    name_letters: list[int] = []
     name_group: list[int] = []
     groups: dict[tuple[int, ...], int] = {}
     postings: dict[str, list[int]] = {}
@@ -371,6 +388,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             name_tokens.append(name_ids)
             name_text.append(name.full)
             name_ordered.append(analyzed.filiation and not analyzed.inverted)
+            name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
             name_group.append(groups.setdefault(name_ids, len(groups)))
             keys_here: set[str] = set()
             texts_here: set[str] = set()
@@ -379,6 +397,8 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 # (retrieve._token_evidence), never through postings of their own.
                 keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
                 texts_here.add(tokens[token_id].text)
+            if entity.schema in ACRONYM_SCHEMAS:
+                keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
             for key in keys_here:
                 postings.setdefault(key, []).append(name_id)
             for token_id in set(name_ids):
@@ -433,6 +453,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_weight=np.zeros(len(name_tokens), dtype=np.float32),
         name_ordered=np.asarray(name_ordered, dtype=bool),
         name_group=np.asarray(name_group, dtype=np.int32),
+        name_letters=np.asarray(name_letters, dtype=np.uint32),
         postings=np.asarray(flat, dtype=np.int32),
         key_slices=key_slices,
         token_postings=np.asarray(token_flat, dtype=np.int32),
@@ -525,6 +546,7 @@ def save_index(index: Index, path: Path) -> None:
         "name_weight": index.name_weight,
         "name_ordered": index.name_ordered,
         "name_group": index.name_group,
+        "name_letters": index.name_letters,
         "postings": index.postings,
         "token_postings": index.token_postings,
         "token_offsets": index.token_offsets,
@@ -636,6 +658,7 @@ def load_index(path: Path) -> Index | None:
             name_weight=arrays["name_weight"],
             name_ordered=arrays["name_ordered"],
             name_group=arrays["name_group"],
+            name_letters=arrays["name_letters"],
             postings=arrays["postings"],
             key_slices=tables.key_slices,
             token_postings=arrays["token_postings"],

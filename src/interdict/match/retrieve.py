@@ -32,6 +32,7 @@ from rapidfuzz.distance import OSA
 from ..text import tables
 from ..text.names import AnalyzedName, Token
 from ..text.skeleton import skeleton
+from .acronyms import ACRONYM_KEY, query_acronym
 from .index import MARKED_KEYS, Index, letter_trigrams
 from .scorer import PAIR_MIN, SimCache, may_pair, token_sim
 from .settings import SETTINGS as S
@@ -212,6 +213,20 @@ def _evidence_groups(
 
 
 
+def _acronym_evidence(index: Index, name: AnalyzedName, weights: list[float]) -> list[tuple[np.ndarray, float]]:
+    """Organisation names whose initials a query word spells ("IRGC"), with the word's weight.
+
+    The index keys every organisation name by the acronyms the scorer accepts for it
+    (acronyms.name_acronyms); a query of anything but one short word (and generic
+    ones) costs one check here.
+    """
+    token = query_acronym(name.tokens)
+    if token is None:
+        return []
+    postings = index.key_postings(ACRONYM_KEY + token.text)
+    return [] if postings is None else [(postings, weights[name.tokens.index(token)])]
+
+
 def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, float]]:
     """(part, share of the letters) of the first split of an unknown Latin word into two words the lists use."""
     text = token.text
@@ -327,6 +342,8 @@ def _estimate(
     """(name ids, optimistic score estimates) of the list names one query name may reach the cutoff against."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     groups = _evidence_groups(index, [name], [weights], cache, known)
+    spelled = _acronym_evidence(index, name, weights)
+    groups.extend([evidence] for evidence in spelled)
     # Very common keys ("mohammad", "ali") touch thousands of names. When the
     # common words alone cannot bring a name to the cutoff, a name found only
     # through them is no candidate, so common groups only add to names the rarer
@@ -358,7 +375,23 @@ def _estimate(
     query_total = sum(weights)
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - found, 0.0)
+    if spelled:
+        # An acronym stands for every word of the name it spells: none of them is left over.
+        extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0
     estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+    initials = [token.text[0] for token in name.tokens if token.initial and "a" <= token.text[0] <= "z"]
+    if initials:
+        # "G. M. Elhassan": an initial stands for a word of the list name opening with its letter, which
+        # the scorer counts at `initial` of that word's weight. The plain estimate sees such words as
+        # extra and ranks the name below every "X Hassan"; estimated as the scorer counts them (each
+        # initial whose letter opens a word of the name covers at most one word, of weight ≤ 1), it is scored.
+        letters = index.name_letters[candidates]
+        agreeing = np.zeros(len(candidates), dtype=np.float32)
+        for letter in initials:
+            agreeing += (letters >> np.uint32(ord(letter) - ord("a"))) & np.uint32(1)
+        covered_weight = np.minimum(extra, agreeing)
+        initialled = (found + np.float32(S.initial) * covered_weight) / np.maximum(found + covered_weight + S.estimate_extra_cost * (extra - covered_weight), np.float32(1e-6))
+        estimate = np.maximum(estimate, np.where(covered_weight > 0, initialled, np.float32(0.0)))
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
     # scorer charges for them, not their whole weight.

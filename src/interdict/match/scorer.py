@@ -24,6 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, make_token
 from ..text.tables import initial_letters
+from .acronyms import ACRONYM_DISTINCTIVE, initials, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
 
 # Tuning values live in match/settings.py; this alias is read in the hot loops.
@@ -78,7 +79,11 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     if q.generic and c.generic:
         return (S.generic_same, How.GENERIC) if q.generic == c.generic else (0.0, How.NONE)
     if q.initial or c.initial:
-        return (S.initial, How.INITIAL) if q.text[0] == c.text[0] else (0.0, How.NONE)
+        # An initial agrees with the words it opens: one letter, or a compound's prefix and letter ("abdr").
+        agree = c.text.startswith(q.text) if q.initial else q.text.startswith(c.text)
+        if q.initial and c.initial:
+            agree = q.text.startswith(c.text) or c.text.startswith(q.text)
+        return (S.initial, How.INITIAL) if agree else (0.0, How.NONE)
     if q.number or c.number:
         return 0.0, How.NONE
     if q.script == "cjk" and c.script == "cjk":
@@ -453,7 +458,7 @@ def _align_and_score(
                 continue
             used_q.add(i)
             used_c.add(j)
-            weight = max(qw[i], cw[j]) if how == How.INITIAL else (qw[i] + cw[j]) / 2
+            weight = max(qw[i], cw[j]) * S.initial_weight if how == How.INITIAL else (qw[i] + cw[j]) / 2
             links.append(((i,), (j,), -negative_sim, how, weight))
     last = len(query) - 1
     if last not in used_q and len(used_c) < len(candidate) and len(query[last].text) >= S.truncated_min_letters:
@@ -803,7 +808,6 @@ def _syllables_fuse(first: Token, second: Token, single: Token) -> bool:
     return any(text.startswith(a) and text[len(a) :] in seconds for a in _spellings(first))
 
 
-ACRONYM_LETTERS = (2, 6)  # an acronym or initialism has two to six letters
 _VOWELS = frozenset("aeiouy")
 
 
@@ -832,16 +836,18 @@ def _acronym_links(
     ):
         for i, token in enumerate(side_one):
             size = len(token.text)
-            if i in used_one or not ACRONYM_LETTERS[0] <= size <= ACRONYM_LETTERS[1] or size > len(side_many) or token.script != "latin":
+            if i in used_one or size > len(side_many) or not may_abbreviate(token):
                 continue
-            if token.number or token.generic or (person and (size > 3 or not _VOWELS.isdisjoint(token.text))):
+            if person and (size > 3 or not _VOWELS.isdisjoint(token.text)):
                 continue
             for start in range(len(side_many) - size + 1):
                 run = range(start, start + size)
-                if any(j in used_many or side_many[j].number or side_many[j].script != "latin" for j in run):
+                if any(j in used_many or not may_give_initial(side_many[j]) for j in run):
                     continue
-                if "".join(side_many[j].text[0] for j in run) != token.text:
+                if initials([side_many[j] for j in run]) != token.text:
                     continue
+                if sum(1 for j in run if not side_many[j].generic) < ACRONYM_DISTINCTIVE:
+                    continue  # "MA" is no acronym of Mahan Air: a generic word is no part of a name to abbreviate
                 if any(j not in used_many and not side_many[j].generic for j in range(len(side_many)) if j not in run):
                     break  # initials of part of a name ("IRG" in Islamic Revolutionary Guard Corps) are no acronym of it
                 used_one.add(i)

@@ -52,6 +52,11 @@ class MatchSettings:
     # --- token similarity: is this the same name part? ------------------------------
     pair_min: float = setting(0.62, "Below this, two tokens are not the same name part. Lower pairs more slips and more different names.")
     initial: float = setting(0.5, "'A.' for 'Akhtar': an agreeing initial counts this much of the name itself.")
+    initial_weight: float = setting(
+        0.6,
+        "Share of the given name's weight an agreeing initial stands for ('M. R. Obeid' / 'Maher Rebhi Obeid'): the name is "
+        "abbreviated, not half missing, so the surname carries more of the match. Higher lets initials weigh like names.",
+    )
     equivalent: float = setting(0.72, "The same given name in another language (Juan/John): evidence, not identity.")
     known_names_penalty: float = setting(
         0.15, "Subtracted from a spelling slip between two spellings both found on the lists (Salem/Salek are two names, not one misspelt)."

@@ -376,15 +376,16 @@ def _merge_compounds(tokens: list[Token]) -> list[Token]:
                 # would invent digraphs ("abd" + "halim" is not "a-b-dh-alim").
                 prefix_key = skeleton(canonical)
                 joined_keys = tuple(dict.fromkeys(prefix_key + key for key in nxt.keys if not key.startswith("=")))
-                out.append(
-                    _make_token(
-                        canonical + nxt.text,
-                        f"{token.original} {nxt.original}",
-                        abjad=token.abjad or nxt.abjad,
-                        script=nxt.script,
-                        skeletons=joined_keys,
-                    )
+                fused = _make_token(
+                    canonical + nxt.text,
+                    f"{token.original} {nxt.original}",
+                    abjad=token.abjad or nxt.abjad,
+                    script=nxt.script,
+                    skeletons=joined_keys,
                 )
+                # "Abdul R.": the compound name cut to its prefix and an initial is an initial of
+                # the compound ("abdr" stands for Abd al-Rahman, Abdul Reza), not a name of its own.
+                out.append(replace(fused, initial=True) if nxt.initial else fused)
                 index = follow + 1
                 continue
         elif token.text.startswith(_PREFIX_STARTS) and not token.abjad:

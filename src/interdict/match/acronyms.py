@@ -1,0 +1,78 @@
+"""What counts as an acronym of a name: one notion for the scorer and for retrieval.
+
+The scorer pairs "IRGC" with "Islamic Revolutionary Guard Corps" (How.ACRONYM);
+retrieval must propose that entry for the query "IRGC" even when no list gives
+the acronym as an alias. Both ask the questions below, so retrieval cannot find
+what the scorer would refuse, nor miss what it would accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..text.names import Token
+
+ACRONYM_LETTERS = (2, 6)  # an acronym or initialism has two to six letters
+ACRONYM_DISTINCTIVE = 2  # distinctive words an acronym must abbreviate ("MA" is no acronym of Mahan Air)
+ACRONYM_KEY = "#"  # marks an index key made of a name's initials (see index.MARKED_KEYS)
+
+
+def may_abbreviate(token: Token) -> bool:
+    """A word that could be an acronym: two to six Latin letters, neither a number nor a generic word.
+
+    Dots are gone already ("I.R.G.C." is read as "irgc").
+    """
+    text = token.text
+    return (
+        ACRONYM_LETTERS[0] <= len(text) <= ACRONYM_LETTERS[1]
+        and token.script == "latin"
+        and not token.number
+        and not token.generic
+        and text.isalpha()
+    )
+
+
+def may_give_initial(token: Token) -> bool:
+    """A word whose first letter may stand in an acronym (Latin, not a number)."""
+    return token.script == "latin" and not token.number
+
+
+def initials(tokens: Sequence[Token]) -> str:
+    return "".join(token.text[0] for token in tokens)
+
+
+def name_acronyms(tokens: Sequence[Token]) -> set[str]:
+    """The acronyms the scorer accepts for a whole organisation name.
+
+    A run of consecutive words spells the acronym, and every word outside the run
+    must be generic ("Corporation", "Trading"): initials of part of a name ("IRG" of
+    Islamic Revolutionary Guard Corps) are no acronym of it. Names of fewer than
+    two distinctive words have none (a one-word name's initial is no acronym).
+    """
+    if sum(1 for token in tokens if not token.generic) < ACRONYM_DISTINCTIVE:
+        return set()
+    found: set[str] = set()
+    low, high = ACRONYM_LETTERS
+    for start in range(len(tokens)):
+        if any(not token.generic for token in tokens[:start]):
+            break
+        for size in range(low, min(high, len(tokens) - start) + 1):
+            run = tokens[start : start + size]
+            if not all(may_give_initial(token) for token in run):
+                break
+            if all(token.generic for token in tokens[start + size :]):
+                found.add(initials(run))
+    return found
+
+
+def query_acronym(tokens: Sequence[Token]) -> Token | None:
+    """The word of a query name that may be an acronym of a whole organisation name, if any.
+
+    Mirrors `name_acronyms`: the query is an acronym plus generic words only
+    ("IRGC", "KOMID Co."), as the list name is the spelled words plus generic ones.
+    A person's name ("Ali Hassan") has two distinctive words and is never looked up.
+    """
+    distinctive = [token for token in tokens if not token.generic]
+    if len(distinctive) == 1 and may_abbreviate(distinctive[0]):
+        return distinctive[0]
+    return None
