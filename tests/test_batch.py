@@ -441,3 +441,15 @@ def test_a_repeated_query_gets_the_answer_it_gets_alone(seeded: Seeded, tmp_path
         alone = folder / "alone.jsonl"
         batch.screen_file(seeded.screener, write_csv(folder / "one.csv", [row]), alone)
         assert read_jsonl(alone) == [line]
+
+
+def test_a_shared_answer_is_keyed_by_everything_it_depends_on(seeded: Seeded) -> None:
+    """The file's settings are part of what was asked: two files screened at once with other lists, limits or
+    thresholds (the web UI runs jobs in threads) never share an answer."""
+    row = batch.as_row(batch.Record(2, {"id": "a", "name": "Mohammad Baqer Qalibaf", "schema": "Person"}))
+    other_id = batch.as_row(batch.Record(3, {"id": "b", "name": "Mohammad Baqer Qalibaf", "schema": "Person"}))
+    asked = batch._asked(row, None, 10, None)
+    assert asked == batch._asked(other_id, None, 10, None)  # the id is not part of the question
+    assert asked != batch._asked(row, None, 1, None)
+    assert asked != batch._asked(row, ["un_sc_sanctions"], 10, None)
+    assert asked != batch._asked(row, None, 10, 0.9)
