@@ -501,3 +501,11 @@ def test_western_names_are_not_read_as_chinese_without_a_chinese_spelling(screen
     """Wade-Giles t is pinyin d, so "Dan Lee" would read as "Tan Li": a name is read as Chinese only when it writes
     something only a Chinese romanisation writes (a two-syllable word, x, q, zh, hs, ts, -ih, -ien)."""
     assert _score(screener, left, right, Schema.PERSON) < SETTINGS.cutoff
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "schema"),
+    [("ADAM KHAN CAHEKZAI", "ADAM KHAN ACHEKZAI", Schema.PERSON), ("KHATIBA AL-ATWID WAL-JIHAD", "KHATIBA AL-TAWHID WAL-JIHAD", Schema.ORGANIZATION)],
+)
+def test_the_first_two_letters_swapped_are_a_slip_not_another_name(screener: Screener, left: str, right: str, schema: Schema) -> None:
+    assert _score(screener, left, right, schema) >= SETTINGS.threshold

@@ -172,11 +172,14 @@ def _first_letters_apart(left: str, right: str) -> bool:
 
     The first *sound*, not letter: a leading digraph is read as the sound it writes
     (Tsvetkov / Cvetkov, Theodosiya / Feodosiya, Yekaterina / Katerina, Uladzimir /
-    Vladimir), and a word that is the other with letters added in front
-    (Yekaterina / Katerina) shares its start.
+    Vladimir), a word that is the other with letters added in front
+    (Yekaterina / Katerina) shares its start, and so do words whose first two
+    letters are swapped (a keyboard slip that keeps both).
     """
     if left[0] == right[0] or left.endswith(right) or right.endswith(left):
         return False
+    if len(left) > 1 and len(right) > 1 and left[0] == right[1] and left[1] == right[0]:
+        return False  # the first two letters swapped ("Cahekzai" / "Achekzai"): a slip that keeps both
     table = initial_letters()
     return not any(b == a or b in table.get(a, ()) for a in _first_sounds(left) for b in _first_sounds(right))
 
