@@ -157,6 +157,10 @@ class Index:
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
     fuzzy_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
+    # retrieve.py's split-word evidence per token: (names holding both parts, each part's names alone)
+    split_cache: dict[str, tuple[list[tuple[np.ndarray, float]] | None, list[list[tuple[np.ndarray, float]]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     token_weight_list: list[float] = field(default_factory=list, repr=False)
     entity_name_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)

@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..text import tables
-from ..text.names import AnalyzedName, Token
+from ..text.names import AnalyzedName, Token, analyze_name
 from ..text.skeleton import skeleton
 from .acronyms import ACRONYM_KEY, query_acronym
 from .index import MARKED_KEYS, Index, letter_trigrams
@@ -168,9 +168,16 @@ def _evidence_groups(
     query_weights: list[list[float]],
     cache: SimCache,
     known: Callable[[str], bool],
-) -> list[list[tuple[np.ndarray, float]]]:
-    """Per query token (and per fused pair): the postings that speak for it, with their value."""
+) -> tuple[list[list[tuple[np.ndarray, float]]], list[list[tuple[np.ndarray, float]]]]:
+    """Per query token (and per fused pair): the postings that speak for it, with their value.
+
+    Second, apart: each part of an unknown word read as two words, alone, with its share of the
+    word's weight. A part speaks with the word's (rare) weight, not its own, so it is used only
+    when the query has no other evidence at all (see `_estimate`); otherwise a common part ("ben"
+    of "Benmohamed", "ullah" of "Atiqullah") put thousands of names in the match range.
+    """
     groups: list[list[tuple[np.ndarray, float]]] = []
+    supporting: list[list[tuple[np.ndarray, float]]] = []
     for name, weights in zip(analyzed, query_weights):
         tokens = name.tokens
         for token, weight in zip(tokens, weights):
@@ -184,11 +191,15 @@ def _evidence_groups(
             if evidence:
                 groups.append(evidence)
             # Two name parts written as one ("Mohammadbaqer", "Baqerqalibaf"): an unknown word that
-            # reads as two words of the lists speaks for the names holding them, each part for its share.
-            for part, share in _known_parts(token, known):
-                postings = index.key_postings(skeleton(part))
-                if postings is not None:
-                    groups.append([(postings, weight * share)])
+            # reads as two words of the lists speaks, with its own weight, for the names holding both.
+            # Not for names holding one: a part alone is no match of the word, and a common part
+            # ("ben" of "Benmohamed", "ullah" of "Atiqullah") would bring thousands of names to score.
+            # A part is looked up under every key the lists' names give it, fused compounds included
+            # ("Abdjaber" of "Abdul Jabermustafa" is keyed as FUQAHA, Abdul Jaber Mustafa keys it).
+            both, alone = _split_evidence(index, token, weight, known)
+            if both is not None:
+                groups.append(both)
+            supporting.extend(alone)
         for first, second in zip(tokens, tokens[1:]):
             postings = index.key_postings(skeleton(first.text + second.text))
             if postings is not None:
@@ -209,7 +220,7 @@ def _evidence_groups(
                     postings = index.key_postings(prefix + key) if key and key[0] != "=" else None
                     if postings is not None:
                         groups.append([(postings, weight)])
-    return groups
+    return groups, supporting
 
 
 
@@ -227,6 +238,44 @@ def _acronym_evidence(index: Index, name: AnalyzedName, weights: list[float]) ->
     return [] if postings is None else [(postings, weights[name.tokens.index(token)])]
 
 
+def _split_evidence(
+    index: Index, token: Token, weight: float, known: Callable[[str], bool]
+) -> tuple[list[tuple[np.ndarray, float]] | None, list[list[tuple[np.ndarray, float]]]]:
+    """(the names holding both parts of an unknown word read as two, each part's names alone); memoised per token."""
+    cached = index.split_cache.get(token.sig)
+    if cached is None:
+        both: list[tuple[np.ndarray, float]] | None = None
+        alone: list[list[tuple[np.ndarray, float]]] = []
+        split = _known_parts(token, known)
+        if split:
+            found = [_part_postings(index, part) for part, _ in split]
+            alone = [[(postings, weight * share)] for postings, (_, share) in zip(found, split) if postings is not None]
+            left, right = found
+            if left is not None and right is not None:
+                small, large = (left, right) if len(left) <= len(right) else (right, left)
+                where = np.minimum(np.searchsorted(large, small), len(large) - 1)
+                held = small[large[where] == small]
+                both = [(held, weight)] if len(held) else None
+        if len(index.split_cache) > 50_000:
+            index.split_cache.clear()
+        cached = index.split_cache[token.sig] = (both, alone)
+    return cached
+
+
+def _part_postings(index: Index, part: str) -> np.ndarray | None:
+    """The names holding a word the lists use, under every key the analyser gives it ("abdjaber": the fused key of Abd al-Jabbar)."""
+    tokens = analyze_name(part).tokens
+    keys = {skeleton(part)} | ({key for key in tokens[0].keys if key and key[0] not in "=~"} if len(tokens) == 1 else set())
+    compounds = tables.compounds()
+    for cut in range(2, len(part) - 2):
+        if part[:cut] in compounds:  # a fused compound is keyed as its prefix's skeleton, then the name's
+            keys.add(skeleton(compounds[part[:cut]]) + skeleton(part[cut:]))
+    found = [postings for postings in (index.key_postings(key) for key in sorted(keys)) if postings is not None]
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else _unique(np.concatenate(found))
+
+
 def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, float]]:
     """(part, share of the letters) of the first split of an unknown Latin word into two words the lists use."""
     text = token.text
@@ -234,7 +283,8 @@ def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, 
         return []
     for cut in range(3, len(text) - 2):
         left, right = text[:cut], text[cut:]
-        if known(left) and known(right):
+        if known(left) and known(right) and left != right:
+            # "Bongbong": names holding "bong" once are not it, and the postings cannot tell twice from once.
             return [(left, cut / len(text)), (right, 1.0 - cut / len(text))]
     return []
 
@@ -329,6 +379,19 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
             scratch.total[np.concatenate(all_touched) if len(all_touched) > 1 else all_touched[0]] = 0.0
 
 
+def _best_value(evidence: list[tuple[np.ndarray, float]], candidates: np.ndarray) -> np.ndarray:
+    """Per candidate name, the best value the group's postings give it (0 where none holds it)."""
+    best = np.zeros(len(candidates), dtype=np.float32)
+    for postings, value in evidence:
+        if not len(postings):
+            continue
+        where = np.searchsorted(postings, candidates)
+        where[where >= len(postings)] = 0
+        hit = postings[where] == candidates
+        best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
+    return best
+
+
 def _estimate(
     index: Index,
     name: AnalyzedName,
@@ -341,7 +404,7 @@ def _estimate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(name ids, optimistic score estimates) of the list names one query name may reach the cutoff against."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    groups = _evidence_groups(index, [name], [weights], cache, known)
+    groups, supporting = _evidence_groups(index, [name], [weights], cache, known)
     spelled = _acronym_evidence(index, name, weights)
     groups.extend([evidence] for evidence in spelled)
     # Very common keys ("mohammad", "ali") touch thousands of names. When the
@@ -356,17 +419,13 @@ def _estimate(
         selective, deferred = groups, []
     if not selective:
         selective = groups
+    if not groups:
+        selective = supporting  # a lone unknown word whose parts no name holds together: they are all there is
     candidates, found = _accumulate(index, selective)
     if not len(candidates):
         return empty
     for evidence in deferred:
-        best = np.zeros(len(candidates), dtype=np.float32)
-        for postings, value in evidence:
-            where = np.searchsorted(postings, candidates)
-            where[where >= len(postings)] = 0
-            hit = postings[where] == candidates
-            best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
-        found = found + best
+        found = found + _best_value(evidence, candidates)
     if schemas is not None:
         keep = schemas[candidates]
         candidates, found = candidates[keep], found[keep]
@@ -390,7 +449,13 @@ def _estimate(
         for letter in initials:
             agreeing += (letters >> np.uint32(ord(letter) - ord("a"))) & np.uint32(1)
         covered_weight = np.minimum(extra, agreeing)
-        initialled = (found + np.float32(S.initial) * covered_weight) / np.maximum(found + covered_weight + S.estimate_extra_cost * (extra - covered_weight), np.float32(1e-6))
+        gained = found + np.float32(S.initial) * covered_weight
+        left_over = S.estimate_extra_cost * (extra - covered_weight)
+        initialled = gained / np.maximum(found + covered_weight + left_over, np.float32(1e-6))
+        # The query's own words that found nothing still count against it, as in the plain estimate:
+        # an "A." beside six words of which one is found does not make every name with an A-word a candidate.
+        charged = query_total * S.estimate_query_share + (found + covered_weight) * (1.0 - S.estimate_query_share) + left_over
+        initialled = np.minimum(initialled, gained / np.maximum(charged, np.float32(1e-6)))
         estimate = np.maximum(estimate, np.where(covered_weight > 0, initialled, np.float32(0.0)))
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
