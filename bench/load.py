@@ -3,7 +3,8 @@
     python bench/load.py [--requests 5000] [--concurrency 10,50] [--workers 1] [--rate R] [--url URL --key KEY]
 
 Starts `interdict serve` as a subprocess on 127.0.0.1 (unless --url names a
-running service), creates a screener API key for it, waits for /readyz, then
+running service), creates a screener API key for it, waits for /readyz and for
+the server to go idle (its workers warm relation caches after loading), then
 drives it from this process with `--concurrency` keep-alive connections until
 `--requests` requests have been answered (after a warm-up that is not counted),
 once per concurrency level given (default 10 then 50, against the same server).
@@ -229,6 +230,24 @@ def wait_ready(url: str, process: subprocess.Popen | None, timeout: float = 900)
     raise SystemExit("the service did not become ready")
 
 
+def wait_idle(pid: int, quiet: float = 1.0, timeout: float = 120.0) -> float:
+    """Seconds until the server's processes use under 5 % of a core for `quiet` seconds.
+
+    After /readyz each worker still warms its relation caches in the background
+    (`serve`'s INTERDICT_SERVE_WARM_CACHES); a run measured meanwhile would time
+    that work, not steady-state screening.
+    """
+    start = time.monotonic()
+    last = cpu_seconds(pid)
+    while time.monotonic() - start < timeout:
+        time.sleep(quiet)
+        now = cpu_seconds(pid)
+        if now - last < 0.05 * quiet:
+            break
+        last = now
+    return time.monotonic() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=5000, help="measured requests (default 5000)")
@@ -252,6 +271,8 @@ def main() -> None:
         process, url, key = start_server(args.workers, args.db, args.threads)
         ready = wait_ready(url, process)
         print(f"interdict serve ready after {ready:.1f} s ({args.workers} worker(s)) at {url}", file=sys.stderr)
+        settled = wait_idle(process.pid)
+        print(f"background cache warming done after {settled:.1f} s more", file=sys.stderr)
     try:
         try:
             import uvloop
