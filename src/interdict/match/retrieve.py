@@ -201,7 +201,11 @@ def _evidence_groups(
                 groups.append(both)
             supporting.extend(alone)
         for first, second in zip(tokens, tokens[1:]):
-            postings = index.key_postings(skeleton(first.text + second.text))
+            fused = skeleton(first.text + second.text)
+            # "Aaron A.": an initial beside a word fuses into that word's own key, which would count the word's
+            # evidence twice and put every Aaron in the match range (the initial has its own estimate below).
+            doubled = (first.initial and fused in second.keys) or (second.initial and fused in first.keys)
+            postings = None if doubled else index.key_postings(fused)
             if postings is not None:
                 groups.append([(postings, max(index.token_weight(first), index.token_weight(second)))])
             if first.keys[-1][:1] == "^" and second.keys[-1][:1] == "^":
