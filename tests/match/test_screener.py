@@ -160,3 +160,12 @@ def test_compare_scores_two_names(screener) -> None:  # type: ignore[no-untyped-
     assert score >= 0.9 and "transliteration" in explanation
     score, _ = screener.compare("Ali Rezaei", "Sayyid Ali Hosseini Khamenei", "Person")
     assert score < 0.5
+
+
+def test_a_screening_says_how_many_list_names_it_scored(screener) -> None:  # type: ignore[no-untyped-def]
+    """`scored` is the work behind a screen (bench/scored.py counts it): every name proposed, the filter applied."""
+    listed = screener.screening(Query.build("Rostam Qasemi", schema="Person"))
+    assert listed.scored >= sum(1 for hit in listed.hits if hit.name is not None) >= 1
+    assert screener.screening(Query.build("Qxzvwq Jjxqzt")).scored == 0
+    filtered = screener.screening(Query.build("Rostam Qasemi", schema="Person"), datasets=["un_sc_sanctions"])
+    assert filtered.scored <= listed.scored  # the dataset filter only removes names the unfiltered screen chose

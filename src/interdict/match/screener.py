@@ -134,6 +134,7 @@ class Screening:
     notes: tuple[str, ...] = ()  # where the screen is unsure of its own completeness
     missing_datasets: tuple[str, ...] = ()  # lists that should be loaded and are not
     scope: tuple[str, ...] | None = None  # the dataset filter the screen ran under (None: every loaded dataset)
+    scored: int = 0  # list names retrieval proposed for full scoring: what the screen cost (bench/scored.py)
 
     @property
     def hidden_matches(self) -> int:
@@ -344,6 +345,7 @@ class Screener:
         readings = _QueryReadings(query.names, self)
         notes: list[str] = []
         best: dict[int, _Scored] = {}
+        proposed = 0
         retrieval, retrieval_weights = readings.under(query.schema)
         if retrieval:
             if len(self._sims) > 500_000:
@@ -359,6 +361,7 @@ class Screener:
                 self._sims,
                 self.index.text_df.__contains__,
             )
+            proposed = len(found.names)
             if found.capped:
                 notes.append(
                     f"the query's words are very common: only the {S.max_scored_names:,} most promising list names were scored; "
@@ -391,7 +394,7 @@ class Screener:
         ranked.sort(key=lambda item: (-item[0], item[1]))
         matches = sum(1 for item in ranked if item[0] >= threshold)
         hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
-        result = Screening(hits, matches, tuple(notes), self.missing_datasets, tuple(sorted(scope)) if scope is not None else None)
+        result = Screening(hits, matches, tuple(notes), self.missing_datasets, tuple(sorted(scope)) if scope is not None else None, proposed)
         return self.reach(result) if self.reach is not None else result
 
     def warm(self) -> None:
