@@ -521,3 +521,18 @@ def test_a_common_part_of_an_unknown_word_or_a_lone_initial_does_not_bring_every
     of that letter a candidate, nor counts the word beside it twice ("Aaron A." fuses into Aaron's own key). Each once
     put 400-2,500 entries in the match range (2,989 names scored, 190 ms)."""
     assert len(screener.candidates(Query.build(query), SETTINGS.threshold)) < 150
+
+
+@pytest.mark.parametrize("query", ["Mary Kaya", "Mary Hossain", "Mary Kim"])
+def test_a_short_skeleton_speaks_only_for_the_words_that_pair_with_the_query(screener: Screener, query: str) -> None:
+    """'mr' is the skeleton of Mary, Omar, Amir and Mir: a rare spelling's weight spoke for all of them, and each
+    query scored 800-1,400 list names to find none. Only the vocabulary words that pair with the query's speak now."""
+    screening = screener.screening(Query.build(query, schema="Person"))
+    assert screening.scored < 300
+    assert not any(hit.match for hit in screening.hits)
+
+
+@pytest.mark.parametrize("query", ["Umar Hammami", "Omar Hamami", "Omer Hammami"])
+def test_a_short_name_still_finds_its_spellings(screener: Screener, query: str) -> None:
+    """Omar / Umar / Omer share the short skeleton and pair as spellings of one name: they still speak."""
+    assert "HAMMAMI, OMAR" in _matched_captions(screener, query, "Person")

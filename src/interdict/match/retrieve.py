@@ -326,7 +326,21 @@ def _token_evidence(
                     if texts[token_id] == spelling:
                         evidence.append((index.names_with_token(token_id), weight))
         return evidence
+    verify = not (token.abjad or token.initial or token.number)
     for key in token.keys:
+        if verify and key and key[0] not in MARKED_KEYS and len(key) <= S.short_key_verified:
+            # A skeleton of one or two consonants lumps unrelated names ("mr": Mary, Omar, Amir, Mir; "k": Kaya,
+            # Koh), and a rare spelling's weight would speak for all of them: only the vocabulary words that pair
+            # with the query's, as the scorer pairs them, speak here ("Mary Kaya" once scored 1,373 names).
+            for token_id in index.key_tokens.get(key, ()):
+                vocabulary = index.tokens[token_id]
+                pair = (token.sig, id(vocabulary))
+                found = cache.get(pair)
+                if found is None:
+                    found = cache[pair] = token_sim(token, vocabulary, known)
+                if found[0] >= PAIR_MIN:
+                    evidence.append((index.names_with_token(token_id), weight))
+            continue
         postings = index.key_postings(key) if key and key[0] != "~" else None
         if postings is not None:
             evidence.append((postings, weight))

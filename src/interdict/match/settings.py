@@ -180,6 +180,12 @@ class MatchSettings:
     )
 
     # --- retrieval ----------------------------------------------------------------------
+    short_key_verified: int = setting(
+        2,
+        "Retrieval keys (consonant skeletons) this short or shorter lump unrelated names (Mary/Omar/Amir: 'mr'); their "
+        "words are checked one by one with the scorer's similarity before they speak for a name. Longer costs first-sight "
+        "time on more keys; shorter lets common short names bring hundreds of unrelated names to scoring.",
+    )
     common_postings: int = setting(3000, "Evidence touching more list names than this is folded in last, only into names rarer evidence found.")
     prune: float = setting(1.0, "Names whose optimistic estimate is below this share of the cutoff are not scored.")
     estimate_query_share: float = setting(
