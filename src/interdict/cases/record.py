@@ -51,8 +51,9 @@ def record_screenings(cases: CaseStore, screenings: Iterable[tuple[str, dict[str
     error) is named in `errors` and the others are still recorded; none is half-written."""
     report = Recorded()
     for party_id, data, hits in screenings:
-        if not party_id or len(party_id) > 200:
-            why = "a party id must have 1 to 200 characters; not recorded"
+        if not party_id or len(party_id) > 200 or "\x00" in party_id:
+            # NUL: PostgreSQL's text cannot hold it, so it is refused on every store alike rather than only there.
+            why = "a party id must have 1 to 200 characters and no NUL (U+0000) character; not recorded"
             report.errors.append((party_id[:200], why))
             report.outcomes.append(why)
             continue
