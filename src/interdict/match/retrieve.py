@@ -256,9 +256,7 @@ def _split_evidence(
             alone = [[(postings, weight * share)] for postings, (_, share) in zip(found, split) if postings is not None]
             left, right = found
             if left is not None and right is not None:
-                small, large = (left, right) if len(left) <= len(right) else (right, left)
-                where = np.minimum(np.searchsorted(large, small), len(large) - 1)
-                held = small[large[where] == small]
+                held = left[_best_value([(right, 1.0)], left) > 0]
                 both = [(held, weight)] if len(held) else None
         if len(index.split_cache) > 50_000:
             index.split_cache.clear()
@@ -306,6 +304,15 @@ def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np
     return found
 
 
+def _pair_sim(token: Token, vocabulary: Token, cache: SimCache, known: Callable[[str], bool]) -> float:
+    """The scorer's similarity of a query token and a vocabulary token, through the screener's shared cache."""
+    pair = (token.sig, id(vocabulary))
+    found = cache.get(pair)
+    if found is None:
+        found = cache[pair] = token_sim(token, vocabulary, known)
+    return found[0]
+
+
 def _token_evidence(
     index: Index, token: Token, weight: float, cache: SimCache, known: Callable[[str], bool]
 ) -> list[tuple[np.ndarray, float]]:
@@ -333,12 +340,7 @@ def _token_evidence(
             # Koh), and a rare spelling's weight would speak for all of them: only the vocabulary words that pair
             # with the query's, as the scorer pairs them, speak here ("Mary Kaya" once scored 1,373 names).
             for token_id in index.key_tokens.get(key, ()):
-                vocabulary = index.tokens[token_id]
-                pair = (token.sig, id(vocabulary))
-                found = cache.get(pair)
-                if found is None:
-                    found = cache[pair] = token_sim(token, vocabulary, known)
-                if found[0] >= PAIR_MIN:
+                if _pair_sim(token, index.tokens[token_id], cache, known) >= PAIR_MIN:
                     evidence.append((index.names_with_token(token_id), weight))
             continue
         postings = index.key_postings(key) if key and key[0] != "~" else None
@@ -348,12 +350,9 @@ def _token_evidence(
         vocabulary = index.tokens[token_id]
         if not may_pair(token, vocabulary, edits):
             continue  # most typo neighbours are too far to pair: skip the full similarity
-        pair = (token.sig, id(vocabulary))
-        found = cache.get(pair)
-        if found is None:
-            found = cache[pair] = token_sim(token, vocabulary, known)
-        if found[0] >= PAIR_MIN:
-            evidence.append((index.names_with_token(token_id), weight * found[0]))
+        sim = _pair_sim(token, vocabulary, cache, known)
+        if sim >= PAIR_MIN:
+            evidence.append((index.names_with_token(token_id), weight * sim))
     if len(token.text) >= S.truncated_min_letters and not token.abjad and token.script == "latin" and not known(token.text):
         # A word cut short ("Qalib" for "Qalibaf"): the scorer pairs it only as a query's last word,
         # retrieval offers it wherever it stands.
