@@ -453,3 +453,68 @@ def test_a_shared_answer_is_keyed_by_everything_it_depends_on(seeded: Seeded) ->
     assert asked != batch._asked(row, None, 1, None)
     assert asked != batch._asked(row, ["un_sc_sanctions"], 10, None)
     assert asked != batch._asked(row, None, 10, 0.9)
+
+
+# --- files whose lines disagree on their encoding ------------------------------------------------------
+
+
+def test_one_windows_1252_line_does_not_garble_the_utf8_names_of_the_file(seeded: Seeded, tmp_path: Path) -> None:
+    """A UTF-8 file with one line pasted from an old system: read as Windows-1252 whole, its Persian name became
+    mojibake and matched nothing, silently. Each line is now read in its own encoding and the odd one says so."""
+    lines = [
+        "id,name".encode(),
+        "fa,علی خامنه‌ای".encode(),
+        "utf8,José María SISON".encode(),
+        "legacy,José María SISON".encode("cp1252"),
+        "ascii,QASEMI Rostam".encode(),
+    ]
+    source = tmp_path / "mixed.csv"
+    source.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    out = tmp_path / "mixed.jsonl"
+    summary = batch.screen_file(seeded.screener, source, out)
+    results = {line["id"]: line for line in read_jsonl(out)}
+    assert summary.rows == summary.written == 4 and summary.errors == 0
+    assert "us_ofac_sdn-26945" in {hit["entity_id"] for hit in results["fa"]["hits"]}  # KHAMENEI, Ali Husseini
+    assert results["legacy"]["hits"] == results["utf8"]["hits"] != []  # read as written, answered alike
+    assert results["legacy"]["warnings"][0].startswith("line 4 is not UTF-8 like the rest of the file: it was read as Windows-1252")
+    assert [key for key, line in results.items() if "warnings" in line] == ["legacy"]  # a shared answer does not share the doubt
+    assert summary.warnings == 1
+
+    jsonl = tmp_path / "mixed.jsonl.in.jsonl"
+    jsonl.write_bytes(
+        b"\n".join([json.dumps({"id": "fa", "name": "علی خامنه‌ای"}, ensure_ascii=False).encode(), '{"id": "legacy", "name": "José María SISON"}'.encode("cp1252")])
+    )
+    batch.screen_file(seeded.screener, jsonl, tmp_path / "jsonl.out.jsonl")
+    answers = read_jsonl(tmp_path / "jsonl.out.jsonl")
+    assert "us_ofac_sdn-26945" in {hit["entity_id"] for hit in answers[0]["hits"]} and "warnings" not in answers[0]
+    assert answers[1]["hits"] and "line 2 is not UTF-8" in answers[1]["warnings"][0]
+
+
+def test_a_value_holding_the_replacement_character_is_screened_with_a_warning(seeded: Seeded, tmp_path: Path) -> None:
+    """U+FFFD is what a decoder leaves for bytes it could not read (Spark reads files so): the name may not be the one
+    written, and the result must say so rather than pass for a clean screen."""
+    source = write_jsonl(tmp_path / "replaced.jsonl", [{"id": "r", "name": "QASEMI, Rost\ufffdm"}, {"id": "clean", "name": "QASEMI, Rostam"}])
+    out = tmp_path / "replaced.out.jsonl"
+    summary = batch.screen_file(seeded.screener, source, out)
+    replaced, clean = read_jsonl(out)
+    assert "'name' holds U+FFFD" in replaced["warnings"][0] and "warnings" not in clean
+    assert summary.warnings == 1 and summary.errors == 0
+
+
+def test_a_jsonl_line_is_split_only_where_a_line_ends(seeded: Seeded, tmp_path: Path) -> None:
+    """JSON allows U+2028 and U+0085 raw inside a string; str.splitlines would cut such a row in two error rows."""
+    source = tmp_path / "separators.jsonl"
+    source.write_text(json.dumps({"id": "a", "name": "QASEMI\u2028Rostam\u0085"}, ensure_ascii=False) + "\r\n" + json.dumps({"id": "b", "name": "Mahan Air"}) + "\r", encoding="utf-8")
+    out = tmp_path / "separators.out.jsonl"
+    summary = batch.screen_file(seeded.screener, source, out)
+    assert summary.rows == summary.written == 2 and [line["id"] for line in read_jsonl(out)] == ["a", "b"]
+
+
+def test_compare_file_names_pairs_read_in_a_legacy_encoding(seeded: Seeded, tmp_path: Path) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_bytes("name1,name2\nعلی خامنه‌ای,Ali Khamenei\n".encode() + "José María,Jose Maria\n".encode("cp1252"))
+    out = tmp_path / "scores.jsonl"
+    summary = batch.compare_file(seeded.screener, source, out)
+    first, second = read_jsonl(out)
+    assert "warnings" not in first and "line 3 is not UTF-8" in second["warnings"][0] and second["match"]
+    assert summary.warnings == 1

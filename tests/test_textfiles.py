@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from interdict.gaps import GapReport, write_report
 from interdict.gaps.export import CSV_COLUMNS, NOT_XML
 from interdict.gaps.report import GapQuery, GapRow
-from interdict.textfiles import FORMULA_STARTS, TEXT_MARK, spreadsheet_safe
+from interdict.textfiles import FORMULA_STARTS, LINE_BREAK, TEXT_MARK, DecodedText, decode_guess, decode_lines, guessed_warning, spreadsheet_safe
 
 # Text of any kind (control characters included), biased towards what spreadsheets evaluate.
 CELL = st.text(max_size=30) | st.builds(lambda start, rest: start + rest, st.sampled_from(sorted(FORMULA_STARTS) + ["\x01=", " ="]), st.text(max_size=20))
@@ -80,3 +80,63 @@ def test_csv_data_cells_are_quoted_so_no_separator_can_split_them() -> None:
     assert lines[0] == ",".join(CSV_COLUMNS)
     assert lines[1].startswith('"counted","x;=1+1",') and lines[1].endswith('"') and lines[1].count('","') == len(CSV_COLUMNS) - 1
     assert next(csv.reader(io.StringIO(lines[1])))[1] == "x;=1+1"
+
+
+# --- decoding files whose lines disagree (decode_lines) ---------------------------------------------
+
+# Lines of names as exports hold them; no line breaks inside (a line is what is decoded on its own).
+_UTF8_LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=20)
+_LEGACY_LINE = st.text(alphabet=st.sampled_from("abcdeJosé María Müller Ørsted ÇÑÆ'-,;"), min_size=1, max_size=20)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@given(
+    lines=st.lists(st.tuples(st.booleans(), _UTF8_LINE, _LEGACY_LINE), min_size=1, max_size=8),
+    anchor=st.text(alphabet="علیИванов李明", min_size=1, max_size=6),
+    breaks=st.sampled_from([b"\n", b"\r\n"]),
+)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+def test_a_mostly_utf8_file_keeps_every_utf8_line_and_names_the_others(lines: list[tuple[bool, str, str]], anchor: str, breaks: bytes) -> None:
+    """One Windows-1252 line must not turn the file's Arabic, Cyrillic and Chinese names into mojibake."""
+    expected = [anchor]
+    encoded = [anchor.encode("utf-8")]
+    legacy: set[int] = set()
+    for number, (is_legacy, utf8, latin) in enumerate(lines, start=2):
+        data = latin.encode("cp1252") if is_legacy else utf8.encode("utf-8")
+        expected.append(latin if is_legacy else utf8)
+        encoded.append(data)
+        if is_legacy and not _valid_utf8(data):
+            legacy.add(number)
+        elif is_legacy:
+            expected[-1] = data.decode("utf-8")  # plain ASCII (or, rarely, bytes that are UTF-8 too): read as UTF-8
+    decoded = decode_lines(breaks.join(encoded))
+    assert decoded.text.split(breaks.decode()) == expected
+    assert set(decoded.guessed) == legacy
+    assert all(decoded.guessed[number] == "cp1252" for number in legacy)
+
+
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+def test_a_utf8_file_is_read_whole_and_a_legacy_file_in_one_encoding(text: str) -> None:
+    assert decode_lines(text.encode("utf-8")) == DecodedText(text, {})
+    legacy = text.encode("cp1252", errors="ignore")
+    decoded = decode_lines(legacy)
+    lines = LINE_BREAK.split(legacy)[::2]
+    if not _valid_utf8(legacy) and not any(not line.isascii() and _valid_utf8(line) for line in lines):
+        # No line is UTF-8 beyond ASCII: the whole file in the first legacy encoding that reads it, no line named.
+        assert decoded == DecodedText(decode_guess(legacy), {})
+
+
+def test_the_warning_names_the_first_guessed_line_of_a_row() -> None:
+    assert guessed_warning(range(3, 5), {4: "cp1252", 9: "latin-1"}) == (
+        "line 4 is not UTF-8 like the rest of the file: it was read as Windows-1252; "
+        "check that the name reads as written (save the file as UTF-8 to be sure)"
+    )
+    assert guessed_warning(range(1, 3), {4: "cp1252"}) is None

@@ -7,10 +7,12 @@
         RESULTS: one JSON line per input row, in input order, always:
         {"id": ..., "hits": [...]}; a row that cannot be read or screened gets
         {"id": ..., "hits": [], "error": "..."}; an incomplete screen (matches
-        beyond the limit, very common words) adds "warnings".
+        beyond the limit, very common words) or a doubtful reading of the row
+        (a line of a UTF-8 file in another encoding) adds "warnings".
 
     compare-file PAIRS.csv --out SCORES.jsonl
-        PAIRS: `name1`, `name2`, `schema`; SCORES: {"i": row, "score": s, "match": b}.
+        PAIRS: `name1`, `name2`, `schema`; SCORES: {"i": row, "score": s, "match": b}
+        (+ "warnings" for a line read in a legacy encoding).
 
 A file that cannot be read at all (missing, empty, binary, no `name` column)
 fails before any work; a row that cannot be read is that row's error and the
@@ -28,6 +30,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -40,7 +43,7 @@ from .errors import InputError, InterdictError
 from .match.query import check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import MAX_FIELD, Row, printable, read_row
-from .textfiles import csv_delimiter, decode_guess
+from .textfiles import DecodedText, csv_delimiter, decode_lines, guessed_warning
 
 __all__ = [
     "RESULT_CSV_COLUMNS",
@@ -49,6 +52,7 @@ __all__ = [
     "as_row",
     "check_output",
     "compare_file",
+    "jsonl_lines",
     "jsonl_record",
     "read_records",
     "result_line",
@@ -80,6 +84,7 @@ class Record:
     line: int
     values: dict[str, object]
     error: str | None = None
+    warning: str | None = None  # a doubt about how the row was read (a line in a legacy encoding), reported with its result
 
 
 def _check_header(columns: list[str], required: tuple[str, ...], path: Path) -> None:
@@ -106,7 +111,7 @@ def read_records(path: Path, required: tuple[str, ...] = ("name",)) -> Iterator[
         yield from _csv_records(path, required)
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path) -> DecodedText:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -115,16 +120,17 @@ def _decode(path: Path) -> str:
         raise InputError(f"{path} is empty.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as Excel's "Unicode text" export writes it
         try:
-            return data.decode("utf-16")
+            return DecodedText(data.decode("utf-16"), {})
         except UnicodeDecodeError:
             raise InputError(f"{path}: starts as UTF-16 text but cannot be decoded as such.") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{path} looks binary, not CSV text (is it an .xlsx with the wrong extension?).")
-    return decode_guess(data)
+    return decode_lines(data)
 
 
 def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
-    text = _decode(path)
+    decoded = _decode(path)
+    text = decoded.text
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     # The whole file is in memory already; a long field is a row error (MAX_FIELD), not a crash.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
@@ -137,6 +143,7 @@ def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     _check_header(columns, required, path)
     number = 0
     while True:
+        first = reader.line_num + 1  # the physical lines this row spans: first .. reader.line_num once read
         try:
             cells = next(reader, None)
         except csv.Error as exc:  # e.g. a NUL character inside a field
@@ -152,7 +159,8 @@ def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
         error = None
         if len(cells) > len(columns):
             error = f"line {reader.line_num}: more fields ({len(cells)}) than the header has columns ({len(columns)})"
-        yield Record(number + 1, values, error)
+        warning = guessed_warning(range(first, reader.line_num + 1), decoded.guessed) if decoded.guessed else None
+        yield Record(number + 1, values, error, warning)
 
 
 def _xlsx_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
@@ -202,11 +210,26 @@ def jsonl_record(text: str, line: int) -> Record:
     return Record(line, value)
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of JSON lines text, split where a line ends (CR, LF or CRLF) and nowhere else.
+
+    Not str.splitlines: it also splits at U+2028, U+0085 and other separators,
+    which JSON allows unescaped inside a string, so one row ("Ali\u2028Reza" written
+    raw) would become two error rows.
+    """
+    return LINE_BREAK_TEXT.split(text)
+
+
+LINE_BREAK_TEXT = re.compile(r"\r\n|\r|\n")  # textfiles.LINE_BREAK's breaks, in text and not kept by split
+
+
 def _jsonl_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
-    text = _decode(path)
-    for line, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    decoded = _decode(path)
+    for line, raw in enumerate(jsonl_lines(decoded.text.lstrip("\ufeff")), start=1):
         if raw.strip():
-            yield jsonl_record(raw, line)
+            record = jsonl_record(raw, line)
+            warning = guessed_warning((line,), decoded.guessed) if decoded.guessed else None
+            yield Record(record.line, record.values, record.error, warning) if warning else record
 
 
 # --- screening ------------------------------------------------------------------
@@ -215,7 +238,7 @@ _worker: Screener | None = None
 
 
 def as_row(record: Record) -> Row:
-    return read_row(record.values, record.line, record.error)
+    return read_row(record.values, record.line, record.error, (record.warning,) if record.warning else ())
 
 
 def screen_row(screener: Screener, row: Row, datasets: list[str] | None, limit: int, threshold: float | None) -> dict[str, object]:
@@ -224,14 +247,18 @@ def screen_row(screener: Screener, row: Row, datasets: list[str] | None, limit: 
     The one per-row function of batch screening: `screen_file` and the Spark
     engine (`interdict.spark`) both call it, so their results are the same row by row.
     """
+    result: dict[str, object]
+    warnings = list(row.warnings)  # doubts about how the row was read come first: they concern every hit
     if row.query is None:
-        return {"id": row.id, "hits": [], "error": row.error or "this row cannot be screened"}
-    try:
-        screening = screener.screening(row.query, datasets=datasets, limit=limit, threshold=threshold)
-    except InterdictError as exc:
-        return {"id": row.id, "hits": [], "error": printable(str(exc))}
-    result: dict[str, object] = {"id": row.id, "hits": [hit.to_dict() for hit in screening.hits]}
-    warnings = screening.warnings()
+        result = {"id": row.id, "hits": [], "error": row.error or "this row cannot be screened"}
+    else:
+        try:
+            screening = screener.screening(row.query, datasets=datasets, limit=limit, threshold=threshold)
+        except InterdictError as exc:
+            result = {"id": row.id, "hits": [], "error": printable(str(exc))}
+        else:
+            result = {"id": row.id, "hits": [hit.to_dict() for hit in screening.hits]}
+            warnings.extend(screening.warnings())
     if warnings:
         result["warnings"] = warnings
     return result
@@ -260,6 +287,7 @@ def _asked(row: Row, datasets: list[str] | None, limit: int, threshold: float | 
         tuple(datasets) if datasets is not None else None,
         limit,
         threshold,
+        row.warnings,
         query.schema,
         tuple(query.names),
         tuple(repr(date) for date in query.birth_dates),
@@ -469,6 +497,9 @@ def compare_file(
                 except InterdictError as exc:
                     result |= {"score": 0.0, "match": False, "error": printable(str(exc))}
                     summary.errors += 1
+                if record.warning:
+                    result["warnings"] = [record.warning]
+                    summary.warnings += 1
                 handle.write(json.dumps(result, ensure_ascii=False) + "\n")
                 summary.written += 1
                 if progress and i % 100 == 0:

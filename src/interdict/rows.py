@@ -16,6 +16,9 @@ The rules:
   error) and at most MAX_FIELD characters;
 - a name spanning several lines is an error (in CSV, an unbalanced quote that
   swallowed the rows after it);
+- a field holding U+FFFD, the mark a decoder leaves for bytes it could not read
+  (Spark reads a file as UTF-8 so), is screened as it stands with a warning: the
+  name may not be the one written, and a clear screen of it proves little;
 - the row's id is its `id`, else its line number.
 """
 
@@ -42,6 +45,7 @@ class Row:
     id: str  # the row's `id`, else its line number; always printable
     query: Query | None
     error: str | None = None
+    warnings: tuple[str, ...] = ()  # doubts about how the row was read; every result of the row carries them
 
 
 def printable(text: str) -> str:
@@ -61,11 +65,12 @@ def _text(key: str, value: object) -> str:
     raise InputError(f"field {key!r} must be a single value, not a {'list' if isinstance(value, (list, tuple)) else 'an object'}; send one party per row")
 
 
-def read_row(raw: Mapping[Any, object], line: int, error: str | None = None) -> Row:
+def read_row(raw: Mapping[Any, object], line: int, error: str | None = None, warnings: tuple[str, ...] = ()) -> Row:
     """A raw row as a Query, or as a row error naming what is wrong (never an exception).
 
     `error` is a problem the reader already found (e.g. a line that is not JSON);
-    the row keeps its id where it can.
+    the row keeps its id where it can. `warnings` are the reader's doubts (a
+    line decoded in a legacy encoding); the row adds its own.
     """
     fields: dict[str, object] = {}
     for key, value in raw.items():
@@ -88,6 +93,9 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None) -> 
                     f"field {name!r} holds an invalid character (a lone surrogate, U+{ord(found.group()):04X}); "
                     "the file or line is not valid UTF-8/UTF-16 text"
                 )
+        replaced = [name for name in COLUMNS if name != "id" and REPLACEMENT in values[name]]
+        if replaced:
+            warnings = (*warnings, replacement_warning(replaced))
         name = values["name"].strip()
         if "\n" in name or "\r" in name:
             raise InputError("the name spans several lines (an unbalanced quote in the file?)")
@@ -101,5 +109,16 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None) -> 
             id=row_id,
         )
     except InputError as exc:
-        return Row(line, row_id, None, printable(str(exc)))
-    return Row(line, row_id, query)
+        return Row(line, row_id, None, printable(str(exc)), warnings)
+    return Row(line, row_id, query, None, warnings)
+
+
+REPLACEMENT = "\ufffd"
+
+
+def replacement_warning(fields: list[str]) -> str:
+    named = ", ".join(repr(name) for name in fields)
+    return (
+        f"{named} holds U+FFFD (\ufffd), the mark of bytes that could not be read as text: "
+        "the value may not be as written, so a clear result proves little; check the file's encoding"
+    )

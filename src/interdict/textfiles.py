@@ -22,9 +22,14 @@ written unchanged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+LEGACY_ENCODINGS = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}  # tried in this order; Latin-1 decodes any byte
+# Line breaks as Python's csv reader and Spark's text reader see them: a line's number is the same in each.
+LINE_BREAK = re.compile(rb"(\r\n|\r|\n)")
 CSV_DELIMITERS = ",;\t|"
 
 
@@ -61,3 +66,67 @@ def decode_guess(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A file's text, and the lines read in a legacy encoding in a file that is otherwise UTF-8 (line: encoding)."""
+
+    text: str
+    guessed: dict[int, str]
+
+
+def decode_lines(data: bytes) -> DecodedText:
+    """Text of an exported file, decoded line by line when its lines disagree.
+
+    One encoding for the whole file is right for a clean export: UTF-8, else one
+    legacy encoding throughout (`decode_guess`). A file put together from several
+    sources is UTF-8 with a few Windows-1252 lines ("José" pasted from an old
+    system); decoding all of it as Windows-1252 for their sake would garble every
+    Arabic, Cyrillic or Chinese name in it, and those names would then match
+    nothing, silently. Such a file is decoded line by line: UTF-8 lines as
+    UTF-8, the others in the first legacy encoding that reads them, and those
+    lines are named, so each row read from one can say so.
+    """
+    try:
+        return DecodedText(data.decode("utf-8-sig"), {})
+    except UnicodeDecodeError:
+        pass
+    pieces = LINE_BREAK.split(data)  # lines at even positions, the breaks between them at odd ones
+    texts: list[str] = []
+    guessed: dict[int, str] = {}
+    multibyte = False
+    for position, piece in enumerate(pieces):
+        if position % 2:
+            texts.append(piece.decode("ascii"))
+            continue
+        try:
+            texts.append(piece.decode("utf-8-sig" if position == 0 else "utf-8"))
+            multibyte = multibyte or not piece.isascii()
+        except UnicodeDecodeError:
+            encoding = next(name for name in LEGACY_ENCODINGS if _decodes(piece, name))
+            texts.append(piece.decode(encoding))
+            guessed[position // 2 + 1] = encoding
+    if not multibyte:
+        return DecodedText(decode_guess(data), {})  # no line is UTF-8 beyond ASCII: one legacy encoding throughout
+    return DecodedText("".join(texts), guessed)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def guessed_warning(lines: Iterable[int], guessed: dict[int, str]) -> str | None:
+    """The warning for a row read from `lines`, when one of them was decoded in a legacy encoding."""
+    found = [(line, guessed[line]) for line in lines if line in guessed]
+    if not found:
+        return None
+    line, encoding = found[0]
+    return (
+        f"line {line:,} is not UTF-8 like the rest of the file: it was read as {LEGACY_ENCODINGS[encoding]}; "
+        "check that the name reads as written (save the file as UTF-8 to be sure)"
+    )

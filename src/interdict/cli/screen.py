@@ -185,7 +185,7 @@ def screen_file(
             "joined lines into one row. Those rows are errors; fix the quoting and screen them again."
         )
     if summary.warnings:
-        err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their \"warnings\" in the results.")
+        err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} row(s) carry warnings (screened incompletely, or read in a doubtful encoding); see their \"warnings\" in the results.")
     recorded = None
     if record:
         with audit.acting_as(user) if user else contextlib.nullcontext():
@@ -241,6 +241,8 @@ def compare_file(
         task = progress.add_task("comparing", total=rows)
         summary = batch.compare_file(screener, pairs_path, out_path, threshold=threshold, progress=lambda done: progress.update(task, completed=done))
     err.print(f"{summary.rows:,} pairs scored, {summary.matched_rows:,} matches, {summary.errors:,} errors → {escape(str(out_path))}")
+    if summary.warnings:
+        err.print(f"[yellow]warning:[/yellow] {summary.warnings:,} pair(s) were read from lines in a doubtful encoding; see their \"warnings\" in the results.")
     if summary.errors:
         raise typer.Exit(1)
 

@@ -58,7 +58,7 @@ def screen_file_spark(
     )
     if summary.warnings:
         err.print(
-            f'[yellow]warning:[/yellow] {summary.warnings:,} row(s) were screened incompletely; see their "warnings" in the results.'
+            f'[yellow]warning:[/yellow] {summary.warnings:,} row(s) carry warnings (screened incompletely, or read in a doubtful encoding); see their "warnings" in the results.'
         )
     if warn_missing(screener):
         raise typer.Exit(EXIT_MISSING_LISTS)
