@@ -45,12 +45,17 @@ class _Scratch(threading.local):
         self.size = 0
         self.total = np.zeros(0, dtype=np.float32)
         self.token = np.zeros(0, dtype=np.float32)
+        self.name_mark = np.zeros(0, dtype=bool)
+        self.entity_mark = np.zeros(0, dtype=bool)
 
-    def ensure(self, size: int) -> None:
+    def ensure(self, size: int, entities: int = 0) -> None:
         if self.size != size:
             self.size = size
             self.total = np.zeros(size, dtype=np.float32)
             self.token = np.zeros(size, dtype=np.float32)
+            self.name_mark = np.zeros(size, dtype=bool)
+        if len(self.entity_mark) < entities:
+            self.entity_mark = np.zeros(entities, dtype=bool)
 
 
 _scratch = _Scratch()
@@ -364,7 +369,7 @@ def _token_evidence(
 def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> tuple[np.ndarray, np.ndarray]:
     """Sum over groups of each group's best value per name: (name ids, sums)."""
     scratch = _scratch
-    scratch.ensure(index.total_names)
+    scratch.ensure(index.total_names, index.size)
     all_touched: list[np.ndarray] = []
     try:
         for evidence in groups:
@@ -494,6 +499,25 @@ class Retrieved:
     capped: bool  # the match range held more names than max_scored_names: some were not scored
 
 
+def _siblings(index: Index, candidates: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The candidates not chosen whose entry is chosen, in candidate order.
+
+    Marks in per-thread arrays over entries and names (set, read, cleared): a hash-free
+    membership test whose cost is the candidates', where np.isin sorts both sides.
+    """
+    scratch = _scratch
+    entity_of = index.name_entity
+    scratch.ensure(index.total_names, index.size)
+    entries = entity_of[chosen]
+    scratch.entity_mark[entries] = True
+    scratch.name_mark[chosen] = True
+    try:
+        return candidates[scratch.entity_mark[entity_of[candidates]] & ~scratch.name_mark[candidates]]  # type: ignore[no-any-return]
+    finally:
+        scratch.entity_mark[entries] = False
+        scratch.name_mark[chosen] = False
+
+
 def retrieve(
     index: Index,
     analyzed: list[AnalyzedName],
@@ -552,9 +576,7 @@ def retrieve(
     # An entry scores by its best name, whichever name retrieval ranked: every
     # promising name of a chosen entry is scored too (names retrieval found no
     # evidence for cannot reach the cutoff).
-    entries = index.name_entity[chosen]
-    siblings = candidates[np.isin(index.name_entity[candidates], entries) & ~np.isin(candidates, chosen)]
-    names = np.concatenate([chosen, siblings])
+    names = np.concatenate([chosen, _siblings(index, candidates, chosen)])
     if scope is not None:
         names = names[scope[names]]
     return Retrieved([int(name_id) for name_id in names], capped)
