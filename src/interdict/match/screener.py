@@ -33,6 +33,7 @@ from ..model import MATCHABLE, Entity, IdentifierType, NameKind, Schema, matchab
 from ..text.names import AnalyzedName, Token, analyze_name, reading
 from .evidence import Contribution, Feature, identifier_evidence, secondary_evidence
 from .explain import explain_name, render_explanation
+from .generic_slips import read_generic_slips
 from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName
 from .lookup import IdentifierMatch, NameHolder, find_identifier, find_institution_bics, holders_of_token
 from .phrases import phrases
@@ -177,7 +178,7 @@ class _QueryReadings:
             read_as = reading(schema)  # schemas read alike (Company, Organization) share one reading and its weights
             found = self.by_schema.get(read_as) if read_as != schema else None
             if found is None:
-                analyzed = [name for name in (analyze_name(text, read_as) for text in self.names) if name.tokens]
+                analyzed = [name for name in (self.screener.read_query(text, read_as) for text in self.names) if name.tokens]
                 found = self.by_schema[read_as] = (analyzed, [self.screener.weights(name.tokens) for name in analyzed])
             self.by_schema[schema] = found
         return found
@@ -310,6 +311,12 @@ class Screener:
     def knows(self, token: Token) -> bool:
         """Some list name holds a word with this token's skeleton."""
         return any(self.index.key_df(key) > 0 for key in token.keys if key and not key.startswith("="))
+
+    def read_query(self, text: str, schema: Schema | None) -> AnalyzedName:
+        """A query name as the screener reads it: analysed, and a misspelt generic word read as that word
+        (generic_slips.py; the lists' names are read as written)."""
+        read_as = reading(schema)
+        return read_generic_slips(self.index, analyze_name(text, read_as), read_as, self.index.text_df.__contains__)
 
     def weights(self, tokens: tuple[Token, ...]) -> list[float]:
         return [self.index.token_weight(token) for token in tokens]
@@ -457,7 +464,7 @@ class Screener:
 
     def compare_names(self, name1: str, name2: str, schema: Schema | None = None) -> tuple[NameScore, AnalyzedName, AnalyzedName]:
         read_as = schema or COMPARE_SCHEMA
-        left, right = analyze_name(name1, read_as), analyze_name(name2, read_as)
+        left, right = self.read_query(name1, read_as), analyze_name(name2, read_as)
         scored = score_names(
             left.tokens,
             right.tokens,

@@ -120,6 +120,10 @@ def _as_generic(token: Token, kind: str, word_class: str) -> Token:
     return replace(token, keys=keys, generic=generic, sig="\x1f".join((token.text, token.script, generic, *keys)))
 
 
+# The matcher reads a misspelt generic word of a query as the generic word (match/generic_slips.py).
+as_generic = _as_generic
+
+
 def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
     """Mark the generic words of an organisation's name (data/org_words.tsv).
 
