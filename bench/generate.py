@@ -20,6 +20,9 @@ Variant families (each query remembers the entity it came from):
                      Headquarters/Base, Shipping/Lines/Navigation, Shahid/Shaheed), "Group"
                      added or dropped, "(University) of Technology", or an acronym in brackets
                      ("Iran Electronics Industries (IEI)"); rules taken in turn
+    org_generic_typo an organisation's generic word of 7+ letters (Corporation, Company, Industries,
+                     International, Shipping, ...) with one keyboard slip (two, half the time, in a
+                     word of 10+), the other words as listed: "United Engine Corporatoin"
     added_part       a person's 2-3 part name with one more real part (a surname other listed
                      people carry, of the same nationality where possible) at the end or after
                      the first name, as a father's, family or tribal name
@@ -35,6 +38,8 @@ Negatives:
                      listed person's Han or Hangul name with another's given name, minus listed names
     org_generic_only a word no list name holds (not even one letter off) with only generic words:
                      "<word> Trading Company", "<word> Shipping Lines", "<word> Airlines Group"
+    org_generic_typo_only  the same with one generic word misspelt as in org_generic_typo ("<word>
+                     Tradnig Company"): a slip in a generic word must not turn it into evidence
 
 The word forms, titles, particles, letter tables and templates here are the
 generator's own; no word list is read from the matcher's tables
@@ -167,6 +172,50 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     listed = {_normal(n.full) for e in entities for n in e.names}
     out += _org_generic(orgs, per_family, random.Random(seed * 1000 + 1), listed)
     out += _added_part(people, per_family, random.Random(seed * 1000 + 2))
+    out += _org_generic_typo(orgs, per_family, random.Random(seed * 1000 + 3), listed)
+    return out
+
+
+# The generator's own generic words of seven letters or more (not the matcher's table): the words a
+# payment clerk misspells in a company name. Shorter ones ("Group", "Lines") are left out: a slip
+# in a short word makes another word as often as a misspelling.
+GENERIC_LONG = frozenset({
+    "corporation", "company", "industries", "industrial", "industry", "factories", "factory", "headquarters",
+    "shipping", "navigation", "aviation", "airlines", "airways", "limited", "international", "trading",
+    "engineering", "technology", "technologies", "investment", "petrochemical", "construction", "electronics",
+    "organization", "institute", "development", "foundation", "commercial", "manufacturing", "logistics",
+})
+
+
+def _slip_generic(name: str, rng: random.Random) -> str | None:
+    """The name with one of its long generic words misspelt by one keyboard slip (never its first letter)."""
+    words = name.split(" ")
+    spots = [i for i, word in enumerate(words) if word.lower().strip(".,()") in GENERIC_LONG]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    core = words[i].strip(".,()")
+    slipped = _typo(core, rng)
+    if slipped and len(core) >= 10 and rng.random() < 0.5:
+        slipped = _typo(slipped, rng)  # a long word often takes two slips ("Corpoartoin")
+    if not slipped or slipped.lower() in GENERIC_LONG:
+        return None
+    words[i] = words[i].replace(core, slipped)
+    return " ".join(words)
+
+
+def _org_generic_typo(entities: list[Entity], per_family: int, rng: random.Random, listed: set[str]) -> list[GeneratedQuery]:
+    out: list[GeneratedQuery] = []
+    for entity in entities:
+        if len(out) >= per_family:
+            break
+        names = [name for name in _latin_names(entity) if any(w.lower().strip(".,()") in GENERIC_LONG for w in name.split())]
+        if not names:
+            continue
+        source = rng.choice(names)
+        made = _slip_generic(source, rng)
+        if made and _normal(made) not in listed:
+            out.append(GeneratedQuery("org_generic_typo", made, entity.schema, entity.id, source))
     return out
 
 
@@ -591,4 +640,9 @@ def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[Genera
     out += _recombined_cross(entities, count, random.Random(seed * 1000 + 1), together)
     out += _cjk(entities, count // 2, random.Random(seed * 1000 + 2))
     out += _org_generic_only(entities, count // 2, random.Random(seed * 1000 + 3))
+    rng_typo = random.Random(seed * 1000 + 4)
+    for query in _org_generic_only(entities, count // 2, random.Random(seed * 1000 + 3)):
+        slipped = _slip_generic(query.name, rng_typo)
+        if slipped:
+            out.append(GeneratedQuery("org_generic_typo_only", slipped, query.schema, None, None))
     return out

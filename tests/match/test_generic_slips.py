@@ -70,3 +70,12 @@ def test_only_queries_and_only_organisations_are_read_so(screener: Screener) -> 
     assert not analyze_name("United Engine Cvororation", Schema.ORGANIZATION).tokens[-1].generic  # the lists' reading
     assert not screener.read_query("Ali Cvororation", Schema.PERSON).tokens[-1].generic
     assert screener.read_query("United Engine Cvororation", Schema.ORGANIZATION).tokens[-1].generic == "form:company"
+
+
+def test_a_name_of_generic_words_only_keeps_its_words_but_not_a_misspelling_of_them(screener: Screener) -> None:
+    """Such a name is identified by its words as written (Worldwide is not Universal, Industrial is not
+    Industries, both words the lists use); two slips in a long word the lists never use are a misspelling."""
+    assert screener.compare("CARGO FREIGHT INTERATIONzL", "CARGO FREIGHT INTERNATIONAL", Schema.ORGANIZATION)[0] >= screener.threshold
+    assert screener.compare("PEvROCHEMIAL COMMERCIAL COMPANY", "PETROCHEMICAL COMMERCIAL COMPANY", Schema.ORGANIZATION)[0] >= screener.threshold
+    assert screener.compare("Worldwide Shipping", "Universal Shipping", Schema.ORGANIZATION)[0] < screener.threshold
+    assert screener.compare("Electronic Industries Company", "Electronic Industrial Company", Schema.ORGANIZATION)[0] < screener.threshold

@@ -72,18 +72,18 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
         # deleting it from the query finds the intended key, and one more
         # insertion covers other slips ("Dorotsi"/"Dorosti").
         text = token.text
-        for i in range(len(text)):
-            key = skeleton(text[:i] + text[i + 1 :])
+        slices, deletes = index.key_slices, index.deletes
+        # A doubled letter deleted either way is one string, and most deletions keep the skeleton: each key once.
+        for key in {skeleton(text[:i] + text[i + 1 :]) for i in range(len(text))}:
             if len(key) < 2 or key == token.skel:
                 continue
-            if key in index.key_slices:
+            if key in slices:
                 found.add(key)
             if len(key) >= 3:
-                found.update(index.deletes.get(key, ()))
+                found.update(deletes.get(key, ()))
         # Swapped neighbours ("sTang" for "Tsang") can break a digraph entirely.
-        for i in range(len(text) - 1):
-            key = skeleton(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
-            if key != token.skel and key in index.key_slices:
+        for key in {skeleton(text[:i] + text[i + 1] + text[i] + text[i + 2 :]) for i in range(len(text) - 1)}:
+            if key != token.skel and key in slices:
                 found.add(key)
     found.difference_update(token.keys)
     return found
@@ -109,11 +109,14 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
 def _fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
     # A dict keeps first-seen order and drops repeats in C: the order decides where the cap cuts.
     found: dict[int, None] = {}
+    key_tokens, cap = index.key_tokens, S.max_fuzzy_tokens
     # Sorted: the cap below must cut the same way in every process (sets iterate by hash).
     for key in sorted(fuzzy_keys(index, token)):
-        found.update(dict.fromkeys(index.key_tokens.get(key, ())))
-        if len(found) > S.max_fuzzy_tokens:
-            break
+        ids = key_tokens.get(key)
+        if ids:
+            found.update(dict.fromkeys(ids))
+            if len(found) > cap:
+                break
     if token.text not in index.text_df and len(token.text) >= 5:
         found.update(dict.fromkeys(_trigram_neighbours(index, token.text)))
     if not found:
@@ -351,8 +354,9 @@ def _token_evidence(
         postings = index.key_postings(key) if key and key[0] != "~" else None
         if postings is not None:
             evidence.append((postings, weight))
+    vocabulary_tokens = index.tokens
     for token_id, edits in fuzzy_tokens(index, token):
-        vocabulary = index.tokens[token_id]
+        vocabulary = vocabulary_tokens[token_id]
         if not may_pair(token, vocabulary, edits):
             continue  # most typo neighbours are too far to pair: skip the full similarity
         sim = _pair_sim(token, vocabulary, cache, known)

@@ -537,7 +537,7 @@ def _align_and_score(
         if not distinctive and not all(token.generic for token in candidate):
             score = min(score, S.generic_only_cap)
             notes.append("only generic words agree")
-        elif not distinctive and any(_other_form(query, candidate, link) for link in links) and score > S.org_known_typo_cap:
+        elif not distinctive and any(_other_form(query, candidate, link, known) for link in links) and score > S.org_known_typo_cap:
             # A name of generic words only is identified by its words as written: "Worldwide Shipping"
             # is not "Universal Shipping", though the lists treat the two words as one class elsewhere.
             # One spelling of one word is still that word (Defense/Defence, Organization/Organisation).
@@ -647,12 +647,23 @@ def _truncated_link(
     return []
 
 
-def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
-    """A link between two generic words of one class that are other words, not one word spelt two ways."""
+def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link, known: Callable[[str], bool] | None = None) -> bool:
+    """A link between two generic words of one class that are other words, not one word spelt two ways.
+
+    One slip apart, they are one word (Defense / Defence). Two slips apart in a word of ten letters or
+    more, they are one word misspelt when the query's word is none the lists use ("Interationzl" for
+    International, read as generic by match/generic_slips.py); two words the lists use are two words
+    (Industrial / Industries).
+    """
     qi, cj, _, how, _ = link
     if how != How.GENERIC:
         return False
-    return OSA.distance(query[qi[0]].text, candidate[cj[0]].text, score_cutoff=2) > 1
+    left, right = query[qi[0]].text, candidate[cj[0]].text
+    edits = OSA.distance(left, right, score_cutoff=3)
+    if edits <= 1:
+        return False
+    misspelt = edits == 2 and min(len(left), len(right)) >= 10 and left[0] == right[0] and known is not None and not known(left)
+    return not misspelt
 
 
 def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
