@@ -536,3 +536,19 @@ def test_a_short_skeleton_speaks_only_for_the_words_that_pair_with_the_query(scr
 def test_a_short_name_still_finds_its_spellings(screener: Screener, query: str) -> None:
     """Omar / Umar / Omer share the short skeleton and pair as spellings of one name: they still speak."""
     assert "HAMMAMI, OMAR" in _matched_captions(screener, query, "Person")
+
+
+@pytest.mark.parametrize(
+    ("query", "schema", "listed"),
+    [("Kimkyu", "Person", "KIM KYU"), ("CHOYON CHUN", "Person", "CHO YON CHUN"), ("RAKWON 2", "Vessel", "RAK WON 2"), ("JINTAI", "Vessel", "JIN TAI"), ("Mudan", "Vessel", "MU DAN")],
+)
+def test_two_syllables_written_as_one_short_word_find_the_name_written_apart(screener: Screener, query: str, schema: str, listed: str) -> None:
+    """The scorer pairs "Kimkyu" with "Kim Kyu" (a fused pair), but the word's own keys found nothing to score: a word
+    of 4-6 letters is tried as two words the lists use, every split, known words too ("Choyon")."""
+    assert listed in _matched_captions(screener, query, schema)
+
+
+@pytest.mark.parametrize("query", ["Omar Khan", "Ahmad Hassan", "Ali Reza", "Maria Kim"])
+def test_splitting_short_words_scores_no_crowd(screener: Screener, query: str) -> None:
+    """A split speaks only for the names holding both parts as written: common short names stay cheap."""
+    assert screener.screening(Query.build(query, schema="Person")).scored < 300

@@ -21,6 +21,7 @@ only where postings point, so a query costs what its postings cost.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -266,6 +267,9 @@ def _split_evidence(
             if left is not None and right is not None:
                 held = left[_best_value([(right, 1.0)], left) > 0]
                 both = [(held, weight)] if len(held) else None
+        joined = [(held, weight) for held in _short_word_splits(index, token, known)]
+        if joined:
+            both = (both or []) + joined
         if len(index.split_cache) > 50_000:
             index.split_cache.clear()
         cached = index.split_cache[token.sig] = (both, alone)
@@ -297,6 +301,50 @@ def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, 
             # "Bongbong": names holding "bong" once are not it, and the postings cannot tell twice from once.
             return [(left, cut / len(text)), (right, 1.0 - cut / len(text))]
     return []
+
+
+SHORT_SPLIT_LETTERS = (4, 6)  # a word of this many letters is tried as two words the lists write apart
+
+
+def _short_word_splits(index: Index, token: Token, known: Callable[[str], bool]) -> list[np.ndarray]:
+    """Per split of a short word into two words the lists use, the names holding both, as written.
+
+    "Kimkyu", "Mudan", "Jintai", "Rakwon": two romanised syllables written as one word, which the
+    scorer pairs with the listed "Kim Kyu", "Mu Dan" (a fused pair) but whose own keys find nothing.
+    Every split is tried (Rakwon: "ra" + "kwon" and "rak" + "won"), known words too (Choyon), and the
+    parts are matched by their exact text: a part of two letters has a skeleton of one consonant,
+    which half the lists' names hold.
+    """
+    text = token.text
+    shortest, longest = SHORT_SPLIT_LETTERS
+    if not shortest <= len(text) <= longest or token.script != "latin" or token.abjad or token.number or token.generic or not text.isalpha():
+        return []
+    found: list[np.ndarray] = []
+    for cut in range(2, len(text) - 1):
+        left, right = text[:cut], text[cut:]
+        if left == right or not (known(left) and known(right)):
+            continue
+        sides = [_names_written(index, part) for part in (left, right)]
+        if sides[0] is None or sides[1] is None:
+            continue
+        held = sides[0][_best_value([(sides[1], 1.0)], sides[0]) > 0]
+        if len(held):
+            found.append(held)
+    return found
+
+
+def _names_written(index: Index, part: str) -> np.ndarray | None:
+    """The names holding a word written exactly so (sorted ids), or None."""
+    texts, order = index.sorted_texts()
+    at = bisect.bisect_left(texts, part)
+    ids = []
+    while at < len(texts) and texts[at] == part:
+        ids.append(order[at])
+        at += 1
+    if not ids:
+        return None
+    postings = [index.names_with_token(token_id) for token_id in ids]
+    return postings[0] if len(postings) == 1 else _unique(np.concatenate(postings))
 
 
 def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np.ndarray, float]]:
