@@ -531,6 +531,19 @@ def _estimate(
         charged = query_total * S.estimate_query_share + (found + covered_weight) * (1.0 - S.estimate_query_share) + left_over
         initialled = np.minimum(initialled, gained / np.maximum(charged, np.float32(1e-6)))
         estimate = np.maximum(estimate, np.where(covered_weight > 0, initialled, np.float32(0.0)))
+    # A word the lists never use that found nothing ("Vavletninovich": slips beyond the typo search) may still be
+    # a misspelling of a word of the list name the evidence did not find: estimated as the scorer could pair
+    # them at best, it no longer sinks "Yan Vavletninovich NOVIKOV" below "Yan NOVIKOV", which is a match.
+    # Only for names the query's other words already match (estimated without the unknown word, in the match
+    # range): otherwise every name sharing a common word with a query holding a typo would be scored.
+    unfound = sum(w for token, w in zip(name.tokens, weights) if _may_be_misspelt(index, token, known))
+    if unfound and S.estimate_unknown_pair and unfound < query_total:
+        rest = query_total - unfound
+        without = found / (rest * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+        covered_weight = np.minimum(extra, np.float32(unfound))
+        gained = found + np.float32(S.estimate_unknown_pair) * covered_weight
+        paired = gained / (query_total * S.estimate_query_share + gained * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * (extra - covered_weight))
+        estimate = np.where(without >= threshold - S.match_range_margin, np.maximum(estimate, paired), estimate)
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
     # scorer charges for them, not their whole weight.
@@ -543,6 +556,13 @@ def _estimate(
         estimate = np.where(covered & (subset >= threshold), np.maximum(estimate, subset), estimate)
     promising = estimate >= cutoff * S.prune
     return candidates[promising], estimate[promising]
+
+
+def _may_be_misspelt(index: Index, token: Token, known: Callable[[str], bool]) -> bool:
+    """A query word long enough to carry slips, which no list name uses and which found no evidence at all."""
+    if token.script != "latin" or token.abjad or token.initial or token.number or token.generic or len(token.text) < 5 or known(token.text):
+        return False
+    return not index.evidence_cache.get(token.sig, [None])
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,12 @@ class MatchSettings:
         "A list name whose parts the query holds all of, but for this much weight (a common part), is estimated as a subset "
         "match: 'A B' is proposed for 'A B C'. Higher proposes more names for long queries and costs scoring time.",
     )
+    estimate_unknown_pair: float = setting(
+        0.66,
+        "In the retrieval estimate, the similarity a query word the lists never use, for which retrieval found nothing, may "
+        "still reach with a list word the evidence did not find (slips beyond the typo search: 'Vavletninovich'). Higher "
+        "scores more names for queries holding unknown words; 0 leaves such names to the other words alone.",
+    )
     max_fuzzy_tokens: int = setting(400, "Vocabulary tokens examined per query token for typos.")
     fuzzy_edits: int = setting(3, "Vocabulary tokens further than this many edits from a query token cannot pair.")
 
