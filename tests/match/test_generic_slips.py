@@ -79,3 +79,12 @@ def test_a_name_of_generic_words_only_keeps_its_words_but_not_a_misspelling_of_t
     assert screener.compare("PEvROCHEMIAL COMMERCIAL COMPANY", "PETROCHEMICAL COMMERCIAL COMPANY", Schema.ORGANIZATION)[0] >= screener.threshold
     assert screener.compare("Worldwide Shipping", "Universal Shipping", Schema.ORGANIZATION)[0] < screener.threshold
     assert screener.compare("Electronic Industries Company", "Electronic Industrial Company", Schema.ORGANIZATION)[0] < screener.threshold
+
+
+def test_a_distinctive_word_fused_with_a_generic_one_is_distinctive(screener: Screener) -> None:
+    """'Mahroustrading' pairs with Mahrous + Trading as one fused link; the link touched a generic word, so the whole
+    pair was read as 'only generic words agree' and capped (0.45). A fused link rests on generic words only when all
+    the words it stands for are generic."""
+    assert screener.compare("Mahroustrading FZE", "Mahrous Trading FZE", Schema.ORGANIZATION)[0] >= screener.threshold
+    assert screener.compare("MERAJAIR", "MERAJ AIR", Schema.ORGANIZATION)[0] >= screener.threshold
+    assert screener.compare("Airlinesgroup", "Mahan Airlines Group", Schema.ORGANIZATION)[0] < screener.cutoff

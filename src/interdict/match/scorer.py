@@ -667,8 +667,13 @@ def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Li
 
 
 def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
+    """A link that rests on generic words only. A fused word holding a distinctive word and a generic one
+    ("Mahroustrading" for Mahrous Trading) rests on the distinctive one: it is a distinctive link."""
     qi, cj, _, _, _ = link
-    return any(query[i].generic for i in qi) or any(candidate[j].generic for j in cj)
+    if len(qi) == 1 and len(cj) == 1:
+        return query[qi[0]].generic != "" or candidate[cj[0]].generic != ""
+    # A fused word is never marked generic itself: what it stands for on the other side decides.
+    return all(query[i].generic for i in qi) or all(candidate[j].generic for j in cj)
 
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovitch|evitch|ovych|ich|ovna|evna|ivna|ichna|ogly|oglu|kyzy)$")
