@@ -101,3 +101,32 @@ def test_a_schema_and_its_plain_string_share_one_analysis(schema: Schema) -> Non
     """Callers still pass plain strings ("Person"): they must get the same rules and the same cache entry."""
     name = "Sayyid HAPPINESS I Trading Co., Ltd."
     assert analyze_name(name, schema.value) is analyze_name(name, schema)
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("MajoryLLP", ["majory"]),
+        ("AL-TASAMEEM GROUPFZE", ["tasameem", "group"]),
+        ("CJSCinteravtomatika", ["interavtomatika"]),
+        ("HARACOMPANY", ["hara"]),
+        ("MGI PTELTD", ["mgi"]),
+        ("LIMITED LIABILITY COMPANYPIK KORPORATSIYA", ["pik", "korporatsiya"]),
+        ("ALCARDINAL PETROLEUMCOMPANY LIMITED", ["alcardinal", "petroleum"]),
+    ],
+)
+def test_a_legal_form_written_fused_to_a_word_is_split_off_and_removed(name: str, kept: list[str]) -> None:
+    assert [token.text for token in analyze_name(name, Schema.ORGANIZATION).tokens] == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("Faisal Islamic Bank", ["faisal", "islamic", "bank"]),  # not Fai + SAL: short forms with a vowel never split
+        ("Rostov Shipyard", ["rostov", "shipyard"]),  # not Ros + TOV
+        ("JAMA'ATU AHLIS SUNNA LTDADAWATI WAL-JIHAD", ["jamaatu", "ahlis", "sunna", "ltdadawati", "wal", "jihad"]),  # inside: no form
+        ("Unlimited Trading", ["unlimited", "trading"]),  # the rest would be two letters
+    ],
+)
+def test_a_word_that_only_looks_fused_stays_whole(name: str, kept: list[str]) -> None:
+    assert [token.text for token in analyze_name(name, Schema.ORGANIZATION).tokens] == kept

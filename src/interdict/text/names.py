@@ -343,6 +343,60 @@ def _forms_by_size(forms: frozenset[tuple[str, ...]]) -> dict[tuple[int, int], l
 
 
 @lru_cache(maxsize=100_000)
+@lru_cache(maxsize=1)
+def _fusable_forms() -> tuple[str, ...]:
+    """Legal forms that a name can be written fused with ("MajoryLLP", "HARACOMPANY", "CJSCInteravtomatika"), longest first.
+
+    Only forms no ordinary word ends or begins with: those written without a vowel (LLC, Ltd, JSC,
+    GmbH), the free-zone ones (FZE, FZCO), and words of seven letters or more (Company, Limited).
+    Short ones with a vowel are left whole: Faisal is not Fai + SAL, Rostov not Ros + TOV, Kansas
+    not Kan + SAS.
+    """
+    forms, _ = tables.legal_form_set()
+    singles = {form[0] for form in forms if len(form) == 1 and form[0].isalpha() and form[0].isascii()}
+    fusable = [
+        form for form in singles if len(form) >= 7 or (len(form) >= 3 and (form.startswith("fz") or not set(form) & set("aeiou")))
+    ]
+    return tuple(sorted(fusable, key=lambda form: (-len(form), form)))
+
+
+FUSED_REST = 3  # letters the rest of a word keeps for a fused legal form to be split off
+
+
+def _split_fused_forms(tokens: list[Token], strict: bool) -> list[Token]:
+    """An organisation name's word with a legal form fused on ("GROUPFZE", "CJSCinteravtomatika") as two words,
+    so the form is stripped like any other and the name's own word is left.
+
+    Only where the form, split off, would be stripped (at either end of the name, or beside other legal-form
+    words): a slip that happens to start a word inside the name with "Ltd" ("LtDAD'AWATI") is no legal form.
+    """
+    out = list(tokens)
+    position = 0
+    while position < len(out):
+        token = out[position]
+        text = token.text
+        parts: tuple[str, str] | None = None
+        if token.script == "latin" and not token.abjad and text.isalpha() and len(text) >= FUSED_REST + 3:
+            for form in _fusable_forms():
+                if len(text) - len(form) < FUSED_REST:
+                    continue
+                if text.endswith(form):
+                    parts = (text[: -len(form)], form)
+                    break
+                if text.startswith(form):
+                    parts = (form, text[len(form) :])
+                    break
+        if parts is not None:
+            split = [_make_token(part, part, script=token.script) for part in parts]
+            form_token = split[1] if parts[1] in _fusable_forms() and text.endswith(parts[1]) else split[0]
+            trial = out[:position] + split + out[position + 1 :]
+            if not any(kept is form_token for kept in _strip_legal_forms(trial, [], strict)):
+                out = trial
+                position += 1
+        position += 1
+    return out
+
+
 def _near_form(texts: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> bool:
     """A multi-word legal form with one slip in one longer word ("Public Joiut-Stock Company")."""
     grouped = _forms_by_size(forms)
@@ -500,6 +554,7 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         kept.append(token)
     if schema in ORG_SCHEMAS or schema is None:
         forms_before = len(removed)
+        kept = _split_fused_forms(kept, strict=schema is None)
         kept = _strip_legal_forms(kept, removed, strict=schema is None)
         kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before)
     kept = _merge_compounds(kept)
