@@ -112,16 +112,12 @@ def _make_token(
 make_token = _make_token
 
 
-def _as_generic(token: Token, kind: str, word_class: str) -> Token:
+def as_generic(token: Token, kind: str, word_class: str) -> Token:
     """The token marked as a generic organisation word: one shared key ("+air") for every form of its class."""
     key = "+" + word_class
     keys = token.keys if key in token.keys else (*token.keys, key)
     generic = f"{kind}:{word_class}"
     return replace(token, keys=keys, generic=generic, sig="\x1f".join((token.text, token.script, generic, *keys)))
-
-
-# The matcher reads a misspelt generic word of a query as the generic word (match/generic_slips.py).
-as_generic = _as_generic
 
 
 def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
@@ -139,7 +135,7 @@ def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: boo
         return tokens
     if not any(token.text in words for token in tokens):
         return tokens
-    return [_as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" else token for token in tokens]
+    return [as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" else token for token in tokens]
 
 
 _BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.&\- ]{0,15}?)\s*\)")
@@ -342,7 +338,6 @@ def _forms_by_size(forms: frozenset[tuple[str, ...]]) -> dict[tuple[int, int], l
     return grouped
 
 
-@lru_cache(maxsize=100_000)
 @lru_cache(maxsize=1)
 def _fusable_forms() -> tuple[str, ...]:
     """Legal forms that a name can be written fused with ("MajoryLLP", "HARACOMPANY", "CJSCInteravtomatika"), longest first.
@@ -376,27 +371,28 @@ def _split_fused_forms(tokens: list[Token], strict: bool) -> list[Token]:
         token = out[position]
         text = token.text
         parts: tuple[str, str] | None = None
+        form_at = 0  # which of the two parts is the legal form
         if token.script == "latin" and not token.abjad and text.isalpha() and len(text) >= FUSED_REST + 3:
             for form in _fusable_forms():
                 if len(text) - len(form) < FUSED_REST:
                     continue
                 if text.endswith(form):
-                    parts = (text[: -len(form)], form)
+                    parts, form_at = (text[: -len(form)], form), 1
                     break
                 if text.startswith(form):
                     parts = (form, text[len(form) :])
                     break
         if parts is not None:
             split = [_make_token(part, part, script=token.script) for part in parts]
-            form_token = split[1] if parts[1] in _fusable_forms() and text.endswith(parts[1]) else split[0]
             trial = out[:position] + split + out[position + 1 :]
-            if not any(kept is form_token for kept in _strip_legal_forms(trial, [], strict)):
+            if not any(kept is split[form_at] for kept in _strip_legal_forms(trial, [], strict)):
                 out = trial
                 position += 1
         position += 1
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _near_form(texts: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> bool:
     """A multi-word legal form with one slip in one longer word ("Public Joiut-Stock Company")."""
     grouped = _forms_by_size(forms)
