@@ -191,6 +191,16 @@ class Index:
             self._sorted_texts = ([texts[i] for i in order], order)
         return self._sorted_texts
 
+    def tokens_written(self, text: str) -> list[int]:
+        """Ids of the vocabulary tokens written exactly `text` (one binary search in the sorted texts)."""
+        texts, order = self.sorted_texts()
+        at = bisect.bisect_left(texts, text)
+        found = []
+        while at < len(texts) and texts[at] == text:
+            found.append(order[at])
+            at += 1
+        return found
+
     def tokens_starting(self, prefix: str, longest: int) -> list[int]:
         """Ids of the vocabulary tokens whose text starts with `prefix` and has at most `longest` letters.
 

@@ -21,7 +21,6 @@ only where postings point, so a query costs what its postings cost.
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,16 +176,20 @@ def _evidence_groups(
     query_weights: list[list[float]],
     cache: SimCache,
     known: Callable[[str], bool],
-) -> tuple[list[list[tuple[np.ndarray, float]]], list[list[tuple[np.ndarray, float]]]]:
+) -> tuple[list[list[tuple[np.ndarray, float]]], list[list[tuple[np.ndarray, float]]], float]:
     """Per query token (and per fused pair): the postings that speak for it, with their value.
 
     Second, apart: each part of an unknown word read as two words, alone, with its share of the
     word's weight. A part speaks with the word's (rare) weight, not its own, so it is used only
     when the query has no other evidence at all (see `_estimate`); otherwise a common part ("ben"
     of "Benmohamed", "ullah" of "Atiqullah") put thousands of names in the match range.
+
+    Third: the weight of the query's words that may be misspelt beyond the typo search (words the
+    lists never use that found no evidence of their own), for `_estimate`.
     """
     groups: list[list[tuple[np.ndarray, float]]] = []
     supporting: list[list[tuple[np.ndarray, float]]] = []
+    unfound = 0.0
     for name, weights in zip(analyzed, query_weights):
         tokens = name.tokens
         for token, weight in zip(tokens, weights):
@@ -199,6 +202,8 @@ def _evidence_groups(
                 index.evidence_cache[token.sig] = evidence
             if evidence:
                 groups.append(evidence)
+            elif _may_be_misspelt(token, known):
+                unfound += weight
             # Two name parts written as one ("Mohammadbaqer", "Baqerqalibaf"): an unknown word that
             # reads as two words of the lists speaks, with its own weight, for the names holding both.
             # Not for names holding one: a part alone is no match of the word, and a common part
@@ -233,7 +238,7 @@ def _evidence_groups(
                     postings = index.key_postings(prefix + key) if key and key[0] != "=" else None
                     if postings is not None:
                         groups.append([(postings, weight)])
-    return groups, supporting
+    return groups, supporting, unfound
 
 
 
@@ -265,7 +270,7 @@ def _split_evidence(
             alone = [[(postings, weight * share)] for postings, (_, share) in zip(found, split) if postings is not None]
             left, right = found
             if left is not None and right is not None:
-                held = left[_best_value([(right, 1.0)], left) > 0]
+                held = _held_by_both(left, right)
                 both = [(held, weight)] if len(held) else None
         joined = [(held, weight) for held in _short_word_splits(index, token, known)]
         if joined:
@@ -327,7 +332,7 @@ def _short_word_splits(index: Index, token: Token, known: Callable[[str], bool])
         sides = [_names_written(index, part) for part in (left, right)]
         if sides[0] is None or sides[1] is None:
             continue
-        held = sides[0][_best_value([(sides[1], 1.0)], sides[0]) > 0]
+        held = _held_by_both(sides[0], sides[1])
         if len(held):
             found.append(held)
     return found
@@ -335,16 +340,15 @@ def _short_word_splits(index: Index, token: Token, known: Callable[[str], bool])
 
 def _names_written(index: Index, part: str) -> np.ndarray | None:
     """The names holding a word written exactly so (sorted ids), or None."""
-    texts, order = index.sorted_texts()
-    at = bisect.bisect_left(texts, part)
-    ids = []
-    while at < len(texts) and texts[at] == part:
-        ids.append(order[at])
-        at += 1
-    if not ids:
+    postings = [index.names_with_token(token_id) for token_id in index.tokens_written(part)]
+    if not postings:
         return None
-    postings = [index.names_with_token(token_id) for token_id in ids]
     return postings[0] if len(postings) == 1 else _unique(np.concatenate(postings))
+
+
+def _held_by_both(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The name ids in both sorted postings."""
+    return left[_best_value([(right, 1.0)], left) > 0]
 
 
 def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np.ndarray, float]]:
@@ -466,6 +470,12 @@ def _best_value(evidence: list[tuple[np.ndarray, float]], candidates: np.ndarray
     return best
 
 
+def _share(found: np.ndarray, query_weight: float, left_over: np.ndarray) -> np.ndarray:
+    """The optimistic estimate: evidence found against the query's weight (`estimate_query_share` of the
+    denominator), the evidence itself, and what is left over of the list name."""
+    return found / (query_weight * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + left_over)  # type: ignore[no-any-return]
+
+
 def _estimate(
     index: Index,
     name: AnalyzedName,
@@ -478,7 +488,7 @@ def _estimate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(name ids, optimistic score estimates) of the list names one query name may reach the cutoff against."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    groups, supporting = _evidence_groups(index, [name], [weights], cache, known)
+    groups, supporting, unfound = _evidence_groups(index, [name], [weights], cache, known)
     spelled = _acronym_evidence(index, name, weights)
     groups.extend([evidence] for evidence in spelled)
     # Very common keys ("mohammad", "ali") touch thousands of names. When the
@@ -511,7 +521,7 @@ def _estimate(
     if spelled:
         # An acronym stands for every word of the name it spells: none of them is left over.
         extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0
-    estimate = found / (query_total * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+    estimate = _share(found, query_total, S.estimate_extra_cost * extra)
     initials = [token.text[0] for token in name.tokens if token.initial and "a" <= token.text[0] <= "z"]
     if initials:
         # "G. M. Elhassan": an initial stands for a word of the list name opening with its letter, which
@@ -536,13 +546,12 @@ def _estimate(
     # them at best, it no longer sinks "Yan Vavletninovich NOVIKOV" below "Yan NOVIKOV", which is a match.
     # Only for names the query's other words already match (estimated without the unknown word, in the match
     # range): otherwise every name sharing a common word with a query holding a typo would be scored.
-    unfound = sum(w for token, w in zip(name.tokens, weights) if _may_be_misspelt(index, token, known))
     if unfound and S.estimate_unknown_pair and unfound < query_total:
         rest = query_total - unfound
-        without = found / (rest * S.estimate_query_share + found * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * extra)
+        without = _share(found, rest, S.estimate_extra_cost * extra)
         covered_weight = np.minimum(extra, np.float32(unfound))
         gained = found + np.float32(S.estimate_unknown_pair) * covered_weight
-        paired = gained / (query_total * S.estimate_query_share + gained * (1.0 - S.estimate_query_share) + S.estimate_extra_cost * (extra - covered_weight))
+        paired = _share(gained, query_total, S.estimate_extra_cost * (extra - covered_weight))
         estimate = np.where(without >= threshold - S.match_range_margin, np.maximum(estimate, paired), estimate)
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
@@ -558,11 +567,9 @@ def _estimate(
     return candidates[promising], estimate[promising]
 
 
-def _may_be_misspelt(index: Index, token: Token, known: Callable[[str], bool]) -> bool:
-    """A query word long enough to carry slips, which no list name uses and which found no evidence at all."""
-    if token.script != "latin" or token.abjad or token.initial or token.number or token.generic or len(token.text) < 5 or known(token.text):
-        return False
-    return not index.evidence_cache.get(token.sig, [None])
+def _may_be_misspelt(token: Token, known: Callable[[str], bool]) -> bool:
+    """A query word long enough to carry slips, which no list name uses (asked of words that found no evidence)."""
+    return not (token.script != "latin" or token.abjad or token.initial or token.number or token.generic or len(token.text) < 5 or known(token.text))
 
 
 @dataclass(frozen=True)
