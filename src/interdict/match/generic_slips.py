@@ -13,7 +13,7 @@ Shaheed, Elektrosila / Elektronika, Mojtaba / Mojtama), and a query word that
 is also a slip of such a name is left as written (a list word in one or two
 names that is itself a slip of the generic word is the lists' own misspelling,
 not a name). The slips allowed are few:
-one in a generic word of 7-9 letters, two in one of 10 or more, never in the
+(settings generic_slip_*) one in a generic word of 7-9 letters, two in one of 10 or more, never in the
 first letter (shorter generic words are a slip away from too many names).
 """
 
@@ -30,10 +30,8 @@ from ..text import tables
 from ..text.names import AnalyzedName, Token, as_generic
 from .index import Index
 from .retrieve import fuzzy_tokens
-
-SHORTEST_GENERIC = 7  # letters of the shortest generic word a slip is read into
-LONG_GENERIC = 10  # letters from which two slips are allowed
-LISTS_OWN_SLIP = 2  # names at most that hold a list word which is itself a slip of the generic word: a misspelling
+from .scorer import generic_slips_allowed
+from .settings import SETTINGS as S
 
 
 @lru_cache(maxsize=1)
@@ -41,22 +39,18 @@ def _generic_by_letter() -> dict[str, tuple[tuple[str, str, str], ...]]:
     """First letter → (word, kind, class) of the generic words long enough to be read through a slip."""
     grouped: dict[str, list[tuple[str, str, str]]] = {}
     for word, (kind, word_class) in sorted(tables.org_words().items()):
-        if len(word) >= SHORTEST_GENERIC and word.isascii() and word.isalpha():
+        if len(word) >= S.generic_slip_min_letters and word.isascii() and word.isalpha():
             grouped.setdefault(word[0], []).append((word, kind, word_class))
     return {letter: tuple(words) for letter, words in grouped.items()}
 
 
-def _slips(word: str) -> int:
-    return 1 if len(word) < LONG_GENERIC else 2
-
-
 def generic_slip(token: Token) -> tuple[str, str, str] | None:
     """(generic word, kind, class) the token is a slip of, or None."""
-    if token.generic or token.script != "latin" or token.abjad or len(token.text) < SHORTEST_GENERIC or not token.text.isalpha():
+    if token.generic or token.script != "latin" or token.abjad or len(token.text) < S.generic_slip_min_letters or not token.text.isalpha():
         return None
     best: tuple[int, tuple[str, str, str]] | None = None
     for entry in _generic_by_letter().get(token.text[0], ()):
-        allowed = _slips(entry[0])
+        allowed = generic_slips_allowed(len(entry[0]))
         edits = OSA.distance(token.text, entry[0], score_cutoff=allowed)
         if edits <= allowed and (best is None or edits < best[0]):
             best = (edits, entry)
@@ -80,7 +74,7 @@ def read_generic_slips(index: Index, name: AnalyzedName, reading: Schema | None,
         if found is None:
             continue
         word, kind, word_class = found
-        allowed = _slips(word)
+        allowed = generic_slips_allowed(len(word))
         if any(edits <= allowed and _a_name(index, neighbour, word, generic) for neighbour, edits in fuzzy_tokens(index, token)):
             continue  # as near a word the lists use as a name: the slip may be of that name
         changed[position] = as_generic(token, kind, word_class)
@@ -94,4 +88,4 @@ def _a_name(index: Index, token_id: int, word: str, generic: dict[str, tuple[str
     if text in generic:
         return False
     slip = generic_slip(index.tokens[token_id])
-    return not (slip is not None and slip[0] == word and index.text_df.get(text, 0) <= LISTS_OWN_SLIP)
+    return not (slip is not None and slip[0] == word and index.text_df.get(text, 0) <= S.generic_slip_lists_own)

@@ -662,16 +662,19 @@ def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Li
     edits = OSA.distance(left, right, score_cutoff=3)
     if edits <= 1:
         return False
-    misspelt = edits == 2 and min(len(left), len(right)) >= 10 and left[0] == right[0] and known is not None and not known(left)
+    misspelt = edits <= generic_slips_allowed(min(len(left), len(right))) and left[0] == right[0] and known is not None and not known(left)
     return not misspelt
+
+
+def generic_slips_allowed(letters: int) -> int:
+    """Slips a generic word of `letters` letters may take and stay that word: one, two from `generic_slip_two_from`."""
+    return 2 if letters >= S.generic_slip_two_from else 1
 
 
 def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link) -> bool:
     """A link that rests on generic words only. A fused word holding a distinctive word and a generic one
     ("Mahroustrading" for Mahrous Trading) rests on the distinctive one: it is a distinctive link."""
     qi, cj, _, _, _ = link
-    if len(qi) == 1 and len(cj) == 1:
-        return query[qi[0]].generic != "" or candidate[cj[0]].generic != ""
     # A fused word is never marked generic itself: what it stands for on the other side decides.
     return all(query[i].generic for i in qi) or all(candidate[j].generic for j in cj)
 

@@ -159,6 +159,22 @@ class MatchSettings:
         "words the lists use, Tehran/Behran, or with a second slip, Lantern/Santers) is another organisation: capped to "
         "review. Higher lets more sister names match.",
     )
+    generic_slip_min_letters: int = setting(
+        7,
+        "Letters of the shortest generic word a misspelt query word is read as (match/generic_slips.py). Shorter reads more "
+        "typos as generic words, and more distinctive names as typos of one (a short word is a slip from many).",
+    )
+    generic_slip_two_from: int = setting(
+        10,
+        "Letters from which a generic word may take two slips rather than one, read so in a query and in a name of generic "
+        "words only ('Interationzl'). Lower reads more different words as one.",
+    )
+    generic_slip_lists_own: int = setting(
+        2,
+        "List names at most that may hold a word which is itself a slip of a generic word, for it to count as the lists' own "
+        "misspelling ('Corporaton') rather than a name a query's slip may stand for ('Shaheen', in five). Higher reads more "
+        "query slips as generic; lower leaves more of them distinctive.",
+    )
 
     # --- secondary evidence -----------------------------------------------------------
     birth_exact: float = setting(0.08, "Added when the full birth date agrees.")
