@@ -30,7 +30,6 @@ import io
 import json
 import multiprocessing
 import os
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from .errors import InputError, InterdictError
 from .match.query import check_text, clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import MAX_FIELD, Row, printable, read_row
-from .textfiles import DecodedText, csv_delimiter, decode_lines, guessed_warning
+from .textfiles import DecodedText, csv_delimiter, decode_lines, guessed_warning, text_lines
 
 __all__ = [
     "RESULT_CSV_COLUMNS",
@@ -52,7 +51,6 @@ __all__ = [
     "as_row",
     "check_output",
     "compare_file",
-    "jsonl_lines",
     "jsonl_record",
     "read_records",
     "result_line",
@@ -159,7 +157,7 @@ def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
         error = None
         if len(cells) > len(columns):
             error = f"line {reader.line_num}: more fields ({len(cells)}) than the header has columns ({len(columns)})"
-        warning = guessed_warning(range(first, reader.line_num + 1), decoded.guessed) if decoded.guessed else None
+        warning = guessed_warning(range(first, reader.line_num + 1), decoded.guessed)
         yield Record(number + 1, values, error, warning)
 
 
@@ -210,25 +208,12 @@ def jsonl_record(text: str, line: int) -> Record:
     return Record(line, value)
 
 
-def jsonl_lines(text: str) -> list[str]:
-    """The lines of JSON lines text, split where a line ends (CR, LF or CRLF) and nowhere else.
-
-    Not str.splitlines: it also splits at U+2028, U+0085 and other separators,
-    which JSON allows unescaped inside a string, so one row ("Ali\u2028Reza" written
-    raw) would become two error rows.
-    """
-    return LINE_BREAK_TEXT.split(text)
-
-
-LINE_BREAK_TEXT = re.compile(r"\r\n|\r|\n")  # textfiles.LINE_BREAK's breaks, in text and not kept by split
-
-
 def _jsonl_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     decoded = _decode(path)
-    for line, raw in enumerate(jsonl_lines(decoded.text.lstrip("\ufeff")), start=1):
+    for line, raw in enumerate(text_lines(decoded.text.lstrip("\ufeff")), start=1):
         if raw.strip():
             record = jsonl_record(raw, line)
-            warning = guessed_warning((line,), decoded.guessed) if decoded.guessed else None
+            warning = guessed_warning((line,), decoded.guessed)
             yield Record(record.line, record.values, record.error, warning) if warning else record
 
 

@@ -93,9 +93,9 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None, war
                     f"field {name!r} holds an invalid character (a lone surrogate, U+{ord(found.group()):04X}); "
                     "the file or line is not valid UTF-8/UTF-16 text"
                 )
-        replaced = [name for name in COLUMNS if name != "id" and REPLACEMENT in values[name]]
+        replaced = [name for name in COLUMNS if name != "id" and _REPLACEMENT in values[name]]
         if replaced:
-            warnings = (*warnings, replacement_warning(replaced))
+            warnings = (*warnings, _replacement_warning(replaced))
         name = values["name"].strip()
         if "\n" in name or "\r" in name:
             raise InputError("the name spans several lines (an unbalanced quote in the file?)")
@@ -113,10 +113,10 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None, war
     return Row(line, row_id, query, None, warnings)
 
 
-REPLACEMENT = "\ufffd"
+_REPLACEMENT = "\ufffd"
 
 
-def replacement_warning(fields: list[str]) -> str:
+def _replacement_warning(fields: list[str]) -> str:
     named = ", ".join(repr(name) for name in fields)
     return (
         f"{named} holds U+FFFD (\ufffd), the mark of bytes that could not be read as text: "

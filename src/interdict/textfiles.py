@@ -26,10 +26,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 LEGACY_ENCODINGS = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}  # tried in this order; Latin-1 decodes any byte
+FALLBACK_ENCODINGS = ("utf-8-sig", *LEGACY_ENCODINGS)
 # Line breaks as Python's csv reader and Spark's text reader see them: a line's number is the same in each.
-LINE_BREAK = re.compile(rb"(\r\n|\r|\n)")
+LINE_BREAK = re.compile(rb"(\r\n|\r|\n)")  # kept by split: decode_lines rejoins the lines as they were
+_TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 CSV_DELIMITERS = ",;\t|"
 
 
@@ -60,12 +61,27 @@ def spreadsheet_safe(value: object) -> str:
 
 
 def decode_guess(data: bytes) -> str:
-    for encoding in FALLBACK_ENCODINGS:
+    return _first_decoding(data, FALLBACK_ENCODINGS)[0]
+
+
+def _first_decoding(data: bytes, encodings: Iterable[str]) -> tuple[str, str]:
+    """(text, encoding) in the first of `encodings` that reads `data`; the last one read must read any byte."""
+    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text, split where a line ends (CR, LF or CRLF) and nowhere else.
+
+    Not str.splitlines: it also splits at U+2028, U+0085 and other separators, which JSON
+    allows unescaped inside a string, so one JSON line ("Ali\u2028Reza" written raw) would
+    become two.
+    """
+    return _TEXT_LINE_BREAK.split(text)
 
 
 @dataclass(frozen=True)
@@ -104,20 +120,11 @@ def decode_lines(data: bytes) -> DecodedText:
             texts.append(piece.decode("utf-8-sig" if position == 0 else "utf-8"))
             multibyte = multibyte or not piece.isascii()
         except UnicodeDecodeError:
-            encoding = next(name for name in LEGACY_ENCODINGS if _decodes(piece, name))
-            texts.append(piece.decode(encoding))
-            guessed[position // 2 + 1] = encoding
+            text, guessed[position // 2 + 1] = _first_decoding(piece, LEGACY_ENCODINGS)
+            texts.append(text)
     if not multibyte:
         return DecodedText(decode_guess(data), {})  # no line is UTF-8 beyond ASCII: one legacy encoding throughout
     return DecodedText("".join(texts), guessed)
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def guessed_warning(lines: Iterable[int], guessed: dict[int, str]) -> str | None:

@@ -24,13 +24,14 @@ import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
-from ..batch import Record, as_row, jsonl_lines, jsonl_record, screen_row
+from ..batch import Record, as_row, jsonl_record, screen_row
 from ..cases import record_screening, record_screenings
 from ..errors import InterdictError
 from ..match.screener import DEFAULT_LIMIT, Screener
 from ..rows import read_row
 from ..screening import validate_datasets
 from ..store import audit
+from ..textfiles import text_lines
 from .common import COMMON_ERRORS, JSONBytes, current, service
 from .error_handlers import without_lone_surrogates
 from .limits import check
@@ -146,7 +147,7 @@ async def screen_batch(
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise HTTPException(status_code=400, detail="The body is not UTF-8 text; send JSON lines encoded as UTF-8.") from None
-    lines = [(number, line) for number, line in enumerate(jsonl_lines(text), 1) if line.strip()]
+    lines = [(number, line) for number, line in enumerate(text_lines(text), 1) if line.strip()]
     if len(lines) > state.settings.max_batch_lines:
         raise HTTPException(
             status_code=400,
