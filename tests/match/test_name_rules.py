@@ -172,6 +172,33 @@ def test_syllables_are_never_bridged_and_all_are_needed(screener: Screener, quer
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
 
 
+@pytest.mark.parametrize(("query", "listed"), [("陳明國", "陈明国"), ("習近平", "习近平"), ("朱海侖", "朱海仑")])
+def test_a_traditional_character_is_its_simplified_form(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("query", "listed"), [("汪明山", "王明山"), ("高石早苗", "高市早苗"), ("汪小明", "王小明")])
+def test_two_han_characters_that_read_alike_are_two_names(screener: Screener, query: str, listed: str) -> None:
+    """王 and 汪 are both "wang": written in Han characters, the characters differ, so the names do."""
+    assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, query, "Mingshan Wang" if listed == "王明山" else query, Schema.PERSON) >= SETTINGS.threshold
+
+
+def _han_hit(screener: Screener, query: str) -> list[tuple[str, bool]]:
+    """(matched name, match) of the hits whose entry carries a name written in Han characters."""
+    hits = screener.screen(Query.build(query, schema="Person"), limit=50)
+    return [(hit.name.list_name if hit.name else "", hit.match) for hit in hits if any("\u4e00" <= char <= "\u9fff" for name in hit.entity.names for char in name.full)]
+
+
+def test_a_han_query_meets_an_entry_by_its_han_name_not_its_reading(screener: Screener) -> None:
+    """The lists write one Wang Mingshan as 王明山 beside "Mingshan WANG": 汪明山 is another person's name, though
+    it reads the same; entries that give only the Latin reading still match it (the reading is all they say)."""
+    assert ("王明山", True) in _han_hit(screener, "王明山")
+    assert ("陈明国", True) in _han_hit(screener, "陳明國")
+    assert not any(match for _, match in _han_hit(screener, "汪明山"))
+    assert "MINGSHAN WANG" in _matched_captions(screener, "汪明山", "Person")  # the entries written in Latin only
+
+
 # --- found by bench/crosslist.py (UK spellings of UN-listed subjects) ------------------
 
 

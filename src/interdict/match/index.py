@@ -34,7 +34,7 @@ import numpy as np
 
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
-from ..text.names import Token, analyze_name
+from ..text.names import HAN_KEY, Token, analyze_name
 from .acronyms import ACRONYM_KEY, name_acronyms
 from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
@@ -47,7 +47,8 @@ MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many co
 # (the pinyin reading of a Latin word in a name read as romanised Chinese). They post
 # names like skeletons do, but never weigh a token nor get typo neighbours. "#irgc" (the
 # initials of a whole organisation name, match/acronyms.py) posts the names an acronym stands for.
-MARKED_KEYS = "=+~^" + ACRONYM_KEY
+# "%陈" (the Han character a syllable was written in, text.names.HAN_KEY) posts the names written with it.
+MARKED_KEYS = "=+~^" + ACRONYM_KEY + HAN_KEY
 
 # Entries whose names may be written as their initials. Lists' untyped rows (LegalEntity) are
 # left out: many are people, whose initials ("JS" for John Smith) are no name.

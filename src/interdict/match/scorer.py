@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import Token, make_token
+from ..text.names import HAN_KEY, Token, make_token
 from ..text.tables import initial_letters
 from .acronyms import ACRONYM_DISTINCTIVE, initials, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
@@ -75,6 +75,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     misspelt, so such slips count for less than a slip into an unknown word.
     """
     if q.text == c.text:
+        if q.script == "cjk" and c.script == "cjk" and _other_characters(q, c):
+            return 0.0, How.NONE  # 王 and 汪 both read "wang": in Han characters, two characters are two names
         return 1.0, How.EXACT
     if q.generic and c.generic:
         return (S.generic_same, How.GENERIC) if q.generic == c.generic else (0.0, How.NONE)
@@ -103,6 +105,13 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     if shared is not None and shared[0] >= slip[0]:
         return shared
     return slip
+
+
+def _other_characters(q: Token, c: Token) -> bool:
+    """Both syllables were written in Han characters, and in different ones (traditional and simplified forms are one)."""
+    left = next((key for key in q.keys if key[:1] == HAN_KEY), "")
+    right = next((key for key in c.keys if key[:1] == HAN_KEY), "")
+    return bool(left) and bool(right) and left != right
 
 
 def _slip_sim(edits: int, longest: int) -> float:

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import NotFoundError
 from ..model import MATCHABLE, Entity, IdentifierType, NameKind, Schema, matchable
-from ..text.names import AnalyzedName, Token, analyze_name, reading
+from ..text.names import AnalyzedName, Token, analyze_name, reading, written_in_han
 from .evidence import Contribution, Feature, identifier_evidence, secondary_evidence
 from .explain import explain_name, render_explanation
 from .generic_slips import read_generic_slips
@@ -513,24 +513,40 @@ class Screener:
         if not analyzed:
             return None
         best: _Scored | None = None
-        for name_id in index.name_ids_of(position) if name_ids is None else name_ids:
-            signature = (self._name_signature[name_id], schema)
+        names = index.name_ids_of(position) if name_ids is None else name_ids
+        # A query written in Han characters meets an entry's names in Han when it has any: its names in Latin
+        # letters are readings of those, and a reading cannot tell 王 from 汪 (both "Wang").
+        in_han = [name_id for name_id in index.name_ids_of(position) if written_in_han(self._candidate(name_id)[0])] if any(
+            written_in_han(name.tokens) for name in analyzed
+        ) else []
+        if in_han:
+            names = list(dict.fromkeys([*names, *in_han]))
+        for name_id in names:
+            signature = (self._name_signature[name_id], schema, bool(in_han))
             found = memo.get(signature)
             if found is None:
-                found = memo[signature] = self._score_name(analyzed, weights, name_id, schema == Schema.PERSON)
+                found = memo[signature] = self._score_name(analyzed, weights, name_id, schema == Schema.PERSON, han_only=bool(in_han))
             if best is None or found[0] > best.score:
                 best = _Scored(found[0], found[1], name_id)
         return best
 
-    def _score_name(self, analyzed: list[AnalyzedName], query_weights: list[list[float]], name_id: int, person: bool) -> tuple[float, int]:
-        """Best score of any query name against one list name: (score, query name position)."""
+    def _score_name(
+        self, analyzed: list[AnalyzedName], query_weights: list[list[float]], name_id: int, person: bool, han_only: bool = False
+    ) -> tuple[float, int]:
+        """Best score of any query name against one list name: (score, query name position).
+
+        `han_only`: the entry has names in Han characters, so a query name in Han is scored against those only.
+        """
         index = self.index
         candidate, candidate_weights = self._candidate(name_id)
         factor = S.weak_alias_factor if index.name_kind[name_id] == WEAK_CODE else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
         known = index.text_df.__contains__
         best = (-1.0, 0)
+        skip_han = han_only and not written_in_han(candidate)
         for position, (query_name, weights) in enumerate(zip(analyzed, query_weights)):
+            if skip_han and written_in_han(query_name.tokens):
+                continue
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
             score = factor * score_value(query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known)
             if score > best[0]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -34,6 +35,9 @@ _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
 # "son/daughter of": the name before it is the person's own, the one after it the father's.
 # bn, abn, bnt are the readings of بن, ابن, بنت written in Arabic script.
 _FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bn", "abn", "bnt"})
+
+
+HAN_KEY = "%"  # "%陈": the Han character a syllable was written in, simplified (two names in Han compare these)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,11 @@ def _make_token(
         vskel="" if abjad else vowel_skeleton(text),
         sig="\x1f".join((text, script, *keys)),
     )
+
+
+def written_in_han(tokens: Iterable[Token]) -> bool:
+    """The name was written in Han characters (its syllables carry them): compared by character, not by reading."""
+    return any(token.script == "cjk" and any(key[:1] == HAN_KEY for key in token.keys) for token in tokens)
 
 
 # The matcher builds tokens for fused and split words the same way the analyser does.
@@ -524,6 +533,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
             latin = abbreviations.get(latin, latin)
             # A Chinese or Korean syllable carries its spellings as "~" keys: it matches those and nothing else.
             spelled = tuple("~" + text for text in (latin, *part.variants)) if part.script == "cjk" else ()
+            if part.han:
+                spelled += (HAN_KEY + part.han,)
             token = _make_token(
                 latin, word, abjad=part.abjad, variants=part.variants, script=part.script, skeletons=part.skeletons, extra_keys=spelled
             )

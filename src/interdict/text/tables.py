@@ -37,6 +37,12 @@ def particles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def han_simplified() -> dict[str, str]:
+    """Traditional Han character → its simplified form (data/han_variants.tsv, from Unihan): 陳 → 陈, 國 → 国."""
+    return dict(line.split("\t")[:2] for line in _lines("han_variants.tsv"))
+
+
+@lru_cache(maxsize=None)
 def legal_forms() -> tuple[tuple[str, ...], ...]:
     """Legal forms as token tuples, longest first so "co ltd" wins over "co"."""
     forms = {tuple(line.split()) for line in _lines("legal_forms.txt")}

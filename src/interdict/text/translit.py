@@ -44,6 +44,7 @@ class Word:
     variants: tuple[str, ...] = ()  # alternative romanisations (abjad words, Hangul)
     raw: str = ""  # abjad words with ayn and hamza kept as "'": سعید is s'id, not the title sid
     skeletons: tuple[str, ...] = ()  # abjad words: letter-by-letter skeletons of every reading
+    han: str = ""  # a Han character's syllable: the character, simplified (陳 → 陈); two names in Han compare these
 
 
 def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
@@ -218,24 +219,48 @@ def transliterate_word(word: str) -> list[Word]:
     if script == "hebrew":
         return [_hebrew(word)]
     if script == "cjk":
-        # anyascii capitalises each syllable of Han and Hangul: "GimJeongEun".
-        spelled = anyascii(word)
-        parts, current = [], ""
-        for char in spelled:
-            if char.isupper() and current:
-                parts.append(current)
-                current = ""
-            if char.isalnum():
-                current += char
-        if current:
-            parts.append(current)
         hangul = any(0xAC00 <= ord(char) <= 0xD7AF for char in word)
-        han = not hangul and any(0x4E00 <= ord(char) <= 0x9FFF or 0x3400 <= ord(char) <= 0x4DBF for char in word)
+        han = not hangul and any(_is_han(char) for char in word)
         system = "korean" if hangul else "chinese" if han else ""
         # Kana is read by sound and matched like Latin ("baraku" / "Barack"); Han and Hangul
         # syllables are whole units, matched through their romanisations only ("cjk").
-        return [Word(latin=part.lower(), script="cjk" if system else "kana", variants=romanisations(part.lower(), system)) for part in parts if part]
+        kind = "cjk" if system else "kana"
+        if not han:
+            return [Word(latin=part, script=kind, variants=romanisations(part, system)) for part in _syllables(anyascii(word))]
+        # A Han character is one syllable, read alike by many characters (王 and 汪 are both "wang"): each keeps its
+        # character, simplified, so that two names written in Han compare characters, not readings.
+        simplified = tables.han_simplified()
+        words: list[Word] = []
+        rest = ""  # other letters between Han characters (kana), spelled together as before
+        for char in word + "\0":
+            if not _is_han(char) and char != "\0":
+                rest += char
+                continue
+            words.extend(Word(latin=part, script=kind, variants=romanisations(part, system)) for part in _syllables(anyascii(rest)))
+            rest = ""
+            if char != "\0":
+                folded = simplified.get(char, char)
+                words.extend(Word(latin=part, script=kind, variants=romanisations(part, system), han=folded) for part in _syllables(anyascii(char)))
+        return words
     return [Word(latin=_ascii(word), script="latin" if script in ("latin", "common") else script)]
+
+
+def _is_han(char: str) -> bool:
+    return 0x4E00 <= ord(char) <= 0x9FFF or 0x3400 <= ord(char) <= 0x4DBF
+
+
+def _syllables(spelled: str) -> list[str]:
+    """anyascii's spelling split at its capitals, lower-cased: it capitalises each syllable of Han and Hangul ("GimJeongEun")."""
+    parts, current = [], ""
+    for char in spelled:
+        if char.isupper() and current:
+            parts.append(current.lower())
+            current = ""
+        if char.isalnum():
+            current += char
+    if current:
+        parts.append(current.lower())
+    return parts
 
 
 MAX_ROMANISATIONS = 48  # a syllable has a handful of real spellings; the cap bounds rule combinations
