@@ -26,6 +26,8 @@ Variant families (each query remembers the entity it came from):
     added_part       a person's 2-3 part name with one more real part (a surname other listed
                      people carry, of the same nationality where possible) at the end or after
                      the first name, as a father's, family or tribal name
+    fused_particle   a person's name particle (da, dos, de la, van der, ...) written fused to the
+                     word after it: "Isabel DOSSANTOS", "Paolo DIMAURO", "Edwin Onno VANINGEN"
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
@@ -173,6 +175,31 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     out += _org_generic(orgs, per_family, random.Random(seed * 1000 + 1), listed)
     out += _added_part(people, per_family, random.Random(seed * 1000 + 2))
     out += _org_generic_typo(orgs, per_family, random.Random(seed * 1000 + 3), listed)
+    out += _fused_particle(people, per_family, random.Random(seed * 1000 + 4))
+    return out
+
+
+# The generator's own name particles (not the matcher's table), longest first: written fused to the
+# word after them by other writers ("DOS SANTOS" / "Dossantos", "van der Berg" / "Vanderberg").
+PARTICLES = ("van der", "van den", "von der", "de la", "de los", "dos", "das", "del", "van", "von", "de", "da", "di", "du")
+_PARTICLE = re.compile(r"\b(" + "|".join(p.replace(" ", r"\s+") for p in PARTICLES) + r")\s+([A-Za-z]{3,})\b", re.IGNORECASE)
+
+
+def _fused_particle(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
+    """A person's particle written fused to the word after it: "Isabel DOSSANTOS", "Paolo DIMAURO"."""
+    pool = list(people)
+    rng.shuffle(pool)
+    out: list[GeneratedQuery] = []
+    for entity in pool:
+        if len(out) >= per_family:
+            break
+        sources = [name for name in _latin_names(entity) if _PARTICLE.search(name)]
+        if not sources:
+            continue
+        source = rng.choice(sources)
+        found = rng.choice(list(_PARTICLE.finditer(source)))
+        fused = re.sub(r"\s+", "", found.group(1)) + found.group(2)
+        out.append(GeneratedQuery("fused_particle", source[: found.start()] + fused + source[found.end() :], entity.schema, entity.id, source))
     return out
 
 

@@ -34,13 +34,13 @@ import numpy as np
 
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
-from ..text.names import HAN_KEY, Token, analyze_name
+from ..text.names import HAN_KEY, Token, analyze_name, fused_key
 from .acronyms import ACRONYM_KEY, name_acronyms
 from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 19
+INDEX_VERSION = 20
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -362,7 +362,7 @@ def _deletions(key: str) -> set[str]:
 
 
 def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "") -> Index:
-    token_ids: dict[tuple[str, tuple[str, ...], bool, int], int] = {}
+    token_ids: dict[tuple[str, tuple[str, ...], bool, int, str], int] = {}
     tokens: list[Token] = []
     blobs: list[bytes] = []
     facts: list[EntityFacts] = []
@@ -386,7 +386,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             analyzed = analyze_name(name.full, entity.schema)
             ids = []
             for token in analyzed.tokens:
-                signature = (token.text, token.keys, token.abjad, token.hyphen)  # the hyphen group matters to the scorer
+                signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles)  # hyphen group and particles matter to the scorer
                 token_id = token_ids.get(signature)
                 if token_id is None:
                     token_id = len(tokens)
@@ -412,6 +412,10 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 # (retrieve._token_evidence), never through postings of their own.
                 keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
                 texts_here.add(tokens[token_id].text)
+                if tokens[token_id].particles:
+                    # "van der Bilt" is found by "Vanderbilt": posted under the fused word's key (not a key of the
+                    # token, so its weight stays the word's own).
+                    keys_here.add(fused_key(tokens[token_id]))
             if entity.schema in ACRONYM_SCHEMAS:
                 keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
             for key in keys_here:
@@ -523,13 +527,13 @@ class _Tables(msgspec.Struct):
 
 
 _tables_decoder = msgspec.msgpack.Decoder(_Tables)
-_token_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, tuple[str, ...], bool, str, bool, bool, str, str, str, str, int])
+_token_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, tuple[str, ...], bool, str, bool, bool, str, str, str, str, int, str])
 _fact_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, str, str, list[int], list[str], bool, list[str], list[str]])
 
 
 def _token_row(token: Token) -> bytes:
     return _encoder.encode(
-        (token.text, token.skel, token.keys, token.abjad, token.original, token.initial, token.number, token.script, token.vskel, token.sig, token.generic, token.hyphen)
+        (token.text, token.skel, token.keys, token.abjad, token.original, token.initial, token.number, token.script, token.vskel, token.sig, token.generic, token.hyphen, token.particles)
     )
 
 

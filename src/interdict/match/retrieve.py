@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..text import tables
-from ..text.names import AnalyzedName, Token, analyze_name
+from ..text.names import AnalyzedName, Token, analyze_name, fused_key
 from ..text.skeleton import skeleton
 from .acronyms import ACRONYM_KEY, query_acronym
 from .index import MARKED_KEYS, Index, letter_trigrams
@@ -404,6 +404,11 @@ def _token_evidence(
                     evidence.append((index.names_with_token(token_id), weight))
             continue
         postings = index.key_postings(key) if key and key[0] != "~" else None
+        if postings is not None:
+            evidence.append((postings, weight))
+    if token.particles:
+        # "van der Bilt" against a list's "Vanderbilt": the names holding the word fused with its particles.
+        postings = index.key_postings(fused_key(token))
         if postings is not None:
             evidence.append((postings, weight))
     vocabulary_tokens = index.tokens

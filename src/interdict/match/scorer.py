@@ -78,6 +78,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         if q.script == "cjk" and c.script == "cjk" and _other_characters(q, c):
             return 0.0, How.NONE  # 王 and 汪 both read "wang": in Han characters, two characters are two names
         return 1.0, How.EXACT
+    if (q.particles or c.particles) and _fused_with_particles(q, c):
+        return S.compound_exact, How.COMPOUND  # "Vanderbilt" / "van der Bilt", "Dasilva" / "da Silva"
     if q.generic and c.generic:
         return (S.generic_same, How.GENERIC) if q.generic == c.generic else (0.0, How.NONE)
     if q.initial or c.initial:
@@ -105,6 +107,11 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     if shared is not None and shared[0] >= slip[0]:
         return shared
     return slip
+
+
+def _fused_with_particles(q: Token, c: Token) -> bool:
+    """One word is the other written fused with the particles that stand before it in its name."""
+    return (bool(q.particles) and c.text == q.particles + q.text) or (bool(c.particles) and q.text == c.particles + c.text)
 
 
 def _other_characters(q: Token, c: Token) -> bool:

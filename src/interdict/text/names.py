@@ -54,6 +54,7 @@ class Token:
     sig: str = ""  # text and keys in one string: a cheap, cached hash for memo tables
     generic: str = ""  # "kind:class" of a generic organisation word ("sector:air"), see data/org_words.tsv
     hyphen: int = 0  # 1 for the parts of a hyphenated surname ("Pridmore-Smith"), else 0
+    particles: str = ""  # particles written right before the word, joined ("vander" of "van der Bilt"): see fused_particles.txt
 
     @property
     def generic_kind(self) -> str:
@@ -110,6 +111,16 @@ def _make_token(
         vskel="" if abjad else vowel_skeleton(text),
         sig="\x1f".join((text, script, *keys)),
     )
+
+
+def with_particles(token: Token, particles: str) -> Token:
+    """The word with the particles written before it ("van der Bilt"), which another name may fuse to it ("Vanderbilt")."""
+    return replace(token, particles=particles, sig=f"{token.sig}\x1f&{particles}")
+
+
+def fused_key(token: Token) -> str:
+    """The key of the word written fused with its particles ("vanderbilt"): where the fused spelling is posted."""
+    return skeleton(token.particles + token.text)
 
 
 def written_in_han(tokens: Iterable[Token]) -> bool:
@@ -567,13 +578,19 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     kept = _merge_compounds(kept)
     final: list[Token] = []
     filiation = False
+    fusable = tables.fused_particles()
+    standing = ""  # the fusable particles just passed ("van der" → "vander")
     for position, token in enumerate(kept):
         if token.text in particles and len(kept) > 1 and not (token.text == "ben" and position == 0) and token.script != "cjk":
             # A connector orders the name only between two name parts: "bin Laden" opens with the father's
             # name, and a jumbled "Salman Mohammed bin" ends with a connector that introduces no one.
             filiation |= token.text in _FILIATION and bool(final) and position < len(kept) - 1
             removed.append((token.original, "particle"))
+            standing = standing + token.text if token.text in fusable else ""
             continue
+        if standing and token.script == "latin" and not (token.initial or token.number or token.generic):
+            token = with_particles(token, standing)
+        standing = ""
         final.append(token)
     if not final:
         final = kept or tokens

@@ -37,6 +37,12 @@ def particles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def fused_particles() -> frozenset[str]:
+    """Particles names also write fused to the next word (data/fused_particles.txt): Vanderbilt, Dasilva."""
+    return _words("fused_particles.txt") & particles()
+
+
+@lru_cache(maxsize=None)
 def han_simplified() -> dict[str, str]:
     """Traditional Han character → its simplified form (data/han_variants.tsv, from Unihan): 陳 → 陈, 國 → 国."""
     return dict(line.split("\t")[:2] for line in _lines("han_variants.tsv"))
