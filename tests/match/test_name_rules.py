@@ -176,16 +176,27 @@ def test_syllables_are_never_bridged_and_all_are_needed(screener: Screener, quer
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
 
 
-@pytest.mark.parametrize(("query", "listed"), [("陳明國", "陈明国"), ("習近平", "习近平"), ("朱海侖", "朱海仑")])
-def test_a_traditional_character_is_its_simplified_form(screener: Screener, query: str, listed: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("陳明國", "陈明国"), ("習近平", "习近平"), ("朱海侖", "朱海仑"), ("王縝", "王缜"), ("張志峯", "张志峰"), ("髙明", "高明")],
+)
+def test_a_han_character_and_its_variants_are_one(screener: Screener, query: str, listed: str) -> None:
+    """Traditional and simplified forms, glyph and semantic variants (Unihan), even where anyascii reads them apart (縝 chen / 缜 zhen)."""
     assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
 
 
-@pytest.mark.parametrize(("query", "listed"), [("汪明山", "王明山"), ("高石早苗", "高市早苗"), ("汪小明", "王小明")])
-def test_two_han_characters_that_read_alike_are_two_names(screener: Screener, query: str, listed: str) -> None:
-    """王 and 汪 are both "wang": written in Han characters, the characters differ, so the names do."""
+@pytest.mark.parametrize(
+    ("query", "listed", "reading"), [("汪明山", "王明山", "Wang Mingshan"), ("高石早苗", "高市早苗", "Gao Shi Zao Miao"), ("汪小明", "王小明", "Wang Xiaoming")]
+)
+def test_two_han_characters_that_read_alike_are_two_names(screener: Screener, query: str, listed: str, reading: str) -> None:
+    """王 and 汪 are both "wang": written in Han characters, the characters differ, so the names do; against a name
+    written in Latin letters the reading is all there is, and it agrees."""
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
-    assert _score(screener, query, "Mingshan Wang" if listed == "王明山" else query, Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, query, reading, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_kana_beside_han_characters_is_read_by_sound() -> None:
+    assert [(t.text, t.script) for t in analyze_name("山田さくら", "Person").tokens] == [("shan", "cjk"), ("tian", "cjk"), ("sakura", "kana")]
 
 
 def _han_hit(screener: Screener, query: str) -> list[tuple[str, bool]]:
@@ -226,8 +237,20 @@ def test_fused_and_separate_particles_are_one_name(screener: Screener, left: str
 
 @pytest.mark.parametrize(("left", "right"), [("Daniel Smith", "Niel Smith"), ("Vanessa Ali", "Essa Ali")])
 def test_a_word_that_only_begins_like_a_particle_is_not_fused_with_one(screener: Screener, left: str, right: str) -> None:
-    """Daniel is not "da Niel": only particles the other name writes before the word are read as fused to it."""
+    """A guard against reading the rule more widely: Daniel is not Niel. Only particles the other name writes before
+    the word are read as fused to it (so "da Niel" is Daniel, as the rule means)."""
     assert _score(screener, left, right, Schema.PERSON) < SETTINGS.threshold
+
+
+def test_a_word_with_particles_is_another_token_for_the_memo_tables(screener: Screener) -> None:
+    """The similarity memo is keyed by a token's sig: a word with particles ("Du Xiao Ming") must not share it
+    with the same word without ("Xiao Ming"), or the first query screened would decide for the second."""
+    with_particles = analyze_name("Du Xiao Ming", "Person").tokens
+    plain = analyze_name("Xiao Ming", "Person").tokens
+    assert with_particles[0].particles == "du" and with_particles[0].sig != plain[0].sig
+    before = _score(screener, "Xiao Ming", "Duxiao Ming", Schema.PERSON)
+    _score(screener, "Du Xiao Ming", "Duxiao Ming", Schema.PERSON)
+    assert _score(screener, "Xiao Ming", "Duxiao Ming", Schema.PERSON) == before
 
 
 # --- found by bench/crosslist.py (UK spellings of UN-listed subjects) ------------------

@@ -412,10 +412,11 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 # (retrieve._token_evidence), never through postings of their own.
                 keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
                 texts_here.add(tokens[token_id].text)
-                if tokens[token_id].particles:
+                fused = fused_key(tokens[token_id]) if tokens[token_id].particles else ""
+                if len(fused) > S.short_key_verified:
                     # "van der Bilt" is found by "Vanderbilt": posted under the fused word's key (not a key of the
-                    # token, so its weight stays the word's own).
-                    keys_here.add(fused_key(tokens[token_id]))
+                    # token, so the particle-side word's weight stays its own; it is one more name for the fused key).
+                    keys_here.add(fused)
             if entity.schema in ACRONYM_SCHEMAS:
                 keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
             for key in keys_here:

@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..text import tables
-from ..text.names import AnalyzedName, Token, analyze_name, fused_key
+from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
 from ..text.skeleton import skeleton
 from .acronyms import ACRONYM_KEY, query_acronym
 from .index import MARKED_KEYS, Index, letter_trigrams
@@ -392,6 +392,10 @@ def _token_evidence(
                 for token_id in index.key_tokens.get(skeleton(spelling), ()):
                     if texts[token_id] == spelling:
                         evidence.append((index.names_with_token(token_id), weight))
+        # Names written with the same Han character (or a variant of it, which may read otherwise: 縝 chen, 缜 zhen).
+        postings = index.key_postings(han_key(token)) if han_key(token) else None
+        if postings is not None:
+            evidence.append((postings, weight))
         return evidence
     verify = not (token.abjad or token.initial or token.number)
     for key in token.keys:
@@ -406,8 +410,9 @@ def _token_evidence(
         postings = index.key_postings(key) if key and key[0] != "~" else None
         if postings is not None:
             evidence.append((postings, weight))
-    if token.particles:
-        # "van der Bilt" against a list's "Vanderbilt": the names holding the word fused with its particles.
+    if token.particles and len(fused_key(token)) > S.short_key_verified:
+        # "van der Bilt" against a list's "Vanderbilt": the names holding the word fused with its particles (not
+        # for a skeleton so short it lumps unrelated names: "da Wu" is "d").
         postings = index.key_postings(fused_key(token))
         if postings is not None:
             evidence.append((postings, weight))

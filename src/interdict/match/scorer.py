@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import HAN_KEY, Token, make_token
+from ..text.names import Token, han_key, make_token
 from ..text.tables import initial_letters
 from .acronyms import ACRONYM_DISTINCTIVE, initials, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
@@ -74,9 +74,13 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     names one letter apart (Salem/Salek) are more likely two names than one
     misspelt, so such slips count for less than a slip into an unknown word.
     """
+    if q.script == "cjk" and c.script == "cjk":
+        # Two syllables written in Han characters are the same character (or variants of it: 陳/陈, 縝/缜, which
+        # anyascii reads chen/zhen) or two names, however alike they read (王 and 汪 are both "wang").
+        same = _same_character(q, c)
+        if same is not None:
+            return (1.0, How.EXACT) if same else (0.0, How.NONE)
     if q.text == c.text:
-        if q.script == "cjk" and c.script == "cjk" and _other_characters(q, c):
-            return 0.0, How.NONE  # 王 and 汪 both read "wang": in Han characters, two characters are two names
         return 1.0, How.EXACT
     if (q.particles or c.particles) and _fused_with_particles(q, c):
         return S.compound_exact, How.COMPOUND  # "Vanderbilt" / "van der Bilt", "Dasilva" / "da Silva"
@@ -110,15 +114,17 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
 
 
 def _fused_with_particles(q: Token, c: Token) -> bool:
-    """One word is the other written fused with the particles that stand before it in its name."""
+    """One Latin word is the other written fused with the particles that stand before it in its name."""
+    if q.script != "latin" or c.script != "latin":
+        return False  # a syllable is a whole unit ("Le Ng" is not "Leng")
     return (bool(q.particles) and c.text == q.particles + q.text) or (bool(c.particles) and q.text == c.particles + c.text)
 
 
-def _other_characters(q: Token, c: Token) -> bool:
-    """Both syllables were written in Han characters, and in different ones (traditional and simplified forms are one)."""
-    left = next((key for key in q.keys if key[:1] == HAN_KEY), "")
-    right = next((key for key in c.keys if key[:1] == HAN_KEY), "")
-    return bool(left) and bool(right) and left != right
+def _same_character(q: Token, c: Token) -> bool | None:
+    """Whether two syllables were written in one Han character (variants are one); None unless both were written in Han."""
+    left = han_key(q)
+    right = han_key(c) if left else ""
+    return left == right if left and right else None
 
 
 def _slip_sim(edits: int, longest: int) -> float:

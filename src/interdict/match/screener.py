@@ -449,7 +449,7 @@ class Screener:
             return None
         threshold = self.threshold if threshold is None else threshold
         readings = _QueryReadings(query.names, self)
-        named = self._score_entity(readings, position, {}, name_ids)
+        named = self._score_entity(readings, position, {}, name_ids, widen=name_ids is None)
         identified = next(iter(found for value in query.identifiers for found in find_identifier(self.index, value) if found.position == position), None)
         score, evidence = self._total(query, self.index.facts_at(position), named.score if named else 0.0, identified, threshold)
         return self._hit(query, readings, position, score, evidence, named, threshold)
@@ -504,7 +504,12 @@ class Screener:
         return found
 
     def _score_entity(
-        self, readings: _QueryReadings, position: int, memo: dict[tuple[Any, ...], tuple[float, int]], name_ids: Iterable[int] | None = None
+        self,
+        readings: _QueryReadings,
+        position: int,
+        memo: dict[tuple[Any, ...], tuple[float, int]],
+        name_ids: Iterable[int] | None = None,
+        widen: bool = True,
     ) -> _Scored | None:
         """The entry's best name among `name_ids` (default: all its names); the same name on several lists is scored once."""
         index = self.index
@@ -513,14 +518,15 @@ class Screener:
         if not analyzed:
             return None
         best: _Scored | None = None
-        names = index.name_ids_of(position) if name_ids is None else name_ids
+        names = list(index.name_ids_of(position) if name_ids is None else name_ids)
         # A query written in Han characters meets an entry's names in Han when it has any: its names in Latin
-        # letters are readings of those, and a reading cannot tell 王 from 汪 (both "Wang").
-        in_han = [name_id for name_id in index.name_ids_of(position) if written_in_han(self._candidate(name_id)[0])] if any(
-            written_in_han(name.tokens) for name in analyzed
-        ) else []
-        if in_han:
-            names = list(dict.fromkeys([*names, *in_han]))
+        # letters are readings of those, and a reading cannot tell 王 from 汪 (both "Wang"). Screening scores
+        # them all (`widen`); a caller that chose the names gets the rule only among those.
+        in_han: list[int] = []
+        if any("cjk" in name.scripts and written_in_han(name.tokens) for name in analyzed):
+            in_han = [name_id for name_id in (index.name_ids_of(position) if widen else names) if written_in_han(self._candidate(name_id)[0])]
+            if in_han:
+                names = list(dict.fromkeys([*names, *in_han]))
         for name_id in names:
             signature = (self._name_signature[name_id], schema, bool(in_han))
             found = memo.get(signature)

@@ -51,7 +51,7 @@ class Token:
     number: bool = False  # digits only: vessel and aircraft names, "Hamas 2"
     script: str = "latin"  # the script the word was written in
     vskel: str = ""  # skeleton keeping vowel classes (empty for abjad words, which write no vowels)
-    sig: str = ""  # text and keys in one string: a cheap, cached hash for memo tables
+    sig: str = ""  # everything the scorer reads of the token in one string (names._sig): a cheap, cached hash for memo tables
     generic: str = ""  # "kind:class" of a generic organisation word ("sector:air"), see data/org_words.tsv
     hyphen: int = 0  # 1 for the parts of a hyphenated surname ("Pridmore-Smith"), else 0
     particles: str = ""  # particles written right before the word, joined ("vander" of "van der Bilt"): see fused_particles.txt
@@ -75,6 +75,11 @@ class AnalyzedName:
     @property
     def text(self) -> str:
         return " ".join(token.text for token in self.tokens)
+
+
+def _sig(text: str, script: str, keys: tuple[str, ...], generic: str = "", particles: str = "") -> str:
+    """Everything the scorer reads of a token, in one string: the memo tables (similarities, evidence) key on it."""
+    return "\x1f".join((text, script, generic, "&" + particles, *keys))
 
 
 def _make_token(
@@ -109,13 +114,13 @@ def _make_token(
         number=text.isdigit(),
         script=script,
         vskel="" if abjad else vowel_skeleton(text),
-        sig="\x1f".join((text, script, *keys)),
+        sig=_sig(text, script, tuple(keys)),
     )
 
 
 def with_particles(token: Token, particles: str) -> Token:
     """The word with the particles written before it ("van der Bilt"), which another name may fuse to it ("Vanderbilt")."""
-    return replace(token, particles=particles, sig=f"{token.sig}\x1f&{particles}")
+    return replace(token, particles=particles, sig=_sig(token.text, token.script, token.keys, token.generic, particles))
 
 
 def fused_key(token: Token) -> str:
@@ -123,9 +128,16 @@ def fused_key(token: Token) -> str:
     return skeleton(token.particles + token.text)
 
 
+def han_key(token: Token) -> str:
+    """The "%" key of a syllable written in a Han character ("%陈"), or "" for any other word."""
+    if token.script != "cjk":
+        return ""
+    return next((key for key in token.keys if key[:1] == HAN_KEY), "")
+
+
 def written_in_han(tokens: Iterable[Token]) -> bool:
     """The name was written in Han characters (its syllables carry them): compared by character, not by reading."""
-    return any(token.script == "cjk" and any(key[:1] == HAN_KEY for key in token.keys) for token in tokens)
+    return any(han_key(token) for token in tokens)
 
 
 # The matcher builds tokens for fused and split words the same way the analyser does.
@@ -137,7 +149,7 @@ def as_generic(token: Token, kind: str, word_class: str) -> Token:
     key = "+" + word_class
     keys = token.keys if key in token.keys else (*token.keys, key)
     generic = f"{kind}:{word_class}"
-    return replace(token, keys=keys, generic=generic, sig="\x1f".join((token.text, token.script, generic, *keys)))
+    return replace(token, keys=keys, generic=generic, sig=_sig(token.text, token.script, keys, generic, token.particles))
 
 
 def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
@@ -662,5 +674,5 @@ def _read_as_chinese(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for token, read in zip(tokens, readings):
         keys = tuple(dict.fromkeys((*token.keys, *("^" + reading for reading in read))))
-        out.append(replace(token, keys=keys, sig="\x1f".join((token.text, token.script, *keys))))
+        out.append(replace(token, keys=keys, sig=_sig(token.text, token.script, keys, token.generic, token.particles)))
     return out

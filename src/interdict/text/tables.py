@@ -43,8 +43,8 @@ def fused_particles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def han_simplified() -> dict[str, str]:
-    """Traditional Han character → its simplified form (data/han_variants.tsv, from Unihan): 陳 → 陈, 國 → 国."""
+def han_canonical() -> dict[str, str]:
+    """Han character → the one its variant class is read as (data/han_variants.tsv, from Unihan): 陳 → 陈, 峰 → 峯."""
     return dict(line.split("\t")[:2] for line in _lines("han_variants.tsv"))
 
 

@@ -228,25 +228,35 @@ def transliterate_word(word: str) -> list[Word]:
         if not han:
             return [Word(latin=part, script=kind, variants=romanisations(part, system)) for part in _syllables(anyascii(word))]
         # A Han character is one syllable, read alike by many characters (王 and 汪 are both "wang"): each keeps its
-        # character, simplified, so that two names written in Han compare characters, not readings.
-        simplified = tables.han_simplified()
+        # character (its variant class's, 陳 → 陈), so that two names written in Han compare characters, not readings.
+        canonical = tables.han_canonical()
         words: list[Word] = []
-        rest = ""  # other letters between Han characters (kana), spelled together as before
+        rest = ""  # kana between Han characters ("山田さくら"): read by sound, as kana written alone is
         for char in word + "\0":
             if not _is_han(char) and char != "\0":
                 rest += char
                 continue
-            words.extend(Word(latin=part, script=kind, variants=romanisations(part, system)) for part in _syllables(anyascii(rest)))
+            words.extend(Word(latin=part.lower(), script="kana") for part in [_ascii(rest)] if part)
             rest = ""
             if char != "\0":
-                folded = simplified.get(char, char)
-                words.extend(Word(latin=part, script=kind, variants=romanisations(part, system), han=folded) for part in _syllables(anyascii(char)))
+                folded = canonical.get(char, char)
+                readings = _syllables(anyascii(char))
+                # The class's own character may read otherwise (縝 chen, 缜 zhen): both readings are its spellings.
+                other = [spelled for spelled in _syllables(anyascii(folded)) if spelled not in readings] if folded != char else []
+                words.extend(
+                    Word(latin=part, script=kind, variants=tuple(dict.fromkeys((*romanisations(part, system), *other))), han=folded) for part in readings
+                )
         return words
     return [Word(latin=_ascii(word), script="latin" if script in ("latin", "common") else script)]
 
 
+# Unified ideographs (and extension A), their compatibility forms, and extensions B to H.
+_HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x2F800, 0x2FA1F))
+
+
 def _is_han(char: str) -> bool:
-    return 0x4E00 <= ord(char) <= 0x9FFF or 0x3400 <= ord(char) <= 0x4DBF
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
 def _syllables(spelled: str) -> list[str]:
