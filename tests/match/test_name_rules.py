@@ -253,6 +253,14 @@ def test_a_word_with_particles_is_another_token_for_the_memo_tables(screener: Sc
     assert _score(screener, "Xiao Ming", "Duxiao Ming", Schema.PERSON) == before
 
 
+def test_one_of_several_names_written_in_one_field_finds_the_entry(screener: Screener) -> None:
+    """The EU writes "Belteleradio Company / National State TV and Radio Company of the Republic of Belarus" as one
+    name: each half alone is a name of the entry."""
+    for query in ("Belteleradio Company", "National State TV and Radio Company of the Republic of Belarus"):
+        matched = {hit.entity.id for hit in screener.screen(Query.build(query, schema="Company"), limit=50) if hit.match}
+        assert "eu_fsf-EUF-e8cc95b2d9" in matched
+
+
 # --- found by bench/crosslist.py (UK spellings of UN-listed subjects) ------------------
 
 

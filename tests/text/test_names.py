@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interdict.model import Schema
-from interdict.text.names import analyze_name
+from interdict.text.names import alternatives, analyze_name
 
 
 def texts(name: str, schema: str | None = "Person") -> list[str]:
@@ -130,3 +130,18 @@ def test_a_legal_form_written_fused_to_a_word_is_split_off_and_removed(name: str
 )
 def test_a_word_that_only_looks_fused_stays_whole(name: str, kept: list[str]) -> None:
     assert [token.text for token in analyze_name(name, Schema.ORGANIZATION).tokens] == kept
+
+
+@pytest.mark.parametrize(
+    ("full", "schema", "parts"),
+    [
+        ("Belteleradio Company / National State TV and Radio Company of the Republic of Belarus", Schema.COMPANY, ["Belteleradio Company", "National State TV and Radio Company of the Republic of Belarus"]),
+        ("Harakat Ul-Mujahidin / HUM", Schema.ORGANIZATION, ["Harakat Ul-Mujahidin", "HUM"]),
+        ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", Schema.COMPANY, []),  # no spaces: one name
+        ("Direktion Verteidigungsindustrie von Myanmar/ Birma", Schema.ORGANIZATION, []),
+        ("John / Johnny SMITH", Schema.PERSON, []),  # a person's: a lone given name would become a name
+        (" / ", Schema.COMPANY, []),
+    ],
+)
+def test_a_field_of_several_names_is_read_as_each(full: str, schema: Schema, parts: list[str]) -> None:
+    assert alternatives(full, schema) == parts

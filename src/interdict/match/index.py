@@ -34,7 +34,7 @@ import numpy as np
 
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
-from ..text.names import HAN_KEY, Token, analyze_name, fused_key
+from ..text.names import HAN_KEY, Token, alternatives, analyze_name, fused_key
 from .acronyms import ACRONYM_KEY, name_acronyms
 from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
@@ -383,48 +383,50 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         facts.append(entity_facts(entity))
         seen: set[tuple[int, ...]] = set()
         for name in entity.names:
-            analyzed = analyze_name(name.full, entity.schema)
-            ids = []
-            for token in analyzed.tokens:
-                signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles)  # hyphen group and particles matter to the scorer
-                token_id = token_ids.get(signature)
-                if token_id is None:
-                    token_id = len(tokens)
-                    token_ids[signature] = token_id
-                    tokens.append(token)
-                ids.append(token_id)
-            name_ids = tuple(ids)
-            if not name_ids or name_ids in seen:
-                continue
-            seen.add(name_ids)
-            name_id = len(name_entity)
-            name_entity.append(entity_index)
-            name_kind.append(CODE_OF_KIND[name.kind])
-            name_tokens.append(name_ids)
-            name_text.append(name.full)
-            name_ordered.append(analyzed.filiation and not analyzed.inverted)
-            name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
-            name_group.append(groups.setdefault(name_ids, len(groups)))
-            keys_here: set[str] = set()
-            texts_here: set[str] = set()
-            for token_id in name_ids:
-                # "~" spellings of Chinese and Korean syllables are looked up through the vocabulary
-                # (retrieve._token_evidence), never through postings of their own.
-                keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
-                texts_here.add(tokens[token_id].text)
-                fused = fused_key(tokens[token_id]) if tokens[token_id].particles else ""
-                if len(fused) > S.short_key_verified:
-                    # "van der Bilt" is found by "Vanderbilt": posted under the fused word's key (not a key of the
-                    # token, so the particle-side word's weight stays its own; it is one more name for the fused key).
-                    keys_here.add(fused)
-            if entity.schema in ACRONYM_SCHEMAS:
-                keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
-            for key in keys_here:
-                postings.setdefault(key, []).append(name_id)
-            for token_id in set(name_ids):
-                by_token.setdefault(token_id, []).append(name_id)
-            for text in texts_here:
-                text_df[text] = text_df.get(text, 0) + 1
+            # A field holding several names ("X Company / Y Company") is indexed whole and as each of them.
+            for written in (name.full, *alternatives(name.full, entity.schema)):
+                analyzed = analyze_name(written, entity.schema)
+                ids = []
+                for token in analyzed.tokens:
+                    signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles)  # hyphen group and particles matter to the scorer
+                    token_id = token_ids.get(signature)
+                    if token_id is None:
+                        token_id = len(tokens)
+                        token_ids[signature] = token_id
+                        tokens.append(token)
+                    ids.append(token_id)
+                name_ids = tuple(ids)
+                if not name_ids or name_ids in seen:
+                    continue
+                seen.add(name_ids)
+                name_id = len(name_entity)
+                name_entity.append(entity_index)
+                name_kind.append(CODE_OF_KIND[name.kind])
+                name_tokens.append(name_ids)
+                name_text.append(written)
+                name_ordered.append(analyzed.filiation and not analyzed.inverted)
+                name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
+                name_group.append(groups.setdefault(name_ids, len(groups)))
+                keys_here: set[str] = set()
+                texts_here: set[str] = set()
+                for token_id in name_ids:
+                    # "~" spellings of Chinese and Korean syllables are looked up through the vocabulary
+                    # (retrieve._token_evidence), never through postings of their own.
+                    keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
+                    texts_here.add(tokens[token_id].text)
+                    fused = fused_key(tokens[token_id]) if tokens[token_id].particles else ""
+                    if len(fused) > S.short_key_verified:
+                        # "van der Bilt" is found by "Vanderbilt": posted under the fused word's key (not a key of the
+                        # token, so the particle-side word's weight stays its own; it is one more name for the fused key).
+                        keys_here.add(fused)
+                if entity.schema in ACRONYM_SCHEMAS:
+                    keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
+                for key in keys_here:
+                    postings.setdefault(key, []).append(name_id)
+                for token_id in set(name_ids):
+                    by_token.setdefault(token_id, []).append(name_id)
+                for word in texts_here:
+                    text_df[word] = text_df.get(word, 0) + 1
         for ident in entity.identifiers:
             if ident.type in LOOKUP_IDENTIFIERS:
                 value = normalize_identifier(ident.value)

@@ -128,6 +128,22 @@ def fused_key(token: Token) -> str:
     return skeleton(token.particles + token.text)
 
 
+_ALTERNATIVES = re.compile(r"\s+/\s+")
+
+
+def alternatives(full: str, schema: Schema | str | None) -> list[str]:
+    """The names a list writes in one field, apart from the whole: "Belteleradio Company / National State TV and
+    Radio Company of the Republic of Belarus" names the company both ways, and "Belteleradio Company" alone must
+    find it. Only a slash with spaces around it separates names ("IMPORT/EXPORT", "GU/GRU", "Myanmar/ Birma" are
+    one name), and only for organisations, vessels and aircraft: a person's "John / Johnny SMITH" would make a
+    lone given name a name of the entry."""
+    if schema == Schema.PERSON or "/" not in full:
+        return []
+    parts = [part.strip() for part in _ALTERNATIVES.split(full)]
+    parts = [part for part in parts if part]
+    return parts if len(parts) > 1 else []
+
+
 def han_key(token: Token) -> str:
     """The "%" key of a syllable written in a Han character ("%陈"), or "" for any other word."""
     if token.script != "cjk":
