@@ -193,6 +193,7 @@ def test_two_han_characters_that_read_alike_are_two_names(screener: Screener, qu
     written in Latin letters the reading is all there is, and it agrees."""
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
     assert _score(screener, query, reading, Schema.PERSON) >= SETTINGS.threshold
+    assert "two characters" in screener.compare(query, listed, Schema.PERSON)[1]  # the explanation says why
 
 
 def test_kana_beside_han_characters_is_read_by_sound() -> None:
@@ -233,6 +234,10 @@ def test_a_name_written_fused_with_its_particles_finds_the_listed_name(screener:
 @pytest.mark.parametrize(("left", "right"), [("vanderbilt corp", "van der bilt corp"), ("Juan Delacruz", "Juan de la Cruz"), ("Ursula von der Leyen", "Ursula Vonderleyen")])
 def test_fused_and_separate_particles_are_one_name(screener: Screener, left: str, right: str) -> None:
     assert _score(screener, left, right) >= SETTINGS.threshold
+
+
+def test_the_explanation_shows_the_particles_of_a_fused_pair(screener: Screener) -> None:
+    assert "vanderbilt≈vander bilt (compound" in screener.compare("Cornelius Vanderbilt", "Cornelius van der Bilt")[1]
 
 
 @pytest.mark.parametrize(("left", "right"), [("Daniel Smith", "Niel Smith"), ("Vanessa Ali", "Essa Ali")])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import NameKind
-from ..text.names import AnalyzedName, Token
+from ..text.names import AnalyzedName, Token, han_key
 from .evidence import Contribution, Feature
 from .scorer import How, NameScore
 
@@ -24,8 +24,19 @@ def _rarity(weight: float) -> str:
     return "common"
 
 
-def _part(tokens: Iterable[Token]) -> str:
-    return "+".join(token.text for token in tokens)
+def _part(tokens: Iterable[Token], particles: bool = False) -> str:
+    """The pair's words; with `particles`, a word's particles written before it ("vander bilt" of "van der Bilt")."""
+    return "+".join(f"{token.particles} {token.text}" if particles and token.particles else token.text for token in tokens)
+
+
+def _other_characters(scored: NameScore) -> list[str]:
+    """Syllables left over on both sides that read alike but were written in other Han characters (汪 and 王, wang)."""
+    notes = []
+    for asked, _ in scored.unmatched_query:
+        for listed, _ in scored.unmatched_candidate:
+            if asked.text == listed.text and han_key(asked) and han_key(listed) and han_key(asked) != han_key(listed):
+                notes.append(f"{han_key(asked)[1:]} ≠ {han_key(listed)[1:]}: one reading ({asked.text}), two characters")
+    return notes
 
 
 def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedName, scored: NameScore, kind: NameKind) -> str:
@@ -37,11 +48,13 @@ def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedNa
     parts = []
     for pair in scored.pairs:
         sign = "=" if pair.how == How.EXACT else "≈"
-        parts.append(f"{_part(pair.query)}{sign}{_part(pair.candidate)} ({pair.how.value}, {_rarity(pair.weight)})")
+        fused = pair.how == How.COMPOUND
+        parts.append(f"{_part(pair.query, fused)}{sign}{_part(pair.candidate, fused)} ({pair.how.value}, {_rarity(pair.weight)})")
     for token, weight in scored.unmatched_query:
         parts.append(f"'{token.original or token.text}' not in list name ({_rarity(weight)})")
     for token, weight in scored.unmatched_candidate:
         parts.append(f"list has '{token.original or token.text}' ({_rarity(weight)})")
+    parts.extend(_other_characters(scored))
     parts.extend(scored.notes)
     text = f"{head} ({label}): " + "; ".join(parts) if parts else head
     ignored = [f"{why} '{word}'" for word, why in query.removed + candidate.removed if why != "particle"]
