@@ -231,7 +231,7 @@ def test_a_name_written_fused_with_its_particles_finds_the_listed_name(screener:
     assert listed in _matched_captions(screener, query, "Person")
 
 
-@pytest.mark.parametrize(("left", "right"), [("vanderbilt corp", "van der bilt corp"), ("Juan Delacruz", "Juan de la Cruz"), ("Ursula von der Leyen", "Ursula Vonderleyen")])
+@pytest.mark.parametrize(("left", "right"), [("vanderbilt corp", "van der bilt corp"), ("Juan Delacruz", "Juan de la Cruz"), ("Ursula von der Leyen", "Ursula Vonderleyen"), ("Maria Delossantos", "Maria de los Santos")])
 def test_fused_and_separate_particles_are_one_name(screener: Screener, left: str, right: str) -> None:
     assert _score(screener, left, right) >= SETTINGS.threshold
 
