@@ -393,7 +393,8 @@ def _token_evidence(
                     if texts[token_id] == spelling:
                         evidence.append((index.names_with_token(token_id), weight))
         # Names written with the same Han character (or a variant of it, which may read otherwise: 縝 chen, 缜 zhen).
-        postings = index.key_postings(han_key(token)) if han_key(token) else None
+        character = han_key(token)
+        postings = index.key_postings(character) if character else None
         if postings is not None:
             evidence.append((postings, weight))
         return evidence
@@ -410,10 +411,11 @@ def _token_evidence(
         postings = index.key_postings(key) if key and key[0] != "~" else None
         if postings is not None:
             evidence.append((postings, weight))
-    if token.particles and len(fused_key(token)) > S.short_key_verified:
+    fused = fused_key(token) if token.particles else ""
+    if len(fused) > S.short_key_verified:
         # "van der Bilt" against a list's "Vanderbilt": the names holding the word fused with its particles (not
         # for a skeleton so short it lumps unrelated names: "da Wu" is "d").
-        postings = index.key_postings(fused_key(token))
+        postings = index.key_postings(fused)
         if postings is not None:
             evidence.append((postings, weight))
     vocabulary_tokens = index.tokens

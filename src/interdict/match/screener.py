@@ -21,7 +21,7 @@ from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -518,7 +518,7 @@ class Screener:
         if not analyzed:
             return None
         best: _Scored | None = None
-        names = list(index.name_ids_of(position) if name_ids is None else name_ids)
+        names: Sequence[int] = index.name_ids_of(position) if name_ids is None else list(name_ids)
         # A query written in Han characters meets an entry's names in Han when it has any: its names in Latin
         # letters are readings of those, and a reading cannot tell 王 from 汪 (both "Wang"). Screening scores
         # them all (`widen`); a caller that chose the names gets the rule only among those.

@@ -37,7 +37,7 @@ _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
 _FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bn", "abn", "bnt"})
 
 
-HAN_KEY = "%"  # "%陈": the Han character a syllable was written in, simplified (two names in Han compare these)
+HAN_KEY = "%"  # "%陈": the Han character a syllable was written in, as its variant class is read (two names in Han compare these)
 
 
 @dataclass(frozen=True, slots=True)

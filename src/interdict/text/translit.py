@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import groupby, product
 
 from anyascii import anyascii
 
@@ -44,7 +44,7 @@ class Word:
     variants: tuple[str, ...] = ()  # alternative romanisations (abjad words, Hangul)
     raw: str = ""  # abjad words with ayn and hamza kept as "'": سعید is s'id, not the title sid
     skeletons: tuple[str, ...] = ()  # abjad words: letter-by-letter skeletons of every reading
-    han: str = ""  # a Han character's syllable: the character, simplified (陳 → 陈); two names in Han compare these
+    han: str = ""  # a Han character's syllable: the character its variant class is read as (陳 → 陈); two names in Han compare these
 
 
 def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
@@ -220,7 +220,7 @@ def transliterate_word(word: str) -> list[Word]:
         return [_hebrew(word)]
     if script == "cjk":
         hangul = any(0xAC00 <= ord(char) <= 0xD7AF for char in word)
-        han = not hangul and any(_is_han(char) for char in word)
+        han = not hangul and any(is_han(char) for char in word)
         system = "korean" if hangul else "chinese" if han else ""
         # Kana is read by sound and matched like Latin ("baraku" / "Barack"); Han and Hangul
         # syllables are whole units, matched through their romanisations only ("cjk").
@@ -231,14 +231,12 @@ def transliterate_word(word: str) -> list[Word]:
         # character (its variant class's, 陳 → 陈), so that two names written in Han compare characters, not readings.
         canonical = tables.han_canonical()
         words: list[Word] = []
-        rest = ""  # kana between Han characters ("山田さくら"): read by sound, as kana written alone is
-        for char in word + "\0":
-            if not _is_han(char) and char != "\0":
-                rest += char
+        for in_han, run in groupby(word, key=is_han):
+            if not in_han:
+                # Kana between Han characters ("山田さくら"): read by sound, as kana written alone is.
+                words.extend(Word(latin=spelled, script="kana") for spelled in [_ascii("".join(run))] if spelled)
                 continue
-            words.extend(Word(latin=part.lower(), script="kana") for part in [_ascii(rest)] if part)
-            rest = ""
-            if char != "\0":
+            for char in run:
                 folded = canonical.get(char, char)
                 readings = _syllables(anyascii(char))
                 # The class's own character may read otherwise (縝 chen, 缜 zhen): both readings are its spellings.
@@ -248,15 +246,6 @@ def transliterate_word(word: str) -> list[Word]:
                 )
         return words
     return [Word(latin=_ascii(word), script="latin" if script in ("latin", "common") else script)]
-
-
-# Unified ideographs (and extension A), their compatibility forms, and extensions B to H.
-_HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x2F800, 0x2FA1F))
-
-
-def _is_han(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
 def _syllables(spelled: str) -> list[str]:
@@ -271,6 +260,15 @@ def _syllables(spelled: str) -> list[str]:
     if current:
         parts.append(current.lower())
     return parts
+
+
+# Unified ideographs (and extension A), their compatibility forms, and extensions B to H.
+_HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x2F800, 0x2FA1F))
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
 MAX_ROMANISATIONS = 48  # a syllable has a handful of real spellings; the cap bounds rule combinations
