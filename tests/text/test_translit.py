@@ -78,3 +78,9 @@ def test_han_characters_split_into_syllables() -> None:
 def test_latin_is_lowercased_and_stripped_of_accents() -> None:
     assert word("Müller").latin == "muller"
     assert word("Erdoğan").latin == "erdogan"
+
+
+def test_a_han_character_beyond_the_basic_block_is_a_syllable_with_its_character() -> None:
+    """𠮷 (U+20BB7, extension B: the 吉 of many Japanese family names) is read as a Han syllable like 田 beside it."""
+    words = transliterate_word("𠮷田")
+    assert [(word.script, word.han) for word in words] == [("cjk", "𠮷"), ("cjk", "田")]

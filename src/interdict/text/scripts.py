@@ -8,6 +8,15 @@ imports tables.py).
 from __future__ import annotations
 
 
+# Han ideographs: unified (and extension A), compatibility forms, and extensions B to H.
+HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x2F800, 0x2FA1F))
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in HAN_RANGES)
+
+
 def script_of(char: str) -> str:
     """Coarse script of one character: latin, cyrillic, greek, arabic, hebrew, cjk, other."""
     code = ord(char)
@@ -21,14 +30,7 @@ def script_of(char: str) -> str:
         return "arabic"
     if 0x590 <= code <= 0x5FF:
         return "hebrew"
-    if (
-        0x3040 <= code <= 0x30FF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xAC00 <= code <= 0xD7AF
-        or 0x1100 <= code <= 0x11FF
-        or 0xF900 <= code <= 0xFAFF
-    ):
+    if 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or is_han(char):
         return "cjk"
     if 0x250 <= code <= 0x2AF:
         return "latin"  # IPA extensions, used as lookalikes

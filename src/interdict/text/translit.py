@@ -24,7 +24,7 @@ from anyascii import anyascii
 
 from . import tables
 from .normalize import ZWNJ
-from .scripts import script_of
+from .scripts import is_han, script_of
 from .skeleton import skeleton
 
 MAX_VARIANTS = 4
@@ -260,15 +260,6 @@ def _syllables(spelled: str) -> list[str]:
     if current:
         parts.append(current.lower())
     return parts
-
-
-# Unified ideographs (and extension A), their compatibility forms, and extensions B to H.
-_HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x2F800, 0x2FA1F))
-
-
-def is_han(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
 MAX_ROMANISATIONS = 48  # a syllable has a handful of real spellings; the cap bounds rule combinations
