@@ -518,3 +518,29 @@ def test_compare_file_names_pairs_read_in_a_legacy_encoding(seeded: Seeded, tmp_
     first, second = read_jsonl(out)
     assert "warnings" not in first and "line 3 is not UTF-8" in second["warnings"][0] and second["match"]
     assert summary.warnings == 1
+
+
+def test_compare_file_applies_the_row_rules_of_screening(seeded: Seeded, tmp_path: Path) -> None:
+    """A pair's names follow the rules a screened row does (rows.py): an over-long name is a named error, not
+    compared cut short; a name swallowing the next lines (an unbalanced quote) says so; U+FFFD is a warning."""
+    source = tmp_path / "pairs.csv"
+    long_name = "Ali Khamenei " + "x" * 20_000
+    source.write_text(
+        f'name1,name2,schema\nAli Khamenei,KHAMENEI Ali,Person\n{long_name},Ali Khamenei,Person\n"broken,x,Person\n'
+        "Rostam Qasemi,Rostam Qasemi,Person\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.jsonl"
+    summary = batch.compare_file(seeded.screener, source, out)
+    lines = read_jsonl(out)
+    assert [line["i"] for line in lines] == list(range(summary.rows)) and summary.rows == 3
+    assert lines[0]["match"]
+    assert lines[1]["error"] == "field 'name1' is 20,013 characters long; at most 10,000" and not lines[1]["match"]
+    assert lines[2]["error"] == "name1 spans several lines (an unbalanced quote in the file?)"
+    assert summary.errors == 2
+
+    marked = tmp_path / "marked.csv"
+    marked.write_text("name1,name2\nAli Kham\ufffdnei,Ali Khamenei\n", encoding="utf-8")
+    batch.compare_file(seeded.screener, marked, out)
+    (only,) = read_jsonl(out)
+    assert "'name1' holds U+FFFD" in only["warnings"][0]

@@ -39,9 +39,9 @@ from typing import IO, Any
 
 from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
-from .match.query import check_text, clean_schema
+from .match.query import clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
-from .rows import MAX_FIELD, Row, printable, read_row
+from .rows import Row, field_text, one_line, printable, read_row, replacement_warnings
 from .textfiles import DecodedText, csv_delimiter, decode_lines, guessed_warning, text_lines
 
 __all__ = [
@@ -469,21 +469,27 @@ def compare_file(
         with atomic_write(out_path) as handle:
             for i, record in enumerate(records):
                 result: dict[str, object] = {"i": i}
+                warnings = [record.warning] if record.warning else []
                 try:
                     if record.error:
                         raise InputError(record.error)
-                    names = [check_text(str(record.values.get(key) or ""), key)[:MAX_FIELD] for key in ("name1", "name2")]
-                    schema = clean_schema(str(record.values.get("schema") or "") or None)
-                    if not all(name.strip() for name in names):
+                    # The rules screening applies to a row's fields (rows.py): a long, broken or multi-line name is a
+                    # named error, never cut short or compared as it stands.
+                    names = {key: field_text(key, record.values.get(key)) for key in ("name1", "name2")}
+                    for key, name in names.items():
+                        one_line(key, name)
+                    schema = clean_schema(field_text("schema", record.values.get("schema")) or None)
+                    if not all(name.strip() for name in names.values()):
                         raise InputError("both name1 and name2 are required")
-                    score, _ = screener.compare(names[0], names[1], schema)
+                    warnings.extend(replacement_warnings(names))
+                    score, _ = screener.compare(names["name1"], names["name2"], schema)
                     result |= {"score": round(score, 4), "match": score >= threshold}
                     summary.matched_rows += score >= threshold
                 except InterdictError as exc:
                     result |= {"score": 0.0, "match": False, "error": printable(str(exc))}
                     summary.errors += 1
-                if record.warning:
-                    result["warnings"] = [record.warning]
+                if warnings:
+                    result["warnings"] = warnings
                     summary.warnings += 1
                 handle.write(json.dumps(result, ensure_ascii=False) + "\n")
                 summary.written += 1

@@ -83,22 +83,9 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None, war
         row_id = printable(identifier[:MAX_FIELD]) or str(line)
         if error:
             raise InputError(error)
-        values = {name: _text(name, fields.get(name)) for name in COLUMNS}
-        for name, text in values.items():
-            if len(text) > MAX_FIELD:
-                raise InputError(f"field {name!r} is {len(text):,} characters long; at most {MAX_FIELD:,}")
-            found = _SURROGATE.search(text)
-            if found:
-                raise InputError(
-                    f"field {name!r} holds an invalid character (a lone surrogate, U+{ord(found.group()):04X}); "
-                    "the file or line is not valid UTF-8/UTF-16 text"
-                )
-        replaced = [name for name in COLUMNS if name != "id" and _REPLACEMENT in values[name]]
-        if replaced:
-            warnings = (*warnings, _replacement_warning(replaced))
-        name = values["name"].strip()
-        if "\n" in name or "\r" in name:
-            raise InputError("the name spans several lines (an unbalanced quote in the file?)")
+        values = {name: field_text(name, fields.get(name)) for name in COLUMNS}
+        warnings = (*warnings, *replacement_warnings({name: text for name, text in values.items() if name != "id"}))
+        name = one_line("the name", values["name"].strip())
         query = Query.build(
             name or None,
             schema=values["schema"].strip() or None,
@@ -113,12 +100,37 @@ def read_row(raw: Mapping[Any, object], line: int, error: str | None = None, war
     return Row(line, row_id, query, None, warnings)
 
 
+def field_text(key: str, value: object) -> str:
+    """One field of a file's row as text, or an InputError naming the field: a single value of at most
+    MAX_FIELD characters, valid Unicode (the rules every reader of rows applies: screening and pairs alike)."""
+    text = _text(key, value)
+    if len(text) > MAX_FIELD:
+        raise InputError(f"field {key!r} is {len(text):,} characters long; at most {MAX_FIELD:,}")
+    found = _SURROGATE.search(text)
+    if found:
+        raise InputError(
+            f"field {key!r} holds an invalid character (a lone surrogate, U+{ord(found.group()):04X}); "
+            "the file or line is not valid UTF-8/UTF-16 text"
+        )
+    return text
+
+
+def one_line(what: str, name: str) -> str:
+    """A name on one line, or an InputError: in CSV, a line break in a name is an unbalanced quote that swallowed the rows after it."""
+    if "\n" in name or "\r" in name:
+        raise InputError(f"{what} spans several lines (an unbalanced quote in the file?)")
+    return name
+
+
 _REPLACEMENT = "\ufffd"
 
 
-def _replacement_warning(fields: list[str]) -> str:
-    named = ", ".join(repr(name) for name in fields)
+def replacement_warnings(values: Mapping[str, str]) -> tuple[str, ...]:
+    """A warning naming the fields that hold U+FFFD, if any (see the module's rules)."""
+    named = ", ".join(repr(name) for name, text in values.items() if _REPLACEMENT in text)
+    if not named:
+        return ()
     return (
         f"{named} holds U+FFFD (\ufffd), the mark of bytes that could not be read as text: "
-        "the value may not be as written, so a clear result proves little; check the file's encoding"
+        "the value may not be as written, so a clear result proves little; check the file's encoding",
     )
