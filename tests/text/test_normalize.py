@@ -22,6 +22,13 @@ def test_zwnj_is_kept_inside_persian_words_and_dropped_elsewhere() -> None:
     assert strip_invisible("S\u200c.P.R.")[0] == "S.P.R."
 
 
+def test_zwnj_at_either_end_of_a_name_is_dropped() -> None:
+    # found by the payment property test: a name starting or ending with ZWNJ raised TypeError
+    assert strip_invisible("\u200cA")[0] == "A"
+    assert strip_invisible("خامنه\u200c") == ("خامنه", 1)
+    assert strip_invisible("\u200c") == ("", 1)
+
+
 def test_cyrillic_lookalikes_inside_latin_words_fold_to_latin() -> None:
     folded = fold_evasion("Ghаlibаf")  # two Cyrillic а
     assert folded.text == "Ghalibaf"

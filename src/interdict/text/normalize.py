@@ -57,9 +57,8 @@ def strip_invisible(text: str) -> tuple[str, int]:
     out = []
     for index, char in enumerate(text):
         if char == ZWNJ:
-            before = text[index - 1] if index else ""
-            after = text[index + 1] if index + 1 < len(text) else ""
-            if script_of(before) == "arabic" and script_of(after) == "arabic":
+            inside = 0 < index < len(text) - 1
+            if inside and script_of(text[index - 1]) == "arabic" and script_of(text[index + 1]) == "arabic":
                 out.append(char)
             else:
                 removed += 1
