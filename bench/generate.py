@@ -28,6 +28,10 @@ Variant families (each query remembers the entity it came from):
                      the first name, as a father's, family or tribal name
     fused_particle   a person's name particle (da, dos, de la, van der, ...) written fused to the
                      word after it: "Isabel DOSSANTOS", "Paolo DIMAURO", "Edwin Onno VANINGEN"
+    org_letters      an organisation name holding letters joined by "&" or "and" ("M&P Trading",
+                     "E and I Systems") with them written another way ("MP Trading", "M P Trading",
+                     "E & I Systems"), or three or four letters written apart ("N P C
+                     International") written together ("NPC International")
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
@@ -36,6 +40,8 @@ Negatives:
                      UK, US, Canada, Australia) and a matching gender: half in Latin letters, a
                      quarter each in Cyrillic and in Arabic script (given name and surname of two
                      original-script names, checked against the entries' Latin spellings too)
+    org_letters_only companies named by letters no list name writes ("K&V", "R & T Trading Company"):
+                     two letters joined by "&" or "and", alone or with generic words
     cjk              Chinese and Korean names: the surname (first character or syllable) of one
                      listed person's Han or Hangul name with another's given name, minus listed names
     org_generic_only a word no list name holds (not even one letter off) with only generic words:
@@ -176,6 +182,39 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     out += _added_part(people, per_family, random.Random(seed * 1000 + 2))
     out += _org_generic_typo(orgs, per_family, random.Random(seed * 1000 + 3), listed)
     out += _fused_particle(people, per_family, random.Random(seed * 1000 + 4))
+    out += _org_letters(orgs, per_family, random.Random(seed * 1000 + 5))
+    return out
+
+
+# Letters of an organisation's name joined by "&" or "and" (one or two capitals a group), or three or four
+# single capitals written apart ("N P C"; two apart are as often a legal form, "S A", or a person's initials).
+_JOINED_LETTERS = re.compile(r"(?<![A-Za-z0-9.])([A-Z]{1,2}(?:\s*&\s*[A-Z]{1,2})+|[A-Z](?:\s+(?:and|AND)\s+[A-Z])+)(?![A-Za-z0-9.])")
+_SPACED_LETTERS = re.compile(r"(?<![A-Za-z0-9.])([A-Z](?: [A-Z]){2,3})(?![A-Za-z0-9.])")
+
+
+def _org_letters(orgs: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
+    """Letters of an organisation's name written another way: "M&P" as "MP", "M P", "M and P" or "M & P";
+    letters written apart ("N P C") written together."""
+    pool = list(orgs)
+    rng.shuffle(pool)
+    out: list[GeneratedQuery] = []
+    for entity in pool:
+        if len(out) >= per_family:
+            break
+        sources = [name for name in _latin_names(entity) if _JOINED_LETTERS.search(name) or _SPACED_LETTERS.search(name)]
+        if not sources:
+            continue
+        source = rng.choice(sources)
+        found = rng.choice(list(_JOINED_LETTERS.finditer(source)) + list(_SPACED_LETTERS.finditer(source)))
+        groups = re.split(r"\s*&\s*|\s+(?:and|AND)\s+|\s", found.group(1))
+        if _SPACED_LETTERS.fullmatch(found.group(1)):
+            written = "".join(groups)
+        else:
+            forms = ["".join(groups), " ".join(groups), " & ".join(groups), "&".join(groups)]
+            if all(len(group) == 1 for group in groups):
+                forms.append(" and ".join(groups))
+            written = rng.choice([form for form in forms if form != found.group(1)])
+        out.append(GeneratedQuery("org_letters", source[: found.start()] + written + source[found.end() :], entity.schema, entity.id, source))
     return out
 
 
@@ -623,6 +662,34 @@ def _org_generic_only(entities: list[Entity], count: int, rng: random.Random) ->
     return [GeneratedQuery("org_generic_only", name, "Company", None, None) for name in combos[:count]]
 
 
+def _org_letters_only(entities: list[Entity], count: int, rng: random.Random) -> list[GeneratedQuery]:
+    """Companies named by letters ("K&V", "R & T Trading Company", "D and M Logistics LLC") that no list name
+    writes: two letters joined by "&" or "and", alone (three in ten) or with generic words.
+    The letters of a listed name are left out however it writes them (K&V, K V, KV, K and V)."""
+    listed: set[str] = set()
+    for entity in entities:
+        for name in entity.names:
+            words = re.findall(r"[A-Za-z]+", re.sub(r"\s*&\s*|\s+(?:and|AND)\s+", "&", name.full).replace("&", ""))
+            listed.update(word.lower() for word in words if len(word) <= 3)
+            letters = "".join(word for word in re.findall(r"\b[A-Za-z]\b", name.full))
+            listed.update(letters.lower()[i : i + 2] for i in range(len(letters)))
+    out: list[GeneratedQuery] = []
+    seen: set[str] = set()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    attempts = 0
+    while len(out) < count and attempts < count * 50:
+        attempts += 1
+        letters = [rng.choice(alphabet), rng.choice(alphabet)]
+        if "".join(letters).lower() in listed:
+            continue
+        joined = rng.choice(["&", " & ", " and "]).join(letters)
+        name = joined if rng.random() < 0.3 else rng.choice(GENERIC_TEMPLATES).format(joined)
+        if name not in seen:
+            seen.add(name)
+            out.append(GeneratedQuery("org_letters_only", name, "Company", None, None))
+    return out
+
+
 def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[GeneratedQuery]:
     """Recombined first/last names that no listed person carries together, plus common names."""
     rng = random.Random(seed)
@@ -672,4 +739,5 @@ def negatives(entities: list[Entity], count: int, seed: int = 11) -> list[Genera
         slipped = _slip_generic(query.name, rng_typo)
         if slipped:
             out.append(GeneratedQuery("org_generic_typo_only", slipped, query.schema, None, None))
+    out += _org_letters_only(entities, count // 2, random.Random(seed * 1000 + 5))
     return out

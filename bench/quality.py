@@ -13,16 +13,19 @@ in the project venv the logic-v2 columns are skipped and say so.
    transliteration, reorder, drop_middle, honorific, typo, homoglyph, zero_width,
    script, org_generic (an organisation's generic word in another form, "Group",
    an acronym), added_part (a person's name with one more real name part),
-   org_generic_typo (a slip in an organisation's generic word) and fused_particle
-   (a person's particle written fused to the next word: "Isabel DOSSANTOS").
+   org_generic_typo (a slip in an organisation's generic word), fused_particle
+   (a person's particle written fused to the next word: "Isabel DOSSANTOS") and
+   org_letters (an organisation's letters written another way: "M&P" as "MP").
 3. Negatives — the share of queries that raise any match: recombined (real first
    names and surnames not listed together), common (frequent names of many
    cultures), recombined_cross (halves from different publishers' lists, in Latin,
    Cyrillic and Arabic script), cjk (recombined Han and Hangul names),
-   org_generic_only (a word on no list with only sector and structural words) and
-   org_generic_typo_only (the same with a slip in a generic word).
-   --negatives sets the size of recombined and recombined_cross; cjk and
-   org_generic_only get up to half of it each.
+   org_generic_only (a word on no list with only sector and structural words),
+   org_generic_typo_only (the same with a slip in a generic word) and
+   org_letters_only (companies named by letters no list name writes: "K&V",
+   "R & T Trading Company").
+   --negatives sets the size of recombined and recombined_cross; cjk,
+   org_generic_only and org_letters_only get up to half of it each.
 
 Results print as tables and are written to bench/out/quality.json.
 """

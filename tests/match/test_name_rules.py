@@ -655,3 +655,87 @@ def test_a_word_misspelt_beyond_the_typo_search_does_not_sink_a_name_the_other_w
     """'Yan NOVIKOV' is a match; with the patronymic written with three slips, the unknown word weighed against every
     candidate in retrieval and nothing was scored, though the scorer pairs it (0.91)."""
     assert listed in _matched_captions(screener, query, "Person")
+
+
+# --- letters joined by "&" or "and", and letters written apart ------------------------
+
+
+@pytest.mark.parametrize("query", ["MP Trading", "M&P Trading", "M and P Trading", "M & P TRADING"])
+def test_letters_joined_by_an_ampersand_are_one_word(screener: Screener, query: str) -> None:
+    """'M&P Trading Inc.' (us_trade_csl) was two initials, which "MP Trading" did not meet (0.57)."""
+    assert "M&P TRADING INC." in _matched_captions(screener, query, "Company")
+
+
+def test_an_ampersand_acronym_is_not_read_as_an_article(screener: Screener) -> None:
+    """'AT' of "AT&T" was dropped as the Arabic article at-, leaving "T" alone (0.50 against "AT and T")."""
+    assert _score(screener, "AT&T Inc.", "AT and T Inc.", Schema.COMPANY) == 1.0
+    assert [token.text for token in analyze_name("AT&T Inc.", Schema.COMPANY).tokens] == ["att"]
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("PERSIA OIL & GAS INDUSTRY DEVELOPMENT CO.", ["persia", "oil", "gas", "industry", "development"]),  # words stay words
+        ("Johnson & Co", ["johnson"]),
+        ("X AG & CO. KG", ["x"]),  # legal-form words are not letters to join
+        ("Go and Do Trading", ["go", "do", "trading"]),  # two words of two letters beside "and" stay two words
+        ("E and I Systems FZE", ["ei", "systems"]),
+    ],
+)
+def test_only_letters_are_joined(name: str, words: list[str]) -> None:
+    assert [token.text for token in analyze_name(name, Schema.COMPANY).tokens] == words
+
+
+def test_a_person_s_initials_beside_an_ampersand_stay_initials() -> None:
+    assert [token.text for token in analyze_name("J & M Smith", Schema.PERSON).tokens] == ["j", "m", "smith"]
+
+
+@pytest.mark.parametrize(("query", "listed"), [("NPC International", "N P C INTERNATIONAL LTD"), ("LDS Computer Systems Trading", "L D S COMPUTER SYSTEMS TRADING LLC")])
+def test_letters_written_apart_are_the_word_they_spell(screener: Screener, query: str, listed: str) -> None:
+    """Both are real list names (OFAC aliases); "NPC" against the letters written apart was an initial's match."""
+    assert _score(screener, query, listed, Schema.COMPANY) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"), [("LDS Computer Systems Trading", "L D S COMPUTER SYSTEMS TRADING LLC"), ("M S Trading", "M AND S TRADING")]
+)
+def test_letters_written_one_way_retrieve_the_name_writing_them_the_other(screener: Screener, query: str, listed: str) -> None:
+    """"M S" found nothing to score: the letters' own evidence is an initial's small weight. The run now looks up the
+    list word of those letters as written (not by skeleton, which "lk" shares with Luka and Lake)."""
+    assert listed in _matched_captions(screener, query, "Company")
+
+
+def test_a_person_s_initials_do_not_look_up_words_sharing_their_skeleton(screener: Screener) -> None:
+    """'L. K. A.' once put every name with an "lk" skeleton in the match range and lost the entry (ROUINE)."""
+    assert "ROUINE, LAZHER BEN KHALIFA BEN AHMED" in _matched_captions(screener, "ROUINE, L. Ben K. Ben A.", "Person")
+
+
+def test_a_word_starting_with_a_letter_is_not_spelled_by_it(screener: Screener) -> None:
+    """Only a whole run of letters spells a word: "M Trading" stays an initial's near miss of "MP Trading"."""
+    assert _score(screener, "M Trading", "MP Trading", Schema.COMPANY) < SETTINGS.threshold
+    assert _score(screener, "M P Trading", "MP Trading", Schema.PERSON) < 1.0  # a person's letters are initials
+
+
+# --- letters: acronyms of two letters, words without a vowel ----------------------------
+
+
+@pytest.mark.parametrize(("query", "listed"), [("RB Holding Limited", "RAZAVI BROKERAGE FIRM"), ("MS Trading", "MANAGEMENT COMPANY SIBANTHRACITE")])
+def test_two_letters_alone_are_no_acronym_of_an_organisation(screener: Screener, query: str, listed: str) -> None:
+    """Two letters spell the initials of hundreds of list names: 'RB' matched Razavi Brokerage Firm at 0.79."""
+    assert _score(screener, query, listed, Schema.ORGANIZATION) < SETTINGS.threshold
+    assert name_acronyms(analyze_name("RAZAVI BROKERAGE FIRM", Schema.ORGANIZATION).tokens) == {"rbf"}
+
+
+def test_two_letters_beside_a_shared_word_still_spell_it(screener: Screener) -> None:
+    assert _score(screener, "U.S. Department of State", "United States Department of State", Schema.ORGANIZATION) >= SETTINGS.threshold
+
+
+def test_a_listed_two_letter_alias_matches_as_written(screener: Screener) -> None:
+    """'E&C' is the alias 'EC' of Engineering Center Ltd. (us_ofac_sdn): the list gives it, so it matches."""
+    assert "ENGINEERING CENTER LTD." in _matched_captions(screener, "E&C", "Company")
+
+
+@pytest.mark.parametrize(("query", "listed"), [("HW", "HUA"), ("GD", "القاعدة")])
+def test_letters_without_a_vowel_are_not_transliterated(screener: Screener, query: str, listed: str) -> None:
+    """'H&W' matched the alias HUA (hw≈hua) and 'G&D' the Arabic-script al-Qaida (gd≈qada): letters read one by one."""
+    assert _score(screener, query, listed, Schema.ORGANIZATION) == 0.0

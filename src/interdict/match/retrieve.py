@@ -226,6 +226,15 @@ def _evidence_groups(
                 joined = _joined_readings(index, first, second)
                 if joined:
                     groups.append(joined)
+        # Letters written apart ("M S Trading", "N P C International") against a list name writing them as one word
+        # ("MS", "NPC"; the scorer's letter-run link): the names holding that word as written speak for the run, with
+        # the run's weight. As written, not by skeleton: "lk" is also the skeleton of Luka and Lake.
+        texts = index.token_texts
+        for start, end in _letter_runs(tokens):
+            letters = "".join(token.text for token in tokens[start:end])
+            for token_id in index.key_tokens.get(skeleton(letters), ()):
+                if texts[token_id] == letters:
+                    groups.append([(index.names_with_token(token_id), sum(weights[start:end]))])
         # A prefix left standing ("Tariq Abu", a reordered "Kabir ... Abdul") still fuses with its name,
         # keyed as the analyser keys a fused name: the canonical prefix's skeleton, then the name's key.
         compounds = tables.compounds()
@@ -240,6 +249,20 @@ def _evidence_groups(
                         groups.append([(postings, weight)])
     return groups, supporting, unfound
 
+
+
+def _letter_runs(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more single letters."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    while start < len(tokens):
+        end = start
+        while end < len(tokens) and tokens[end].initial:
+            end += 1
+        if end - start >= 2:
+            runs.append((start, end))
+        start = max(end, start + 1)
+    return runs
 
 
 def _acronym_evidence(index: Index, name: AnalyzedName, weights: list[float]) -> list[tuple[np.ndarray, float]]:

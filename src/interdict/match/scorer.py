@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, han_key, make_token
 from ..text.tables import initial_letters
-from .acronyms import ACRONYM_DISTINCTIVE, initials, may_abbreviate, may_give_initial
+from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
 
 # Tuning values live in match/settings.py; this alias is read in the hot loops.
@@ -94,6 +94,10 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return (S.initial, How.INITIAL) if agree else (0.0, How.NONE)
     if q.number or c.number:
         return 0.0, How.NONE
+    if _letters(q) or _letters(c):
+        # "HW", "GD": letters, not a spoken word (no vowel to read). Only the same letters agree (above): a
+        # skeleton of one or two consonants bridged "HW" to "HUA" and "G&D" to القاعدة.
+        return 0.0, How.NONE
     if q.script == "cjk" and c.script == "cjk":
         return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
     if q.script == "cjk" or c.script == "cjk":
@@ -111,6 +115,16 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
     if shared is not None and shared[0] >= slip[0]:
         return shared
     return slip
+
+
+_SPOKEN = frozenset("aeiouy")
+
+
+def _letters(token: Token) -> bool:
+    """A Latin word of two letters without a vowel: an initialism ("HW", "GD"), read letter by letter. (Three, "MHM",
+    still take a slip: "MjHM" is a typo of it.)"""
+    text = token.text
+    return len(text) == 2 and token.script == "latin" and not token.abjad and text.isalpha() and _SPOKEN.isdisjoint(text)
 
 
 def _fused_with_particles(q: Token, c: Token) -> bool:
@@ -459,6 +473,8 @@ def _align_and_score(
     # ("RamiMakhlouf" / "Rami Makhlouf"), before a partial pair claims the tokens.
     if len(query) != len(candidate) and _may_fuse(query, candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=True))
+    if not person:
+        links.extend(_letter_run_links(query, candidate, qw, cw, used_q, used_c))
     options: list[tuple[float, float, int, int, How]] = []
     for i, q in enumerate(query):
         if i in used_q:
@@ -491,7 +507,8 @@ def _align_and_score(
     if len(used_q) < len(query) and len(used_c) < len(candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=False))
     if len(used_q) < len(query) and len(used_c) < len(candidate) and abs(len(query) - len(candidate)) >= 1:
-        links.extend(_acronym_links(query, candidate, qw, cw, used_q, used_c, person))
+        anchored = any(not _generic_link(query, candidate, link) for link in links)
+        links.extend(_acronym_links(query, candidate, qw, cw, used_q, used_c, person, anchored))
     if any(how == How.COMPOUND for _, _, _, how, _ in links):
         links = _absorb_prefixes(query, candidate, links, used_q, used_c)
         links = _drop_other_compounds(query, candidate, links, used_q, used_c)
@@ -568,7 +585,12 @@ def _align_and_score(
         elif distinctive and known is not None and all(_other_word(query[qi[0]], candidate[cj[0]], how, known) for qi, cj, _, how, _ in distinctive) and score > S.org_known_typo_cap:
             score = S.org_known_typo_cap
             notes.append("the distinctive words are other words, not a slip of one")
-    if links and (links[0][3] == How.INITIAL or query[links[0][0][0]].initial) and all(how == How.INITIAL or all(query[i].initial for i in qi) for qi, _, _, how, _ in links):
+    # Letters written apart that spell the other name's word ("A B C" / "ABC", How.COMPOUND) are that word, not initials.
+    if (
+        links
+        and (links[0][3] == How.INITIAL or (links[0][3] != How.COMPOUND and query[links[0][0][0]].initial))
+        and all(how == How.INITIAL or (how != How.COMPOUND and all(query[i].initial for i in qi)) for qi, _, _, how, _ in links)
+    ):
         score = min(score, S.initials_only_cap)
         notes.append("only initials agree")
     if score > S.syllables_partial_cap and (
@@ -863,6 +885,7 @@ def _acronym_links(
     used_q: set[int],
     used_c: set[int],
     person: bool,
+    anchored: bool = False,
 ) -> list[Link]:
     """One word spelled by the initials of consecutive words of the other name, both left unaligned.
 
@@ -871,7 +894,8 @@ def _acronym_links(
     as acronyms skip them), so it must account for every distinctive word the other
     name does not share otherwise. A person's initialism stands for given names only when
     it cannot be read as a name itself, having no vowel ("JC" / "Jean-Claude"), and
-    counts as initials do: a surname must agree too.
+    counts as initials do: a surname must agree too. An organisation's acronym of two letters counts only
+    beside a distinctive word the names already share (`anchored`): alone, it spells hundreds of names.
     """
     found: list[Link] = []
     for side_one, side_many, w_one, w_many, used_one, used_many, one_is_query in (
@@ -884,6 +908,8 @@ def _acronym_links(
                 continue
             if person and (size > 3 or not _VOWELS.isdisjoint(token.text)):
                 continue
+            if not person and size < ORG_ACRONYM_MIN and not anchored:
+                continue  # two letters alone spell hundreds of names; beside an agreeing word ("U.S. Department of State") they may
             for start in range(len(side_many) - size + 1):
                 run = range(start, start + size)
                 if any(j in used_many or not may_give_initial(side_many[j]) for j in run):
@@ -904,6 +930,44 @@ def _acronym_links(
                 found.append(((i,), many, sim, how, weight) if one_is_query else (many, (i,), sim, how, weight))
                 break
     return found
+
+
+def _letter_run_links(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], used_q: set[int], used_c: set[int]
+) -> list[Link]:
+    """"M P Trading" / "MP Trading": an organisation's letters written apart are the word they spell written together.
+
+    Only a whole run of two or more single letters, against one word of exactly those letters: the letters of
+    a run are one designation ("A B C Company"), so the run is not cut, and a word merely starting with the
+    first letter stays an initial's match ("M. Trading" / "MP Trading" is not this).
+    """
+    found: list[Link] = []
+    for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
+        (query, candidate, qw, cw, used_q, used_c, True),
+        (candidate, query, cw, qw, used_c, used_q, False),
+    ):
+        start = 0
+        while start < len(side_many):
+            end = start
+            # A run of letters; a group of two ("R PA" for "R&PA") counts beside a single letter.
+            while end < len(side_many) and end not in used_many and (side_many[end].initial or _letter_pair(side_many[end])):
+                end += 1
+            if end - start >= 2 and any(side_many[k].initial for k in range(start, end)):
+                letters = "".join(side_many[k].text for k in range(start, end))
+                for j, single in enumerate(side_one):
+                    if j not in used_one and not single.initial and single.text == letters:
+                        run = tuple(range(start, end))
+                        used_many.update(run)
+                        used_one.add(j)
+                        weight = (max(w_many[k] for k in run) + w_one[j]) / 2
+                        found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
+                        break
+            start = max(end, start + 1)
+    return found
+
+
+def _letter_pair(token: Token) -> bool:
+    return len(token.text) == 2 and token.script == "latin" and token.text.isalpha() and not token.generic
 
 
 def _compound_links(

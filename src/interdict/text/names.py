@@ -31,6 +31,13 @@ from .translit import chinese_readings, transliterate_word
 _APOSTROPHES = re.compile(r"[\'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9\u02ca]")
 _ASCII_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Za-z]\.){2,}[A-Za-z]?)")
+# Letters joined by "&" or "and" ("AT&T", "R&D", "M & P", "E and I"): one designation, not separate words.
+# A letter group is one letter, or two written in capitals (AT, PA): "Co" and "St" are words.
+_LETTERS = r"(?:[A-Za-z]|[A-Z]{2})"
+_AMPERSAND_LETTERS = re.compile(rf"(?<![A-Za-z0-9])({_LETTERS}(?:\s*&\s*{_LETTERS})+)(?![A-Za-z0-9])")
+# With "and", one side is a single letter ("AT and T"), so two words of two letters ("Go and Do") stay words.
+_ROMAN_NUMERAL = re.compile(r"[IVXivx]+")
+_AND_LETTERS = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]\s+(?i:and)\s+(?:[A-Za-z]|[A-Z]{2})|[A-Z]{2}\s+(?i:and)\s+[A-Za-z])(?![A-Za-z0-9])")
 _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
 # "son/daughter of": the name before it is the person's own, the one after it the father's.
 # bn, abn, bnt are the readings of بن, ابن, بنت written in Arabic script.
@@ -308,8 +315,35 @@ def _raw_words(text: str, digits_as_letters: bool, join_acronyms: bool) -> tuple
     if join_acronyms and "." in cleaned:
         # "A.B.C." and "L.L.C." are one word, not three initials.
         cleaned = _DOTTED_ACRONYM.sub(lambda match: match.group(1).replace(".", ""), cleaned)
+    if join_acronyms and ("&" in cleaned or " and " in cleaned.lower()):
+        cleaned = _join_letters(cleaned)
     words = _split_words(cleaned)
     return words, folded.evasion, _hyphenated_surname(cleaned, words)
+
+
+def _join_letters(text: str) -> str:
+    """ "AT&T" is "ATT", "M & P Trading" is "MP Trading": letters joined by "&" or "and" are one word.
+
+    Read apart, "AT" would be dropped as the Arabic article and "M&P" would be two initials,
+    which "MP Trading" does not meet. A group that is a legal-form or generic word stays a word
+    ("AG & CO. KG"), and letters that would join into a Roman numeral stay letters ("I&I").
+    """
+    text = _AMPERSAND_LETTERS.sub(lambda match: _joined_letters(match.group(1), r"\s*&\s*"), text)
+    return _AND_LETTERS.sub(lambda match: _joined_letters(match.group(1), r"\s+(?i:and)\s+"), text)
+
+
+def _joined_letters(run: str, connector: str) -> str:
+    groups = re.split(connector, run)
+    words = _one_word_forms()
+    joined = "".join(groups)
+    if any(len(group) > 1 and group.lower() in words for group in groups) or _ROMAN_NUMERAL.fullmatch(joined):
+        return run  # "I&I" is two letters, not the numeral II
+    return joined
+
+
+@lru_cache(maxsize=1)
+def _one_word_forms() -> frozenset[str]:
+    return frozenset(form[0] for form in tables.legal_forms() if len(form) == 1) | frozenset(tables.org_words())
 
 
 _HYPHENS = frozenset({"-", "\u2010", "\u2011"})
