@@ -32,6 +32,8 @@ Variant families (each query remembers the entity it came from):
                      "E and I Systems") with them written another way ("MP Trading", "M P Trading",
                      "E & I Systems"), or three or four letters written apart ("N P C
                      International") written together ("NPC International")
+    split_three      a long word (nine letters or more) of a person's name written as three words:
+                     "Nikolai Plat Ono Vich Patrushev"
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
@@ -183,6 +185,28 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     out += _org_generic_typo(orgs, per_family, random.Random(seed * 1000 + 3), listed)
     out += _fused_particle(people, per_family, random.Random(seed * 1000 + 4))
     out += _org_letters(orgs, per_family, random.Random(seed * 1000 + 5))
+    out += _split_three(people, per_family, random.Random(seed * 1000 + 6))
+    return out
+
+
+def _split_three(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
+    """A long word of a person's name (nine letters or more) written as three words: "Nikolai Plat Ono Vich Patrushev"."""
+    pool = list(people)
+    rng.shuffle(pool)
+    out: list[GeneratedQuery] = []
+    for entity in pool:
+        if len(out) >= per_family:
+            break
+        sources = [name for name in _latin_names(entity) if re.search(r"\b[A-Za-z]{9,}\b", name) and len(name.split()) >= 2]
+        if not sources:
+            continue
+        source = rng.choice(sources)
+        found = rng.choice(list(re.finditer(r"\b[A-Za-z]{9,}\b", source)))
+        word = found.group(0)
+        first = rng.randint(3, len(word) - 6)
+        second = rng.randint(first + 3, len(word) - 3)
+        split = f"{word[:first]} {word[first:second]} {word[second:]}"
+        out.append(GeneratedQuery("split_three", source[: found.start()] + split + source[found.end() :], entity.schema, entity.id, source))
     return out
 
 

@@ -14,8 +14,9 @@ in the project venv the logic-v2 columns are skipped and say so.
    script, org_generic (an organisation's generic word in another form, "Group",
    an acronym), added_part (a person's name with one more real name part),
    org_generic_typo (a slip in an organisation's generic word), fused_particle
-   (a person's particle written fused to the next word: "Isabel DOSSANTOS") and
-   org_letters (an organisation's letters written another way: "M&P" as "MP").
+   (a person's particle written fused to the next word: "Isabel DOSSANTOS"),
+   org_letters (an organisation's letters written another way: "M&P" as "MP") and
+   split_three (a long word of a person's name written as three: "Plat Ono Vich").
 3. Negatives — the share of queries that raise any match: recombined (real first
    names and surnames not listed together), common (frequent names of many
    cultures), recombined_cross (halves from different publishers' lists, in Latin,

@@ -739,3 +739,16 @@ def test_a_listed_two_letter_alias_matches_as_written(screener: Screener) -> Non
 def test_letters_without_a_vowel_are_not_transliterated(screener: Screener, query: str, listed: str) -> None:
     """'H&W' matched the alias HUA (hw≈hua) and 'G&D' the Arabic-script al-Qaida (gd≈qada): letters read one by one."""
     assert _score(screener, query, listed, Schema.ORGANIZATION) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"), [("Nikolai Plat Ono Vich Patrushev", "NIKOLAI PLATONOVICH PATRUSHEV"), ("Plat Ono Vich Patrushev", "NIKOLAI PLATONOVICH PATRUSHEV")]
+)
+def test_a_word_written_as_three_is_the_word(screener: Screener, query: str, listed: str) -> None:
+    """Three adjacent words of exactly the letters of one ("Plat Ono Vich" / Platonovich) pair as a compound and
+    are looked up as written (0.27 before: each part was an extra word)."""
+    assert listed in _matched_captions(screener, query, "Person")
+
+
+def test_three_words_merely_resembling_one_are_not_it(screener: Screener) -> None:
+    assert _score(screener, "Nikolai Plat Onu Vich Patrushev", "Nikolai Platonovich Patrushev", Schema.PERSON) < SETTINGS.threshold

@@ -226,10 +226,19 @@ def _evidence_groups(
                 joined = _joined_readings(index, first, second)
                 if joined:
                     groups.append(joined)
+        # A word cut in three ("Plat Ono Vich" for Platonovich; the scorer's _triple_links): the names holding the
+        # three written as one word, as written.
+        texts = index.token_texts
+        for run in zip(tokens, tokens[1:], tokens[2:]):
+            if any(token.initial or token.number for token in run):
+                continue
+            written = "".join(token.text for token in run)
+            for token_id in index.key_tokens.get(skeleton(written), ()):
+                if texts[token_id] == written:
+                    groups.append([(index.names_with_token(token_id), max(index.token_weight(token) for token in run))])
         # Letters written apart ("M S Trading", "N P C International") against a list name writing them as one word
         # ("MS", "NPC"; the scorer's letter-run link): the names holding that word as written speak for the run, with
         # the run's weight. As written, not by skeleton: "lk" is also the skeleton of Luka and Lake.
-        texts = index.token_texts
         for start, end in _letter_runs(tokens):
             letters = "".join(token.text for token in tokens[start:end])
             for token_id in index.key_tokens.get(skeleton(letters), ()):

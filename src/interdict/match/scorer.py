@@ -473,7 +473,9 @@ def _align_and_score(
     # ("RamiMakhlouf" / "Rami Makhlouf"), before a partial pair claims the tokens.
     if len(query) != len(candidate) and _may_fuse(query, candidate):
         links.extend(_compound_links(query, candidate, qw, cw, used_q, used_c, strict=True))
-    if not person:
+        if max(len(query), len(candidate)) >= 3:
+            links.extend(_triple_links(query, candidate, qw, cw, used_q, used_c))
+    if not person and (any(token.initial for token in query) or any(token.initial for token in candidate)):
         links.extend(_letter_run_links(query, candidate, qw, cw, used_q, used_c))
     options: list[tuple[float, float, int, int, How]] = []
     for i, q in enumerate(query):
@@ -963,6 +965,34 @@ def _letter_run_links(
                         found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
                         break
             start = max(end, start + 1)
+    return found
+
+
+def _triple_links(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], used_q: set[int], used_c: set[int]
+) -> list[Link]:
+    """Three adjacent words against one word of exactly their letters: "Plat Ono Vich" / "Platonovich".
+
+    Only as written: a word cut in three keeps every letter, and three short words
+    that merely resemble a long one are no evidence of it.
+    """
+    found: list[Link] = []
+    for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
+        (query, candidate, qw, cw, used_q, used_c, True),
+        (candidate, query, cw, qw, used_c, used_q, False),
+    ):
+        for i in range(len(side_many) - 2):
+            run = (i, i + 1, i + 2)
+            if any(k in used_many or side_many[k].initial or side_many[k].number for k in run):
+                continue
+            joined = "".join(side_many[k].text for k in run)
+            for j, single in enumerate(side_one):
+                if j not in used_one and single.text == joined:
+                    used_many.update(run)
+                    used_one.add(j)
+                    weight = (max(w_many[k] for k in run) + w_one[j]) / 2
+                    found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
+                    break
     return found
 
 
