@@ -752,3 +752,30 @@ def test_a_word_written_as_three_is_the_word(screener: Screener, query: str, lis
 
 def test_three_words_merely_resembling_one_are_not_it(screener: Screener) -> None:
     assert _score(screener, "Nikolai Plat Onu Vich Patrushev", "Nikolai Platonovich Patrushev", Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("query", "listed"), [("U&V", "OV"), ("K & I", "GIA"), ("X and U", "HUA")])
+def test_letters_joined_by_an_ampersand_are_not_transliterated(screener: Screener, query: str, listed: str) -> None:
+    """Letters joined by "&" are read letter by letter: "U&V" is not the alias "OV" of Orange Volunteers (uv≈ov, 0.85),
+    nor "K & I" the alias "GIA" of the Armed Islamic Group. Typed as a word ("UV") it is still a word."""
+    assert _score(screener, query, listed, Schema.ORGANIZATION) == 0.0
+    assert all(token.letters for token in analyze_name(query, Schema.ORGANIZATION).tokens)
+    assert not analyze_name("UV", Schema.ORGANIZATION).tokens[0].letters
+
+
+def test_letters_that_spell_a_legal_form_are_kept(screener: Screener) -> None:
+    """'A&G' spells the legal form AG: it was stripped, and "A&G Shipping" / "K&G Shipping" scored 1.0 on "Shipping"."""
+    assert [token.text for token in analyze_name("A&G Shipping", Schema.COMPANY).tokens] == ["ag", "shipping"]
+    assert _score(screener, "A&G Shipping", "K&G Shipping", Schema.COMPANY) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("query", "listed"), [("Ng Yong", "吴勇"), ("Ng Jia Ling", "吴嘉玲")])
+def test_ng_is_still_a_reading_of_a_han_surname(screener: Screener, query: str, listed: str) -> None:
+    """Two letters without a vowel are letters, except as a syllable read from Han characters (Ng, Cantonese 吴)."""
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("query", "listed"), [("N P C UK", "NPC UK"), ("A and B and C Trading", "ABC Trading"), ("E\tand\tI Systems", "EI Systems")])
+def test_letter_runs_and_joins_take_their_edges_and_chains(screener: Screener, query: str, listed: str) -> None:
+    """A two-letter word after a run is a word of its own ("N P C UK"); "and" chains and tabs join like "&"."""
+    assert _score(screener, query, listed, Schema.COMPANY) == 1.0

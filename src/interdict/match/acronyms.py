@@ -81,3 +81,41 @@ def query_acronym(tokens: Sequence[Token]) -> Token | None:
     if len(distinctive) == 1 and may_abbreviate(distinctive[0]) and len(distinctive[0].text) >= ORG_ACRONYM_MIN:
         return distinctive[0]
     return None
+
+
+LETTERS_KEY = "@"  # marks an index key made of a name's letters written apart ("@npc" for "N P C International")
+
+
+def _letter_pair(token: Token) -> bool:
+    return len(token.text) == 2 and token.script == "latin" and token.text.isalpha() and not token.generic
+
+
+def letter_runs(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(start, end) of each run of letters written apart, which spells one word of those letters ("N P C" is NPC).
+
+    A run is two or more single letters, or single letters with two-letter groups beside them ("R PA" for R&PA).
+    When a two-letter word opens or ends the run, the single letters alone are a run too ("N P C UK": NPC, then
+    UK). The scorer links a run to a word of exactly its letters; the index keys list names by their runs, and
+    retrieval looks a query's runs up, so both sides find what the scorer accepts.
+    """
+    runs: list[tuple[int, int]] = []
+    start = 0
+    while start < len(tokens):
+        end = start
+        while end < len(tokens) and (tokens[end].initial or _letter_pair(tokens[end])):
+            end += 1
+        if end - start >= 2 and any(tokens[k].initial for k in range(start, end)):
+            runs.append((start, end))
+            low, high = start, end
+            while low < high and not tokens[low].initial:
+                low += 1
+            while high > low and not tokens[high - 1].initial:
+                high -= 1
+            if (low, high) != (start, end) and high - low >= 2:
+                runs.append((low, high))
+        start = max(end, start + 1)
+    return runs
+
+
+def run_letters(tokens: Sequence[Token], run: tuple[int, int]) -> str:
+    return "".join(token.text for token in tokens[run[0] : run[1]])

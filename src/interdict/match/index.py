@@ -35,12 +35,12 @@ import numpy as np
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import HAN_KEY, Token, alternatives, analyze_name, fused_key
-from .acronyms import ACRONYM_KEY, name_acronyms
+from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, name_acronyms, run_letters
 from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 21
+INDEX_VERSION = 23
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -48,7 +48,7 @@ MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many co
 # names like skeletons do, but never weigh a token nor get typo neighbours. "#irgc" (the
 # initials of a whole organisation name, match/acronyms.py) posts the names an acronym stands for.
 # "%陈" (the Han character a syllable was written in, text.names.HAN_KEY) posts the names written with it.
-MARKED_KEYS = "=+~^" + ACRONYM_KEY + HAN_KEY
+MARKED_KEYS = "=+~^" + ACRONYM_KEY + HAN_KEY + LETTERS_KEY
 
 # Entries whose names may be written as their initials. Lists' untyped rows (LegalEntity) are
 # left out: many are people, whose initials ("JS" for John Smith) are no name.
@@ -421,6 +421,9 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                         keys_here.add(fused)
                 if entity.schema in ACRONYM_SCHEMAS:
                     keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
+                # Letters written apart ("N P C INTERNATIONAL") are found by a query writing them together ("NPC").
+                if entity.schema != Schema.PERSON:  # a person's letters are initials
+                    keys_here.update(LETTERS_KEY + run_letters(analyzed.tokens, run) for run in letter_runs(analyzed.tokens))
                 for key in keys_here:
                     postings.setdefault(key, []).append(name_id)
                 for token_id in set(name_ids):
@@ -530,13 +533,13 @@ class _Tables(msgspec.Struct):
 
 
 _tables_decoder = msgspec.msgpack.Decoder(_Tables)
-_token_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, tuple[str, ...], bool, str, bool, bool, str, str, str, str, int, str])
+_token_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, tuple[str, ...], bool, str, bool, bool, str, str, str, str, int, str, bool])
 _fact_row_decoder = msgspec.msgpack.Decoder(tuple[str, str, str, str, list[int], list[str], bool, list[str], list[str]])
 
 
 def _token_row(token: Token) -> bytes:
     return _encoder.encode(
-        (token.text, token.skel, token.keys, token.abjad, token.original, token.initial, token.number, token.script, token.vskel, token.sig, token.generic, token.hyphen, token.particles)
+        (token.text, token.skel, token.keys, token.abjad, token.original, token.initial, token.number, token.script, token.vskel, token.sig, token.generic, token.hyphen, token.particles, token.letters)
     )
 
 

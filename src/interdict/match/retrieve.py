@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 from ..text import tables
 from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
 from ..text.skeleton import skeleton
-from .acronyms import ACRONYM_KEY, query_acronym
+from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, query_acronym, run_letters
 from .index import MARKED_KEYS, Index, letter_trigrams
 from .scorer import PAIR_MIN, SimCache, may_pair, token_sim
 from .settings import SETTINGS as S
@@ -227,23 +227,30 @@ def _evidence_groups(
                 if joined:
                     groups.append(joined)
         # A word cut in three ("Plat Ono Vich" for Platonovich; the scorer's _triple_links): the names holding the
-        # three written as one word, as written.
+        # three written as one word, as written, with the three words' weight.
         texts = index.token_texts
-        for run in zip(tokens, tokens[1:], tokens[2:]):
+        for at in range(len(tokens) - 2):
+            run = tokens[at : at + 3]
             if any(token.initial or token.number for token in run):
                 continue
             written = "".join(token.text for token in run)
             for token_id in index.key_tokens.get(skeleton(written), ()):
                 if texts[token_id] == written:
-                    groups.append([(index.names_with_token(token_id), max(index.token_weight(token) for token in run))])
+                    groups.append([(index.names_with_token(token_id), sum(weights[at : at + 3]))])
         # Letters written apart ("M S Trading", "N P C International") against a list name writing them as one word
         # ("MS", "NPC"; the scorer's letter-run link): the names holding that word as written speak for the run, with
         # the run's weight. As written, not by skeleton: "lk" is also the skeleton of Luka and Lake.
-        for start, end in _letter_runs(tokens):
-            letters = "".join(token.text for token in tokens[start:end])
+        for start, end in letter_runs(tokens):
+            letters = run_letters(tokens, (start, end))
             for token_id in index.key_tokens.get(skeleton(letters), ()):
                 if texts[token_id] == letters:
                     groups.append([(index.names_with_token(token_id), sum(weights[start:end]))])
+        # And the other way: a word of a few letters ("NPC", "M&S") against a list name writing them apart ("N P C").
+        for token, weight in zip(tokens, weights):
+            if 2 <= len(token.text) <= LETTER_RUN_LONGEST and token.script == "latin" and not (token.initial or token.number):
+                postings = index.key_postings(LETTERS_KEY + token.text)
+                if postings is not None:
+                    groups.append([(postings, weight)])
         # A prefix left standing ("Tariq Abu", a reordered "Kabir ... Abdul") still fuses with its name,
         # keyed as the analyser keys a fused name: the canonical prefix's skeleton, then the name's key.
         compounds = tables.compounds()
@@ -258,20 +265,6 @@ def _evidence_groups(
                         groups.append([(postings, weight)])
     return groups, supporting, unfound
 
-
-
-def _letter_runs(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
-    """(start, end) of each run of two or more single letters."""
-    runs: list[tuple[int, int]] = []
-    start = 0
-    while start < len(tokens):
-        end = start
-        while end < len(tokens) and tokens[end].initial:
-            end += 1
-        if end - start >= 2:
-            runs.append((start, end))
-        start = max(end, start + 1)
-    return runs
 
 
 def _acronym_evidence(index: Index, name: AnalyzedName, weights: list[float]) -> list[tuple[np.ndarray, float]]:
@@ -304,7 +297,7 @@ def _split_evidence(
             if left is not None and right is not None:
                 held = _held_by_both(left, right)
                 both = [(held, weight)] if len(held) else None
-        joined = [(held, weight) for held in _short_word_splits(index, token, known)]
+        joined = [(held, weight) for held in _short_word_splits(index, token, known) + _three_word_splits(index, token, known)]
         if joined:
             both = (both or []) + joined
         if len(index.split_cache) > 50_000:
@@ -340,6 +333,7 @@ def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, 
     return []
 
 
+LETTER_RUN_LONGEST = 8  # a query word of up to this many letters is looked up as letters a list name writes apart
 SHORT_SPLIT_LETTERS = (4, 6)  # a word of this many letters is tried as two words the lists write apart
 
 
@@ -367,6 +361,33 @@ def _short_word_splits(index: Index, token: Token, known: Callable[[str], bool])
         held = _held_by_both(sides[0], sides[1])
         if len(held):
             found.append(held)
+    return found
+
+
+def _three_word_splits(index: Index, token: Token, known: Callable[[str], bool]) -> list[np.ndarray]:
+    """Per split of an unknown word into three words the lists use, the names holding all three, as written.
+
+    "Razavibrokeragefirm" against RAZAVI BROKERAGE FIRM (the scorer's _triple_links). Each part has
+    three letters or more; a word of n letters has fewer than n²/2 splits, each a few dictionary lookups.
+    """
+    text = token.text
+    if len(text) < 9 or token.script != "latin" or token.abjad or token.number or not text.isalpha() or known(text):
+        return []
+    found: list[np.ndarray] = []
+    for first in range(3, len(text) - 5):
+        left = text[:first]
+        if not known(left):
+            continue
+        for second in range(first + 3, len(text) - 2):
+            middle, right = text[first:second], text[second:]
+            if not (known(middle) and known(right)):
+                continue
+            sides = [_names_written(index, part) for part in (left, middle, right)]
+            if any(side is None for side in sides):
+                continue
+            held = _held_by_both(_held_by_both(sides[0], sides[1]), sides[2])  # type: ignore[arg-type]
+            if len(held):
+                found.append(held)
     return found
 
 

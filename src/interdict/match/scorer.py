@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, han_key, make_token
 from ..text.tables import initial_letters
-from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, may_abbreviate, may_give_initial
+from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial, run_letters
 from .settings import SETTINGS as S
 
 # Tuning values live in match/settings.py; this alias is read in the hot loops.
@@ -94,14 +94,14 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return (S.initial, How.INITIAL) if agree else (0.0, How.NONE)
     if q.number or c.number:
         return 0.0, How.NONE
-    if _letters(q) or _letters(c):
-        # "HW", "GD": letters, not a spoken word (no vowel to read). Only the same letters agree (above): a
-        # skeleton of one or two consonants bridged "HW" to "HUA" and "G&D" to القاعدة.
-        return 0.0, How.NONE
     if q.script == "cjk" and c.script == "cjk":
         return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
     if q.script == "cjk" or c.script == "cjk":
-        return _syllable_sim(q, c)
+        return _syllable_sim(q, c)  # "Ng" is a reading of 吴: syllables first
+    if _letters(q) or _letters(c):
+        # "HW", "GD", "U&V": letters, not a spoken word. Only the same letters agree (above): a skeleton of one
+        # or two consonants bridged "HW" to "HUA", "U&V" to "OV" and "G&D" to القاعدة.
+        return 0.0, How.NONE
     if q.abjad or c.abjad:
         return _abjad_sim(q, c)
     shared = None
@@ -121,8 +121,10 @@ _SPOKEN = frozenset("aeiouy")
 
 
 def _letters(token: Token) -> bool:
-    """A Latin word of two letters without a vowel: an initialism ("HW", "GD"), read letter by letter. (Three, "MHM",
-    still take a slip: "MjHM" is a typo of it.)"""
+    """Letters joined by "&" or "and" ("U&V"), or a Latin word of two letters without a vowel ("HW", "GD"): read
+    letter by letter. (Three without a vowel, "MHM", still take a slip: "MjHM" is a typo of it.)"""
+    if token.letters:
+        return True
     text = token.text
     return len(text) == 2 and token.script == "latin" and not token.abjad and text.isalpha() and _SPOKEN.isdisjoint(text)
 
@@ -939,32 +941,27 @@ def _letter_run_links(
 ) -> list[Link]:
     """"M P Trading" / "MP Trading": an organisation's letters written apart are the word they spell written together.
 
-    Only a whole run of two or more single letters, against one word of exactly those letters: the letters of
-    a run are one designation ("A B C Company"), so the run is not cut, and a word merely starting with the
-    first letter stays an initial's match ("M. Trading" / "MP Trading" is not this).
+    Only a run of letters (acronyms.letter_runs), against one word of exactly those letters: the letters of a run
+    are one designation ("A B C Company"), and a word merely starting with the first letter stays an initial's
+    match ("M. Trading" / "MP Trading" is not this).
     """
     found: list[Link] = []
     for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
         (query, candidate, qw, cw, used_q, used_c, True),
         (candidate, query, cw, qw, used_c, used_q, False),
     ):
-        start = 0
-        while start < len(side_many):
-            end = start
-            # A run of letters; a group of two ("R PA" for "R&PA") counts beside a single letter.
-            while end < len(side_many) and end not in used_many and (side_many[end].initial or _letter_pair(side_many[end])):
-                end += 1
-            if end - start >= 2 and any(side_many[k].initial for k in range(start, end)):
-                letters = "".join(side_many[k].text for k in range(start, end))
-                for j, single in enumerate(side_one):
-                    if j not in used_one and not single.initial and single.text == letters:
-                        run = tuple(range(start, end))
-                        used_many.update(run)
-                        used_one.add(j)
-                        weight = (max(w_many[k] for k in run) + w_one[j]) / 2
-                        found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
-                        break
-            start = max(end, start + 1)
+        for start, end in letter_runs(side_many):
+            run = tuple(range(start, end))
+            if any(k in used_many for k in run):
+                continue
+            letters = run_letters(side_many, (start, end))
+            for j, single in enumerate(side_one):
+                if j not in used_one and not single.initial and single.text == letters:
+                    used_many.update(run)
+                    used_one.add(j)
+                    weight = (max(w_many[k] for k in run) + w_one[j]) / 2
+                    found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
+                    break
     return found
 
 
@@ -994,10 +991,6 @@ def _triple_links(
                     found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
                     break
     return found
-
-
-def _letter_pair(token: Token) -> bool:
-    return len(token.text) == 2 and token.script == "latin" and token.text.isalpha() and not token.generic
 
 
 def _compound_links(

@@ -37,7 +37,10 @@ _LETTERS = r"(?:[A-Za-z]|[A-Z]{2})"
 _AMPERSAND_LETTERS = re.compile(rf"(?<![A-Za-z0-9])({_LETTERS}(?:\s*&\s*{_LETTERS})+)(?![A-Za-z0-9])")
 # With "and", one side is a single letter ("AT and T"), so two words of two letters ("Go and Do") stay words.
 _ROMAN_NUMERAL = re.compile(r"[IVXivx]+")
-_AND_LETTERS = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]\s+(?i:and)\s+(?:[A-Za-z]|[A-Z]{2})|[A-Z]{2}\s+(?i:and)\s+[A-Za-z])(?![A-Za-z0-9])")
+_AND_LETTERS = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z](?:\s+(?i:and)\s+[A-Za-z])+|[A-Za-z]\s+(?i:and)\s+[A-Z]{2}|[A-Z]{2}\s+(?i:and)\s+[A-Za-z])(?![A-Za-z0-9])"
+)
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
 _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
 # "son/daughter of": the name before it is the person's own, the one after it the father's.
 # bn, abn, bnt are the readings of بن, ابن, بنت written in Arabic script.
@@ -62,6 +65,7 @@ class Token:
     generic: str = ""  # "kind:class" of a generic organisation word ("sector:air"), see data/org_words.tsv
     hyphen: int = 0  # 1 for the parts of a hyphenated surname ("Pridmore-Smith"), else 0
     particles: str = ""  # particles written right before the word, joined ("vander" of "van der Bilt"): see fused_particles.txt
+    letters: bool = False  # letters joined by "&" or "and" ("AT&T", "M & P"): read letter by letter, never as a spoken word
 
     @property
     def generic_kind(self) -> str:
@@ -84,9 +88,9 @@ class AnalyzedName:
         return " ".join(token.text for token in self.tokens)
 
 
-def _sig(text: str, script: str, keys: tuple[str, ...], generic: str = "", particles: str = "") -> str:
+def _sig(text: str, script: str, keys: tuple[str, ...], generic: str = "", particles: str = "", letters: bool = False) -> str:
     """Everything the scorer reads of a token, in one string: the memo tables (similarities, evidence) key on it."""
-    return "\x1f".join((text, script, generic, "&" + particles, *keys))
+    return "\x1f".join((text, script, generic, "&" + particles, "!" if letters else "", *keys))
 
 
 def _make_token(
@@ -127,7 +131,12 @@ def _make_token(
 
 def with_particles(token: Token, particles: str) -> Token:
     """The word with the particles written before it ("van der Bilt"), which another name may fuse to it ("Vanderbilt")."""
-    return replace(token, particles=particles, sig=_sig(token.text, token.script, token.keys, token.generic, particles))
+    return replace(token, particles=particles, sig=_sig(token.text, token.script, token.keys, token.generic, particles, token.letters))
+
+
+def as_letters(token: Token) -> Token:
+    """The word as letters joined by "&" or "and" ("AT&T"): only the same letters agree with it."""
+    return replace(token, letters=True, sig=_sig(token.text, token.script, token.keys, token.generic, token.particles, True))
 
 
 def fused_key(token: Token) -> str:
@@ -172,7 +181,7 @@ def as_generic(token: Token, kind: str, word_class: str) -> Token:
     key = "+" + word_class
     keys = token.keys if key in token.keys else (*token.keys, key)
     generic = f"{kind}:{word_class}"
-    return replace(token, keys=keys, generic=generic, sig=_sig(token.text, token.script, keys, generic, token.particles))
+    return replace(token, keys=keys, generic=generic, sig=_sig(token.text, token.script, keys, generic, token.particles, token.letters))
 
 
 def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
@@ -190,7 +199,7 @@ def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: boo
         return tokens
     if not any(token.text in words for token in tokens):
         return tokens
-    return [as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" else token for token in tokens]
+    return [as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" and not token.letters else token for token in tokens]
 
 
 _BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.&\- ]{0,15}?)\s*\)")
@@ -308,37 +317,39 @@ def _split_words(text: str) -> list[str]:
     return [word.strip("\u200c") for word in words if word.strip("\u200c")]
 
 
-def _raw_words(text: str, digits_as_letters: bool, join_acronyms: bool) -> tuple[list[str], list[str], list[int]]:
-    """Words, evasion folded, and for each word the number of the hyphenated word it belongs to (0: none)."""
+def _raw_words(text: str, digits_as_letters: bool, join_acronyms: bool, joined: set[str]) -> tuple[list[str], list[str], list[int]]:
+    """Words, evasion folded, and for each word the number of the hyphenated word it belongs to (0: none).
+    Words made of letters joined by "&" or "and" are added to `joined` (lower-case)."""
     folded = fold_evasion(text, digits_as_letters=digits_as_letters)
     cleaned = _APOSTROPHES.sub("", folded.text)
     if join_acronyms and "." in cleaned:
         # "A.B.C." and "L.L.C." are one word, not three initials.
         cleaned = _DOTTED_ACRONYM.sub(lambda match: match.group(1).replace(".", ""), cleaned)
-    if join_acronyms and ("&" in cleaned or " and " in cleaned.lower()):
-        cleaned = _join_letters(cleaned)
+    if join_acronyms and ("&" in cleaned or _AND.search(cleaned)):
+        cleaned = _join_letters(cleaned, joined)
     words = _split_words(cleaned)
     return words, folded.evasion, _hyphenated_surname(cleaned, words)
 
 
-def _join_letters(text: str) -> str:
+def _join_letters(text: str, joined: set[str]) -> str:
     """ "AT&T" is "ATT", "M & P Trading" is "MP Trading": letters joined by "&" or "and" are one word.
 
     Read apart, "AT" would be dropped as the Arabic article and "M&P" would be two initials,
     which "MP Trading" does not meet. A group that is a legal-form or generic word stays a word
     ("AG & CO. KG"), and letters that would join into a Roman numeral stay letters ("I&I").
     """
-    text = _AMPERSAND_LETTERS.sub(lambda match: _joined_letters(match.group(1), r"\s*&\s*"), text)
-    return _AND_LETTERS.sub(lambda match: _joined_letters(match.group(1), r"\s+(?i:and)\s+"), text)
+    text = _AMPERSAND_LETTERS.sub(lambda match: _joined_letters(match.group(1), r"\s*&\s*", joined), text)
+    return _AND_LETTERS.sub(lambda match: _joined_letters(match.group(1), r"\s+(?i:and)\s+", joined), text)
 
 
-def _joined_letters(run: str, connector: str) -> str:
+def _joined_letters(run: str, connector: str, joined: set[str]) -> str:
     groups = re.split(connector, run)
     words = _one_word_forms()
-    joined = "".join(groups)
-    if any(len(group) > 1 and group.lower() in words for group in groups) or _ROMAN_NUMERAL.fullmatch(joined):
+    letters = "".join(groups)
+    if any(len(group) > 1 and group.lower() in words for group in groups) or _ROMAN_NUMERAL.fullmatch(letters):
         return run  # "I&I" is two letters, not the numeral II
-    return joined
+    joined.add(letters.lower())
+    return letters
 
 
 @lru_cache(maxsize=1)
@@ -398,6 +409,9 @@ def _strip_legal_forms(tokens: list[Token], removed: list[tuple[str, str]], stri
                 suffix_ok = _near_form(texts[-size:], forms)
             if not suffix_ok and not prefix_ok and len(tokens) > size:
                 prefix_ok = _near_form(texts[:size], forms)
+            # Letters joined by "&" are a designation, whatever they spell ("A&G" is not the legal form AG).
+            suffix_ok = suffix_ok and not any(token.letters for token in tokens[-size:])
+            prefix_ok = prefix_ok and not any(token.letters for token in tokens[:size])
             if suffix_ok:
                 removed.append((" ".join(token.original for token in tokens[-size:]), "legal form"))
                 tokens = tokens[:-size]
@@ -589,7 +603,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         text = _drop_acronyms(text, removed)
     if not person and "-" in text:
         text = _drop_ezafe(text, removed)
-    words, evasion, hyphens = _raw_words(text, digits_as_letters, join_acronyms=not person)
+    joined: set[str] = set()
+    words, evasion, hyphens = _raw_words(text, digits_as_letters, join_acronyms=not person, joined=joined)
     honorifics = tables.honorifics()
     abjad_honorifics = tables.abjad_honorifics()
     particles = tables.particles()
@@ -616,6 +631,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
                 raw_texts[id(token)] = part.raw
             if hyphen:
                 token = replace(token, hyphen=hyphen)
+            if joined and latin in joined:
+                token = as_letters(token)
             tokens.append(token)
     if not person:
         tokens = _read_numbers(tokens)
@@ -724,5 +741,5 @@ def _read_as_chinese(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for token, read in zip(tokens, readings):
         keys = tuple(dict.fromkeys((*token.keys, *("^" + reading for reading in read))))
-        out.append(replace(token, keys=keys, sig=_sig(token.text, token.script, keys, token.generic, token.particles)))
+        out.append(replace(token, keys=keys, sig=_sig(token.text, token.script, keys, token.generic, token.particles, token.letters)))
     return out
