@@ -67,6 +67,7 @@ import random
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from interdict.effectiveness.variants import (  # the generators the product's effectiveness test shares
@@ -191,23 +192,20 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
 
 def _split_three(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
     """A long word of a person's name (nine letters or more) written as three words: "Nikolai Plat Ono Vich Patrushev"."""
-    pool = list(people)
-    rng.shuffle(pool)
-    out: list[GeneratedQuery] = []
-    for entity in pool:
-        if len(out) >= per_family:
-            break
+
+    def make(entity: Entity) -> GeneratedQuery | None:
         sources = [name for name in _latin_names(entity) if re.search(r"\b[A-Za-z]{9,}\b", name) and len(name.split()) >= 2]
         if not sources:
-            continue
+            return None
         source = rng.choice(sources)
         found = rng.choice(list(re.finditer(r"\b[A-Za-z]{9,}\b", source)))
         word = found.group(0)
         first = rng.randint(3, len(word) - 6)
         second = rng.randint(first + 3, len(word) - 3)
         split = f"{word[:first]} {word[first:second]} {word[second:]}"
-        out.append(GeneratedQuery("split_three", source[: found.start()] + split + source[found.end() :], entity.schema, entity.id, source))
-    return out
+        return GeneratedQuery("split_three", source[: found.start()] + split + source[found.end() :], entity.schema, entity.id, source)
+
+    return _one_per_entity(people, per_family, rng, make)
 
 
 # Letters of an organisation's name joined by "&" or "and" (one or two capitals a group), or three or four
@@ -219,15 +217,11 @@ _SPACED_LETTERS = re.compile(r"(?<![A-Za-z0-9.])([A-Z](?: [A-Z]){2,3})(?![A-Za-z
 def _org_letters(orgs: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
     """Letters of an organisation's name written another way: "M&P" as "MP", "M P", "M and P" or "M & P";
     letters written apart ("N P C") written together."""
-    pool = list(orgs)
-    rng.shuffle(pool)
-    out: list[GeneratedQuery] = []
-    for entity in pool:
-        if len(out) >= per_family:
-            break
+
+    def make(entity: Entity) -> GeneratedQuery | None:
         sources = [name for name in _latin_names(entity) if _JOINED_LETTERS.search(name) or _SPACED_LETTERS.search(name)]
         if not sources:
-            continue
+            return None
         source = rng.choice(sources)
         found = rng.choice(list(_JOINED_LETTERS.finditer(source)) + list(_SPACED_LETTERS.finditer(source)))
         groups = re.split(r"\s*&\s*|\s+(?:and|AND)\s+|\s", found.group(1))
@@ -238,7 +232,22 @@ def _org_letters(orgs: list[Entity], per_family: int, rng: random.Random) -> lis
             if all(len(group) == 1 for group in groups):
                 forms.append(" and ".join(groups))
             written = rng.choice([form for form in forms if form != found.group(1)])
-        out.append(GeneratedQuery("org_letters", source[: found.start()] + written + source[found.end() :], entity.schema, entity.id, source))
+        return GeneratedQuery("org_letters", source[: found.start()] + written + source[found.end() :], entity.schema, entity.id, source)
+
+    return _one_per_entity(orgs, per_family, rng, make)
+
+
+def _one_per_entity(entities: list[Entity], per_family: int, rng: random.Random, make: Callable[[Entity], GeneratedQuery | None]) -> list[GeneratedQuery]:
+    """Up to `per_family` queries, one from each entity `make` can rewrite, in an order shuffled by `rng`."""
+    pool = list(entities)
+    rng.shuffle(pool)
+    out: list[GeneratedQuery] = []
+    for entity in pool:
+        if len(out) >= per_family:
+            break
+        made = make(entity)
+        if made is not None:
+            out.append(made)
     return out
 
 
@@ -250,20 +259,17 @@ _PARTICLE = re.compile(r"\b(" + "|".join(p.replace(" ", r"\s+") for p in PARTICL
 
 def _fused_particle(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
     """A person's particle written fused to the word after it: "Isabel DOSSANTOS", "Paolo DIMAURO"."""
-    pool = list(people)
-    rng.shuffle(pool)
-    out: list[GeneratedQuery] = []
-    for entity in pool:
-        if len(out) >= per_family:
-            break
+
+    def make(entity: Entity) -> GeneratedQuery | None:
         sources = [name for name in _latin_names(entity) if _PARTICLE.search(name)]
         if not sources:
-            continue
+            return None
         source = rng.choice(sources)
         found = rng.choice(list(_PARTICLE.finditer(source)))
         fused = re.sub(r"\s+", "", found.group(1)) + found.group(2)
-        out.append(GeneratedQuery("fused_particle", source[: found.start()] + fused + source[found.end() :], entity.schema, entity.id, source))
-    return out
+        return GeneratedQuery("fused_particle", source[: found.start()] + fused + source[found.end() :], entity.schema, entity.id, source)
+
+    return _one_per_entity(people, per_family, rng, make)
 
 
 # The generator's own generic words of seven letters or more (not the matcher's table): the words a

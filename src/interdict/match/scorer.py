@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, han_key, make_token
 from ..text.tables import initial_letters
-from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial, run_letters
+from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
 
 # Tuning values live in match/settings.py; this alias is read in the hot loops.
@@ -945,24 +945,7 @@ def _letter_run_links(
     are one designation ("A B C Company"), and a word merely starting with the first letter stays an initial's
     match ("M. Trading" / "MP Trading" is not this).
     """
-    found: list[Link] = []
-    for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
-        (query, candidate, qw, cw, used_q, used_c, True),
-        (candidate, query, cw, qw, used_c, used_q, False),
-    ):
-        for start, end in letter_runs(side_many):
-            run = tuple(range(start, end))
-            if any(k in used_many for k in run):
-                continue
-            letters = run_letters(side_many, (start, end))
-            for j, single in enumerate(side_one):
-                if j not in used_one and not single.initial and single.text == letters:
-                    used_many.update(run)
-                    used_one.add(j)
-                    weight = (max(w_many[k] for k in run) + w_one[j]) / 2
-                    found.append((run, (j,), S.compound_exact, How.COMPOUND, weight) if many_is_query else ((j,), run, S.compound_exact, How.COMPOUND, weight))
-                    break
-    return found
+    return _runs_as_one_word(query, candidate, qw, cw, used_q, used_c, lambda tokens: [tuple(range(start, end)) for start, end in letter_runs(tokens)])
 
 
 def _triple_links(
@@ -973,18 +956,35 @@ def _triple_links(
     Only as written: a word cut in three keeps every letter, and three short words
     that merely resemble a long one are no evidence of it.
     """
+
+    def triples(tokens: tuple[Token, ...]) -> list[tuple[int, ...]]:
+        return [(i, i + 1, i + 2) for i in range(len(tokens) - 2) if not any(token.initial or token.number for token in tokens[i : i + 3])]
+
+    return _runs_as_one_word(query, candidate, qw, cw, used_q, used_c, triples)
+
+
+def _runs_as_one_word(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    qw: list[float],
+    cw: list[float],
+    used_q: set[int],
+    used_c: set[int],
+    runs_of: Callable[[tuple[Token, ...]], list[tuple[int, ...]]],
+) -> list[Link]:
+    """Link each run of adjacent tokens (from `runs_of`, on either side) to a word of the other side written with
+    exactly the run's letters, as a compound; a token is linked once."""
     found: list[Link] = []
     for side_many, side_one, w_many, w_one, used_many, used_one, many_is_query in (
         (query, candidate, qw, cw, used_q, used_c, True),
         (candidate, query, cw, qw, used_c, used_q, False),
     ):
-        for i in range(len(side_many) - 2):
-            run = (i, i + 1, i + 2)
-            if any(k in used_many or side_many[k].initial or side_many[k].number for k in run):
+        for run in runs_of(side_many):
+            if any(k in used_many for k in run):
                 continue
-            joined = "".join(side_many[k].text for k in run)
+            letters = "".join(side_many[k].text for k in run)
             for j, single in enumerate(side_one):
-                if j not in used_one and single.text == joined:
+                if j not in used_one and not single.initial and single.text == letters:
                     used_many.update(run)
                     used_one.add(j)
                     weight = (max(w_many[k] for k in run) + w_one[j]) / 2
