@@ -176,7 +176,7 @@ def _evidence_groups(
     query_weights: list[list[float]],
     cache: SimCache,
     known: Callable[[str], bool],
-) -> tuple[list[list[tuple[np.ndarray, float]]], list[list[tuple[np.ndarray, float]]], float]:
+) -> tuple[list[list[tuple[np.ndarray, float]]], list[list[tuple[np.ndarray, float]]], float, list[list[tuple[np.ndarray, float]]]]:
     """Per query token (and per fused pair): the postings that speak for it, with their value.
 
     Second, apart: each part of an unknown word read as two words, alone, with its share of the
@@ -186,9 +186,13 @@ def _evidence_groups(
 
     Third: the weight of the query's words that may be misspelt beyond the typo search (words the
     lists never use that found no evidence of their own), for `_estimate`.
+
+    Fourth: groups that only add to names other evidence found: a common word written as three
+    ("Vladimi rov ich"), whose unknown pieces weigh much though the word they make does not.
     """
     groups: list[list[tuple[np.ndarray, float]]] = []
     supporting: list[list[tuple[np.ndarray, float]]] = []
+    adding: list[list[tuple[np.ndarray, float]]] = []
     unfound = 0.0
     for name, weights in zip(analyzed, query_weights):
         tokens = name.tokens
@@ -227,7 +231,9 @@ def _evidence_groups(
                 if joined:
                     groups.append(joined)
         # A word cut in three ("Plat Ono Vich" for Platonovich; the scorer's _triple_links): the names holding the
-        # three written as one word, as written, with the three words' weight.
+        # three written as one word, as written, with the three words' weight. For a word many names hold
+        # (`WORD_IN_THREE_COMMON`) only added to names other words found: the pieces of "Vladimi rov ich" are unknown
+        # and weigh much, and would otherwise put all 1,173 Vladimirovich names in the match range.
         texts = index.token_texts
         for at in range(len(tokens) - 2):
             run = tokens[at : at + 3]
@@ -236,7 +242,8 @@ def _evidence_groups(
             written = "".join(token.text for token in run)
             for token_id in index.key_tokens.get(skeleton(written), ()):
                 if texts[token_id] == written:
-                    groups.append([(index.names_with_token(token_id), sum(weights[at : at + 3]))])
+                    postings = index.names_with_token(token_id)
+                    (adding if len(postings) > WORD_IN_THREE_COMMON else groups).append([(postings, sum(weights[at : at + 3]))])
         # Letters written apart ("M S Trading", "N P C International") against a list name writing them as one word
         # ("MS", "NPC"; the scorer's letter-run link): the names holding that word as written speak for the run, with
         # the run's weight. As written, not by skeleton: "lk" is also the skeleton of Luka and Lake.
@@ -263,7 +270,7 @@ def _evidence_groups(
                     postings = index.key_postings(prefix + key) if key and key[0] != "=" else None
                     if postings is not None:
                         groups.append([(postings, weight)])
-    return groups, supporting, unfound
+    return groups, supporting, unfound, adding
 
 
 
@@ -333,6 +340,10 @@ def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, 
     return []
 
 
+# A word written as three, held by more names than this (Vladimirovich 1,173, Nikolaevich 722; Prokopyev 4), only
+# adds to names the query's other words found: lower scores fewer names for a split common word, higher proposes
+# names on the split word alone for more words.
+WORD_IN_THREE_COMMON = 100
 LETTER_RUN_LONGEST = 8  # a query word of up to this many letters is looked up as letters a list name writes apart
 SHORT_SPLIT_LETTERS = (4, 6)  # a word of this many letters is tried as two words the lists write apart
 
@@ -553,7 +564,7 @@ def _estimate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(name ids, optimistic score estimates) of the list names one query name may reach the cutoff against."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    groups, supporting, unfound = _evidence_groups(index, [name], [weights], cache, known)
+    groups, supporting, unfound, adding = _evidence_groups(index, [name], [weights], cache, known)
     spelled = _acronym_evidence(index, name, weights)
     groups.extend([evidence] for evidence in spelled)
     # Very common keys ("mohammad", "ali") touch thousands of names. When the
@@ -569,11 +580,13 @@ def _estimate(
     if not selective:
         selective = groups
     if not groups:
-        selective = supporting  # a lone unknown word whose parts no name holds together: they are all there is
+        # A lone unknown word whose parts no name holds together, or a common word written as three: all there is.
+        selective = supporting + adding
+        adding = []
     candidates, found = _accumulate(index, selective)
     if not len(candidates):
         return empty
-    for evidence in deferred:
+    for evidence in deferred + adding:
         found = found + _best_value(evidence, candidates)
     if schemas is not None:
         keep = schemas[candidates]
