@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -35,8 +36,8 @@ _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Za-z]\.){2,}[A-Za-z]?)")
 # A letter group is one letter, or two written in capitals (AT, PA): "Co" and "St" are words.
 _LETTERS = r"(?:[A-Za-z]|[A-Z]{2})"
 _AMPERSAND_LETTERS = re.compile(rf"(?<![A-Za-z0-9])({_LETTERS}(?:\s*&\s*{_LETTERS})+)(?![A-Za-z0-9])")
-# With "and", one side is a single letter ("AT and T"), so two words of two letters ("Go and Do") stay words.
 _ROMAN_NUMERAL = re.compile(r"[IVXivx]+")
+# With "and", one side is a single letter ("AT and T"), so two words of two letters ("Go and Do") stay words.
 _AND_LETTERS = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z](?:\s+(?i:and)\s+[A-Za-z])+|[A-Za-z]\s+(?i:and)\s+[A-Z]{2}|[A-Z]{2}\s+(?i:and)\s+[A-Za-z])(?![A-Za-z0-9])"
 )
@@ -129,14 +130,20 @@ def _make_token(
     )
 
 
+def _changed(token: Token, **changes: Any) -> Token:
+    """The token with `changes`, its memo key (`sig`) rebuilt from everything the scorer reads."""
+    new = replace(token, **changes)
+    return replace(new, sig=_sig(new.text, new.script, new.keys, new.generic, new.particles, new.letters))
+
+
 def with_particles(token: Token, particles: str) -> Token:
     """The word with the particles written before it ("van der Bilt"), which another name may fuse to it ("Vanderbilt")."""
-    return replace(token, particles=particles, sig=_sig(token.text, token.script, token.keys, token.generic, particles, token.letters))
+    return _changed(token, particles=particles)
 
 
 def as_letters(token: Token) -> Token:
     """The word as letters joined by "&" or "and" ("AT&T"): only the same letters agree with it."""
-    return replace(token, letters=True, sig=_sig(token.text, token.script, token.keys, token.generic, token.particles, True))
+    return _changed(token, letters=True)
 
 
 def fused_key(token: Token) -> str:
@@ -180,8 +187,7 @@ def as_generic(token: Token, kind: str, word_class: str) -> Token:
     """The token marked as a generic organisation word: one shared key ("+air") for every form of its class."""
     key = "+" + word_class
     keys = token.keys if key in token.keys else (*token.keys, key)
-    generic = f"{kind}:{word_class}"
-    return replace(token, keys=keys, generic=generic, sig=_sig(token.text, token.script, keys, generic, token.particles, token.letters))
+    return _changed(token, keys=keys, generic=f"{kind}:{word_class}")
 
 
 def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
@@ -741,5 +747,5 @@ def _read_as_chinese(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for token, read in zip(tokens, readings):
         keys = tuple(dict.fromkeys((*token.keys, *("^" + reading for reading in read))))
-        out.append(replace(token, keys=keys, sig=_sig(token.text, token.script, keys, token.generic, token.particles, token.letters)))
+        out.append(_changed(token, keys=keys))
     return out
