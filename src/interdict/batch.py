@@ -39,6 +39,7 @@ from typing import IO, Any
 
 from .atomic import atomic_write, write_error
 from .errors import InputError, InterdictError
+from .heap import settle
 from .match.query import clean_schema
 from .match.screener import DEFAULT_LIMIT, Screener
 from .rows import Row, field_text, one_line, printable, read_row, replacement_warnings
@@ -349,6 +350,8 @@ def screen_file(
             jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(rows, CHUNK))
             if workers > 1 and len(rows) > CHUNK:
                 screener.warm()  # built once here, not once in each forked worker
+                if screener.settler is not None:
+                    settle()  # the workers' collectors then leave the pages they share with this process alone
                 context = multiprocessing.get_context("fork")
                 with context.Pool(workers) as pool:
                     _write_results(pool.imap(_screen_chunk, jobs), handle, summary, progress)

@@ -15,7 +15,6 @@ swaps the new index in the same way.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
@@ -26,6 +25,7 @@ from datetime import UTC, datetime
 from .. import update as updating
 from ..cases import CaseStore, catch_up
 from ..errors import InterdictError, UpdateError
+from ..heap import Settler, settle
 from ..lists import load_lists, missing_lists
 from ..match.screener import Screener
 from ..relations.context import relations_of
@@ -141,10 +141,10 @@ class ServiceState:
         with self._swap_lock:
             old, self._generation = self._generation, generation
         self.stale = False
-        # The index is millions of long-lived objects; keeping the collector off
-        # them avoids full-collection pauses that would show in request latency.
-        gc.collect()
-        gc.freeze()
+        # The index, and the memo tables screening fills, are long-lived objects; keeping the collector off
+        # them avoids full-collection pauses that would show in request latency (interdict.heap).
+        settle()
+        screener.settler = Settler()
         log.info("index %s ready: %d entities in %d lists%s", generation.key, screener.size, len(generation.datasets), " (swapped)" if old else "")
         if self.settings.warm_caches:
             self._spawn("interdict-warm", lambda: self._warm(screener))

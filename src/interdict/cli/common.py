@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .. import screening
+from ..heap import Settler
 from ..match.screener import Screener
 
 app = typer.Typer(
@@ -57,7 +58,10 @@ def warn(message: str) -> None:
 
 
 def open_screener(db: str | None) -> Screener:
-    return screening.open_screener(db, progress=status, warn=warn)
+    """The screener a command screens with: a command's process owns its heap, so it settles it as it goes (interdict.heap)."""
+    screener = screening.open_screener(db, progress=status, warn=warn)
+    screener.settler = Settler()
+    return screener
 
 
 def missing_note(screener: Screener) -> str | None:

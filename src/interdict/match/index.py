@@ -156,7 +156,7 @@ class Index:
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     _token_texts: np.ndarray | None = field(default=None, repr=False)
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
-    fuzzy_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    fuzzy_cache: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
     # retrieve.py's split-word evidence per token: (names holding both parts, each part's names alone)
     split_cache: dict[str, tuple[list[tuple[np.ndarray, float]] | None, list[list[tuple[np.ndarray, float]]]]] = field(
@@ -166,6 +166,7 @@ class Index:
     token_weight_list: list[float] = field(default_factory=list, repr=False)
     entity_name_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _positions: dict[str, int] = field(default_factory=dict, repr=False)
+    _schemas: list[Schema] = field(default_factory=list, repr=False)
 
     name_size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
 
@@ -245,6 +246,17 @@ class Index:
     def facts_at(self, position: int) -> EntityFacts:
         """What the scorer knows about the entry at a position, without decoding it."""
         return self.facts[position]
+
+    def schema_at(self, position: int) -> Schema:
+        """The entry's schema, from its column: what choosing and scoring candidates read, without decoding their facts
+        (facts once decoded are kept, and most candidates need nothing more of them)."""
+        if not self._schemas:
+            self._schemas.extend(Schema(name) for name in self.schema_names)
+        return self._schemas[int(self.entity_schema[position])]
+
+    def id_at(self, position: int) -> str:
+        """The entry's id, from its column (see `schema_at`)."""
+        return self.entity_ids[position]
 
     def position(self, entity_id: str) -> int | None:
         """Where an entry sits in the index, or None if it is not loaded."""

@@ -34,7 +34,7 @@ from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
 from ..text.skeleton import skeleton
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, query_acronym, run_letters
 from .index import MARKED_KEYS, Index, letter_trigrams
-from .scorer import PAIR_MIN, SimCache, may_pair, token_sim
+from .scorer import PAIR_MIN, SimCache, may_pair, remembered_sim
 from .settings import SETTINGS as S
 
 
@@ -103,10 +103,16 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
         if len(index.fuzzy_cache) > 100_000:
             index.fuzzy_cache.clear()
         index.fuzzy_cache[token.sig] = cached
-    return cached
+    ids, edits = cached
+    return list(zip(ids.tolist(), edits.tolist()))
 
 
-def _fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
+_NO_NEIGHBOURS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
+
+
+def _fuzzy_tokens(index: Index, token: Token) -> tuple[np.ndarray, np.ndarray]:
+    """(token ids, edit distances) as two arrays: kept for every query word, they cost a byte or five per neighbour
+    where a list of pairs of Python ints cost about sixty."""
     # A dict keeps first-seen order and drops repeats in C: the order decides where the cap cuts.
     found: dict[int, None] = {}
     key_tokens, cap = index.key_tokens, S.max_fuzzy_tokens
@@ -120,12 +126,12 @@ def _fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
     if token.text not in index.text_df and len(token.text) >= 5:
         found.update(dict.fromkeys(_trigram_neighbours(index, token.text)))
     if not found:
-        return []
-    candidates = np.fromiter(found, dtype=np.int64, count=len(found))
+        return _NO_NEIGHBOURS
+    candidates = np.fromiter(found, dtype=np.int32, count=len(found))
     texts = index.token_texts[candidates].tolist()
     distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=S.fuzzy_edits, dtype=np.int32)[0]
     near = distances <= S.fuzzy_edits
-    return list(zip(candidates[near].tolist(), distances[near].tolist()))
+    return candidates[near], distances[near].astype(np.int8)
 
 
 def _unique(ids: np.ndarray) -> np.ndarray:
@@ -433,7 +439,7 @@ def _pair_sim(token: Token, vocabulary: Token, cache: SimCache, known: Callable[
     pair = (token.sig, id(vocabulary))
     found = cache.get(pair)
     if found is None:
-        found = cache[pair] = token_sim(token, vocabulary, known)
+        found = remembered_sim(cache, pair, token, vocabulary, known)
     return found[0]
 
 

@@ -413,6 +413,24 @@ def _prefixed(a: str, b: str) -> float:
 
 SimCache = dict[tuple[str, int], tuple[float, How]]
 
+# One tuple per distinct (similarity, how) value, shared by every memo entry holding it. A tuple holding an enum
+# member stays tracked by the cyclic garbage collector, and the similarity memo grows to hundreds of thousands of
+# entries: each full collection walked all of them (a 0.3-1 s pause, every time the heap grew by a quarter).
+_SIM_VALUES: dict[tuple[float, How], tuple[float, How]] = {}
+_SIM_VALUES_MAX = 200_000  # distinct values kept; past it a value is memoised unshared (correct, only tracked)
+
+
+def remembered_sim(cache: SimCache, key: tuple[str, int], q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
+    """`token_sim(q, c)` memoised in `cache` under `key` (the caller looked it up and missed), as a shared value."""
+    found = token_sim(q, c, known)
+    shared = _SIM_VALUES.get(found)
+    if shared is None:
+        shared = found
+        if len(_SIM_VALUES) < _SIM_VALUES_MAX:
+            _SIM_VALUES[found] = found
+    cache[key] = shared
+    return shared
+
 
 def score_names(
     query: tuple[Token, ...],
@@ -492,7 +510,7 @@ def _align_and_score(
                 key = (q.sig, id(c))
                 found = cache.get(key)
                 if found is None:
-                    found = cache[key] = token_sim(q, c, known)
+                    found = remembered_sim(cache, key, q, c, known)
                 sim, how = found
             if sim >= PAIR_MIN or how == How.INITIAL:
                 options.append((-sim, -(qw[i] + cw[j]), i, j, how))

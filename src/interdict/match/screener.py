@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NotFoundError
+from ..heap import Settler
 from ..model import MATCHABLE, Entity, IdentifierType, NameKind, Schema, matchable
 from ..text.names import AnalyzedName, Token, analyze_name, reading, written_in_han
 from .evidence import Contribution, Feature, identifier_evidence, secondary_evidence
@@ -208,6 +209,9 @@ class Screener:
         self._dataset_masks: dict[frozenset[str], np.ndarray] = {}
         self._sims: SimCache = {}  # (query token, id(list token)) → similarity, across queries
         self._candidates: dict[int, tuple[tuple[Token, ...], list[float]]] = {}  # bounded by the number of list names
+        # Set by a process that owns its heap (the command line, the service): keeps the garbage collector off the
+        # memo tables above as they grow (see interdict.heap). None in a library call into someone else's process.
+        self.settler: Settler | None = None
         # Names that score alike share a signature: the same tokens (one name on several
         # lists, `name_group`), the same weak-alias flag, the same filiation order.
         weak = np.asarray(index.name_kind) == WEAK_CODE
@@ -378,9 +382,9 @@ class Screener:
             by_entry: dict[int, list[int]] = {}
             for name_id in found.names:
                 by_entry.setdefault(int(self.index.name_entity[name_id]), []).append(name_id)
+            index = self.index
             for position, name_ids in by_entry.items():
-                facts = self.index.facts_at(position)
-                if facts.id in excluded or not matchable(query.schema, facts.schema):
+                if (excluded and index.id_at(position) in excluded) or not matchable(query.schema, index.schema_at(position)):
                     continue
                 scored = self._score_entity(readings, position, memo, name_ids)
                 if scored is not None:
@@ -391,17 +395,19 @@ class Screener:
                 identified.setdefault(match.position, match)
         ranked: list[tuple[float, str, int, list[Contribution]]] = []
         for position in set(best) | set(identified):
-            facts = self.index.facts_at(position)
-            if facts.id in excluded or not matchable(query.schema, facts.schema):
+            entity_id = self.index.id_at(position)
+            if entity_id in excluded or not matchable(query.schema, self.index.schema_at(position)):
                 continue
             named = best.get(position)
-            score, evidence = self._total(query, facts, named.score if named else 0.0, identified.get(position), threshold)
+            score, evidence = self._total(query, position, named.score if named else 0.0, identified.get(position), threshold)
             if score > cutoff or score >= threshold:
-                ranked.append((score, facts.id, position, evidence))
+                ranked.append((score, entity_id, position, evidence))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         matches = sum(1 for item in ranked if item[0] >= threshold)
         hits = [self._hit(query, readings, position, score, evidence, best.get(position), threshold) for score, _, position, evidence in ranked[:limit]]
         result = Screening(hits, matches, tuple(notes), self.missing_datasets, tuple(sorted(scope)) if scope is not None else None, proposed)
+        if self.settler is not None:
+            self.settler.tick()
         return self.reach(result) if self.reach is not None else result
 
     def warm(self) -> None:
@@ -436,7 +442,7 @@ class Screener:
             self._sims,
             self.index.text_df.__contains__,
         )
-        return {self.index.facts_at(int(self.index.name_entity[name_id])).id for name_id in found.names}
+        return {self.index.id_at(int(self.index.name_entity[name_id])) for name_id in found.names}
 
     def score_entry(self, query: Query, entity_id: str, threshold: float | None = None, name_ids: Iterable[int] | None = None) -> Hit | None:
         """The hit `query` makes on one entry, scored as `screen` would (None if the entry is not loaded).
@@ -451,7 +457,7 @@ class Screener:
         readings = _QueryReadings(query.names, self)
         named = self._score_entity(readings, position, {}, name_ids, widen=name_ids is None)
         identified = next(iter(found for value in query.identifiers for found in find_identifier(self.index, value) if found.position == position), None)
-        score, evidence = self._total(query, self.index.facts_at(position), named.score if named else 0.0, identified, threshold)
+        score, evidence = self._total(query, position, named.score if named else 0.0, identified, threshold)
         return self._hit(query, readings, position, score, evidence, named, threshold)
 
     def compare(self, name1: str, name2: str, schema: Schema | None = None) -> tuple[float, str]:
@@ -513,7 +519,7 @@ class Screener:
     ) -> _Scored | None:
         """The entry's best name among `name_ids` (default: all its names); the same name on several lists is scored once."""
         index = self.index
-        schema = index.facts_at(position).schema
+        schema = index.schema_at(position)
         analyzed, weights = readings.under(schema)
         if not analyzed:
             return None
@@ -560,10 +566,14 @@ class Screener:
         return best
 
     def _total(
-        self, query: Query, facts: EntityFacts, name_score: float, identifier: IdentifierMatch | None, threshold: float
+        self, query: Query, position: int, name_score: float, identifier: IdentifierMatch | None, threshold: float
     ) -> tuple[float, list[Contribution]]:
-        """The entry's score: its best name, moved by secondary data; an identifier decides when nothing contradicts it."""
-        evidence = secondary_evidence(query.birth_dates, query.nationalities, query.countries, facts)
+        """The entry's score: its best name, moved by secondary data; an identifier decides when nothing contradicts it.
+
+        The entry's facts are decoded only when the query gives secondary data to weigh against them (a decoded entry
+        is kept: decoding every candidate of every name-only query grew the process by the whole list's facts)."""
+        secondary = query.birth_dates or query.nationalities or query.countries
+        evidence = secondary_evidence(query.birth_dates, query.nationalities, query.countries, self.index.facts_at(position)) if secondary else []
         score = name_score + sum(item.effect for item in evidence)
         if identifier is not None:
             found = identifier_evidence(identifier, bool(query.names), name_score, evidence, [*query.nationalities, *query.countries])

@@ -1,0 +1,80 @@
+"""Settling the heap: what a process keeps leaves the collector's view, garbage does not survive it, and freed is freed."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from interdict.heap import Settler, settle
+from interdict.match.query import Query
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_objects_alive_at_a_settle_leave_the_collectors_view() -> None:
+    kept = [_Node() for _ in range(1000)]
+    settle()
+    frozen = gc.get_freeze_count()
+    assert frozen >= len(kept)
+    walked = {id(thing) for thing in gc.get_objects()}  # the objects the generations hold: frozen ones are in none
+    assert not any(id(node) in walked for node in kept)
+
+
+def test_a_cycle_that_is_garbage_at_the_settle_is_collected_not_frozen() -> None:
+    first, second = _Node(), _Node()
+    first.other, second.other = second, first
+    alive = weakref.ref(first)
+    del first, second
+    settle()
+    assert alive() is None
+
+
+def test_a_settled_object_is_still_freed_when_its_last_reference_goes() -> None:
+    node = _Node()
+    alive = weakref.ref(node)
+    settle()
+    del node
+    assert alive() is None  # reference counting frees it: only cycles need the collector
+
+
+def test_a_settler_settles_every_nth_tick_only() -> None:
+    settler = Settler(every=3)
+    settle()
+    before = gc.get_freeze_count()
+    made = [_Node() for _ in range(500)]
+    settler.tick()
+    settler.tick()
+    assert gc.get_freeze_count() == before  # not yet
+    settler.tick()
+    assert gc.get_freeze_count() >= before + len(made)
+
+
+def test_a_screener_with_a_settler_settles_as_it_screens_and_answers_alike(seeded) -> None:  # type: ignore[no-untyped-def]
+    screener = seeded.screener
+    query = Query.build("Mahan Airlines")
+    plain = [(hit.entity.id, hit.score) for hit in screener.screen(query)]
+    screener.settler = Settler(every=1)
+    try:
+        settle()
+        before = gc.get_freeze_count()
+        made = [_Node() for _ in range(500)]
+        settled = [(hit.entity.id, hit.score) for hit in screener.screen(query)]
+        assert gc.get_freeze_count() >= before + len(made)
+    finally:
+        screener.settler = None
+    assert settled == plain and plain
+
+
+def test_the_command_line_and_the_service_settle_the_screeners_they_open(seeded) -> None:  # type: ignore[no-untyped-def]
+    from interdict.api.settings import ServiceSettings
+    from interdict.api.state import ServiceState
+    from interdict.cli.common import open_screener
+
+    screener = open_screener(None)  # a command's process owns its heap
+    assert isinstance(screener.settler, Settler)
+    screener.settler = None
+    ServiceState(ServiceSettings(auth=False, watch_seconds=0.0, warm_caches=False), store=seeded.store, screener=screener)
+    assert isinstance(screener.settler, Settler)  # so does each of the service's workers
