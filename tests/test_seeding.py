@@ -163,7 +163,9 @@ def test_first_run_killed_at_many_points_resumes_to_every_list(tmp_path: Path) -
         outcomes.append((line, delay, sorted(set(loaded) - before)))
         if len(loaded) == len(BUNDLED_COUNTS):
             break
-    assert len(outcomes) >= 8, outcomes
+    # The five scripted kills at least: on a fast machine two lists load within one kill's delay, so the whole
+    # bundle can be in before the random kills run out (a CI run once loaded seven lists in five kills).
+    assert len(outcomes) >= 5, outcomes
     assert any(not new for _, _, new in outcomes), "some kill landed inside a list's load"
     assert any(new for _, _, new in outcomes), "some kill landed after a list was done"
 
