@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from ..text import tables
 from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
-from ..text.skeleton import skeleton
+from ..text.skeleton import skeleton, skeleton_once
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, query_acronym, run_letters
 from .index import MARKED_KEYS, Index, letter_trigrams
 from .scorer import PAIR_MIN, SimCache, may_pair, remembered_sim
@@ -74,7 +74,7 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
         text = token.text
         slices, deletes = index.key_slices, index.deletes
         # A doubled letter deleted either way is one string, and most deletions keep the skeleton: each key once.
-        for key in {skeleton(text[:i] + text[i + 1 :]) for i in range(len(text))}:
+        for key in {skeleton_once(text[:i] + text[i + 1 :]) for i in range(len(text))}:
             if len(key) < 2 or key == token.skel:
                 continue
             if key in slices:
@@ -82,7 +82,7 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
             if len(key) >= 3:
                 found.update(deletes.get(key, ()))
         # Swapped neighbours ("sTang" for "Tsang") can break a digraph entirely.
-        for key in {skeleton(text[:i] + text[i + 1] + text[i] + text[i + 2 :]) for i in range(len(text) - 1)}:
+        for key in {skeleton_once(text[:i] + text[i + 1] + text[i] + text[i + 2 :]) for i in range(len(text) - 1)}:
             if key != token.skel and key in slices:
                 found.add(key)
     found.difference_update(token.keys)

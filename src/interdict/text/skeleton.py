@@ -34,6 +34,12 @@ def _rewrite(text: str) -> str:
     return pattern.sub(lambda match: rules[match.group(0)], text)
 
 
+def skeleton_once(token: str) -> str:
+    """`skeleton` without its memo: for strings met once (a word with one letter deleted, the typo search's probes),
+    which would otherwise push real words out of it (they held a fifth of a long-running process's memory)."""
+    return skeleton.__wrapped__(token)
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
     """Skeleton key of a lower-case Latin token ("ghalibaf" → "klbf")."""
