@@ -4,7 +4,8 @@ With one worker the index loads in the background, so /healthz answers at once
 and /readyz says 503 until screening can start. With several workers the lists
 are seeded and the index built once, here, before the workers start: each
 then loads the cached index in about a second instead of all building it at
-once.
+once. Each worker listens on its own socket on the port (workers.py), so
+the kernel spreads connections evenly over them.
 
 Connection limits come from the settings: uvicorn's keep-alive timeout,
 concurrency cap, listen backlog and proxy-header trust, plus a request-head
@@ -34,8 +35,11 @@ from ..lists import load_lists
 from ..screening import load_or_build_index
 from .app import create_app
 from .settings import ServiceSettings
+from .workers import reserve_port, reuse_port_available, serve_workers
 
 log = logging.getLogger("interdict.api")
+
+APP_FACTORY = "interdict.api.app:app_from_env"  # what each worker process imports
 
 
 def _reply_and_close(transport: asyncio.Transport, status: int, reason: str, detail: str) -> None:
@@ -193,8 +197,19 @@ def serve(
     if workers <= 1:
         uvicorn.run(create_app(settings), **options)
         return
-    prepare(settings, progress)
-    os.environ.update(settings.to_env())
-    # Workers are new processes: they import the app factory and the protocol class by name, and read the settings from the environment.
-    options["http"] = GuardedProtocol
-    uvicorn.run("interdict.api.app:app_from_env", factory=True, workers=workers, **options)
+    # The port is taken first: a busy port is reported before minutes of seeding, not after.
+    hold = reserve_port(host, port) if reuse_port_available() else None
+    try:
+        prepare(settings, progress)
+        os.environ.update(settings.to_env())
+        # Workers are new processes: they import the app factory and the protocol class by name, and read the settings from the environment.
+        options["http"] = GuardedProtocol
+        if hold is None:  # uvicorn's workers, sharing one socket (see workers.py for what that costs)
+            uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
+            return
+        code = serve_workers(uvicorn.Config(APP_FACTORY, factory=True, workers=workers, **options), workers, hold)
+    finally:
+        if hold is not None:
+            hold.close()
+    if code:
+        raise SystemExit(code)
