@@ -170,12 +170,6 @@ def _trigram_neighbours(index: Index, text: str, keep: int = 200) -> list[int]:
     return unique.tolist()  # type: ignore[no-any-return]
 
 
-def _offer(scratch: _Scratch, postings: np.ndarray, value: float, touched: list[np.ndarray]) -> None:
-    current = scratch.token[postings]
-    scratch.token[postings] = np.maximum(current, value)
-    touched.append(postings)
-
-
 def _evidence_groups(
     index: Index,
     analyzed: list[AnalyzedName],
@@ -517,18 +511,19 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
                 scratch.total[postings] += value
                 all_touched.append(postings)
                 continue
-            touched: list[np.ndarray] = []
+            # Each name's best value in the group: written from the smallest value to the largest, the last
+            # write to a name is its best (a max per name without reading the array back).
+            ordered = sorted(evidence, key=_value)
+            ids = np.concatenate([postings for postings, _ in ordered])
             try:
-                for postings, value in evidence:
-                    _offer(scratch, postings, value, touched)
+                for postings, value in ordered:
+                    scratch.token[postings] = value
                 # Repeated ids in a fancy-indexed += are written once, not summed,
                 # so the group's best value per name is added exactly once.
-                ids = touched[0] if len(touched) == 1 else np.concatenate(touched)
                 scratch.total[ids] += scratch.token[ids]
                 all_touched.append(ids)
             finally:
-                for postings in touched:
-                    scratch.token[postings] = 0.0
+                scratch.token[ids] = 0.0
         if not all_touched:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         touched_ids = all_touched[0] if len(all_touched) == 1 else np.concatenate(all_touched)
@@ -537,6 +532,10 @@ def _accumulate(index: Index, groups: list[list[tuple[np.ndarray, float]]]) -> t
     finally:
         if all_touched:
             scratch.total[np.concatenate(all_touched) if len(all_touched) > 1 else all_touched[0]] = 0.0
+
+
+def _value(item: tuple[np.ndarray, float]) -> float:
+    return item[1]
 
 
 def _best_value(evidence: list[tuple[np.ndarray, float]], candidates: np.ndarray) -> np.ndarray:
