@@ -238,3 +238,22 @@ def test_a_good_guy_pair_suppresses_that_name_and_entry_only() -> None:
     assert not goods.suppressed("Javad Karimi Sabet", "un_sc_sanctions-IRi.035")
     assert not goods.suppressed("Mohammad Karimi", "un_sc_sanctions-IRi.034")
     assert goods.describe()["source"] == "case store"
+
+
+class _Kept:
+    """An object alive across a run: whether the collector still walks it says whether the run settled the heap."""
+
+
+@pytest.mark.parametrize("own_heap", [False, True])
+def test_only_a_run_that_owns_its_process_settles_the_heap(seeded: Seeded, tmp_path: Path, own_heap: bool) -> None:
+    import gc
+
+    kept = [_Kept() for _ in range(100)]
+    config = Config(datasets=("un_sc_sanctions",), sample=2, seed=5)
+    report = effectiveness([tmp_path / "run.json"], config, workers=1, own_heap=own_heap).report
+    walked = {id(item) for item in gc.get_objects()}
+    still_walked = sum(1 for item in kept if id(item) in walked)
+    # The command line's run settles (interdict.heap): what was alive leaves the collector's view. A library call
+    # into someone else's process leaves their heap alone. The answers are the same either way.
+    assert still_walked == (0 if own_heap else len(kept))
+    assert report["summary"]["variants"] > 0

@@ -107,6 +107,7 @@ def test_the_index_is_opened_once_per_worker_not_per_partition(
     assert any(report["held"] == 1 for report in reports)
     # the reach-through table came with the index: no worker built the relation graph from the entries
     assert all(report["reach_shipped"] == report["opened"] for report in reports)
+    assert all(report["settling"] == report["held"] for report in reports)  # each worker settles its heap (interdict.heap)
 
 
 NAMES = st.one_of(

@@ -58,7 +58,16 @@ def effectiveness(
             bar.update(task, completed=done, total=total)
 
         result = run_effectiveness(
-            out_paths, config, db=db, compare_with=compare_path, suppressions=suppressions, workers=workers, progress=progress, status=status, warn=warn
+            out_paths,
+            config,
+            db=db,
+            compare_with=compare_path,
+            suppressions=suppressions,
+            workers=workers,
+            progress=progress,
+            status=status,
+            warn=warn,
+            own_heap=True,
         )
     summary = result.report["summary"]
     missing = result.report.get("missing_lists", [])

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..atomic import write_error, write_text
 from ..errors import InputError
+from ..heap import Settler, settle
 from ..match.settings import SETTINGS
 from ..screening import code_fingerprint, open_screener
 from ..sources import get_source
@@ -82,17 +83,22 @@ def effectiveness(
     progress: Progress | None = None,
     status: Status | None = None,
     warn: Status | None = None,
+    own_heap: bool = False,
 ) -> Result:
     """Test how well screening catches listed names written differently, and how often it alerts on names
     that are not listed, with the configuration in force; write the report (HTML, JSON, CSV by extension).
 
-    `suppressions` is the good-guy list in force (default: the one in the configuration)."""
+    `suppressions` is the good-guy list in force (default: the one in the configuration). `own_heap`: the
+    calling process is the run's own (the command line), so screening settles its heap as it goes
+    (interdict.heap); a library call into another program's process leaves that heap alone."""
     started = time.perf_counter()
     config = config or Config()
     paths = check_outputs([Path(p) for p in ([out] if isinstance(out, (str, Path)) else out)])
     previous = read_report(compare_with) if compare_with else None
     suppress = suppressions or config.suppress
     screener = open_screener(db, progress=status, warn=warn)
+    if own_heap:
+        screener.settler = Settler()
     loaded = sorted(screener.datasets)
     if config.datasets:
         missing = [d for d in config.datasets if d not in screener.datasets]
@@ -108,6 +114,8 @@ def effectiveness(
     probes += control_probes(kept)
     if status:
         status(f"screening {len(probes):,} names ({len(kept)} controls)")
+    if screener.settler is not None:
+        settle()  # what was loaded and sampled: the forked workers' collectors then leave the pages they share alone
     outcomes = screen_probes(screener, config, scope, suppress, probes, workers=workers, progress=progress)
 
     figures = build(probes, outcomes, skipped, config.threshold, config.sweep, [{"name": c.name, "culture": c.culture} for c in excluded])

@@ -27,6 +27,7 @@ from typing import Any
 
 from .. import batch, screening
 from ..errors import InterdictError
+from ..heap import Settler, settle
 from ..match.screener import Screener
 from ..relations import reach
 from ..rows import COLUMNS, read_row
@@ -130,6 +131,10 @@ def screener_for(job: Job) -> Screener:
         path = SparkFiles.get(name)
         _screeners.clear()  # a new list version replaces the old one: one index per worker
         screener = screening.screener_from_file(path, job.missing_datasets)
+        # A Spark Python worker is a process of its own, reused task after task: it settles its heap as the
+        # command line's and the service's processes do (interdict.heap), the index it just opened first.
+        screener.settler = Settler()
+        settle()
         if "reach" in job.files and reach.use_table_file(screener, SparkFiles.get(job.files["reach"])):
             _reach_shipped += 1
         _screeners[name] = screener
@@ -153,6 +158,7 @@ def worker_state() -> dict[str, object]:
         "held": sorted(_screeners),
         "opened": _opened,
         "reach_shipped": _reach_shipped,
+        "settling": sum(1 for held in _screeners.values() if held.settler is not None),
         "rss": memory.get("VmRSS", 0),
         "peak_rss": memory.get("VmHWM", 0),
     }

@@ -209,6 +209,7 @@ def _report(batches: Any) -> Any:
                 "opened": state["opened"],
                 "held": len(state["held"]),  # type: ignore[arg-type]
                 "reach_shipped": state["reach_shipped"],
+                "settling": state["settling"],
                 "rss": state["rss"],
                 "peak_rss": state["peak_rss"],
             }
@@ -218,10 +219,10 @@ def _report(batches: Any) -> Any:
 
 def worker_states(spark: Any, tasks: int = 8) -> list[dict[str, int]]:
     """One report per task from the Python workers that run them: process id, index files opened and held, reach tables
-    taken from the shipped file (not built from the entries), memory (bytes).
+    taken from the shipped file (not built from the entries), screeners that settle their heap, memory (bytes).
 
     With worker reuse these are the processes that screened before: how
     benchmarks read per-executor memory, and tests the once-per-worker promise.
     """
-    probe = spark.range(0, tasks, 1, tasks).mapInArrow(_report, "pid long, opened long, held long, reach_shipped long, rss long, peak_rss long")
+    probe = spark.range(0, tasks, 1, tasks).mapInArrow(_report, "pid long, opened long, held long, reach_shipped long, settling long, rss long, peak_rss long")
     return [row.asDict() for row in probe.collect()]
