@@ -14,7 +14,8 @@ with --rate R requests start on a fixed schedule of R per second (open loop:
 latency at that load).
 
 Reports throughput, latency percentiles and errors (any non-200 answer or
-connection failure) and writes them to bench/out/load.json. Target (issue 4):
+connection failure), and, for a server it started, how the connections were
+split over its workers (read from /proc), and writes them to bench/out/load.json. Target (issue 4):
 0 errors and p99 <= 50 ms at 50 concurrent clients.
 
 The client is a minimal HTTP/1.1 writer/reader on asyncio streams, so the
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import functools
 import json
 import os
 import platform
@@ -35,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -106,7 +109,9 @@ class Connection:
                 pass
 
 
-async def drive(url: str, key: str, payloads: list[bytes], total: int, concurrency: int, rate: float | None, warmup: int) -> dict:
+async def drive(
+    url: str, key: str, payloads: list[bytes], total: int, concurrency: int, rate: float | None, warmup: int, spread: Callable[[], list[int]] | None = None
+) -> dict:
     parsed = urlparse(url)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
     latencies: list[float] = []
@@ -143,6 +148,9 @@ async def drive(url: str, key: str, payloads: list[bytes], total: int, concurren
     connections = [Connection(host, port, key) for _ in range(concurrency)]
     for conn in connections:
         await conn.open()
+    for conn in connections:  # one request each, so every connection has been accepted by a worker
+        await conn.post(payloads[0])
+    held = spread() if spread else None
     await asyncio.gather(*(worker(conn) for conn in connections))
     measured_wall = time.perf_counter() - begin[0]
     for conn in connections:
@@ -153,6 +161,7 @@ async def drive(url: str, key: str, payloads: list[bytes], total: int, concurren
         return round(latencies_ms[min(len(latencies_ms) - 1, int(p / 100 * len(latencies_ms)))], 2)
 
     return {
+        "connections_per_worker": held,
         "requests": len(latencies_ms),
         "errors": sum(errors.values()),
         "error_kinds": errors,
@@ -191,6 +200,49 @@ def cpu_seconds(root: int) -> float:
         total += times.get(pid, 0.0)
         todo.extend(children.get(pid, []))
     return total
+
+
+def connections_per_worker(root: int, port: int) -> list[int]:
+    """How many of the established connections to `port` each process of the server holds, most first (Linux /proc).
+
+    With several workers a client's keep-alive connections stay with the worker that accepted them: an uneven
+    split makes the busier worker's clients wait longer, whatever the total throughput.
+    """
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+            except OSError:
+                continue
+    counts, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        inodes = set()
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+        if inodes & established:
+            counts.append(len(inodes & established))
+    return sorted(counts, reverse=True)
 
 
 def free_port() -> int:
@@ -284,7 +336,8 @@ def main() -> None:
         reports = []
         for concurrency in levels:
             cpu_before = cpu_seconds(process.pid) if process else None
-            report = asyncio.run(drive(url, key, payloads, args.requests, concurrency, args.rate, args.warmup))
+            spread = functools.partial(connections_per_worker, process.pid, urlparse(url).port or 80) if process and Path("/proc/net/tcp").exists() else None
+            report = asyncio.run(drive(url, key, payloads, args.requests, concurrency, args.rate, args.warmup, spread))
             if process and cpu_before is not None:
                 # Includes the warm-up requests: CPU time cannot be split by request.
                 used = cpu_seconds(process.pid) - cpu_before
@@ -314,6 +367,7 @@ def main() -> None:
             f"{report['requests']:,} requests, {report['concurrency']} connections, {mode}: {report['throughput_rps']} req/s; "
             f"latency ms p50 {lat['p50']} p90 {lat['p90']} p99 {lat['p99']} max {lat['max']}; errors {report['errors']} {report['error_kinds'] or ''}"
             + (f"; server CPU per request {report['server_cpu_ms_per_request']} ms" if "server_cpu_ms_per_request" in report else "")
+            + (f"; connections per worker {'/'.join(map(str, report['connections_per_worker']))}" if report.get("connections_per_worker") else "")
         )
         if report["concurrency"] >= 50:
             met = report["errors"] == 0 and lat["p99"] <= 50
