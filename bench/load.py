@@ -208,41 +208,9 @@ def connections_per_worker(root: int, port: int) -> list[int]:
     With several workers a client's keep-alive connections stay with the worker that accepted them: an uneven
     split makes the busier worker's clients wait longer, whatever the total throughput.
     """
-    established = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
-                established.add(fields[9])
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                children.setdefault(int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-            except OSError:
-                continue
-    counts, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        inodes = set()
-        try:
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                try:
-                    target = os.readlink(fd)
-                except OSError:
-                    continue
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-        except OSError:
-            continue
-        if inodes & established:
-            counts.append(len(inodes & established))
-    return sorted(counts, reverse=True)
+    from interdict.api.workers import ESTABLISHED, sockets_by_process
+
+    return sorted((len(held) for held in sockets_by_process(root, port, ESTABLISHED).values()), reverse=True)
 
 
 def free_port() -> int:

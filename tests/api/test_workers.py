@@ -1,7 +1,8 @@
 """`interdict serve --workers 2` as users run it: a socket per worker, connections spread, a dead worker replaced.
 
 Which process holds which connection is read from /proc (the kernel's own
-table of TCP sockets and each process's descriptors), on the real server.
+table of TCP sockets and each process's descriptors, `workers.sockets_by_process`),
+on the real server.
 """
 
 from __future__ import annotations
@@ -18,65 +19,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from interdict.api.workers import reuse_port_available
+from interdict.api.workers import ESTABLISHED, LISTENING, reuse_port_available, sockets_by_process
 
 from .test_auth import _free_port
 
 pytestmark = pytest.mark.skipif(not reuse_port_available() or not Path("/proc/net/tcp").exists(), reason="SO_REUSEPORT and /proc are Linux's")
 
-LISTEN, ESTABLISHED = "0A", "01"
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent:
-                found.append(int(entry.name))
-    return found
-
-
-def _socket_inodes(pid: int) -> set[str]:
-    inodes = set()
-    try:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-    except OSError:
-        pass
-    return inodes
-
-
-def _server_sockets(port: int, state: str) -> set[str]:
-    """Inodes of the sockets in `state` whose local port is `port` (the server's side of each connection)."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        if not Path(table).exists():
-            continue
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
-                inodes.add(fields[9])
-    return inodes
-
-
-def _holders(server: int, port: int, state: str) -> dict[int, set[str]]:
-    """Per child process of the server: its sockets on `port` in `state` (inodes)."""
-    wanted = _server_sockets(port, state)
-    return {pid: _socket_inodes(pid) & wanted for pid in _children(server)}
-
-
 def _listeners(server: int, port: int) -> dict[int, set[str]]:
     """The server's worker processes: those listening on the port, with their listening sockets."""
-    return {pid: inodes for pid, inodes in _holders(server, port, LISTEN).items() if inodes}
+    return sockets_by_process(server, port, LISTENING)
 
 
 def _wait(condition, timeout: float, what: str):  # type: ignore[no-untyped-def]
@@ -125,7 +76,7 @@ def test_each_worker_listens_on_its_own_socket_and_connections_spread_over_them(
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         for sock in connections:
             assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
-        held = {pid: len(inodes) for pid, inodes in _holders(process.pid, port, ESTABLISHED).items() if pid in listeners}
+        held = {pid: len(inodes) for pid, inodes in sockets_by_process(process.pid, port, ESTABLISHED).items() if pid in listeners}
     finally:
         for sock in connections:
             sock.close()

@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
 import threading
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -181,3 +183,57 @@ def serve_workers(config: uvicorn.Config, count: int, hold: socket.socket) -> in
     port = hold.getsockname()[1]
     log.info("%s workers, each listening on its own socket on port %s", count, port)
     return Workers(config, count, config.host, port).run()
+
+
+LISTENING, ESTABLISHED = "0A", "01"  # TCP states as Linux's /proc/net/tcp writes them
+
+
+def sockets_by_process(root: int, port: int, state: str) -> dict[int, set[str]]:
+    """Per process of a server (`root` and its descendants): its TCP sockets on `port` in `state`, as inodes.
+
+    Read from Linux's /proc (empty elsewhere). How bench/load.py and the tests see which worker holds which
+    connection, and that each worker listens on a socket of its own.
+    """
+    wanted: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                wanted.add(fields[9])
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir() if wanted else ():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found: dict[int, set[str]] = {}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        held = _socket_inodes(pid) & wanted
+        if held:
+            found[pid] = held
+    return found
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes: set[str] = set()
+    try:
+        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return inodes
+    for descriptor in descriptors:
+        try:
+            target = os.readlink(descriptor)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
