@@ -19,15 +19,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from interdict.api.workers import ESTABLISHED, LISTENING, reuse_port_available, sockets_by_process
+from interdict.api.workers import ESTABLISHED, LISTENING, balanced_workers_available, sockets_by_process
 
 from .test_auth import _free_port
 
-pytestmark = pytest.mark.skipif(not reuse_port_available() or not Path("/proc/net/tcp").exists(), reason="SO_REUSEPORT and /proc are Linux's")
+pytestmark = pytest.mark.skipif(not balanced_workers_available() or not Path("/proc/net/tcp").exists(), reason="the tests read /proc, which is Linux's")
+
 
 def _listeners(server: int, port: int) -> dict[int, set[str]]:
-    """The server's worker processes: those listening on the port, with their listening sockets."""
-    return sockets_by_process(server, port, LISTENING)
+    """The server's worker processes (those of its children that hold a listening socket on the port), with those sockets."""
+    return {pid: held for pid, held in sockets_by_process(server, port, LISTENING).items() if pid != server}
 
 
 def _wait(condition, timeout: float, what: str):  # type: ignore[no-untyped-def]
@@ -64,12 +65,14 @@ def two_workers(un_db: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, 
         process.communicate(timeout=60)
 
 
-def test_each_worker_listens_on_its_own_socket_and_connections_spread_over_them(two_workers) -> None:  # type: ignore[no-untyped-def]
+def test_the_workers_share_one_socket_and_a_pool_of_connections_is_spread_evenly(two_workers) -> None:  # type: ignore[no-untyped-def]
     process, port = two_workers
     listeners = _listeners(process.pid, port)
     first, second = listeners.values()
-    assert len(first) == len(second) == 1 and not first & second  # uvicorn's shared socket: one socket, held by both
-    # A client pool opened at once, as a bank's gateway does: with one shared socket, one worker took 37 of 50.
+    # One listening socket, the parent's: connections waiting in it are never lost with a worker.
+    assert first == second == sockets_by_process(process.pid, port, LISTENING)[process.pid]
+    # A client pool opened at once, as a bank's gateway does: uvicorn's workers gave one of them 37 of 50, and a
+    # socket per worker (SO_REUSEPORT) 29 of 50 in two runs of three.
     connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(60)]
     try:
         for sock in connections:
@@ -81,8 +84,9 @@ def test_each_worker_listens_on_its_own_socket_and_connections_spread_over_them(
         for sock in connections:
             sock.close()
     assert sum(held.values()) == 60
-    # Spread by a hash of each connection's addresses: 30 +- 3.9 each; fewer than 15 has odds of about 1 in 10,000.
-    assert min(held.values()) >= 15, held
+    # Each worker takes a connection only while it holds no more than the other: even, but for the few
+    # connections a busy worker takes anyway after waiting DEFER_MAX_SECONDS for the other.
+    assert min(held.values()) >= 27, held
 
 
 def test_a_killed_worker_is_replaced_and_the_service_keeps_answering(two_workers) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,9 @@ With one worker the index loads in the background, so /healthz answers at once
 and /readyz says 503 until screening can start. With several workers the lists
 are seeded and the index built once, here, before the workers start: each
 then loads the cached index in about a second instead of all building it at
-once. Each worker listens on its own socket on the port (workers.py), so
-the kernel spreads connections evenly over them.
+once. The workers share one listening socket, and each takes a new connection
+only while it holds no more than the others (workers.py), so a client's pool
+of connections is spread evenly over them.
 
 Connection limits come from the settings: uvicorn's keep-alive timeout,
 concurrency cap, listen backlog and proxy-header trust, plus a request-head
@@ -35,7 +36,7 @@ from ..lists import load_lists
 from ..screening import load_or_build_index
 from .app import create_app
 from .settings import ServiceSettings
-from .workers import reserve_port, reuse_port_available, serve_workers
+from .workers import balanced_workers_available, listen, serve_workers
 
 log = logging.getLogger("interdict.api")
 
@@ -198,18 +199,18 @@ def serve(
         uvicorn.run(create_app(settings), **options)
         return
     # The port is taken first: a busy port is reported before minutes of seeding, not after.
-    hold = reserve_port(host, port) if reuse_port_available() else None
+    listener = listen(host, port, settings.backlog) if balanced_workers_available() else None
     try:
         prepare(settings, progress)
         os.environ.update(settings.to_env())
         # Workers are new processes: they import the app factory and the protocol class by name, and read the settings from the environment.
         options["http"] = GuardedProtocol
-        if hold is None:  # uvicorn's workers, sharing one socket (see workers.py for what that costs)
+        if listener is None:  # uvicorn's workers, sharing one socket (see workers.py for what that costs)
             uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
             return
-        code = serve_workers(uvicorn.Config(APP_FACTORY, factory=True, workers=workers, **options), workers, hold)
+        code = serve_workers(uvicorn.Config(APP_FACTORY, factory=True, workers=workers, **options), workers, listener)
     finally:
-        if hold is not None:
-            hold.close()
+        if listener is not None:
+            listener.close()
     if code:
         raise SystemExit(code)

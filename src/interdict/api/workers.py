@@ -1,33 +1,35 @@
-"""Several service workers on one port, each accepting its own connections on its own socket (SO_REUSEPORT).
+"""Several service workers on one port, each taking new connections only while it holds no more than the others.
 
 Why not uvicorn's own `--workers`: its workers share one listening socket, and
 the worker that wakes first accepts every connection waiting. A client's pool
 of keep-alive connections, opened at once, then lands mostly on one worker and
 stays there: 50 connections split 37/13, 38/12 and 28/22 in three tries
-(bench/load.py's client, measured with `ss`). The busier worker's clients queue
-three times as long while the other worker idles, which set the p99 latency
-(82-139 ms at 50 clients on 2 workers) and cost throughput.
+(bench/load.py's client). The busier worker's clients queue three times as long
+while the other worker idles: p99 82-139 ms at 50 clients on 2 workers.
 
-Here each worker binds its own socket to the port with SO_REUSEPORT, and the
-kernel spreads new connections over the sockets by a hash of their addresses:
-an even split on average, 25 +- 3.5 of 50. The same load gave p99 58-60 ms
-(bench/load.py, in the issue 11 note).
+A socket per worker (SO_REUSEPORT, tried first) lets the kernel spread
+connections by a hash of their addresses: even on average, but 29/21 in two
+runs of three at 50 clients (p99 59-66 ms against 50 ms at 25/25) and 8/2 at
+10 clients.
 
-What this costs, against uvicorn's shared socket:
-- connections waiting in a worker's own accept queue when that worker dies
-  are reset (uvicorn's other workers would have accepted them); the dead
-  worker is replaced at once, as uvicorn does;
-- SO_REUSEPORT is Linux's (and the BSDs'): elsewhere `serve_workers` is not
-  used and uvicorn's shared socket serves (`reuse_port_available`).
+So here the workers share one listening socket again, which the parent opens,
+but each accepts one connection at a time, and only while it holds no more
+connections than the least loaded of the others (each worker publishes its
+count in a small shared array). A worker past its share leaves the connection
+for the others, and takes it anyway after `DEFER_MAX_SECONDS`, so a hung or
+busy peer cannot strand it. Connections waiting in the queue when a worker dies
+stay there for the others, and the parent, which holds the socket, keeps the
+port while a worker restarts.
 
-The parent holds the port with a bound socket that never listens: no other
-program can take the port while a worker restarts, and the parent checks
-first that nothing else listens there (two services sharing a port through
-SO_REUSEPORT would split each other's traffic silently).
+What it relies on of uvicorn: `Server.serve(sockets=[])` serves no listener of
+its own, and a connection accepted here is given to the protocol uvicorn would
+build (`config.http_protocol_class` with the server's state), so uvicorn's
+connection limits, graceful shutdown and our GuardedProtocol apply unchanged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -49,23 +51,24 @@ log = logging.getLogger("interdict.api")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 POLL_SECONDS = 0.5  # how often the parent looks for a dead worker: sooner replaces it sooner, each look is a waitpid
 STOP_GRACE_SECONDS = 15.0  # after SIGTERM, how long a worker may finish its requests before it is killed
+PUBLISH_SECONDS = 0.01  # how often a worker publishes its connection count: closed connections show up this late
+RECHECK_SECONDS = 0.002  # a worker past its share looks again this soon: longer leaves a new connection waiting longer
+DEFER_MAX_SECONDS = 0.05  # after this long waiting for a less loaded worker to take a connection, a worker takes it
 
 
-def reuse_port_available() -> bool:
-    """Whether this system balances connections over sockets sharing a port (Linux, the BSDs)."""
-    return hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith(("linux", "freebsd", "dragonfly"))
+def balanced_workers_available() -> bool:
+    """Whether this system runs the balanced workers (POSIX: event loops that watch a socket's readiness)."""
+    return os.name == "posix"
 
 
 def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def _socket(host: str, port: int, reuse_port: bool) -> socket.socket:
+def _socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(_family(host), socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if reuse_port:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
     except OSError:
         sock.close()
@@ -73,39 +76,118 @@ def _socket(host: str, port: int, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def reserve_port(host: str, port: int) -> socket.socket:
-    """The parent's hold on the port: a bound SO_REUSEPORT socket that never listens, so it is given no connections.
+def listen(host: str, port: int, backlog: int) -> socket.socket:
+    """The service's listening socket, opened by the parent before any seeding: a busy port is reported at once.
 
-    Port 0 picks a free port, which every worker then shares. Raises InterdictError when
-    anything else is bound there, a service sharing the port included.
+    Port 0 picks a free port. Raises InterdictError when the port is taken.
     """
     try:
-        return _reserve(host, port)
+        sock = _socket(host, port)
     except OSError as exc:
         raise InterdictError(
             f"cannot serve on {host}:{port}: {exc.strerror or exc}. Another program (or another `interdict serve`) may hold the port: "
             "stop it or choose another --port."
         ) from None
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
 
 
-def _reserve(host: str, port: int) -> socket.socket:
-    probe = _socket(host, port, reuse_port=False)  # fails if anything holds the port, even through SO_REUSEPORT
-    port = probe.getsockname()[1]
-    probe.close()
-    return _socket(host, port, reuse_port=True)
+class BalancedServer(uvicorn.Server):
+    """uvicorn's server in one worker, taking connections from the shared socket only while it is among the least loaded."""
+
+    def __init__(self, config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int):
+        super().__init__(config)
+        self.listener = listener
+        self.loads = loads  # shared array: connections each worker holds
+        self.slot = slot
+        self._watching = False
+        self._deferred_since: float | None = None
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        publisher = asyncio.get_running_loop().create_task(self._publish_when_started())
+        try:
+            await super().serve(sockets=[])  # no listener of uvicorn's own: connections come from `_ready`
+        finally:
+            publisher.cancel()
+            self._unwatch()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._unwatch()  # stop taking connections first, as uvicorn closes its listeners first
+        await super().shutdown(sockets)
+
+    async def _publish_when_started(self) -> None:
+        while not self.started:
+            if self.should_exit:
+                return
+            await asyncio.sleep(PUBLISH_SECONDS)
+        self.listener.setblocking(False)
+        self._watch()
+        while not self.should_exit:
+            self.loads[self.slot] = len(self.server_state.connections)
+            await asyncio.sleep(PUBLISH_SECONDS)
+
+    def _watch(self) -> None:
+        if not self._watching and not self.should_exit:
+            asyncio.get_running_loop().add_reader(self.listener.fileno(), self._ready)
+            self._watching = True
+
+    def _unwatch(self) -> None:
+        if self._watching:
+            self._watching = False
+            try:
+                asyncio.get_running_loop().remove_reader(self.listener.fileno())
+            except (RuntimeError, ValueError, OSError):  # the loop or the socket is already closed
+                pass
+
+    def _ready(self) -> None:
+        """The shared socket has a connection waiting: take it, or leave it to a less loaded worker for a moment."""
+        loop = asyncio.get_running_loop()
+        mine = len(self.server_state.connections)
+        self.loads[self.slot] = mine
+        others = [self.loads[slot] for slot in range(len(self.loads)) if slot != self.slot]
+        if others and mine > min(others):
+            now = loop.time()
+            if self._deferred_since is None:
+                self._deferred_since = now
+            if now - self._deferred_since < DEFER_MAX_SECONDS:
+                self._unwatch()
+                loop.call_later(RECHECK_SECONDS, self._watch)
+                return
+        self._deferred_since = None
+        try:
+            connection, _ = self.listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return  # another worker took it
+        except OSError as exc:  # out of file descriptors, say: pause, as asyncio's own servers do
+            log.error("could not accept a connection: %s", exc)
+            self._unwatch()
+            loop.call_later(1.0, self._watch)
+            return
+        connection.setblocking(False)
+        self.loads[self.slot] = mine + 1
+        loop.create_task(self._serve_connection(connection))
+
+    async def _serve_connection(self, connection: socket.socket) -> None:
+        config = self.config
+
+        def protocol() -> asyncio.Protocol:
+            return config.http_protocol_class(  # type: ignore[call-arg]
+                config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=asyncio.get_running_loop()
+            )
+
+        try:
+            await asyncio.get_running_loop().connect_accepted_socket(protocol, connection)
+        except OSError:
+            connection.close()
 
 
-def _worker(config: uvicorn.Config, host: str, port: int) -> None:
-    """A worker process: its own listening socket on the shared port, then uvicorn's server on it."""
+def _worker(config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int) -> None:
+    """A worker process: uvicorn's server, taking its connections from the shared socket."""
     config.configure_logging()
+    server = BalancedServer(config, listener, loads, slot)
     try:
-        sock = _socket(host, port, reuse_port=True)
-    except OSError as exc:
-        log.error("worker could not bind %s:%s: %s", host, port, exc)
-        sys.exit(STARTUP_FAILURE)
-    server = uvicorn.Server(config)
-    try:
-        server.run(sockets=[sock])
+        server.run()
     except KeyboardInterrupt:
         pass
     if not server.started:
@@ -120,17 +202,18 @@ class Workers:
     and `run` returns that code.
     """
 
-    def __init__(self, config: uvicorn.Config, count: int, host: str, port: int):
+    def __init__(self, config: uvicorn.Config, count: int, listener: socket.socket):
         self.config = config
         self.count = count
-        self.host = host
-        self.port = port
+        self.listener = listener
         self.processes: list[BaseProcess] = []
         self.stopping = threading.Event()
         self._context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker, as uvicorn's
+        self.loads = self._context.Array("i", count, lock=False)  # each worker writes only its own slot
 
-    def _start(self) -> BaseProcess:
-        process = self._context.Process(target=_worker, args=(self.config, self.host, self.port), name="interdict-worker")
+    def _start(self, slot: int) -> BaseProcess:
+        self.loads[slot] = 0
+        process = self._context.Process(target=_worker, args=(self.config, self.listener, self.loads, slot), name=f"interdict-worker-{slot}")
         process.start()
         log.info("started worker process [%s]", process.pid)
         return process
@@ -142,7 +225,7 @@ class Workers:
             previous[stop] = signal.signal(stop, lambda number, frame: self.stopping.set())
         code = 0
         try:
-            self.processes = [self._start() for _ in range(self.count)]
+            self.processes = [self._start(slot) for slot in range(self.count)]
             while not self.stopping.wait(POLL_SECONDS):
                 code = self.replace_dead()
                 if code:
@@ -155,7 +238,7 @@ class Workers:
 
     def replace_dead(self) -> int:
         """Start a new worker for each one that exited; a startup failure is returned instead (0: all is well)."""
-        for position, process in enumerate(self.processes):
+        for slot, process in enumerate(self.processes):
             if process.is_alive() or self.stopping.is_set():
                 continue
             process.join()
@@ -163,7 +246,7 @@ class Workers:
                 log.error("worker process [%s] failed to start; stopping the service", process.pid)
                 return STARTUP_FAILURE
             log.warning("worker process [%s] exited with code %s; starting another", process.pid, process.exitcode)
-            self.processes[position] = self._start()
+            self.processes[slot] = self._start(slot)
         return 0
 
     def stop_all(self) -> None:
@@ -178,11 +261,10 @@ class Workers:
                 process.join()
 
 
-def serve_workers(config: uvicorn.Config, count: int, hold: socket.socket) -> int:
-    """Run `count` workers of `config` (its app an import string) on the port `hold` reserves; the exit code."""
-    port = hold.getsockname()[1]
-    log.info("%s workers, each listening on its own socket on port %s", count, port)
-    return Workers(config, count, config.host, port).run()
+def serve_workers(config: uvicorn.Config, count: int, listener: socket.socket) -> int:
+    """Run `count` workers of `config` (its app an import string) on the parent's listening socket; the exit code."""
+    log.info("%s workers on port %s, each taking connections while it holds no more than the others", count, listener.getsockname()[1])
+    return Workers(config, count, listener).run()
 
 
 LISTENING, ESTABLISHED = "0A", "01"  # TCP states as Linux's /proc/net/tcp writes them
