@@ -102,13 +102,33 @@ def test_a_killed_worker_is_replaced_and_the_service_keeps_answering(two_workers
     assert answers == [200] * 20
 
 
+def _ended(pid: int) -> bool:
+    """The process has exited (gone, or a zombie waiting for its parent to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def test_sigterm_stops_every_worker(two_workers) -> None:  # type: ignore[no-untyped-def]
     process, port = two_workers
     workers = list(_listeners(process.pid, port))
     process.terminate()
     assert process.wait(timeout=60) == 0
-    for pid in workers:
-        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    assert all(_ended(pid) for pid in workers)
+
+
+def test_workers_stop_when_their_parent_is_killed(two_workers) -> None:  # type: ignore[no-untyped-def]
+    """A parent killed outright (SIGKILL, the OOM killer) cannot stop its workers: they notice and stop themselves."""
+    process, port = two_workers
+    workers = list(_listeners(process.pid, port))
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+    def gone() -> bool:
+        return all(_ended(pid) for pid in workers)
+
+    _wait(gone, 60, "the workers kept running without their parent")
 
 
 def test_a_port_already_in_use_is_an_error_before_any_seeding(un_db: str, tmp_path: Path) -> None:

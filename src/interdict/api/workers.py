@@ -102,7 +102,10 @@ class BalancedServer(uvicorn.Server):
         self.loads = loads  # shared array: connections each worker holds
         self.slot = slot
         self._watching = False
-        self._deferred_since: float | None = None
+        self._accepting = 0  # connections accepted whose protocol uvicorn does not count yet
+        self._deferred_since: float | None = None  # when this worker began leaving a waiting connection to the others
+        self._deferred_last = 0.0
+        self._parent = os.getppid()
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         publisher = asyncio.get_running_loop().create_task(self._publish_when_started())
@@ -124,7 +127,12 @@ class BalancedServer(uvicorn.Server):
         self.listener.setblocking(False)
         self._watch()
         while not self.should_exit:
-            self.loads[self.slot] = len(self.server_state.connections)
+            self.loads[self.slot] = len(self.server_state.connections) + self._accepting
+            if os.getppid() != self._parent:
+                # The parent was killed without stopping us (SIGKILL, OOM): stop as on SIGTERM rather than
+                # serve on, unsupervised, holding the port and the memory.
+                log.warning("the service's parent process is gone; this worker stops")
+                self.should_exit = True
             await asyncio.sleep(PUBLISH_SECONDS)
 
     def _watch(self) -> None:
@@ -143,13 +151,14 @@ class BalancedServer(uvicorn.Server):
     def _ready(self) -> None:
         """The shared socket has a connection waiting: take it, or leave it to a less loaded worker for a moment."""
         loop = asyncio.get_running_loop()
-        mine = len(self.server_state.connections)
+        mine = len(self.server_state.connections) + self._accepting
         self.loads[self.slot] = mine
         others = [self.loads[slot] for slot in range(len(self.loads)) if slot != self.slot]
         if others and mine > min(others):
             now = loop.time()
-            if self._deferred_since is None:
-                self._deferred_since = now
+            if self._deferred_since is None or now - self._deferred_last > 10 * RECHECK_SECONDS:
+                self._deferred_since = now  # a new wait: the last one ended when another worker took its connection
+            self._deferred_last = now
             if now - self._deferred_since < DEFER_MAX_SECONDS:
                 self._unwatch()
                 loop.call_later(RECHECK_SECONDS, self._watch)
@@ -165,6 +174,7 @@ class BalancedServer(uvicorn.Server):
             loop.call_later(1.0, self._watch)
             return
         connection.setblocking(False)
+        self._accepting += 1
         self.loads[self.slot] = mine + 1
         loop.create_task(self._serve_connection(connection))
 
@@ -180,6 +190,8 @@ class BalancedServer(uvicorn.Server):
             await asyncio.get_running_loop().connect_accepted_socket(protocol, connection)
         except OSError:
             connection.close()
+        finally:
+            self._accepting -= 1  # counted by uvicorn from here on (server_state.connections), or gone
 
 
 def _worker(config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int) -> None:
