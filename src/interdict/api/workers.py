@@ -61,29 +61,17 @@ def balanced_workers_available() -> bool:
     return os.name == "posix"
 
 
-def _family(host: str) -> socket.AddressFamily:
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
-def _socket(host: str, port: int) -> socket.socket:
-    sock = socket.socket(_family(host), socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
 def listen(host: str, port: int, backlog: int) -> socket.socket:
     """The service's listening socket, opened by the parent before any seeding: a busy port is reported at once.
 
     Port 0 picks a free port. Raises InterdictError when the port is taken.
     """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
-        sock = _socket(host, port)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
     except OSError as exc:
+        sock.close()
         raise InterdictError(
             f"cannot serve on {host}:{port}: {exc.strerror or exc}. Another program (or another `interdict serve`) may hold the port: "
             "stop it or choose another --port."
@@ -286,7 +274,7 @@ def sockets_by_process(root: int, port: int, state: str) -> dict[int, set[str]]:
     """Per process of a server (`root` and its descendants): its TCP sockets on `port` in `state`, as inodes.
 
     Read from Linux's /proc (empty elsewhere). How bench/load.py and the tests see which worker holds which
-    connection, and that each worker listens on a socket of its own.
+    connection, and that the workers share the parent's listening socket.
     """
     wanted: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
