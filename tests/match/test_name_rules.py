@@ -114,6 +114,22 @@ def test_mohammad_and_mahmud_are_two_names(screener: Screener) -> None:
     assert _score(screener, "Dmitriy Kovach", "Dimitri Kovach", Schema.PERSON) >= SETTINGS.threshold  # and the first
 
 
+def test_mohammad_and_mahmud_are_two_names_in_arabic_script_too(screener: Screener) -> None:
+    """محمود writes the long vowel of Mahmud (و); "Mohammed" reads no o or u there."""
+    assert _score(screener, "Mohammed Bagheri", "محمود باقری", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "Mohammed Levi", "سید محمود علوی", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "Mahmoud Bagheri", "محمود باقری", Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, "Muhammad Bagheri", "محمد باقری", Schema.PERSON) >= SETTINGS.threshold
+    # a written ي may be read e (Persian, Pashto) but not dropped
+    assert _score(screener, "Suleiman Khel", "سليمان خيل", Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_th_read_as_s_is_one_name(screener: Screener) -> None:
+    """Arabic ث: th in Arabic, s in Persian, Turkish and Urdu; retrieval finds the other spelling too."""
+    assert _score(screener, "Usman Ghani", "Uthman Ghani", Schema.PERSON) >= SETTINGS.threshold
+    assert "OMAR MAHMOUD UTHMAN" in _matched_captions(screener, "Omar Mohammed Osman", "Person")  # listed as Omar Mohammed Othman
+
+
 def test_a_persian_word_ending_in_a_long_vowel_keeps_it(screener: Screener) -> None:
     assert _score(screener, "علی خامنه‌ای", "Hemin Ali SALIH", Schema.PERSON) < SETTINGS.cutoff
     assert _score(screener, "علی خامنه‌ای", "Ali Khamenei", Schema.PERSON) >= SETTINGS.threshold
@@ -542,6 +558,25 @@ def test_romanised_chinese_syllables_meet_by_reading_never_by_letters(screener: 
     assert not any(key.startswith("^") for token in analyze_name("Mani Jafari", Schema.PERSON).tokens for key in token.keys)
     assert not any(key.startswith("^") for token in analyze_name("Ali Reza", Schema.PERSON).tokens for key in token.keys)
     assert "^jin.ping" in analyze_name("Xi Jinping", Schema.PERSON).tokens[1].keys
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Juan Zhang", "ZHANG, Jian"), ("Zhang Jun", "Zhang Juan"), ("Gao Xiu", "Gao Xia"), ("Juan Singh", "Ji Sang Jun")],
+)
+def test_a_syllable_in_latin_letters_is_never_bridged_to_another_syllable(screener: Screener, query: str, listed: str) -> None:
+    """Jian / Juan, Jun / Juan, Xiu / Xia: one letter apart, but other syllables, as they are in Han characters."""
+    assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Zhang Wei", "Chang Wei"), ("Li Zhang", "ZHANG, Lei"), ("Pao, You Hseeang", "PAO, Yu Hsiang"), ("Lyn, Zuuyou", "LIN, Zuoyou"), ("Chen Shuibian", "Chen Shui-bian")],
+)
+def test_a_syllable_in_latin_letters_still_meets_its_spellings(screener: Screener, query: str, listed: str) -> None:
+    """The same syllable in another romanisation (Wade-Giles Chang, You for Yu), and a word that is no syllable at all
+    (a looser spelling, "Lyn", "Hseeang"), still pair; two syllables written as one fuse as written."""
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
 
 
 # --- a name part met only by two slips, one of them its first letter ---------------------

@@ -23,7 +23,9 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, han_key, make_token
+from ..text.skeleton import vowel_skeleton
 from ..text.tables import initial_letters
+from ..text.translit import chinese_readings
 from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
 
@@ -98,6 +100,12 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
     if q.script == "cjk" or c.script == "cjk":
         return _syllable_sim(q, c)  # "Ng" is a reading of 吴: syllables first
+    if (_one_syllable(q) or _one_syllable(c)) and not (q.abjad or c.abjad) and _syllables(q) and _syllables(c):
+        # A syllable of a name read as romanised Chinese, written in Latin letters, is as whole a unit as one written
+        # in Han: against another word that reads as syllables, it is the same syllable or another one ("Jian" /
+        # "Juan", "Jun" / "Juan", "Xiu" / "Xia" are other names, not slips of one). A word that is no syllable at
+        # all ("Lyn", "Hseeang") may still be a slip or a looser spelling of one, as below.
+        return (S.romanisation, How.TRANSLITERATION) if not set(_syllables(q)).isdisjoint(_syllables(c)) else (0.0, How.NONE)
     if _letters(q) or _letters(c):
         # "HW", "GD", "U&V": letters, not a spoken word. Only the same letters agree (above): a skeleton of one
         # or two consonants bridged "HW" to "HUA", "U&V" to "OV" and "G&D" to القاعدة.
@@ -171,6 +179,10 @@ def may_pair(q: Token, c: Token, edits: int) -> bool:
         return True  # generic word classes, scripts without vowels, syllables: related other ways
     if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
         return True  # a fused prefix or a joined article
+    if _one_syllable(q) or _one_syllable(c):
+        return True  # a Chinese syllable pairs by its readings, however its spellings differ
+    if edits <= 2 and _th_as_s(q.text, c.text):
+        return True  # th read as s (Othman / Osman)
     if not set(q.keys).isdisjoint(c.keys):
         return True  # shared consonants, a shared equivalence ("=john") or spelling
     return len(q.text) == len(c.text) and q.text[::-1] == c.text
@@ -180,6 +192,8 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     """Similarity of tokens whose consonants differ (or whose vowels disagree): slips and variants."""
     if _equivalent(q, c):
         return S.equivalent, How.EQUIVALENT  # Juan/John, Ted/Theodore
+    if _th_as_s(q.text, c.text):
+        return S.translit_same_vowels[0], How.TRANSLITERATION  # ث: Othman/Osman, Uthman/Usman, Hadith/Hadis
     longest = max(len(q.text), len(c.text))
     if longest <= 3:
         return 0.0, How.NONE  # short parts (tail-number groups, "Li", "Ng") are equal or not
@@ -203,6 +217,15 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     if len(q.text) == len(c.text) and q.text[::-1] == c.text:
         return S.reversed_word, How.REVERSED
     return 0.0, How.NONE
+
+
+def _th_as_s(left: str, right: str) -> bool:
+    """The words differ only where one writes "th" and the other "s": Arabic ث, read th in Arabic and s in Persian,
+    Turkish and Urdu (Othman / Osman, Thabit / Sabit, Haitham / Haisam). Both spellings are on the lists, so the slip
+    search would count them as two names."""
+    if ("th" in left) == ("th" in right) or min(len(left), len(right)) < 4:
+        return False
+    return left.replace("th", "s") == right.replace("th", "s")
 
 
 def _first_letters_apart(left: str, right: str) -> bool:
@@ -332,6 +355,42 @@ def _ends_apart(abjad: Token, latin: Token) -> bool:
     return False
 
 
+def _long_vowels_apart(abjad: Token, latin: Token) -> bool:
+    """A long vowel written inside the Arabic-script word is not read where the Latin word puts its vowels.
+
+    Arabic script leaves short vowels unwritten but writes long ones: محمود writes a و between its last two
+    consonants (Mahmud, Mahmoud), محمد does not (Muhammad). Read against "Mohammed", whose vowel there is an "e",
+    محمود is another name, as Mahmud is in Latin letters (issue 11). A written و must be read o or u; a written ي
+    must be read as some vowel, not none (Persian and Pashto read it e as often as i: خيل is "Khel"). The letters
+    for "a" are not checked: they also write ع, which Latin drops. Both words are compared in vowel classes
+    (`vowel_skeleton`) and only where their consonants are the same, so every gap is the same gap.
+    """
+    written = _gaps(vowel_skeleton(abjad.text))
+    read = _gaps(latin.vskel)
+    if written is None or read is None or written[0] != read[0]:
+        return False
+    for wanted, found in zip(written[1], read[1]):
+        if ("o" in wanted and "o" not in found) or ("i" in wanted and not found):
+            return True
+    return False
+
+
+def _gaps(vskel: str) -> tuple[str, list[str]] | None:
+    """(consonants, the vowel classes between each two consecutive ones) of a vowel skeleton; None without two consonants."""
+    consonants = ""
+    gaps: list[str] = []
+    run = ""
+    for char in vskel:
+        if char in _VOWEL_CLASSES:
+            run += char
+            continue
+        if consonants:
+            gaps.append(run)
+        consonants += char
+        run = ""
+    return (consonants, gaps) if len(consonants) >= 2 else None
+
+
 def _syllable_sim(q: Token, c: Token) -> tuple[float, How]:
     """A Chinese or Korean syllable against a Latin word: one of its romanisations, or a different syllable.
 
@@ -347,7 +406,9 @@ def _syllable_sim(q: Token, c: Token) -> tuple[float, How]:
 def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
     """Arabic or Hebrew script against anything: short vowels are unwritten, only consonants speak."""
     if not set(q.keys).isdisjoint(c.keys):
-        if (q.abjad and not c.abjad and _ends_apart(q, c)) or (c.abjad and not q.abjad and _ends_apart(c, q)):
+        if (q.abjad and not c.abjad and (_ends_apart(q, c) or _long_vowels_apart(q, c))) or (
+            c.abjad and not q.abjad and (_ends_apart(c, q) or _long_vowels_apart(c, q))
+        ):
             return 0.0, How.NONE
         size = max(len(q.skel), len(c.skel))
         sims = S.abjad_sims
@@ -363,6 +424,19 @@ def _readings(token: Token) -> list[str]:
 def _same_reading(q: Token, c: Token) -> bool:
     left = _readings(q)
     return bool(left) and not set(left).isdisjoint(_readings(c))
+
+
+def _one_syllable(token: Token) -> bool:
+    """A word of a name read as romanised Chinese that reads as one syllable ("Jian", not "Jinping" or "Anna").
+
+    Words of two syllables keep their slips: a name of Latin letters that happens to split into syllables ("Anna Li")
+    is read as Chinese too, and its longer words are as often ordinary names with ordinary typos."""
+    return token.keys[-1][:1] == "^" and any("." not in key for key in token.keys if key[:1] == "^")
+
+
+def _syllables(token: Token) -> tuple[str, ...] | list[str]:
+    """The word's pinyin readings: its own where its name is read as Chinese, else those it would have alone."""
+    return _readings(token) or chinese_readings(token.text)
 
 
 def _chinese_reading(tokens: tuple[Token, ...]) -> bool:
@@ -1044,6 +1118,11 @@ def _compound_links(
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
                 elif _readings_fuse(first, second, single):
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
+                elif _one_syllable(first) or _one_syllable(second):
+                    # Syllables of a name read as Chinese fuse only as written or by reading ("Li Wang" is not "Liang").
+                    if single.text != joined_text:
+                        continue
+                    sim = S.compound_exact
                 elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
                         continue

@@ -91,6 +91,15 @@ def split_digraph_key(token: str) -> str | None:
     return key if key != skeleton(token) else None
 
 
+def th_as_s_key(token: str) -> str | None:
+    """The skeleton that reads th as s, if it differs: Arabic ث is th in Arabic and s in Persian, Turkish and Urdu
+    (Othman / Osman, Uthman / Usman, Haitham / Haisam), and the lists write both."""
+    if "th" not in token:
+        return None
+    key = skeleton(token.replace("th", "s"))
+    return key if key != skeleton(token) else None
+
+
 def final_h_key(token: str) -> str | None:
     """The skeleton that keeps a final h after a vowel (Saleh ~ صالح), if it differs."""
     if not _silent_final_h(token) or token.isdigit():
