@@ -361,16 +361,16 @@ def _long_vowels_apart(abjad: Token, latin: Token) -> bool:
     Arabic script leaves short vowels unwritten but writes long ones: محمود writes a و between its last two
     consonants (Mahmud, Mahmoud), محمد does not (Muhammad). Read against "Mohammed", whose vowel there is an "e",
     محمود is another name, as Mahmud is in Latin letters (issue 11). A written و must be read o or u; a written ي
-    must be read as some vowel, not none (Persian and Pashto read it e as often as i: خيل is "Khel"). The letters
-    for "a" are not checked: they also write ع, which Latin drops. Both words are compared in vowel classes
-    (`vowel_skeleton`) and only where their consonants are the same, so every gap is the same gap.
+    i, y or e (Persian and Pashto read it e as often as i: خيل is "Khel"), never o, u or nothing (نجيب is not
+    "Ncube"). The letters for "a" are not checked: they also write ع, which Latin drops. Both words are compared
+    in vowel classes (`vowel_skeleton`), and only where they have as many consonants, so every gap is the same gap.
     """
     written = _gaps(vowel_skeleton(abjad.text))
     read = _gaps(latin.vskel)
-    if written is None or read is None or written[0] != read[0]:
-        return False
+    if written is None or read is None or len(written[0]) != len(read[0]):
+        return False  # the words share a consonant key (the caller's test); the same count aligns their gaps
     for wanted, found in zip(written[1], read[1]):
-        if ("o" in wanted and "o" not in found) or ("i" in wanted and not found):
+        if ("o" in wanted and "o" not in found) or ("i" in wanted and "i" not in found and "a" not in found):
             return True
     return False
 
@@ -692,9 +692,10 @@ def _align_and_score(
     if score > S.syllables_partial_cap and (
         (unmatched_q or unmatched_c)
         and (any(token.script == "cjk" for token in query) or any(token.script == "cjk" for token in candidate))
-        # In Latin letters too ("Chen Zhang" / "Chang Chin Sung"), a syllable of the list name must not be left over;
-        # a query holding the whole list name and more ("Lin Zuoyou Hailun" / "Lin Zuoyou") is an added name part.
-        or (unmatched_c and _chinese_reading(query) and _chinese_reading(candidate))
+        # In Latin letters too ("Chen Zhang" / "Chang Chin Sung"), a syllable of the list name must not be left over,
+        # whether or not the query reads as Chinese ("Wei Khan" / "WEI Ta Han"); a query holding the whole list name
+        # and more ("Lin Zuoyou Hailun" / "Lin Zuoyou") is an added name part.
+        or (unmatched_c and _chinese_reading(candidate))
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
