@@ -506,6 +506,10 @@ def remembered_sim(cache: SimCache, key: tuple[str, int], q: Token, c: Token, kn
     return shared
 
 
+Link = tuple[tuple[int, ...], tuple[int, ...], float, How, float]  # query indices, candidate indices, sim, how, weight
+Alignment = tuple[float, list[Link], set[int], set[int], list[str]]  # score, links, query and candidate indices used, notes
+
+
 def score_names(
     query: tuple[Token, ...],
     candidate: tuple[Token, ...],
@@ -522,7 +526,12 @@ def score_names(
     `ordered` says both names carry filiation (bin/ibn) in natural order, so
     the first parts must align with each other.
     """
-    score, links, used_q, used_c, notes = _align_and_score(query, candidate, qw, cw, cache, ordered, person, known)
+    return name_score(query, candidate, qw, cw, align(query, candidate, qw, cw, cache, ordered, person, known))
+
+
+def name_score(query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], aligned: Alignment) -> NameScore:
+    """The evidence of an alignment `align` made of these two token sequences with these weights."""
+    score, links, used_q, used_c, notes = aligned
     pairs = tuple(
         Pair(tuple(query[i] for i in qi), tuple(candidate[j] for j in cj), sim, how, weight) for qi, cj, sim, how, weight in links
     )
@@ -531,7 +540,7 @@ def score_names(
     return NameScore(score, pairs, unmatched_q, unmatched_c, tuple(notes))
 
 
-def score_value(
+def align(
     query: tuple[Token, ...],
     candidate: tuple[Token, ...],
     qw: list[float],
@@ -540,24 +549,11 @@ def score_value(
     ordered: bool = False,
     person: bool = False,
     known: Callable[[str], bool] | None = None,
-) -> float:
-    """The score of `score_names` alone: what ranking needs, without building the evidence."""
-    return _align_and_score(query, candidate, qw, cw, cache, ordered, person, known)[0]
+) -> Alignment:
+    """The scorer's raw alignment, its score first (the arguments as `score_names` takes them).
 
-
-Link = tuple[tuple[int, ...], tuple[int, ...], float, How, float]  # query indices, candidate indices, sim, how, weight
-
-
-def _align_and_score(
-    query: tuple[Token, ...],
-    candidate: tuple[Token, ...],
-    qw: list[float],
-    cw: list[float],
-    cache: SimCache | None,
-    ordered: bool,
-    person: bool,
-    known: Callable[[str], bool] | None,
-) -> tuple[float, list[Link], set[int], set[int], list[str]]:
+    What ranking needs; screening keeps it for the names it returns, whose evidence `name_score` then builds
+    without aligning them again."""
     used_q: set[int] = set()
     used_c: set[int] = set()
     links: list[Link] = []

@@ -40,7 +40,7 @@ from .lookup import IdentifierMatch, NameHolder, find_identifier, find_instituti
 from .phrases import phrases
 from .query import Query
 from .retrieve import retrieve
-from .scorer import NameScore, SimCache, score_names, score_value
+from .scorer import Alignment, NameScore, SimCache, align, name_score, score_names
 from .settings import SETTINGS as S
 
 DEFAULT_THRESHOLD = S.threshold
@@ -156,13 +156,19 @@ class Screening:
         return found
 
 
+# Per screening: a list name's words (signature, schema, Han rule) → what `_score_name` found for them.
+_NameMemo = dict[tuple[Any, ...], tuple[float, int, Alignment | None]]
+
+
 @dataclass
 class _Scored:
-    """An entry's best name so far: (score, query name position, name id, schema it was read under)."""
+    """An entry's best name so far: its score, the query name's position, the list name's id, and the alignment (made
+    for this name or for the same words on another list: `_name_signature` holds all the alignment depends on)."""
 
     score: float
     position: int
     name_id: int
+    aligned: Alignment | None = None
 
 
 @dataclass
@@ -378,7 +384,7 @@ class Screener:
                     f"the query's words are very common: only the {S.max_scored_names:,} most promising list names were scored; "
                     "add a birth date, nationality or a fuller name"
                 )
-            memo: dict[tuple[Any, ...], tuple[float, int]] = {}
+            memo: _NameMemo = {}
             by_entry: dict[int, list[int]] = {}
             for name_id in found.names:
                 by_entry.setdefault(int(self.index.name_entity[name_id]), []).append(name_id)
@@ -513,7 +519,7 @@ class Screener:
         self,
         readings: _QueryReadings,
         position: int,
-        memo: dict[tuple[Any, ...], tuple[float, int]],
+        memo: _NameMemo,
         name_ids: Iterable[int] | None = None,
         widen: bool = True,
     ) -> _Scored | None:
@@ -539,13 +545,13 @@ class Screener:
             if found is None:
                 found = memo[signature] = self._score_name(analyzed, weights, name_id, schema == Schema.PERSON, han_only=bool(in_han))
             if best is None or found[0] > best.score:
-                best = _Scored(found[0], found[1], name_id)
+                best = _Scored(found[0], found[1], name_id, found[2])
         return best
 
     def _score_name(
         self, analyzed: list[AnalyzedName], query_weights: list[list[float]], name_id: int, person: bool, han_only: bool = False
-    ) -> tuple[float, int]:
-        """Best score of any query name against one list name: (score, query name position).
+    ) -> tuple[float, int, Alignment | None]:
+        """Best score of any query name against one list name: (score, query name position, its alignment).
 
         `han_only`: the entry has names in Han characters, so a query name in Han is scored against those only.
         """
@@ -554,15 +560,16 @@ class Screener:
         factor = S.weak_alias_factor if index.name_kind[name_id] == WEAK_CODE else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
         known = index.text_df.__contains__
-        best = (-1.0, 0)
+        best: tuple[float, int, Alignment | None] = (-1.0, 0, None)
         skip_han = han_only and not written_in_han(candidate)
         for position, (query_name, weights) in enumerate(zip(analyzed, query_weights)):
             if skip_han and written_in_han(query_name.tokens):
                 continue
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
-            score = factor * score_value(query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known)
+            aligned = align(query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known)
+            score = factor * aligned[0]
             if score > best[0]:
-                best = (score, position)
+                best = (score, position, aligned)
         return best
 
     def _total(
@@ -601,11 +608,14 @@ class Screener:
             analyzed, weights = readings.under(entity.schema)
             query_name = analyzed[named.position]
             candidate, candidate_weights = self._candidate(named.name_id)
-            ordered = bool(index.name_ordered[named.name_id]) and query_name.filiation and not query_name.inverted
-            person = entity.schema == Schema.PERSON
-            alignment = score_names(
-                query_name.tokens, candidate, weights[named.position], candidate_weights, self._sims, ordered, person, index.text_df.__contains__
-            )
+            if named.aligned is not None:
+                alignment = name_score(query_name.tokens, candidate, weights[named.position], candidate_weights, named.aligned)
+            else:
+                ordered = bool(index.name_ordered[named.name_id]) and query_name.filiation and not query_name.inverted
+                person = entity.schema == Schema.PERSON
+                alignment = score_names(
+                    query_name.tokens, candidate, weights[named.position], candidate_weights, self._sims, ordered, person, index.text_df.__contains__
+                )
             listed_text = index.name_text[named.name_id]
             kind = KIND_BY_CODE[int(index.name_kind[named.name_id])]
             listed = analyze_name(listed_text, entity.schema)
