@@ -131,6 +131,29 @@ def test_workers_stop_when_their_parent_is_killed(two_workers) -> None:  # type:
     _wait(gone, 60, "the workers kept running without their parent")
 
 
+def test_workers_stop_when_their_parent_is_killed_while_they_start(un_db: str, tmp_path: Path) -> None:
+    """Killed the moment both workers hold the socket, long before they serve: they stop all the same (on Linux the
+    kernel signals them; the serving loop's own check would only run once they had started)."""
+    port = _free_port()
+    command = [sys.executable, "-c", "from interdict.cli import main; main()", "serve", "--no-auth", "--port", str(port), "--workers", "2"]
+    env = dict(os.environ, INTERDICT_HOME=str(tmp_path / "home"), INTERDICT_SERVE_WARM_CACHES="0")
+    process = subprocess.Popen([*command, "--no-access-log", "--db", un_db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    workers: list[int] = []
+    try:
+        workers = list(_wait(lambda: process.poll() is not None or (len(found := _listeners(process.pid, port)) == 2 and found), 180, "two workers never held the socket"))
+        assert process.poll() is None
+        started = _ready(f"http://127.0.0.1:{port}")
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        _wait(lambda: all(_ended(pid) for pid in workers), 60, f"the workers kept running without their parent (one had started: {started})")
+    finally:
+        for pid in workers:
+            if not _ended(pid):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+
+
 def test_a_port_already_in_use_is_an_error_before_any_seeding(un_db: str, tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -25,11 +25,17 @@ What it relies on of uvicorn: `Server.serve(sockets=[])` serves no listener of
 its own, and a connection accepted here is given to the protocol uvicorn would
 build (`config.http_protocol_class` with the server's state), so uvicorn's
 connection limits, graceful shutdown and our GuardedProtocol apply unchanged.
+
+A worker whose parent is killed outright (SIGKILL, the OOM killer) stops itself:
+on Linux the kernel sends it SIGTERM (PR_SET_PDEATHSIG, which reaches a worker
+still starting too), and every worker also compares its parent's pid, given by
+the parent, with getppid() while it serves.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -84,7 +90,7 @@ def listen(host: str, port: int, backlog: int) -> socket.socket:
 class BalancedServer(uvicorn.Server):
     """uvicorn's server in one worker, taking connections from the shared socket only while it is among the least loaded."""
 
-    def __init__(self, config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int):
+    def __init__(self, config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int, parent: int):
         super().__init__(config)
         self.listener = listener
         self.loads = loads  # shared array: connections each worker holds
@@ -93,7 +99,9 @@ class BalancedServer(uvicorn.Server):
         self._accepting = 0  # connections accepted whose protocol uvicorn does not count yet
         self._deferred_since: float | None = None  # when this worker began leaving a waiting connection to the others
         self._deferred_last = 0.0
-        self._parent = os.getppid()
+        # The parent's pid as the parent gave it: read here with getppid, a parent killed while this process was
+        # still starting (importing takes seconds) would already be gone, and the worker would never notice.
+        self._parent = parent
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         publisher = asyncio.get_running_loop().create_task(self._publish_when_started())
@@ -109,19 +117,23 @@ class BalancedServer(uvicorn.Server):
 
     async def _publish_when_started(self) -> None:
         while not self.started:
-            if self.should_exit:
+            if self.should_exit or self._orphaned():
                 return
             await asyncio.sleep(PUBLISH_SECONDS)
         self.listener.setblocking(False)
         self._watch()
-        while not self.should_exit:
+        while not self.should_exit and not self._orphaned():
             self.loads[self.slot] = len(self.server_state.connections) + self._accepting
-            if os.getppid() != self._parent:
-                # The parent was killed without stopping us (SIGKILL, OOM): stop as on SIGTERM rather than
-                # serve on, unsupervised, holding the port and the memory.
-                log.warning("the service's parent process is gone; this worker stops")
-                self.should_exit = True
             await asyncio.sleep(PUBLISH_SECONDS)
+
+    def _orphaned(self) -> bool:
+        """Whether the parent was killed without stopping us (SIGKILL, OOM); if so, stop as on SIGTERM rather than
+        serve on, unsupervised, holding the port and the memory."""
+        if os.getppid() == self._parent:
+            return False
+        log.warning("the service's parent process is gone; this worker stops")
+        self.should_exit = True
+        return True
 
     def _watch(self) -> None:
         if not self._watching and not self.should_exit:
@@ -182,10 +194,28 @@ class BalancedServer(uvicorn.Server):
             self._accepting -= 1  # counted by uvicorn from here on (server_state.connections), or gone
 
 
-def _worker(config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int) -> None:
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def _stop_with_parent(parent: int) -> None:
+    """Linux: ask the kernel for SIGTERM when the parent dies, so a worker blocked in its startup stops too.
+
+    Elsewhere the serving loop's getppid check is all there is. A parent already gone before the request took
+    effect is caught by the check after it."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker(config: uvicorn.Config, listener: socket.socket, loads: Any, slot: int, parent: int) -> None:
     """A worker process: uvicorn's server, taking its connections from the shared socket."""
+    _stop_with_parent(parent)
     config.configure_logging()
-    server = BalancedServer(config, listener, loads, slot)
+    server = BalancedServer(config, listener, loads, slot, parent)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -213,7 +243,9 @@ class Workers:
 
     def _start(self, slot: int) -> BaseProcess:
         self.loads[slot] = 0
-        process = self._context.Process(target=_worker, args=(self.config, self.listener, self.loads, slot), name=f"interdict-worker-{slot}")
+        process = self._context.Process(
+            target=_worker, args=(self.config, self.listener, self.loads, slot, os.getpid()), name=f"interdict-worker-{slot}"
+        )
         process.start()
         log.info("started worker process [%s]", process.pid)
         return process
