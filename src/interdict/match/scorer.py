@@ -1115,11 +1115,6 @@ def _compound_links(
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
                 elif _readings_fuse(first, second, single):
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
-                elif _one_syllable(first) or _one_syllable(second):
-                    # Syllables of a name read as Chinese fuse only as written or by reading ("Li Wang" is not "Liang").
-                    if single.text != joined_text:
-                        continue
-                    sim = S.compound_exact
                 elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
                         continue
