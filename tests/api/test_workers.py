@@ -48,12 +48,17 @@ def _ready(url: str) -> bool:
         return False
 
 
+def _serve_two_workers(un_db: str, tmp_path: Path, port: int) -> subprocess.Popen:
+    """`interdict serve --workers 2` on `port`, as a user starts it (its stderr kept for the failure message)."""
+    command = [sys.executable, "-c", "from interdict.cli import main; main()", "serve", "--no-auth", "--port", str(port), "--workers", "2"]
+    env = dict(os.environ, INTERDICT_HOME=str(tmp_path / "home"), INTERDICT_SERVE_WARM_CACHES="0")
+    return subprocess.Popen([*command, "--no-access-log", "--db", un_db], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+
+
 @pytest.fixture
 def two_workers(un_db: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int]]:
     port = _free_port()
-    command = [sys.executable, "-c", "from interdict.cli import main; main()", "serve", "--no-auth", "--port", str(port), "--workers", "2"]
-    env = dict(os.environ, INTERDICT_HOME=str(tmp_path / "home"), INTERDICT_SERVE_WARM_CACHES="0")
-    process = subprocess.Popen([*command, "--no-access-log", "--db", un_db], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    process = _serve_two_workers(un_db, tmp_path, port)
     try:
         _wait(lambda: process.poll() is not None or len(_listeners(process.pid, port)) == 2, 180, "two workers never listened")
         assert process.poll() is None, process.communicate()[1]
@@ -135,9 +140,7 @@ def test_workers_stop_when_their_parent_is_killed_while_they_start(un_db: str, t
     """Killed the moment both workers hold the socket, long before they serve: they stop all the same (on Linux the
     kernel signals them; the serving loop's own check would only run once they had started)."""
     port = _free_port()
-    command = [sys.executable, "-c", "from interdict.cli import main; main()", "serve", "--no-auth", "--port", str(port), "--workers", "2"]
-    env = dict(os.environ, INTERDICT_HOME=str(tmp_path / "home"), INTERDICT_SERVE_WARM_CACHES="0")
-    process = subprocess.Popen([*command, "--no-access-log", "--db", un_db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    process = _serve_two_workers(un_db, tmp_path, port)
     workers: list[int] = []
     try:
         workers = list(_wait(lambda: process.poll() is not None or (len(found := _listeners(process.pid, port)) == 2 and found), 180, "two workers never held the socket"))
@@ -152,6 +155,7 @@ def test_workers_stop_when_their_parent_is_killed_while_they_start(un_db: str, t
                 os.kill(pid, signal.SIGKILL)
         if process.poll() is None:
             process.kill()
+        process.communicate(timeout=60)
 
 
 def test_a_port_already_in_use_is_an_error_before_any_seeding(un_db: str, tmp_path: Path) -> None:

@@ -100,12 +100,14 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
     if q.script == "cjk" or c.script == "cjk":
         return _syllable_sim(q, c)  # "Ng" is a reading of 吴: syllables first
-    if (_one_syllable(q) or _one_syllable(c)) and not (q.abjad or c.abjad) and _syllables(q) and _syllables(c):
+    if (_one_syllable(q) or _one_syllable(c)) and not (q.abjad or c.abjad):
         # A syllable of a name read as romanised Chinese, written in Latin letters, is as whole a unit as one written
         # in Han: against another word that reads as syllables, it is the same syllable or another one ("Jian" /
         # "Juan", "Jun" / "Juan", "Xiu" / "Xia" are other names, not slips of one). A word that is no syllable at
         # all ("Lyn", "Hseeang") may still be a slip or a looser spelling of one, as below.
-        return (S.romanisation, How.TRANSLITERATION) if not set(_syllables(q)).isdisjoint(_syllables(c)) else (0.0, How.NONE)
+        left, right = _syllables(q), _syllables(c)
+        if left and right:
+            return (S.romanisation, How.TRANSLITERATION) if not set(left).isdisjoint(right) else (0.0, How.NONE)
     if _letters(q) or _letters(c):
         # "HW", "GD", "U&V": letters, not a spoken word. Only the same letters agree (above): a skeleton of one
         # or two consonants bridged "HW" to "HUA", "U&V" to "OV" and "G&D" to القاعدة.
