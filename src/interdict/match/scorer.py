@@ -377,6 +377,16 @@ def _long_vowels_apart(abjad: Token, latin: Token) -> bool:
     return False
 
 
+def _written_vowels_differ(left: Token, right: Token) -> bool:
+    """Two Arabic-script words of the same consonants, one writing a long vowel (و, ي) between two of them where the
+    other writes none or the other one: محمود (Mahmud) and محمد (Muhammad) are two names, as against Latin letters
+    (`_long_vowels_apart`). The letters for "a" are not compared: spellings drop and add alif (اسحاق / اسحق)."""
+    first, second = _gaps(vowel_skeleton(left.text)), _gaps(vowel_skeleton(right.text))
+    if first is None or second is None or len(first[0]) != len(second[0]):
+        return False
+    return any(("o" in one) != ("o" in other) or ("i" in one) != ("i" in other) for one, other in zip(first[1], second[1]))
+
+
 def _gaps(vskel: str) -> tuple[str, list[str]] | None:
     """(consonants, the vowel classes between each two consecutive ones) of a vowel skeleton; None without two consonants."""
     consonants = ""
@@ -411,6 +421,8 @@ def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
         if (q.abjad and not c.abjad and (_ends_apart(q, c) or _long_vowels_apart(q, c))) or (
             c.abjad and not q.abjad and (_ends_apart(c, q) or _long_vowels_apart(c, q))
         ):
+            return 0.0, How.NONE
+        if q.abjad and c.abjad and _written_vowels_differ(q, c):
             return 0.0, How.NONE
         size = max(len(q.skel), len(c.skel))
         sims = S.abjad_sims
