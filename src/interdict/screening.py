@@ -27,6 +27,7 @@ from .errors import InputError, UnknownDatasetError
 from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
 from .match.query import MAX_NAME_CHARS, Query, clean_schema
+from .match.retrieve import store_typo_neighbours
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
 from .relations import own_lists, reach, relation_datasets
 from .sources import registry
@@ -95,6 +96,9 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     if progress:
         progress("building the name index (once per list update)")
     index = build_index(store.active_entities(), build_key=key)
+    if progress:
+        progress(f"finding the typo neighbours of {len(index.tokens):,} list words (once per list update)")
+    store_typo_neighbours(index)
     try:
         save_index(index, path)
         clean_cache(path.parent, keep=path)

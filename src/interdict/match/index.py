@@ -40,7 +40,7 @@ from .columns import IntRuns, Rows, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 23
+INDEX_VERSION = 24
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -153,6 +153,11 @@ class Index:
     schema_names: list[str]
     token_text_column: Sequence[str] = ()  # token id → text, read without building the token
     build_key: str = ""
+    # Every vocabulary word's typo neighbours, found once when the index is built (retrieve.store_typo_neighbours)
+    # and saved with it: token id → a run of (neighbour ids, edit distances). None: found per process, on first use.
+    typo_offsets: np.ndarray | None = None  # int64, token id → start in the two arrays below (len = tokens + 1)
+    typo_ids: np.ndarray | None = None  # int32
+    typo_edits: np.ndarray | None = None  # int8
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     _token_texts: np.ndarray | None = field(default=None, repr=False)
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
@@ -219,6 +224,22 @@ class Index:
             if len(found) > 200:
                 break
         return found
+
+    def stored_typo_neighbours(self, token: Token) -> tuple[np.ndarray, np.ndarray] | None:
+        """The typo neighbours stored for the vocabulary word that reads exactly as `token` (same `sig`), if any.
+
+        Most words of a query are words the lists use (given names, surnames): their neighbours were found when
+        the index was built, and a query reads them here instead of searching again. The search depends only on
+        what `sig` holds, so a word with the same `sig` has the same neighbours."""
+        offsets = self.typo_offsets
+        if offsets is None or self.typo_ids is None or self.typo_edits is None:
+            return None
+        texts = self.token_texts
+        for token_id in self.key_tokens.get(token.skel, ()):
+            if texts[token_id] == token.text and self.tokens[token_id].sig == token.sig:
+                start, end = int(offsets[token_id]), int(offsets[token_id + 1])
+                return self.typo_ids[start:end], self.typo_edits[start:end]
+        return None
 
     # --- public surface -----------------------------------------------------
 
@@ -590,6 +611,8 @@ def save_index(index: Index, path: Path) -> None:
         "entity_dataset": index.entity_dataset,
         "entity_schema": index.entity_schema,
     }
+    if index.typo_offsets is not None and index.typo_ids is not None and index.typo_edits is not None:
+        arrays.update(typo_offsets=index.typo_offsets, typo_ids=index.typo_ids, typo_edits=index.typo_edits)
     for name, rows in (
         ("blobs", list(index.entity_blobs)),
         ("facts", [_fact_row(facts) for facts in index.facts]),
@@ -712,6 +735,9 @@ def load_index(path: Path) -> Index | None:
             schema_names=tables.schema_names,
             token_text_column=Rows(arrays["token_text_data"], arrays["token_text_offsets"], _decode_utf8),
             build_key=tables.build_key,
+            typo_offsets=arrays.get("typo_offsets"),
+            typo_ids=arrays.get("typo_ids"),
+            typo_edits=arrays.get("typo_edits"),
         )
     except (KeyError, ValueError):
         return None

@@ -93,13 +93,16 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
     """(id, edit distance) of the vocabulary tokens close enough in spelling to the query token to be a typo of it.
 
     Memoised on the index: screening batches repeat the same given names and
-    surnames, and their typo neighbourhoods never change for one index.
+    surnames, and their typo neighbourhoods never change for one index. A word
+    the lists use reads the neighbours the index stored (`store_typo_neighbours`).
     """
     if token.abjad or token.initial or token.number or len(token.text) < 4:
         return []
     cached = index.fuzzy_cache.get(token.sig)
     if cached is None:
-        cached = _fuzzy_tokens(index, token)
+        cached = index.stored_typo_neighbours(token)
+        if cached is None:
+            cached = _fuzzy_tokens(index, token)
         if len(index.fuzzy_cache) > 100_000:
             index.fuzzy_cache.clear()
         index.fuzzy_cache[token.sig] = cached
@@ -108,6 +111,35 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
 
 
 _NO_NEIGHBOURS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
+
+
+def store_typo_neighbours(index: Index, progress: Callable[[int, int], None] | None = None) -> None:
+    """Find every vocabulary word's typo neighbours now and keep them in the index, which saves them.
+
+    A query's words are mostly words the lists use, and the typo search of a word the process has not met was
+    the largest single cost of a first-sight query. Done once per list update (about 7 s for the bundled lists);
+    words outside the vocabulary are still searched on first use (`fuzzy_tokens`).
+    """
+    tokens = index.tokens
+    runs: list[tuple[np.ndarray, np.ndarray]] = []
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # one search per `sig` (a word on several hyphen groups)
+    total = len(tokens)
+    for token_id in range(total):
+        token = tokens[token_id]
+        if token.abjad or token.initial or token.number or len(token.text) < 4:
+            runs.append(_NO_NEIGHBOURS)
+            continue
+        run = found.get(token.sig)
+        if run is None:
+            run = found[token.sig] = _fuzzy_tokens(index, token)
+        runs.append(run)
+        if progress is not None and token_id % 5000 == 0:
+            progress(token_id, total)
+    offsets = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids, _ in runs], out=offsets[1:])
+    index.typo_ids = np.concatenate([ids for ids, _ in runs]).astype(np.int32) if runs else np.zeros(0, dtype=np.int32)
+    index.typo_edits = np.concatenate([edits for _, edits in runs]).astype(np.int8) if runs else np.zeros(0, dtype=np.int8)
+    index.typo_offsets = offsets
 
 
 def _fuzzy_tokens(index: Index, token: Token) -> tuple[np.ndarray, np.ndarray]:
