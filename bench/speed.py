@@ -47,6 +47,7 @@ from interdict import batch  # noqa: E402
 from interdict.heap import Settler, settle  # noqa: E402
 from interdict.lists import load_lists  # noqa: E402
 from interdict.match.index import build_index, load_index  # noqa: E402
+from interdict.match.retrieve import store_typo_neighbours  # noqa: E402
 from interdict.match.query import Query  # noqa: E402
 from interdict.model import to_ftm  # noqa: E402
 from interdict.screening import cache_path, index_key, open_screener  # noqa: E402
@@ -112,6 +113,7 @@ def main() -> None:
     entities = list(screener.index.entities())
     start = time.perf_counter()
     built = build_index(store.active_entities())
+    store_typo_neighbours(built)  # as screening.load_or_build_index builds it
     report["index_build_seconds"] = time.perf_counter() - start
     del built
     path = cache_path(index_key(store))

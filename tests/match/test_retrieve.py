@@ -83,3 +83,21 @@ def test_stored_neighbours_are_saved_with_the_index_and_screen_alike(tmp_path: P
     reloaded = load_index(path_plain)
     assert reloaded is not None and reloaded.typo_offsets is None
     assert Screener(reloaded).screen(Query.build("Qasem Solaymani"))[0].entity.id == plain.screen(Query.build("Qasem Solaymani"))[0].entity.id
+
+
+def test_inconsistent_stored_neighbours_are_ignored_not_trusted(tmp_path: Path) -> None:
+    """A cache file whose neighbour arrays disagree with its vocabulary loads without them, and screens."""
+    index = _un_index()
+    store_typo_neighbours(index)
+    assert index.typo_offsets is not None and index.typo_ids is not None
+    offsets, ids = index.typo_offsets, index.typo_ids
+    for damaged in (
+        {"typo_offsets": offsets[:-1]},  # one token short
+        {"typo_ids": ids[:-1]},  # cut short
+        {"typo_ids": ids + len(index.tokens)},  # points past the vocabulary
+    ):
+        path = tmp_path / "damaged.idx"
+        save_index(dataclasses.replace(index, **damaged), path)  # type: ignore[arg-type]
+        loaded = load_index(path)
+        assert loaded is not None and loaded.typo_offsets is None, damaged.keys()
+        assert Screener(loaded).screen(Query.build("Qasem Solaymani"))

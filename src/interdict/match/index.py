@@ -706,6 +706,7 @@ def load_index(path: Path) -> Index | None:
             return None  # truncated
         arrays[name] = np.frombuffer(mapped, dtype=kind, count=length, offset=offset)
     try:
+        typo = _typo_arrays(arrays, len(arrays["tokens_offsets"]) - 1)
         return Index(
             entity_blobs=Rows(arrays["blobs_data"], arrays["blobs_offsets"], bytes),
             facts=Rows(arrays["facts_data"], arrays["facts_offsets"], _decode_facts, keep=True),
@@ -735,12 +736,26 @@ def load_index(path: Path) -> Index | None:
             schema_names=tables.schema_names,
             token_text_column=Rows(arrays["token_text_data"], arrays["token_text_offsets"], _decode_utf8),
             build_key=tables.build_key,
-            typo_offsets=arrays.get("typo_offsets"),
-            typo_ids=arrays.get("typo_ids"),
-            typo_edits=arrays.get("typo_edits"),
+            typo_offsets=typo[0],
+            typo_ids=typo[1],
+            typo_edits=typo[2],
         )
     except (KeyError, ValueError):
         return None
+
+
+_NO_TYPO_ARRAYS: tuple[None, None, None] = (None, None, None)
+
+
+def _typo_arrays(arrays: dict[str, np.ndarray], tokens: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[None, None, None]:
+    """(offsets, ids, edits) of the stored typo neighbours when the file holds a consistent set; else none, and
+    they are searched per process."""
+    offsets, ids, edits = arrays.get("typo_offsets"), arrays.get("typo_ids"), arrays.get("typo_edits")
+    if offsets is None or ids is None or edits is None or len(offsets) != tokens + 1 or len(ids) != len(edits):
+        return _NO_TYPO_ARRAYS
+    if int(offsets[-1]) != len(ids) or (len(ids) and int(ids.max()) >= tokens) or bool(np.any(np.diff(offsets) < 0)):
+        return _NO_TYPO_ARRAYS
+    return offsets, ids, edits
 
 
 def _decode_utf8(blob: bytes) -> str:
