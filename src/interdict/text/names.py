@@ -94,6 +94,12 @@ def _sig(text: str, script: str, keys: tuple[str, ...], generic: str = "", parti
     return "\x1f".join((text, script, generic, "&" + particles, "!" if letters else "", *keys))
 
 
+# Words made into tokens, kept: a batch's names repeat their given names and surnames, and a query name is read once
+# per schema reading. A token holds some hundred bytes of strings; this many stay within a few megabytes.
+TOKENS_KEPT = 10_000
+
+
+@lru_cache(maxsize=TOKENS_KEPT)
 def _make_token(
     text: str,
     original: str,
