@@ -1,4 +1,4 @@
-"""Retrieval's typo neighbours: those the index stores for its own words are the ones a search finds."""
+"""Retrieval's typo neighbours: those the index stores for its own words are the ones a search finds and pairs."""
 
 from __future__ import annotations
 
@@ -10,57 +10,71 @@ from typing import Any
 import numpy as np
 
 from interdict import bundle
-from interdict.match.index import Index, build_index, load_index, save_index
+from interdict.match.columns import Runs
+from interdict.match.index import MARKED_KEYS, Index, build_index, load_index, save_index
 from interdict.match.query import Query
-from interdict.match.retrieve import _fuzzy_tokens, fuzzy_tokens, store_typo_neighbours
+from interdict.match.retrieve import _fuzzy_tokens, _token_evidence, fuzzy_tokens, fuzzy_tokens_searched, store_typo_neighbours
+from interdict.match.scorer import HOWS, PAIR_MIN, SimCache, may_pair, token_sim
 from interdict.match.screener import Screener
+from interdict.match.settings import SETTINGS
 from interdict.sources import parse_files
-from interdict.text.names import Token, analyze_name
-
-
-def _searchable(token: Token) -> bool:
-    return not (token.abjad or token.initial or token.number or len(token.text) < 4)
-
-
-def _same(left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray]) -> bool:
-    return left[0].tolist() == right[0].tolist() and left[1].tolist() == right[1].tolist()
+from interdict.text.names import analyze_name
 
 
 def _un_index() -> Index:
     return build_index(parse_files("un_sc_sanctions", bundle.read_files("un_sc_sanctions")).entities, build_key="k")
 
 
-def test_the_lists_index_stores_every_words_neighbours_as_a_search_finds_them(seeded: Any) -> None:
-    """On the real vocabulary: the stored run of 3,000 sampled list words is exactly what the search returns."""
+def _evidence(index: Index, token: Any, cache: SimCache) -> list[tuple[list[int], float]]:
+    return [(postings.tolist(), value) for postings, value in _token_evidence(index, token, 1.0, cache, index.text_df.__contains__)]
+
+
+def test_the_lists_index_stores_every_words_neighbours_and_pairs_as_a_search_finds_them(seeded: Any) -> None:
+    """On the real vocabulary, 3,000 sampled list words: the stored neighbours are what the search returns, the stored
+    pairs are the neighbours `token_sim` pairs (with its similarity and how), and the evidence they give is the
+    evidence a search gives."""
     index = seeded.screener.index
-    assert index.typo_offsets is not None  # open_screener's index was built with them
-    checked = nonempty = 0
+    assert index.typo_neighbours is not None and index.word_pairs is not None  # open_screener's index holds them
+    known = index.text_df.__contains__
+    searched = dataclasses.replace(index, typo_neighbours=None, word_pairs=None, fuzzy_cache={}, evidence_cache={})
+    checked = paired = short = 0
     for token_id in range(0, len(index.tokens), max(1, len(index.tokens) // 3000)):
         token = index.tokens[token_id]
-        if not _searchable(token):
-            continue
-        stored = index.stored_typo_neighbours(token)
-        assert stored is not None, token.text
-        assert _same(stored, _fuzzy_tokens(index, token)), token.text
+        if token.abjad or token.initial or token.number or not token.skel:
+            continue  # never searched nor verified; a word of vowels only ("eu") has no key to find its twin by
+        found: tuple[np.ndarray, ...] = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
+        if fuzzy_tokens_searched(token):  # words of under four letters are not searched, but their short keys are verified
+            stored = index.stored_typo_neighbours(token)
+            found = _fuzzy_tokens(index, token)
+            assert stored is not None and stored[0].tolist() == found[0].tolist() and stored[1].tolist() == found[1].tolist(), token.text
+        pairs = index.stored_word_pairs(token)
+        assert pairs is not None
+        asked = [(other, slot) for slot, key in enumerate(token.keys) if key and key[0] not in MARKED_KEYS and len(key) <= SETTINGS.short_key_verified for other in index.key_tokens.get(key, ())]
+        asked += [(other, -1) for other, edits in zip(*(array.tolist() for array in found)) if may_pair(token, index.tokens[other], edits)]
+        expected = [(other, *token_sim(token, index.tokens[other], known), slot) for other, slot in asked]
+        expected = [item for item in expected if item[1] >= PAIR_MIN and token.script != "cjk"]  # a syllable pairs by spelling
+        assert [(other, sim, HOWS[how], slot) for other, sim, how, slot in zip(*(column.tolist() for column in pairs))] == expected, token.text
+        assert _evidence(index, token, {}) == _evidence(searched, token, {}), token.text
         checked += 1
-        nonempty += len(stored[0]) > 0
-    assert checked > 2000 and nonempty > 1000
+        paired += bool(expected)
+        short += any(slot >= 0 for *_, slot in expected)
+    assert checked > 2000 and paired > 500 and short > 100
 
 
 def test_a_word_the_lists_do_not_use_is_searched_not_read() -> None:
-    """A typo, or a list word read differently (another `sig`), has no stored run: it is searched on first use."""
+    """A typo, or a list word read differently (another `sig`), has nothing stored: it is searched on first use."""
     index = _un_index()
     store_typo_neighbours(index)
     rng = random.Random(7)
-    words = [token for token in (index.tokens[i] for i in range(len(index.tokens))) if _searchable(token) and token.script == "latin"]
+    words = [token for token in (index.tokens[i] for i in range(len(index.tokens))) if fuzzy_tokens_searched(token) and token.script == "latin"]
     for token in rng.sample(words, 200):
         at = rng.randrange(1, len(token.text))
         typed = analyze_name(token.text[:at] + "q" + token.text[at:]).tokens[0]
         if typed.text not in index.text_df:
-            assert index.stored_typo_neighbours(typed) is None
+            assert index.stored_typo_neighbours(typed) is None and index.stored_word_pairs(typed) is None
             assert fuzzy_tokens(index, typed) == list(zip(*(array.tolist() for array in _fuzzy_tokens(index, typed))))
         other = dataclasses.replace(token, sig=token.sig + "\x1fother")
-        assert index.stored_typo_neighbours(other) is None
+        assert index.stored_typo_neighbours(other) is None and index.stored_word_pairs(other) is None
 
 
 def test_stored_neighbours_are_saved_with_the_index_and_screen_alike(tmp_path: Path) -> None:
@@ -70,9 +84,11 @@ def test_stored_neighbours_are_saved_with_the_index_and_screen_alike(tmp_path: P
     path = tmp_path / "index.idx"
     save_index(built, path)
     loaded = load_index(path)
-    assert loaded is not None and loaded.typo_offsets is not None and loaded.typo_ids is not None and built.typo_ids is not None
-    assert loaded.typo_offsets.tolist() == built.typo_offsets.tolist()  # type: ignore[union-attr]
-    assert loaded.typo_ids.tolist() == built.typo_ids.tolist()
+    assert loaded is not None and loaded.typo_neighbours is not None and loaded.word_pairs is not None
+    assert built.typo_neighbours is not None and built.word_pairs is not None
+    for saved, kept in ((loaded.typo_neighbours, built.typo_neighbours), (loaded.word_pairs, built.word_pairs)):
+        assert saved.offsets.tolist() == kept.offsets.tolist()
+        assert [column.tolist() for column in saved.columns] == [column.tolist() for column in kept.columns]
     stored = Screener(loaded)
     for name in ("Qasem Soleimani", "Qasem Solaymani", "Ali Akbar Velayati", "Abdul Kabir", "Abdl Kabyr", "Hamza bin Ladin"):
         query = Query.build(name)
@@ -81,23 +97,36 @@ def test_stored_neighbours_are_saved_with_the_index_and_screen_alike(tmp_path: P
     path_plain = tmp_path / "plain.idx"
     save_index(_un_index(), path_plain)
     reloaded = load_index(path_plain)
-    assert reloaded is not None and reloaded.typo_offsets is None
+    assert reloaded is not None and reloaded.typo_neighbours is None and reloaded.word_pairs is None
     assert Screener(reloaded).screen(Query.build("Qasem Solaymani"))[0].entity.id == plain.screen(Query.build("Qasem Solaymani"))[0].entity.id
 
 
 def test_inconsistent_stored_neighbours_are_ignored_not_trusted(tmp_path: Path) -> None:
-    """A cache file whose neighbour arrays disagree with its vocabulary loads without them, and screens."""
+    """A cache file whose stored runs disagree with its vocabulary loads without them, and screens."""
     index = _un_index()
     store_typo_neighbours(index)
-    assert index.typo_offsets is not None and index.typo_ids is not None
-    offsets, ids = index.typo_offsets, index.typo_ids
+    runs = index.typo_neighbours
+    assert runs is not None
+    ids, edits = runs.columns
     for damaged in (
-        {"typo_offsets": offsets[:-1]},  # one token short
-        {"typo_ids": ids[:-1]},  # cut short
-        {"typo_ids": ids + len(index.tokens)},  # points past the vocabulary
+        Runs(runs.offsets[:-1], runs.columns),  # one word short
+        Runs(runs.offsets, (ids[:-1], edits[:-1])),  # cut short
+        Runs(runs.offsets, (ids + len(index.tokens), edits)),  # pointing past the vocabulary
+        Runs(runs.offsets[::-1].copy(), runs.columns),  # out of order
     ):
         path = tmp_path / "damaged.idx"
-        save_index(dataclasses.replace(index, **damaged), path)  # type: ignore[arg-type]
+        save_index(dataclasses.replace(index, typo_neighbours=damaged), path)
         loaded = load_index(path)
-        assert loaded is not None and loaded.typo_offsets is None, damaged.keys()
+        assert loaded is not None and loaded.typo_neighbours is None and loaded.word_pairs is not None
         assert Screener(loaded).screen(Query.build("Qasem Solaymani"))
+
+
+def test_runs_pack_and_read_back_each_rows_slices() -> None:
+    runs = Runs.pack([(np.array([2, 1]), np.array([1, 2])), (np.zeros(0), np.zeros(0)), (np.array([0]), np.array([1]))], ("int32", "int8"))
+    assert runs.offsets.tolist() == [0, 2, 2, 3]
+    assert [column.tolist() for column in runs.run(0)] == [[2, 1], [1, 2]]
+    assert [column.tolist() for column in runs.run(1)] == [[], []]
+    assert runs.columns[0].dtype == np.int32 and runs.columns[1].dtype == np.int8
+    assert Runs.load(runs.arrays("x"), "x", 2, 3) is not None
+    assert Runs.load(runs.arrays("x"), "x", 2, 4) is None  # another vocabulary
+    assert Runs.load(runs.arrays("x"), "x", 3, 3) is None  # a column missing

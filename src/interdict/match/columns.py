@@ -117,3 +117,49 @@ class Spans(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(self._spans)
+
+
+class Runs:
+    """Per-row runs over parallel flat arrays: row → a slice of each column (a list word's stored typo neighbours).
+
+    The first column holds row ids (neighbours are other rows), which `load` checks are in range.
+    """
+
+    def __init__(self, offsets: np.ndarray, columns: tuple[np.ndarray, ...]):
+        self.offsets = offsets  # int64, len rows + 1
+        self.columns = columns
+
+    def run(self, row: int) -> tuple[np.ndarray, ...]:
+        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        return tuple(column[start:end] for column in self.columns)
+
+    @classmethod
+    def pack(cls, runs: Sequence[tuple[np.ndarray, ...]], dtypes: tuple[str, ...]) -> Runs:
+        """One run per row, each a tuple of arrays in the order (and of the types) of `dtypes`."""
+        offsets = np.zeros(len(runs) + 1, dtype=np.int64)
+        if runs:
+            np.cumsum([len(run[0]) for run in runs], out=offsets[1:])
+        columns = tuple(
+            np.concatenate([np.asarray(run[k], dtype=dtype) for run in runs]) if runs else np.zeros(0, dtype=dtype) for k, dtype in enumerate(dtypes)
+        )
+        return cls(offsets, columns)
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        """The arrays to save, named after `name`."""
+        return {f"{name}_offsets": self.offsets, **{f"{name}_{k}": column for k, column in enumerate(self.columns)}}
+
+    @classmethod
+    def load(cls, arrays: Mapping[str, np.ndarray], name: str, width: int, rows: int) -> Runs | None:
+        """The runs saved under `name` when the arrays are a consistent set for `rows` rows; else None (a damaged or
+        older file: the caller does without)."""
+        offsets = arrays.get(f"{name}_offsets")
+        columns = tuple(arrays.get(f"{name}_{k}") for k in range(width))
+        if offsets is None or len(offsets) != rows + 1 or any(column is None for column in columns):
+            return None
+        present = tuple(column for column in columns if column is not None)
+        size = int(offsets[-1]) if len(offsets) else 0
+        if any(len(column) != size for column in present) or bool(np.any(np.diff(offsets) < 0)) or (rows and int(offsets[0]) != 0):
+            return None
+        if size and (int(present[0].max()) >= rows or int(present[0].min()) < 0):
+            return None
+        return cls(offsets, present)

@@ -36,7 +36,7 @@ from ..atomic import atomic_write  # one way to write files: complete or not at 
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
 from ..text.names import HAN_KEY, Token, alternatives, analyze_name, fused_key
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, name_acronyms, run_letters
-from .columns import IntRuns, Rows, Spans, pack
+from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
@@ -153,11 +153,12 @@ class Index:
     schema_names: list[str]
     token_text_column: Sequence[str] = ()  # token id → text, read without building the token
     build_key: str = ""
-    # Every vocabulary word's typo neighbours, found once when the index is built (retrieve.store_typo_neighbours)
-    # and saved with it: token id → a run of (neighbour ids, edit distances). None: found per process, on first use.
-    typo_offsets: np.ndarray | None = None  # int64, token id → start in the two arrays below (len = tokens + 1)
-    typo_ids: np.ndarray | None = None  # int32
-    typo_edits: np.ndarray | None = None  # int8
+    # Found once when the lists' index is built (retrieve.store_typo_neighbours) and saved with it; None: found per
+    # process, on first use. Token id → its typo neighbours: (ids int32, edit distances int8).
+    typo_neighbours: Runs | None = None
+    # Token id → the words that pair with it as the scorer pairs words, among its typo neighbours and the words under
+    # its shortest keys: (ids int32, similarity float64, how int8, slot int8: the key's position, -1 a typo neighbour).
+    word_pairs: Runs | None = None
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     _token_texts: np.ndarray | None = field(default=None, repr=False)
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
@@ -226,19 +227,30 @@ class Index:
         return found
 
     def stored_typo_neighbours(self, token: Token) -> tuple[np.ndarray, np.ndarray] | None:
-        """The typo neighbours stored for the vocabulary word that reads exactly as `token` (same `sig`), if any.
+        """The typo neighbours stored for the list word that reads exactly as `token` (same `sig`), if any.
 
         Most words of a query are words the lists use (given names, surnames): their neighbours were found when
         the index was built, and a query reads them here instead of searching again. The search depends only on
         what `sig` holds, so a word with the same `sig` has the same neighbours."""
-        offsets = self.typo_offsets
-        if offsets is None or self.typo_ids is None or self.typo_edits is None:
+        twin = self._twin(token) if self.typo_neighbours is not None else None
+        if twin is None or self.typo_neighbours is None:
             return None
+        ids, edits = self.typo_neighbours.run(twin)
+        return ids, edits
+
+    def stored_word_pairs(self, token: Token) -> tuple[np.ndarray, ...] | None:
+        """(ids, similarities, how codes, slots) of the words stored as pairing with the list word reading as `token`."""
+        twin = self._twin(token) if self.word_pairs is not None else None
+        if twin is None or self.word_pairs is None:
+            return None
+        return self.word_pairs.run(twin)
+
+    def _twin(self, token: Token) -> int | None:
+        """The id of a list word with the same `sig` as `token` (everything the matcher reads of a word)."""
         texts = self.token_texts
         for token_id in self.key_tokens.get(token.skel, ()):
             if texts[token_id] == token.text and self.tokens[token_id].sig == token.sig:
-                start, end = int(offsets[token_id]), int(offsets[token_id + 1])
-                return self.typo_ids[start:end], self.typo_edits[start:end]
+                return token_id
         return None
 
     # --- public surface -----------------------------------------------------
@@ -611,8 +623,10 @@ def save_index(index: Index, path: Path) -> None:
         "entity_dataset": index.entity_dataset,
         "entity_schema": index.entity_schema,
     }
-    if index.typo_offsets is not None and index.typo_ids is not None and index.typo_edits is not None:
-        arrays.update(typo_offsets=index.typo_offsets, typo_ids=index.typo_ids, typo_edits=index.typo_edits)
+    if index.typo_neighbours is not None:
+        arrays.update(index.typo_neighbours.arrays("typo_neighbours"))
+    if index.word_pairs is not None:
+        arrays.update(index.word_pairs.arrays("word_pairs"))
     for name, rows in (
         ("blobs", list(index.entity_blobs)),
         ("facts", [_fact_row(facts) for facts in index.facts]),
@@ -706,7 +720,7 @@ def load_index(path: Path) -> Index | None:
             return None  # truncated
         arrays[name] = np.frombuffer(mapped, dtype=kind, count=length, offset=offset)
     try:
-        typo = _typo_arrays(arrays, len(arrays["tokens_offsets"]) - 1)
+        words = len(arrays["tokens_offsets"]) - 1
         return Index(
             entity_blobs=Rows(arrays["blobs_data"], arrays["blobs_offsets"], bytes),
             facts=Rows(arrays["facts_data"], arrays["facts_offsets"], _decode_facts, keep=True),
@@ -736,26 +750,11 @@ def load_index(path: Path) -> Index | None:
             schema_names=tables.schema_names,
             token_text_column=Rows(arrays["token_text_data"], arrays["token_text_offsets"], _decode_utf8),
             build_key=tables.build_key,
-            typo_offsets=typo[0],
-            typo_ids=typo[1],
-            typo_edits=typo[2],
+            typo_neighbours=Runs.load(arrays, "typo_neighbours", 2, words),
+            word_pairs=Runs.load(arrays, "word_pairs", 4, words),
         )
     except (KeyError, ValueError):
         return None
-
-
-_NO_TYPO_ARRAYS: tuple[None, None, None] = (None, None, None)
-
-
-def _typo_arrays(arrays: dict[str, np.ndarray], tokens: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | tuple[None, None, None]:
-    """(offsets, ids, edits) of the stored typo neighbours when the file holds a consistent set; else none, and
-    they are searched per process."""
-    offsets, ids, edits = arrays.get("typo_offsets"), arrays.get("typo_ids"), arrays.get("typo_edits")
-    if offsets is None or ids is None or edits is None or len(offsets) != tokens + 1 or len(ids) != len(edits):
-        return _NO_TYPO_ARRAYS
-    if int(offsets[-1]) != len(ids) or (len(ids) and int(ids.max()) >= tokens) or bool(np.any(np.diff(offsets) < 0)):
-        return _NO_TYPO_ARRAYS
-    return offsets, ids, edits
 
 
 def _decode_utf8(blob: bytes) -> str:

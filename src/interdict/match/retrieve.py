@@ -33,8 +33,9 @@ from ..text import tables
 from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
 from ..text.skeleton import skeleton, skeleton_once
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, query_acronym, run_letters
+from .columns import Runs
 from .index import MARKED_KEYS, Index, letter_trigrams
-from .scorer import PAIR_MIN, SimCache, may_pair, remembered_sim
+from .scorer import HOW_CODES, HOWS, PAIR_MIN, SimCache, may_pair, remember_sim, remembered_sim, token_sim
 from .settings import SETTINGS as S
 
 
@@ -89,6 +90,12 @@ def fuzzy_keys(index: Index, token: Token) -> set[str]:
     return found
 
 
+def fuzzy_tokens_searched(token: Token) -> bool:
+    """Words whose typo neighbours are searched: not abjad (its keys already hold its readings), initials, numbers
+    or words of under four letters (equal or not)."""
+    return not (token.abjad or token.initial or token.number or len(token.text) < 4)
+
+
 def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
     """(id, edit distance) of the vocabulary tokens close enough in spelling to the query token to be a typo of it.
 
@@ -96,7 +103,7 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
     surnames, and their typo neighbourhoods never change for one index. A word
     the lists use reads the neighbours the index stored (`store_typo_neighbours`).
     """
-    if token.abjad or token.initial or token.number or len(token.text) < 4:
+    if not fuzzy_tokens_searched(token):
         return []
     cached = index.fuzzy_cache.get(token.sig)
     if cached is None:
@@ -113,33 +120,57 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
 _NO_NEIGHBOURS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
 
 
-def store_typo_neighbours(index: Index, progress: Callable[[int, int], None] | None = None) -> None:
-    """Find every vocabulary word's typo neighbours now and keep them in the index, which saves them.
+def store_typo_neighbours(index: Index) -> None:
+    """Find every list word's typo neighbours now, and the words that pair with it, and keep both in the index, which
+    saves them.
 
-    A query's words are mostly words the lists use, and the typo search of a word the process has not met was
-    the largest single cost of a first-sight query. Done once per list update (about 7 s for the bundled lists);
-    words outside the vocabulary are still searched on first use (`fuzzy_tokens`).
+    A query's words are mostly words the lists use, and for a word the process had not met, searching its typo
+    neighbours and pairing them and its short-skeleton namesakes was the largest cost of a query. Done once per list
+    update (about 20 s for the bundled lists, as long again as building the rest); words outside the vocabulary are
+    still searched on first use.
     """
     tokens = index.tokens
-    runs: list[tuple[np.ndarray, np.ndarray]] = []
-    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # one search per `sig` (a word on several hyphen groups)
-    total = len(tokens)
-    for token_id in range(total):
+    known = index.text_df.__contains__
+    neighbours: list[tuple[np.ndarray, ...]] = []
+    pairs: list[tuple[np.ndarray, ...]] = []
+    done: dict[str, tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}  # one search per `sig`
+    for token_id in range(len(tokens)):
         token = tokens[token_id]
-        if token.abjad or token.initial or token.number or len(token.text) < 4:
-            runs.append(_NO_NEIGHBOURS)
-            continue
-        run = found.get(token.sig)
-        if run is None:
-            run = found[token.sig] = _fuzzy_tokens(index, token)
-        runs.append(run)
-        if progress is not None and token_id % 5000 == 0:
-            progress(token_id, total)
-    offsets = np.zeros(total + 1, dtype=np.int64)
-    np.cumsum([len(ids) for ids, _ in runs], out=offsets[1:])
-    index.typo_ids = np.concatenate([ids for ids, _ in runs]).astype(np.int32) if runs else np.zeros(0, dtype=np.int32)
-    index.typo_edits = np.concatenate([edits for _, edits in runs]).astype(np.int8) if runs else np.zeros(0, dtype=np.int8)
-    index.typo_offsets = offsets
+        found = done.get(token.sig)
+        if found is None:
+            near = _fuzzy_tokens(index, token) if fuzzy_tokens_searched(token) else _NO_NEIGHBOURS
+            paired = [(other, *token_sim(token, tokens[other], known), slot) for other, slot in _pairing_candidates(index, token, near)]
+            kept = [(other, sim, HOW_CODES[how], slot) for other, sim, how, slot in paired if sim >= PAIR_MIN]
+            found = done[token.sig] = (near, tuple(np.asarray(column) for column in zip(*kept)) if kept else _NO_PAIRS)
+        neighbours.append(found[0])
+        pairs.append(found[1])
+    index.typo_neighbours = Runs.pack(neighbours, ("int32", "int8"))
+    index.word_pairs = Runs.pack(pairs, ("int32", "float64", "int8", "int8"))
+
+
+_NO_PAIRS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8))
+TYPO_SLOT = -1  # a stored pair found among the word's typo neighbours, not through one of its keys
+
+
+def _pairing_candidates(index: Index, token: Token, near: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    """(vocabulary word, slot) pairs `_token_evidence` would ask `token_sim` about, in its order: the words under each
+    short key of the word (slot: the key's position), then the typo neighbours `may_pair` lets through."""
+    if token.script == "cjk" or token.abjad or token.initial or token.number:
+        return []  # read by their spellings, or never verified
+    found = [
+        (other, slot)
+        for slot, key in enumerate(token.keys)
+        if _verified_key(key)
+        for other in index.key_tokens.get(key, ())
+    ]
+    tokens = index.tokens
+    found.extend((other, TYPO_SLOT) for other, edits in zip(near[0].tolist(), near[1].tolist()) if may_pair(token, tokens[other], edits))
+    return found
+
+
+def _verified_key(key: str) -> bool:
+    """A skeleton so short it lumps unrelated names: the words under it speak only when they pair with the query's."""
+    return bool(key) and key[0] not in MARKED_KEYS and len(key) <= S.short_key_verified
 
 
 def _fuzzy_tokens(index: Index, token: Token) -> tuple[np.ndarray, np.ndarray]:
@@ -460,6 +491,21 @@ def _joined_readings(index: Index, first: Token, second: Token) -> list[tuple[np
     return found
 
 
+def _stored_pairs(index: Index, token: Token, cache: SimCache) -> dict[int, list[tuple[int, float]]] | None:
+    """The words stored as pairing with the list word that reads as `token`, by slot; None for another word.
+
+    Their similarities go to the memo as `_pair_sim` would have put them, for the scorer to find."""
+    stored = index.stored_word_pairs(token)
+    if stored is None:
+        return None
+    tokens = index.tokens
+    by_slot: dict[int, list[tuple[int, float]]] = {}
+    for token_id, sim, how, slot in zip(*(column.tolist() for column in stored)):
+        remember_sim(cache, (token.sig, id(tokens[token_id])), (sim, HOWS[how]))
+        by_slot.setdefault(slot, []).append((token_id, sim))
+    return by_slot
+
+
 def _pair_sim(token: Token, vocabulary: Token, cache: SimCache, known: Callable[[str], bool]) -> float:
     """The scorer's similarity of a query token and a vocabulary token, through the screener's shared cache."""
     pair = (token.sig, id(vocabulary))
@@ -495,11 +541,16 @@ def _token_evidence(
             evidence.append((postings, weight))
         return evidence
     verify = not (token.abjad or token.initial or token.number)
-    for key in token.keys:
-        if verify and key and key[0] not in MARKED_KEYS and len(key) <= S.short_key_verified:
+    # A list word's pairs were found when the index was built (`store_typo_neighbours`): slot → [(word, similarity)].
+    stored = _stored_pairs(index, token, cache) if verify else None
+    for slot, key in enumerate(token.keys):
+        if verify and _verified_key(key):
             # A skeleton of one or two consonants lumps unrelated names ("mr": Mary, Omar, Amir, Mir; "k": Kaya,
             # Koh), and a rare spelling's weight would speak for all of them: only the vocabulary words that pair
             # with the query's, as the scorer pairs them, speak here ("Mary Kaya" once scored 1,373 names).
+            if stored is not None:
+                evidence.extend((index.names_with_token(token_id), weight) for token_id, _ in stored.get(slot, ()))
+                continue
             for token_id in index.key_tokens.get(key, ()):
                 if _pair_sim(token, index.tokens[token_id], cache, known) >= PAIR_MIN:
                     evidence.append((index.names_with_token(token_id), weight))
@@ -515,13 +566,16 @@ def _token_evidence(
         if postings is not None:
             evidence.append((postings, weight))
     vocabulary_tokens = index.tokens
-    for token_id, edits in fuzzy_tokens(index, token):
-        vocabulary = vocabulary_tokens[token_id]
-        if not may_pair(token, vocabulary, edits):
-            continue  # most typo neighbours are too far to pair: skip the full similarity
-        sim = _pair_sim(token, vocabulary, cache, known)
-        if sim >= PAIR_MIN:
-            evidence.append((index.names_with_token(token_id), weight * sim))
+    if stored is not None:
+        evidence.extend((index.names_with_token(token_id), weight * sim) for token_id, sim in stored.get(TYPO_SLOT, ()))
+    else:
+        for token_id, edits in fuzzy_tokens(index, token):
+            vocabulary = vocabulary_tokens[token_id]
+            if not may_pair(token, vocabulary, edits):
+                continue  # most typo neighbours are too far to pair: skip the full similarity
+            sim = _pair_sim(token, vocabulary, cache, known)
+            if sim >= PAIR_MIN:
+                evidence.append((index.names_with_token(token_id), weight * sim))
     if len(token.text) >= S.truncated_min_letters and not token.abjad and token.script == "latin" and not known(token.text):
         # A word cut short ("Qalib" for "Qalibaf"): the scorer pairs it only as a query's last word,
         # retrieval offers it wherever it stands.

@@ -51,6 +51,11 @@ class How(StrEnum):
     NONE = ""  # not the same name part
 
 
+# A How as a small number, for similarities stored in the index file (the order is part of INDEX_VERSION).
+HOWS: tuple[How, ...] = tuple(How)
+HOW_CODES: dict[How, int] = {how: code for code, how in enumerate(HOWS)}
+
+
 @dataclass(frozen=True)
 class Pair:
     query: tuple[Token, ...]
@@ -511,7 +516,11 @@ _SIM_VALUES_MAX = 200_000  # distinct values kept; past it a value is memoised u
 
 def remembered_sim(cache: SimCache, key: tuple[str, int], q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
     """`token_sim(q, c)` memoised in `cache` under `key` (the caller looked it up and missed), as a shared value."""
-    found = token_sim(q, c, known)
+    return remember_sim(cache, key, token_sim(q, c, known))
+
+
+def remember_sim(cache: SimCache, key: tuple[str, int], found: tuple[float, How]) -> tuple[float, How]:
+    """Memoise a similarity found elsewhere (`token_sim`, or stored with the index) as a shared value."""
     shared = _SIM_VALUES.get(found)
     if shared is None:
         shared = found
