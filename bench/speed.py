@@ -46,11 +46,10 @@ from generate import negatives, variants  # noqa: E402
 from interdict import batch  # noqa: E402
 from interdict.heap import Settler, settle  # noqa: E402
 from interdict.lists import load_lists  # noqa: E402
-from interdict.match.index import build_index, load_index  # noqa: E402
-from interdict.match.retrieve import store_typo_neighbours  # noqa: E402
+from interdict.match.index import load_index  # noqa: E402
 from interdict.match.query import Query  # noqa: E402
 from interdict.model import to_ftm  # noqa: E402
-from interdict.screening import cache_path, index_key, open_screener  # noqa: E402
+from interdict.screening import build_lists_index, cache_path, index_key, open_screener  # noqa: E402
 
 import anchors  # noqa: E402
 
@@ -112,8 +111,7 @@ def main() -> None:
     store = load_lists()
     entities = list(screener.index.entities())
     start = time.perf_counter()
-    built = build_index(store.active_entities())
-    store_typo_neighbours(built)  # as screening.load_or_build_index builds it
+    built = build_lists_index(store.active_entities())
     report["index_build_seconds"] = time.perf_counter() - start
     del built
     path = cache_path(index_key(store))

@@ -29,6 +29,7 @@ from .match.index import INDEX_VERSION, Index, build_index, load_index, save_ind
 from .match.query import MAX_NAME_CHARS, Query, clean_schema
 from .match.retrieve import store_typo_neighbours
 from .match.screener import DEFAULT_LIMIT, Hit, Screener, Screening
+from .model import Entity
 from .relations import own_lists, reach, relation_datasets
 from .sources import registry
 from .store import SnapshotStore, data_home, default_url, open_store
@@ -85,6 +86,18 @@ def clean_cache(folder: Path, keep: Path | None = None) -> None:
         pass  # a read-only home still screens
 
 
+def build_lists_index(entities: Iterable[Entity], build_key: str = "", progress: Callable[[str], None] | None = None) -> Index:
+    """The lists' index as screening uses it: the candidate index, and every list word's typo neighbours and pairs
+    (match/retrieve.py `store_typo_neighbours`), found once here rather than by every process on first use."""
+    if progress:
+        progress("building the name index (once per list update)")
+    index = build_index(entities, build_key=build_key)
+    if progress:
+        progress(f"finding the typo neighbours of {len(index.tokens):,} list words (once per list update)")
+    store_typo_neighbours(index)
+    return index
+
+
 def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | None = None) -> Index:
     """The index for the store's active snapshots, from cache when it is current."""
     key = index_key(store)
@@ -93,12 +106,7 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     index = load_index(path)
     if index is not None and index.build_key == key:
         return index
-    if progress:
-        progress("building the name index (once per list update)")
-    index = build_index(store.active_entities(), build_key=key)
-    if progress:
-        progress(f"finding the typo neighbours of {len(index.tokens):,} list words (once per list update)")
-    store_typo_neighbours(index)
+    index = build_lists_index(store.active_entities(), key, progress)
     try:
         save_index(index, path)
         clean_cache(path.parent, keep=path)

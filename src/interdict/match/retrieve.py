@@ -155,8 +155,8 @@ TYPO_SLOT = -1  # a stored pair found among the word's typo neighbours, not thro
 def _pairing_candidates(index: Index, token: Token, near: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
     """(vocabulary word, slot) pairs `_token_evidence` would ask `token_sim` about, in its order: the words under each
     short key of the word (slot: the key's position), then the typo neighbours `may_pair` lets through."""
-    if token.script == "cjk" or token.abjad or token.initial or token.number:
-        return []  # read by their spellings, or never verified
+    if token.script == "cjk" or not _verifies(token):
+        return []  # a syllable is read by its spellings (`_token_evidence`); other words are never verified
     found = [
         (other, slot)
         for slot, key in enumerate(token.keys)
@@ -166,6 +166,11 @@ def _pairing_candidates(index: Index, token: Token, near: tuple[np.ndarray, np.n
     tokens = index.tokens
     found.extend((other, TYPO_SLOT) for other, edits in zip(near[0].tolist(), near[1].tolist()) if may_pair(token, tokens[other], edits))
     return found
+
+
+def _verifies(token: Token) -> bool:
+    """Words whose short keys are verified by pairing (`_verified_key`): abjad words, initials and numbers are not."""
+    return not (token.abjad or token.initial or token.number)
 
 
 def _verified_key(key: str) -> bool:
@@ -540,7 +545,7 @@ def _token_evidence(
         if postings is not None:
             evidence.append((postings, weight))
         return evidence
-    verify = not (token.abjad or token.initial or token.number)
+    verify = _verifies(token)
     # A list word's pairs were found when the index was built (`store_typo_neighbours`): slot → [(word, similarity)].
     stored = _stored_pairs(index, token, cache) if verify else None
     for slot, key in enumerate(token.keys):

@@ -105,8 +105,7 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return 0.0, How.NONE  # one character is one name: 近平 and 近朋 are different people
     if q.script == "cjk" or c.script == "cjk":
         return _syllable_sim(q, c)  # "Ng" is a reading of 吴: syllables first
-    # (Whether either word carries a reading at all is asked first, inline: most words carry none.)
-    if (q.keys[-1][:1] == "^" or c.keys[-1][:1] == "^") and (_one_syllable(q) or _one_syllable(c)) and not (q.abjad or c.abjad):
+    if _either_one_syllable(q, c) and not (q.abjad or c.abjad):
         # A syllable of a name read as romanised Chinese, written in Latin letters, is as whole a unit as one written
         # in Han: against another word that reads as syllables, it is the same syllable or another one ("Jian" /
         # "Juan", "Jun" / "Juan", "Xiu" / "Xia" are other names, not slips of one). A word that is no syllable at
@@ -187,7 +186,7 @@ def may_pair(q: Token, c: Token, edits: int) -> bool:
         return True  # generic word classes, scripts without vowels, syllables: related other ways
     if q.text[:2] in _PREFIX_HEADS or c.text[:2] in _PREFIX_HEADS:
         return True  # a fused prefix or a joined article
-    if (q.keys[-1][:1] == "^" or c.keys[-1][:1] == "^") and (_one_syllable(q) or _one_syllable(c)):
+    if _either_one_syllable(q, c):
         return True  # a Chinese syllable pairs by its readings, however its spellings differ
     if edits <= 2 and _th_as_s(q.text, c.text):
         return True  # th read as s (Othman / Osman)
@@ -452,6 +451,12 @@ def _one_syllable(token: Token) -> bool:
     Words of two syllables keep their slips: a name of Latin letters that happens to split into syllables ("Anna Li")
     is read as Chinese too, and its longer words are as often ordinary names with ordinary typos."""
     return token.keys[-1][:1] == "^" and any("." not in key for key in token.keys if key[:1] == "^")
+
+
+def _either_one_syllable(q: Token, c: Token) -> bool:
+    """Either word is one syllable (`_one_syllable`). Most words carry no reading at all: that is asked first, here,
+    before the fuller test (it was the hottest line of a first-sight query)."""
+    return (q.keys[-1][:1] == "^" or c.keys[-1][:1] == "^") and (_one_syllable(q) or _one_syllable(c))
 
 
 def _syllables(token: Token) -> tuple[str, ...] | list[str]:
