@@ -1,9 +1,10 @@
 """The event loop stays free: /healthz answers promptly while heavy /match requests are screened.
 
 Issue 10, item 12: single-query /match requests were screened on the event
-loop, so eight heavy ones held /healthz for seconds. Screening now always runs
-on the screening threads (api/limits.py, Runner). bench/health_under_load.py
-measures the latency; this test only holds a generous bound.
+loop, so eight heavy ones held /healthz for seconds. Screening now runs on the
+screening threads (api/limits.py, Runner), except one query of short names,
+whose cost is bounded. bench/health_under_load.py measures the latency; this
+test only holds a generous bound.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import random
 import threading
 import time
 
+import anyio
 import httpx
+import pytest
+from fastapi import HTTPException
+
+from interdict.api.limits import Runner, check
 
 from .conftest import Api
 
@@ -57,3 +63,53 @@ def test_healthz_answers_promptly_while_heavy_matches_run(api: Api) -> None:
     elapsed = max(finished) - began
     assert elapsed > 2 * BOUND and len(latencies) >= 10, f"the heavy requests took only {elapsed:.2f} s: make them heavier"
     assert max(latencies) < BOUND, f"/healthz took {max(latencies):.2f} s while screening ({len(latencies)} probes)"
+
+
+# --- where the Runner runs work (api/limits.py) ----------------------------------------------------------------------
+
+
+def _thread_of(runner: Runner, queries: int | None, name_chars: int | None) -> tuple[int, int]:
+    """(the event loop's thread, the thread the work ran on) for work of this size."""
+
+    async def main() -> tuple[int, int]:
+        return threading.get_ident(), await runner.run(lambda deadline: threading.get_ident(), queries=queries, name_chars=name_chars)
+
+    return anyio.run(main)
+
+
+@pytest.mark.parametrize(
+    ("queries", "name_chars", "inline"),
+    [
+        (1, 17, True),  # one customer's name
+        (1, 100, True),  # at the bound
+        (1, 101, False),  # one character over it
+        (2, 20, False),  # two queries: the route does not weigh several
+        (1, None, False),  # size unknown (a document, a relation lookup)
+        (None, 17, False),
+        (1, 0, False),  # identifiers only: no names to bound the work by
+    ],
+)
+def test_only_one_short_name_runs_on_the_event_loop(queries: int | None, name_chars: int | None, inline: bool) -> None:
+    loop, ran = _thread_of(Runner(threads=2, timeout=5.0, inline_name_chars=100), queries, name_chars)
+    assert (ran == loop) is inline
+
+
+def test_no_work_runs_inline_when_the_setting_is_zero() -> None:
+    loop, ran = _thread_of(Runner(threads=2, timeout=5.0, inline_name_chars=0), 1, 5)
+    assert ran != loop
+
+
+@pytest.mark.parametrize("name_chars", [10, 500])
+def test_work_past_its_deadline_is_answered_503_inline_or_not(name_chars: int) -> None:
+    runner = Runner(threads=1, timeout=0.05, inline_name_chars=100)
+
+    def work(deadline: float) -> None:
+        time.sleep(0.1)
+        check(deadline)
+
+    async def main() -> None:
+        await runner.run(work, queries=1, name_chars=name_chars)
+
+    with pytest.raises(HTTPException) as raised:
+        anyio.run(main)
+    assert raised.value.status_code == 503

@@ -188,5 +188,6 @@ async def match(
             responses[example.key] = match_one(example, params, generation)
         return responses
 
-    responses = await state.runner.run(work, queries=len(examples))
+    name_chars = sum(len(name) for example in examples for name in example.query.names)
+    responses = await state.runner.run(work, queries=len(examples), name_chars=name_chars)
     return JSONBytes({"responses": responses, "limit": query.limit}, headers={"x-batch-size": str(len(examples))})

@@ -85,7 +85,7 @@ async def screen(
         result["missing_lists"] = list(generation.missing)
         return result
 
-    result = await service(request).runner.run(work, queries=1)
+    result = await service(request).runner.run(work, queries=1, name_chars=sum(len(name) for name in query.names))
     if record and "error" not in result:
         store = cases_of(request)
         data = {key: value for key, value in party.model_dump(by_alias=True).items() if key != "id"}

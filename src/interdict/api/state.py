@@ -107,7 +107,7 @@ class ServiceState:
         self._threads: list[threading.Thread] = []
         self._key_cache: dict[str, tuple[ApiKey, float]] = {}
         self.stale = False
-        self.runner = Runner(settings.screen_threads, settings.request_timeout)
+        self.runner = Runner(settings.screen_threads, settings.request_timeout, settings.inline_name_chars)
         if screener is not None:
             if store is None:
                 raise ValueError("a preloaded screener needs its store")
