@@ -75,6 +75,7 @@ class IntRuns(Sequence[tuple[int, ...]]):
     def __init__(self, flat: np.ndarray, offsets: np.ndarray):
         self._flat = flat
         self._offsets = offsets.tolist()  # list indexing is faster than numpy scalars here
+        self._offset_array = np.asarray(offsets, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -96,6 +97,14 @@ class IntRuns(Sequence[tuple[int, ...]]):
 
     def sizes(self) -> np.ndarray:
         return np.diff(np.asarray(self._offsets, dtype=np.int64))
+
+    def flat(self) -> np.ndarray:
+        """Every run's integers, one run after the other."""
+        return self._flat
+
+    def offsets(self) -> np.ndarray:
+        """Where each run starts in `flat` (one more: where the last ends)."""
+        return self._offset_array
 
 
 class Spans(Mapping[str, np.ndarray]):

@@ -42,6 +42,12 @@ class MatchSettings:
         "person on many lists cannot crowd out their own entries. Larger finds more matches that retrieval under-rates "
         "(typos, compounds) and costs time on common names: at 0.15 the 99th percentile query scores ~550 names, at 0 ~120.",
     )
+    shared_word_check_names: int = setting(
+        50,
+        "When more list names than this are in a query name's match range and two of its words share a key (Ahmad / "
+        "Hamidawi), retrieval takes back evidence one list word gave to both (it pairs with one only) and estimates again. "
+        "Lower checks more queries (about 0.3 ms each), higher leaves more such names to be scored in full.",
+    )
     max_scored_names: int = setting(
         3000,
         "Hard ceiling on list names scored for one query name, reached only by queries of very common words; a screen that "
