@@ -19,7 +19,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import negated_parameters
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from interdict.api import create_app
 
@@ -30,17 +32,18 @@ schemathesis.serializer.alias("application/edifact", "text/plain")
 
 SKIPPED = {("/updatez", "post")}
 TEXT_BODIES = {("/screen/batch", "post"), ("/screen/payment", "post"), ("/screen/manifest", "post"), ("/screen/shipment", "post")}
-OPERATIONS = sorted(
-    (path, method)
-    for path, methods in create_app().openapi()["paths"].items()
-    for method, operation in methods.items()
-    if (path, method) not in SKIPPED
-)
+SPEC = create_app().openapi()
+OPERATIONS = sorted((path, method) for path, methods in SPEC["paths"].items() for method in methods if (path, method) not in SKIPPED)
 
 
 @pytest.fixture(scope="session")
 def api_schema(api: Api):  # type: ignore[no-untyped-def]
-    return schemathesis.openapi.from_url(f"{api.url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{api.url}/openapi.json")
+    # The API key is the test's own (a valid admin key on every request): generated or mutated security headers would
+    # be replaced on the way out, and a "negative" case whose only mutations were undone so, or became valid once sent
+    # (an object query parameter goes out as repeated values, a valid list), is rightly accepted by the server.
+    schema.config.generation.update(with_security_parameters=False)
+    return schema
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -55,7 +58,10 @@ def test_api_conforms_to_its_spec(api_schema, api: Api, path: str, method: str, 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
     def check(case) -> None:  # type: ignore[no-untyped-def]
-        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+        excluded = [positive_data_acceptance]
+        if mode == GenerationMode.NEGATIVE and _undone_when_sent(case, path, method):
+            excluded.append(negative_data_rejection)  # every other check (no 5xx, documented answers) still applies
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     try:
         check()
@@ -63,3 +69,20 @@ def test_api_conforms_to_its_spec(api_schema, api: Api, path: str, method: str, 
         if mode == GenerationMode.NEGATIVE:
             pytest.skip("the operation takes no input that could be made invalid")
         raise
+
+
+def _undone_when_sent(case, path: str, method: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether every mutation of a negative case is undone on the wire: each made a one-value query parameter a list.
+
+    A list goes out as the parameter repeated (`status=a&status=b`), which is how HTTP writes one parameter given
+    several times, and the server reads the last value, valid for a string parameter; the request is then not invalid
+    and a 200 is right. (Any other mutation in the case keeps the rejection check.)"""
+    negated = list(negated_parameters(case.meta))
+    if not negated:
+        return False
+    declared = {item["name"]: item.get("schema", {}) for item in SPEC["paths"][path][method].get("parameters", []) if item.get("in") == "query"}
+    for name, location in negated:
+        sent = (case.query or {}).get(name)
+        if location != ParameterLocation.QUERY or name not in declared or not isinstance(sent, list) or "array" in str(declared[name]):
+            return False
+    return True
