@@ -96,7 +96,7 @@ class IntRuns(Sequence[tuple[int, ...]]):
             yield self[i]
 
     def sizes(self) -> np.ndarray:
-        return np.diff(np.asarray(self._offsets, dtype=np.int64))
+        return np.diff(self._offset_array)
 
     def flat(self) -> np.ndarray:
         """Every run's integers, one run after the other."""

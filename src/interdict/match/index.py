@@ -245,38 +245,32 @@ class Index:
             return None
         return self.word_pairs.run(twin)
 
-    def _words_of(self, names: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """(owner, word): every word of these names, each with its name's position in `names`; None for an index
-        whose names are not stored as runs (a fresh build)."""
+    def _words_of(self, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(owner, word): every word of these names, each with its name's position in `names`."""
         runs = self.name_tokens
-        if not isinstance(runs, IntRuns):
-            return None
-        offsets = runs.offsets()
-        starts = offsets[names]
-        sizes = offsets[names + 1] - starts
-        ends = np.cumsum(sizes)
-        total = int(ends[-1]) if len(ends) else 0
-        owner = np.repeat(np.arange(len(names)), sizes)
-        positions = np.arange(total) - np.repeat(ends - sizes - starts, sizes)
-        return owner, runs.flat()[positions].astype(np.int64)
+        if isinstance(runs, IntRuns):
+            offsets = runs.offsets()
+            starts = offsets[names]
+            sizes = offsets[names + 1] - starts
+            ends = np.cumsum(sizes)
+            positions = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - sizes - starts, sizes)
+            words = runs.flat()[positions].astype(np.int64)
+        else:  # a fresh build's tuples
+            runs_of = [runs[name_id] for name_id in names.tolist()]
+            sizes = np.asarray([len(ids) for ids in runs_of], dtype=np.int64)
+            words = np.asarray([token_id for ids in runs_of for token_id in ids], dtype=np.int64)
+        return np.repeat(np.arange(len(names)), sizes), words
 
     def count_words_among(self, names: np.ndarray, words: Sequence[int]) -> np.ndarray:
         """Per name id of `names`, how many of its words (a word written twice counts twice) are among `words`."""
-        found = self._words_of(names)
-        if found is None:
-            wanted = set(words)
-            return np.asarray([sum(1 for token_id in self.name_tokens[name_id] if token_id in wanted) for name_id in names.tolist()], dtype=np.int64)
-        owner, tokens = found
+        owner, tokens = self._words_of(names)
         among = np.zeros(len(self.tokens), dtype=bool)
         among[np.asarray(words, dtype=np.int64)] = True
         return np.bincount(owner[among[tokens]], minlength=len(names))
 
     def repeat_a_word(self, names: np.ndarray) -> np.ndarray:
         """Per name id of `names`, whether the name holds one of its words twice ("Mohammed Mohammed")."""
-        found = self._words_of(names)
-        if found is None:
-            return np.asarray([len(set(ids)) < len(ids) for ids in (self.name_tokens[name_id] for name_id in names.tolist())], dtype=bool)
-        owner, tokens = found
+        owner, tokens = self._words_of(names)
         pairs = np.sort(owner * (len(self.tokens) + 1) + tokens)
         repeated = np.zeros(len(names), dtype=bool)
         repeated[pairs[1:][pairs[1:] == pairs[:-1]] // (len(self.tokens) + 1)] = True

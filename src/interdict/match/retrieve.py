@@ -351,12 +351,9 @@ def _where(postings: np.ndarray) -> tuple[int, int]:
     return postings.__array_interface__["data"][0], len(postings)
 
 
-def _words_behind(index: Index, postings: np.ndarray, keys: set[str]) -> Sequence[int]:
-    """The list words whose names `postings` is: a word's own (`names_with_token`), or a key's (`key_postings`,
-    one of `keys`: the words under it); none when it is neither (the estimate then stays as it was)."""
-    token_id = index.posted_word(postings)
-    if token_id is not None:
-        return (token_id,)
+def _words_under_key(index: Index, postings: np.ndarray, keys: set[str]) -> Sequence[int]:
+    """The list words under the key (one of `keys`) whose names `postings` is (`key_postings`); none when it is no
+    such key's (the estimate then stays as it was)."""
     where = _where(postings)
     for key in keys:
         posted = index.key_postings(key)
@@ -414,9 +411,7 @@ def _one_word_each(
     repeated: np.ndarray | None = None
     for i in shared:
         postings = arrays[i]
-        spot = np.searchsorted(postings, candidates)
-        spot[spot >= len(postings)] = 0
-        inside = postings[spot] == candidates
+        inside = _held_by(postings, candidates)
         if not inside.any():
             continue
         # The candidates holding one word behind the list: a name holding two ("Ahmad Hamid" under hmd, "Mohammed
@@ -426,7 +421,7 @@ def _one_word_each(
                 repeated = index.repeat_a_word(candidates)
             held = inside & ~repeated
         else:
-            behind = _words_behind(index, postings, set(keys_of[i][0]).intersection(*keys_of[i][1:]))
+            behind = _words_under_key(index, postings, set(keys_of[i][0]).intersection(*keys_of[i][1:]))
             if not behind:
                 continue
             held = inside.copy()
@@ -452,9 +447,7 @@ def _top_two(
     for postings, value in evidence:
         if not len(postings):
             continue
-        where = np.searchsorted(postings, candidates)
-        where[where >= len(postings)] = 0
-        new = np.where(postings[where] == candidates, np.float32(value), np.float32(0.0))
+        new = np.where(_held_by(postings, candidates), np.float32(value), np.float32(0.0))
         second = np.maximum(second, np.minimum(best, new))
         source = np.where(new > best, ids[_where(postings)], source)
         best = np.maximum(best, new)
@@ -749,16 +742,20 @@ def _value(item: tuple[np.ndarray, float]) -> float:
     return item[1]
 
 
+def _held_by(postings: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Which candidate names a (sorted, non-empty) postings list holds."""
+    where = np.searchsorted(postings, candidates)
+    where[where >= len(postings)] = 0
+    return postings[where] == candidates  # type: ignore[no-any-return]
+
+
 def _best_value(evidence: list[tuple[np.ndarray, float]], candidates: np.ndarray) -> np.ndarray:
     """Per candidate name, the best value the group's postings give it (0 where none holds it)."""
     best = np.zeros(len(candidates), dtype=np.float32)
     for postings, value in evidence:
         if not len(postings):
             continue
-        where = np.searchsorted(postings, candidates)
-        where[where >= len(postings)] = 0
-        hit = postings[where] == candidates
-        best = np.maximum(best, np.where(hit, np.float32(value), np.float32(0.0)))
+        best = np.maximum(best, np.where(_held_by(postings, candidates), np.float32(value), np.float32(0.0)))
     return best
 
 
