@@ -122,6 +122,46 @@ def test_a_killed_worker_is_replaced_and_the_service_keeps_answering(two_workers
     assert answers == [200] * 20
 
 
+def _holds_new_connections(server: int, port: int, worker: int) -> bool:
+    """Whether `worker` takes some of ten connections opened together (it does once it can screen: see below)."""
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(10)]
+    try:
+        for sock in connections:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for sock in connections:
+            sock.recv(65536)
+        return worker in sockets_by_process(server, port, ESTABLISHED)
+    except OSError:
+        return False
+    finally:
+        for sock in connections:
+            sock.close()
+
+
+def test_a_worker_still_loading_its_index_leaves_new_connections_to_a_ready_one(two_workers) -> None:  # type: ignore[no-untyped-def]
+    """While a replaced worker loads its index it would answer 503; its ready peer takes the new connections instead.
+
+    Requests go out one new connection after another from the moment a worker is killed until its replacement takes
+    connections again: every one is answered 200. Before, about half of those sent while the replacement loaded
+    landed on it and got 503 (Retry-After), though the other worker could screen."""
+    process, port = two_workers
+    victim, survivor = sorted(_listeners(process.pid, port))
+    os.kill(victim, signal.SIGKILL)
+    url = f"http://127.0.0.1:{port}"
+    answers: list[int] = []
+    deadline = time.monotonic() + 120
+    with httpx.Client(timeout=30, headers={"Connection": "close"}) as client:
+        while True:
+            assert time.monotonic() < deadline, "the new worker never took connections"
+            for _ in range(10):
+                answers.append(client.post(f"{url}/screen", json={"name": "Kim Jong Un"}).status_code)
+            replacement = [pid for pid in _listeners(process.pid, port) if pid not in (victim, survivor)]
+            if replacement and _holds_new_connections(process.pid, port, replacement[0]):
+                break
+    assert len(answers) >= 20
+    assert answers == [200] * len(answers), f"{answers.count(503)} of {len(answers)} answers were 503"
+
+
 def _ended(pid: int) -> bool:
     """The process has exited (gone, or a zombie waiting for its parent to reap it)."""
     try:

@@ -29,6 +29,7 @@ from .missing_lists import MissingListsMiddleware
 from .security import require_role
 from .settings import ServiceSettings
 from .state import ServiceState
+from .workers import report_readiness
 
 DESCRIPTION = """
 Screen people, companies, vessels and aircraft against the official sanctions lists
@@ -112,5 +113,10 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn worker processes: settings come from INTERDICT_SERVE_* variables."""
-    return create_app(ServiceSettings.from_env())
+    """Factory for uvicorn worker processes: settings come from INTERDICT_SERVE_* variables.
+
+    A balanced worker (api/workers.py) leaves new connections to its peers until this app can screen."""
+    app = create_app(ServiceSettings.from_env())
+    state: ServiceState = app.state.service
+    report_readiness(lambda: state.ready)
+    return app

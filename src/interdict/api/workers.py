@@ -17,7 +17,12 @@ but each accepts one connection at a time, and only while it holds no more
 connections than the least loaded of the others (each worker publishes its
 count in a small shared array). A worker past its share leaves the connection
 for the others, and takes it anyway after `DEFER_MAX_SECONDS`, so a hung or
-busy peer cannot strand it. Connections waiting in the queue when a worker dies
+busy peer cannot strand it. A worker whose app cannot screen yet (a replacement
+still loading its index, which would answer 503) publishes its count plus
+`NOT_READY_LOAD`: a ready peer takes the new connections, and the loading worker
+takes one only when no peer is ready, or after `NOT_READY_DEFER_MAX_SECONDS`.
+The app tells it through `report_readiness`, which the worker's app factory
+calls (api/app.py `app_from_env`). Connections waiting in the queue when a worker dies
 stay there for the others, and the parent, which holds the socket, keeps the
 port while a worker restarts.
 
@@ -43,6 +48,7 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -60,6 +66,17 @@ STOP_GRACE_SECONDS = 15.0  # after SIGTERM, how long a worker may finish its req
 PUBLISH_SECONDS = 0.01  # how often a worker publishes its connection count: closed connections show up this late
 RECHECK_SECONDS = 0.002  # a worker past its share looks again this soon: longer leaves a new connection waiting longer
 DEFER_MAX_SECONDS = 0.05  # after this long waiting for a less loaded worker to take a connection, a worker takes it
+NOT_READY_LOAD = 1 << 20  # added to the published count of a worker that cannot screen yet: more than any ready one holds
+NOT_READY_DEFER_MAX_SECONDS = 1.0  # how long a worker still loading leaves a connection to a ready peer: longer, a hung peer
+# strands it longer; shorter, a peer busy for that long lets the connection reach a worker that answers 503
+
+_readiness: Callable[[], bool] = lambda: True  # whether this process's app can screen (set by `report_readiness`)
+
+
+def report_readiness(probe: Callable[[], bool]) -> None:
+    """Tell this worker process how to ask its app whether it can screen yet (until then peers take new connections)."""
+    global _readiness
+    _readiness = probe
 
 
 def balanced_workers_available() -> bool:
@@ -123,8 +140,12 @@ class BalancedServer(uvicorn.Server):
         self.listener.setblocking(False)
         self._watch()
         while not self.should_exit and not self._orphaned():
-            self.loads[self.slot] = len(self.server_state.connections) + self._accepting
+            self.loads[self.slot] = self._load()
             await asyncio.sleep(PUBLISH_SECONDS)
+
+    def _load(self) -> int:
+        """The load this worker publishes: the connections it holds, plus `NOT_READY_LOAD` while its app cannot screen."""
+        return len(self.server_state.connections) + self._accepting + (0 if _readiness() else NOT_READY_LOAD)
 
     def _orphaned(self) -> bool:
         """Whether the parent was killed without stopping us (SIGKILL, OOM); if so, stop as on SIGTERM rather than
@@ -151,7 +172,7 @@ class BalancedServer(uvicorn.Server):
     def _ready(self) -> None:
         """The shared socket has a connection waiting: take it, or leave it to a less loaded worker for a moment."""
         loop = asyncio.get_running_loop()
-        mine = len(self.server_state.connections) + self._accepting
+        mine = self._load()
         self.loads[self.slot] = mine
         others = [self.loads[slot] for slot in range(len(self.loads)) if slot != self.slot]
         if others and mine > min(others):
@@ -159,7 +180,9 @@ class BalancedServer(uvicorn.Server):
             if self._deferred_since is None or now - self._deferred_last > 10 * RECHECK_SECONDS:
                 self._deferred_since = now  # a new wait: the last one ended when another worker took its connection
             self._deferred_last = now
-            if now - self._deferred_since < DEFER_MAX_SECONDS:
+            # Loading, beside a ready peer: leave the connection to it longer (here it would get 503).
+            longest = NOT_READY_DEFER_MAX_SECONDS if mine >= NOT_READY_LOAD and min(others) < NOT_READY_LOAD else DEFER_MAX_SECONDS
+            if now - self._deferred_since < longest:
                 self._unwatch()
                 loop.call_later(RECHECK_SECONDS, self._watch)
                 return
