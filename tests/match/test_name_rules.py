@@ -19,6 +19,7 @@ from interdict.match.screener import Screener
 from interdict.match.settings import SETTINGS
 from interdict.model import Schema
 from interdict.text.names import analyze_name
+from interdict.text.tables import surname_suffixes
 from interdict.text.translit import romanisations
 
 
@@ -144,6 +145,42 @@ def test_a_persian_word_ending_in_a_long_vowel_keeps_it(screener: Screener) -> N
 
 def test_half_of_a_hyphenated_surname_is_not_the_surname(screener: Screener) -> None:
     assert _score(screener, "John Smith", "JOHN B. PRIDMORE-SMITH", Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Svetlana Bessarabov", "Svetlana Bessarab"),  # both on the lists' sources, two families
+        ("Николай Гончар", "Nikolay Goncharov"),  # Gonchar (a potter), Goncharov (the potter's son)
+        ("Vladimir Konstantin", "Vladimir Konstantinov"),  # a surname built on a given name
+        ("Rustam Mustafaev", "Rustam Mustafa"),
+        ("Igor Tretyak", "Igor Tretyakov"),
+        ("Dragan Vasiljev", "Dragan Vasiljevic"),
+    ],
+)
+def test_a_surname_built_on_a_word_is_not_that_word_misspelt(screener: Screener, query: str, listed: str) -> None:
+    """text/data/surname_suffixes.txt: an ending that makes a surname (-ov, -enko, -ic, -yan...) is no slip."""
+    assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, listed, query, Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Elena Ivanova", "Elena Ivanov"),  # one letter: the feminine form of the same family name
+        ("Nikolay Gontcharov", "Nikolay Goncharov"),  # one surname in two spellings
+        ("Svetlana Besarabov", "Svetlana Bessarabov"),  # a slip inside the word
+        ("Petro Poroshenko", "Petro Poroshenko"),
+    ],
+)
+def test_slips_and_spellings_of_a_derived_surname_still_match(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_surname_endings_are_lower_case_letters_of_two_or_more() -> None:
+    endings = surname_suffixes()
+    assert {"ov", "enko", "ic", "yan"} <= endings
+    assert all(ending.isalpha() and ending.islower() and ending.isascii() and len(ending) >= 2 for ending in endings)
 
 
 def test_a_listed_name_held_whole_in_a_longer_query_is_retrieved(screener: Screener) -> None:

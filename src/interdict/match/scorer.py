@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, han_key, make_token
 from ..text.skeleton import vowel_skeleton
-from ..text.tables import initial_letters
+from ..text.tables import initial_letters, surname_suffixes
 from ..text.translit import chinese_readings
 from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial
 from .settings import SETTINGS as S
@@ -213,6 +213,8 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
             return article
     # Different consonants: only a slip of the keyboard keeps two names the same.
     edits = OSA.distance(q.text, c.text, score_cutoff=3)
+    if 2 <= edits <= 3 and _derived_name(q.text, c.text):
+        return 0.0, How.NONE  # Goncharov / Gonchar, Ivanov / Ivan: a surname made of the other word, another name
     if edits <= 3:
         sim = _slip_sim(edits, longest)
         if edits >= 2 and sim and _first_letters_apart(q.text, c.text):
@@ -224,6 +226,14 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
     if len(q.text) == len(c.text) and q.text[::-1] == c.text:
         return S.reversed_word, How.REVERSED
     return 0.0, How.NONE
+
+
+def _derived_name(left: str, right: str) -> bool:
+    """One word is the other with a surname's ending added (text/data/surname_suffixes.txt): Goncharov / Gonchar,
+    Bessarabov / Bessarab, Petrovic / Petrov. A surname built on a name (a father's, a trade, a place) is another
+    name than that word: the slip search, which would bridge the ending as two or three typed letters, must not."""
+    short, long = (left, right) if len(left) < len(right) else (right, left)
+    return len(short) >= 3 and long.startswith(short) and long[len(short) :] in surname_suffixes()
 
 
 def _th_as_s(left: str, right: str) -> bool:

@@ -22,6 +22,12 @@ def _words(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def surname_suffixes() -> frozenset[str]:
+    """Endings that make another surname of a word (surname_suffixes.txt): Goncharov is not Gonchar misspelt."""
+    return _words("surname_suffixes.txt")
+
+
+@lru_cache(maxsize=None)
 def honorifics() -> frozenset[str]:
     return _words("honorifics.txt")
 
