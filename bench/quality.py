@@ -19,13 +19,15 @@ in the project venv the logic-v2 columns are skipped and say so.
    split_three (a long word of a person's name written as three: "Plat Ono Vich").
 3. Negatives — the share of queries that raise any match: recombined (real first
    names and surnames not listed together), common (frequent names of many
-   cultures), recombined_cross (halves from different publishers' lists, in Latin,
+   cultures), recombined_any (the same, kept unless they are a listed person's
+   given name and surname: they may stand together in a longer listed name, as
+   real customers' names do), recombined_cross (halves from different publishers' lists, in Latin,
    Cyrillic and Arabic script), cjk (recombined Han and Hangul names),
    org_generic_only (a word on no list with only sector and structural words),
    org_generic_typo_only (the same with a slip in a generic word) and
    org_letters_only (companies named by letters no list name writes: "K&V",
    "R & T Trading Company").
-   --negatives sets the size of recombined and recombined_cross; cjk,
+   --negatives sets the size of recombined, recombined_any and recombined_cross; cjk,
    org_generic_only and org_letters_only get up to half of it each.
 
 Results print as tables and are written to bench/out/quality.json.
