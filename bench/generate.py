@@ -545,12 +545,15 @@ def _recombined_any(entities: list[Entity], firsts: list[str], lasts: list[str],
         first, last = rng.choice(firsts), rng.choice(lasts)
         if first.lower() == last.lower() or (skeleton(first.lower()), skeleton(last.lower())) in own:
             continue
-        query = f"{first} {last}"
-        if query in made:
-            continue
-        made.add(query)
-        out.append(GeneratedQuery("recombined_any", query, "Person", None, None))
+        _add_person_once(out, made, "recombined_any", f"{first} {last}")
     return out
+
+
+def _add_person_once(out: list[GeneratedQuery], made: set[str], family: str, query: str) -> None:
+    """A person query of `family`, unless the family already holds it."""
+    if query not in made:
+        made.add(query)
+        out.append(GeneratedQuery(family, query, "Person", None, None))
 
 
 def _recombined_cross(entities: list[Entity], count: int, rng: random.Random, together: set[tuple[str, str]]) -> list[GeneratedQuery]:
@@ -616,11 +619,7 @@ def _recombined_cross(entities: list[Entity], count: int, rng: random.Random, to
             firsts, lasts = latin(given), latin(surname)
             if not firsts or not lasts or any((f, s) in together for f in firsts for s in lasts):
                 continue  # listed together in Latin letters, or no telling
-            query = f"{given} {surname}"
-            if query in made:
-                continue
-            made.add(query)
-            out.append(GeneratedQuery("recombined_cross", query, "Person", None, None))
+            _add_person_once(out, made, "recombined_cross", f"{given} {surname}")
     return out
 
 
