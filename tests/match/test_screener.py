@@ -119,35 +119,6 @@ def test_schema_keeps_people_and_vessels_apart(screener) -> None:  # type: ignor
     assert all(hit.entity.schema in ("Person", "LegalEntity") for hit in top(screener, "Ebano", schema="Person"))
 
 
-def test_a_person_query_does_not_match_the_company_name_of_an_untyped_entry(screener) -> None:  # type: ignore[no-untyped-def]
-    """A person is never named with a legal form: an untyped (LegalEntity) entry's name written with one is a company's
-    (`Index.name_org`), which a Person query does not meet; without a schema it still does, and so does a Person query
-    an untyped entry's person-like name."""
-    assert "THANE-COAT, INC" in {hit.entity.caption for hit in top(screener, "Thane Coat") if hit.match}
-    assert "THANE-COAT, INC" not in {hit.entity.caption for hit in top(screener, "Thane Coat", schema="Person")}
-    assert "Juan Lopez-Martinez" in {hit.entity.caption for hit in top(screener, "Juan Lopez-Martinez", schema="Person") if hit.match}
-    # Over the lists: each untyped entry's legal-form names, read back as a person's name, meet no Person query.
-    index = screener.index
-    company_names = [
-        name_id for name_id in range(index.total_names) if index.name_org[name_id] and index.schema_at(int(index.name_entity[name_id])) == "LegalEntity"
-    ]
-    assert len(company_names) > 500
-    checked = 0
-    for name_id in company_names[:: len(company_names) // 40]:
-        words = " ".join(index.tokens[token_id].text for token_id in index.name_tokens[name_id])
-        entity_id = index.id_at(int(index.name_entity[name_id]))
-        untyped = [hit for hit in top(screener, words) if hit.entity.id == entity_id]
-        if not untyped or not untyped[0].match or untyped[0].name is None or untyped[0].name.list_name != index.name_text[name_id]:
-            continue  # that name is not what the screen without a schema matches the entry by
-        checked += 1
-        position = int(index.name_entity[name_id])
-        written_with_form = {index.name_text[other] for other in index.name_ids_of(position) if index.name_org[other]}
-        for hit in top(screener, words, schema="Person"):
-            if hit.entity.id == entity_id and hit.name is not None:
-                assert hit.name.list_name not in written_with_form, words
-    assert checked >= 20
-
-
 def test_dataset_filter_and_exclusions(screener) -> None:  # type: ignore[no-untyped-def]
     query = Query.build("Qasem Soleimani", schema="Person")
     only_un = screener.screen(query, datasets=["un_sc_sanctions"])

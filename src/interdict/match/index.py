@@ -40,7 +40,7 @@ from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 25
+INDEX_VERSION = 24
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -135,7 +135,6 @@ class Index:
     name_text: Sequence[str]  # name id → the name as the list wrote it
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
-    name_org: np.ndarray  # bool: written with a legal form ("Co., Ltd.", "LLC"): an organisation's name, whatever the entry's schema
     name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
     name_letters: np.ndarray  # uint32 bit set of the first letters of the name's words (a = bit 0): what initials may stand for
     postings: np.ndarray  # int32, name ids, grouped by key
@@ -460,7 +459,6 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_tokens: list[tuple[int, ...]] = []
     name_text: list[str] = []
     name_ordered: list[bool] = []
-    name_org: list[bool] = []
     name_letters: list[int] = []
     name_group: list[int] = []
     groups: dict[tuple[int, ...], int] = {}
@@ -495,7 +493,6 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 name_tokens.append(name_ids)
                 name_text.append(written)
                 name_ordered.append(analyzed.filiation and not analyzed.inverted)
-                name_org.append(any(why == "legal form" for _, why in analyzed.removed))
                 name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
                 name_group.append(groups.setdefault(name_ids, len(groups)))
                 keys_here: set[str] = set()
@@ -568,7 +565,6 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_text=name_text,
         name_weight=np.zeros(len(name_tokens), dtype=np.float32),
         name_ordered=np.asarray(name_ordered, dtype=bool),
-        name_org=np.asarray(name_org, dtype=bool),
         name_group=np.asarray(name_group, dtype=np.int32),
         name_letters=np.asarray(name_letters, dtype=np.uint32),
         postings=np.asarray(flat, dtype=np.int32),
@@ -662,7 +658,6 @@ def save_index(index: Index, path: Path) -> None:
         "name_kind": index.name_kind,
         "name_weight": index.name_weight,
         "name_ordered": index.name_ordered,
-        "name_org": index.name_org,
         "name_group": index.name_group,
         "name_letters": index.name_letters,
         "postings": index.postings,
@@ -780,7 +775,6 @@ def load_index(path: Path) -> Index | None:
             name_text=Rows(arrays["name_text_data"], arrays["name_text_offsets"], _decode_utf8),
             name_weight=arrays["name_weight"],
             name_ordered=arrays["name_ordered"],
-            name_org=arrays["name_org"],
             name_group=arrays["name_group"],
             name_letters=arrays["name_letters"],
             postings=arrays["postings"],

@@ -389,18 +389,10 @@ class Screener:
             for name_id in found.names:
                 by_entry.setdefault(int(self.index.name_entity[name_id]), []).append(name_id)
             index = self.index
-            person_query = query.schema == Schema.PERSON
             for position, name_ids in by_entry.items():
                 if (excluded and index.id_at(position) in excluded) or not matchable(query.schema, index.schema_at(position)):
                     continue
-                # A person is never named with a legal form: an untyped entry's "Xuan Qi Technology Co., Ltd." is a
-                # company's name, which a Person query does not match (its other names still may).
-                without_org = person_query and index.schema_at(position) == Schema.LEGAL_ENTITY
-                if without_org:
-                    name_ids = [name_id for name_id in name_ids if not index.name_org[name_id]]
-                    if not name_ids:
-                        continue
-                scored = self._score_entity(readings, position, memo, name_ids, without_org=without_org)
+                scored = self._score_entity(readings, position, memo, name_ids)
                 if scored is not None:
                     best[position] = scored
         identified: dict[int, IdentifierMatch] = {}
@@ -530,7 +522,6 @@ class Screener:
         memo: _NameMemo,
         name_ids: Iterable[int] | None = None,
         widen: bool = True,
-        without_org: bool = False,
     ) -> _Scored | None:
         """The entry's best name among `name_ids` (default: all its names); the same name on several lists is scored once."""
         index = self.index
@@ -545,11 +536,7 @@ class Screener:
         # them all (`widen`); a caller that chose the names gets the rule only among those.
         in_han: list[int] = []
         if any("cjk" in name.scripts and written_in_han(name.tokens) for name in analyzed):
-            in_han = [
-                name_id
-                for name_id in (index.name_ids_of(position) if widen else names)
-                if written_in_han(self._candidate(name_id)[0]) and not (without_org and index.name_org[name_id])
-            ]
+            in_han = [name_id for name_id in (index.name_ids_of(position) if widen else names) if written_in_han(self._candidate(name_id)[0])]
             if in_han:
                 names = list(dict.fromkeys([*names, *in_han]))
         for name_id in names:
