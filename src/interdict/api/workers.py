@@ -19,8 +19,10 @@ count in a small shared array). A worker past its share leaves the connection
 for the others, and takes it anyway after `DEFER_MAX_SECONDS`, so a hung or
 busy peer cannot strand it. A worker whose app cannot screen yet (a replacement
 still loading its index, which would answer 503) publishes its count plus
-`NOT_READY_LOAD`: a ready peer takes the new connections, and the loading worker
-takes one only when no peer is ready, or after `NOT_READY_DEFER_MAX_SECONDS`.
+`NOT_READY_LOAD` (and the parent writes `NOT_READY_LOAD` for a worker it starts):
+a ready peer takes the new connections, and the loading worker takes one only
+when no peer is ready, or when the peers' loads have stood still for
+`NOT_READY_DEFER_MAX_SECONDS` (a hung peer).
 The app tells it through `report_readiness`, which the worker's app factory
 calls (api/app.py `app_from_env`). Connections waiting in the queue when a worker dies
 stay there for the others, and the parent, which holds the socket, keeps the
@@ -116,6 +118,7 @@ class BalancedServer(uvicorn.Server):
         self._accepting = 0  # connections accepted whose protocol uvicorn does not count yet
         self._deferred_since: float | None = None  # when this worker began leaving a waiting connection to the others
         self._deferred_last = 0.0
+        self._peers_seen: list[int] = []  # the peers' loads when this worker, still loading, last looked
         # The parent's pid as the parent gave it: read here with getppid, a parent killed while this process was
         # still starting (importing takes seconds) would already be gone, and the worker would never notice.
         self._parent = parent
@@ -180,8 +183,15 @@ class BalancedServer(uvicorn.Server):
             if self._deferred_since is None or now - self._deferred_last > 10 * RECHECK_SECONDS:
                 self._deferred_since = now  # a new wait: the last one ended when another worker took its connection
             self._deferred_last = now
-            # Loading, beside a ready peer: leave the connection to it longer (here it would get 503).
-            longest = NOT_READY_DEFER_MAX_SECONDS if mine >= NOT_READY_LOAD and min(others) < NOT_READY_LOAD else DEFER_MAX_SECONDS
+            longest = DEFER_MAX_SECONDS
+            if mine >= NOT_READY_LOAD and min(others) < NOT_READY_LOAD:
+                # Loading, beside a ready peer: leave the connection to it (here it would get 503). While the peers'
+                # loads move they are taking connections, so the wait starts again; a hung peer's load stands still,
+                # and after NOT_READY_DEFER_MAX_SECONDS of that this worker takes the connection.
+                longest = NOT_READY_DEFER_MAX_SECONDS
+                if others != self._peers_seen:
+                    self._peers_seen = others
+                    self._deferred_since = now
             if now - self._deferred_since < longest:
                 self._unwatch()
                 loop.call_later(RECHECK_SECONDS, self._watch)
@@ -265,7 +275,7 @@ class Workers:
         self.loads = self._context.Array("i", count, lock=False)  # each worker writes only its own slot
 
     def _start(self, slot: int) -> BaseProcess:
-        self.loads[slot] = 0
+        self.loads[slot] = NOT_READY_LOAD  # a worker still starting cannot screen: its peers must not wait for it
         process = self._context.Process(
             target=_worker, args=(self.config, self.listener, self.loads, slot, os.getpid()), name=f"interdict-worker-{slot}"
         )
