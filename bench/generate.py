@@ -521,22 +521,27 @@ def _original_parts(full: str, script: str) -> tuple[str, str] | None:
 def _recombined_any(entities: list[Entity], firsts: list[str], lasts: list[str], count: int, rng: random.Random) -> list[GeneratedQuery]:
     """A listed person's first name with another's surname, drawn as often as the lists use them.
 
-    Dropped only when a listed person's name has the two as its given name and surname (first and last word, or
-    "SURNAME, Given ..."), compared by skeleton so that "Dmitry Popov" is dropped beside "POPOV, Dimitri": that is
-    the listed person's own name, and alerting on it is right. Unlike `recombined`, the two may otherwise stand
-    together in a longer listed name: a bank's customers are not chosen to avoid the lists' words, and on held-back
-    real names the matcher alerted 3-4 times as often as on `recombined`."""
+    Dropped only when a listed person's (or untyped entry's) name has the two as its given name and surname (its
+    first and last words in either order, or "SURNAME, Given ..."), compared by skeleton so that "Dmitry Popov" is
+    dropped beside "POPOV, Dimitri": that is the listed person's own name, and alerting on it is right. Unlike
+    `recombined`, the two may otherwise stand together in a longer listed name: a bank's customers are not chosen to
+    avoid the lists' words, and on held-back real names the matcher alerted 3-4 times as often as on `recombined`."""
     own: set[tuple[str, str]] = set()
     for entity in entities:
-        if entity.schema != "Person":
+        if entity.schema not in ("Person", "LegalEntity"):  # untyped entries hold people too
             continue
         for name in entity.names:
             head, comma, rest = name.full.partition(",")
-            surname_part, given_part = (head, rest) if comma else (name.full, name.full)
-            surnames = re.findall(r"[A-Za-z]+", surname_part)
-            givens = re.findall(r"[A-Za-z]+", given_part)
-            if surnames and givens:
-                own.add((skeleton(givens[0].lower()), skeleton(surnames[-1].lower())))
+            if comma:
+                surnames, givens = re.findall(r"[A-Za-z]+", head), re.findall(r"[A-Za-z]+", rest)
+                if surnames and givens:
+                    own.add((skeleton(givens[0].lower()), skeleton(surnames[-1].lower())))
+                continue
+            words = re.findall(r"[A-Za-z]+", name.full)
+            if len(words) >= 2:
+                # Either order: "Ivan PETROV" and "PETROV Ivan" (surname first, without a comma) both name him.
+                own.add((skeleton(words[0].lower()), skeleton(words[-1].lower())))
+                own.add((skeleton(words[-1].lower()), skeleton(words[0].lower())))
     out: list[GeneratedQuery] = []
     made: set[str] = set()
     attempts = 0
