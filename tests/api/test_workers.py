@@ -48,14 +48,16 @@ def _ready(url: str) -> bool:
         return False
 
 
-def _every_worker_ready(port: int) -> bool:
-    """/readyz over ten connections held open together, which the workers share evenly (see the test above): one by one,
-    each could land on the same worker while the other still loads its index and would answer 503."""
+def _holds_new_connections(server: int, port: int, worker: int) -> bool:
+    """Whether `worker` takes some of ten connections opened together and held while it is asked (a worker takes new
+    connections once it can screen: while it loads its index, its ready peer takes them)."""
     connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(10)]
     try:
         for sock in connections:
-            sock.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        return all(sock.recv(65536).startswith(b"HTTP/1.1 200 ") for sock in connections)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for sock in connections:
+            sock.recv(65536)
+        return worker in sockets_by_process(server, port, ESTABLISHED)
     except OSError:
         return False
     finally:
@@ -116,26 +118,11 @@ def test_a_killed_worker_is_replaced_and_the_service_keeps_answering(two_workers
     replaced = _wait(lambda: (found := _listeners(process.pid, port)) and len(found) == 2 and victim not in found and found, 120, "no new worker listened")
     assert survivor in replaced and process.poll() is None
     url = f"http://127.0.0.1:{port}"
-    _wait(lambda: _every_worker_ready(port), 120, "the new worker never became ready")
+    (replacement,) = set(replaced) - {survivor}
+    _wait(lambda: _holds_new_connections(process.pid, port, replacement), 120, "the new worker never became ready")
     with httpx.Client(timeout=30) as client:  # new connections, spread over both workers
         answers = [client.post(f"{url}/screen", json={"name": "Kim Jong Un"}, headers={"Connection": "close"}).status_code for _ in range(20)]
     assert answers == [200] * 20
-
-
-def _holds_new_connections(server: int, port: int, worker: int) -> bool:
-    """Whether `worker` takes some of ten connections opened together (it does once it can screen: see below)."""
-    connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(10)]
-    try:
-        for sock in connections:
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        for sock in connections:
-            sock.recv(65536)
-        return worker in sockets_by_process(server, port, ESTABLISHED)
-    except OSError:
-        return False
-    finally:
-        for sock in connections:
-            sock.close()
 
 
 def test_a_worker_still_loading_its_index_leaves_new_connections_to_a_ready_one(two_workers) -> None:  # type: ignore[no-untyped-def]
