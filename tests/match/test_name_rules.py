@@ -659,6 +659,34 @@ def test_a_number_only_one_name_holds_tells_two_entities_of_a_series_apart(scree
 @pytest.mark.parametrize(
     ("left", "right", "schema"),
     [
+        ("HYOK SIN 3", "HYOK SIN 2", Schema.VESSEL),
+        ("Snow Storm 1", "Snow Storm 2", Schema.VESSEL),
+        ("KKR North America Fund XII L.P.", "KKR North America Fund XIII L.P.", Schema.COMPANY),
+        ("Bain Capital Fund X L.P.", "Bain Capital Fund XI L.P.", Schema.COMPANY),  # X alone reads as an initial
+    ],
+)
+def test_two_serials_of_one_series_are_reviewed_never_a_clean_match(screener: Screener, left: str, right: str, schema: Schema) -> None:
+    """Sister ships and funds of one numbered series usually share an owner or sponsor: the differing serials cost like
+    generic words, and the score stays at the series cap, below an exact name."""
+    assert SETTINGS.threshold <= _score(screener, left, right, schema) <= SETTINGS.number_series_cap
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "schema"),
+    [
+        ("Unit 8200", "Unit 61398", Schema.ORGANIZATION),  # large numbers designate: the number is the name
+        ("Sea Star 2", "Sea Trader 3", Schema.VESSEL),  # a distinctive word differs too
+        ("Mahan Air 2", "Emirates Air 3", Schema.COMPANY),  # only the generic word and the serials' kind agree
+        ("Alpha Company V", "Alpha Company X", Schema.COMPANY),  # two letters: initials as much as numerals
+    ],
+)
+def test_serials_do_not_make_a_series_of_names_that_differ_otherwise(screener: Screener, left: str, right: str, schema: Schema) -> None:
+    assert _score(screener, left, right, schema) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "schema"),
+    [
         ("Andrei Tsvetkov", "Andrej Cvetkov", Schema.PERSON),
         ("Oleg Tsygankov", "Oleg Cygankov", Schema.PERSON),
         ("Uladzimir Makei", "Vladimir Makei", Schema.PERSON),
@@ -861,3 +889,15 @@ def test_ng_is_still_a_reading_of_a_han_surname(screener: Screener, query: str, 
 def test_letter_runs_and_joins_take_their_edges_and_chains(screener: Screener, query: str, listed: str) -> None:
     """A two-letter word after a run is a word of its own ("N P C UK"); "and" chains and tabs join like "&"."""
     assert _score(screener, query, listed, Schema.COMPANY) == 1.0
+
+
+@pytest.mark.parametrize(("left", "right"), [("Rasem Omar", "Asem Omar"), ("Kumar Hassan", "Umar Hassan"), ("Galina Petrova", "Alina Petrova")])
+def test_a_consonant_added_in_front_of_a_listed_name_makes_another_listed_name(screener: Screener, left: str, right: str) -> None:
+    """Both words are names the lists use, one the other with a consonant in front: two names, not a slip (a slip
+    rarely types a word's first letter)."""
+    assert _score(screener, left, right, Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("left", "right"), [("Yelena Petrova", "Elena Petrova"), ("Hassan Ali", "Assan Ali")])
+def test_a_letter_transliterations_drop_in_front_is_still_the_name(screener: Screener, left: str, right: str) -> None:
+    assert _score(screener, left, right, Schema.PERSON) >= SETTINGS.threshold

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from interdict import bundle
 from interdict.match.columns import Runs
 from interdict.match.index import MARKED_KEYS, Index, build_index, load_index, save_index
 from interdict.match.query import Query
-from interdict.match.retrieve import _fuzzy_tokens, _token_evidence, fuzzy_tokens, fuzzy_tokens_searched, store_typo_neighbours
+from interdict.match.retrieve import _fuzzy_tokens, _token_evidence, fuzzy_keys, fuzzy_tokens, fuzzy_tokens_searched, store_typo_neighbours
 from interdict.match.scorer import HOWS, PAIR_MIN, SimCache, may_pair, token_sim
 from interdict.match.screener import Screener
 from interdict.match.settings import SETTINGS
@@ -59,6 +60,26 @@ def test_the_lists_index_stores_every_words_neighbours_and_pairs_as_a_search_fin
         paired += bool(expected)
         short += any(slot >= 0 for *_, slot in expected)
     assert checked > 2000 and paired > 500 and short > 100
+
+
+def test_the_cap_on_a_words_typo_neighbours_keeps_the_nearest(seeded: Any) -> None:
+    """A third of the list words have more words under their neighbouring keys than `max_fuzzy_tokens`: the cap keeps
+    the nearest, so a word it drops is never nearer than one it keeps. Cut key by key in alphabetical order, "Patel"
+    lost "Patek" (one edit) and kept words three edits away."""
+    index = seeded.screener.index
+    capped = 0
+    for token_id in range(0, len(index.tokens), max(1, len(index.tokens) // 2000)):
+        token = index.tokens[token_id]
+        if not fuzzy_tokens_searched(token):
+            continue
+        ids, edits = _fuzzy_tokens(index, token)
+        pool = {other for key in fuzzy_keys(index, token) for other in index.key_tokens.get(key, ())}
+        dropped = [OSA.distance(token.text, index.tokens[other].text) for other in pool - set(ids.tolist())]
+        dropped = [edits_away for edits_away in dropped if edits_away <= SETTINGS.fuzzy_edits]
+        if dropped:
+            capped += 1
+            assert len(ids) == SETTINGS.max_fuzzy_tokens and max(edits.tolist()) <= min(dropped), token.text
+    assert capped > 20
 
 
 def test_a_word_the_lists_do_not_use_is_searched_not_read() -> None:

@@ -51,15 +51,19 @@ def test_honest_cyrillic_is_not_touched() -> None:
     assert folded.evasion == []
 
 
-@pytest.mark.parametrize(("written", "meant"), [("Kh4m3n3i", "Khamenei"), ("0sama", "osama"), ("Gh4l1baf", "Ghalibaf"), ("A1i", "Ali")])
+@pytest.mark.parametrize(
+    ("written", "meant"), [("Kh4m3n3i", "Khamenei"), ("0sama", "osama"), ("Gh4l1baf", "Ghalibaf"), ("A1i", "Ali"), ("M0H4MM4D-Reza", "Mohammad-Reza")]
+)
 def test_digits_used_as_letters_are_read_as_letters(written: str, meant: str) -> None:
     folded = fold_evasion(written)
     assert folded.text.lower() == meant.lower()
     assert "digits" in folded.evasion[0]
 
 
-@pytest.mark.parametrize("kept", ["1st", "2nd", "EP-GOM 7", "44", "Hamas 2"])
+@pytest.mark.parametrize("kept", ["1st", "2nd", "EP-GOM 7", "44", "Hamas 2", "Loan Trust 2007-AHL2", "AHL1", "Securities Trust 2005-AR16"])
 def test_real_numbers_are_not_read_as_letters(kept: str) -> None:
+    """A hyphen's pieces are read one by one (a year beside a series code is no word of seven letters), and letters
+    followed by a number are a code and its serial."""
     assert fold_evasion(kept).text == kept
 
 

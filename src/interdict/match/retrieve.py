@@ -181,24 +181,27 @@ def _verified_key(key: str) -> bool:
 def _fuzzy_tokens(index: Index, token: Token) -> tuple[np.ndarray, np.ndarray]:
     """(token ids, edit distances) as two arrays: kept for every query word, they cost a byte or five per neighbour
     where a list of pairs of Python ints cost about sixty."""
-    # A dict keeps first-seen order and drops repeats in C: the order decides where the cap cuts.
+    # A dict drops repeats in C. Every key's words are measured, and the cap keeps the nearest: a third of the list
+    # words have more words under their keys than the cap, and cut key by key in alphabetical order, "Patel" lost
+    # "Patek" (one edit) to words three edits away.
     found: dict[int, None] = {}
-    key_tokens, cap = index.key_tokens, S.max_fuzzy_tokens
-    # Sorted: the cap below must cut the same way in every process (sets iterate by hash).
-    for key in sorted(fuzzy_keys(index, token)):
+    key_tokens = index.key_tokens
+    for key in fuzzy_keys(index, token):
         ids = key_tokens.get(key)
         if ids:
             found.update(dict.fromkeys(ids))
-            if len(found) > cap:
-                break
     if token.text not in index.text_df and len(token.text) >= 5:
         found.update(dict.fromkeys(_trigram_neighbours(index, token.text)))
     if not found:
         return _NO_NEIGHBOURS
     candidates = np.fromiter(found, dtype=np.int32, count=len(found))
+    candidates.sort()  # the same order in every process (sets iterate by hash): ties at the cap cut the same way
     texts = index.token_texts[candidates].tolist()
     distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=S.fuzzy_edits, dtype=np.int32)[0]
-    near = distances <= S.fuzzy_edits
+    near = np.flatnonzero(distances <= S.fuzzy_edits)
+    if len(near) > S.max_fuzzy_tokens:
+        near = near[np.argsort(distances[near], kind="stable")[: S.max_fuzzy_tokens]]
+        near.sort()
     return candidates[near], distances[near].astype(np.int8)
 
 

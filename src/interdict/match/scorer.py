@@ -220,12 +220,26 @@ def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[floa
         if edits >= 2 and sim and _first_letters_apart(q.text, c.text):
             sim = 0.0  # two slips, one of them the first letter: another name (Lavrov / Navros)
         if sim and known is not None and known(q.text) and known(c.text):
+            if edits == 1 and _added_in_front(q.text, c.text):
+                return 0.0, How.NONE  # Kumar / Umar, Rasem / Asem: two names the lists use, not a slip
             sim -= S.known_names_penalty
         if sim:
             return sim, How.TYPO
     if len(q.text) == len(c.text) and q.text[::-1] == c.text:
         return S.reversed_word, How.REVERSED
     return 0.0, How.NONE
+
+
+def _added_in_front(left: str, right: str) -> bool:
+    """One word is the other with a consonant added in front (Kumar / Umar, Rasem / Asem, Galina / Alina): a slip
+    rarely types a word's first letter, and when both words are names the lists use, they are two names. Not h, y or
+    w, which transliterations drop (Hassan / Assan, Yelena / Elena, Yusuf / Usuf). A first letter changed is left to
+    the slip's other rules: the peer's pairs read Harry / Larry as one name mistyped."""
+    short, long = (left, right) if len(left) < len(right) else (right, left)
+    return len(long) == len(short) + 1 and long[1:] == short and long[0].isalpha() and long[0] not in _SOFT_FRONT
+
+
+_SOFT_FRONT = frozenset("aeiouyhw")
 
 
 def _derived_name(left: str, right: str) -> bool:
@@ -660,6 +674,9 @@ def align(
         conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
     elif not conflict and not person and links and _number_left(query, candidate, unmatched_q, unmatched_c):
         conflict = True  # "Bowne Global Solutions II" / "Bowne Global Solutions": a numbered entity of a series is another one
+    series = conflict and not person and _other_number_only(query, candidate, links, unmatched_q, unmatched_c)
+    if series:
+        conflict = False
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
         # given names, Ahmed and Edward, disagree.
@@ -683,14 +700,18 @@ def align(
         ):
             for k in left:
                 token = tokens[k]
-                if not token.generic:
+                if series and _numeral(token):
+                    generic += min(weights[k], S.generic_weight)  # the series' serial: it tells members apart, not sponsors
+                elif not token.generic:
                     missing += max(weights[k], _floor(token, patronymic))
                 elif other_sector and token.generic.startswith("sector"):
                     sectors += max(weights[k], S.sector_conflict)
                 else:
                     generic += weights[k]
     initials = 0.0
-    if len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
+    if series:
+        generic += sum(min(weights[k], S.generic_weight) for tokens, weights, left in ((query, qw, unmatched_q), (candidate, cw, unmatched_c)) for k in left if tokens[k].initial)
+    elif len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
         initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
@@ -734,6 +755,10 @@ def align(
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
+    if series and score > S.number_series_cap:
+        score = S.number_series_cap
+    if series:
+        notes.append("another number of the same series")
     if person and score > S.one_part_cap and sum(len(qi) for qi, _, _, _, _ in links) == 1 and sum(1 for t in query if not t.initial) >= 2:
         score = S.one_part_cap
         notes.append("only one name part agrees")
@@ -746,6 +771,31 @@ def align(
 def _number_left(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> bool:
     """A number only one organisation name holds: funds, trusts and vessels of one name are told apart by it."""
     return any(query[i].number for i in unmatched_q) or any(candidate[j].number for j in unmatched_c)
+
+
+_ROMAN_LETTERS = frozenset("ivx")
+
+
+def _other_number_only(
+    query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], unmatched_q: list[int], unmatched_c: list[int]
+) -> bool:
+    """Both names numbered, with different numbers, and agreeing on every distinctive word: two of one series."""
+    left_q = [query[i] for i in unmatched_q if not query[i].generic]
+    left_c = [candidate[j] for j in unmatched_c if not candidate[j].generic]
+    return (
+        bool(left_q) and bool(left_c)
+        and all(_numeral(token) for token in left_q + left_c)
+        and any(not token.initial for token in left_q + left_c)
+        and any(not query[qi[0]].generic and not query[qi[0]].number for qi, _, _, _, _ in links)
+    )
+
+
+def _numeral(token: Token) -> bool:
+    """A serial: a small number, or a letter that is a Roman numeral ("Fund X" beside "Fund XI": read alone, X is an
+    initial). A large number is a designator, the name itself (Unit 61398 is not Unit 8200)."""
+    if token.initial:
+        return token.text in _ROMAN_LETTERS
+    return token.number and token.text.isdigit() and int(token.text) <= S.serial_largest
 
 
 def _initials_cost(
