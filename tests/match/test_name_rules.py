@@ -873,6 +873,16 @@ def test_letters_joined_by_an_ampersand_are_not_transliterated(screener: Screene
     assert not analyze_name("UV", Schema.ORGANIZATION).tokens[0].letters
 
 
+def test_letters_written_with_dots_are_letters_and_no_slip_bridges_them(screener: Screener) -> None:
+    """"N.A.B.C." is the letters NABC (0.80 against "A.B.C. Company", one added letter read as a typo); the same
+    letters written either way agree, and a legal form written with dots is still stripped ("Sp. z o.o.")."""
+    assert _score(screener, "N.A.B.C. Company", "A.B.C. Company", Schema.COMPANY) < SETTINGS.threshold
+    assert _score(screener, "ABC Company", "A.B.C. Company", Schema.COMPANY) == 1.0
+    assert analyze_name("N.A.B.C. Company", Schema.COMPANY).tokens[0].letters
+    assert [token.text for token in analyze_name("FABERLIC EUROPE Sp. z o.o.", Schema.COMPANY).tokens] == ["faberlic", "europe"]
+    assert not any(token.letters for token in analyze_name("Foo L.L.C. Bar", Schema.COMPANY).tokens)
+
+
 def test_letters_that_spell_a_legal_form_are_kept(screener: Screener) -> None:
     """'A&G' spells the legal form AG: it was stripped, and "A&G Shipping" / "K&G Shipping" scored 1.0 on "Shipping"."""
     assert [token.text for token in analyze_name("A&G Shipping", Schema.COMPANY).tokens] == ["ag", "shipping"]

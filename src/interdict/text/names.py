@@ -335,8 +335,8 @@ def _raw_words(text: str, digits_as_letters: bool, join_acronyms: bool, joined: 
     folded = fold_evasion(text, digits_as_letters=digits_as_letters)
     cleaned = _APOSTROPHES.sub("", folded.text)
     if join_acronyms and "." in cleaned:
-        # "A.B.C." and "L.L.C." are one word, not three initials.
-        cleaned = _DOTTED_ACRONYM.sub(lambda match: match.group(1).replace(".", ""), cleaned)
+        # "A.B.C." and "L.L.C." are one word, not three initials; written so, it is letters (as "A&B" is).
+        cleaned = _DOTTED_ACRONYM.sub(lambda match: _dotted_letters(match.group(1), joined), cleaned)
     if join_acronyms and ("&" in cleaned or _AND.search(cleaned)):
         cleaned = _join_letters(cleaned, joined)
     words = _split_words(cleaned)
@@ -362,6 +362,21 @@ def _joined_letters(run: str, connector: str, joined: set[str]) -> str:
         return run  # "I&I" is two letters, not the numeral II
     joined.add(letters.lower())
     return letters
+
+
+def _dotted_letters(run: str, joined: set[str]) -> str:
+    """ "N.A.B.C." is the letters NABC, read letter by letter, which no slip bridges to "A.B.C."; a legal-form or
+    generic word written with dots, or a word of one ("L.L.C.", "S.A.", "C.O.", the "o.o." of "Sp. z o.o."), and a
+    Roman numeral ("I.I.") stay words."""
+    letters = run.replace(".", "")
+    if letters.lower() not in _legal_form_words() and not _ROMAN_NUMERAL.fullmatch(letters):
+        joined.add(letters.lower())
+    return letters
+
+
+@lru_cache(maxsize=1)
+def _legal_form_words() -> frozenset[str]:
+    return frozenset(word for form in tables.legal_forms() for word in form) | frozenset(tables.org_words())
 
 
 @lru_cache(maxsize=1)
