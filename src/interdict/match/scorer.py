@@ -672,8 +672,9 @@ def align(
     conflict = bool(unmatched_q) and bool(unmatched_c)
     if conflict and not person:
         conflict = any(not query[i].generic for i in unmatched_q) and any(not candidate[j].generic for j in unmatched_c)
-    elif not conflict and not person and links and _number_left(query, candidate, unmatched_q, unmatched_c):
-        conflict = True  # "Bowne Global Solutions II" / "Bowne Global Solutions": a numbered entity of a series is another one
+    numbered_one = False  # "Bowne Global Solutions II" / "Bowne Global Solutions": a numbered entity of a series is another one
+    if not conflict and not person and links and _number_left(query, candidate, unmatched_q, unmatched_c):
+        conflict = numbered_one = True
     series = conflict and not person and _other_number_only(query, candidate, links, unmatched_q, unmatched_c)
     if series:
         conflict = False
@@ -759,6 +760,12 @@ def align(
         score = S.number_series_cap
     if series:
         notes.append("another number of the same series")
+    if numbered_one and score > S.number_one_side_cap:
+        score = S.number_one_side_cap
+        notes.append("a number only one name holds: another of its series")
+    if person and conflict and score > S.last_part_conflict_cap and _last_parts_differ(query, candidate, unmatched_q, unmatched_c):
+        score = S.last_part_conflict_cap
+        notes.append("the last name parts differ")
     if person and score > S.one_part_cap and sum(len(qi) for qi, _, _, _, _ in links) == 1 and sum(1 for t in query if not t.initial) >= 2:
         score = S.one_part_cap
         notes.append("only one name part agrees")
@@ -796,6 +803,17 @@ def _numeral(token: Token) -> bool:
     if token.initial:
         return token.text in _ROMAN_LETTERS
     return token.number and token.text.isdigit() and int(token.text) <= S.serial_largest
+
+
+def _last_parts_differ(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> bool:
+    """Each name ends in a part the other lacks: a family, tribal or place name ("... Taha al-Mosuli" / "... Taha
+    al-Rawi"). However many given and father's names agree before it, two families are two people."""
+    last_q, last_c = len(query) - 1, len(candidate) - 1
+    return (
+        last_q in unmatched_q and last_c in unmatched_c
+        and not query[last_q].initial and not candidate[last_c].initial
+        and len(query) >= 2 and len(candidate) >= 2
+    )
 
 
 def _initials_cost(

@@ -143,6 +143,18 @@ class MatchSettings:
     single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
     patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
     one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")
+    last_part_conflict_cap: float = setting(
+        0.69,
+        "Highest score of two person names that each end in a part the other lacks ('... Taha al-Mosuli' / '... Taha "
+        "al-Rawi'): two family names, a near miss however many given and father's names agree. Higher lets relatives "
+        "who share a chain of given names alert.",
+    )
+    number_one_side_cap: float = setting(
+        0.69,
+        "Highest score of two organisation or vessel names one of which holds a number the other lacks (HYOK SIN / HYOK "
+        "SIN 2, Bowne Global Solutions Denmark / Bowne Global Solutions II Denmark): another entity of the series, a near "
+        "miss however many words agree. Higher lets a long name's numbered sibling alert.",
+    )
     serial_largest: int = setting(
         99,
         "Largest number read as a serial of a series (Fund XIII, Snow Storm 2, Trust 2004-1's 1). A larger one designates: "
