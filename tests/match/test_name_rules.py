@@ -676,6 +676,19 @@ def test_two_serials_of_one_series_are_reviewed_never_a_clean_match(screener: Sc
 @pytest.mark.parametrize(
     ("left", "right", "schema"),
     [
+        ("HYOK SIN 02", "HYOK SIN 2", Schema.VESSEL),
+        ("Acme Fund I", "Acme Fund 1", Schema.COMPANY),
+        ("Bain Capital Fund X L.P.", "Bain Capital Fund 10 L.P.", Schema.COMPANY),
+    ],
+)
+def test_one_serial_written_two_ways_is_one_number(screener: Screener, left: str, right: str, schema: Schema) -> None:
+    """The series rule compares the serials' values: equal ones are not two members of a series."""
+    assert _score(screener, left, right, schema) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "schema"),
+    [
         ("Unit 8200", "Unit 61398", Schema.ORGANIZATION),  # large numbers designate: the number is the name
         ("Sea Star 2", "Sea Trader 3", Schema.VESSEL),  # a distinctive word differs too
         ("Mahan Air 2", "Emirates Air 3", Schema.COMPANY),  # only the generic word and the serials' kind agree

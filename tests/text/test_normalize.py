@@ -52,7 +52,11 @@ def test_honest_cyrillic_is_not_touched() -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "meant"), [("Kh4m3n3i", "Khamenei"), ("0sama", "osama"), ("Gh4l1baf", "Ghalibaf"), ("A1i", "Ali"), ("M0H4MM4D-Reza", "Mohammad-Reza")]
+    ("written", "meant"),
+    [
+        ("Kh4m3n3i", "Khamenei"), ("0sama", "osama"), ("Gh4l1baf", "Ghalibaf"), ("A1i", "Ali"), ("M0H4MM4D-Reza", "Mohammad-Reza"),
+        ("4l-Qaida", "al-Qaida"), ("Al1", "Ali"), ("Osam4", "Osama"),  # a short piece, a digit at the end
+    ],
 )
 def test_digits_used_as_letters_are_read_as_letters(written: str, meant: str) -> None:
     folded = fold_evasion(written)
@@ -60,10 +64,13 @@ def test_digits_used_as_letters_are_read_as_letters(written: str, meant: str) ->
     assert "digits" in folded.evasion[0]
 
 
-@pytest.mark.parametrize("kept", ["1st", "2nd", "EP-GOM 7", "44", "Hamas 2", "Loan Trust 2007-AHL2", "AHL1", "Securities Trust 2005-AR16"])
+@pytest.mark.parametrize(
+    "kept", ["1st", "2nd", "EP-GOM 7", "44", "Hamas 2", "Loan Trust 2007-AHL2", "2007-AHL1", "Securities Trust 2005-AR16", "MS-13", "APT38"]
+)
 def test_real_numbers_are_not_read_as_letters(kept: str) -> None:
-    """A hyphen's pieces are read one by one (a year beside a series code is no word of seven letters), and letters
-    followed by a number are a code and its serial."""
+    """A word with a number among its hyphen's pieces is read piece by piece (a year beside a series code is no word of
+    seven letters), and letters followed by two digits or more, or by any beside that number, are a code and its
+    serial."""
     assert fold_evasion(kept).text == kept
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -675,8 +675,10 @@ def align(
     numbered_one = False  # "Bowne Global Solutions II" / "Bowne Global Solutions": a numbered entity of a series is another one
     if not conflict and not person and links and _number_left(query, candidate, unmatched_q, unmatched_c):
         conflict = numbered_one = True
-    series = conflict and not person and _other_number_only(query, candidate, links, unmatched_q, unmatched_c)
-    if series:
+    serials = _serials_only(query, candidate, links, unmatched_q, unmatched_c) if conflict and not person else None
+    series = serials is Serials.OTHER
+    same_serial = serials is Serials.SAME  # "Fund X" / "Fund 10", "HYOK SIN 02" / "HYOK SIN 2": one number
+    if serials is not None:
         conflict = False
     for qi, cj, _, how, _ in links:
         # "Ahmed Johnson" / "Edward A. Johnson": the initial stands for a middle name while the
@@ -701,6 +703,8 @@ def align(
         ):
             for k in left:
                 token = tokens[k]
+                if same_serial and _numeral(token):
+                    continue  # the same number written another way: agreed, at no cost
                 if series and _numeral(token):
                     generic += min(weights[k], S.generic_weight)  # the series' serial: it tells members apart, not sponsors
                 elif not token.generic:
@@ -712,6 +716,8 @@ def align(
     initials = 0.0
     if series:
         generic += sum(min(weights[k], S.generic_weight) for tokens, weights, left in ((query, qw, unmatched_q), (candidate, cw, unmatched_c)) for k in left if tokens[k].initial)
+    elif same_serial:
+        pass
     elif len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
         initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
     # One name holding all of the other is weaker evidence when it rests on a single part.
@@ -760,6 +766,8 @@ def align(
         score = S.number_series_cap
     if series:
         notes.append("another number of the same series")
+    if same_serial:
+        notes.append("the same number written another way")
     if numbered_one and score > S.number_one_side_cap:
         score = S.number_one_side_cap
         notes.append("a number only one name holds: another of its series")
@@ -780,21 +788,34 @@ def _number_left(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatch
     return any(query[i].number for i in unmatched_q) or any(candidate[j].number for j in unmatched_c)
 
 
-_ROMAN_LETTERS = frozenset("ivx")
+_ROMAN_LETTERS = {"i": 1, "v": 5, "x": 10}
 
 
-def _other_number_only(
+class Serials(Enum):
+    """What two names' left-over serials say, when serials are all they disagree on."""
+
+    SAME = "same"  # one number written two ways: "Fund X" / "Fund 10", "HYOK SIN 02" / "HYOK SIN 2"
+    OTHER = "other"  # two members of one series: "Fund XII" / "Fund XIII"
+
+
+def _serials_only(
     query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], unmatched_q: list[int], unmatched_c: list[int]
-) -> bool:
-    """Both names numbered, with different numbers, and agreeing on every distinctive word: two of one series."""
+) -> Serials | None:
+    """Both names numbered, agreeing on every distinctive word: the same number written two ways, or two of one
+    series; None when anything else is left over."""
     left_q = [query[i] for i in unmatched_q if not query[i].generic]
     left_c = [candidate[j] for j in unmatched_c if not candidate[j].generic]
-    return (
-        bool(left_q) and bool(left_c)
+    if not (
+        left_q and left_c
         and all(_numeral(token) for token in left_q + left_c)
         and any(not token.initial for token in left_q + left_c)
         and any(not query[qi[0]].generic and not query[qi[0]].number for qi, _, _, _, _ in links)
+    ):
+        return None
+    same = sorted(_ROMAN_LETTERS.get(t.text, 0) if t.initial else int(t.text) for t in left_q) == sorted(
+        _ROMAN_LETTERS.get(t.text, 0) if t.initial else int(t.text) for t in left_c
     )
+    return Serials.SAME if same else Serials.OTHER
 
 
 def _numeral(token: Token) -> bool:
@@ -802,7 +823,7 @@ def _numeral(token: Token) -> bool:
     initial). A large number is a designator, the name itself (Unit 61398 is not Unit 8200)."""
     if token.initial:
         return token.text in _ROMAN_LETTERS
-    return token.number and token.text.isdigit() and int(token.text) <= S.serial_largest
+    return token.number and token.text.isascii() and token.text.isdigit() and int(token.text) <= S.serial_largest
 
 
 def _last_parts_differ(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> bool:

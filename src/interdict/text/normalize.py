@@ -117,25 +117,30 @@ def _fold_homoglyphs(word: str, target: str | None) -> tuple[str, bool]:
 
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
 _SERIAL = re.compile(r"^[^\W\d_]+\d+$")
+_SERIAL_RUN = re.compile(r"^[^\W\d_]+\d{2,}$")  # one digit at the end may stand for a letter: "Al1", "Osam4"
 
 
 _PIECE_SEPARATORS = re.compile(r"([-/])")
 
 
 def _fold_leet(word: str) -> tuple[str, bool]:
-    """Digits read as letters, in each piece of a hyphenated or slashed word on its own: "2007-AHL2" is a year and a
-    serial (read whole, its four digits beside three letters looked like "2oot-ahl2"), "M0H4MM4D-Reza" a name."""
+    """Digits read as letters. A hyphenated or slashed word with a number among its pieces is read piece by piece, and
+    a piece beside that number that is letters and then digits is a code and its serial: "2007-AHL2" (read whole, its
+    four digits beside three letters looked like "2oot-ahl2"), "MS-13". Any other word is read whole, so a short
+    piece still has its neighbours' letters to count on ("4l-Qaida", "M0H4MM4D-Reza")."""
     if "-" in word or "/" in word:
-        pieces = [_fold_leet_piece(piece) if index % 2 == 0 else (piece, False) for index, piece in enumerate(_PIECE_SEPARATORS.split(word))]
-        return "".join(piece for piece, _ in pieces), any(changed for _, changed in pieces)
+        pieces = _PIECE_SEPARATORS.split(word)
+        if any(piece.isdigit() for piece in pieces[::2]):
+            folded = [_fold_leet_piece(piece, beside_number=True) if index % 2 == 0 else (piece, False) for index, piece in enumerate(pieces)]
+            return "".join(piece for piece, _ in folded), any(changed for _, changed in folded)
     return _fold_leet_piece(word)
 
 
-def _fold_leet_piece(word: str) -> tuple[str, bool]:
+def _fold_leet_piece(word: str, beside_number: bool = False) -> tuple[str, bool]:
     if _ORDINAL.match(word):
         return word, False  # "1st" is a number, not "ist"
-    if _SERIAL.match(word):
-        return word, False  # "AHL1", "AR16", "A320": letters and then a number are a code and its serial
+    if _SERIAL_RUN.match(word) or (beside_number and _SERIAL.match(word)):
+        return word, False  # "APT38", "AR16", "A320": letters and then a number of two digits or more are a code and its serial
     letters = sum(char.isalpha() for char in word)
     table = tables.leet()
     swaps = [i for i, char in enumerate(word) if char in table and not char.isalpha()]
