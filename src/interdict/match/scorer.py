@@ -23,6 +23,7 @@ from enum import Enum, StrEnum
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import Token, han_key, make_token
+from ..text.numbers import roman_letter
 from ..text.skeleton import vowel_skeleton
 from ..text.tables import initial_letters, surname_suffixes
 from ..text.translit import chinese_readings
@@ -716,9 +717,7 @@ def align(
     initials = 0.0
     if series:
         generic += sum(min(weights[k], S.generic_weight) for tokens, weights, left in ((query, qw, unmatched_q), (candidate, cw, unmatched_c)) for k in left if tokens[k].initial)
-    elif same_serial:
-        pass
-    elif len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c):
+    elif not same_serial and (len(real_q) < len(unmatched_q) or len(real_c) < len(unmatched_c)):
         initials = _initials_cost(query, candidate, qw, cw, unmatched_q, unmatched_c)
     # One name holding all of the other is weaker evidence when it rests on a single part.
     subset = S.subset_cost if person else S.org_subset_cost
@@ -762,9 +761,8 @@ def align(
     ):
         score = S.syllables_partial_cap  # a Chinese or Korean name of two or three syllables needs every one
         notes.append("a part of the Chinese or Korean name is not matched")
-    if series and score > S.number_series_cap:
-        score = S.number_series_cap
     if series:
+        score = min(score, S.number_series_cap)
         notes.append("another number of the same series")
     if same_serial:
         notes.append("the same number written another way")
@@ -788,9 +786,6 @@ def _number_left(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatch
     return any(query[i].number for i in unmatched_q) or any(candidate[j].number for j in unmatched_c)
 
 
-_ROMAN_LETTERS = {"i": 1, "v": 5, "x": 10}
-
-
 class Serials(Enum):
     """What two names' left-over serials say, when serials are all they disagree on."""
 
@@ -812,17 +807,18 @@ def _serials_only(
         and any(not query[qi[0]].generic and not query[qi[0]].number for qi, _, _, _, _ in links)
     ):
         return None
-    same = sorted(_ROMAN_LETTERS.get(t.text, 0) if t.initial else int(t.text) for t in left_q) == sorted(
-        _ROMAN_LETTERS.get(t.text, 0) if t.initial else int(t.text) for t in left_c
-    )
-    return Serials.SAME if same else Serials.OTHER
+    return Serials.SAME if sorted(map(_serial_value, left_q)) == sorted(map(_serial_value, left_c)) else Serials.OTHER
+
+
+def _serial_value(token: Token) -> int:
+    return (roman_letter(token.text) or 0) if token.initial else int(token.text)
 
 
 def _numeral(token: Token) -> bool:
     """A serial: a small number, or a letter that is a Roman numeral ("Fund X" beside "Fund XI": read alone, X is an
     initial). A large number is a designator, the name itself (Unit 61398 is not Unit 8200)."""
     if token.initial:
-        return token.text in _ROMAN_LETTERS
+        return roman_letter(token.text) is not None
     return token.number and token.text.isascii() and token.text.isdigit() and int(token.text) <= S.serial_largest
 
 

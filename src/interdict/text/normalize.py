@@ -118,8 +118,6 @@ def _fold_homoglyphs(word: str, target: str | None) -> tuple[str, bool]:
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
 _SERIAL = re.compile(r"^[^\W\d_]+\d+$")
 _SERIAL_RUN = re.compile(r"^[^\W\d_]+\d{2,}$")  # one digit at the end may stand for a letter: "Al1", "Osam4"
-
-
 _PIECE_SEPARATORS = re.compile(r"([-/])")
 
 

@@ -38,6 +38,12 @@ def roman(text: str) -> int | None:
     return total or None
 
 
+def roman_letter(text: str) -> int | None:
+    """Value of one letter that is a Roman numeral (i, v, x): a serial beside a number ("Fund X" / "Fund XI"), which
+    read alone is an initial."""
+    return _ROMAN_VALUES.get(text) if len(text) == 1 else None
+
+
 def _digit(text: str) -> int | None:
     return int(text) if len(text) == 1 and text.isdigit() else None
 
