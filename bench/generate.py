@@ -34,6 +34,11 @@ Variant families (each query remembers the entity it came from):
                      International") written together ("NPC International")
     split_three      a long word (nine letters or more) of a person's name written as three words:
                      "Nikolai Plat Ono Vich Patrushev"
+    org_place        an organisation's local company: a place in brackets added after its words
+                     (before a trailing legal form), "Mahan Air (Hong Kong) Ltd", or a listed
+                     name's bracketed place dropped. The places are the generator's own, countries
+                     as English and their own languages write them, two-letter codes, and some
+                     regions and cities the matcher has no table of ("(Asia)", "(Dubai)")
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
@@ -192,7 +197,42 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     out += _fused_particle(people, per_family, random.Random(seed * 1000 + 4))
     out += _org_letters(orgs, per_family, random.Random(seed * 1000 + 5))
     out += _split_three(people, per_family, random.Random(seed * 1000 + 6))
+    out += _org_place(orgs, per_family, random.Random(seed * 1000 + 7))
     return out
+
+
+# Places companies write in brackets after a group's name, the generator's own list: countries in English and as
+# they name themselves, codes, and regions and cities (which no country table holds: they measure what is left).
+_PLACES = [
+    "Hong Kong", "HONG KONG", "Singapore", "Switzerland", "Schweiz", "Suisse", "Deutschland", "Germany", "Cyprus",
+    "Malaysia", "China", "Thailand", "Vietnam", "Pakistan", "Kenya", "Austria", "Netherlands", "Nederland", "Italia",
+    "Turkey", "India", "Russia", "Ukraine", "UK", "US", "Asia", "Europe", "Middle East", "Dubai", "Shenzhen",
+]
+_TRAILING_FORM = re.compile(r"(?:,?\s+(?:Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Co\.,? Ltd\.?|Company Limited|GmbH|AG|S\.A\.|SA|PJSC|JSC|LLP|FZE|FZCO|Pte\.? Ltd\.?|Pvt\.? Ltd\.?))+\.?\s*$", re.IGNORECASE)
+_BRACKETED_PLACE = re.compile(r"\s*\((" + "|".join(re.escape(place) for place in _PLACES) + r")\)", re.IGNORECASE)
+
+
+def _org_place(orgs: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
+    """An organisation's name with a place in brackets added before its legal form ("Mahan Air (Hong Kong) Ltd"), or a
+    listed name's bracketed place dropped: the group's local company, which must be reviewed."""
+
+    def make(entity: Entity) -> GeneratedQuery | None:
+        sources = [name for name in _latin_names(entity) if len(re.findall(r"[A-Za-z]{3,}", name)) >= 2]
+        if not sources:
+            return None
+        source = rng.choice(sources)
+        found = _BRACKETED_PLACE.search(source)
+        if found:
+            name = source[: found.start()] + source[found.end() :]
+        else:
+            if "(" in source:
+                return None
+            form = _TRAILING_FORM.search(source)
+            cut = form.start() if form else len(source.rstrip())
+            name = f"{source[:cut].rstrip(' ,')} ({rng.choice(_PLACES)}){source[cut:]}"
+        return GeneratedQuery("org_place", name, entity.schema, entity.id, source)
+
+    return _one_per_entity(orgs, per_family, rng, make)
 
 
 def _split_three(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:

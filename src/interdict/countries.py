@@ -70,6 +70,22 @@ def to_code(text: str | None) -> str | None:
     return table.get(stripped)
 
 
+@lru_cache(maxsize=4096)
+def country_named(text: str) -> str | None:
+    """The country a text names in words ("Switzerland", "Schweiz", "Hong Kong"), or None.
+
+    Stricter than `to_code`: no codes and no parts of the text, so a legal form or an acronym that happens to
+    spell a code ("AG", "SA", "GTI") is no country. What a company writes in brackets after its name is read so.
+    """
+    key = _key(text)
+    if len(key) < 4 or key in _ALPHA3:
+        return None
+    return _table().get(key)
+
+
+_ALPHA3 = frozenset(country.alpha_3.lower() for country in pycountry.countries)
+
+
 def codes_in(text: str | None) -> list[str]:
     """All countries named in a free-text field, e.g. "Iran; Iraq" or "a) Syria b) Iraq"."""
     if not text:

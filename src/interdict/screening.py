@@ -39,7 +39,7 @@ _lock = threading.Lock()
 
 
 def code_fingerprint() -> str:
-    """Hash of everything that shapes index contents: tokenisation code and its tables.
+    """Hash of everything that shapes index contents: tokenisation code and its tables, and the country names.
 
     A cached index built by other code or tables would silently disagree with
     the query side, so any change to them invalidates the cache.
@@ -52,6 +52,10 @@ def code_fingerprint() -> str:
             if item.is_file() and (item.name.endswith((".py", ".txt", ".tsv"))):
                 digest.update(item.name.encode())
                 digest.update(item.read_bytes())
+    # The country names text/names.py reads a bracketed place by ("Deutsche Bank (Schweiz) AG").
+    for name in ("countries.py", "data/country_aliases.csv"):
+        digest.update(name.encode())
+        digest.update(package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -700,6 +700,51 @@ def test_serials_do_not_make_a_series_of_names_that_differ_otherwise(screener: S
 
 
 @pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Deutsche Bank AG", "Deutsche Bank (Schweiz) AG"),
+        ("Gazprombank Ltd", "GAZPROMBANK (SWITZERLAND) LTD"),
+        ("Sino Energy Shipping Ltd", "SINO ENERGY SHIPPING (HONG KONG) LTD"),
+        ("Al-Haramain Foundation", "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)"),
+    ],
+)
+def test_a_country_in_brackets_names_a_local_company_of_the_group_which_is_reviewed(screener: Screener, left: str, right: str) -> None:
+    """The group's local company is another legal person, often owned by the listed one: it alerts for review, both
+    ways, and never scores as the same name."""
+    assert SETTINGS.threshold <= _score(screener, left, right, Schema.COMPANY) <= SETTINGS.place_qualifier_cap
+    assert SETTINGS.threshold <= _score(screener, right, left, Schema.COMPANY) <= SETTINGS.place_qualifier_cap
+
+
+def test_one_country_in_brackets_written_two_ways_is_one_place(screener: Screener) -> None:
+    assert _score(screener, "Deutsche Bank (Schweiz) AG", "Deutsche Bank (Switzerland) AG", Schema.COMPANY) > SETTINGS.place_qualifier_cap
+    assert _score(screener, "Deutsche Bank Schweiz AG", "Deutsche Bank (Schweiz) AG", Schema.COMPANY) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Huawei Technologies (Vietnam) Company Limited", "Huawei Technologies (Thailand) Co."),
+        ("AL-HARAMAYN FOUNDATION (KENYA)", "AL-HARAMAIN FOUNDATION (PAKISTAN)"),
+    ],
+)
+def test_two_countries_in_brackets_are_sister_companies_shown_as_near_misses(screener: Screener, left: str, right: str) -> None:
+    assert SETTINGS.cutoff <= _score(screener, left, right, Schema.COMPANY) <= SETTINGS.place_other_cap < SETTINGS.threshold
+
+
+def test_screening_a_group_name_finds_its_listed_local_company_and_says_so(screener: Screener) -> None:
+    hits = [hit for hit in screener.screen(Query.build("Sino Energy Shipping Limited", schema="Company"), limit=20) if hit.match]
+    found = [hit for hit in hits if hit.matched_name.upper() == "SINO ENERGY SHIPPING (HONG KONG) LTD"]
+    assert found, [hit.matched_name for hit in hits]
+    assert "a country in brackets only one name holds" in found[0].explanation
+
+
+def test_a_place_in_brackets_never_makes_a_match_of_other_names(screener: Screener) -> None:
+    """The bracketed country weighs like a generic word: agreeing on it alone, or on it and generic words, is no match."""
+    assert _score(screener, "Orion Shipping (Hong Kong) Ltd", "SINO ENERGY SHIPPING (HONG KONG) LTD", Schema.COMPANY) < SETTINGS.threshold
+    assert not _matched_captions(screener, "Shipping (Hong Kong) Limited", "Company")
+
+
+@pytest.mark.parametrize(
     ("left", "right", "schema"),
     [
         ("Andrei Tsvetkov", "Andrej Cvetkov", Schema.PERSON),

@@ -145,3 +145,47 @@ def test_a_word_that_only_looks_fused_stays_whole(name: str, kept: list[str]) ->
 )
 def test_a_field_of_several_names_is_read_as_each(full: str, schema: Schema, parts: list[str]) -> None:
     assert alternatives(full, schema) == parts
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "places"),
+    [
+        ("Deutsche Bank (Schweiz) AG", "Company", {"schweiz": "place:ch"}),  # the country's own name for itself
+        ("SINO ENERGY SHIPPING (HONG KONG) LTD", "Company", {"hong": "place:hk", "kong": "place:hk"}),
+        ("AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)", "Organization", {"union": "place:km", "comoros": "place:km"}),
+        ("Deutsche Bank (Schweiz) AG", None, {"schweiz": "place:ch"}),  # unknown type, read as a company (legal form)
+        ("Bank Melli Iran (UK) Ltd", "Company", {"uk": "place:gb"}),  # two capitals: a country's code
+        ("KGI International Company (Middle East) Ltd", "Company", {"middle": "place:middle-east", "east": "place:middle-east"}),  # data/regions.txt
+    ],
+)
+def test_a_country_in_brackets_in_an_organisation_name_is_a_generic_place_word(name: str, schema: str | None, places: dict[str, str]) -> None:
+    marked = {token.text: token.generic for token in analyze_name(name, schema).tokens if token.generic_kind == "place"}
+    assert marked == places
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("IKS Joint Stock Company (Schweiz)", ["iks", "schweiz"]),
+        ("KGI International Company (Middle East) Ltd", ["kgi", "international", "middle", "east"]),
+        ("Huawei Device (Hong Kong) Co., Limited", ["huawei", "device", "hong", "kong"]),
+    ],
+)
+def test_a_bracketed_place_does_not_keep_a_legal_form_from_being_stripped(name: str, kept: list[str]) -> None:
+    assert texts(name, "Company") == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [
+        ("Banco Santander Chile S.A.", "Company"),  # no brackets: the country is a word of the name
+        ("Iran Air (Iran)", "Company"),  # the bracket is the name's acronym, dropped; the name's own "Iran" stays
+        ("Fullerton Trading (SA)", "Company"),  # two capitals a legal form spells (Saudi Arabia's code too)
+        ("Acme Trading (USA)", "Company"),  # a three-letter code: acronyms spell them too
+        ("HiSilicon Tech (Suzhou) Co., Ltd.", "Company"),  # a city: no table of every city, so a word of the name
+        ("KANAAN, Maustaf Fawzi (Kenya)", "Person"),  # people have no local companies
+        ("Switzerland (Switzerland)", "Company"),  # the place is the name: nothing else would carry it
+    ],
+)
+def test_other_brackets_and_bare_countries_are_not_place_words(name: str, schema: str) -> None:
+    assert not [token for token in analyze_name(name, schema).tokens if token.generic_kind == "place"]

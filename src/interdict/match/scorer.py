@@ -22,7 +22,7 @@ from enum import Enum, StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import Token, han_key, make_token
+from ..text.names import PLACE, Token, han_key, make_token
 from ..text.numbers import roman_letter
 from ..text.skeleton import vowel_skeleton
 from ..text.tables import initial_letters, surname_suffixes
@@ -702,10 +702,15 @@ def align(
             (query, qw, real_q, sector_c, patronymic_q),
             (candidate, cw, real_c, sector_q, patronymic_c),
         ):
+            places: set[str] = set()
             for k in left:
                 token = tokens[k]
                 if same_serial and _numeral(token):
                     continue  # the same number written another way: agreed, at no cost
+                if token.generic_kind == PLACE:
+                    if token.generic in places:
+                        continue  # "(Middle East)": one place, counted once
+                    places.add(token.generic)
                 if series and _numeral(token):
                     generic += min(weights[k], S.generic_weight)  # the series' serial: it tells members apart, not sponsors
                 elif not token.generic:
@@ -766,6 +771,15 @@ def align(
         notes.append("another number of the same series")
     if same_serial:
         notes.append("the same number written another way")
+    if not person and (unmatched_q or unmatched_c):
+        place_q = _other_place(query, unmatched_q, candidate)
+        place_c = _other_place(candidate, unmatched_c, query)
+        if place_q and place_c and score > S.place_other_cap:
+            score = S.place_other_cap  # "X (France)" / "X (Germany)": two local companies of the group, neither owns the other
+            notes.append("the names give other countries in brackets: sister companies of the group")
+        elif (place_q or place_c) and score > S.place_qualifier_cap:
+            score = S.place_qualifier_cap  # "Deutsche Bank (Schweiz) AG" / "Deutsche Bank AG": the group's local company
+            notes.append("a country in brackets only one name holds: another company of the group")
     if numbered_one and score > S.number_one_side_cap:
         score = S.number_one_side_cap
         notes.append("a number only one name holds: another of its series")
@@ -925,6 +939,13 @@ def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Li
         return False
     misspelt = edits <= generic_slips_allowed(min(len(left), len(right))) and left[0] == right[0] and known is not None and not known(left)
     return not misspelt
+
+
+def _other_place(tokens: tuple[Token, ...], unmatched: list[int], other: tuple[Token, ...]) -> bool:
+    """A bracketed place left over that the other name does not give at all: "(United Kingdom)" / "(UK)" link one word
+    and leave "kingdom", of the same place, over."""
+    left = {tokens[k].generic for k in unmatched if tokens[k].generic_kind == PLACE}
+    return bool(left) and not left <= {token.generic for token in other if token.generic_kind == PLACE}
 
 
 def generic_slips_allowed(letters: int) -> int:

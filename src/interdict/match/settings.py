@@ -167,6 +167,20 @@ class MatchSettings:
         "Members of one numbered series usually share a sponsor or owner, so they are reviewed; above threshold so they "
         "alert, below a clean match so they never look like one. Lower hides sister funds and ships.",
     )
+    place_qualifier_cap: float = setting(
+        0.8,
+        "Highest score of two organisation names that differ only in a country one of them names in brackets (Deutsche "
+        "Bank (Schweiz) AG / Deutsche Bank AG, X (Hong Kong) Ltd / X (Singapore) Ltd): the bracketed country is a generic "
+        "word, so the group's name carries the pair. A group's local company is another legal person, often owned by "
+        "the listed one (OFAC's 50% rule), so it is reviewed: above threshold so it alerts, below a clean match so it "
+        "never looks like the listed company itself. Lower hides a listed group's local companies.",
+    )
+    place_other_cap: float = setting(
+        0.69,
+        "Highest score of two organisation names that name other countries in brackets (Bowne Global Solutions (France) "
+        "/ ... (Germany)): sister companies of a group, neither owning the other, so a near miss shown for context. "
+        "Higher alerts on every sister of a listed group's local company.",
+    )
 
     # --- organisation names: generic words (text/data/org_words.tsv) ---------------------
     generic_weight: float = setting(

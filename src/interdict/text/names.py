@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from ..countries import country_named, to_code
 from ..model import CRAFT_SCHEMAS, Schema
 from ..model import ORG_SCHEMAS as ORG_SCHEMAS  # re-exported only for workflows/freetext.py until it imports from model
 from . import tables
@@ -196,8 +197,9 @@ def as_generic(token: Token, kind: str, word_class: str) -> Token:
     return _changed(token, keys=keys, generic=f"{kind}:{word_class}")
 
 
-def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool) -> list[Token]:
-    """Mark the generic words of an organisation's name (data/org_words.tsv).
+def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool, places: dict[str, str]) -> list[Token]:
+    """Mark the generic words of an organisation's name (data/org_words.tsv), and the words of a country named in
+    brackets (`places`, from `_bracketed_places`).
 
     Organisations always; a name of unknown type only when it reads as an
     organisation (it held a legal form or a sector word), so "Shahid Khan" keeps
@@ -209,9 +211,83 @@ def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: boo
             return tokens
     elif schema not in ORG_SCHEMAS:
         return tokens
+    if places:
+        tokens = _mark_places(tokens, places)
     if not any(token.text in words for token in tokens):
         return tokens
-    return [as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" and not token.letters else token for token in tokens]
+    return [
+        as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" and not token.letters and not token.generic else token
+        for token in tokens
+    ]
+
+
+PLACE = "place"  # the generic kind of a country named in brackets: "place:ch"
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+_BRACKETED_WORDS = re.compile(r"\(\s*([^\W\d_]+(?:[\s.'-]+[^\W\d_]+){0,3})\s*\)")
+
+
+def _bracketed_places(text: str) -> dict[str, str]:
+    """The words of a country or region (data/regions.txt) named in brackets in an organisation's name, each with
+    the country's code or the region: "Deutsche Bank (Schweiz) AG" → {"schweiz": "ch"}, "X Trading (Hong Kong) Ltd"
+    → {"hong": "hk", "kong": "hk"}, "Y (Middle East) FZE" → {"middle": "middle-east", "east": "middle-east"}.
+
+    Such a bracket says which local company of a group this is, not whose: see `_mark_places`.
+    """
+    if "(" not in text:
+        return {}
+    found: dict[str, str] = {}
+    forms = tables.legal_form_set()[0]
+    for match in _BRACKETED_WORDS.finditer(text):
+        written = match.group(1)
+        # Two capitals: a country's code ("X (UK) Ltd") unless a legal form spells it ("(AG)", "(SA)").
+        code = to_code(written) if _COUNTRY_CODE.fullmatch(written) and (written.lower(),) not in forms else country_named(written)
+        region = " ".join(re.split(r"[\s.'-]+", written.lower()))
+        if not code and region in tables.regions():
+            code = region.replace(" ", "-")
+        if code:
+            found.update((word.lower(), code) for word in re.split(r"[\s.'-]+", match.group(1)) if word)
+    return found
+
+
+def _set_aside_places(tokens: list[Token], places: dict[str, str]) -> tuple[list[Token], list[Token]]:
+    """The tokens without the bracketed place words `_mark_places` marks (the last of each word), and those words."""
+    if not places:
+        return tokens, []
+    left = set(places)
+    aside: list[Token] = []
+    kept: list[Token] = []
+    for token in reversed(tokens):
+        word = token.original.lower()
+        if word in left:
+            left.discard(word)
+            aside.append(token)
+        else:
+            kept.append(token)
+    if not kept:
+        return tokens, []
+    return kept[::-1], aside[::-1]
+
+
+def _mark_places(tokens: list[Token], places: dict[str, str]) -> list[Token]:
+    """The last token written as each bracketed place word, marked generic of kind `PLACE` and class the country.
+
+    A group's local companies carry its name and their country in brackets ("Deutsche Bank (Schweiz) AG",
+    "Huawei Device (Shenzhen)"'s peers "... (Hong Kong) Limited"). Left over on one side, the country was read
+    as a distinctive word the other name lacks, and the group's own name scored 0.66: a miss. As a generic word
+    it weighs little and never conflicts; the scorer caps a pair that differs in it (`place_qualifier_cap`), so
+    the other company of the group is reviewed, never taken for this one. Only the last of a word's occurrences
+    is marked: a company named after its country ("Iran Air (Iran)") keeps the name's own word.
+    """
+    left = dict(places)
+    marked = list(tokens)
+    if all(token.original.lower() in places for token in tokens):
+        return marked  # "(Switzerland)" alone, or "Switzerland (Switzerland)": the place is the name
+    for position in range(len(marked) - 1, -1, -1):
+        token = marked[position]
+        code = left.pop(token.original.lower(), None)
+        if code and token.script != "cjk" and not (token.initial or token.number or token.generic):
+            marked[position] = as_generic(token, PLACE, code)
+    return marked
 
 
 _BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.&\- ]{0,15}?)\s*\)")
@@ -631,8 +707,10 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     digits_as_letters = schema not in CRAFT_SCHEMAS
     person = schema == Schema.PERSON
     removed: list[tuple[str, str]] = []
+    places: dict[str, str] = {}
     if schema is None or schema in ORG_SCHEMAS:
         text = _drop_acronyms(text, removed)
+        places = _bracketed_places(text)
     if not person and "-" in text:
         text = _drop_ezafe(text, removed)
     joined: set[str] = set()
@@ -683,9 +761,12 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         kept.append(token)
     if schema in ORG_SCHEMAS or schema is None:
         forms_before = len(removed)
+        # A bracketed place leaves the legal form at the end of the name for stripping ("IKS Joint Stock Company
+        # (Schweiz)", "KGI International Company (Middle East) Ltd"): its words are set aside and put back last.
+        kept, aside = _set_aside_places(kept, places)
         kept = _split_fused_forms(kept, strict=schema is None)
-        kept = _strip_legal_forms(kept, removed, strict=schema is None)
-        kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before)
+        kept = _strip_legal_forms(kept, removed, strict=schema is None) + aside
+        kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before, places=places)
     kept = _merge_compounds(kept)
     final: list[Token] = []
     filiation = False

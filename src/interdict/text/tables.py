@@ -38,6 +38,12 @@ def abjad_honorifics() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def regions() -> frozenset[str]:
+    """Regions written in brackets after a group's name (data/regions.txt), lower case: "middle east"."""
+    return frozenset(" ".join(line.lower().split()) for line in _lines("regions.txt"))
+
+
+@lru_cache(maxsize=None)
 def particles() -> frozenset[str]:
     return _words("particles.txt")
 
