@@ -39,7 +39,9 @@ def _table() -> dict[str, str]:
         rows = csv.reader(line for line in handle if not line.startswith("#"))
         next(rows)
         for alias, code in rows:
-            table[_key(alias)] = code
+            key = _key(alias)
+            if key:  # an alias with no Latin letters keys nothing: an empty key would match every empty part below
+                table[key] = code
     return table
 
 
@@ -63,7 +65,7 @@ def to_code(text: str | None) -> str | None:
     # "Belarus / Bélarus" (Canada, bilingual), "Iran (Islamic Republic of)"
     for part in re.split(r"\s*/\s*|\s*\(|\)", raw):
         part_key = _key(part)
-        if part_key in table:
+        if part_key and part_key in table:
             return table[part_key]
     stripped = re.sub(r"\b(the|republic of|state of|islamic republic of|kingdom of)\b", " ", key)
     stripped = " ".join(stripped.split())

@@ -706,6 +706,7 @@ def test_serials_do_not_make_a_series_of_names_that_differ_otherwise(screener: S
         ("Gazprombank Ltd", "GAZPROMBANK (SWITZERLAND) LTD"),
         ("Sino Energy Shipping Ltd", "SINO ENERGY SHIPPING (HONG KONG) LTD"),
         ("Al-Haramain Foundation", "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)"),
+        ("Sino Energy Shipping SARL", "Sino Energy Shipping (Cote d'Ivoire) SARL"),
     ],
 )
 def test_a_country_in_brackets_names_a_local_company_of_the_group_which_is_reviewed(screener: Screener, left: str, right: str) -> None:
@@ -717,6 +718,7 @@ def test_a_country_in_brackets_names_a_local_company_of_the_group_which_is_revie
 
 def test_one_country_in_brackets_written_two_ways_is_one_place(screener: Screener) -> None:
     assert _score(screener, "Deutsche Bank (Schweiz) AG", "Deutsche Bank (Switzerland) AG", Schema.COMPANY) > SETTINGS.place_qualifier_cap
+    assert _score(screener, "Acme Trading (United Kingdom) Ltd", "Acme Trading (UK) Ltd", Schema.COMPANY) > SETTINGS.place_qualifier_cap
     assert _score(screener, "Deutsche Bank Schweiz AG", "Deutsche Bank (Schweiz) AG", Schema.COMPANY) == 1.0
 
 
@@ -725,6 +727,7 @@ def test_one_country_in_brackets_written_two_ways_is_one_place(screener: Screene
     [
         ("Huawei Technologies (Vietnam) Company Limited", "Huawei Technologies (Thailand) Co."),
         ("AL-HARAMAYN FOUNDATION (KENYA)", "AL-HARAMAIN FOUNDATION (PAKISTAN)"),
+        ("Sino Energy Shipping (Guinea) Ltd", "SINO ENERGY SHIPPING (GUINEA-BISSAU) LTD"),  # a shared word links across the two
     ],
 )
 def test_two_countries_in_brackets_are_sister_companies_shown_as_near_misses(screener: Screener, left: str, right: str) -> None:

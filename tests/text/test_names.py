@@ -154,8 +154,11 @@ def test_a_field_of_several_names_is_read_as_each(full: str, schema: Schema, par
         ("SINO ENERGY SHIPPING (HONG KONG) LTD", "Company", {"hong": "place:hk", "kong": "place:hk"}),
         ("AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)", "Organization", {"union": "place:km", "comoros": "place:km"}),
         ("Deutsche Bank (Schweiz) AG", None, {"schweiz": "place:ch"}),  # unknown type, read as a company (legal form)
-        ("Bank Melli Iran (UK) Ltd", "Company", {"uk": "place:gb"}),  # two capitals: a country's code
+        ("Bank Melli Iran (UK) Ltd", "Company", {"uk": "place:gb"}),  # a country's code companies write (data/bracket_codes.txt)
+        ("Acme Trading (USA) Inc", "Company", {"usa": "place:us"}),
         ("KGI International Company (Middle East) Ltd", "Company", {"middle": "place:middle-east", "east": "place:middle-east"}),  # data/regions.txt
+        ("Sino Energy Shipping (Côte d’Ivoire) SARL", "Company", {"cote": "place:ci", "divoire": "place:ci"}),  # apostrophes dropped, as tokens drop them
+        ("X Trading （Hong Kong） Ltd", "Company", {"hong": "place:hk", "kong": "place:hk"}),  # full-width brackets
     ],
 )
 def test_a_country_in_brackets_in_an_organisation_name_is_a_generic_place_word(name: str, schema: str | None, places: dict[str, str]) -> None:
@@ -181,11 +184,18 @@ def test_a_bracketed_place_does_not_keep_a_legal_form_from_being_stripped(name: 
         ("Banco Santander Chile S.A.", "Company"),  # no brackets: the country is a word of the name
         ("Iran Air (Iran)", "Company"),  # the bracket is the name's acronym, dropped; the name's own "Iran" stays
         ("Fullerton Trading (SA)", "Company"),  # two capitals a legal form spells (Saudi Arabia's code too)
-        ("Acme Trading (USA)", "Company"),  # a three-letter code: acronyms spell them too
+        ("Acme Trading (GTI)", "Company"),  # three capitals that spell no code in data/bracket_codes.txt: an acronym
         ("HiSilicon Tech (Suzhou) Co., Ltd.", "Company"),  # a city: no table of every city, so a word of the name
         ("KANAAN, Maustaf Fawzi (Kenya)", "Person"),  # people have no local companies
         ("Switzerland (Switzerland)", "Company"),  # the place is the name: nothing else would carry it
+        ("Alpha Solutions (IT) Ltd", "Company"),  # a code that is a common abbreviation (data/bracket_codes.txt)
+        ("Chen Pao (Taiwan)", None),  # unknown type, not read as an organisation: a person's words stay as they are
     ],
 )
-def test_other_brackets_and_bare_countries_are_not_place_words(name: str, schema: str) -> None:
+def test_other_brackets_and_bare_countries_are_not_place_words(name: str, schema: str | None) -> None:
     assert not [token for token in analyze_name(name, schema).tokens if token.generic_kind == "place"]
+
+
+def test_a_name_of_unknown_type_keeps_its_words_in_place() -> None:
+    """Setting a bracketed place aside (for the legal form before it) is for organisations: "Pao" is a surname here."""
+    assert texts("Chen Pao (Taiwan)", None) == ["chen", "pao", "taiwan"]

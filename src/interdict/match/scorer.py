@@ -772,8 +772,7 @@ def align(
     if same_serial:
         notes.append("the same number written another way")
     if not person and (unmatched_q or unmatched_c):
-        place_q = _other_place(query, unmatched_q, candidate)
-        place_c = _other_place(candidate, unmatched_c, query)
+        place_q, place_c = _places_apart(query, candidate, unmatched_q, unmatched_c)
         if place_q and place_c and score > S.place_other_cap:
             score = S.place_other_cap  # "X (France)" / "X (Germany)": two local companies of the group, neither owns the other
             notes.append("the names give other countries in brackets: sister companies of the group")
@@ -941,11 +940,22 @@ def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Li
     return not misspelt
 
 
-def _other_place(tokens: tuple[Token, ...], unmatched: list[int], other: tuple[Token, ...]) -> bool:
-    """A bracketed place left over that the other name does not give at all: "(United Kingdom)" / "(UK)" link one word
-    and leave "kingdom", of the same place, over."""
-    left = {tokens[k].generic for k in unmatched if tokens[k].generic_kind == PLACE}
-    return bool(left) and not left <= {token.generic for token in other if token.generic_kind == PLACE}
+def _places_apart(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> tuple[bool, bool]:
+    """Whether each name gives a bracketed place the other does not: both for two countries ("(Guinea)" /
+    "(Guinea-Bissau)", whose shared word links across them), one for a place only one name gives, its words left over.
+
+    A place both give, in any of its spellings ("(United Kingdom)" / "(UK)"), is no difference."""
+    places_q = {token.generic for token in query if token.generic_kind == PLACE}
+    places_c = {token.generic for token in candidate if token.generic_kind == PLACE}
+    if not places_q and not places_c:
+        return False, False
+    other_q, other_c = places_q - places_c, places_c - places_q
+    if other_q and other_c:
+        return True, True
+    return (
+        any(query[i].generic in other_q for i in unmatched_q),
+        any(candidate[j].generic in other_c for j in unmatched_c),
+    )
 
 
 def generic_slips_allowed(letters: int) -> int:

@@ -222,8 +222,9 @@ def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: boo
 
 
 PLACE = "place"  # the generic kind of a country named in brackets: "place:ch"
-_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
-_BRACKETED_WORDS = re.compile(r"\(\s*([^\W\d_]+(?:[\s.'-]+[^\W\d_]+){0,3})\s*\)")
+# Anything but brackets and digits, up to the closing bracket (ASCII or full-width): the country table decides.
+_BRACKETED_PLACE = re.compile(r"[(\uff08]([^()\uff08\uff09\d]{2,40})[)\uff09]")
+_PLACE_SPLIT = re.compile(r"[\s.\-\u2010\u2011]+")
 
 
 def _bracketed_places(text: str) -> dict[str, str]:
@@ -231,21 +232,20 @@ def _bracketed_places(text: str) -> dict[str, str]:
     the country's code or the region: "Deutsche Bank (Schweiz) AG" → {"schweiz": "ch"}, "X Trading (Hong Kong) Ltd"
     → {"hong": "hk", "kong": "hk"}, "Y (Middle East) FZE" → {"middle": "middle-east", "east": "middle-east"}.
 
+    Words are keyed as tokens keep them (`Token.original`, lower case): apostrophes dropped ("d'Ivoire" → "divoire").
     Such a bracket says which local company of a group this is, not whose: see `_mark_places`.
     """
-    if "(" not in text:
+    if "(" not in text and "\uff08" not in text:
         return {}
     found: dict[str, str] = {}
-    forms = tables.legal_form_set()[0]
-    for match in _BRACKETED_WORDS.finditer(text):
-        written = match.group(1)
-        # Two capitals: a country's code ("X (UK) Ltd") unless a legal form spells it ("(AG)", "(SA)").
-        code = to_code(written) if _COUNTRY_CODE.fullmatch(written) and (written.lower(),) not in forms else country_named(written)
-        region = " ".join(re.split(r"[\s.'-]+", written.lower()))
-        if not code and region in tables.regions():
-            code = region.replace(" ", "-")
+    for match in _BRACKETED_PLACE.finditer(text):
+        written = match.group(1).strip()
+        code = to_code(written) if written in tables.bracket_codes() else country_named(written)
+        words = [word for word in _PLACE_SPLIT.split(_APOSTROPHES.sub("", written).lower()) if word]
+        if not code and " ".join(words) in tables.regions():
+            code = "-".join(words)
         if code:
-            found.update((word.lower(), code) for word in re.split(r"[\s.'-]+", match.group(1)) if word)
+            found.update((word, code) for word in words)
     return found
 
 
@@ -763,7 +763,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         forms_before = len(removed)
         # A bracketed place leaves the legal form at the end of the name for stripping ("IKS Joint Stock Company
         # (Schweiz)", "KGI International Company (Middle East) Ltd"): its words are set aside and put back last.
-        kept, aside = _set_aside_places(kept, places)
+        # Organisations only: a name of unknown type may be a person's ("Chen Pao (Taiwan)"), whose words stay put.
+        kept, aside = _set_aside_places(kept, places) if schema in ORG_SCHEMAS else (kept, [])
         kept = _split_fused_forms(kept, strict=schema is None)
         kept = _strip_legal_forms(kept, removed, strict=schema is None) + aside
         kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before, places=places)

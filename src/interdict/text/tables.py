@@ -44,6 +44,12 @@ def regions() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def bracket_codes() -> frozenset[str]:
+    """Country codes read as a place in an organisation's brackets (data/bracket_codes.txt), as written: "UK"."""
+    return frozenset(line.strip() for line in _lines("bracket_codes.txt"))
+
+
+@lru_cache(maxsize=None)
 def particles() -> frozenset[str]:
     return _words("particles.txt")
 
