@@ -493,9 +493,9 @@ def _matched_ids(screener: Screener, name: str, schema: str | None = None) -> di
 @pytest.mark.parametrize(
     ("query", "entity_id"),
     [
-        ("IRGC", "gb_fcdo_sanctions-INU0080"),  # "Islamic Revolutionary Guard Corps (IRGC)": the bracket is set aside, no alias
-        ("I.R.G.C.", "gb_fcdo_sanctions-INU0080"),
-        ("LTTE", "gb_fcdo_sanctions-CTI0037"),
+        ("LIFG", "us_ofac_sdn-6898"),  # "LIBYAN ISLAMIC FIGHTING GROUP": no list gives the acronym
+        ("L.I.F.G.", "us_ofac_sdn-6898"),
+        ("BFTB", "ca_dfatd_sema_sanctions-Myanmar-Burma-Part-1-21"),  # "Burma Foreign Trade Bank"
     ],
 )
 def test_screening_an_acronym_retrieves_the_organisations_it_spells(screener: Screener, query: str, entity_id: str) -> None:
@@ -504,6 +504,15 @@ def test_screening_an_acronym_retrieves_the_organisations_it_spells(screener: Sc
         found = _matched_ids(screener, query, schema)
         assert entity_id in found, schema
         assert "acronym" in found[entity_id]
+
+
+@pytest.mark.parametrize(("query", "entity_id"), [("IRGC", "gb_fcdo_sanctions-INU0080"), ("I.R.G.C.", "gb_fcdo_sanctions-INU0080"), ("LTTE", "gb_fcdo_sanctions-CTI0037")])
+def test_an_acronym_given_in_brackets_is_matched_as_the_entrys_name(screener: Screener, query: str, entity_id: str) -> None:
+    """"Islamic Revolutionary Guard Corps (IRGC)": the bracketed acronym is indexed as a name of letters."""
+    for schema in ("Organization", None):
+        found = _matched_ids(screener, query, schema)
+        assert entity_id in found, schema
+        assert "(exact)" in found[entity_id]
 
 
 @pytest.mark.parametrize("query", ["QXJ", "ZVW", "XQZW", "JQVX"])
@@ -697,6 +706,18 @@ def test_one_serial_written_two_ways_is_one_number(screener: Screener, left: str
 )
 def test_serials_do_not_make_a_series_of_names_that_differ_otherwise(screener: Screener, left: str, right: str, schema: Schema) -> None:
     assert _score(screener, left, right, schema) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(("acronym", "listed"), [("AQAP", "AL-QAIDA IN THE ARABIAN PENINSULA (AQAP)"), ("JNIM", "JAMA'A NUSRAT UL-ISLAM WA AL-MUSLIMIN (JNIM)")])
+def test_an_acronym_a_list_name_gives_in_brackets_finds_the_entry_alone(screener: Screener, acronym: str, listed: str) -> None:
+    hits = [hit for hit in screener.screen(Query.build(acronym), limit=20) if hit.match]
+    assert any(listed in {name.full for name in hit.entity.names} and hit.matched_name == acronym for hit in hits), [hit.matched_name for hit in hits]
+
+
+def test_an_acronym_name_agrees_only_with_its_own_letters(screener: Screener) -> None:
+    """The acronym MERI is no spelling of Mary: an entry's acronym is letters, never reached by a slip or a reading."""
+    for hit in screener.screen(Query.build("Mary Kim", schema="Person"), limit=50):
+        assert hit.matched_name != "MERI" or not hit.match
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interdict.model import Schema
-from interdict.text.names import alternatives, analyze_name
+from interdict.text.names import acronym_name, alternatives, analyze_name, bracketed_acronyms
 
 
 def texts(name: str, schema: str | None = "Person") -> list[str]:
@@ -141,6 +141,11 @@ def test_a_word_that_only_looks_fused_stays_whole(name: str, kept: list[str]) ->
         ("Direktion Verteidigungsindustrie von Myanmar/ Birma", Schema.ORGANIZATION, []),
         ("John / Johnny SMITH", Schema.PERSON, []),  # a person's: a lone given name would become a name
         (" / ", Schema.COMPANY, []),
+        (
+            "COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS COMPANY (GLBC)",
+            Schema.COMPANY,
+            ["COMPAGNIE AERIENNE DES GRANDS LACS (CAGL)", "GREAT LAKES BUSINESS COMPANY (GLBC)"],
+        ),  # a semicolon separates names too
     ],
 )
 def test_a_field_of_several_names_is_read_as_each(full: str, schema: Schema, parts: list[str]) -> None:
@@ -199,3 +204,28 @@ def test_other_brackets_and_bare_countries_are_not_place_words(name: str, schema
 def test_a_name_of_unknown_type_keeps_its_words_in_place() -> None:
     """Setting a bracketed place aside (for the legal form before it) is for organisations: "Pao" is a surname here."""
     assert texts("Chen Pao (Taiwan)", None) == ["chen", "pao", "taiwan"]
+
+
+@pytest.mark.parametrize(
+    ("full", "schema", "acronyms"),
+    [
+        ("AL-QAIDA IN THE ARABIAN PENINSULA (AQAP)", Schema.ORGANIZATION, ["AQAP"]),
+        ("JAMAAT-UL-AHRAR (JuA)", Schema.ORGANIZATION, ["JuA"]),
+        ("COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS COMPANY (GLBC)", Schema.COMPANY, ["GLBC", "CAGL"]),
+        ("LASHKAR I JHANGVI (LJ)", Schema.ORGANIZATION, []),  # two letters spell the initials of too many names
+        ("Iran Air (Iran)", Schema.COMPANY, []),  # a word, not an acronym: one capital
+        ("IRAN AIR (IRAN)", Schema.COMPANY, []),  # a word of the name itself
+        ("Joint Stock Company (JSC) NIIME", Schema.COMPANY, []),  # a legal form
+        ("Deutsche Bank (Schweiz) AG", Schema.COMPANY, []),  # a place, no acronym of the words before it
+        ("Abdul Rahman Yasin (ARY)", Schema.PERSON, []),  # people are named by their names
+    ],
+)
+def test_an_acronym_a_name_gives_in_brackets_is_a_name_of_its_own(full: str, schema: Schema, acronyms: list[str]) -> None:
+    assert bracketed_acronyms(full, schema) == acronyms
+
+
+def test_an_acronym_name_is_read_as_letters() -> None:
+    """Only the same letters agree with an acronym: it is no spoken word that a slip or a transliteration could reach."""
+    tokens = acronym_name("AAS-T", Schema.ORGANIZATION).tokens
+    assert [token.text for token in tokens] == ["aas", "t"]
+    assert all(token.letters for token in tokens)

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
-from ..text.names import HAN_KEY, Token, alternatives, analyze_name, fused_key
+from ..text.names import HAN_KEY, Token, acronym_name, alternatives, analyze_name, bracketed_acronyms, fused_key
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, name_acronyms, run_letters
 from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
@@ -450,7 +450,7 @@ def _deletions(key: str) -> set[str]:
 
 
 def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "") -> Index:
-    token_ids: dict[tuple[str, tuple[str, ...], bool, int, str], int] = {}
+    token_ids: dict[tuple[str, tuple[str, ...], bool, int, str, bool], int] = {}
     tokens: list[Token] = []
     blobs: list[bytes] = []
     facts: list[EntityFacts] = []
@@ -471,12 +471,14 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         facts.append(entity_facts(entity))
         seen: set[tuple[int, ...]] = set()
         for name in entity.names:
-            # A field holding several names ("X Company / Y Company") is indexed whole and as each of them.
-            for written in (name.full, *alternatives(name.full, entity.schema)):
-                analyzed = analyze_name(written, entity.schema)
+            # A field holding several names ("X Company / Y Company") is indexed whole and as each of them, and an
+            # acronym it gives in brackets as a name of letters ("... PENINSULA (AQAP)").
+            acronyms = bracketed_acronyms(name.full, entity.schema)
+            for written in (name.full, *alternatives(name.full, entity.schema), *acronyms):
+                analyzed = acronym_name(written, entity.schema) if written in acronyms else analyze_name(written, entity.schema)
                 ids = []
                 for token in analyzed.tokens:
-                    signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles)  # hyphen group and particles matter to the scorer
+                    signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles, token.letters)  # all matter to the scorer
                     token_id = token_ids.get(signature)
                     if token_id is None:
                         token_id = len(tokens)

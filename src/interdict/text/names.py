@@ -158,20 +158,60 @@ def fused_key(token: Token) -> str:
     return skeleton(token.particles + token.text)
 
 
-_ALTERNATIVES = re.compile(r"\s+/\s+")
+_ALTERNATIVES = re.compile(r"\s+/\s+|\s*;\s*")
+ACRONYM_NAME_MIN = 3  # letters a bracketed acronym needs to be indexed as a name of its own: two spell too much
 
 
 def alternatives(full: str, schema: Schema | str | None) -> list[str]:
     """The names a list writes in one field, apart from the whole: "Belteleradio Company / National State TV and
     Radio Company of the Republic of Belarus" names the company both ways, and "Belteleradio Company" alone must
     find it. Only a slash with spaces around it separates names ("IMPORT/EXPORT", "GU/GRU", "Myanmar/ Birma" are
-    one name), and only for organisations, vessels and aircraft: a person's "John / Johnny SMITH" would make a
+    one name), or a semicolon ("COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS COMPANY (GLBC)"),
+    and only for organisations, vessels and aircraft: a person's "John / Johnny SMITH" would make a
     lone given name a name of the entry."""
-    if schema == Schema.PERSON or "/" not in full:
+    if schema == Schema.PERSON or ("/" not in full and ";" not in full):
         return []
     parts = [part.strip() for part in _ALTERNATIVES.split(full)]
     parts = [part for part in parts if part]
     return parts if len(parts) > 1 else []
+
+
+def bracketed_acronyms(full: str, schema: Schema | str | None) -> list[str]:
+    """The acronyms a field gives in brackets after the words they abbreviate, each a name of the entry: "AQAP" of
+    "AL-QAIDA IN THE ARABIAN PENINSULA (AQAP)" must find it alone. The analyser drops such an acronym from the name it
+    follows (`_drop_acronyms`), so nobody who wrote it alone found the entry. `acronym_name` reads one.
+
+    Organisations, vessels and aircraft; `ACRONYM_NAME_MIN` letters or more, two capitals at least, no word of the
+    name ("IRAN AIR (IRAN)"), no country and no legal form ("(JSC)")."""
+    if schema == Schema.PERSON or "(" not in full:
+        return []
+    found: list[str] = []
+    for part in [full, *alternatives(full, schema)]:
+        removed: list[tuple[str, str]] = []
+        rest = _drop_acronyms(part, removed)
+        words = {word.lower() for word in _ASCII_SPLIT.split(rest) if word}
+        found += [word for word, why in removed if why == "acronym" and _acronym_name(word, words)]
+    return list(dict.fromkeys(found))
+
+
+def acronym_name(acronym: str, schema: Schema | None) -> AnalyzedName:
+    """An acronym `bracketed_acronyms` found, read as letters: only the same letters agree with it ("MERI" is no
+    spelling of Mary, "AQAP" no slip of anything)."""
+    analyzed = analyze_name(acronym, schema)
+    return replace(analyzed, tokens=tuple(as_letters(token) if token.script == "latin" and not token.number else token for token in analyzed.tokens))
+
+
+def _acronym_name(acronym: str, words: set[str]) -> bool:
+    """A bracketed acronym worth a name of its own: `ACRONYM_NAME_MIN` letters, two capitals at least ("AQAP", "JuA";
+    "(Iran)" after "Iran Air" is a word), no word of the name itself ("IRAN AIR (IRAN)") and no country."""
+    letters = re.sub(r"[^A-Za-z0-9]", "", acronym)
+    return (
+        len(letters) >= ACRONYM_NAME_MIN
+        and sum(1 for char in letters if char.isupper()) >= 2
+        and letters.lower() not in words
+        and country_named(acronym) is None
+        and (letters.lower(),) not in tables.legal_form_set()[0]
+    )
 
 
 def han_key(token: Token) -> str:

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from ..errors import InterdictError
@@ -47,6 +47,11 @@ class Job(Generic[T]):
 
     def progress(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
+
+    def snapshot(self) -> Job[T]:
+        """The job as it stands, read once. A page decides its status and renders from one state: read live, a job
+        that failed between the two reads answered 200 with its error shown (a bad query's page, under load)."""
+        return replace(self)
 
 
 class Jobs(Generic[T]):

@@ -86,7 +86,8 @@ def _form(
 
 
 def _job(request: Request, form: GapForm, start: bool) -> Job[GapReport] | None:
-    """The report job for this query and the lists in force (started when `start`, else only looked up)."""
+    """The report job for this query and the lists in force (started when `start`, else only looked up), as one
+    snapshot of its state."""
     state = service(request)
     generation = state.current()
     key = (generation.key, *form.key())
@@ -99,7 +100,7 @@ def _job(request: Request, form: GapForm, start: bool) -> Job[GapReport] | None:
                 return _report(form, state, generation.screener, progress)
 
         job = jobs.start(key, work)
-    return job
+    return job.snapshot() if job is not None else None
 
 
 def _report(form: GapForm, state: Any, screener: Any, progress: Progress) -> GapReport:
