@@ -708,6 +708,25 @@ def test_serials_do_not_make_a_series_of_names_that_differ_otherwise(screener: S
     assert _score(screener, left, right, schema) < SETTINGS.threshold
 
 
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("QODS AVIATION INDUSTRIES", "QODS AERONAUTICS INDUSTRIES"),  # aeronautics: a form of the air class
+        ("GHAEM Construction Organization", "GHARAGAHE SAZANDEGI GHAEM"),  # gharagahe: headquarters with its ezafe joined
+        ("Imensazan Consulting Engineers", "IMENSAZAN CONSULTANT ENGINEERS INSTITUTE"),  # consulting / consultant: one class
+        ("MOJTAME-E ABZAR BORESHI KAVEH", "ABZAR BORESH KAVEH CO. (BK CO.)"),  # an acronym bracketed with its legal form is set aside
+    ],
+)
+def test_a_uk_spelling_of_a_un_listed_organisation_finds_it(screener: Screener, left: str, right: str) -> None:
+    """Pairs from the UK list's own spellings of UN-listed entities (bench/crosslist.py), each a general rule."""
+    assert _score(screener, left, right, Schema.ORGANIZATION) >= SETTINGS.threshold
+
+
+def test_generic_words_of_the_new_classes_alone_are_no_match(screener: Screener) -> None:
+    assert _score(screener, "Orion Consulting Engineers", "IMENSAZAN CONSULTANT ENGINEERS INSTITUTE", Schema.ORGANIZATION) < SETTINGS.threshold
+    assert not _matched_captions(screener, "Consultancy Engineers Aeronautics", "Company")
+
+
 @pytest.mark.parametrize(("acronym", "listed"), [("AQAP", "AL-QAIDA IN THE ARABIAN PENINSULA (AQAP)"), ("JNIM", "JAMA'A NUSRAT UL-ISLAM WA AL-MUSLIMIN (JNIM)")])
 def test_an_acronym_a_list_name_gives_in_brackets_finds_the_entry_alone(screener: Screener, acronym: str, listed: str) -> None:
     hits = [hit for hit in screener.screen(Query.build(acronym), limit=20) if hit.match]

@@ -229,3 +229,9 @@ def test_an_acronym_name_is_read_as_letters() -> None:
     tokens = acronym_name("AAS-T", Schema.ORGANIZATION).tokens
     assert [token.text for token in tokens] == ["aas", "t"]
     assert all(token.letters for token in tokens)
+
+
+def test_an_acronym_in_brackets_with_its_legal_form_is_set_aside_whole() -> None:
+    analyzed = analyze_name("ABZAR BORESH KAVEH CO. (BK CO.)", Schema.COMPANY)
+    assert [token.text for token in analyzed.tokens] == ["abzar", "boresh", "kaveh"]
+    assert ("BK", "acronym") in analyzed.removed

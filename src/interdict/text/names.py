@@ -342,13 +342,18 @@ def _drop_acronyms(text: str, removed: list[tuple[str, str]]) -> str:
     if "(" not in text:
         return text
     out = text
+    forms = tables.legal_form_set()[0]
     for match in reversed(list(_BRACKETED.finditer(text))):
-        letters = re.sub(r"[^a-z0-9]", "", match.group(1).lower())
+        written = match.group(1).split()
+        while len(written) > 1 and (written[-1].lower().replace(".", ""),) in forms:
+            written.pop()  # "(BK CO.)": the acronym with its legal form
+        acronym = " ".join(written)
+        letters = re.sub(r"[^a-z0-9]", "", acronym.lower())
         before = _ASCII_SPLIT.split(text[: match.start()].lower())
         initials = [word[0] for word in before if word]
         words = [word for word in before if word]
-        if len(letters) >= 2 and " " not in match.group(1).strip() and (_is_subsequence(letters, initials) or _abbreviates(letters, words)):
-            removed.append((match.group(1).strip(), "acronym"))
+        if len(letters) >= 2 and " " not in acronym and (_is_subsequence(letters, initials) or _abbreviates(letters, words)):
+            removed.append((acronym, "acronym"))
             out = out[: match.start()] + " " + out[match.end() :]
     return out
 
