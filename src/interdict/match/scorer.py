@@ -489,6 +489,11 @@ def _syllables(token: Token) -> tuple[str, ...] | list[str]:
     return _readings(token) or chinese_readings(token.text)
 
 
+def _lone_syllable(token: Token) -> bool:
+    """The word reads as one Chinese syllable, in its name's reading or alone ("li", "wang"; not "anna", "a.n.na")."""
+    return token.script == "latin" and any("." not in reading for reading in _syllables(token))
+
+
 def _chinese_reading(tokens: tuple[Token, ...]) -> bool:
     """The name is read as romanised Chinese: every word of it carries pinyin readings (its last keys)."""
     return tokens[0].keys[-1][:1] == "^"
@@ -1270,6 +1275,8 @@ def _compound_links(
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
                 elif _readings_fuse(first, second, single):
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
+                elif single.text != joined_text and _lone_syllable(first) and _lone_syllable(second):
+                    continue  # two Chinese syllables fuse as written or by reading, never by a slip ("Li Wang" is no "Liang")
                 elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
                         continue
