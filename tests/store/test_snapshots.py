@@ -249,3 +249,27 @@ def test_unusable_paths_give_store_error(tmp_path: Path) -> None:
         open_store(f"sqlite:///{tmp_path}")  # a directory
     with pytest.raises(StoreError):
         open_store("nosuchdriver://somewhere/db")
+
+
+def test_a_store_another_process_holds_locked_opens_once_it_is_free(tmp_path: Path) -> None:
+    """`serve --workers 2` on a first run: one worker creates and seeds the new database while the other opens it.
+    SQLite refuses past its busy timeout (on a loaded machine); opening tries again rather than failing."""
+    import sqlite3
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from interdict.store.snapshots import SnapshotStore
+
+    path = tmp_path / "busy.db"
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("CREATE TABLE held (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(1.5, holder.rollback).start()
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.1})  # gives up at once when locked
+    try:
+        store = SnapshotStore(engine)
+        assert store.active_snapshots() == []
+    finally:
+        engine.dispose()
+        holder.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -156,6 +157,16 @@ def _snapshot_query(with_active: bool = False) -> Select[Any]:
     return select(snapshots, *columns).select_from(joined)
 
 
+OPEN_ATTEMPTS = 5  # tries to open a store another process holds busy, before the error
+OPEN_RETRY_SECONDS = 1.0  # the wait before the second try; it grows by as much each time
+
+
+def _busy(exc: SQLAlchemyError) -> bool:
+    """The database was busy (SQLite: locked by another process), not wrong: worth trying again."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+
 def _reason(exc: SQLAlchemyError) -> str:
     """The database's own complaint, without SQLAlchemy's SQL echo and help links."""
     orig = getattr(exc, "orig", None)
@@ -172,18 +183,25 @@ class SnapshotStore:
     def __init__(self, engine: Engine, settings: StoreSettings | None = None):
         self.engine = engine
         self.settings = settings or StoreSettings.from_env()
-        try:
-            migrate.upgrade(engine)
-            # create_all skips tables that exist: a database of another program
-            # (or an incompatible version) shows up here, not at the first read.
-            with engine.connect() as conn:
-                for table in (snapshots, entities, active, baselines, expected_lists):
-                    conn.execute(select(*table.columns).limit(1)).all()
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"Cannot open the snapshot store at {engine.url!r}: {_reason(exc)}. "
-                "Check that the path or URL points to an interdict database, or choose another with --db."
-            ) from None
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                migrate.upgrade(engine)
+                # create_all skips tables that exist: a database of another program
+                # (or an incompatible version) shows up here, not at the first read.
+                with engine.connect() as conn:
+                    for table in (snapshots, entities, active, baselines, expected_lists):
+                        conn.execute(select(*table.columns).limit(1)).all()
+                break
+            except SQLAlchemyError as exc:
+                if attempt + 1 < OPEN_ATTEMPTS and _busy(exc):
+                    # Another process is creating or seeding the same new database (`serve --workers 2` on a
+                    # first run): SQLite can refuse past its busy timeout on a loaded machine. Try again.
+                    time.sleep(OPEN_RETRY_SECONDS * (attempt + 1))
+                    continue
+                raise StoreError(
+                    f"Cannot open the snapshot store at {engine.url!r}: {_reason(exc)}. "
+                    "Check that the path or URL points to an interdict database, or choose another with --db."
+                ) from None
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
