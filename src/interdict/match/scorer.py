@@ -776,7 +776,7 @@ def align(
         notes.append("another number of the same series")
     if same_serial:
         notes.append("the same number written another way")
-    if not person and (unmatched_q or unmatched_c):
+    if not person and (unmatched_q or unmatched_c) and (_holds_place(query) or _holds_place(candidate)):
         place_q, place_c = _places_apart(query, candidate, unmatched_q, unmatched_c)
         if place_q and place_c and score > S.place_other_cap:
             score = S.place_other_cap  # "X (France)" / "X (Germany)": two local companies of the group, neither owns the other
@@ -943,6 +943,14 @@ def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Li
         return False
     misspelt = edits <= generic_slips_allowed(min(len(left), len(right))) and left[0] == right[0] and known is not None and not known(left)
     return not misspelt
+
+
+def _holds_place(tokens: tuple[Token, ...]) -> bool:
+    """A name gives a bracketed place (asked of every alignment that leaves a word over: the cheap test first)."""
+    for token in tokens:
+        if token.generic[:6] == "place:":
+            return True
+    return False
 
 
 def _places_apart(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> tuple[bool, bool]:
@@ -1275,8 +1283,7 @@ def _compound_links(
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
                 elif _readings_fuse(first, second, single):
                     sim = S.compound_exact if single.text == joined_text else S.romanisation
-                elif single.text != joined_text and _lone_syllable(first) and _lone_syllable(second):
-                    continue  # two Chinese syllables fuse as written or by reading, never by a slip ("Li Wang" is no "Liang")
+                    syllables = True  # fused by reading: no slip
                 elif strict:
                     if single.text != joined_text and OSA.distance(single.text, joined_text) > 1:
                         continue
@@ -1291,6 +1298,8 @@ def _compound_links(
                     spelling = Levenshtein.normalized_similarity(joined_text, single.text)
                     if sim < S.compound_min or not (joined.abjad or single.abjad or spelling >= S.compound_spelling):
                         continue
+                if not syllables and single.text != joined_text and _lone_syllable(first) and _lone_syllable(second):
+                    continue  # two Chinese syllables fuse as written or by reading, never by a slip ("Li Wang" is no "Liang")
                 used_many.update((i, i + 1))
                 used_one.add(j)
                 weight = (max(w_many[i], w_many[i + 1]) + w_one[j]) / 2
