@@ -289,43 +289,41 @@ def _bracketed_places(text: str) -> dict[str, str]:
     return found
 
 
+def _place_positions(tokens: list[Token], places: dict[str, str]) -> dict[int, str]:
+    """Where the bracketed place words stand among the tokens, with their place: the last token written as each word
+    (a company named after its country, "Iran Air (Iran)", keeps the name's own word)."""
+    left = dict(places)
+    found: dict[int, str] = {}
+    for position in range(len(tokens) - 1, -1, -1):
+        code = left.pop(tokens[position].original.lower(), None)
+        if code:
+            found[position] = code
+    return found
+
+
 def _set_aside_places(tokens: list[Token], places: dict[str, str]) -> tuple[list[Token], list[Token]]:
-    """The tokens without the bracketed place words `_mark_places` marks (the last of each word), and those words."""
-    if not places:
+    """The tokens without the bracketed place words `_mark_places` marks, and those words."""
+    positions = _place_positions(tokens, places) if places else {}
+    if not positions or len(positions) == len(tokens):
         return tokens, []
-    left = set(places)
-    aside: list[Token] = []
-    kept: list[Token] = []
-    for token in reversed(tokens):
-        word = token.original.lower()
-        if word in left:
-            left.discard(word)
-            aside.append(token)
-        else:
-            kept.append(token)
-    if not kept:
-        return tokens, []
-    return kept[::-1], aside[::-1]
+    return [token for k, token in enumerate(tokens) if k not in positions], [tokens[k] for k in sorted(positions)]
 
 
 def _mark_places(tokens: list[Token], places: dict[str, str]) -> list[Token]:
-    """The last token written as each bracketed place word, marked generic of kind `PLACE` and class the country.
+    """The bracketed place words (`_place_positions`), marked generic of kind `PLACE` and class the place.
 
     A group's local companies carry its name and their country in brackets ("Deutsche Bank (Schweiz) AG",
     "Huawei Device (Shenzhen)"'s peers "... (Hong Kong) Limited"). Left over on one side, the country was read
     as a distinctive word the other name lacks, and the group's own name scored 0.66: a miss. As a generic word
     it weighs little and never conflicts; the scorer caps a pair that differs in it (`place_qualifier_cap`), so
-    the other company of the group is reviewed, never taken for this one. Only the last of a word's occurrences
-    is marked: a company named after its country ("Iran Air (Iran)") keeps the name's own word.
+    the other company of the group is reviewed, never taken for this one.
     """
-    left = dict(places)
     marked = list(tokens)
     if all(token.original.lower() in places for token in tokens):
         return marked  # "(Switzerland)" alone, or "Switzerland (Switzerland)": the place is the name
-    for position in range(len(marked) - 1, -1, -1):
+    for position, code in _place_positions(marked, places).items():
         token = marked[position]
-        code = left.pop(token.original.lower(), None)
-        if code and token.script != "cjk" and not (token.initial or token.number or token.generic):
+        if token.script != "cjk" and not (token.initial or token.number or token.generic):
             marked[position] = as_generic(token, PLACE, code)
     return marked
 
