@@ -790,6 +790,10 @@ def align(
     if person and conflict and score > S.last_part_conflict_cap and _last_parts_differ(query, candidate, unmatched_q, unmatched_c):
         score = S.last_part_conflict_cap
         notes.append("the last name parts differ")
+    if person and score > S.bridged_subset_cap and any(not _patronymic(candidate[j].text) for j in real_c) and _only_bridged(links):
+        # A father's name the query leaves out is no part more: "Sergejs Lavrovs" is Sergey Viktorovich LAVROV.
+        score = S.bridged_subset_cap
+        notes.append("every part agrees only through a spelling, and the list name has a part more")
     if person and score > S.one_part_cap and sum(len(qi) for qi, _, _, _, _ in links) == 1 and sum(1 for t in query if not t.initial) >= 2:
         score = S.one_part_cap
         notes.append("only one name part agrees")
@@ -797,6 +801,22 @@ def align(
         score *= S.swapped_filiation
         notes.append("given name and father's name are swapped")
     return score, links, used_q, used_c, notes
+
+
+_BRIDGES = frozenset({How.TRANSLITERATION, How.TYPO})  # a spelling that makes two written words one name
+
+
+def _only_bridged(links: list[Link]) -> bool:
+    """Every part linked, initials aside, agrees through a spelling bridge and none is written alike (or is the same name
+    in another language, the same letters fused, or a script's reading)."""
+    bridged = False
+    for _, _, _, how, _ in links:
+        if how == How.INITIAL:
+            continue
+        if how not in _BRIDGES:
+            return False
+        bridged = True
+    return bridged
 
 
 def _number_left(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> bool:

@@ -143,6 +143,13 @@ class MatchSettings:
     single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
     patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
     one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")
+    bridged_subset_cap: float = setting(
+        0.69,
+        "Highest score of a person whose every agreeing part is only a spelling bridge (transliteration, typo) while the "
+        "list name holds a part more: 'Liam Singh' / 'Lim Kow Seng', 'Mary Sato' / 'Mario FLORES SOTO'. Two bridged parts "
+        "and a missing one is how unrelated names meet; a spelling of the whole name, or one part written alike, still matches. "
+        "Higher alerts on more common names; lower is no different unless below the cutoff.",
+    )
     last_part_conflict_cap: float = setting(
         0.69,
         "Highest score of two person names that each end in a part the other lacks ('... Taha al-Mosuli' / '... Taha "
