@@ -1069,3 +1069,16 @@ def test_a_name_met_only_through_spellings_with_a_part_missing_is_a_near_miss(sc
 )
 def test_a_spelling_of_the_name_still_matches_without_a_part_or_with_one_written_alike(screener: Screener, query: str, listed: str) -> None:
     assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("فلاديمير بوتين", "Vladimir Putin"), ("فرناندو بيريز", "Fernando Pérez")],  # 0.000 and 0.319 before the rule
+)
+def test_a_foreign_name_in_arabic_script_finds_its_p_and_v(screener: Screener, query: str, listed: str) -> None:
+    """Arabic writes a foreign name's p with ب and its v with ف (text/translit.py, first letters only)."""
+    assert _score(screener, query, listed, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_a_medial_f_in_arabic_script_is_no_v(screener: Screener) -> None:
+    assert _score(screener, "محمد معروف", "Mohammad Mayorov", Schema.PERSON) < SETTINGS.cutoff  # Maaruf

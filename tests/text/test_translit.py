@@ -26,6 +26,15 @@ def test_persian_letters(persian: str, skeleton: str) -> None:
     assert word("ا" + persian + "ا").skeletons[0] == skeleton
 
 
+def test_a_first_b_or_f_may_write_a_foreign_p_or_v() -> None:
+    # Arabic has neither letter: بوتين is Putin, فلاديمير Vladimir.
+    assert set(word("بوتين").skeletons) >= {"btn", "ptn"}
+    assert set(word("فلاديمير").skeletons) >= {"fldmr", "vldmr"}
+    # Only first: inside a word ف stays f (معروف is Maaruf, never "Mayorov"), ب stays b.
+    assert all(key.endswith("f") for key in word("معروف").skeletons)
+    assert not any("p" in key for key in word("حبيب").skeletons)
+
+
 def test_persian_zwnj_marks_a_silent_final_heh() -> None:
     # خامنه‌ای: the heh before the half-space is a vowel, so the skeleton is that of Khamenei.
     assert word("خامنه\u200cای").skeletons == ("hmn",)

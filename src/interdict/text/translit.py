@@ -34,6 +34,10 @@ _ARABIC_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i)
 _WAW = "و"
 _YEH = {"ی", "ي", "ى", "ې", "ۍ", "ئ"}
 _HEH = {"ه", "ہ", "ھ"}
+# Arabic has no p or v: a foreign name's are written ب and ف (بوتين Putin, بيريز Pérez, فلاديمير Vladimir, فيكتور
+# Viktor). Read so only as a word's first letter: everywhere, ف bridged "Mayorov" to معروف (Maaruf) and "Cavara" to
+# جعفري (Jafari) on bench/quality.py's recombined names, and a medial p or v is left to the rest of the name.
+_FOREIGN_INITIALS = {"ب": "p", "ف": "v"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
     for index, char in enumerate(letters):
         if index == 0 and char == "ع":
             out.append(("a",))  # a word-initial ayn carries the vowel: علی Ali, عبد Abd
+        elif index == 0 and char in _FOREIGN_INITIALS:
+            out.append((table[char][0], _FOREIGN_INITIALS[char]))
         elif char in _ARABIC_DIGITS:
             out.append((_ARABIC_DIGITS[char],))
         elif char == _WAW:
