@@ -965,16 +965,9 @@ def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Li
     return not misspelt
 
 
-_PLACE_KIND = PLACE + ":"
-_PLACE_PREFIX = len(_PLACE_KIND)
-
-
 def _holds_place(tokens: tuple[Token, ...]) -> bool:
     """A name gives a bracketed place (asked of every alignment that leaves a word over: the cheap test first)."""
-    for token in tokens:
-        if token.generic[:_PLACE_PREFIX] == _PLACE_KIND:
-            return True
-    return False
+    return any(token.generic_kind == PLACE for token in tokens)
 
 
 def _places_apart(query: tuple[Token, ...], candidate: tuple[Token, ...], unmatched_q: list[int], unmatched_c: list[int]) -> tuple[bool, bool]:

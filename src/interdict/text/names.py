@@ -71,7 +71,7 @@ class Token:
 
     @property
     def generic_kind(self) -> str:
-        """"form" or "sector" for a generic organisation word, "" for a distinctive one."""
+        """"form" or "sector" for a generic organisation word, `PLACE` for a bracketed place, "" for a distinctive one."""
         return self.generic.partition(":")[0]
 
 

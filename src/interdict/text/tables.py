@@ -189,6 +189,12 @@ def arabic() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=None)
+def arabic_initials() -> dict[str, str]:
+    """Arabic-script letters with another reading as a word's first letter only (arabic_initials.tsv)."""
+    return {char: values[0] for char, values in _char_table("arabic_initials.tsv").items()}
+
+
+@lru_cache(maxsize=None)
 def cyrillic() -> dict[str, str]:
     return {char: values[0] for char, values in _char_table("cyrillic.tsv").items()}
 

@@ -34,10 +34,6 @@ _ARABIC_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i)
 _WAW = "و"
 _YEH = {"ی", "ي", "ى", "ې", "ۍ", "ئ"}
 _HEH = {"ه", "ہ", "ھ"}
-# Arabic has no p or v: a foreign name's are written ب and ف (بوتين Putin, بيريز Pérez, فلاديمير Vladimir, فيكتور
-# Viktor). Read so only as a word's first letter: everywhere, ف bridged "Mayorov" to معروف (Maaruf) and "Cavara" to
-# جعفري (Jafari) on bench/quality.py's recombined names, and a medial p or v is left to the rest of the name.
-_FOREIGN_INITIALS = {"ب": "p", "ف": "v"}
 
 
 @dataclass(frozen=True)
@@ -54,14 +50,15 @@ class Word:
 def _arabic_morpheme(morpheme: str) -> list[tuple[str, ...]]:
     """Per-letter options for one ZWNJ-delimited piece of an Arabic-script word."""
     table = tables.arabic()
+    initials = tables.arabic_initials()  # a foreign name's p and v, written ب and ف
     letters = [char for char in morpheme if char not in _ARABIC_MARKS]
     out: list[tuple[str, ...]] = []
     last = len(letters) - 1
     for index, char in enumerate(letters):
         if index == 0 and char == "ع":
             out.append(("a",))  # a word-initial ayn carries the vowel: علی Ali, عبد Abd
-        elif index == 0 and char in _FOREIGN_INITIALS:
-            out.append((table[char][0], _FOREIGN_INITIALS[char]))
+        elif index == 0 and char in initials:
+            out.append((table[char][0], initials[char]))
         elif char in _ARABIC_DIGITS:
             out.append((_ARABIC_DIGITS[char],))
         elif char == _WAW:
