@@ -162,6 +162,7 @@ class Index:
     _weights: dict[str, float] = field(default_factory=dict, repr=False)
     _token_texts: np.ndarray | None = field(default=None, repr=False)
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
+    _name_heaviest: np.ndarray | None = field(default=None, repr=False)
     fuzzy_cache: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
     # retrieve.py's split-word evidence per token: (names holding both parts, each part's names alone)
@@ -190,6 +191,24 @@ class Index:
             texts = self.token_text_column if len(self.token_text_column) == len(self.tokens) else [token.text for token in self.tokens]
             self._token_texts = np.asarray(list(texts), dtype=object)
         return self._token_texts
+
+    def name_heaviest(self) -> np.ndarray:
+        """Per name, the weight of its heaviest word (float32; built on first use): the most of the name one query word
+        can cover, whatever the query word weighs."""
+        if self._name_heaviest is None:
+            runs = self.name_tokens
+            weights = np.asarray(self.token_weights, dtype=np.float32)
+            heaviest = np.zeros(len(runs), dtype=np.float32)
+            if isinstance(runs, IntRuns):
+                sizes = runs.sizes()
+                flat = weights[runs.flat().astype(np.int64)]
+                filled = sizes > 0
+                if len(flat):
+                    heaviest[filled] = np.maximum.reduceat(flat, runs.offsets()[:-1][filled])
+            else:  # a fresh build's tuples
+                heaviest[:] = [max((weights[token_id] for token_id in ids), default=0.0) for ids in runs]
+            self._name_heaviest = heaviest
+        return self._name_heaviest
 
     def sorted_texts(self) -> tuple[list[str], list[int]]:
         """The vocabulary's texts in order, and each one's token id (built on first use, ~80 ms)."""

@@ -849,6 +849,20 @@ def _estimate(
     estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
     promising = estimate >= cutoff * S.prune
     candidates, found, covered, estimate = candidates[promising], found[promising], covered[promising], estimate[promising]
+    if words and np.count_nonzero(estimate >= threshold - S.match_range_margin) > S.shared_word_check_names:
+        # A rare word ("Mochammad", 7 names) weighs as one, and its evidence is also a common word's, through a spelling
+        # (every Muhammad): counted in the query's weight, it covered whole list names ("Mohammed al-Ahmed" looked
+        # held by the query, 0.77, and scored 0.27). One query word covers one list word at most, so at most the
+        # name's heaviest: the rest of its value is taken off what the evidence covers of the name, and the names are
+        # estimated again. Only when many names are in the match range: "MOCHAMMAD ALWI" put 614 there.
+        heaviest = index.name_heaviest()[candidates]
+        for at, _ in words:
+            over = _best_value(groups[at], candidates) - heaviest
+            if np.any(over > 0):
+                covered = np.minimum(covered, found) - np.maximum(over, np.float32(0.0))
+        estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
+        promising = estimate >= cutoff * S.prune
+        candidates, found, covered, estimate = candidates[promising], found[promising], covered[promising], estimate[promising]
     if (
         len(words) >= 2
         and np.count_nonzero(estimate >= threshold - S.match_range_margin) > S.shared_word_check_names

@@ -44,9 +44,11 @@ class MatchSettings:
     )
     shared_word_check_names: int = setting(
         50,
-        "When more list names than this are in a query name's match range and two of its words share a key (Ahmad / "
-        "Hamidawi), retrieval takes back evidence one list word gave to both (it pairs with one only) and estimates again. "
-        "Lower checks more queries (about 0.3 ms each), higher leaves more such names to be scored in full.",
+        "When more list names than this are in a query name's match range, retrieval estimates them again, tighter: "
+        "evidence one list word gave to two query words sharing a key (Ahmad / Hamidawi) is taken back (it pairs with "
+        "one only), and a query word covers at most the heaviest word of a list name (a rare spelling of a common word, "
+        "'Mochammad', weighs more than the Muhammad it found). Lower checks more queries (about 0.3 ms each), higher "
+        "leaves more such names to be scored in full.",
     )
     max_scored_names: int = setting(
         3000,
