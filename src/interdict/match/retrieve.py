@@ -856,10 +856,9 @@ def _estimate(
         # name's heaviest: the rest of its value is taken off what the evidence covers of the name, and the names are
         # estimated again. Only when many names are in the match range: "MOCHAMMAD ALWI" put 614 there.
         heaviest = index.name_heaviest()[candidates]
+        covered = np.minimum(covered, found)
         for at, _ in words:
-            over = _best_value(groups[at], candidates) - heaviest
-            if np.any(over > 0):
-                covered = np.minimum(covered, found) - np.maximum(over, np.float32(0.0))
+            covered = covered - np.maximum(_best_value(groups[at], candidates) - heaviest, np.float32(0.0))
         estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
         promising = estimate >= cutoff * S.prune
         candidates, found, covered, estimate = candidates[promising], found[promising], covered[promising], estimate[promising]
@@ -872,7 +871,7 @@ def _estimate(
         # word shared by two of them counted twice, then estimate again. Only when many names are in the match range:
         # the check costs about 0.3 ms, more than scoring a few names. A lower `found` never raises an estimate.
         found = found - _one_word_each(index, groups, words, candidates)
-        estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, np.minimum(covered, found))
+        estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
         promising = estimate >= cutoff * S.prune
         candidates, estimate = candidates[promising], estimate[promising]
     return candidates, estimate
