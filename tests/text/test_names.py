@@ -235,3 +235,25 @@ def test_an_acronym_in_brackets_with_its_legal_form_is_set_aside_whole() -> None
     analyzed = analyze_name("ABZAR BORESH KAVEH CO. (BK CO.)", Schema.COMPANY)
     assert [token.text for token in analyzed.tokens] == ["abzar", "boresh", "kaveh"]
     assert ("BK", "acronym") in analyzed.removed
+
+
+@pytest.mark.parametrize(
+    ("name", "generic"),
+    [
+        ("Sepanir Oil & Gas Energy Eng. Co.", {"eng": "sector:engineering"}),  # Eng. with its dot: Engineering
+        ("Imensazan Consulting Eng.", {"eng": "sector:engineering"}),
+        ("Acme Gen. Trading LLC", {"gen": "form:general"}),
+        ("Hup Eng Co", {}),  # without the dot Eng is a word of the name (a Chinese one here)
+        ("Gen Holdings", {}),
+    ],
+)
+def test_an_abbreviation_of_a_generic_word_is_generic_only_with_its_dot(name: str, generic: dict[str, str]) -> None:
+    tokens = analyze_name(name, "Organization").tokens
+    found = {token.text: token.generic for token in tokens if token.text in ("eng", "gen")}
+    assert {text: cls for text, cls in found.items() if cls} == generic
+    assert set(found) >= set(generic)
+
+
+def test_a_persons_dotted_eng_is_not_read_as_a_generic_word() -> None:
+    """Only organisations' names hold generic words: a person's "Eng." is a title or a word of the name."""
+    assert not any(token.generic for token in analyze_name("Eng. Ali Reza Tavakoli", "Person").tokens)

@@ -120,6 +120,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return 0.0, How.NONE
     if q.abjad or c.abjad:
         return _abjad_sim(q, c)
+    if known is not None and _vowel_moved(q.vskel, c.vskel) and known(q.text) and known(c.text):
+        return 0.0, How.NONE  # Ahmad / Hamad, Islam / Salem, Ashraf / Sharaf: two names the lists use
     shared = None
     if q.skel == c.skel or not set(q.keys).isdisjoint(c.keys):
         shared = _shared_skeleton_sim(q, c)
@@ -143,6 +145,29 @@ def _letters(token: Token) -> bool:
         return True
     text = token.text
     return len(text) == 2 and token.script == "latin" and not token.abjad and text.isalpha() and _SPOKEN.isdisjoint(text)
+
+
+def _vowel_moved(left: str, right: str) -> bool:
+    """One word opens with a vowel and two consonants, the other with the first of them and a vowel (vowel
+    skeletons, `Token.vskel`): Ahmad / Hamad, Islam / Salem, Ashraf / Sharaf, Akram / Karam, Ehsan / Hasan.
+
+    In Arabic and Persian names such pairs are two patterns of one root (af'al and fa'al), so two names, though
+    they share every consonant and a slip of the first two letters turns one into the other. A transliteration
+    that drops the opening vowel keeps the consonants together: Ibrahim / Brahim, Ismail / Smail, Idris / Driss
+    are one name. The scorer applies this only to two words the lists use as names: an unknown spelling may
+    still be the other word mistyped ("Cahekzai" for Achekzai)."""
+    for first, second in ((left, right), (right, left)):
+        if (
+            len(first) >= 4
+            and len(second) >= 3
+            and first[0] in _VOWEL_CLASSES
+            and first[1] not in _VOWEL_CLASSES
+            and first[2] not in _VOWEL_CLASSES
+            and second[0] == first[1]
+            and second[1] in _VOWEL_CLASSES
+        ):
+            return True
+    return False
 
 
 def _fused_with_particles(q: Token, c: Token) -> bool:

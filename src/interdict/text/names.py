@@ -237,15 +237,21 @@ def as_generic(token: Token, kind: str, word_class: str) -> Token:
     return _changed(token, keys=keys, generic=f"{kind}:{word_class}")
 
 
-def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: bool, places: dict[str, str]) -> list[Token]:
+def _mark_generic(
+    tokens: list[Token], schema: Schema | None, stripped_form: bool, places: dict[str, str], dotted: frozenset[str]
+) -> list[Token]:
     """Mark the generic words of an organisation's name (data/org_words.tsv), and the words of a country named in
     brackets (`places`, from `_bracketed_places`).
 
     Organisations always; a name of unknown type only when it reads as an
     organisation (it held a legal form or a sector word), so "Shahid Khan" keeps
-    his given name while "Mahan Airlines" is read as a company.
+    his given name while "Mahan Airlines" is read as a company. `dotted`: the
+    abbreviations the name writes with their dot ("Eng."), generic words only so.
     """
     words = tables.org_words()
+    if dotted:
+        abbreviated = tables.dotted_org_words()
+        words = {**words, **{word: abbreviated[word] for word in dotted}}
     if schema is None:
         if not stripped_form and not any(words.get(token.text, ("",))[0] == "sector" for token in tokens if token.script == "latin"):
             return tokens
@@ -259,6 +265,17 @@ def _mark_generic(tokens: list[Token], schema: Schema | None, stripped_form: boo
         as_generic(token, *words[token.text]) if token.text in words and token.script == "latin" and not token.letters and not token.generic else token
         for token in tokens
     ]
+
+
+@lru_cache(maxsize=1)
+def _dotted_pattern() -> re.Pattern[str]:
+    forms = sorted(tables.dotted_org_words(), key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, forms)) + r")\.", re.IGNORECASE)
+
+
+def _dotted_generic(text: str) -> frozenset[str]:
+    """The abbreviations of generic words that `text` writes with their dot, lower case: "Eng." → {"eng"}."""
+    return frozenset(match.group(1).lower() for match in _dotted_pattern().finditer(text))
 
 
 PLACE = "place"  # the generic kind of a country named in brackets: "place:ch"
@@ -810,7 +827,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         kept, aside = _set_aside_places(kept, places) if schema in ORG_SCHEMAS else (kept, [])
         kept = _split_fused_forms(kept, strict=schema is None)
         kept = _strip_legal_forms(kept, removed, strict=schema is None) + aside
-        kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before, places=places)
+        dotted = _dotted_generic(original) if "." in original else frozenset()
+        kept = _mark_generic(kept, schema, stripped_form=len(removed) > forms_before, places=places, dotted=dotted)
     kept = _merge_compounds(kept)
     final: list[Token] = []
     filiation = False

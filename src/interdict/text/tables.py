@@ -87,7 +87,21 @@ def org_words() -> dict[str, tuple[str, str]]:
     for line in _lines("org_words.tsv"):
         kind, word_class, forms = line.split("\t")[:3]
         for form in forms.split():
-            table.setdefault(form, (kind, word_class))
+            if not form.endswith("."):
+                table.setdefault(form, (kind, word_class))
+    return table
+
+
+@lru_cache(maxsize=None)
+def dotted_org_words() -> dict[str, tuple[str, str]]:
+    """Abbreviations that are a generic organisation word only when written with their dot, without it: "eng" →
+    ("sector", "engineering"). "Eng." is Engineering; a bare "Eng" may be a Chinese name word. See data/org_words.tsv."""
+    table: dict[str, tuple[str, str]] = {}
+    for line in _lines("org_words.tsv"):
+        kind, word_class, forms = line.split("\t")[:3]
+        for form in forms.split():
+            if form.endswith("."):
+                table.setdefault(form.rstrip("."), (kind, word_class))
     return table
 
 
