@@ -39,7 +39,11 @@ def _other_characters(scored: NameScore) -> list[str]:
     return notes
 
 
-def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedName, scored: NameScore, kind: NameKind) -> str:
+def explain_name(
+    query: AnalyzedName, candidate_text: str, candidate_removed: tuple[tuple[str, str], ...], scored: NameScore, kind: NameKind
+) -> str:
+    """`candidate_removed`: what the analyser set aside from the list name (`AnalyzedName.removed`, or the index's
+    `removed_words`), named after the parts."""
     how = sorted({pair.how.value for pair in scored.pairs if pair.how != How.EXACT})
     label = ", ".join(how) if how else "exact"
     head = f"name: '{query.original}' ~ '{candidate_text}'"
@@ -57,7 +61,7 @@ def explain_name(query: AnalyzedName, candidate_text: str, candidate: AnalyzedNa
     parts.extend(_other_characters(scored))
     parts.extend(scored.notes)
     text = f"{head} ({label}): " + "; ".join(parts) if parts else head
-    ignored = [f"{why} '{word}'" for word, why in query.removed + candidate.removed if why != "particle"]
+    ignored = [f"{why} '{word}'" for word, why in query.removed + candidate_removed if why != "particle"]
     if ignored:
         text += "; ignored " + ", ".join(dict.fromkeys(ignored))
     if query.evasion:

@@ -40,7 +40,7 @@ from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 24
+INDEX_VERSION = 25
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -133,6 +133,9 @@ class Index:
     name_kind: np.ndarray  # int8, name id → NAME_KIND_CODES
     name_tokens: Sequence[tuple[int, ...]]  # name id → token ids
     name_text: Sequence[str]  # name id → the name as the list wrote it
+    # name id → what the analyser set aside from it (titles, legal forms...; particles left out), `removed_words` reads
+    # it: a hit's explanation names them without analysing the list name again (88 µs a hit at first sight).
+    name_removed: Sequence[str]
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
     name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
@@ -477,6 +480,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_kind: list[int] = []
     name_tokens: list[tuple[int, ...]] = []
     name_text: list[str] = []
+    name_removed: list[str] = []
     name_ordered: list[bool] = []
     name_letters: list[int] = []
     name_group: list[int] = []
@@ -513,6 +517,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
                 name_kind.append(CODE_OF_KIND[name.kind])
                 name_tokens.append(name_ids)
                 name_text.append(written)
+                name_removed.append(_removed_row(analyzed.removed))
                 name_ordered.append(analyzed.filiation and not analyzed.inverted)
                 name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
                 name_group.append(groups.setdefault(name_ids, len(groups)))
@@ -584,6 +589,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_kind=np.asarray(name_kind, dtype=np.int8),
         name_tokens=name_tokens,
         name_text=name_text,
+        name_removed=name_removed,
         name_weight=np.zeros(len(name_tokens), dtype=np.float32),
         name_ordered=np.asarray(name_ordered, dtype=bool),
         name_group=np.asarray(name_group, dtype=np.int32),
@@ -667,6 +673,28 @@ def _decode_facts(blob: bytes) -> EntityFacts:
     return EntityFacts(entity_id, dataset, Schema(schema), caption, frozenset(years), frozenset(dates), circa, frozenset(nationalities), frozenset(countries))
 
 
+# Separators of a `name_removed` row ("title\x1fDr\x1elegal form\x1fLtd"): control characters no list name holds
+# once the analyser has read it.
+_WHY, _NEXT = "\x1f", "\x1e"
+
+
+def _removed_row(removed: Iterable[tuple[str, str]]) -> str:
+    return _NEXT.join(f"{why}{_WHY}{_plain(word)}" for word, why in removed if why != "particle")
+
+
+def _plain(word: str) -> str:
+    return word.replace(_WHY, "").replace(_NEXT, "")
+
+
+def removed_words(index: Index, name_id: int) -> tuple[tuple[str, str], ...]:
+    """What the analyser set aside from a list name, as `AnalyzedName.removed` gives it ((word, why), particles left
+    out), read from the index."""
+    row = index.name_removed[name_id]
+    if not row:
+        return ()
+    return tuple((word, why) for why, _, word in (item.partition(_WHY) for item in row.split(_NEXT)))
+
+
 def _utf8(rows: Iterable[str]) -> list[bytes]:
     return [row.encode("utf-8") for row in rows]
 
@@ -696,6 +724,7 @@ def save_index(index: Index, path: Path) -> None:
         ("facts", [_fact_row(facts) for facts in index.facts]),
         ("tokens", [_token_row(token) for token in index.tokens]),
         ("name_text", _utf8(index.name_text)),
+        ("name_removed", _utf8(index.name_removed)),
         ("entity_ids", _utf8(index.entity_ids)),
         ("token_text", _utf8(token.text for token in index.tokens)),
     ):
@@ -794,6 +823,7 @@ def load_index(path: Path) -> Index | None:
             name_kind=arrays["name_kind"],
             name_tokens=IntRuns(arrays["name_tokens_flat"], arrays["name_tokens_offsets"]),
             name_text=Rows(arrays["name_text_data"], arrays["name_text_offsets"], _decode_utf8),
+            name_removed=Rows(arrays["name_removed_data"], arrays["name_removed_offsets"], _decode_utf8),
             name_weight=arrays["name_weight"],
             name_ordered=arrays["name_ordered"],
             name_group=arrays["name_group"],

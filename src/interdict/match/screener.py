@@ -35,7 +35,7 @@ from ..text.names import AnalyzedName, Token, analyze_name, reading, written_in_
 from .evidence import Contribution, Feature, identifier_evidence, secondary_evidence
 from .explain import explain_name, render_explanation
 from .generic_slips import read_generic_slips
-from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName
+from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName, removed_words
 from .lookup import IdentifierMatch, NameHolder, find_identifier, find_institution_bics, holders_of_token
 from .phrases import phrases
 from .query import Query
@@ -60,8 +60,13 @@ class NameMatch:
     kind: NameKind
     score: float
     query: AnalyzedName
-    listed: AnalyzedName
     alignment: NameScore
+    schema: Schema | None  # the entry's, under which its name was read
+
+    @cached_property
+    def listed(self) -> AnalyzedName:
+        """The list name analysed as the index read it: only on request (a hit's explanation needs none of it)."""
+        return analyze_name(self.list_name, self.schema)
 
 
 @dataclass
@@ -472,7 +477,7 @@ class Screener:
         Without a schema both are read as an untyped list entry (LegalEntity) is.
         """
         scored, left, right = self.compare_names(name1, name2, schema)
-        return scored.score, explain_name(left, name2, right, scored, NameKind.PRIMARY)
+        return scored.score, explain_name(left, name2, right.removed, scored, NameKind.PRIMARY)
 
     def compare_names(self, name1: str, name2: str, schema: Schema | None = None) -> tuple[NameScore, AnalyzedName, AnalyzedName]:
         read_as = schema or COMPARE_SCHEMA
@@ -618,9 +623,8 @@ class Screener:
                 )
             listed_text = index.name_text[named.name_id]
             kind = KIND_BY_CODE[int(index.name_kind[named.name_id])]
-            listed = analyze_name(listed_text, entity.schema)
-            name = NameMatch(query_name.original, listed_text, kind, named.score, query_name, listed, alignment)
-            detail = explain_name(query_name, listed_text, listed, alignment, kind)
+            name = NameMatch(query_name.original, listed_text, kind, named.score, query_name, alignment, entity.schema)
+            detail = explain_name(query_name, listed_text, removed_words(index, named.name_id), alignment, kind)
             evidence.insert(0, Contribution(Feature.NAME, named.score, detail, query_name.original, listed_text))
         elif query.names:
             evidence.insert(0, Contribution(Feature.NAME, 0.0, "name: no similar name", query.names[0], None))
