@@ -143,6 +143,18 @@ def test_a_dropped_opening_vowel_or_an_unknown_spelling_is_still_one_name(screen
     assert _score(screener, left, right, Schema.PERSON) >= SETTINGS.threshold
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Kim An", "Ibn El Qaim"),  # An was dropped as a particle and Kim alone met Qaim (0.90)
+        ("An Myong Hun", "RI, Myong Hun"),  # the surname An was dropped: Myong Hun matched (0.88)
+        ("Jong Hyok An", "SON JONG HYOK"),
+    ],
+)
+def test_a_surname_that_is_spelt_like_a_particle_is_not_dropped(screener: Screener, query: str, listed: str) -> None:
+    assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
+
+
 def test_mohammad_and_mahmud_are_two_names_in_arabic_script_too(screener: Screener) -> None:
     """محمود writes the long vowel of Mahmud (و); "Mohammed" reads no o or u there."""
     assert _score(screener, "Mohammed Bagheri", "محمود باقری", Schema.PERSON) < SETTINGS.threshold

@@ -257,3 +257,22 @@ def test_an_abbreviation_of_a_generic_word_is_generic_only_with_its_dot(name: st
 def test_a_persons_dotted_eng_is_not_read_as_a_generic_word() -> None:
     """Only organisations' names hold generic words: a person's "Eng." is a title or a word of the name."""
     assert not any(token.generic for token in analyze_name("Eng. Ali Reza Tavakoli", "Person").tokens)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Jong Hyok An", ["jong", "hyok", "an"]),  # a particle at the end introduces nothing: the Korean surname An
+        ("Nguyen Van An", ["nguyen", "an"]),  # read as "Nguyen" alone before
+        ("Nguyen Thi Van", ["nguyen", "thi", "van"]),
+        ("An Myong Hun", ["an", "myong", "hun"]),  # an is the Arabic article only before an n: an-Nasr
+        ("An Nasr Ahmed", ["nasr", "ahmed"]),
+        ("Ayman az-Zawahiri", ["ayman", "zawahiri"]),
+        ("Salah ad-Din Ali", ["salah", "din", "ali"]),
+        ("Salman Mohammed bin", ["salman", "mohammed"]),  # a filiation connector at the end stays a particle
+        ("Mohammed Al", ["mohammed"]),  # and so does an article nobody is named (a line cut short)
+        ("Ahmad as-Sayed", ["ahmad", "sayed"]),  # with the article, Sayed is the family name (as with al-Sayed)
+    ],
+)
+def test_a_particle_is_one_only_where_it_can_introduce_a_word(name: str, words: list[str]) -> None:
+    assert texts(name) == words

@@ -47,6 +47,19 @@ _ROMAN_DIGITS = {"i": "1", "v": "5", "x": "10"}
 # "son/daughter of": the name before it is the person's own, the one after it the father's.
 # bn, abn, bnt are the readings of بن, ابن, بنت written in Arabic script.
 _FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bn", "abn", "bnt"})
+# The Arabic article written as the sun letter it assimilates to: an article only before a word of that letter
+# (an-Nasr, ad-Din, ar-Rahman, as-Sayed, ash-Shami, at-Tamimi, az-Zawahiri). Before another, "An" is a name: the
+# Korean surname of "An Myong Hun", which was read as "Myong Hun" and matched "RI, Myong Hun".
+_SUN_ARTICLES = {"an": "n", "ad": "d", "ar": "r", "as": "s", "ash": "sh", "at": "t", "az": "z"}
+
+
+def _not_an_article(token: Token, kept: list[Token], position: int) -> bool:
+    letter = _SUN_ARTICLES.get(token.text)
+    return letter is not None and position + 1 < len(kept) and not kept[position + 1].text.startswith(letter)
+
+
+# Particles that stay particles at the end of a person's name: connectors, articles and function words nobody is named.
+_NEVER_LAST_WORDS = _FILIATION | frozenset({"al", "el", "ul", "ol", "the", "of", "and", "for", "und", "et", "y"})
 
 
 HAN_KEY = "%"  # "%陈": the Han character a syllable was written in, as its variant class is read (two names in Han compare these)
@@ -813,8 +826,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     kept: list[Token] = []
     for position, token in enumerate(tokens):
         title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics and token.script != "cjk"
-        if title and position and tokens[position - 1].text in ("al", "el"):
-            title = False  # al-Sayyed, el-Cheikh: with the article it is a family name
+        if title and position and (tokens[position - 1].text in ("al", "el") or token.text.startswith(_SUN_ARTICLES.get(tokens[position - 1].text, "-"))):
+            title = False  # al-Sayyed, el-Cheikh, as-Sayed: with the article it is a family name
         if (person or schema is None) and title and len(tokens) > 1:
             removed.append((token.original, "title"))
             continue
@@ -832,10 +845,22 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     kept = _merge_compounds(kept)
     final: list[Token] = []
     filiation = False
+    # A particle introduces the word after it; a person's name ending in one has nothing for it to introduce, and the
+    # word is a name: the Korean surname An ("Jong Hyok An", "An Myong Hun" inverted), the Vietnamese An, Van, Le
+    # ("Nguyen Van An" was read as "Nguyen" alone). Not a filiation connector ("Salman Mohammed bin", jumbled) or an
+    # article no one is named (a line cut short after "Al").
+    person_like = person or schema is None
     fusable = tables.fused_particles()
     standing = ""  # the fusable particles just passed ("van der" → "vander")
+    final_position = len(kept) - 1
     for position, token in enumerate(kept):
-        if token.text in particles and len(kept) > 1 and not (token.text == "ben" and position == 0) and token.script != "cjk":
+        if (
+            token.text in particles
+            and len(kept) > 1
+            and not (token.text == "ben" and position == 0)
+            and token.script != "cjk"
+            and not (person_like and (position == final_position and token.text not in _NEVER_LAST_WORDS or _not_an_article(token, kept, position)))
+        ):
             # A connector orders the name only between two name parts: "bin Laden" opens with the father's
             # name, and a jumbled "Salman Mohammed bin" ends with a connector that introduces no one.
             filiation |= token.text in _FILIATION and bool(final) and position < len(kept) - 1
