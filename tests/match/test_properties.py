@@ -175,7 +175,7 @@ def slipped_words(draw: st.DrawFn, screener: Screener) -> tuple[str, str]:
 def test_retrieval_skips_only_typo_neighbours_that_cannot_pair(screener: Screener, data: st.DataObject) -> None:
     """`may_pair` is false only where `token_sim` is below PAIR_MIN: skipping a neighbour never loses evidence."""
     listed, typed = data.draw(slipped_words(screener))
-    known = screener.index.text_df.__contains__
+    known = screener.index.word_count
     for schema in (Schema.PERSON, Schema.ORGANIZATION, None):
         for q in analyze_name(typed, schema).tokens:
             for c in analyze_name(listed, schema).tokens:
@@ -186,7 +186,7 @@ def test_retrieval_skips_only_typo_neighbours_that_cannot_pair(screener: Screene
 def test_typo_neighbours_that_pair_are_never_skipped_on_the_real_vocabulary(screener: Screener) -> None:
     """The same, exhaustively, for the neighbours retrieval really examines: 2,000 list words against theirs."""
     index = screener.index
-    known = index.text_df.__contains__
+    known = index.word_count
     checked = 0
     for token_id in range(0, len(index.tokens), max(1, len(index.tokens) // 2000)):
         token = index.tokens[token_id]

@@ -28,7 +28,7 @@ def _un_index() -> Index:
 
 
 def _evidence(index: Index, token: Any, cache: SimCache) -> list[tuple[list[int], float]]:
-    return [(postings.tolist(), value) for postings, value in _token_evidence(index, token, 1.0, cache, index.text_df.__contains__)]
+    return [(postings.tolist(), value) for postings, value in _token_evidence(index, token, 1.0, cache, index.word_count)]
 
 
 def test_the_lists_index_stores_every_words_neighbours_and_pairs_as_a_search_finds_them(seeded: Any) -> None:
@@ -37,7 +37,7 @@ def test_the_lists_index_stores_every_words_neighbours_and_pairs_as_a_search_fin
     evidence a search gives."""
     index = seeded.screener.index
     assert index.typo_neighbours is not None and index.word_pairs is not None  # open_screener's index holds them
-    known = index.text_df.__contains__
+    known = index.word_count
     searched = dataclasses.replace(index, typo_neighbours=None, word_pairs=None, fuzzy_cache={}, evidence_cache={})
     checked = paired = short = 0
     for token_id in range(0, len(index.tokens), max(1, len(index.tokens) // 3000)):

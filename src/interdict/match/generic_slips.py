@@ -57,7 +57,7 @@ def generic_slip(token: Token) -> tuple[str, str, str] | None:
     return best[1] if best else None
 
 
-def read_generic_slips(index: Index, name: AnalyzedName, reading: Schema | None, known: Callable[[str], bool]) -> AnalyzedName:
+def read_generic_slips(index: Index, name: AnalyzedName, reading: Schema | None, known: Callable[[str], int]) -> AnalyzedName:
     """The query name with its misspelt generic words read as the generic words they are.
 
     For organisation readings, and for a name of unknown type that reads as an

@@ -391,6 +391,11 @@ class Index:
 
     # --- rarity ------------------------------------------------------------
 
+    def word_count(self, text: str) -> int:
+        """How many list names hold the word (0: no list uses it). The scorer's `known`: two spellings both in use are
+        more likely two names than one misspelt, and a word many names hold is a name many people bear."""
+        return self.text_df.get(text, 0)
+
     def token_weight(self, token: Token) -> float:
         """Rarity of a token, from how many list names share its skeleton.
 

@@ -130,7 +130,7 @@ def store_typo_neighbours(index: Index) -> None:
     still searched on first use.
     """
     tokens = index.tokens
-    known = index.text_df.__contains__
+    known = index.word_count
     neighbours: list[tuple[np.ndarray, ...]] = []
     pairs: list[tuple[np.ndarray, ...]] = []
     done: dict[str, tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}  # one search per `sig`
@@ -246,7 +246,7 @@ def _evidence_groups(
     analyzed: list[AnalyzedName],
     query_weights: list[list[float]],
     cache: SimCache,
-    known: Callable[[str], bool],
+    known: Callable[[str], int],
 ) -> tuple[
     list[list[tuple[np.ndarray, float]]],
     list[list[tuple[np.ndarray, float]]],
@@ -496,7 +496,7 @@ def _acronym_evidence(index: Index, name: AnalyzedName, weights: list[float]) ->
 
 
 def _split_evidence(
-    index: Index, token: Token, weight: float, known: Callable[[str], bool]
+    index: Index, token: Token, weight: float, known: Callable[[str], int]
 ) -> tuple[list[tuple[np.ndarray, float]] | None, list[list[tuple[np.ndarray, float]]]]:
     """(the names holding both parts of an unknown word read as two, each part's names alone); memoised per token."""
     cached = index.split_cache.get(token.sig)
@@ -534,7 +534,7 @@ def _part_postings(index: Index, part: str) -> np.ndarray | None:
     return found[0] if len(found) == 1 else _unique(np.concatenate(found))
 
 
-def _known_parts(token: Token, known: Callable[[str], bool]) -> list[tuple[str, float]]:
+def _known_parts(token: Token, known: Callable[[str], int]) -> list[tuple[str, float]]:
     """(part, share of the letters) of the first split of an unknown Latin word into two words the lists use."""
     text = token.text
     if len(text) < 7 or token.script != "latin" or token.abjad or token.number or token.generic or known(text):
@@ -555,7 +555,7 @@ LETTER_RUN_LONGEST = 8  # a query word of up to this many letters is looked up a
 SHORT_SPLIT_LETTERS = (4, 6)  # a word of this many letters is tried as two words the lists write apart
 
 
-def _short_word_splits(index: Index, token: Token, known: Callable[[str], bool]) -> list[np.ndarray]:
+def _short_word_splits(index: Index, token: Token, known: Callable[[str], int]) -> list[np.ndarray]:
     """Per split of a short word into two words the lists use, the names holding both, as written.
 
     "Kimkyu", "Mudan", "Jintai", "Rakwon": two romanised syllables written as one word, which the
@@ -582,7 +582,7 @@ def _short_word_splits(index: Index, token: Token, known: Callable[[str], bool])
     return found
 
 
-def _three_word_splits(index: Index, token: Token, known: Callable[[str], bool]) -> list[np.ndarray]:
+def _three_word_splits(index: Index, token: Token, known: Callable[[str], int]) -> list[np.ndarray]:
     """Per split of an unknown word into three words the lists use, the names holding all three, as written.
 
     "Razavibrokeragefirm" against RAZAVI BROKERAGE FIRM (the scorer's _triple_links). Each part has
@@ -650,7 +650,7 @@ def _stored_pairs(index: Index, token: Token, cache: SimCache) -> dict[int, list
     return by_slot
 
 
-def _pair_sim(token: Token, vocabulary: Token, cache: SimCache, known: Callable[[str], bool]) -> float:
+def _pair_sim(token: Token, vocabulary: Token, cache: SimCache, known: Callable[[str], int]) -> float:
     """The scorer's similarity of a query token and a vocabulary token, through the screener's shared cache."""
     pair = (token.sig, id(vocabulary))
     found = cache.get(pair)
@@ -660,7 +660,7 @@ def _pair_sim(token: Token, vocabulary: Token, cache: SimCache, known: Callable[
 
 
 def _token_evidence(
-    index: Index, token: Token, weight: float, cache: SimCache, known: Callable[[str], bool]
+    index: Index, token: Token, weight: float, cache: SimCache, known: Callable[[str], int]
 ) -> list[tuple[np.ndarray, float]]:
     """The postings that speak for one query token, each with its value (weight × similarity).
 
@@ -795,7 +795,7 @@ def _estimate(
     cutoff: float,
     threshold: float,
     cache: SimCache,
-    known: Callable[[str], bool],
+    known: Callable[[str], int],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(name ids, optimistic score estimates) of the list names one query name may reach the cutoff against."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
@@ -941,7 +941,7 @@ def _optimistic(
     return estimate
 
 
-def _may_be_misspelt(token: Token, known: Callable[[str], bool]) -> bool:
+def _may_be_misspelt(token: Token, known: Callable[[str], int]) -> bool:
     """A query word long enough to carry slips, which no list name uses (asked of words that found no evidence)."""
     return not (token.script != "latin" or token.abjad or token.initial or token.number or token.generic or len(token.text) < 5 or known(token.text))
 
@@ -980,7 +980,7 @@ def retrieve(
     cutoff: float,
     threshold: float,
     cache: SimCache,
-    known: Callable[[str], bool],
+    known: Callable[[str], int],
 ) -> Retrieved:
     """Name ids worth scoring in full, for a query of one or more names.
 

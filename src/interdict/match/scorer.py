@@ -75,7 +75,7 @@ class NameScore:
     notes: tuple[str, ...] = ()
 
 
-def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) -> tuple[float, How]:
+def token_sim(q: Token, c: Token, known: Callable[[str], int] | None = None) -> tuple[float, How]:
     """Similarity of two name tokens in [0, 1] and how they relate.
 
     `known(text)` says whether a spelling is a name the lists use. Two known
@@ -120,8 +120,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], bool] | None = None) ->
         return 0.0, How.NONE
     if q.abjad or c.abjad:
         return _abjad_sim(q, c)
-    if known is not None and _vowel_moved(q.vskel, c.vskel) and known(q.text) and known(c.text):
-        return 0.0, How.NONE  # Ahmad / Hamad, Islam / Salem, Ashraf / Sharaf: two names the lists use
+    if known is not None and (_vowel_moved(q.vskel, c.vskel) or _nisba(q.text, c.text, known)) and known(q.text) and known(c.text):
+        return 0.0, How.NONE  # Ahmad / Hamad, Islam / Salem (two patterns of a root), Ahmad / Ahmadi (a nisba)
     shared = None
     if q.skel == c.skel or not set(q.keys).isdisjoint(c.keys):
         shared = _shared_skeleton_sim(q, c)
@@ -145,6 +145,30 @@ def _letters(token: Token) -> bool:
         return True
     text = token.text
     return len(text) == 2 and token.script == "latin" and not token.abjad and text.isalpha() and _SPOKEN.isdisjoint(text)
+
+
+def _nisba(left: str, right: str, known: Callable[[str], int]) -> bool:
+    """One word ends in the -i of a nisba where the other, a name many listed people bear, ends in the consonant
+    before it, and the nisba is a family name many bear too: Ahmad / Ahmadi, Jafar / Jafari, Mohammad / Mohammadi,
+    Hossein / Hosseini.
+
+    The nisba is a family name made from a given name (Persian ی, Arabic ي), written in every transliteration; the
+    two are two names (the scorer also asks that both be in use), which a slip or a shared skeleton bridged:
+    "Mohammad al-Ahmad" met MOHAMMAD AHMADI at 0.86. A rare word with and without a final i is one name spelt two
+    ways (Koumtamadj / Koumtamadji, Qadhaf / Qadhafi), and so is an adjective of a company's name (Rahkar Novin /
+    Novini): `nisba_base_names` and `nisba_form_names` tell them apart."""
+    for long, short in ((left, right), (right, left)):
+        if (
+            len(long) >= 5
+            and long[-1] == "i"
+            and long[-2] not in _SPOKEN
+            and short[-1:] == long[-2]
+            and len(short) >= 4
+            and known(short) >= S.nisba_base_names
+            and known(long) >= S.nisba_form_names
+        ):
+            return True
+    return False
 
 
 def _vowel_moved(left: str, right: str) -> bool:
@@ -221,7 +245,7 @@ def may_pair(q: Token, c: Token, edits: int) -> bool:
     return len(q.text) == len(c.text) and q.text[::-1] == c.text
 
 
-def _slip(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
+def _slip(q: Token, c: Token, known: Callable[[str], int] | None) -> tuple[float, How]:
     """Similarity of tokens whose consonants differ (or whose vowels disagree): slips and variants."""
     if _equivalent(q, c):
         return S.equivalent, How.EQUIVALENT  # Juan/John, Ted/Theodore
@@ -542,7 +566,7 @@ def _equivalent(q: Token, c: Token) -> bool:
 _ARTICLES = ("al", "el", "ul", "ol")
 
 
-def _without_article(q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How] | None:
+def _without_article(q: Token, c: Token, known: Callable[[str], int] | None) -> tuple[float, How] | None:
     """"Alshaer" / "Al-Shaer" / "Shaer": the Arabic article written joined to the name."""
     for left, right in ((q, c), (c, q)):
         if len(left.text) >= len(right.text) + 2 and left.text[:2] in _ARTICLES and len(left.text) >= 6:
@@ -574,7 +598,7 @@ _SIM_VALUES: dict[tuple[float, How], tuple[float, How]] = {}
 _SIM_VALUES_MAX = 200_000  # distinct values kept; past it a value is memoised unshared (correct, only tracked)
 
 
-def remembered_sim(cache: SimCache, key: tuple[str, int], q: Token, c: Token, known: Callable[[str], bool] | None) -> tuple[float, How]:
+def remembered_sim(cache: SimCache, key: tuple[str, int], q: Token, c: Token, known: Callable[[str], int] | None) -> tuple[float, How]:
     """`token_sim(q, c)` memoised in `cache` under `key` (the caller looked it up and missed), as a shared value."""
     return remember_sim(cache, key, token_sim(q, c, known))
 
@@ -602,7 +626,7 @@ def score_names(
     cache: SimCache | None = None,
     ordered: bool = False,
     person: bool = False,
-    known: Callable[[str], bool] | None = None,
+    known: Callable[[str], int] | None = None,
 ) -> NameScore:
     """Align two token sequences and score them (weights given per token), with the evidence.
 
@@ -632,7 +656,7 @@ def align(
     cache: SimCache | None = None,
     ordered: bool = False,
     person: bool = False,
-    known: Callable[[str], bool] | None = None,
+    known: Callable[[str], int] | None = None,
 ) -> Alignment:
     """The scorer's raw alignment, its score first (the arguments as `score_names` takes them).
 
@@ -912,7 +936,7 @@ def _initials_cost(
     return sum(left) + sum(right)
 
 
-def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> bool:
+def _other_word(q: Token, c: Token, how: How, known: Callable[[str], int]) -> bool:
     """An organisation's distinctive word met only by a slip that makes it another word.
 
     A word's first letter is the one people rarely mistype: words apart at the
@@ -922,10 +946,10 @@ def _other_word(q: Token, c: Token, how: How, known: Callable[[str], bool]) -> b
     """
     if how != How.TYPO or q.text[:1] == c.text[:1]:
         return False
-    return (known(q.text) and known(c.text)) or OSA.distance(q.text, c.text, score_cutoff=2) >= 2
+    return bool(known(q.text) and known(c.text)) or OSA.distance(q.text, c.text, score_cutoff=2) >= 2
 
 
-def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int], known: Callable[[str], bool] | None) -> bool:
+def _half_matched(tokens: tuple[Token, ...], used: set[int], unmatched: list[int], known: Callable[[str], int] | None) -> bool:
     """Part of a hyphenated surname is matched and another part, a name the lists use, is not.
 
     Short parts ("al-", "-un", "-ud") are articles and syllables more often than names: they do not count.
@@ -944,7 +968,7 @@ def _truncated_link(
     cw: list[float],
     used_q: set[int],
     used_c: set[int],
-    known: Callable[[str], bool] | None,
+    known: Callable[[str], int] | None,
 ) -> list[Link]:
     """The query's last word cut short: "MOHAMMAD BAQER QALIB" at the end of a 35-character name line.
 
@@ -971,7 +995,7 @@ def _truncated_link(
     return []
 
 
-def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link, known: Callable[[str], bool] | None = None) -> bool:
+def _other_form(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link, known: Callable[[str], int] | None = None) -> bool:
     """A link between two generic words of one class that are other words, not one word spelt two ways.
 
     One slip apart, they are one word (Defense / Defence). Two slips apart in a word of ten letters or

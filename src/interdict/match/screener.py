@@ -331,7 +331,7 @@ class Screener:
         """A query name as the screener reads it: analysed, and a misspelt generic word read as that word
         (generic_slips.py; the lists' names are read as written)."""
         read_as = reading(schema)
-        return read_generic_slips(self.index, analyze_name(text, read_as), read_as, self.index.text_df.__contains__)
+        return read_generic_slips(self.index, analyze_name(text, read_as), read_as, self.index.word_count)
 
     def weights(self, tokens: tuple[Token, ...]) -> list[float]:
         return [self.index.token_weight(token) for token in tokens]
@@ -381,7 +381,7 @@ class Screener:
                 cutoff,
                 threshold,
                 self._sims,
-                self.index.text_df.__contains__,
+                self.index.word_count,
             )
             proposed = len(found.names)
             if found.capped:
@@ -451,7 +451,7 @@ class Screener:
             threshold,
             threshold,
             self._sims,
-            self.index.text_df.__contains__,
+            self.index.word_count,
         )
         return {self.index.id_at(int(self.index.name_entity[name_id])) for name_id in found.names}
 
@@ -489,7 +489,7 @@ class Screener:
             self.weights(right.tokens),
             ordered=left.filiation and right.filiation and not (left.inverted or right.inverted),
             person=read_as == Schema.PERSON,
-            known=self.index.text_df.__contains__,
+            known=self.index.word_count,
         )
         return scored, left, right
 
@@ -564,7 +564,7 @@ class Screener:
         candidate, candidate_weights = self._candidate(name_id)
         factor = S.weak_alias_factor if index.name_kind[name_id] == WEAK_CODE else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
-        known = index.text_df.__contains__
+        known = index.word_count
         best: tuple[float, int, Alignment | None] = (-1.0, 0, None)
         skip_han = han_only and not written_in_han(candidate)
         for position, (query_name, weights) in enumerate(zip(analyzed, query_weights)):
@@ -619,7 +619,7 @@ class Screener:
                 ordered = bool(index.name_ordered[named.name_id]) and query_name.filiation and not query_name.inverted
                 person = entity.schema == Schema.PERSON
                 alignment = score_names(
-                    query_name.tokens, candidate, weights[named.position], candidate_weights, self._sims, ordered, person, index.text_df.__contains__
+                    query_name.tokens, candidate, weights[named.position], candidate_weights, self._sims, ordered, person, index.word_count
                 )
             listed_text = index.name_text[named.name_id]
             kind = KIND_BY_CODE[int(index.name_kind[named.name_id])]

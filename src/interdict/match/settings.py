@@ -66,6 +66,18 @@ class MatchSettings:
         "abbreviated, not half missing, so the surname carries more of the match. Higher lets initials weigh like names.",
     )
     equivalent: float = setting(0.72, "The same given name in another language (Juan/John): evidence, not identity.")
+    nisba_base_names: int = setting(
+        20,
+        "List names that must hold a word for it and the word with a nisba's -i added to be two names (Ahmad / Ahmadi): "
+        "a given name many people bear. Lower, rare surnames spelt with and without a final i (Qadhaf / Qadhafi, "
+        "1 name) part; higher, common pairs (Jafar / Jafari, 40) meet again.",
+    )
+    nisba_form_names: int = setting(
+        10,
+        "List names that must hold the word with the nisba's -i for the pair to be two names: a family name many bear "
+        "(Ahmadi 49, Rahimi 11). Lower, a company's adjective (Novin / Novini, 2) parts from its word; higher, Rahimi "
+        "meets Rahim again.",
+    )
     known_names_penalty: float = setting(
         0.15, "Subtracted from a spelling slip between two spellings both found on the lists (Salem/Salek are two names, not one misspelt)."
     )
