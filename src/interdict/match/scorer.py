@@ -78,7 +78,7 @@ class NameScore:
 def token_sim(q: Token, c: Token, known: Callable[[str], int] | None = None) -> tuple[float, How]:
     """Similarity of two name tokens in [0, 1] and how they relate.
 
-    `known(text)` says whether a spelling is a name the lists use. Two known
+    `known(text)` says how many list names use a spelling (0: none; `Index.word_count`). Two known
     names one letter apart (Salem/Salek) are more likely two names than one
     misspelt, so such slips count for less than a slip into an unknown word.
     """

@@ -50,12 +50,16 @@ _FILIATION = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bn", "abn
 # The Arabic article written as the sun letter it assimilates to: an article only before a word of that letter
 # (an-Nasr, ad-Din, ar-Rahman, as-Sayed, ash-Shami, at-Tamimi, az-Zawahiri). Before another, "An" is a name: the
 # Korean surname of "An Myong Hun", which was read as "Myong Hun" and matched "RI, Myong Hun".
-_SUN_ARTICLES = {"an": "n", "ad": "d", "ar": "r", "as": "s", "ash": "sh", "at": "t", "az": "z"}
+_SUN_ARTICLES = frozenset({"an", "ad", "ar", "as", "ash", "at", "az"})
+
+
+def _article_of(article: str, word: str) -> bool:
+    """`article` is the Arabic article of `word`: al or el, or the sun letter `word` begins with ("as" of Sayed)."""
+    return article in ("al", "el") or (article in _SUN_ARTICLES and word.startswith(article[1:]))
 
 
 def _not_an_article(token: Token, kept: list[Token], position: int) -> bool:
-    letter = _SUN_ARTICLES.get(token.text)
-    return letter is not None and position + 1 < len(kept) and not kept[position + 1].text.startswith(letter)
+    return token.text in _SUN_ARTICLES and position + 1 < len(kept) and not _article_of(token.text, kept[position + 1].text)
 
 
 # Particles that stay particles at the end of a person's name: connectors, articles and function words nobody is named.
@@ -826,7 +830,7 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     kept: list[Token] = []
     for position, token in enumerate(tokens):
         title = raw_texts.get(id(token), token.text) in abjad_honorifics if token.abjad else token.text in honorifics and token.script != "cjk"
-        if title and position and (tokens[position - 1].text in ("al", "el") or token.text.startswith(_SUN_ARTICLES.get(tokens[position - 1].text, "-"))):
+        if title and position and _article_of(tokens[position - 1].text, token.text):
             title = False  # al-Sayyed, el-Cheikh, as-Sayed: with the article it is a family name
         if (person or schema is None) and title and len(tokens) > 1:
             removed.append((token.original, "title"))
@@ -863,7 +867,7 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         ):
             # A connector orders the name only between two name parts: "bin Laden" opens with the father's
             # name, and a jumbled "Salman Mohammed bin" ends with a connector that introduces no one.
-            filiation |= token.text in _FILIATION and bool(final) and position < len(kept) - 1
+            filiation |= token.text in _FILIATION and bool(final) and position < final_position
             removed.append((token.original, "particle"))
             standing = standing + token.text if token.text in fusable else ""
             continue

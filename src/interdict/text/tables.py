@@ -80,15 +80,22 @@ def legal_form_set() -> tuple[frozenset[tuple[str, ...]], int]:
     return frozenset(forms), max(len(form) for form in forms)
 
 
+def _org_forms() -> list[tuple[str, str, str]]:
+    """(form as written, kind, class) of every form in data/org_words.tsv."""
+    found: list[tuple[str, str, str]] = []
+    for line in _lines("org_words.tsv"):
+        kind, word_class, forms = line.split("\t")[:3]
+        found.extend((form, kind, word_class) for form in forms.split())
+    return found
+
+
 @lru_cache(maxsize=None)
 def org_words() -> dict[str, tuple[str, str]]:
     """Generic organisation word → (kind, class): "airlines" → ("sector", "air"). See data/org_words.tsv."""
     table: dict[str, tuple[str, str]] = {}
-    for line in _lines("org_words.tsv"):
-        kind, word_class, forms = line.split("\t")[:3]
-        for form in forms.split():
-            if not form.endswith("."):
-                table.setdefault(form, (kind, word_class))
+    for form, kind, word_class in _org_forms():
+        if not form.endswith("."):
+            table.setdefault(form, (kind, word_class))
     return table
 
 
@@ -97,11 +104,9 @@ def dotted_org_words() -> dict[str, tuple[str, str]]:
     """Abbreviations that are a generic organisation word only when written with their dot, without it: "eng" →
     ("sector", "engineering"). "Eng." is Engineering; a bare "Eng" may be a Chinese name word. See data/org_words.tsv."""
     table: dict[str, tuple[str, str]] = {}
-    for line in _lines("org_words.tsv"):
-        kind, word_class, forms = line.split("\t")[:3]
-        for form in forms.split():
-            if form.endswith("."):
-                table.setdefault(form.rstrip("."), (kind, word_class))
+    for form, kind, word_class in _org_forms():
+        if form.endswith("."):
+            table.setdefault(form.rstrip("."), (kind, word_class))
     return table
 
 
