@@ -3,7 +3,8 @@
 Middleware, outermost first: CORS (only for configured origins), errors (an
 unexpected exception is a JSON 500 on a connection that stays open, see
 error_handlers.py), the browser guard (only without API keys, see
-browser.py), body and URL limits (limits.py). Error bodies follow yente:
+browser.py), body and URL limits (limits.py), and the fast path of POST /match
+(match_fast_path.py). Error bodies follow yente:
 `{"detail": "..."}` for 4xx, `{"status": "error"}` for a 500.
 """
 
@@ -25,6 +26,7 @@ from . import docs, routes_cases, routes_data, routes_match, routes_relations, r
 from .browser import BrowserGuard
 from .error_handlers import ErrorsMiddleware, install_error_handlers
 from .limits import LimitsMiddleware
+from .match_fast_path import MatchFastPath
 from .missing_lists import MissingListsMiddleware
 from .security import require_role
 from .settings import ServiceSettings
@@ -89,6 +91,7 @@ def create_app(
         "/ui/documents": document_bytes,
     }
     # add_middleware puts each one outside those added before it.
+    app.add_middleware(MatchFastPath, state=state)
     app.add_middleware(LimitsMiddleware, default_limit=settings.max_body_bytes, limits=body_limits)
     if not settings.auth:
         app.add_middleware(BrowserGuard, allowed_hosts=settings.allowed_hosts)

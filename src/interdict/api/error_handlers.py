@@ -130,12 +130,26 @@ class ErrorsMiddleware:
             await send({"type": "http.response.body", "body": SERVER_ERROR})
 
 
+def http_error_response(exc: StarletteHTTPException) -> SafeJSONResponse:
+    """An HTTPException's answer: `{"detail": ...}` with its status and headers (the route's handler, and
+    match_fast_path.py's, which answers outside FastAPI's exception handling)."""
+    return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def interdict_error_response(exc: InterdictError, method: str, path: str) -> SafeJSONResponse:
+    """An InterdictError's answer: its status by kind (`STATUS_FOR`); a 5xx is logged."""
+    status = status_for(exc)
+    if status >= 500:
+        log.error("%s %s: %s", method, path, exc)
+    return SafeJSONResponse({"detail": str(exc)}, status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error the routes raise, as the JSON body and status yente clients expect."""
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> SafeJSONResponse:
-        return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return http_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> SafeJSONResponse:
@@ -148,10 +162,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InterdictError)
     async def interdict_error(request: Request, exc: InterdictError) -> SafeJSONResponse:
-        status = status_for(exc)
-        if status >= 500:
-            log.error("%s %s: %s", request.method, request.url.path, exc)
-        return SafeJSONResponse({"detail": str(exc)}, status_code=status)
+        return interdict_error_response(exc, request.method, request.url.path)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> JSONResponse:

@@ -19,13 +19,13 @@ from pydantic import Field
 from ..errors import InterdictError
 from ..match.screener import Hit
 from .algorithms import algorithms
-from .common import CHANGED_SINCE, COMMON_ERRORS, JSONBytes, current, narrow, scope_of, screener_datasets, service, since_value
+from .common import CHANGED_SINCE, COMMON_ERRORS, JSONBytes, narrow, scope_of, screener_datasets, service, since_value
 from .examples import Example, build_example
 from .limits import check
 from .models import EntityMatchQuery, EntityMatchResponse, ErrorResponse
 from .params import QueryModel
 from .security import require_role
-from .state import Generation
+from .state import Generation, ServiceState
 from .yente import entity_times, scored_entity
 
 router = APIRouter(tags=["Matching"])
@@ -140,8 +140,16 @@ async def match(
     Each result carries `score`, `match` (score >= threshold) and `explanations`
     per feature. Results scoring at or below min(cutoff, threshold) are dropped.
     """
-    query = MatchQuery.parse(request)
-    state = service(request)
+    return await answer(service(request), dataset, MatchQuery.parse(request), body)
+
+
+async def answer(state: ServiceState, dataset: str, query: MatchQuery, body: EntityMatchQuery) -> JSONBytes:
+    """POST /match/{dataset} once its inputs are parsed and its caller allowed.
+
+    The route answers through it, and so does the fast path (match_fast_path.py)
+    for the requests it can take: one function, so the two cannot drift apart.
+    Raises HTTPException for the 4xx and 503 answers.
+    """
     scope = scope_of(dataset)
     algos = algorithms()
     try:
@@ -169,7 +177,7 @@ async def match(
             )
         except InterdictError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from None
-    generation = current(request)
+    generation = state.current()
     params = MatchParams(
         scope=screener_datasets(narrow(scope, query.include_dataset, query.exclude_dataset), generation),
         limit=query.limit,

@@ -26,8 +26,10 @@ from functools import cache
 import anyio
 from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
-from ..store.keys import ROLES, role_rank
+from ..store.keys import ROLES, ApiKey, role_rank
+from .state import ServiceState
 
 _bearer = HTTPBearer(auto_error=False, description="An interdict API key: `Authorization: Bearer idk_...`.")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An interdict API key in the X-API-Key header.")
@@ -85,9 +87,30 @@ def require_role(role: str) -> Callable[..., Awaitable[Principal]]:
                 status_code=403,
                 detail=f"This endpoint needs a key with the {role} role; key {key.id} ({key.prefix}…) has the {key.role} role.",
             )
-        principal = Principal(key_id=key.id, role=key.role, label=key.label, user=key.user)
+        principal = _principal(key)
         request.state.principal = principal
         return principal
 
     dependency.__name__ = f"require_{role}"
     return dependency
+
+
+def _principal(key: ApiKey) -> Principal:
+    return Principal(key_id=key.id, role=key.role, label=key.label, user=key.user)
+
+
+def known_caller(state: ServiceState, authorization: str | None, api_key: str | None, role: str) -> Principal | None:
+    """The caller, when it is settled without a database read and has at least `role`: the service runs without
+    keys, or the key was verified within key_cache_seconds. None for anything else (no key, an unknown, revoked or
+    uncached key, a role too low): `require_role` then answers, with the lookup, 401 or 403.
+
+    `authorization` and `api_key` are the raw Authorization and X-API-Key headers, read as `require_role` reads them.
+    """
+    if not state.settings.auth:
+        return ANONYMOUS
+    scheme, credentials = get_authorization_scheme_param(authorization)
+    secret = credentials if authorization and scheme.lower() == "bearer" and credentials else api_key
+    key = state.cached_key(secret.strip()) if secret and secret.strip() else None
+    if key is None or role_rank(key.role) < role_rank(role):
+        return None
+    return _principal(key)

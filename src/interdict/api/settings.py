@@ -44,7 +44,8 @@ class ServiceSettings:
         "Stops DNS rebinding, where a web page renames its own host to 127.0.0.1; add a name only if a proxy forwards it.",
     )
     key_cache_seconds: float = _setting(
-        5.0, "How long a verified API key is trusted before it is looked up again: longer saves database reads, a revocation takes effect within this."
+        5.0, "How long a verified API key is trusted before it is looked up again: longer saves database reads, a revocation takes effect within this. "
+        "A /match call with a cached key takes the fast path (api/match_fast_path.py); 0 sends every call through the database."
     )
     key_usage_seconds: float = _setting(
         60.0,
