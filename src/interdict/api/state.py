@@ -104,6 +104,7 @@ class ServiceState:
         self._swap_lock = threading.Lock()
         self._update_lock = threading.Lock()
         self._stop = threading.Event()
+        self.warmed = threading.Event()  # set when the caches of the installed index are warm and settled (warm_caches)
         self._threads: list[threading.Thread] = []
         self._key_cache: dict[str, tuple[ApiKey, float]] = {}
         self.stale = False
@@ -160,6 +161,11 @@ class ServiceState:
                 reach.table()
         except Exception:  # a cache that could not be warmed is built on first use instead, where its error is reported
             log.exception("warming the relation caches failed; they are built on first use")
+        # The warmed tables are long-lived too: out of the collector's view now, or the first collections walk them
+        # all while requests wait (61 and 71 ms, the first full and middle-generation collections after warming,
+        # measured in-process; the longest pauses of a bench/load.py run).
+        settle()
+        self.warmed.set()
 
     # --- loading ------------------------------------------------------------
 
