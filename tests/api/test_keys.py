@@ -145,3 +145,25 @@ def test_uses_are_recorded_in_batches_on_postgres() -> None:
     finally:
         with create_engine(base).begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def test_a_cached_key_in_use_is_renewed_before_it_expires_and_a_revoked_one_still_dropped_in_time(keys: KeyStore) -> None:
+    """A key in steady use never expires under load (one background lookup renews it past half its cache life),
+    and a revocation still takes effect within key_cache_seconds."""
+    from interdict.api.state import ServiceState
+
+    key, secret = keys.create("screener", "renewal")
+    life = 2.0
+    state = ServiceState(ServiceSettings(key_cache_seconds=life, watch_seconds=0.0, warm_caches=False), keys=keys)
+    assert state.cached_key(secret) is None
+    assert state.authenticate(secret) == key
+    until = time.monotonic() + 2.5 * life
+    while time.monotonic() < until:
+        assert state.cached_key(secret) == key, "a key in use expired"
+        time.sleep(0.05)
+    keys.revoke(key.id)
+    revoked_at = time.monotonic()
+    while state.cached_key(secret) is not None:
+        assert time.monotonic() - revoked_at < life + 0.5, "a revoked key stayed cached past key_cache_seconds"
+        time.sleep(0.05)
+    assert state.authenticate(secret) is None
