@@ -1,6 +1,6 @@
 """First-sight latency of two versions of interdict, paired in one process, where this machine's drift cannot skew it.
 
-    python bench/revisions.py OTHER_SRC [--queries 2000] [--reps 3] [--seed 3]
+    python bench/revisions.py OTHER_SRC [--queries 2000] [--reps 3] [--seed 3] [--show-differences N]
 
 OTHER_SRC is another checkout's `src` (e.g. `git worktree add /tmp/before <commit>`, then
 `/tmp/before/src`). Timings on this shared 2-core machine drift by up to 30 % within minutes, so two
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000, help="distinct generated queries (default 2000)")
     parser.add_argument("--reps", type=int, default=3, help="rounds; each query keeps its best time (default 3)")
     parser.add_argument("--seed", type=int, default=3, help="seed of the generated queries (bench/speed.py's is 3)")
+    parser.add_argument("--show-differences", type=int, default=0, metavar="N", help="print N queries whose hits differ, with each side's best hits")
     args = parser.parse_args()
     if not (args.other / "interdict").is_dir():
         raise SystemExit(f"{args.other} holds no interdict package: give the other checkout's src folder")
@@ -114,6 +115,7 @@ def main() -> None:
 
     best = {name: [float("inf")] * len(pool) for name in sides}
     same = 0
+    differing: list[tuple[str, list, list]] = []
     for round_ in range(args.reps):
         for side in sides.values():
             side.forget()
@@ -126,6 +128,8 @@ def main() -> None:
                 best[name][k] = min(best[name][k], time.perf_counter() - started)
                 hits[name] = [(hit.entity.id, hit.score) for hit in found]
             same += round_ == 0 and hits["this"] == hits["other"]
+            if round_ == 0 and hits["this"] != hits["other"]:
+                differing.append((pool[k].name, hits["this"][:3], hits["other"][:3]))
     summary = {}
     for name in sides:
         times = sorted(best[name])
@@ -133,6 +137,8 @@ def main() -> None:
         print(f"{name:6s} first sight, best of {args.reps}: p50 {summary[name][0]:.3f} ms  mean {summary[name][1]:.3f} ms")
     print(f"this ÷ other: p50 ×{summary['this'][0] / summary['other'][0]:.3f}, mean ×{summary['this'][1] / summary['other'][1]:.3f}")
     print(f"same hits: {same} of {len(pool)} queries")
+    for name, mine, theirs in differing[: args.show_differences]:
+        print(f"  {name!r}\n    this:  {[(entity, round(score, 3)) for entity, score in mine]}\n    other: {[(entity, round(score, 3)) for entity, score in theirs]}")
 
 
 if __name__ == "__main__":

@@ -179,6 +179,34 @@ def test_a_surname_that_is_spelt_like_a_particle_is_not_dropped(screener: Screen
     assert _score(screener, query, listed, Schema.PERSON) < SETTINGS.threshold
 
 
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Ahmed Hussein", "Ahmad Hasan"),  # 0.78, a match, before
+        ("Yasser Hussein IBRAHIM", "YASIR SABAWI IBRAHIM HASAN AL-TIKRITI"),  # a UK name of another subject alerted on the UN's
+        ("David Hossain", "Sheikh Dawood Hassan"),  # Hossain is on no list: still no Hassan
+        ("Salman Khan", "Sulayman Khan"),
+        ("Abid Rahman", "Obaid Rahman"),
+    ],
+)
+def test_a_name_and_its_diminutive_are_two_names(screener: Screener, left: str, right: str) -> None:
+    """The Arabic diminutive (u, then ay) of a name written with the same consonants and a plain a: Hasan / Husayn."""
+    assert _score(screener, left, right, Schema.PERSON) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Ahmed Hussein", "Ahmad Husain"),  # transliterations of one name keep the diphthong, or lack it, on both sides
+        ("Ali Hossein", "Ali Husayn"),
+        ("Ahmed Hassan", "Ahmad Hasan"),
+        ("Sulaiman Khan", "Suleiman Khan"),
+    ],
+)
+def test_transliterations_of_a_diminutive_are_still_one_name(screener: Screener, left: str, right: str) -> None:
+    assert _score(screener, left, right, Schema.PERSON) >= SETTINGS.threshold
+
+
 def test_mohammad_and_mahmud_are_two_names_in_arabic_script_too(screener: Screener) -> None:
     """محمود writes the long vowel of Mahmud (و); "Mohammed" reads no o or u there."""
     assert _score(screener, "Mohammed Bagheri", "محمود باقری", Schema.PERSON) < SETTINGS.threshold

@@ -122,6 +122,8 @@ def token_sim(q: Token, c: Token, known: Callable[[str], int] | None = None) -> 
         return _abjad_sim(q, c)
     if known is not None and (_vowel_moved(q.vskel, c.vskel) or _nisba(q.text, c.text, known)) and known(q.text) and known(c.text):
         return 0.0, How.NONE  # Ahmad / Hamad, Islam / Salem (two patterns of a root), Ahmad / Ahmadi (a nisba)
+    if q.skel == c.skel and _diminutive(q.text, c.text):
+        return 0.0, How.NONE  # Hasan / Hussein: a name and its diminutive, two names
     shared = None
     if q.skel == c.skel or not set(q.keys).isdisjoint(c.keys):
         shared = _shared_skeleton_sim(q, c)
@@ -166,6 +168,51 @@ def _nisba(left: str, right: str, known: Callable[[str], int]) -> bool:
             and len(short) >= 4
             and known(short) >= S.nisba_base_names
             and known(long) >= S.nisba_form_names
+        ):
+            return True
+    return False
+
+
+def _vowel_runs(text: str) -> list[str]:
+    """The runs of vowel letters of a Latin word, in order; a y after a vowel and before a consonant or the end is one
+    ("Husayn": u, ay)."""
+    runs: list[str] = []
+    run = ""
+    for at, char in enumerate(text):
+        if char in "aeiou" or (char == "y" and run and (at + 1 == len(text) or text[at + 1] not in "aeiou")):
+            run += char
+        elif run:
+            runs.append(run)
+            run = ""
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _diphthong(run: str) -> bool:
+    return len(run) == 2 and run[0] in "aeo" and run[1] in "iy"
+
+
+def _diminutive(left: str, right: str) -> bool:
+    """One word is the Arabic diminutive (fu'ayl: u in the first syllable, ay in the next) of a name written with the
+    same consonants and a plain a: Hasan / Hussein, Hossein, Husayn; Salman / Sulayman, Soleimani; Abid / Obaid;
+    Amer / Omair; Sahel / Suhail.
+
+    The diminutive is another name, not a spelling (Hasan and Husayn were brothers), yet the two share every
+    consonant, so the skeleton bridged them: "Ahmed Hussein" met AHMAD HASAN at 0.78. Transliterations of one name
+    keep the diphthong or lack it on both sides (Hussein / Husain / Husayn, Michail / Michel: no u-first word), and
+    the French -aire of an adjective is not this pattern (Militaire / Military: the same first vowel). The scorer
+    applies this to words with the same consonant skeleton, whether the lists use them or not: a slip cannot turn
+    one into the other (the first vowel and the diphthong both differ), so "Hossain", on no list, is no Hasan."""
+    for small, base in ((left, right), (right, left)):
+        small_runs, base_runs = _vowel_runs(small), _vowel_runs(base)
+        if (
+            len(small_runs) >= 2
+            and small_runs[0] in ("u", "o", "ou", "oo")
+            and any(_diphthong(run) for run in small_runs[1:])
+            and base_runs
+            and base_runs[0] in ("a", "e", "aa")
+            and not any(_diphthong(run) for run in base_runs)
         ):
             return True
     return False
