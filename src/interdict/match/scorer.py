@@ -189,6 +189,9 @@ def _vowel_runs(text: str) -> list[str]:
     return runs
 
 
+_DIMINUTIVE_FIRST = ("u", "o", "ou", "oo")  # the u of a diminutive's first syllable, as Latin writes it
+
+
 def _diphthong(run: str) -> bool:
     return len(run) == 2 and run[0] in "aeo" and run[1] in "iy"
 
@@ -208,7 +211,7 @@ def _diminutive(left: str, right: str) -> bool:
         small_runs, base_runs = _vowel_runs(small), _vowel_runs(base)
         if (
             len(small_runs) >= 2
-            and small_runs[0] in ("u", "o", "ou", "oo")
+            and small_runs[0] in _DIMINUTIVE_FIRST
             and any(_diphthong(run) for run in small_runs[1:])
             and base_runs
             and base_runs[0] in ("a", "e", "aa")
@@ -503,6 +506,20 @@ def _long_vowels_apart(abjad: Token, latin: Token) -> bool:
     return False
 
 
+def _diminutive_unwritten(abjad: Token, latin: Token) -> bool:
+    """A Latin diminutive (u, then ay: Hossain, Husayn; see `_diminutive`) against an Arabic-script word that writes
+    no ي where the Latin reads the ay: الحسن is Hasan, not Hossain, as Hasan is not Hussein in Latin letters.
+    حسين, which writes it, is still Hussein."""
+    runs = _vowel_runs(latin.text)
+    if not (len(runs) >= 2 and runs[0] in _DIMINUTIVE_FIRST and any(_diphthong(run) for run in runs[1:])):
+        return False
+    written = _gaps(vowel_skeleton(abjad.text))
+    read = _gaps(latin.vskel)
+    if written is None or read is None or len(written[0]) != len(read[0]):
+        return False
+    return any("i" in found and "i" not in wanted for wanted, found in zip(written[1], read[1]))
+
+
 def _written_vowels_differ(left: Token, right: Token) -> bool:
     """Two Arabic-script words of the same consonants, one writing a long vowel (و, ي) between two of them where the
     other writes none or the other one: محمود (Mahmud) and محمد (Muhammad) are two names, as against Latin letters
@@ -544,8 +561,8 @@ def _syllable_sim(q: Token, c: Token) -> tuple[float, How]:
 def _abjad_sim(q: Token, c: Token) -> tuple[float, How]:
     """Arabic or Hebrew script against anything: short vowels are unwritten, only consonants speak."""
     if not set(q.keys).isdisjoint(c.keys):
-        if (q.abjad and not c.abjad and (_ends_apart(q, c) or _long_vowels_apart(q, c))) or (
-            c.abjad and not q.abjad and (_ends_apart(c, q) or _long_vowels_apart(c, q))
+        if (q.abjad and not c.abjad and (_ends_apart(q, c) or _long_vowels_apart(q, c) or _diminutive_unwritten(q, c))) or (
+            c.abjad and not q.abjad and (_ends_apart(c, q) or _long_vowels_apart(c, q) or _diminutive_unwritten(c, q))
         ):
             return 0.0, How.NONE
         if q.abjad and c.abjad and _written_vowels_differ(q, c):
