@@ -1187,3 +1187,21 @@ def test_a_foreign_name_in_arabic_script_finds_its_p_and_v(screener: Screener, q
 
 def test_a_medial_f_in_arabic_script_is_no_v(screener: Screener) -> None:
     assert _score(screener, "محمد معروف", "Mohammad Mayorov", Schema.PERSON) < SETTINGS.cutoff  # Maaruf
+
+
+@pytest.mark.parametrize(
+    ("belarusian", "russian"),
+    [
+        ("Siarhei Lukashenka", "Sergei Lukashenko"),  # 0.35 before name_equivalents.txt held the Belarusian forms
+        ("Mikalai Ivanou", "Nikolai Ivanov"),  # 0.29
+        ("Yauhen Ivanou", "Yevgeny Ivanov"),  # 0.22
+        ("Uladzimir Ivanou", "Volodymyr Ivanov"),  # and the Ukrainian
+    ],
+)
+def test_belarusian_ukrainian_and_russian_forms_of_a_given_name_are_one(screener: Screener, belarusian: str, russian: str) -> None:
+    assert _score(screener, belarusian, russian, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_two_given_names_in_belarusian_forms_stay_two(screener: Screener) -> None:
+    assert _score(screener, "Volha Ivanova", "Tatsiana Ivanova", Schema.PERSON) < SETTINGS.threshold
+    assert _score(screener, "Aleh Ivanou", "Ihar Ivanou", Schema.PERSON) < SETTINGS.threshold
