@@ -207,18 +207,16 @@ def _diminutive(left: str, right: str) -> bool:
     the French -aire of an adjective is not this pattern (Militaire / Military: the same first vowel). The scorer
     applies this to words with the same consonant skeleton, whether the lists use them or not: a slip cannot turn
     one into the other (the first vowel and the diphthong both differ), so "Hossain", on no list, is no Hasan."""
-    for small, base in ((left, right), (right, left)):
-        small_runs, base_runs = _vowel_runs(small), _vowel_runs(base)
-        if (
-            len(small_runs) >= 2
-            and small_runs[0] in _DIMINUTIVE_FIRST
-            and any(_diphthong(run) for run in small_runs[1:])
-            and base_runs
-            and base_runs[0] in ("a", "e", "aa")
-            and not any(_diphthong(run) for run in base_runs)
-        ):
+    left_runs, right_runs = _vowel_runs(left), _vowel_runs(right)
+    for small, base in ((left_runs, right_runs), (right_runs, left_runs)):
+        if _diminutive_shape(small) and base and base[0] in ("a", "e", "aa") and not any(_diphthong(run) for run in base):
             return True
     return False
+
+
+def _diminutive_shape(runs: list[str]) -> bool:
+    """A word's vowel runs (`_vowel_runs`) read as a diminutive's: u first, a diphthong after it (Hussein, Husayn)."""
+    return len(runs) >= 2 and runs[0] in _DIMINUTIVE_FIRST and any(_diphthong(run) for run in runs[1:])
 
 
 def _vowel_moved(left: str, right: str) -> bool:
@@ -510,8 +508,7 @@ def _diminutive_unwritten(abjad: Token, latin: Token) -> bool:
     """A Latin diminutive (u, then ay: Hossain, Husayn; see `_diminutive`) against an Arabic-script word that writes
     no ي where the Latin reads the ay: الحسن is Hasan, not Hossain, as Hasan is not Hussein in Latin letters.
     حسين, which writes it, is still Hussein."""
-    runs = _vowel_runs(latin.text)
-    if not (len(runs) >= 2 and runs[0] in _DIMINUTIVE_FIRST and any(_diphthong(run) for run in runs[1:])):
+    if not _diminutive_shape(_vowel_runs(latin.text)):
         return False
     written = _gaps(vowel_skeleton(abjad.text))
     read = _gaps(latin.vskel)
