@@ -11,6 +11,7 @@ processes start in about a second.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import time
@@ -60,9 +61,11 @@ def code_fingerprint() -> str:
 
 
 def index_key(store: SnapshotStore) -> str:
+    """STORE-CONTENTS: the store's part first, so a new index replaces its own store's older ones and no other's."""
     snapshots = store.active_snapshots()
     text = f"v{INDEX_VERSION}|{code_fingerprint()}|{store.engine.url}|" + ",".join(f"{s.dataset}:{s.id}:{s.sha256}" for s in snapshots)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    store_part = hashlib.sha256(str(store.engine.url).encode()).hexdigest()[:8]
+    return f"{store_part}-{hashlib.sha256(text.encode()).hexdigest()[:20]}"
 
 
 def cache_path(key: str) -> Path:
@@ -70,10 +73,18 @@ def cache_path(key: str) -> Path:
 
 
 LEGACY_TEMP_AGE = 3600.0  # seconds: temp files of older versions carry no process id; older than this, no writer is alive
+# An index of another store sharing this home is kept while in use (loading it touches the file): two stores
+# (a PostgreSQL store and a local one, or a test store) then never rebuild each other's index. Unused this long,
+# its store is most likely gone; a store used again after that rebuilds once (about a minute for every list).
+OTHER_STORE_INDEX_AGE = 30 * 86400.0
 
 
 def clean_cache(folder: Path, keep: Path | None = None) -> None:
-    """Remove what interrupted index saves left behind (a killed save leaves a temp file as large as the index)."""
+    """Remove what interrupted index saves left behind (a killed save leaves a temp file as large as the index).
+
+    With `keep` (the index just saved), also the indexes it replaces: its store's older ones. Other stores'
+    indexes stay until unused for OTHER_STORE_INDEX_AGE.
+    """
     remove_stale_temps(folder)
     now = time.time()
     try:
@@ -83,8 +94,13 @@ def clean_cache(folder: Path, keep: Path | None = None) -> None:
         for legacy in folder.glob("index-*.pkl"):  # pickled indexes of versions before the mapped format
             legacy.unlink(missing_ok=True)
         if keep is not None:
+            store_part = keep.name.removeprefix("index-").split("-")[0]
             for stale in folder.glob("index-*.idx"):
-                if stale != keep:
+                if stale == keep:
+                    continue
+                if stale.name.startswith(f"index-{store_part}-") or stale.name.count("-") == 1:
+                    stale.unlink(missing_ok=True)  # its store's older index, or one of a version keyed without its store
+                elif now - stale.stat().st_mtime > OTHER_STORE_INDEX_AGE:
                     stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home still screens
@@ -109,6 +125,10 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     clean_cache(path.parent)
     index = load_index(path)
     if index is not None and index.build_key == key:
+        try:
+            os.utime(path)  # in use: another store's next build keeps it (OTHER_STORE_INDEX_AGE)
+        except OSError:
+            pass  # a read-only home still screens
         return index
     index = build_lists_index(store.active_entities(), key, progress)
     try:

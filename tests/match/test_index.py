@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
+
+import pytest
 
 from interdict import bundle
 from interdict.match.index import build_index, load_index, save_index
@@ -11,7 +15,9 @@ from interdict.match.screener import Screener
 from interdict.sources import parse_files
 from interdict.store import open_store
 from interdict.lists import seed_bundle
-from interdict.screening import index_key
+from interdict.screening import OTHER_STORE_INDEX_AGE, cache_path, index_key, load_or_build_index
+
+from ..conftest import copy_sqlite, sqlite_url
 
 
 def un_entities():  # type: ignore[no-untyped-def]
@@ -83,3 +89,36 @@ def test_the_cache_key_follows_the_active_snapshots(tmp_path: Path) -> None:
     assert before == index_key(store)
     seed_bundle(store, ["us_ofac_cons"])
     assert index_key(store) != before
+
+
+def test_a_new_index_replaces_its_own_stores_older_index_and_no_other_stores(
+    un_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two stores sharing a home (a PostgreSQL store and a local one, or a test's) never rebuild each other's index."""
+    monkeypatch.setenv("INTERDICT_HOME", str(tmp_path / "home"))
+    stores = []
+    for name in ("a", "b"):
+        copy_sqlite(un_template, tmp_path / f"{name}.db")
+        stores.append(open_store(sqlite_url(tmp_path / f"{name}.db")))
+    first, second = stores
+    paths = [cache_path(index_key(store)) for store in stores]
+    for store in stores:
+        load_or_build_index(store)
+    assert all(path.is_file() for path in paths)
+    cache = paths[0].parent
+    legacy = cache / "index-0123456789abcdef0123.idx"  # a version that keyed the file by its contents alone
+    legacy.write_bytes(b"old")
+    unused = cache / "index-feedc0de-0123456789abcdef0123.idx"  # a store not used for longer than the age limit
+    unused.write_bytes(b"old")
+    month_ago = time.time() - OTHER_STORE_INDEX_AGE - 60
+    os.utime(unused, (month_ago, month_ago))
+    os.utime(paths[1], (month_ago, month_ago))
+    assert load_or_build_index(stores[1]).build_key == index_key(stores[1])  # loading it marks it in use
+
+    seed_bundle(first, ["us_ofac_cons"])  # the first store changes: its index is rebuilt
+    rebuilt = cache_path(index_key(first))
+    assert load_or_build_index(first).build_key == index_key(first)
+    assert sorted(cache.glob("index-*.idx")) == sorted([rebuilt, paths[1]])
+    assert load_index(paths[1]) is not None
+    for store in stores:
+        store.engine.dispose()

@@ -30,7 +30,7 @@ def test_loading_relation_data_alerts_the_register_on_what_it_blocks(owned, tmp_
         {"id": "p-3", "name": "Jeanne Baptiste Moulinier", "schema": "Person"},
     ]
     register.add(cases, [Record(i, row) for i, row in enumerate(parties, 1)])
-    screener = open_screener(db)
+    screener = owned.screener  # the copy's snapshots are the session store's: its screener, without a second build
     assert screen_unscreened(cases, screener).alerts == []  # none of them is listed or reached yet
     assert catch_up(cases, snapshots, screener).alerts == []  # first sight of the lists: nothing new
 
