@@ -39,6 +39,15 @@ class Exhaustive:
     def jaro_winkler(self, query: str) -> np.ndarray:
         return process.cdist([sorted_tokens(query)], self.sorted, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)[0]
 
+    def owners_at(self, query: str, thresholds: dict[str, float]) -> dict[str, set[int]]:
+        """For each baseline ("token_sort_ratio", "jaro_winkler") at its threshold, the entities (owner indices) it
+        matches the query to."""
+        found = {}
+        for tool, threshold in thresholds.items():
+            scores = self.token_sort(query) if tool == "token_sort_ratio" else self.jaro_winkler(query)
+            found[tool] = {int(owner) for owner in self.owners[scores >= threshold]}
+        return found
+
     def token_sort_batch(self, queries: list[str], workers: int) -> np.ndarray:
         """A block of queries at once, on `workers` threads: the baselines' best batch throughput."""
         return process.cdist([_plain(q) for q in queries], self.plain, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=workers)

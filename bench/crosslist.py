@@ -92,11 +92,7 @@ def main() -> None:
     exhaustive = Exhaustive(un_names, un_owner)
 
     def baseline_hits(name: str) -> dict[str, set[int]]:
-        found = {}
-        for tool, threshold in BASELINES.items():
-            scores = exhaustive.token_sort(name) if tool == "token_sort_ratio" else exhaustive.jaro_winkler(name)
-            found[tool] = {int(owner) for owner in exhaustive.owners[scores >= threshold]}
-        return found
+        return exhaustive.owners_at(name, BASELINES)
 
     tools = ("interdict", *BASELINES)
     counts = {group: {tool: [0, 0] for tool in tools} for group in ("all", "variants")}

@@ -19,6 +19,7 @@ from interdict.match.screener import Screener
 from interdict.match.settings import SETTINGS
 from interdict.model import Schema
 from interdict.text.names import analyze_name
+from interdict.text.skeleton import european_reading
 from interdict.text.tables import surname_suffixes
 from interdict.text.translit import romanisations
 
@@ -1205,3 +1206,39 @@ def test_belarusian_ukrainian_and_russian_forms_of_a_given_name_are_one(screener
 def test_two_given_names_in_belarusian_forms_stay_two(screener: Screener) -> None:
     assert _score(screener, "Volha Ivanova", "Tatsiana Ivanova", Schema.PERSON) < SETTINGS.threshold
     assert _score(screener, "Aleh Ivanou", "Ihar Ivanou", Schema.PERSON) < SETTINGS.threshold
+
+
+# --- European transliterations of Cyrillic (text/skeleton.py european_reading) -----------
+
+
+@pytest.mark.parametrize(
+    ("european", "english"),
+    [
+        ("Sergej Sjojgu", "Sergei Shoigu"),  # Swedish sj, and j for й
+        ("Igor Setjin", "Igor Sechin"),  # Swedish tj
+        ("Arkadij Rotenberg", "Arkady Rotenberg"),  # -ij
+        ("Aleksej Miller", "Alexei Miller"),  # -ej
+        ("Michail Chodorkovskij", "Mikhail Khodorkovsky"),  # ch for х, read so once the word shows -ij
+        ("Jurij Tjajka", "Yury Chaika"),
+        ("Aljona Arsjinova", "Alyona Arshinova"),  # j after a consonant
+    ],
+)
+def test_a_european_transliteration_of_cyrillic_is_the_english_style_name(screener: Screener, european: str, english: str) -> None:
+    assert _score(screener, european, english, Schema.PERSON) >= SETTINGS.threshold
+    assert _score(screener, english, european, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_the_eus_swedish_alias_finds_canadas_english_style_entry(screener: Screener) -> None:
+    hits = screener.screen(Query.build("Sergej Kuzjugetovitj Sjojgu", schema="Person"), datasets=["ca_dfatd_sema_sanctions"])
+    assert [hit.entity.caption for hit in hits if hit.match] == ["Sergei Kuzhugetovich SHOIGU"]
+
+
+@pytest.mark.parametrize("word", ["faraj", "siraj", "freij", "qatarji", "sirjan", "ganjeh", "majid", "jafar", "hajij", "amjad"])
+def test_an_english_style_j_is_not_read_the_european_way(word: str) -> None:
+    """j for dzh (Arabic, Persian): Freij is not Free, Sirjan is not Syrian, Qatarji is not Qatari."""
+    assert european_reading(word) is None
+
+
+def test_the_european_reading_does_not_join_two_arabic_or_persian_names(screener: Screener) -> None:
+    assert _score(screener, "Freij Trading", "Free Trading", Schema.COMPANY) < SETTINGS.threshold
+    assert _score(screener, "Sirjan Steel Company", "Syrian Steel Company", Schema.COMPANY) < SETTINGS.threshold

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import PLACE, Token, han_key, make_token
 from ..text.numbers import roman_letter
-from ..text.skeleton import vowel_skeleton
+from ..text.skeleton import european_reading, skeleton, vowel_skeleton
 from ..text.tables import initial_letters, surname_suffixes
 from ..text.translit import chinese_readings
 from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial
@@ -127,6 +127,10 @@ def token_sim(q: Token, c: Token, known: Callable[[str], int] | None = None) -> 
     shared = None
     if q.skel == c.skel or not set(q.keys).isdisjoint(c.keys):
         shared = _shared_skeleton_sim(q, c)
+        if shared is None or shared[0] < 0.9:
+            european = _european_sim(q, c)
+            if european is not None and (shared is None or european[0] > shared[0]):
+                shared = european
         if shared is not None and shared[0] >= 0.9:
             return shared
         if _same_reading(q, c):
@@ -396,15 +400,32 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
     Vowel classes (a/e, o/u, i/y) separate what transliteration merges from
     what it does not: Hossein/Husain agree, Hossein/Hasan and Muller/Miller do not.
     """
-    if q.text != c.text and _VOWEL_CLASSES.isdisjoint(q.vskel) and _VOWEL_CLASSES.isdisjoint(c.vskel):
+    return _vowels_sim(q.text != c.text, len(q.skel), q.vskel, c.vskel)
+
+
+def _european_sim(q: Token, c: Token) -> tuple[float, How] | None:
+    """`_shared_skeleton_sim` of the two words as English-style romanisation writes them, where one of them reads as a
+    European transliteration of Cyrillic (Arkadij / Arkady, Sjojgu / Shoigu: text/skeleton.py `european_reading`)."""
+    left, right = european_reading(q.text), european_reading(c.text)
+    if left is None and right is None:
+        return None
+    left, right = left or q.text, right or c.text
+    key = skeleton(left)
+    if key != skeleton(right):
+        return None
+    return _vowels_sim(left != right, len(key), vowel_skeleton(left), vowel_skeleton(right))
+
+
+def _vowels_sim(differ: bool, size: int, left: str, right: str) -> tuple[float, How] | None:
+    """What the vowels (vowel skeletons `left`, `right`) leave of two spellings of `size` shared consonants."""
+    if differ and _VOWEL_CLASSES.isdisjoint(left) and _VOWEL_CLASSES.isdisjoint(right):
         return None  # no vowels on either side ("TMK" / "T.M.G."): letters read one by one, not sounds to transliterate
-    size = len(q.skel)
-    if q.vskel and q.vskel == c.vskel:
+    if left and left == right:
         same = S.translit_same_vowels
         return (same[0] if size >= 3 else same[1] if size == 2 else same[2]), How.TRANSLITERATION
-    if _vowel_slots_differ(q.vskel, c.vskel):
+    if _vowel_slots_differ(left, right):
         return None  # Mohammad / Mahmud: one root, two names (see _vowel_slots_differ)
-    vowels = Levenshtein.normalized_similarity(q.vskel, c.vskel)
+    vowels = Levenshtein.normalized_similarity(left, right)
     if size >= 4:
         return S.translit_vowel_base[0] + S.translit_vowel_gain * vowels, How.TRANSLITERATION
     if size == 3:

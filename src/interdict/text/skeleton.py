@@ -107,6 +107,40 @@ def final_h_key(token: str) -> str | None:
     return skeleton(token[:-1]) + "h"
 
 
+# Central and Northern European transliterations of Cyrillic (German, Scandinavian, Dutch, Polish, Czech, and the
+# EU's own aliases) write й, я, ю, ё with j and ш, ч, ж, х as sj, tj, zj, ch: Sergej / Sergei, Jurij / Yury,
+# Aljona / Alyona, Sjojgu / Shoigu, Setjin / Sechin, Chodorkovskij / Khodorkovsky. English-style romanisation
+# writes j for dzh (Jafar, Majid, Faraj), so a word is read the European way only when it shows a sign no
+# English-style spelling has: -ij, -ej, -oj, -uj or -yj after a consonant at its end, a Swedish digraph (sj, tj,
+# zj), or j after a consonant before a vowel (Natalja, Ljudmila, Vasiljev). Left out, because Arabic and Persian
+# names have them: final -aj (Faraj, Siraj, Hajjaj), a diphthong before the j (Freij is not Free), j before i
+# (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
+# before the last vowel (Hajij).
+_EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]")
+_EUROPEAN_LETTERS = re.compile(r"sjtsj|tsch|tsj|sch|ch|sj|zj|tj|dj|j|w")
+_EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dj": "dj", "j": "y", "w": "v"}
+EUROPEAN_MIN_LETTERS = 5  # shorter words (Raj, Taj, Tej) carry too little to tell the two conventions apart
+
+
+@lru_cache(maxsize=50_000)
+def european_reading(token: str) -> str | None:
+    """The word as an English-style romanisation writes it, if it reads as a European transliteration of Cyrillic
+    ("sjojgu" → "shoygu", "arkadij" → "arkadiy", "michajlovitj" → "mikhaylovich"); None if it does not."""
+    if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
+        return None
+    read = _EUROPEAN_LETTERS.sub(lambda found: _EUROPEAN_READS[found.group(0)], token)
+    return read if read != token else None
+
+
+def european_key(token: str) -> str | None:
+    """The skeleton of the word's European reading (`european_reading`), if it differs."""
+    read = european_reading(token)
+    if read is None:
+        return None
+    key = skeleton(read)
+    return key if key != skeleton(token) else None
+
+
 @lru_cache(maxsize=200_000)
 def vowel_skeleton(token: str) -> str:
     """Skeleton that keeps vowels as three classes: a (a, e), o (o, u), i (i, y, and runs holding them).
