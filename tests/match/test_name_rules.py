@@ -1242,3 +1242,28 @@ def test_an_english_style_j_is_not_read_the_european_way(word: str) -> None:
 def test_the_european_reading_does_not_join_two_arabic_or_persian_names(screener: Screener) -> None:
     assert _score(screener, "Freij Trading", "Free Trading", Schema.COMPANY) < SETTINGS.threshold
     assert _score(screener, "Sirjan Steel Company", "Syrian Steel Company", Schema.COMPANY) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    ("central", "english"),
+    [
+        # the EU's aliases against the English-style names with the father's name (a typo each before the rule: 0.64-0.68)
+        ("Andrej Tarasevič", "Andrei Romanovich TARASEVICH"),  # č
+        ("Viktor Rašnikov", "Viktor Filippovich RASHNIKOV"),  # š
+        ("Alexandr Žukov", "Alexander Arkadyevich ZHUKOV"),  # ž
+        ("Vjačeslav Lenkevič", "Vyacheslav Aleksandrovich LENKEVICH"),  # č with j
+        ("Michail Muraškin", "Mikhail Mikhailavich MURASHKIN"),
+    ],
+)
+def test_a_czech_or_baltic_spelling_keeps_what_its_carons_say(screener: Screener, central: str, english: str) -> None:
+    assert _score(screener, central, english, Schema.PERSON) >= SETTINGS.threshold
+
+
+def test_a_czech_feminine_is_a_sign_that_ch_is_kh() -> None:
+    assert european_reading("barchatnova", "Barchatnová") == "barkhatnova"
+    assert european_reading("barchatnova", "Barchatnova") is None  # no sign: English-style ch
+
+
+@pytest.mark.parametrize(("word", "written"), [("sahin", "Şahin"), ("celik", "Çelik"), ("garcia", "García"), ("chavez", "Chávez")])
+def test_other_accents_are_no_sign_of_a_central_european_spelling(word: str, written: str) -> None:
+    assert european_reading(word, written) is None

@@ -406,7 +406,7 @@ def _shared_skeleton_sim(q: Token, c: Token) -> tuple[float, How] | None:
 def _european_sim(q: Token, c: Token) -> tuple[float, How] | None:
     """`_shared_skeleton_sim` of the two words as English-style romanisation writes them, where one of them reads as a
     European transliteration of Cyrillic (Arkadij / Arkady, Sjojgu / Shoigu: text/skeleton.py `european_reading`)."""
-    left, right = european_reading(q.text), european_reading(c.text)
+    left, right = european_reading(q.text, q.original), european_reading(c.text, c.original)
     if left is None and right is None:
         return None
     left, right = left or q.text, right or c.text

@@ -131,7 +131,7 @@ def _make_token(
     keys = [skel]
     computed = list(skeletons[1:]) if skeletons else [skeleton(variant) for variant in variants]
     if not skeletons and not abjad:
-        for alternative in (final_h_key(text), split_digraph_key(text), th_as_s_key(text), european_key(text)):
+        for alternative in (final_h_key(text), split_digraph_key(text), th_as_s_key(text), european_key(text, original)):
             if alternative:
                 computed.append(alternative)
     for key in computed + list(extra_keys):

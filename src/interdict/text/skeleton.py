@@ -10,6 +10,7 @@ Arabic-script original (which writes no short vowels) shares too.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from . import tables
@@ -122,19 +123,52 @@ _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch"
 EUROPEAN_MIN_LETTERS = 5  # shorter words (Raj, Taj, Tej) carry too little to tell the two conventions apart
 
 
-@lru_cache(maxsize=50_000)
-def european_reading(token: str) -> str | None:
-    """The word as an English-style romanisation writes it, if it reads as a European transliteration of Cyrillic
-    ("sjojgu" → "shoygu", "arkadij" → "arkadiy", "michajlovitj" → "mikhaylovich"); None if it does not."""
-    if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
+# Czech, Slovak, Lithuanian and Latvian transliterations (and the EU's aliases in those languages) write ч, ш, ж
+# as č, š, ž (Tarasevič, Muraškin, Žukov), which lose their meaning when the accents are folded away (Tarasevic).
+# A caron (ď, ť, ň, ľ, ě, ů too) or the Czech and Slovak feminine -ová is itself the sign of such a spelling, in
+# which ch is х (Barchatnová / Barkhatnova, Chudaverďan / Khudaverdyan). Upper-case letters hold the digraph's
+# place while the rest of the word is read, so the ch of č is not taken for the ch of х. (Turkish and Romanian
+# ş, ș and ç are not read so.)
+_CARONS = {"č": "C", "ć": "C", "š": "S", "ž": "Z", "ř": "R"}
+_CENTRAL_SIGNS = frozenset("čćšžřďťňľěů")
+_CARON_READS = {"C": "ch", "S": "sh", "Z": "zh", "R": "rzh"}
+_NOT_LETTER = re.compile(r"[^a-zCSZR]")
+
+
+def _folded(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
+def _caron_marked(token: str, original: str) -> str | None:
+    """The token with the original word's carons kept as upper-case marks, if the original writes one and folds to
+    the token (a token cut from a longer word, or changed by the tokenizer, is left alone)."""
+    lowered = original.lower()
+    if _CENTRAL_SIGNS.isdisjoint(lowered) and not lowered.endswith("ová"):
         return None
-    read = _EUROPEAN_LETTERS.sub(lambda found: _EUROPEAN_READS[found.group(0)], token)
+    if _NOT_LETTER.sub("", _folded(lowered)) != token:
+        return None
+    return _NOT_LETTER.sub("", _folded("".join(_CARONS.get(char, char) for char in lowered)))
+
+
+@lru_cache(maxsize=50_000)
+def european_reading(token: str, original: str = "") -> str | None:
+    """The word as an English-style romanisation writes it, if it reads as a European transliteration of Cyrillic
+    ("sjojgu" → "shoygu", "arkadij" → "arkadiy", "michajlovitj" → "mikhaylovich", Tarasevič → "tarasevich"); None if
+    it does not. `original`: the word as written, accents and all."""
+    marked = _caron_marked(token, original) if original else None
+    if marked is None:
+        if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
+            return None
+        marked = token
+    read = _EUROPEAN_LETTERS.sub(lambda found: _EUROPEAN_READS[found.group(0)], marked)
+    for mark, letters in _CARON_READS.items():
+        read = read.replace(mark, letters)
     return read if read != token else None
 
 
-def european_key(token: str) -> str | None:
+def european_key(token: str, original: str = "") -> str | None:
     """The skeleton of the word's European reading (`european_reading`), if it differs."""
-    read = european_reading(token)
+    read = european_reading(token, original)
     if read is None:
         return None
     key = skeleton(read)
