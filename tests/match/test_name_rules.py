@@ -1221,6 +1221,9 @@ def test_two_given_names_in_belarusian_forms_stay_two(screener: Screener) -> Non
         ("Michail Chodorkovskij", "Mikhail Khodorkovsky"),  # ch for х, read so once the word shows -ij
         ("Jurij Tjajka", "Yury Chaika"),
         ("Aljona Arsjinova", "Alyona Arshinova"),  # j after a consonant
+        ("Jevgenij Primakov", "Evgeny Primakov"),  # a word-initial Е: Je, Ye or E
+        ("Igor Jevgenjevitj Fedotov", "Igor Evgenievich Fedotov"),
+        ("Jelena Sjapurova", "Elena Shapurova"),  # Jelena shows no sign: name_equivalents.txt holds it
     ],
 )
 def test_a_european_transliteration_of_cyrillic_is_the_english_style_name(screener: Screener, european: str, english: str) -> None:

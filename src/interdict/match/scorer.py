@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import PLACE, Token, han_key, make_token
 from ..text.numbers import roman_letter
-from ..text.skeleton import european_reading, skeleton, vowel_skeleton
+from ..text.skeleton import european_reading, skeleton, vowel_skeleton, without_initial_y
 from ..text.tables import initial_letters, surname_suffixes
 from ..text.translit import chinese_readings
 from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial
@@ -412,7 +412,10 @@ def _european_sim(q: Token, c: Token) -> tuple[float, How] | None:
     left, right = left or q.text, right or c.text
     key = skeleton(left)
     if key != skeleton(right):
-        return None
+        left, right = without_initial_y(left), without_initial_y(right)  # Jelena / Elena: a word-initial Е read as e
+        key = skeleton(left)
+        if key != skeleton(right):
+            return None
     return _vowels_sim(left != right, len(key), vowel_skeleton(left), vowel_skeleton(right))
 
 

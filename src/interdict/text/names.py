@@ -27,7 +27,7 @@ from ..model import ORG_SCHEMAS as ORG_SCHEMAS  # re-exported only for workflows
 from . import tables
 from .normalize import fold_evasion
 from .numbers import read_numbers
-from .skeleton import european_key, final_h_key, skeleton, split_digraph_key, th_as_s_key, vowel_skeleton
+from .skeleton import european_keys, final_h_key, skeleton, split_digraph_key, th_as_s_key, vowel_skeleton
 from .translit import chinese_readings, transliterate_word
 
 _APOSTROPHES = re.compile(r"[\'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9\u02ca]")
@@ -131,7 +131,7 @@ def _make_token(
     keys = [skel]
     computed = list(skeletons[1:]) if skeletons else [skeleton(variant) for variant in variants]
     if not skeletons and not abjad:
-        for alternative in (final_h_key(text), split_digraph_key(text), th_as_s_key(text), european_key(text, original)):
+        for alternative in (final_h_key(text), split_digraph_key(text), th_as_s_key(text), *european_keys(text, original)):
             if alternative:
                 computed.append(alternative)
     for key in computed + list(extra_keys):

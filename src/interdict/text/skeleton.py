@@ -166,13 +166,22 @@ def european_reading(token: str, original: str = "") -> str | None:
     return read if read != token else None
 
 
-def european_key(token: str, original: str = "") -> str | None:
-    """The skeleton of the word's European reading (`european_reading`), if it differs."""
+def european_keys(token: str, original: str = "") -> tuple[str, ...]:
+    """The skeletons of the word's European reading (`european_reading`) that differ from its own: with a word-initial
+    ye, also without its y (Russian Е opening a word is Je, Ye or E: Jelena / Yelena / Elena, Jevgenij / Evgeny)."""
     read = european_reading(token, original)
     if read is None:
-        return None
-    key = skeleton(read)
-    return key if key != skeleton(token) else None
+        return ()
+    own = skeleton(token)
+    keys = [skeleton(read)]
+    if read.startswith("ye"):
+        keys.append(skeleton(read[1:]))
+    return tuple(key for key in dict.fromkeys(keys) if key != own)
+
+
+def without_initial_y(text: str) -> str:
+    """The word without the y of a word-initial ye (Yevgeny → evgeny): how English-style spellings of Е also write it."""
+    return text[1:] if text.startswith("ye") else text
 
 
 @lru_cache(maxsize=200_000)
