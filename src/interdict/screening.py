@@ -61,7 +61,8 @@ def code_fingerprint() -> str:
 
 
 def index_key(store: SnapshotStore) -> str:
-    """STORE-CONTENTS: the store's part first, so a new index replaces its own store's older ones and no other's."""
+    """The cache key: a hash of the store's URL, then one of its active snapshots and the matcher's code. The store's
+    part comes first so that a new index replaces its own store's older ones and no other's (`clean_cache`)."""
     snapshots = store.active_snapshots()
     text = f"v{INDEX_VERSION}|{code_fingerprint()}|{store.engine.url}|" + ",".join(f"{s.dataset}:{s.id}:{s.sha256}" for s in snapshots)
     store_part = hashlib.sha256(str(store.engine.url).encode()).hexdigest()[:8]
