@@ -1267,6 +1267,17 @@ def test_a_czech_feminine_is_a_sign_that_ch_is_kh() -> None:
     assert european_reading("barchatnova", "Barchatnova") is None  # no sign: English-style ch
 
 
+def test_a_slovak_feminine_is_the_russian_one() -> None:
+    """Slovak adds -ová to the man's surname (Mordašov → Mordašovová) where Russian adds -a (Mordashova)."""
+    assert european_reading("mordasovova", "Mordašovová") == "mordashova"
+    assert european_reading("ignatovova", "Ignatovová") == "ignatova"
+    assert european_reading("novakova", "Nováková") is None  # a Czech name of its own, not a Russian one
+
+
+def test_a_slovak_feminine_finds_the_english_style_entry(screener: Screener) -> None:
+    assert _score(screener, "Marina Mordašovová", "Marina Alexandrovna MORDASHOVA", Schema.PERSON) >= SETTINGS.threshold
+
+
 @pytest.mark.parametrize(("word", "written"), [("sahin", "Şahin"), ("celik", "Çelik"), ("garcia", "García"), ("chavez", "Chávez")])
 def test_other_accents_are_no_sign_of_a_central_european_spelling(word: str, written: str) -> None:
     assert european_reading(word, written) is None

@@ -133,6 +133,10 @@ _CARONS = {"č": "C", "ć": "C", "š": "S", "ž": "Z", "ř": "R"}
 _CENTRAL_SIGNS = frozenset("čćšžřďťňľěů")
 _CARON_READS = {"C": "ch", "S": "sh", "Z": "zh", "R": "rzh"}
 _NOT_LETTER = re.compile(r"[^a-zCSZR]")
+# Slovak and Czech feminine surnames add -ová to the man's (Mordašov → Mordašovová, Ignatov → Ignatovová) where the
+# Russian feminine adds -a (Mordashova): a Russian surname ending (-ov, -ev, -av, -in, -yn) before the -ová says so.
+# Without one, -ová is the Russian feminine's own ending with an accent (Barchatnová is Barkhatnova).
+_SLOVAK_FEMININE = re.compile(r"(?:ov|ev|av|in|yn)ova$")
 
 
 def _folded(text: str) -> str:
@@ -147,7 +151,10 @@ def _caron_marked(token: str, original: str) -> str | None:
         return None
     if _NOT_LETTER.sub("", _folded(lowered)) != token:
         return None
-    return _NOT_LETTER.sub("", _folded("".join(_CARONS.get(char, char) for char in lowered)))
+    marked = _NOT_LETTER.sub("", _folded("".join(_CARONS.get(char, char) for char in lowered)))
+    if lowered.endswith("ová") and _SLOVAK_FEMININE.search(marked):
+        marked = marked[:-3] + "a"  # Mordašovová is Mordashova: Slovak adds -ová to the man's surname
+    return marked
 
 
 @lru_cache(maxsize=50_000)
