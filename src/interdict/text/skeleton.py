@@ -180,9 +180,7 @@ def european_keys(token: str, original: str = "") -> tuple[str, ...]:
     if read is None:
         return ()
     own = skeleton(token)
-    keys = [skeleton(read)]
-    if read.startswith("ye"):
-        keys.append(skeleton(read[1:]))
+    keys = (skeleton(read), skeleton(without_initial_y(read)))
     return tuple(key for key in dict.fromkeys(keys) if key != own)
 
 
