@@ -24,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from string import ascii_lowercase
 
 import numpy as np
 from rapidfuzz import process
@@ -192,16 +193,49 @@ def _fuzzy_tokens(index: Index, token: Token) -> tuple[np.ndarray, np.ndarray]:
             found.update(dict.fromkeys(ids))
     if token.text not in index.text_df and len(token.text) >= 5:
         found.update(dict.fromkeys(_trigram_neighbours(index, token.text)))
+    slips = _short_key_slips(index, token)
     if not found:
-        return _NO_NEIGHBOURS
+        return slips
     candidates = np.fromiter(found, dtype=np.int32, count=len(found))
     candidates.sort()  # the same order in every process (sets iterate by hash): ties at the cap cut the same way
     texts = index.token_texts[candidates].tolist()
     distances = process.cdist([token.text], texts, scorer=OSA.distance, score_cutoff=S.fuzzy_edits, dtype=np.int32)[0]
+    if len(slips[0]):
+        # Words one slip away under a key of one consonant less or more, with the others (once, in id order).
+        candidates, first = np.unique(np.concatenate([candidates, slips[0]]), return_index=True)
+        distances = np.concatenate([distances, slips[1].astype(np.int32)])[first]
     near = np.flatnonzero(distances <= S.fuzzy_edits)
     if len(near) > S.max_fuzzy_tokens:
         near = near[np.argsort(distances[near], kind="stable")[: S.max_fuzzy_tokens]]
         near.sort()
+    return candidates[near], distances[near].astype(np.int8)
+
+
+def _short_key_slips(index: Index, token: Token) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary words one slip from a short word whose skeleton has one consonant more or less than theirs.
+
+    A slip can turn a consonant into a letter the skeleton drops ("Kava" / "Kawa": kv / k; "Hava" / "Hawa"), and keys
+    of one or two consonants have no typo neighbours of their own (`Index.neighbour_keys`: one shorter would lump half
+    the vocabulary), so such a pair was never proposed: "Kava Panga" found KAWA PANGA through Panga alone, at an
+    estimate just over the cutoff. Only words one edit away are kept, so the few hundred words under a one-consonant
+    key cost one vectorised distance and bring nothing else."""
+    if token.script != "latin" or not fuzzy_tokens_searched(token):
+        return _NO_NEIGHBOURS
+    keys: set[str] = set()
+    for key in token.keys:
+        if not key or key[0] in MARKED_KEYS:
+            continue
+        if len(key) == 2:
+            keys.update((key[0], key[1]))
+        elif len(key) == 1:
+            keys.update(longer for letter in ascii_lowercase for longer in (letter + key, key + letter) if longer in index.key_slices)
+    keys.difference_update(token.keys)
+    ids = sorted({token_id for key in keys for token_id in index.key_tokens.get(key, ())})
+    if not ids:
+        return _NO_NEIGHBOURS
+    candidates = np.asarray(ids, dtype=np.int32)
+    distances = process.cdist([token.text], index.token_texts[candidates].tolist(), scorer=OSA.distance, score_cutoff=1, dtype=np.int32)[0]
+    near = np.flatnonzero(distances <= 1)
     return candidates[near], distances[near].astype(np.int8)
 
 
