@@ -1281,3 +1281,23 @@ def test_a_slovak_feminine_finds_the_english_style_entry(screener: Screener) -> 
 @pytest.mark.parametrize(("word", "written"), [("sahin", "Şahin"), ("celik", "Çelik"), ("garcia", "García"), ("chavez", "Chávez")])
 def test_other_accents_are_no_sign_of_a_central_european_spelling(word: str, written: str) -> None:
     assert european_reading(word, written) is None
+
+
+@pytest.mark.parametrize(
+    ("european", "english"),
+    [
+        ("Igor Kesajev", "Igor Albertovich KESAEV"),  # the EU's alias against Canada's entry (a typo before: 0.67)
+        ("Olga Sergejevna Ivanova", "Olga Sergeevna IVANOVA"),
+        ("Ivan Matvejev", "Ivan MATVEYEV"),
+    ],
+)
+def test_je_after_a_vowel_in_a_russian_ending_is_ye_or_e(screener: Screener, european: str, english: str) -> None:
+    """Е after a vowel in -ev, -evich, -evna, -eva (Кесаев): European spellings write je (Kesajev), English-style ones
+    ye or e (Kesayev, KESAEV)."""
+    assert _score(screener, european, english, Schema.PERSON) >= SETTINGS.threshold
+
+
+@pytest.mark.parametrize("word", ["najem", "hajer", "sajed", "ojeda", "vallejo"])
+def test_je_after_a_vowel_elsewhere_is_not_read_the_european_way(word: str) -> None:
+    """Arabic and Spanish j between vowels (Najem, Sajed, Ojeda) is no Е: only the Russian ending -jev- is read so."""
+    assert european_reading(word) is None

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import PLACE, Token, han_key, make_token
 from ..text.numbers import roman_letter
-from ..text.skeleton import european_reading, skeleton, vowel_skeleton, without_initial_y
+from ..text.skeleton import european_reading, skeleton, vowel_skeleton, without_initial_y, without_vowel_y
 from ..text.tables import initial_letters, surname_suffixes
 from ..text.translit import chinese_readings
 from .acronyms import ACRONYM_DISTINCTIVE, ORG_ACRONYM_MIN, initials, letter_runs, may_abbreviate, may_give_initial
@@ -409,7 +409,7 @@ def _european_sim(q: Token, c: Token) -> tuple[float, How] | None:
     left, right = european_reading(q.text, q.original), european_reading(c.text, c.original)
     if left is None and right is None:
         return None
-    left, right = left or q.text, right or c.text
+    left, right = without_vowel_y(left or q.text), without_vowel_y(right or c.text)  # Kesajev / KESAEV: -jev- after a vowel
     key = skeleton(left)
     if key != skeleton(right):
         left, right = without_initial_y(left), without_initial_y(right)  # Jelena / Elena: a word-initial Е read as e

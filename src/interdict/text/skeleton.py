@@ -117,7 +117,7 @@ def final_h_key(token: str) -> str | None:
 # names have them: final -aj (Faraj, Siraj, Hajjaj), a diphthong before the j (Freij is not Free), j before i
 # (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
 # before the last vowel (Hajij).
-_EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]")
+_EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev")
 _EUROPEAN_LETTERS = re.compile(r"sjtsj|tsch|tsj|sch|ch|sj|zj|tj|dj|j|w")
 _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dj": "dj", "j": "y", "w": "v"}
 EUROPEAN_MIN_LETTERS = 5  # shorter words (Raj, Taj, Tej) carry too little to tell the two conventions apart
@@ -187,6 +187,16 @@ def european_keys(token: str, original: str = "") -> tuple[str, ...]:
 def without_initial_y(text: str) -> str:
     """The word without the y of a word-initial ye (Yevgeny → evgeny): how English-style spellings of Е also write it."""
     return text[1:] if text.startswith("ye") else text
+
+
+_VOWEL_YEV = re.compile(r"(?<=[aeiou])yev")
+
+
+def without_vowel_y(text: str) -> str:
+    """The word without the y of a ye after a vowel in the surname and patronymic ending -yev- (Kesayev → kesaev,
+    Sergeyevna → sergeevna): Russian Е after a vowel, which English-style spellings write ye or e (KESAEV, Kesayev) and
+    European ones je (Kesajev)."""
+    return _VOWEL_YEV.sub("ev", text) if "yev" in text else text
 
 
 @lru_cache(maxsize=200_000)
