@@ -1289,6 +1289,7 @@ def test_other_accents_are_no_sign_of_a_central_european_spelling(word: str, wri
         ("Igor Kesajev", "Igor Albertovich KESAEV"),  # the EU's alias against Canada's entry (a typo before: 0.67)
         ("Olga Sergejevna Ivanova", "Olga Sergeevna IVANOVA"),
         ("Ivan Matvejev", "Ivan MATVEYEV"),
+        ("Nikolaj JEVMENOV", "Nikolai Anatolyevich YEVMENOV"),  # -laj (Николай) and Jev- (Ев-); both typos before: 0.69
     ],
 )
 def test_je_after_a_vowel_in_a_russian_ending_is_ye_or_e(screener: Screener, european: str, english: str) -> None:
@@ -1297,7 +1298,8 @@ def test_je_after_a_vowel_in_a_russian_ending_is_ye_or_e(screener: Screener, eur
     assert _score(screener, european, english, Schema.PERSON) >= SETTINGS.threshold
 
 
-@pytest.mark.parametrize("word", ["najem", "hajer", "sajed", "ojeda", "vallejo"])
+@pytest.mark.parametrize("word", ["najem", "hajer", "sajed", "ojeda", "vallejo", "hallaj"])
 def test_je_after_a_vowel_elsewhere_is_not_read_the_european_way(word: str) -> None:
-    """Arabic and Spanish j between vowels (Najem, Sajed, Ojeda) is no Е: only the Russian ending -jev- is read so."""
+    """Arabic and Spanish j between vowels (Najem, Sajed, Ojeda) is no Е, nor the Arabic -laj of al-Hallaj: only the
+    Russian endings -jev- and -laj after a vowel are read so."""
     assert european_reading(word) is None

@@ -113,11 +113,13 @@ def final_h_key(token: str) -> str | None:
 # Aljona / Alyona, Sjojgu / Shoigu, Setjin / Sechin, Chodorkovskij / Khodorkovsky. English-style romanisation
 # writes j for dzh (Jafar, Majid, Faraj), so a word is read the European way only when it shows a sign no
 # English-style spelling has: -ij, -ej, -oj, -uj or -yj after a consonant at its end, a Swedish digraph (sj, tj,
-# zj), or j after a consonant before a vowel (Natalja, Ljudmila, Vasiljev). Left out, because Arabic and Persian
-# names have them: final -aj (Faraj, Siraj, Hajjaj), a diphthong before the j (Freij is not Free), j before i
+# zj), j after a consonant before a vowel (Natalja, Ljudmila, Vasiljev), the endings -jev- after a vowel (Kesajev,
+# Sergejevna: Е after a vowel) and -laj after a vowel (Nikolaj, Mikalaj: -лай), or a word opening with jev (Jevgenij,
+# Jevmenov: Ев-, which English-style spellings write Yev or Ev). Left out, because Arabic and Persian
+# names have them: other final -aj (Faraj, Siraj, Hajjaj, Hallaj), a diphthong before the j (Freij is not Free), j before i
 # (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
 # before the last vowel (Hajij).
-_EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev")
+_EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev|^jev|[aeiou]laj$")
 _EUROPEAN_LETTERS = re.compile(r"sjtsj|tsch|tsj|sch|ch|sj|zj|tj|dj|j|w")
 _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dj": "dj", "j": "y", "w": "v"}
 EUROPEAN_MIN_LETTERS = 5  # shorter words (Raj, Taj, Tej) carry too little to tell the two conventions apart
