@@ -334,14 +334,15 @@ def _slip(q: Token, c: Token, known: Callable[[str], int] | None) -> tuple[float
 
 def _added_in_front(left: str, right: str) -> bool:
     """One word is the other with a consonant added in front (Kumar / Umar, Rasem / Asem, Galina / Alina): a slip
-    rarely types a word's first letter, and when both words are names the lists use, they are two names. Not h, y or
-    w, which transliterations drop (Hassan / Assan, Yelena / Elena, Yusuf / Usuf). A first letter changed is left to
-    the slip's other rules: the peer's pairs read Harry / Larry as one name mistyped."""
+    rarely types a word's first letter, and when both words are names the lists use, they are two names. Not h or y,
+    which transliterations drop (Hassan / Assan, Yelena / Elena, Yusuf / Usuf); w is a consonant they keep (Arabic و:
+    Wali / Ali, Wasim / Asim are two names). A first letter changed is left to the slip's other rules: the peer's pairs
+    read Harry / Larry as one name mistyped."""
     short, long = (left, right) if len(left) < len(right) else (right, left)
     return len(long) == len(short) + 1 and long[1:] == short and long[0].isalpha() and long[0] not in _SOFT_FRONT
 
 
-_SOFT_FRONT = frozenset("aeiouyhw")
+_SOFT_FRONT = frozenset("aeiouyh")
 
 
 def _derived_name(left: str, right: str) -> bool:
