@@ -120,8 +120,9 @@ def final_h_key(token: str) -> str | None:
 # (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
 # before the last vowel (Hajij).
 _EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev|^jev|[aeiou]laj$")
-_EUROPEAN_LETTERS = re.compile(r"sjtsj|tsch|tsj|sch|ch|sj|zj|tj|dj|j|w")
 _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dj": "dj", "j": "y", "w": "v"}
+# The letter groups read, longest first (so sjtsj is read whole, not as sj and tsj).
+_EUROPEAN_LETTERS = re.compile("|".join(sorted(_EUROPEAN_READS, key=len, reverse=True)))
 EUROPEAN_MIN_LETTERS = 5  # shorter words (Raj, Taj, Tej) carry too little to tell the two conventions apart
 
 
