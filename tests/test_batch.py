@@ -490,6 +490,28 @@ def test_one_windows_1252_line_does_not_garble_the_utf8_names_of_the_file(seeded
     assert answers[1]["hits"] and "line 2 is not UTF-8" in answers[1]["warnings"][0]
 
 
+def test_a_file_read_in_a_legacy_encoding_names_its_rows_beyond_ascii(seeded: Seeded, tmp_path: Path) -> None:
+    """A UTF-8 file damaged in one byte is no UTF-8 at all, so it is read as Windows-1252 throughout: its Cyrillic
+    name came out as mojibake and was screened clear with no word of doubt. Each row beyond ASCII now says the file
+    was guessed, an ASCII row (read alike in any encoding) does not, and the legacy name still matches."""
+    lines = [
+        b"id,name",
+        b"ascii,QASEMI Rostam",
+        "legacy,José María SISON".encode("cp1252"),
+        "damaged,Рустам Касеми".encode() + b"\xff",
+    ]
+    source = tmp_path / "legacy.csv"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "legacy.jsonl"
+    summary = batch.screen_file(seeded.screener, source, out)
+    results = {line["id"]: line for line in read_jsonl(out)}
+    assert summary.rows == summary.written == 3 and summary.errors == 0 and summary.warnings == 2
+    assert "warnings" not in results["ascii"] and results["ascii"]["hits"]
+    # The Cyrillic's UTF-8 bytes hold 0x81, which Windows-1252 leaves undefined: the whole file is read as Latin-1.
+    assert results["legacy"]["hits"] and results["legacy"]["warnings"][0].startswith("line 3 is not UTF-8: the file was read as Latin-1")
+    assert results["damaged"]["warnings"][0].startswith("line 4 is not UTF-8: the file was read as Latin-1")
+
+
 def test_a_value_holding_the_replacement_character_is_screened_with_a_warning(seeded: Seeded, tmp_path: Path) -> None:
     """U+FFFD is what a decoder leaves for bytes it could not read (Spark reads files so): the name may not be the one
     written, and the result must say so rather than pass for a clean screen."""

@@ -130,13 +130,31 @@ def test_a_utf8_file_is_read_whole_and_a_legacy_file_in_one_encoding(text: str) 
     decoded = decode_lines(legacy)
     lines = LINE_BREAK.split(legacy)[::2]
     if not _valid_utf8(legacy) and not any(not line.isascii() and _valid_utf8(line) for line in lines):
-        # No line is UTF-8 beyond ASCII: the whole file in the first legacy encoding that reads it, no line named.
-        assert decoded == DecodedText(decode_guess(legacy), {})
+        # No line is UTF-8 beyond ASCII: the whole file in the first legacy encoding that reads it, and every line
+        # beyond ASCII named, since its reading rests on that guess (an ASCII line reads the same in any of them).
+        encoding = "cp1252" if decode_guess(legacy) == legacy.decode("cp1252", errors="replace") else "latin-1"
+        beyond_ascii = {number: encoding for number, line in enumerate(lines, start=1) if not line.isascii()}
+        assert decoded == DecodedText(decode_guess(legacy), beyond_ascii, whole_file=True)
+        assert beyond_ascii  # a file that is not UTF-8 has a byte beyond ASCII somewhere
 
 
 def test_the_warning_names_the_first_guessed_line_of_a_row() -> None:
-    assert guessed_warning(range(3, 5), {4: "cp1252", 9: "latin-1"}) == (
+    mixed = DecodedText("", {4: "cp1252", 9: "latin-1"})
+    assert guessed_warning(range(3, 5), mixed) == (
         "line 4 is not UTF-8 like the rest of the file: it was read as Windows-1252; "
         "check that the name reads as written (save the file as UTF-8 to be sure)"
     )
-    assert guessed_warning(range(1, 3), {4: "cp1252"}) is None
+    assert guessed_warning(range(1, 3), mixed) is None
+    legacy = DecodedText("", {2: "latin-1"}, whole_file=True)
+    assert guessed_warning(range(2, 3), legacy) == (
+        "line 2 is not UTF-8: the file was read as Latin-1; check that the name reads as written (save the file as UTF-8 to be sure)"
+    )
+
+
+def test_a_legacy_file_names_its_lines_beyond_ascii_and_only_them() -> None:
+    """A UTF-8 file damaged in one byte reads as Windows-1252 throughout: its Cyrillic name garbled, and said so."""
+    data = b"name\nAli Khamenei\n" + "José García".encode("cp1252") + b"\n" + "Пётр".encode() + b"\xff\n"
+    decoded = decode_lines(data)
+    assert decoded.whole_file
+    assert decoded.guessed == {3: "cp1252", 4: "cp1252"}
+    assert decoded.text.split("\n")[2] == "José García"

@@ -8,7 +8,8 @@
         {"id": ..., "hits": [...]}; a row that cannot be read or screened gets
         {"id": ..., "hits": [], "error": "..."}; an incomplete screen (matches
         beyond the limit, very common words) or a doubtful reading of the row
-        (a line of a UTF-8 file in another encoding) adds "warnings".
+        (a line of a UTF-8 file in another encoding, or a line beyond ASCII of
+        a file read in a legacy encoding) adds "warnings".
 
     compare-file PAIRS.csv --out SCORES.jsonl
         PAIRS: `name1`, `name2`, `schema`; SCORES: {"i": row, "score": s, "match": b}
@@ -158,7 +159,7 @@ def _csv_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
         error = None
         if len(cells) > len(columns):
             error = f"line {reader.line_num}: more fields ({len(cells)}) than the header has columns ({len(columns)})"
-        warning = guessed_warning(range(first, reader.line_num + 1), decoded.guessed)
+        warning = guessed_warning(range(first, reader.line_num + 1), decoded)
         yield Record(number + 1, values, error, warning)
 
 
@@ -214,7 +215,7 @@ def _jsonl_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
     for line, raw in enumerate(text_lines(decoded.text.lstrip("\ufeff")), start=1):
         if raw.strip():
             record = jsonl_record(raw, line)
-            warning = guessed_warning((line,), decoded.guessed)
+            warning = guessed_warning((line,), decoded)
             yield Record(record.line, record.values, record.error, warning) if warning else record
 
 

@@ -86,10 +86,17 @@ def text_lines(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class DecodedText:
-    """A file's text, and the lines read in a legacy encoding in a file that is otherwise UTF-8 (line: encoding)."""
+    """A file's text, and the lines whose reading rests on a guessed legacy encoding (line: encoding).
+
+    `whole_file` says which guess: False, lines that are not UTF-8 in a file that
+    otherwise is; True, a file with no UTF-8 beyond ASCII, read in one legacy
+    encoding, whose lines holding other bytes are named (its ASCII lines read the
+    same in any of them, so only the others are in doubt).
+    """
 
     text: str
     guessed: dict[int, str]
+    whole_file: bool = False
 
 
 def decode_lines(data: bytes) -> DecodedText:
@@ -122,17 +129,31 @@ def decode_lines(data: bytes) -> DecodedText:
         except UnicodeDecodeError:
             text, guessed[position // 2 + 1] = _first_decoding(piece, LEGACY_ENCODINGS)
             texts.append(text)
-    if not multibyte:
-        return DecodedText(decode_guess(data), {})  # no line is UTF-8 beyond ASCII: one legacy encoding throughout
+    if not multibyte:  # no line is UTF-8 beyond ASCII: one legacy encoding throughout
+        text, encoding = _first_decoding(data, LEGACY_ENCODINGS)
+        beyond_ascii = {position // 2 + 1: encoding for position, piece in enumerate(pieces) if not position % 2 and not piece.isascii()}
+        return DecodedText(text, beyond_ascii, whole_file=True)
     return DecodedText("".join(texts), guessed)
 
 
-def guessed_warning(lines: Iterable[int], guessed: dict[int, str]) -> str | None:
-    """The warning for a row read from `lines`, when one of them was decoded in a legacy encoding."""
-    found = [(line, guessed[line]) for line in lines if line in guessed]
+def guessed_warning(lines: Iterable[int], decoded: DecodedText) -> str | None:
+    """The warning for a row read from `lines`, when one of them was decoded in a guessed legacy encoding.
+
+    A whole file in Windows-1252 is the usual legacy export and most often read
+    right; but a UTF-8 file damaged in one byte, or a Cyrillic file in KOI8-R, reads
+    as the same kind of bytes, and its names come out garbled and match nothing.
+    Only the file's writer can tell, so every row whose reading rests on the guess
+    says so.
+    """
+    found = [(line, decoded.guessed[line]) for line in lines if line in decoded.guessed]
     if not found:
         return None
     line, encoding = found[0]
+    if decoded.whole_file:
+        return (
+            f"line {line:,} is not UTF-8: the file was read as {LEGACY_ENCODINGS[encoding]}; "
+            "check that the name reads as written (save the file as UTF-8 to be sure)"
+        )
     return (
         f"line {line:,} is not UTF-8 like the rest of the file: it was read as {LEGACY_ENCODINGS[encoding]}; "
         "check that the name reads as written (save the file as UTF-8 to be sure)"
