@@ -8,7 +8,9 @@ what the scorer would refuse, nor miss what it would accept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..text.names import Token
 
@@ -46,6 +48,7 @@ def initials(tokens: Sequence[Token]) -> str:
     return "".join(token.text[0] for token in tokens)
 
 
+
 def name_acronyms(tokens: Sequence[Token]) -> set[str]:
     """The acronyms the scorer accepts for a whole organisation name.
 
@@ -68,6 +71,56 @@ def name_acronyms(tokens: Sequence[Token]) -> set[str]:
             if all(token.generic for token in tokens[start + size :]):
                 found.add(initials(run))
     return found
+
+
+_WRITTEN_WORD = re.compile(r"[A-Za-z]+")  # Latin words as written; "Opto-Electronics" is two (BOET)
+
+
+@dataclass(frozen=True)
+class EntryInitials:
+    """What an entry's names say about which of its one-word aliases are acronyms (`is_acronym_alias`)."""
+
+    acronyms: frozenset[str]  # `name_acronyms` of each name: IRGC of Islamic Revolutionary Guard Corps
+    # Each name's initials as written (CETGC of China Electronics Technology Group Corporation), with its words: a
+    # name's own word is no acronym of it (ALFA opens "ALFA COMPANY LIMITED FOR ... AND ..." and its initials follow).
+    initials: tuple[tuple[str, frozenset[str]], ...]
+
+
+def entry_initials(names: Sequence[tuple[str, Sequence[Token]]]) -> EntryInitials:
+    """From (written, tokens) of each name of one entry."""
+    acronyms: set[str] = set()
+    spelled: list[tuple[str, frozenset[str]]] = []
+    for written, tokens in names:
+        acronyms.update(name_acronyms(tokens))
+        # The written words, legal forms and particles included: CETC's last C is "Corporation", CAGL's D "des".
+        words = [word.lower() for word in _WRITTEN_WORD.findall(written)]
+        if len(words) >= ORG_ACRONYM_MIN:
+            spelled.append(("".join(word[0] for word in words), frozenset(words)))
+    return EntryInitials(frozenset(acronyms), tuple(spelled))
+
+
+def is_acronym_alias(tokens: Sequence[Token], entry: EntryInitials) -> bool:
+    """The name is one acronym with generic words at most ("IRGC", "SEP CO.", "NPC INTERNATIONAL"), by one of two
+    signs: it is an acronym of another name of the entry, or its letters are another name's initials in order, some
+    skipped (CETC of China Electronics Technology Group Corporation, CAGL of Compagnie Aerienne des Grands Lacs).
+
+    Capitals are no sign: the UN writes "FAJR INDUSTRIAL GROUP" and "KALA-ELECTRIC" in capitals beside mixed-case
+    aliases, the EU "HUTI" (the Houthis) and brands (UTAIR, AGAT) beside its mixed-case names; read as letters,
+    "Fadjr" and "Houthi" would lose them.
+    """
+    distinctive = [token for token in tokens if not token.generic]
+    if len(distinctive) != 1 or not may_abbreviate(distinctive[0]) or len(distinctive[0].text) < ORG_ACRONYM_MIN:
+        return False
+    letters = distinctive[0].text
+    return letters in entry.acronyms or any(_initials_in_order(letters, spelled) and letters not in words for spelled, words in entry.initials)
+
+
+def _initials_in_order(letters: str, spelled: str) -> bool:
+    """`letters` open with the first initial and follow the others in order, some skipped."""
+    if letters[0] != spelled[0]:
+        return False
+    rest = iter(spelled[1:])
+    return all(char in rest for char in letters[1:])
 
 
 def query_acronym(tokens: Sequence[Token]) -> Token | None:

@@ -33,14 +33,14 @@ import msgspec
 import numpy as np
 
 from ..atomic import atomic_write  # one way to write files: complete or not at all
-from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, NameKind, Schema
-from ..text.names import HAN_KEY, Token, acronym_name, alternatives, analyze_name, bracketed_acronyms, fused_key
-from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, name_acronyms, run_letters
+from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, Name, NameKind, Schema
+from ..text.names import HAN_KEY, AnalyzedName, Token, acronym_name, alternatives, analyze_name, bracketed_acronyms, fused_key
+from .acronyms import ACRONYM_KEY, LETTERS_KEY, entry_initials, is_acronym_alias, letter_runs, name_acronyms, run_letters
 from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 25
+INDEX_VERSION = 26
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -53,6 +53,10 @@ MARKED_KEYS = "=+~^" + ACRONYM_KEY + HAN_KEY + LETTERS_KEY
 # Entries whose names may be written as their initials. Lists' untyped rows (LegalEntity) are
 # left out: many are people, whose initials ("JS" for John Smith) are no name.
 ACRONYM_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY})
+# Entries whose alias spelling the initials of another of their names is read as letters (`_readings`). Untyped rows
+# are in: reading such an alias as letters loses only its slips, and "BOET" beside "Beijing Opto-Electronics
+# Technology Company" is a trade.gov row. People are out: a short given name may spell another name's initials.
+INITIALS_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
@@ -476,6 +480,37 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
+def _readings(entity: Entity) -> Iterator[tuple[Name, str, AnalyzedName]]:
+    """Each name of the entry as indexed: (the list's name, what is written, its reading).
+
+    A field holding several names ("X Company / Y Company") is read whole and as
+    each of them, and an acronym it gives in brackets as a name of letters ("...
+    PENINSULA (AQAP)"). So is an organisation's alias that is an acronym by the
+    signs `acronyms.is_acronym_alias` reads ("BOET" beside "Beijing
+    Opto-Electronics Technology Company", "CETC" beside "China Electronics
+    Technology Group Corporation"): an acronym is letters, agreeing only with
+    the same letters. Read as a word, "BOET" was "Bout" transliterated and "CAEIT"
+    was "Ghayth": a person's name alerted on the company.
+    """
+    spelled: list[tuple[Name, str, AnalyzedName, bool]] = []
+    for name in entity.names:
+        acronyms = bracketed_acronyms(name.full, entity.schema)
+        for written in (name.full, *alternatives(name.full, entity.schema), *acronyms):
+            if written in acronyms:
+                spelled.append((name, written, acronym_name(written, entity.schema), True))
+            else:
+                spelled.append((name, written, analyze_name(written, entity.schema), False))
+    if entity.schema not in INITIALS_SCHEMAS:
+        for name, written, analyzed, _ in spelled:
+            yield name, written, analyzed
+        return
+    entry = entry_initials([(written, analyzed.tokens) for _, written, analyzed, letters in spelled if not letters])
+    for name, written, analyzed, letters in spelled:
+        if not letters and is_acronym_alias(analyzed.tokens, entry):
+            analyzed = acronym_name(written, entity.schema)
+        yield name, written, analyzed
+
+
 def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "") -> Index:
     token_ids: dict[tuple[str, tuple[str, ...], bool, int, str, bool], int] = {}
     tokens: list[Token] = []
@@ -498,57 +533,52 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         blobs.append(_encoder.encode(entity))
         facts.append(entity_facts(entity))
         seen: set[tuple[int, ...]] = set()
-        for name in entity.names:
-            # A field holding several names ("X Company / Y Company") is indexed whole and as each of them, and an
-            # acronym it gives in brackets as a name of letters ("... PENINSULA (AQAP)").
-            acronyms = bracketed_acronyms(name.full, entity.schema)
-            for written in (name.full, *alternatives(name.full, entity.schema), *acronyms):
-                analyzed = acronym_name(written, entity.schema) if written in acronyms else analyze_name(written, entity.schema)
-                ids = []
-                for token in analyzed.tokens:
-                    signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles, token.letters)  # all matter to the scorer
-                    token_id = token_ids.get(signature)
-                    if token_id is None:
-                        token_id = len(tokens)
-                        token_ids[signature] = token_id
-                        tokens.append(token)
-                    ids.append(token_id)
-                name_ids = tuple(ids)
-                if not name_ids or name_ids in seen:
-                    continue
-                seen.add(name_ids)
-                name_id = len(name_entity)
-                name_entity.append(entity_index)
-                name_kind.append(CODE_OF_KIND[name.kind])
-                name_tokens.append(name_ids)
-                name_text.append(written)
-                name_removed.append(_removed_row(analyzed.removed))
-                name_ordered.append(analyzed.filiation and not analyzed.inverted)
-                name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
-                name_group.append(groups.setdefault(name_ids, len(groups)))
-                keys_here: set[str] = set()
-                texts_here: set[str] = set()
-                for token_id in name_ids:
-                    # "~" spellings of Chinese and Korean syllables are looked up through the vocabulary
-                    # (retrieve._token_evidence), never through postings of their own.
-                    keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
-                    texts_here.add(tokens[token_id].text)
-                    fused = fused_key(tokens[token_id]) if tokens[token_id].particles else ""
-                    if len(fused) > S.short_key_verified:
-                        # "van der Bilt" is found by "Vanderbilt": posted under the fused word's key (not a key of the
-                        # token, so the particle-side word's weight stays its own; it is one more name for the fused key).
-                        keys_here.add(fused)
-                if entity.schema in ACRONYM_SCHEMAS:
-                    keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
-                # Letters written apart ("N P C INTERNATIONAL") are found by a query writing them together ("NPC").
-                if entity.schema != Schema.PERSON:  # a person's letters are initials
-                    keys_here.update(LETTERS_KEY + run_letters(analyzed.tokens, run) for run in letter_runs(analyzed.tokens))
-                for key in keys_here:
-                    postings.setdefault(key, []).append(name_id)
-                for token_id in set(name_ids):
-                    by_token.setdefault(token_id, []).append(name_id)
-                for word in texts_here:
-                    text_df[word] = text_df.get(word, 0) + 1
+        for name, written, analyzed in _readings(entity):
+            ids = []
+            for token in analyzed.tokens:
+                signature = (token.text, token.keys, token.abjad, token.hyphen, token.particles, token.letters)  # all matter to the scorer
+                token_id = token_ids.get(signature)
+                if token_id is None:
+                    token_id = len(tokens)
+                    token_ids[signature] = token_id
+                    tokens.append(token)
+                ids.append(token_id)
+            name_ids = tuple(ids)
+            if not name_ids or name_ids in seen:
+                continue
+            seen.add(name_ids)
+            name_id = len(name_entity)
+            name_entity.append(entity_index)
+            name_kind.append(CODE_OF_KIND[name.kind])
+            name_tokens.append(name_ids)
+            name_text.append(written)
+            name_removed.append(_removed_row(analyzed.removed))
+            name_ordered.append(analyzed.filiation and not analyzed.inverted)
+            name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
+            name_group.append(groups.setdefault(name_ids, len(groups)))
+            keys_here: set[str] = set()
+            texts_here: set[str] = set()
+            for token_id in name_ids:
+                # "~" spellings of Chinese and Korean syllables are looked up through the vocabulary
+                # (retrieve._token_evidence), never through postings of their own.
+                keys_here.update(key for key in tokens[token_id].keys if key and key[0] != "~")
+                texts_here.add(tokens[token_id].text)
+                fused = fused_key(tokens[token_id]) if tokens[token_id].particles else ""
+                if len(fused) > S.short_key_verified:
+                    # "van der Bilt" is found by "Vanderbilt": posted under the fused word's key (not a key of the
+                    # token, so the particle-side word's weight stays its own; it is one more name for the fused key).
+                    keys_here.add(fused)
+            if entity.schema in ACRONYM_SCHEMAS:
+                keys_here.update(ACRONYM_KEY + letters for letters in name_acronyms(analyzed.tokens))
+            # Letters written apart ("N P C INTERNATIONAL") are found by a query writing them together ("NPC").
+            if entity.schema != Schema.PERSON:  # a person's letters are initials
+                keys_here.update(LETTERS_KEY + run_letters(analyzed.tokens, run) for run in letter_runs(analyzed.tokens))
+            for key in keys_here:
+                postings.setdefault(key, []).append(name_id)
+            for token_id in set(name_ids):
+                by_token.setdefault(token_id, []).append(name_id)
+            for word in texts_here:
+                text_df[word] = text_df.get(word, 0) + 1
         for ident in entity.identifiers:
             if ident.type in LOOKUP_IDENTIFIERS:
                 value = normalize_identifier(ident.value)
