@@ -858,6 +858,20 @@ def test_an_acronym_name_agrees_only_with_its_own_letters(screener: Screener) ->
         assert hit.matched_name != "MERI" or not hit.match
 
 
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("Mohammed Garcia", "Muhammad Karaki", False),  # 0.795 while c was k everywhere
+        ("Michael Garcia", "George Mitchell", False),  # 0.803
+        ("Ali Hocine", "Ali Hussein", True),  # Algerian French writes حسين Hocine: 0.191 while c was k
+        ("Juan Cifuentes", "Juan Sifuentes", True),
+        ("Cemal Ozturk", "Kemal Ozturk", True),  # Turkish c is j: Cemal / Kemal lose their shared key, not their slip
+    ],
+)
+def test_a_soft_c_reads_as_s_not_k(screener: Screener, left: str, right: str, same: bool) -> None:
+    assert (_score(screener, left, right, Schema.PERSON) >= SETTINGS.threshold) is same
+
+
 @pytest.mark.parametrize(("query", "alias"), [("Valery Bout", "BOET"), ("Nadia Sulayman", "NEDI"), ("Ghayth Mahamoud", "CAEIT")])
 def test_an_alias_spelling_the_initials_of_another_name_is_no_word_a_person_may_bear(screener: Screener, query: str, alias: str) -> None:
     """BOET (Beijing Opto-Electronics Technology Company), NEDI and CAEIT are trade.gov aliases that spell their
