@@ -149,12 +149,5 @@ def guessed_warning(lines: Iterable[int], decoded: DecodedText) -> str | None:
     if not found:
         return None
     line, encoding = found[0]
-    if decoded.whole_file:
-        return (
-            f"line {line:,} is not UTF-8: the file was read as {LEGACY_ENCODINGS[encoding]}; "
-            "check that the name reads as written (save the file as UTF-8 to be sure)"
-        )
-    return (
-        f"line {line:,} is not UTF-8 like the rest of the file: it was read as {LEGACY_ENCODINGS[encoding]}; "
-        "check that the name reads as written (save the file as UTF-8 to be sure)"
-    )
+    read = ": the file was read" if decoded.whole_file else " like the rest of the file: it was read"
+    return f"line {line:,} is not UTF-8{read} as {LEGACY_ENCODINGS[encoding]}; check that the name reads as written (save the file as UTF-8 to be sure)"

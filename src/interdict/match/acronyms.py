@@ -108,10 +108,10 @@ def is_acronym_alias(tokens: Sequence[Token], entry: EntryInitials) -> bool:
     aliases, the EU "HUTI" (the Houthis) and brands (UTAIR, AGAT) beside its mixed-case names; read as letters,
     "Fadjr" and "Houthi" would lose them.
     """
-    distinctive = [token for token in tokens if not token.generic]
-    if len(distinctive) != 1 or not may_abbreviate(distinctive[0]) or len(distinctive[0].text) < ORG_ACRONYM_MIN:
+    word = query_acronym(tokens)  # one word that may be an acronym, beside generic words: the same test as a query's
+    if word is None:
         return False
-    letters = distinctive[0].text
+    letters = word.text
     return letters in entry.acronyms or any(_initials_in_order(letters, spelled) and letters not in words for spelled, words in entry.initials)
 
 

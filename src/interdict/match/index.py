@@ -33,7 +33,7 @@ import msgspec
 import numpy as np
 
 from ..atomic import atomic_write  # one way to write files: complete or not at all
-from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, Entity, IdentifierType, Name, NameKind, Schema
+from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, ORG_SCHEMAS, Entity, IdentifierType, Name, NameKind, Schema
 from ..text.names import HAN_KEY, AnalyzedName, Token, acronym_name, alternatives, analyze_name, bracketed_acronyms, fused_key
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, entry_initials, is_acronym_alias, letter_runs, name_acronyms, run_letters
 from .columns import IntRuns, Rows, Runs, Spans, pack
@@ -53,10 +53,6 @@ MARKED_KEYS = "=+~^" + ACRONYM_KEY + HAN_KEY + LETTERS_KEY
 # Entries whose names may be written as their initials. Lists' untyped rows (LegalEntity) are
 # left out: many are people, whose initials ("JS" for John Smith) are no name.
 ACRONYM_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY})
-# Entries whose alias spelling the initials of another of their names is read as letters (`_readings`). Untyped rows
-# are in: reading such an alias as letters loses only its slips, and "BOET" beside "Beijing Opto-Electronics
-# Technology Company" is a trade.gov row. People are out: a short given name may spell another name's initials.
-INITIALS_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
 
 # Name kinds as stored in the index's int8 column (`Index.name_kind`): code = position here.
 KIND_BY_CODE: tuple[NameKind, ...] = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.ORIGINAL_SCRIPT, NameKind.FORMER, NameKind.WEAK)
@@ -500,7 +496,9 @@ def _readings(entity: Entity) -> Iterator[tuple[Name, str, AnalyzedName]]:
                 spelled.append((name, written, acronym_name(written, entity.schema), True))
             else:
                 spelled.append((name, written, analyze_name(written, entity.schema), False))
-    if entity.schema not in INITIALS_SCHEMAS:
+    # Organisations and untyped rows (ORG_SCHEMAS): reading such an alias as letters loses only its slips, and "BOET"
+    # is a trade.gov untyped row. People are out: a short given name may spell another name's initials.
+    if entity.schema not in ORG_SCHEMAS:
         for name, written, analyzed, _ in spelled:
             yield name, written, analyzed
         return
