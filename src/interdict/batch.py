@@ -30,15 +30,14 @@ import datetime
 import io
 import json
 import multiprocessing
-import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-
 from .atomic import atomic_write, write_error
+from .cores import usable_cores
 from .errors import InputError, InterdictError
 from .heap import settle
 from .match.query import clean_schema
@@ -365,14 +364,6 @@ def screen_file(
     finally:
         _answers.clear()  # the file's parties' names and numbers do not outlive its screening
     return summary
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity, which containers and taskset narrow), not the machine's."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _write_results(results: Iterator[list[tuple[str, bool, bool, bool]]], handle: IO[str], summary: BatchSummary, progress: Progress | None) -> None:

@@ -104,7 +104,7 @@ TEST_SETTINGS = ServiceSettings(key_cache_seconds=0.0, watch_seconds=0.0)
 KEY_USAGE_SECONDS = 0.2  # last-used times are written this often in tests
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # its server thread ends with tests/api: later tests fork from one thread (cores.can_fork)
 def api(seeded) -> Iterator[Api]:  # type: ignore[no-untyped-def]
     key_store = KeyStore(seeded.store.engine, usage_flush_seconds=KEY_USAGE_SECONDS)
     keys = {role: key_store.create(role, f"tests ({role})")[1] for role in ("screener", "analyst", "admin")}

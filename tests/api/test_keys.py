@@ -6,6 +6,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,8 +18,10 @@ from interdict.store.keys import KeyStore, hash_secret
 
 
 @pytest.fixture
-def keys(tmp_path) -> KeyStore:  # type: ignore[no-untyped-def]
-    return KeyStore(open_store(f"sqlite:///{tmp_path / 'keys.db'}").engine)
+def keys(tmp_path) -> Iterator[KeyStore]:  # type: ignore[no-untyped-def]
+    store = KeyStore(open_store(f"sqlite:///{tmp_path / 'keys.db'}").engine)
+    yield store
+    store.close()  # its usage writer thread ends: a process of one thread may fork (interdict.cores.can_fork)
 
 
 def test_create_verify_revoke(keys: KeyStore) -> None:

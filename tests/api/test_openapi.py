@@ -36,7 +36,7 @@ SPEC = create_app().openapi()
 OPERATIONS = sorted((path, method) for path, methods in SPEC["paths"].items() for method in methods if (path, method) not in SKIPPED)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_schema(api: Api):  # type: ignore[no-untyped-def]
     schema = schemathesis.openapi.from_url(f"{api.url}/openapi.json")
     # The API key is the test's own (a valid admin key on every request): generated or mutated security headers would

@@ -15,7 +15,7 @@ from interdict import bundle
 from interdict.match.columns import Runs
 from interdict.match.index import MARKED_KEYS, Index, build_index, load_index, save_index
 from interdict.match.query import Query
-from interdict.match.retrieve import _fuzzy_tokens, _token_evidence, _trigram_neighbours, fuzzy_keys, fuzzy_tokens, fuzzy_tokens_searched, store_typo_neighbours
+from interdict.match.retrieve import TYPO_CHUNK, _fuzzy_tokens, _token_evidence, _trigram_neighbours, fuzzy_keys, fuzzy_tokens, fuzzy_tokens_searched, store_typo_neighbours
 from interdict.match.scorer import HOWS, PAIR_MIN, SimCache, may_pair, token_sim
 from interdict.match.screener import Screener
 from interdict.match.settings import SETTINGS
@@ -81,6 +81,19 @@ def test_the_cap_on_a_words_typo_neighbours_keeps_the_nearest(seeded: Any) -> No
             capped += 1
             assert len(ids) == SETTINGS.max_fuzzy_tokens and max(edits.tolist()) <= min(dropped), token.text
     assert capped > 20
+
+
+def test_words_searched_in_forked_workers_store_what_one_process_stores() -> None:
+    """The build searches its words in forked workers, a chunk each: the stored runs are those of a search in this
+    process, word for word (the UN list's vocabulary, every word forked however few)."""
+    alone, forked = _un_index(), _un_index()
+    store_typo_neighbours(alone, workers=1)
+    store_typo_neighbours(forked, workers=2, min_parallel=0)
+    for one, other in ((alone.typo_neighbours, forked.typo_neighbours), (alone.word_pairs, forked.word_pairs)):
+        assert one is not None and other is not None
+        assert one.offsets.tolist() == other.offsets.tolist()
+        assert [(column.dtype, column.tolist()) for column in one.columns] == [(column.dtype, column.tolist()) for column in other.columns]
+    assert len(alone.tokens) > 2 * TYPO_CHUNK and sum(len(column) for column in alone.word_pairs.columns) > 1000  # type: ignore[union-attr]
 
 
 def test_a_word_the_lists_do_not_use_is_searched_not_read() -> None:

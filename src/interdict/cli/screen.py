@@ -14,6 +14,7 @@ from rich.table import Table
 
 from .. import batch, screening
 from ..cases import open_cases, record_screening, record_screenings
+from ..cores import usable_cores
 from ..errors import InputError
 from ..match.query import Query, clean_schema
 from ..match.screener import DEFAULT_LIMIT
@@ -122,7 +123,7 @@ AUTO_WORKERS_MAX = 8  # beyond this, a laptop's or a shared server's other work 
 
 def auto_workers() -> int:
     """One worker per core (the index is memory-mapped, so forked workers share it rather than copy it)."""
-    return min(AUTO_WORKERS_MAX, batch.usable_cores())
+    return min(AUTO_WORKERS_MAX, usable_cores())
 
 
 @app.command("screen-file")

@@ -30,6 +30,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ..cores import forked_map, usable_cores
 from ..text import tables
 from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
 from ..text.skeleton import skeleton, skeleton_once
@@ -121,32 +122,58 @@ def fuzzy_tokens(index: Index, token: Token) -> list[tuple[int, int]]:
 _NO_NEIGHBOURS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
 
 
-def store_typo_neighbours(index: Index) -> None:
+PARALLEL_MIN_WORDS = 5_000  # fewer words (a test's or a small list's) take under a second: forking would cost more
+TYPO_CHUNK = 500  # words per task: about 0.3 s of work, so the workers stay busy to the end and a task's answer is small
+_building: Index | None = None  # the index whose words `_typo_rows` searches, for forked workers to find
+
+
+def store_typo_neighbours(index: Index, workers: int | None = None, min_parallel: int = PARALLEL_MIN_WORDS) -> None:
     """Find every list word's typo neighbours now, and the words that pair with it, and keep both in the index, which
     saves them.
 
     A query's words are mostly words the lists use, and for a word the process had not met, searching its typo
     neighbours and pairing them and its short-skeleton namesakes was the largest cost of a query. Done once per list
-    update (about 20 s for the bundled lists, as long again as building the rest); words outside the vocabulary are
-    still searched on first use.
+    update; words outside the vocabulary are still searched on first use. It was the larger half of a build (38 s of
+    62 s for the bundled lists on one core), and each word's search is pure, so it runs in forked workers, one per
+    usable core (`workers`; 1: in this process): the answers are the same in any process and order.
     """
     tokens = index.tokens
-    known = index.word_count
+    first: dict[str, int] = {}  # one search per `sig`: the first word holding it
+    for token_id in range(len(tokens)):
+        first.setdefault(tokens[token_id].sig, token_id)
+    searched = list(first.values())
+    workers = usable_cores() if workers is None else workers
+    global _building
+    _building = index
+    try:
+        rows = list(forked_map(_typo_rows, searched, workers if len(searched) >= min_parallel else 1, TYPO_CHUNK))
+    finally:
+        _building = None
+    found = dict(zip(first, rows, strict=True))
     neighbours: list[tuple[np.ndarray, ...]] = []
     pairs: list[tuple[np.ndarray, ...]] = []
-    done: dict[str, tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}  # one search per `sig`
     for token_id in range(len(tokens)):
-        token = tokens[token_id]
-        found = done.get(token.sig)
-        if found is None:
-            near = _fuzzy_tokens(index, token) if fuzzy_tokens_searched(token) else _NO_NEIGHBOURS
-            paired = [(other, *token_sim(token, tokens[other], known), slot) for other, slot in _pairing_candidates(index, token, near)]
-            kept = [(other, sim, HOW_CODES[how], slot) for other, sim, how, slot in paired if sim >= PAIR_MIN]
-            found = done[token.sig] = (near, tuple(np.asarray(column) for column in zip(*kept)) if kept else _NO_PAIRS)
-        neighbours.append(found[0])
-        pairs.append(found[1])
+        near, paired = found[tokens[token_id].sig]
+        neighbours.append(near)
+        pairs.append(paired)
     index.typo_neighbours = Runs.pack(neighbours, ("int32", "int8"))
     index.word_pairs = Runs.pack(pairs, ("int32", "float64", "int8", "int8"))
+
+
+def _typo_rows(token_ids: Sequence[int]) -> list[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]]:
+    """(typo neighbours, stored pairs) of each word: what `_fuzzy_tokens` and `_token_evidence` would find for it."""
+    index = _building
+    assert index is not None
+    tokens = index.tokens
+    known = index.word_count
+    rows: list[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = []
+    for token_id in token_ids:
+        token = tokens[token_id]
+        near = _fuzzy_tokens(index, token) if fuzzy_tokens_searched(token) else _NO_NEIGHBOURS
+        paired = [(other, *token_sim(token, tokens[other], known), slot) for other, slot in _pairing_candidates(index, token, near)]
+        kept = [(other, sim, HOW_CODES[how], slot) for other, sim, how, slot in paired if sim >= PAIR_MIN]
+        rows.append((near, tuple(np.asarray(column) for column in zip(*kept)) if kept else _NO_PAIRS))
+    return rows
 
 
 _NO_PAIRS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8))

@@ -1,0 +1,52 @@
+"""How many processes a job may use, and one way to spread pure work over them.
+
+A machine's core count is not what a process may use: containers and `taskset`
+narrow its affinity, and forking a worker per core it cannot run on only adds
+switching. Work that is pure (the same answer in any process, in any order)
+runs in forked workers, which share the parent's memory copy-on-write: an index
+being built is never pickled to them, only their answers come back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Answer = TypeVar("Answer")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which containers and taskset narrow), not the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether this process may fork workers now: the platform can, and this process runs one thread. A forked child
+    holds a copy of every lock that another thread held at the fork and would wait on it forever (the service
+    rebuilds its index beside its serving threads), so a process with threads does the work itself."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def forked_map(function: Callable[[Sequence[Item]], list[Answer]], items: Sequence[Item], workers: int, chunk: int) -> Iterator[Answer]:
+    """`function` over `items` in chunks of `chunk`, in order, in `workers` forked processes (in this one when there
+    is one worker or one chunk, or when `can_fork` says no).
+
+    `function` takes a chunk and returns one answer per item: a chunk, not an item, crosses the pipe, so a cheap item
+    pays no per-item round trip. What `function` reads besides its argument it finds in module state set before the
+    call, which the fork copies.
+    """
+    chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
+    if workers <= 1 or len(chunks) <= 1 or not can_fork():
+        for part in chunks:
+            yield from function(part)
+        return
+    with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+        for answers in pool.imap(function, chunks):
+            yield from answers

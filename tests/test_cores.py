@@ -1,0 +1,66 @@
+"""Forked work: the answers of a serial run, in order, whatever the chunking; never a fork beside other threads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from interdict.cores import can_fork, forked_map, usable_cores
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _square_with_pid(items: Sequence[int]) -> list[tuple[int, int]]:
+    return [(item * item, os.getpid()) for item in items]
+
+
+@settings(max_examples=25, deadline=None)
+@given(items=st.lists(st.integers(-1000, 1000), max_size=60), workers=st.integers(1, 3), chunk=st.integers(1, 20))
+def test_forked_answers_are_the_serial_answers_in_order(items: list[int], workers: int, chunk: int) -> None:
+    forks = can_fork()  # False if an earlier test left a thread running (a Spark session's)
+    answers = list(forked_map(_square_with_pid, items, workers, chunk))
+    assert [value for value, _ in answers] == [item * item for item in items]
+    chunks = -(-len(items) // chunk)
+    pids = {pid for _, pid in answers}
+    if workers == 1 or chunks <= 1 or not forks:
+        assert pids <= {os.getpid()}
+    else:
+        assert os.getpid() not in pids  # every answer came from a forked worker
+
+
+def test_a_process_of_one_thread_forks() -> None:
+    """In a fresh interpreter (this one may hold an earlier test's threads): 40 items in 8 chunks, 2 workers."""
+    script = (
+        "import os; from interdict.cores import forked_map; from tests.test_cores import _square_with_pid; "
+        "answers = list(forked_map(_square_with_pid, list(range(40)), 2, 5)); "
+        "assert [a for a, _ in answers] == [i * i for i in range(40)]; "
+        "print(os.getpid() in {pid for _, pid in answers})"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
+    assert done.stdout.split() == ["False"]  # every answer came from a forked worker
+
+
+def test_a_process_with_other_threads_works_alone() -> None:
+    """A forked child would hold copies of the locks the other threads held: the work stays in this process."""
+    seen: list[set[int]] = []
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not can_fork()
+        seen.append({pid for _, pid in forked_map(_square_with_pid, list(range(40)), 2, 5)})
+    finally:
+        release.set()
+        other.join()
+    assert seen == [{os.getpid()}]
+
+
+def test_usable_cores_is_this_processes_affinity() -> None:
+    assert usable_cores() == len(os.sched_getaffinity(0)) >= 1
