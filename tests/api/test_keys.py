@@ -144,6 +144,7 @@ def test_uses_are_recorded_in_batches_on_postgres() -> None:
             keys.record_use(key_id)
         assert keys.flush_uses() == 2
         assert [bool(keys.get(key_id).last_used) for key_id in ids] == [True, True, False]
+        keys.close()  # its usage writer thread ends: a process of one thread may fork (interdict.cores.can_fork)
         keys.engine.dispose()
     finally:
         with create_engine(base).begin() as conn:
