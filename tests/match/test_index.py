@@ -124,14 +124,17 @@ def test_a_new_index_replaces_its_own_stores_older_index_and_no_other_stores(
         store.engine.dispose()
 
 
-def test_names_read_in_forked_workers_build_the_index_one_process_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build reads entries' names in forked workers, a chunk each, and puts them together in order: the saved
-    index is the same file, byte for byte, as one process builds (the UN list, every entry forked however few)."""
+@pytest.mark.parametrize("window", [400, 50_000])
+def test_names_read_in_forked_workers_build_the_index_one_process_builds(window: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build reads entries' names in forked workers, a chunk each, a window of entries at a time, and puts them
+    together in order: the saved index is the same file, byte for byte, as one process builds (the UN list's 1,003
+    entries, every one forked however few; in windows of 400, as a register of millions is read, or in one)."""
     import interdict.match.index as index_module
 
     entities = parse_files("un_sc_sanctions", bundle.read_files("un_sc_sanctions")).entities
     save_index(build_index(entities, build_key="k", workers=1), tmp_path / "alone.idx")
     monkeypatch.setattr(index_module, "PARALLEL_MIN_ENTRIES", 0)
+    monkeypatch.setattr(index_module, "READINGS_WINDOW", window)
     save_index(build_index(iter(entities), build_key="k", workers=2), tmp_path / "forked.idx")
     assert len(entities) > 2 * index_module.READINGS_CHUNK
     assert (tmp_path / "alone.idx").read_bytes() == (tmp_path / "forked.idx").read_bytes()

@@ -27,6 +27,7 @@ import mmap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import msgspec
@@ -512,25 +513,34 @@ def _readings(entity: Entity) -> Iterator[tuple[Name, str, AnalyzedName]]:
 
 PARALLEL_MIN_ENTRIES = 2_000  # fewer entries (a test's, a small list's) read in under a second: forking would cost more
 READINGS_CHUNK = 250  # entries per task: a few tenths of a second of reading, and a small answer to send back
+# Entries held at once while their names are read: all the bundled lists (49,641) in one window, a watch register of
+# millions in windows, so memory holds a window of entries, never the register (a fork pool per window costs ~0.1 s).
+READINGS_WINDOW = 50_000
 _reading: Sequence[Entity] = ()  # the entries `_readings_at` reads, for forked workers to find
 
 
-def _all_readings(entities: Sequence[Entity], workers: int | None) -> Iterator[list[tuple[Name, str, AnalyzedName]]]:
-    """Each entry's `_readings`, in order. Reading the names was three quarters of a build (16.5 s of 25 s for the
-    bundled lists on one core) and is pure, so it runs in forked workers (`workers`, default one per usable core):
-    an entry's readings are the same in any process."""
-    workers = usable_cores() if workers is None else workers
-    if workers <= 1 or len(entities) < PARALLEL_MIN_ENTRIES:
-        for entity in entities:
-            yield list(_readings(entity))
-        return
+def _all_readings(entities: Iterable[Entity], workers: int | None) -> Iterator[tuple[Entity, list[tuple[Name, str, AnalyzedName]]]]:
+    """Each entry with its `_readings`, in order. Reading the names was three quarters of a build (16.5 s of 25 s
+    for the bundled lists on one core) and is pure, so it runs in forked workers (`workers`, default one per usable
+    core): an entry's readings are the same in any process."""
     global _reading
-    _reading = entities
-    try:
-        for entity, found in zip(entities, forked_map(_readings_at, range(len(entities)), workers, READINGS_CHUNK), strict=True):
-            yield [(entity.names[at], written, analyzed) for at, written, analyzed in found]
-    finally:
-        _reading = ()
+    workers = usable_cores() if workers is None else workers
+    if workers <= 1:
+        for entity in entities:  # one at a time, as they come: nothing held
+            yield entity, list(_readings(entity))
+        return
+    pending = iter(entities)
+    while window := list(islice(pending, READINGS_WINDOW)):
+        if len(window) < PARALLEL_MIN_ENTRIES:
+            for entity in window:
+                yield entity, list(_readings(entity))
+            continue
+        _reading = window
+        try:
+            for entity, found in zip(window, forked_map(_readings_at, range(len(window)), workers, READINGS_CHUNK), strict=True):
+                yield entity, [(entity.names[at], written, analyzed) for at, written, analyzed in found]
+        finally:
+            _reading = ()
 
 
 def _readings_at(positions: Sequence[int]) -> list[list[tuple[int, str, AnalyzedName]]]:
@@ -545,7 +555,6 @@ def _readings_at(positions: Sequence[int]) -> list[list[tuple[int, str, Analyzed
 
 def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | None = None, build_key: str = "", workers: int | None = None) -> Index:
     """The index of `entities`; their names are read in `workers` forked processes (default: one per usable core)."""
-    entities = entities if isinstance(entities, Sequence) else list(entities)
     token_ids: dict[tuple[str, tuple[str, ...], bool, int, str, bool], int] = {}
     tokens: list[Token] = []
     blobs: list[bytes] = []
@@ -563,7 +572,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     by_token: dict[int, list[int]] = {}
     text_df: dict[str, int] = {}
     identifiers: dict[str, list[IdentifierPosting]] = {}
-    for entity_index, (entity, readings) in enumerate(zip(entities, _all_readings(entities, workers), strict=True)):
+    for entity_index, (entity, readings) in enumerate(_all_readings(entities, workers)):
         blobs.append(_encoder.encode(entity))
         facts.append(entity_facts(entity))
         seen: set[tuple[int, ...]] = set()
