@@ -64,3 +64,24 @@ def test_a_process_with_other_threads_works_alone() -> None:
 
 def test_usable_cores_is_this_processes_affinity() -> None:
     assert usable_cores() == len(os.sched_getaffinity(0)) >= 1
+
+
+def test_a_worker_killed_mid_task_fails_the_map_instead_of_hanging_it() -> None:
+    """The kernel's OOM killer ends a worker mid-task: the map fails with a clear error, in seconds
+    (multiprocessing.Pool's imap would wait for that task forever). In a fresh interpreter, so that a serial
+    fallback could never kill pytest."""
+    script = (
+        "import os, signal\n"
+        "from interdict.cores import forked_map\n"
+        "from interdict.errors import InterdictError\n"
+        "def work(items):\n"
+        "    if 13 in items:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return [item * item for item in items]\n"
+        "try:\n"
+        "    list(forked_map(work, list(range(40)), 2, 5))\n"
+        "except InterdictError as error:\n"
+        "    print('died' in str(error))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
+    assert done.stdout.split() == ["True"]  # a message for the person at the keyboard, not a traceback

@@ -13,7 +13,11 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from .errors import InterdictError
 
 Item = TypeVar("Item")
 Answer = TypeVar("Answer")
@@ -40,13 +44,21 @@ def forked_map(function: Callable[[Sequence[Item]], list[Answer]], items: Sequen
 
     `function` takes a chunk and returns one answer per item: a chunk, not an item, crosses the pipe, so a cheap item
     pays no per-item round trip. What `function` reads besides its argument it finds in module state set before the
-    call, which the fork copies.
+    call, which the fork copies. A worker that dies mid-task fails the map with an InterdictError, never a wait without end.
     """
     chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
     if workers <= 1 or len(chunks) <= 1 or not can_fork():
         for part in chunks:
             yield from function(part)
         return
-    with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-        for answers in pool.imap(function, chunks):
-            yield from answers
+    # concurrent.futures, not multiprocessing.Pool: a worker killed mid-task (the kernel's OOM killer) raises
+    # BrokenProcessPool here, where Pool.imap would wait forever for the task's answer.
+    try:
+        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
+            for answers in pool.map(function, chunks):
+                yield from answers
+    except BrokenProcessPool:
+        raise InterdictError(
+            "A worker process died before finishing its share (the system may have ended it for lack of memory); "
+            "nothing was written. Free some memory, or give the process one core (taskset -c 0), and run it again."
+        ) from None
