@@ -17,15 +17,15 @@ from interdict.cores import can_fork, forked_map, usable_cores
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _square_with_pid(items: Sequence[int]) -> list[tuple[int, int]]:
-    return [(item * item, os.getpid()) for item in items]
+def _square_with_pid(offset: int, items: Sequence[int]) -> list[tuple[int, int]]:
+    return [(item * item + offset, os.getpid()) for item in items]
 
 
 @settings(max_examples=25, deadline=None)
 @given(items=st.lists(st.integers(-1000, 1000), max_size=60), workers=st.integers(1, 3), chunk=st.integers(1, 20))
 def test_forked_answers_are_the_serial_answers_in_order(items: list[int], workers: int, chunk: int) -> None:
     forks = can_fork()  # False if an earlier test left a thread running (a Spark session's)
-    answers = list(forked_map(_square_with_pid, items, workers, chunk))
+    answers = list(forked_map(_square_with_pid, items, workers, chunk, 0))
     assert [value for value, _ in answers] == [item * item for item in items]
     chunks = -(-len(items) // chunk)
     pids = {pid for _, pid in answers}
@@ -39,7 +39,7 @@ def test_a_process_of_one_thread_forks() -> None:
     """In a fresh interpreter (this one may hold an earlier test's threads): 40 items in 8 chunks, 2 workers."""
     script = (
         "import os; from interdict.cores import forked_map; from tests.test_cores import _square_with_pid; "
-        "answers = list(forked_map(_square_with_pid, list(range(40)), 2, 5)); "
+        "answers = list(forked_map(_square_with_pid, list(range(40)), 2, 5, 0)); "
         "assert [a for a, _ in answers] == [i * i for i in range(40)]; "
         "print(os.getpid() in {pid for _, pid in answers})"
     )
@@ -55,7 +55,7 @@ def test_a_process_with_other_threads_works_alone() -> None:
     other.start()
     try:
         assert not can_fork()
-        seen.append({pid for _, pid in forked_map(_square_with_pid, list(range(40)), 2, 5)})
+        seen.append({pid for _, pid in forked_map(_square_with_pid, list(range(40)), 2, 5, 0)})
     finally:
         release.set()
         other.join()
@@ -74,12 +74,12 @@ def test_a_worker_killed_mid_task_fails_the_map_instead_of_hanging_it() -> None:
         "import os, signal\n"
         "from interdict.cores import forked_map\n"
         "from interdict.errors import InterdictError\n"
-        "def work(items):\n"
+        "def work(shared, items):\n"
         "    if 13 in items:\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
         "    return [item * item for item in items]\n"
         "try:\n"
-        "    list(forked_map(work, list(range(40)), 2, 5))\n"
+        "    list(forked_map(work, list(range(40)), 2, 5, None))\n"
         "except InterdictError as error:\n"
         "    print('died' in str(error))\n"
     )

@@ -15,12 +15,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import InterdictError
 
 Item = TypeVar("Item")
 Answer = TypeVar("Answer")
+Shared = TypeVar("Shared")
 
 
 def usable_cores() -> int:
@@ -38,27 +39,42 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def forked_map(function: Callable[[Sequence[Item]], list[Answer]], items: Sequence[Item], workers: int, chunk: int) -> Iterator[Answer]:
-    """`function` over `items` in chunks of `chunk`, in order, in `workers` forked processes (in this one when there
-    is one worker or one chunk, or when `can_fork` says no).
+def forked_map(
+    function: Callable[[Shared, Sequence[Item]], list[Answer]], items: Sequence[Item], workers: int, chunk: int, shared: Shared
+) -> Iterator[Answer]:
+    """`function(shared, part)` over `items` in parts of `chunk`, in order, in `workers` forked processes (in this one
+    when there is one worker or one part, or when `can_fork` says no).
 
-    `function` takes a chunk and returns one answer per item: a chunk, not an item, crosses the pipe, so a cheap item
-    pays no per-item round trip. What `function` reads besides its argument it finds in module state set before the
-    call, which the fork copies. A worker that dies mid-task fails the map with an InterdictError, never a wait without end.
+    `function` returns one answer per item of its part: a part, not an item, crosses the pipe, so a cheap item pays
+    no per-item round trip. `shared` (an index being built, the entries being read) reaches the workers through the
+    fork, copy-on-write, never pickled. A worker that dies mid-task fails the map with an InterdictError, never a wait
+    without end.
     """
-    chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
-    if workers <= 1 or len(chunks) <= 1 or not can_fork():
-        for part in chunks:
-            yield from function(part)
+    global _shared
+    parts = [items[start : start + chunk] for start in range(0, len(items), chunk)]
+    if workers <= 1 or len(parts) <= 1 or not can_fork():
+        for part in parts:
+            yield from function(shared, part)
         return
-    # concurrent.futures, not multiprocessing.Pool: a worker killed mid-task (the kernel's OOM killer) raises
-    # BrokenProcessPool here, where Pool.imap would wait forever for the task's answer.
+    _shared = shared  # set before the pool forks its workers (they start when the parts are submitted)
     try:
-        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
-            for answers in pool.map(function, chunks):
+        # concurrent.futures, not multiprocessing.Pool: a worker killed mid-task (the kernel's OOM killer) raises
+        # BrokenProcessPool here, where Pool.imap would wait forever for the task's answer.
+        with ProcessPoolExecutor(min(workers, len(parts)), mp_context=multiprocessing.get_context("fork")) as pool:
+            for answers in pool.map(_in_worker, [(function, part) for part in parts]):
                 yield from answers
     except BrokenProcessPool:
         raise InterdictError(
             "A worker process died before finishing its share (the system may have ended it for lack of memory); "
             "nothing was written. Free some memory, or give the process one core (taskset -c 0), and run it again."
         ) from None
+    finally:
+        _shared = None
+
+
+_shared: Any = None  # `forked_map`'s `shared`, as the forked workers find it
+
+
+def _in_worker(job: tuple[Callable[[Any, Sequence[Any]], list[Any]], Sequence[Any]]) -> list[Any]:
+    function, part = job
+    return function(_shared, part)

@@ -516,14 +516,12 @@ READINGS_CHUNK = 250  # entries per task: a few tenths of a second of reading, a
 # Entries held at once while their names are read: all the bundled lists (49,641) in one window, a watch register of
 # millions in windows, so memory holds a window of entries, never the register (a fork pool per window costs ~0.1 s).
 READINGS_WINDOW = 50_000
-_reading: Sequence[Entity] = ()  # the entries `_readings_at` reads, for forked workers to find
 
 
 def _all_readings(entities: Iterable[Entity], workers: int | None) -> Iterator[tuple[Entity, list[tuple[Name, str, AnalyzedName]]]]:
     """Each entry with its `_readings`, in order. Reading the names was three quarters of a build (16.5 s of 25 s
     for the bundled lists on one core) and is pure, so it runs in forked workers (`workers`, default one per usable
     core): an entry's readings are the same in any process."""
-    global _reading
     workers = usable_cores() if workers is None else workers
     if workers <= 1:
         for entity in entities:  # one at a time, as they come: nothing held
@@ -535,19 +533,15 @@ def _all_readings(entities: Iterable[Entity], workers: int | None) -> Iterator[t
             for entity in window:
                 yield entity, list(_readings(entity))
             continue
-        _reading = window
-        try:
-            for entity, found in zip(window, forked_map(_readings_at, range(len(window)), workers, READINGS_CHUNK), strict=True):
-                yield entity, [(entity.names[at], written, analyzed) for at, written, analyzed in found]
-        finally:
-            _reading = ()
+        for entity, found in zip(window, forked_map(_readings_at, range(len(window)), workers, READINGS_CHUNK, window), strict=True):
+            yield entity, [(entity.names[at], written, analyzed) for at, written, analyzed in found]
 
 
-def _readings_at(positions: Sequence[int]) -> list[list[tuple[int, str, AnalyzedName]]]:
+def _readings_at(entries: Sequence[Entity], positions: Sequence[int]) -> list[list[tuple[int, str, AnalyzedName]]]:
     """`_readings` of the entries at `positions`, each name given by its place in the entry (the parent has it)."""
     answers: list[list[tuple[int, str, AnalyzedName]]] = []
     for position in positions:
-        entity = _reading[position]
+        entity = entries[position]
         at = {id(name): place for place, name in enumerate(entity.names)}
         answers.append([(at[id(name)], written, analyzed) for name, written, analyzed in _readings(entity)])
     return answers

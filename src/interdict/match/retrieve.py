@@ -124,7 +124,6 @@ _NO_NEIGHBOURS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
 
 PARALLEL_MIN_WORDS = 5_000  # fewer words (a test's or a small list's) take under a second: forking would cost more
 TYPO_CHUNK = 500  # words per task: about 0.3 s of work, so the workers stay busy to the end and a task's answer is small
-_building: Index | None = None  # the index whose words `_typo_rows` searches, for forked workers to find
 
 
 def store_typo_neighbours(index: Index, workers: int | None = None, min_parallel: int = PARALLEL_MIN_WORDS) -> None:
@@ -143,12 +142,7 @@ def store_typo_neighbours(index: Index, workers: int | None = None, min_parallel
         first.setdefault(tokens[token_id].sig, token_id)
     searched = list(first.values())
     workers = usable_cores() if workers is None else workers
-    global _building
-    _building = index
-    try:
-        rows = list(forked_map(_typo_rows, searched, workers if len(searched) >= min_parallel else 1, TYPO_CHUNK))
-    finally:
-        _building = None
+    rows = list(forked_map(_typo_rows, searched, workers if len(searched) >= min_parallel else 1, TYPO_CHUNK, index))
     found = dict(zip(first, rows, strict=True))
     neighbours: list[tuple[np.ndarray, ...]] = []
     pairs: list[tuple[np.ndarray, ...]] = []
@@ -160,10 +154,8 @@ def store_typo_neighbours(index: Index, workers: int | None = None, min_parallel
     index.word_pairs = Runs.pack(pairs, ("int32", "float64", "int8", "int8"))
 
 
-def _typo_rows(token_ids: Sequence[int]) -> list[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]]:
+def _typo_rows(index: Index, token_ids: Sequence[int]) -> list[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]]:
     """(typo neighbours, stored pairs) of each word: what `_fuzzy_tokens` and `_token_evidence` would find for it."""
-    index = _building
-    assert index is not None
     tokens = index.tokens
     known = index.word_count
     rows: list[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = []
