@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,6 +171,57 @@ def test_two_workers_give_identical_output(seeded: Seeded, tmp_path: Path) -> No
     assert summary.rows == len(rows)
     assert two.read_bytes() == one.read_bytes()
     check_contract(read_jsonl(two), [row["id"] for row in rows])
+
+
+KILLER_SCRIPT = """
+import json, os, sys
+from interdict import batch
+from interdict.screening import open_screener
+
+parent, killers = os.getpid(), set(sys.argv[3].split("|"))
+screen_row = batch.screen_row
+
+def screen_or_die(screener, row, *args):
+    # the kernel's OOM killer, or a crash in a C library, on these rows: only ever in a forked worker
+    if os.getpid() != parent and row.id in killers:
+        os.kill(os.getpid(), 9)
+    return screen_row(screener, row, *args)
+
+batch.screen_row = screen_or_die
+summary = batch.screen_file(open_screener(), sys.argv[1], sys.argv[2], workers=int(sys.argv[4]))
+print(json.dumps([summary.rows, summary.written, summary.errors]))
+"""
+
+
+def test_a_row_that_kills_its_worker_costs_only_itself(seeded: Seeded, tmp_path: Path) -> None:
+    """Nothing lost: a worker ended mid-chunk (the OOM killer) leaves one named error on each row that ends a worker
+    by itself; every other row, of its chunk too, gets the answer one process gives it, in order. In a fresh
+    interpreter (one thread, so it forks), over the session's lists."""
+    rows = [{**ROWS[n % len(ROWS)], "id": f"r{n}"} for n in range(2 * batch.CHUNK + 40)]
+    # the first row; two neighbours in the second chunk, which runs beside the first; the last row
+    killers = {"r0", f"r{batch.CHUNK + 9}", f"r{batch.CHUNK + 10}", rows[-1]["id"]}
+    for row in rows:
+        if row["id"] in killers:
+            row["name"] += f" {row['id']}"  # a query of its own: a repeated one is answered from the file's memo
+    source = write_csv(tmp_path / "rows.csv", rows)
+    outputs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}.jsonl"
+        done = subprocess.run(
+            [sys.executable, "-c", KILLER_SCRIPT, str(source), str(out), "|".join(sorted(killers)), str(workers)],
+            capture_output=True, text=True, timeout=300, check=True,
+        )
+        outputs[workers] = (json.loads(done.stdout), read_jsonl(out))
+    (rows_1, written_1, errors_1), serial = outputs[1]
+    (rows_2, written_2, errors_2), forked = outputs[2]
+    lost = [row["id"] in killers for row in rows]
+    assert rows_1 == written_1 == rows_2 == written_2 == len(rows)
+    assert errors_1 == 0 and errors_2 == sum(lost)
+    for row, was_lost, alone, line in zip(rows, lost, serial, forked, strict=True):
+        if was_lost:
+            assert line == {"id": row["id"], "hits": [], "error": batch.LOST_ROW}
+        else:
+            assert line == alone
 
 
 # --- rows and files that cannot be screened ---------------------------------------------
@@ -448,11 +501,13 @@ def test_a_shared_answer_is_keyed_by_everything_it_depends_on(seeded: Seeded) ->
     thresholds (the web UI runs jobs in threads) never share an answer."""
     row = batch.as_row(batch.Record(2, {"id": "a", "name": "Mohammad Baqer Qalibaf", "schema": "Person"}))
     other_id = batch.as_row(batch.Record(3, {"id": "b", "name": "Mohammad Baqer Qalibaf", "schema": "Person"}))
-    asked = batch._asked(row, None, 10, None)
-    assert asked == batch._asked(other_id, None, 10, None)  # the id is not part of the question
-    assert asked != batch._asked(row, None, 1, None)
-    assert asked != batch._asked(row, ["un_sc_sanctions"], 10, None)
-    assert asked != batch._asked(row, None, 10, 0.9)
+    screener = seeded.screener
+    job = batch.FileJob(screener, None, 10, None)  # type: ignore[arg-type]
+    asked = batch._asked(job, row)
+    assert asked == batch._asked(job, other_id)  # the id is not part of the question
+    assert asked != batch._asked(batch.FileJob(screener, None, 1, None), row)  # type: ignore[arg-type]
+    assert asked != batch._asked(batch.FileJob(screener, ["un_sc_sanctions"], 10, None), row)  # type: ignore[arg-type]
+    assert asked != batch._asked(batch.FileJob(screener, None, 10, 0.9), row)  # type: ignore[arg-type]
 
 
 # --- files whose lines disagree on their encoding ------------------------------------------------------

@@ -404,3 +404,20 @@ def test_console_script_exit_codes(seeded: Seeded) -> None:
     unknown = run_script("screen", "QASEMI, Rostam", "-d", "no_such_list")
     assert unknown.returncode == 2
     assert "Unknown dataset" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_a_progress_bar_runs_no_thread_so_the_work_under_it_may_fork() -> None:
+    """screen-file's workers fork only in a process of one thread (cores.can_fork): rich's bar would start a refresh
+    thread and leave the batch on one core. The bar is drawn by the updates. In a fresh interpreter."""
+    script = (
+        "from interdict.cli.common import progress_bar\n"
+        "from interdict.cores import can_fork\n"
+        "with progress_bar() as bar:\n"
+        "    task = bar.add_task('screening', total=512)\n"
+        "    bar.update(task, completed=256)\n"
+        "    print(can_fork())\n"
+        "    bar.update(task, completed=512)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["True"]
+    assert "512/512" in done.stderr  # the finished bar is drawn

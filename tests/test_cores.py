@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -85,3 +86,29 @@ def test_a_worker_killed_mid_task_fails_the_map_instead_of_hanging_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
     assert done.stdout.split() == ["True"]  # a message for the person at the keyboard, not a traceback
+
+
+def _kill_on(shared: tuple[int, frozenset[int]], items: Sequence[int]) -> list[int]:
+    """Squares; an item of `shared`'s set ends the process that reaches it, unless that is the parent."""
+    parent, killers = shared
+    if os.getpid() != parent and killers.intersection(items):
+        os.kill(os.getpid(), 9)
+    return [item * item for item in items]
+
+
+def test_with_lost_a_dead_worker_costs_only_the_items_that_kill_one() -> None:
+    """Work whose items stand alone (the rows of a file): every item gets its answer or, if it ends a worker by
+    itself, its `lost` answer, in order, whichever part ran beside it. Cases: none, one, two in one part, two in
+    parts running side by side, the first and the last item, every item of a part. In a fresh interpreter."""
+    cases = [(), (13,), (13, 14), (4, 9), (0, 39), (10, 11, 12, 13, 14), tuple(range(0, 40, 3))]
+    script = (
+        "import os, json\n"
+        "from interdict.cores import forked_map\n"
+        "from tests.test_cores import _kill_on\n"
+        f"for killers in {cases!r}:\n"
+        "    answers = list(forked_map(_kill_on, list(range(40)), 2, 5, (os.getpid(), frozenset(killers)), lost=lambda item: -item - 1))\n"
+        "    print(json.dumps(answers))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    for killers, line in zip(cases, done.stdout.splitlines(), strict=True):
+        assert json.loads(line) == [-item - 1 if item in killers else item * item for item in range(40)], killers

@@ -29,15 +29,14 @@ import csv
 import datetime
 import io
 import json
-import multiprocessing
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from .atomic import atomic_write, write_error
-from .cores import usable_cores
+from .cores import forked_map, usable_cores
 from .errors import InputError, InterdictError
 from .heap import settle
 from .match.query import clean_schema
@@ -220,9 +219,6 @@ def _jsonl_records(path: Path, required: tuple[str, ...]) -> Iterator[Record]:
 
 # --- screening ------------------------------------------------------------------
 
-_worker: Screener | None = None
-
-
 def as_row(record: Record) -> Row:
     return read_row(record.values, record.line, record.error, (record.warning,) if record.warning else ())
 
@@ -262,17 +258,37 @@ def result_line(result: dict[str, object]) -> str:
 _answers: dict[tuple[object, ...], dict[str, object]] = {}
 ANSWERS_KEPT = 5_000
 
+# The named error of a row whose screening ended its worker process: the other rows of its chunk are screened again.
+LOST_ROW = (
+    "screening this row ended its worker process (the system may have stopped it for lack of memory); "
+    "the row was not screened, the other rows were: screen it again alone, or with --workers 1 to see the error"
+)
 
-def _asked(row: Row, datasets: list[str] | None, limit: int, threshold: float | None) -> tuple[object, ...] | None:
+
+@dataclass(frozen=True)
+class FileJob:
+    """What every row of one file is screened with; handed to forked workers through the fork."""
+
+    screener: Screener
+    datasets: list[str] | None
+    limit: int
+    threshold: float | None
+
+
+# A row's outcome: (JSON line, any match, error, warned).
+Outcome = tuple[str, bool, bool, bool]
+
+
+def _asked(job: FileJob, row: Row) -> tuple[object, ...] | None:
     """Everything an answer depends on but the row's id: the screener, the file's settings, the query."""
     query = row.query
     if query is None:
         return None
     return (
-        id(_worker),
-        tuple(datasets) if datasets is not None else None,
-        limit,
-        threshold,
+        id(job.screener),
+        tuple(job.datasets) if job.datasets is not None else None,
+        job.limit,
+        job.threshold,
         row.warnings,
         query.schema,
         tuple(query.names),
@@ -283,30 +299,33 @@ def _asked(row: Row, datasets: list[str] | None, limit: int, threshold: float | 
     )
 
 
-def _screen_chunk(args: tuple[list[Row], list[str] | None, int, float | None]) -> list[tuple[str, bool, bool, bool]]:
-    """(JSON line, any match, error, warned) per row; runs in worker processes."""
-    rows, datasets, limit, threshold = args
-    assert _worker is not None
+def _outcome(result: dict[str, object]) -> Outcome:
+    hits = result["hits"]
+    assert isinstance(hits, list)
+    return (result_line(result), any(hit["match"] for hit in hits), "error" in result, "warnings" in result)
+
+
+def _screen_part(job: FileJob, rows: Sequence[Row]) -> list[Outcome]:
+    """The outcome of each row, in order; runs in this process or in a forked worker."""
     out = []
     for row in rows:
-        asked = _asked(row, datasets, limit, threshold)
+        asked = _asked(job, row)
         known = _answers.get(asked) if asked is not None else None
         if known is not None:
             result = {**known, "id": row.id}
         else:
-            result = screen_row(_worker, row, datasets, limit, threshold)
+            result = screen_row(job.screener, row, job.datasets, job.limit, job.threshold)
             if asked is not None and len(_answers) < ANSWERS_KEPT:
                 _answers[asked] = result
-        hits = result["hits"]
-        assert isinstance(hits, list)
-        matched = any(hit["match"] for hit in hits)
-        out.append((result_line(result), matched, "error" in result, "warnings" in result))
+        out.append(_outcome(result))
     return out
 
 
-def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def _lost(row: Row) -> Outcome:
+    result: dict[str, object] = {"id": row.id, "hits": [], "error": LOST_ROW}
+    if row.warnings:
+        result["warnings"] = list(row.warnings)
+    return _outcome(result)
 
 
 def check_output(input_path: Path, out_path: Path) -> None:
@@ -335,28 +354,22 @@ def screen_file(
     The whole input is read first, so a file that cannot be read at all fails
     before any work; a row that cannot be read or screened gets an error line.
     """
-    global _worker
     check_output(input_path, out_path)
     rows = [as_row(record) for record in read_records(Path(input_path))]
     summary = BatchSummary(rows=len(rows))
     summary.joined_lines = sum(1 for row in rows if row.error and "spans several lines" in row.error)
     out_path = Path(out_path)
-    _worker = screener
     _answers.clear()
     chunks = -(-len(rows) // CHUNK)
     workers = max(1, min(workers, usable_cores(), chunks))  # a worker per chunk at most: a small file forks no idle ones
     try:
         with atomic_write(out_path) as handle:
-            jobs = ((chunk, datasets, limit, threshold) for chunk in _chunks(rows, CHUNK))
-            if workers > 1 and len(rows) > CHUNK:
+            if workers > 1:
                 screener.warm()  # built once here, not once in each forked worker
                 if screener.settler is not None:
                     settle()  # the workers' collectors then leave the pages they share with this process alone
-                context = multiprocessing.get_context("fork")
-                with context.Pool(workers) as pool:
-                    _write_results(pool.imap(_screen_chunk, jobs), handle, summary, progress)
-            else:
-                _write_results(map(_screen_chunk, jobs), handle, summary, progress)
+            job = FileJob(screener, datasets, limit, threshold)
+            _write_results(forked_map(_screen_part, rows, workers, CHUNK, job, lost=_lost), handle, summary, progress)
             if summary.written != summary.rows:  # the one promise of this function: never write less
                 raise InterdictError(f"wrote {summary.written:,} results for {summary.rows:,} rows; {out_path} was not written")
     except OSError as exc:
@@ -366,15 +379,14 @@ def screen_file(
     return summary
 
 
-def _write_results(results: Iterator[list[tuple[str, bool, bool, bool]]], handle: IO[str], summary: BatchSummary, progress: Progress | None) -> None:
-    for chunk in results:
-        for line, matched, error, warned in chunk:
-            handle.write(line + "\n")
-            summary.written += 1
-            summary.matched_rows += matched
-            summary.errors += error
-            summary.warnings += warned
-        if progress:
+def _write_results(outcomes: Iterator[Outcome], handle: IO[str], summary: BatchSummary, progress: Progress | None) -> None:
+    for line, matched, error, warned in outcomes:
+        handle.write(line + "\n")
+        summary.written += 1
+        summary.matched_rows += matched
+        summary.errors += error
+        summary.warnings += warned
+        if progress and (summary.written % CHUNK == 0 or summary.written == summary.rows):
             progress(summary.written)
 
 

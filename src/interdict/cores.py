@@ -40,15 +40,24 @@ def can_fork() -> bool:
 
 
 def forked_map(
-    function: Callable[[Shared, Sequence[Item]], list[Answer]], items: Sequence[Item], workers: int, chunk: int, shared: Shared
+    function: Callable[[Shared, Sequence[Item]], list[Answer]],
+    items: Sequence[Item],
+    workers: int,
+    chunk: int,
+    shared: Shared,
+    lost: Callable[[Item], Answer] | None = None,
 ) -> Iterator[Answer]:
     """`function(shared, part)` over `items` in parts of `chunk`, in order, in `workers` forked processes (in this one
     when there is one worker or one part, or when `can_fork` says no).
 
     `function` returns one answer per item of its part: a part, not an item, crosses the pipe, so a cheap item pays
     no per-item round trip. `shared` (an index being built, the entries being read) reaches the workers through the
-    fork, copy-on-write, never pickled. A worker that dies mid-task fails the map with an InterdictError, never a wait
-    without end.
+    fork, copy-on-write, never pickled.
+
+    A worker that dies mid-task (the kernel's OOM killer, a crash in a C library) fails the map with an InterdictError,
+    never a wait without end; unless `lost` is given, for work whose items stand alone (the rows of a file). Then the
+    death costs only the items that end a worker on their own, each answered by `lost(item)`: the parts the dead pool
+    left unanswered run again, the first of them alone in a fresh worker and halved while it still kills one.
     """
     global _shared
     parts = [items[start : start + chunk] for start in range(0, len(items), chunk)]
@@ -56,20 +65,49 @@ def forked_map(
         for part in parts:
             yield from function(shared, part)
         return
-    _shared = shared  # set before the pool forks its workers (they start when the parts are submitted)
+    _shared = shared  # set before a pool forks its workers (they start when the parts are submitted)
     try:
-        # concurrent.futures, not multiprocessing.Pool: a worker killed mid-task (the kernel's OOM killer) raises
-        # BrokenProcessPool here, where Pool.imap would wait forever for the task's answer.
-        with ProcessPoolExecutor(min(workers, len(parts)), mp_context=multiprocessing.get_context("fork")) as pool:
-            for answers in pool.map(_in_worker, [(function, part) for part in parts]):
-                yield from answers
-    except BrokenProcessPool:
-        raise InterdictError(
-            "A worker process died before finishing its share (the system may have ended it for lack of memory); "
-            "nothing was written. Free some memory, or give the process one core (taskset -c 0), and run it again."
-        ) from None
+        done = 0
+        while done < len(parts):
+            try:
+                for answers in _pooled(function, parts[done:], workers):
+                    yield from answers
+                    done += 1
+            except BrokenProcessPool:
+                if lost is None:
+                    raise InterdictError(
+                        "A worker process died before finishing its share (the system may have ended it for lack of "
+                        "memory); nothing was written. Free some memory, or give the process one core (taskset -c 0), "
+                        "and run it again."
+                    ) from None
+                # The pool's death is the first unanswered part's, or that of a part running beside it: the first
+                # is tried alone, so that only items which end a worker by themselves are ever answered as lost.
+                yield from _alone(function, parts[done], lost)
+                done += 1
     finally:
         _shared = None
+
+
+def _pooled(function: Callable[[Any, Sequence[Any]], list[Any]], parts: Sequence[Sequence[Any]], workers: int) -> Iterator[list[Any]]:
+    """Each part's answers, in order, from a pool of forked workers. concurrent.futures, not multiprocessing.Pool: a
+    worker killed mid-task raises BrokenProcessPool here, where Pool.imap would wait for the task's answer forever."""
+    with ProcessPoolExecutor(min(workers, len(parts)), mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_in_worker, [(function, part) for part in parts])
+
+
+def _alone(function: Callable[[Any, Sequence[Any]], list[Any]], part: Sequence[Any], lost: Callable[[Any], Any]) -> Iterator[Any]:
+    """`part`'s answers from one fresh worker; if it dies too, each half's the same way, down to a single item, which is
+    answered `lost(item)`. A part that killed its pool only because a neighbour did costs one more fork."""
+    try:
+        for answers in _pooled(function, [part], 1):
+            yield from answers
+    except BrokenProcessPool:
+        if len(part) == 1:
+            yield lost(part[0])
+            return
+        middle = len(part) // 2
+        yield from _alone(function, part[:middle], lost)
+        yield from _alone(function, part[middle:], lost)
 
 
 _shared: Any = None  # `forked_map`'s `shared`, as the forked workers find it

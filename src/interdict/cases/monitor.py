@@ -36,14 +36,14 @@ The reach digests likewise move in the transaction of the alerts they raise.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
 from ..batch import Record
+from ..cores import forked_map
 from ..match.index import INDEX_VERSION, build_index, load_index, save_index
 from ..match.query import Query
 from ..match.screener import Screener, Screening
@@ -420,21 +420,23 @@ def _score_pairs(
 
 # --- work in forked processes -------------------------------------------------------
 
-_shared: tuple[RegisterIndex | None, Screener] | None = None  # set before forking: the children inherit it
+Shared = tuple[RegisterIndex | None, Screener]  # what the forked workers read: the register's index, the screener
 
 
-def _candidates_of(entry: Entity) -> set[str]:
-    assert _shared is not None and _shared[0] is not None
-    return _shared[0].candidates(entry)
+def _candidates_of(shared: Shared, entries: Sequence[Entity]) -> list[set[str]]:
+    index = shared[0]
+    assert index is not None
+    return [index.candidates(entry) for entry in entries]
 
 
-def _hits_of(job: tuple[Party, list[str]]) -> list[dict[str, Any]]:
-    assert _shared is not None
-    party, entity_ids = job
+def _hits_of(shared: Shared, jobs: Sequence[tuple[Party, list[str]]]) -> list[list[dict[str, Any]]]:
+    return [_party_hits(shared[1], party, entity_ids) for party, entity_ids in jobs]
+
+
+def _party_hits(screener: Screener, party: Party, entity_ids: list[str]) -> list[dict[str, Any]]:
     query = read_row(party.data, 0).query
     if query is None:
         return []
-    screener = _shared[1]
     found = [hit for hit in (screener.score_entry(query, entity_id) for entity_id in entity_ids) if hit is not None]
     if screener.reach is not None:
         # the step every screen ends with: a node of the user's relation data alerts only when it reaches a
@@ -443,17 +445,12 @@ def _hits_of(job: tuple[Party, list[str]]) -> list[dict[str, Any]]:
     return [hit.to_dict() for hit in found if hit.match]
 
 
-def _in_workers(function: Callable[[Any], Any], items: list[Any], workers: int, shared: tuple[RegisterIndex | None, Screener]) -> list[Any]:
-    """`function` over `items`, in order, in this process or in `workers` forked ones (large batches only)."""
-    global _shared
-    _shared = shared
-    try:
-        if workers <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-            return [function(item) for item in items]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(function, items, chunksize=max(1, len(items) // (workers * 8)))
-    finally:
-        _shared = None
+def _in_workers(function: Callable[[Shared, Sequence[Any]], list[Any]], items: list[Any], workers: int, shared: Shared) -> list[Any]:
+    """`function` over `items`, in order, in this process or in `workers` forked ones (large batches only). A worker
+    that dies fails the run with an InterdictError before any pointer moves: the next run screens the change again."""
+    if len(items) < MIN_PARALLEL:
+        workers = 1
+    return list(forked_map(function, items, workers, max(1, len(items) // (max(1, workers) * 8)), shared))
 
 
 def _set_pointer(conn: Any, dataset: str, snapshot_id: int, exists: bool) -> None:

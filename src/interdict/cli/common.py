@@ -6,6 +6,9 @@ and register on `app` when `interdict.cli` imports them.
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import typer
 
 try:  # typer >= 0.25 vendors click and need not install it
@@ -14,7 +17,7 @@ except ImportError:  # pragma: no cover - typer without click
     click = None  # type: ignore[assignment]  # the probe's fallback
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .. import screening
 from ..heap import Settler
@@ -90,8 +93,27 @@ def exit_code(matched: bool, missing: bool, fail_on_match: bool) -> int:
     return EXIT_MATCH if matched else EXIT_MISSING_LISTS if missing else 0
 
 
+class DrawnOnUpdate(Progress):
+    """A progress bar drawn when the work reports, at most `EVERY` seconds apart, never by rich's refresh thread: the
+    work under it forks its workers only in a process of one thread (`cores.can_fork`), so a bar that ran a thread
+    would leave a batch on one core."""
+
+    EVERY = 0.1  # seconds: smoother costs a redraw per row of a fast job, slower looks stuck
+
+    def __init__(self, *columns: Any, **options: Any) -> None:
+        super().__init__(*columns, auto_refresh=False, **options)
+        self._drawn = 0.0
+
+    def update(self, task_id: TaskID, **fields: Any) -> None:
+        super().update(task_id, **fields)
+        now = time.monotonic()
+        if now - self._drawn >= self.EVERY:
+            self._drawn = now
+            self.refresh()
+
+
 def progress_bar() -> Progress:
-    return Progress(
+    return DrawnOnUpdate(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),

@@ -15,12 +15,11 @@ same report with any number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..cores import forked_map, usable_cores
 from ..match.query import Query
 from ..match.screener import Hit, Screener
 from ..model import Entity
@@ -93,29 +92,30 @@ def control_probes(pool: list[Control]) -> list[Probe]:
     return [Probe("control", c.name, c.schema.value, culture=c.culture, script=c.script) for c in pool]
 
 
-_job: tuple[Screener, Config, tuple[str, ...], Suppressions] | None = None
+Job = tuple[Screener, Config, tuple[str, ...], Suppressions]  # what every probe is screened with (forked workers inherit it)
+
+# The named error of a probe whose screening ended its worker process (the other probes are screened again).
+LOST_PROBE = "its worker process died while screening it (the system may have stopped it for lack of memory)"
 
 
-def _screen(probe: Probe, threshold: float) -> list[Hit]:
-    assert _job is not None
-    screener, _, datasets, _ = _job
+def _screen(job: Job, probe: Probe, threshold: float) -> list[Hit]:
+    screener, _, datasets, _ = job
     query = Query.build(probe.name, schema=probe.schema)
     return screener.screening(query, datasets=datasets, limit=LIMIT, threshold=threshold).hits
 
 
-def _one(probe: Probe) -> Outcome:
+def _one(job: Job, probe: Probe) -> Outcome:
     try:
-        return _outcome(probe)
+        return _outcome(job, probe)
     except Exception as exc:  # a name that cannot be screened is that name's error; the run goes on
         return Outcome(False, None, None, False, "", None, f"{type(exc).__name__}: {exc}")
 
 
-def _outcome(probe: Probe) -> Outcome:
-    assert _job is not None
-    _, config, _, suppress = _job
+def _outcome(job: Job, probe: Probe) -> Outcome:
+    _, config, _, suppress = job
     threshold = config.threshold
     floor = min(min(config.sweep), threshold)
-    hits = _screen(probe, threshold)
+    hits = _screen(job, probe, threshold)
     allowed = [h for h in hits if not suppress.suppressed(probe.name, h.entity.id)]
     matches = [h for h in allowed if h.match]
     top = matches[0] if matches else (allowed[0] if allowed else None)
@@ -128,49 +128,34 @@ def _outcome(probe: Probe) -> Outcome:
         score = round(own.score, 4) if own else None
         sweep = score
         if not flagged and not suppressed and floor < threshold:
-            low = next((h for h in _screen(probe, floor) if h.entity.id == probe.entity_id), None)
+            low = next((h for h in _screen(job, probe, floor) if h.entity.id == probe.entity_id), None)
             sweep = round(max(low.score, own.score if own else 0.0), 4) if low else score
         return Outcome(flagged, score, 0.0 if suppressed else sweep, suppressed, top_text, top_score)
     suppressed = any(h.match for h in hits) and not matches
     score = top_score
     sweep = score
     if not matches and floor < threshold:
-        lows = [h for h in _screen(probe, floor) if not suppress.suppressed(probe.name, h.entity.id)]
+        lows = [h for h in _screen(job, probe, floor) if not suppress.suppressed(probe.name, h.entity.id)]
         sweep = round(max([h.score for h in lows] + ([score] if score else [])), 4) if lows else score
     return Outcome(bool(matches), score, sweep, suppressed, top_text, top_score)
 
 
-def _chunk(probes: list[Probe]) -> list[Outcome]:
-    return [_one(probe) for probe in probes]
+def _part(job: Job, probes: Sequence[Probe]) -> list[Outcome]:
+    return [_one(job, probe) for probe in probes]
 
 
-def _chunks(items: list[Probe], size: int) -> Iterator[list[Probe]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _lost(probe: Probe) -> Outcome:
+    return Outcome(False, None, None, False, "", None, LOST_PROBE)
 
 
 def screen_probes(
     screener: Screener, config: Config, datasets: tuple[str, ...], suppress: Suppressions, probes: list[Probe], workers: int = 1, progress: Progress | None = None
 ) -> list[Outcome]:
-    """An outcome per probe, in probe order."""
-    global _job
-    _job = (screener, config, datasets, suppress)
-    workers = max(1, min(workers, os.cpu_count() or 1))
+    """An outcome per probe, in probe order (a probe that ends its worker gets an error, as one that cannot be screened)."""
+    workers = max(1, min(workers, usable_cores()))
     outcomes: list[Outcome] = []
-    chunks = _chunks(probes, CHUNK)
-    try:
-        if workers > 1 and len(probes) > CHUNK:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
-                for part in pool.imap(_chunk, chunks):
-                    outcomes += part
-                    if progress:
-                        progress(len(outcomes), len(probes))
-        else:
-            for chunk in chunks:
-                outcomes += _chunk(chunk)
-                if progress:
-                    progress(len(outcomes), len(probes))
-    finally:
-        _job = None
+    for outcome in forked_map(_part, probes, workers, CHUNK, (screener, config, datasets, suppress), lost=_lost):
+        outcomes.append(outcome)
+        if progress and (len(outcomes) % CHUNK == 0 or len(outcomes) == len(probes)):
+            progress(len(outcomes), len(probes))
     return outcomes

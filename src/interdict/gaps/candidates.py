@@ -11,13 +11,12 @@ copy-on-write), like batch screening.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from ..cores import forked_map, usable_cores
 from ..match.evidence import Feature
 from ..match.query import MAX_NAME_CHARS, Query
 from ..match.lookup import NameHolder
@@ -241,18 +240,9 @@ def _words(name: str) -> int:
     return len([word for word in re.split(r"[\s,]+", name) if word])
 
 
-_worker: tuple[Screener, list[str]] | None = None
-
-
-def _screen_chunk(entities: list[Entity]) -> list[list[NameHit]]:
-    assert _worker is not None
-    screener, datasets = _worker
+def _screen_part(shared: tuple[Screener, list[str]], entities: Sequence[Entity]) -> list[list[NameHit]]:
+    screener, datasets = shared
     return [screen_one(screener, entity, datasets) for entity in entities]
-
-
-def _chunks(items: list[Entity], size: int) -> Iterator[list[Entity]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def screen_entities(
@@ -262,34 +252,16 @@ def screen_entities(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> dict[str, list[NameHit]]:
-    """Screen each entry against the other lists in `datasets`; results keyed by entry id."""
-    global _worker
-    _worker = (screener, sorted(datasets))
-    workers = max(1, min(workers, os.cpu_count() or 1))
+    """Screen each entry against the other lists in `datasets`; results keyed by entry id. A worker that dies fails
+    the report with an InterdictError: a report with entries left out would understate the gaps."""
+    workers = max(1, min(workers, usable_cores()))
     results: dict[str, list[NameHit]] = {}
-    done = 0
-    try:
-        if workers > 1 and len(entities) > CHUNK:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                chunks: Iterable[list[list[NameHit]]] = pool.imap(_screen_chunk, _chunks(entities, CHUNK))
-                done = _collect(chunks, entities, results, progress)
-        else:
-            done = _collect(map(_screen_chunk, _chunks(entities, CHUNK)), entities, results, progress)
-    finally:
-        _worker = None
-    assert done == len(entities)
-    return results
-
-
-def _collect(chunks: Iterable[list[list[NameHit]]], entities: list[Entity], results: dict[str, list[NameHit]], progress: Progress | None) -> int:
-    done = 0
-    for chunk in chunks:
-        for hits in chunk:
-            results[entities[done].id] = hits
-            done += 1
-        if progress:
+    for done, hits in enumerate(forked_map(_screen_part, entities, workers, CHUNK, (screener, sorted(datasets))), start=1):
+        results[entities[done - 1].id] = hits
+        if progress and (done % CHUNK == 0 or done == len(entities)):
             progress(done, len(entities))
-    return done
+    assert len(results) == len({entity.id for entity in entities})
+    return results
 
 
 def key_shares(entities: Iterable[Entity], refs: References, use_references: bool = True, use_identifiers: bool = True) -> list[KeyShare]:

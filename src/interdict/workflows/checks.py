@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..cores import can_fork, forked_map
 from ..countries import name_of, to_code
 from ..errors import InputError, InterdictError, NotFoundError
 from ..match.query import Query
@@ -155,8 +156,8 @@ class Checker:
         copy-on-write, each process screens a share of the distinct values, and
         run() then assembles the findings in document order from the results,
         so the verdict is the same as in one process. Workers stop at the
-        deadline (run() then raises). It forks: call it from a single-threaded
-        program (the CLI), never from a server's threads.
+        deadline (run() then raises). It forks only in a process of one thread
+        (`cores.can_fork`): a server's threads leave the work to run().
         """
         parties: dict[tuple[Any, ...], Party] = {}
         texts: set[str] = set()
@@ -166,27 +167,20 @@ class Checker:
             elif isinstance(item, FreeText):
                 texts.add(self._capped(item.text))
         jobs: list[tuple[str, Any]] = [("party", party) for party in parties.values()] + [("text", text) for text in texts]
-        if workers <= 1 or len(jobs) < PARALLEL_MIN_ITEMS:
-            return
+        if workers <= 1 or len(jobs) < PARALLEL_MIN_ITEMS or not can_fork():
+            return  # run() does the same work in this process
         self._check_parties(document)
-        import multiprocessing
-
-        global _forked
         size = max(8, len(jobs) // (workers * 8))
-        chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-        _forked = (self, deadline)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results in pool.imap_unordered(_prefetch_chunk, chunks):
-                    for kind, key, value in results:
-                        if kind == "hits":
-                            self._hits[key] = value
-                        elif kind == "relatives":
-                            self._relatives_of[key] = value
-                        else:
-                            self._texts[key] = value
-        finally:
-            _forked = None
+        # A job whose worker died is not prefetched (`lost`): run() screens it in this process, as it does any job
+        # the deadline left.
+        for found in forked_map(_prefetch_part, jobs, workers, size, (self, deadline), lost=lambda job: []):
+            for kind, key, value in found:
+                if kind == "hits":
+                    self._hits[key] = value
+                elif kind == "relatives":
+                    self._relatives_of[key] = value
+                else:
+                    self._texts[key] = value
 
     # --- parties -----------------------------------------------------------
 
@@ -525,17 +519,16 @@ class Checker:
         return text
 
 
-_forked: tuple[Checker, float | None] | None = None  # the Checker forked workers inherit (prefetch)
-
-
-def _prefetch_chunk(jobs: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
-    """In a forked worker: hits (and possible relatives) of parties, names found in texts, for the parent's caches."""
-    assert _forked is not None
-    checker, deadline = _forked
-    results: list[tuple[str, Any, Any]] = []
+def _prefetch_part(shared: tuple[Checker, float | None], jobs: Sequence[tuple[str, Any]]) -> list[list[tuple[str, Any, Any]]]:
+    """In a forked worker: per job, the hits (and possible relatives) of a party or the names found in a text, for the
+    parent's caches; nothing for a job past the deadline (the parent's run() reports the timeout)."""
+    checker, deadline = shared
+    found: list[list[tuple[str, Any, Any]]] = []
     for kind, job in jobs:
+        results: list[tuple[str, Any, Any]] = []
+        found.append(results)
         if deadline is not None and time.monotonic() > deadline:
-            break  # the parent's run() reports the timeout
+            continue
         if kind == "text":
             results.append(("text", job, checker._find_names(job)))
             continue
@@ -550,7 +543,7 @@ def _prefetch_chunk(jobs: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
             # A traveller's hits are people: no identifier finding (vessel, aircraft) can fold them.
             matched = {hit.entity.id for hit, _ in checker._decide(job, hits, ())}
             results.append(("relatives", (*key, frozenset(matched)), checker._find_relatives(job, matched)))
-    return results
+    return found
 
 
 class _State:
