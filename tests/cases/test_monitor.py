@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 
 from interdict import bundle
 from interdict.batch import Record
+from interdict.cores import can_fork
+from interdict.errors import InterdictError
 from interdict.cases import AlertStatus, CaseStore, catch_up, monitor, register, rescreen_all, screen_unscreened
 from interdict.match.index import build_index
 from interdict.match.screener import Screener
@@ -57,3 +62,36 @@ def test_a_list_change_screens_its_delta_against_the_register(cases: CaseStore, 
     assert catch_up(cases, snapshots, screener).lists == {}  # caught up: nothing left to screen
     with cases.engine.connect() as conn:
         assert audit.verify(conn).ok
+
+
+def test_a_worker_that_dies_leaves_the_list_change_to_screen_again(cases: CaseStore, un_screener: Screener, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed re-screen leaves the last good state: a worker ended mid-task (the OOM killer) fails the catch-up with a
+    clear error before the list's pointer moves, and the next run screens the same change and raises its alerts."""
+    if not can_fork():
+        pytest.skip("an earlier test left a thread running: this process screens alone, and no worker can die")
+    monkeypatch.setattr(monitor, "MIN_PARALLEL", 0)
+    snapshots = SnapshotStore(cases.engine)
+    register.add(cases, [Record(i, row) for i, row in enumerate(PARTIES, 1)])
+    screen_unscreened(cases, un_screener)
+    catch_up(cases, snapshots, un_screener)
+    result = parse_files("un_sc_sanctions", bundle.read_files("un_sc_sanctions"))
+    by_id = {entity.id: entity for entity in result.entities}
+    by_id["un_sc_sanctions-QDi.001"].names.append(Name(full="Jeanne Baptiste Moulinier", kind=NameKind.ALIAS))
+    by_id["un_sc_sanctions-IRi.039"].names.append(Name(full="Pavel Dmitrievich Okunev", kind=NameKind.ALIAS))  # two parties: two parts
+    new = snapshots.add_snapshot("un_sc_sanctions", "un_xml", result, [], origin="test", force=True)
+    screener = Screener(build_index(snapshots.active_entities(), build_key=f"un-{new.id}"))
+    parent, party_hits = os.getpid(), monitor._party_hits
+
+    def dies_in_a_worker(*args: object) -> object:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return party_hits(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor, "_party_hits", dies_in_a_worker)
+    with pytest.raises(InterdictError, match="worker process died"):
+        catch_up(cases, snapshots, screener, workers=2)
+    assert cases.alerts(entity_id="un_sc_sanctions-QDi.001") == cases.alerts(entity_id="un_sc_sanctions-IRi.039") == []
+    monkeypatch.setattr(monitor, "_party_hits", party_hits)
+    report = catch_up(cases, snapshots, screener, workers=2)
+    assert report.entries == 2 and report.lists["un_sc_sanctions"]["changed"] == 2
+    assert sorted(cases.alert(a).party_id for a in report.alerts) == ["c-2", "c-4"]
