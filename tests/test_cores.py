@@ -108,7 +108,11 @@ def test_with_lost_a_dead_worker_costs_only_the_items_that_kill_one() -> None:
         f"for killers in {cases!r}:\n"
         "    answers = list(forked_map(_kill_on, list(range(40)), 2, 5, (os.getpid(), frozenset(killers)), lost=lambda item: -item - 1))\n"
         "    print(json.dumps(answers))\n"
+        "import threading\n"
+        "print(threading.active_count())\n"  # the dead pools' threads are gone: later work forks again
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
-    for killers, line in zip(cases, done.stdout.splitlines(), strict=True):
+    *lines, threads = done.stdout.splitlines()
+    assert threads == "1"
+    for killers, line in zip(cases, lines, strict=True):
         assert json.loads(line) == [-item - 1 if item in killers else item * item for item in range(40)], killers
