@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Callable
@@ -24,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .atomic import remove_stale_temps
+from .cores import can_fork, usable_cores
 from .errors import InputError, UnknownDatasetError
 from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
@@ -124,13 +128,53 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     key = index_key(store)
     path = cache_path(key)
     clean_cache(path.parent)
-    index = load_index(path)
-    if index is not None and index.build_key == key:
-        try:
-            os.utime(path)  # in use: another store's next build keeps it (OTHER_STORE_INDEX_AGE)
-        except OSError:
-            pass  # a read-only home still screens
+    index = _cached(path, key)
+    if index is not None:
         return index
+    with _building(path):
+        index = _cached(path, key)  # another process (a service's other worker) built it while this one waited
+        return index if index is not None else _build_and_save(store, key, path, progress)
+
+
+def _cached(path: Path, key: str) -> Index | None:
+    index = load_index(path)
+    if index is None or index.build_key != key:
+        return None
+    try:
+        os.utime(path)  # in use: another store's next build keeps it (OTHER_STORE_INDEX_AGE)
+    except OSError:
+        pass  # a read-only home still screens
+    return index
+
+
+@contextmanager
+def _building(path: Path) -> Iterator[None]:
+    """Held while a store's index is built: the processes that find it missing at once (each worker of a service
+    after a list update) build it once, the others wait and load it. A lock the system drops when its holder dies."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: each process builds its own, as before
+        yield
+        return
+    store_part = path.name.removeprefix("index-").split("-")[0]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.parent / f"build-{store_part}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        yield  # a read-only home: no cache to share either
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_and_save(store: SnapshotStore, key: str, path: Path, progress: Callable[[str], None] | None) -> Index:
+    if not can_fork() and usable_cores() > 1:
+        index = _built_apart(store, key, path, progress)
+        if index is not None:
+            return index
     index = build_lists_index(store.active_entities(), key, progress)
     try:
         save_index(index, path)
@@ -139,6 +183,63 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
         return index  # a read-only home still screens; it just rebuilds next time
     # Screen from the saved file, as every later process will: its pages are shared and mostly not resident.
     return load_index(path) or index
+
+
+# How a process with threads (the service, after a list update) builds the index on every core: in a fresh interpreter,
+# which runs one thread and so may fork its workers (`cores.can_fork`), and saves it to the cache for this one to load.
+APART_OTHER_KEY = 3  # the child's exit status when its key is not the parent's (new code or new lists meanwhile)
+_APART = "import sys; from interdict.screening import build_for_parent; sys.exit(build_for_parent(sys.argv[1]))"
+
+
+def _built_apart(store: SnapshotStore, key: str, path: Path, progress: Callable[[str], None] | None) -> Index | None:
+    """The index for `key`, built and saved by a child process; None (the caller builds it here, on one core) if the
+    store cannot be opened from another process or the child did not save this key's index, whatever the reason."""
+    url = store.engine.url
+    if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
+        return None  # a database only this process can see
+    if progress:
+        progress("building the index in a separate process, on every core (this process runs other threads)")
+    # The URL reaches the child through its environment, not its command line, which any local user may read.
+    environment = {**os.environ, "INTERDICT_DB": url.render_as_string(hide_password=False)}
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a child writing much to it never blocks
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-c", _APART, key], env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=errors, text=True, encoding="utf-8", errors="replace",
+            )
+        except OSError:
+            return None
+        assert child.stdout is not None
+        for line in child.stdout:
+            if progress and line.strip():
+                progress(line.strip())
+        status = child.wait()
+        errors.seek(0)
+        error = errors.read().decode("utf-8", "replace")
+    if status == 0:
+        index = load_index(path)
+        if index is not None and index.build_key == key:
+            return index
+    if progress:
+        why = "its lists or code changed meanwhile" if status == APART_OTHER_KEY else f"exit status {status}"
+        last = error.strip().splitlines()[-1:] if status not in (0, APART_OTHER_KEY) else []
+        progress(f"the separate build did not give this index ({why}{': ' + last[0] if last else ''}); building it here")
+    return None
+
+
+def build_for_parent(key: str) -> int:
+    """`_built_apart`'s child: build and save the index of the store in INTERDICT_DB if its key is `key`; the exit status."""
+    store = open_store()
+    try:
+        if index_key(store) != key:
+            return APART_OTHER_KEY
+        path = cache_path(key)
+        index = build_lists_index(store.active_entities(), key, lambda message: print(message, flush=True))
+        save_index(index, path)
+        clean_cache(path.parent, keep=path)
+        return 0
+    finally:
+        store.engine.dispose()
 
 
 def make_screener(index: Index) -> Screener:
