@@ -11,6 +11,7 @@ from pathlib import Path
 
 from interdict.batch import Record
 from interdict.cases import catch_up, open_cases, register, screen_unscreened
+from interdict.cases.monitor import mark_seen
 from interdict.relations import load_relations
 from interdict.screening import open_screener
 from interdict.store import SnapshotStore, audit, open_store
@@ -29,6 +30,7 @@ def test_loading_relation_data_alerts_the_register_on_what_it_blocks(owned, tmp_
         {"id": "p-2", "name": "Solvang Fjordhandel AS", "schema": "Company"},
         {"id": "p-3", "name": "Jeanne Baptiste Moulinier", "schema": "Person"},
     ]
+    mark_seen(cases, snapshots)  # as `monitor add` does: a first party is screened when added, then against later changes
     register.add(cases, [Record(i, row) for i, row in enumerate(parties, 1)])
     screener = owned.screener  # the copy's snapshots are the session store's: its screener, without a second build
     assert screen_unscreened(cases, screener).alerts == []  # none of them is listed or reached yet
@@ -72,6 +74,7 @@ def test_a_party_whose_derived_status_changes_is_alerted_though_its_entry_did_no
         assert load_relations(store, path, name).errors == []
 
     load("acme", "Acme Holding AS,Nordvik Tankers AS,60,2025-06-30,hand-written example\n")
+    mark_seen(cases, snapshots)  # as `monitor add` does: a first party is screened when added, then against later changes
     register.add(cases, [Record(1, {"id": "p-1", "name": "Nordvik Tankers AS", "schema": "Company"})])
     screener = open_screener(db)
     assert screen_unscreened(cases, screener).alerts == []  # owned by a company that is owned by no one designated
