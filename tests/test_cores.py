@@ -100,7 +100,7 @@ def test_with_lost_a_dead_worker_costs_only_the_items_that_kill_one() -> None:
     """Work whose items stand alone (the rows of a file): every item gets its answer or, if it ends a worker by
     itself, its `lost` answer, in order, whichever part ran beside it. Cases: none, one, two in one part, two in
     parts running side by side, the first and the last item, every item of a part. In a fresh interpreter."""
-    cases = [(), (13,), (13, 14), (4, 9), (0, 39), (10, 11, 12, 13, 14), tuple(range(0, 40, 3))]
+    cases = [(), (13,), (13, 14), (4, 9), (0, 39), (10, 11, 12, 13, 14), tuple(range(0, 40, 5))]  # the last: LOST_MIN
     script = (
         "import os, json\n"
         "from interdict.cores import forked_map\n"
@@ -116,3 +116,22 @@ def test_with_lost_a_dead_worker_costs_only_the_items_that_kill_one() -> None:
     assert threads == "1"
     for killers, line in zip(cases, lines, strict=True):
         assert json.loads(line) == [-item - 1 if item in killers else item * item for item in range(40)], killers
+
+
+def test_workers_that_keep_dying_fail_the_map_instead_of_losing_every_item() -> None:
+    """A memory cap no worker fits under kills every worker, whatever its items: past LOST_MIN lost items the map
+    fails with a clear error, rather than forking once per item and answering every one as lost."""
+    script = (
+        "import os\n"
+        "from interdict.cores import LOST_MIN, forked_map\n"
+        "from interdict.errors import InterdictError\n"
+        "from tests.test_cores import _kill_on\n"
+        "answers = []\n"
+        "try:\n"
+        "    for answer in forked_map(_kill_on, list(range(40)), 2, 5, (os.getpid(), frozenset(range(40))), lost=lambda item: None):\n"
+        "        answers.append(answer)\n"
+        "except InterdictError as error:\n"
+        "    print('kept dying' in str(error), answers == [None] * LOST_MIN)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    assert done.stdout.split() == ["True", "True"]

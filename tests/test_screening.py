@@ -3,8 +3,14 @@ may fork its workers, and loads what it saved; when that cannot give this index,
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +81,80 @@ def test_processes_that_find_the_index_missing_at_once_build_it_once(un_store: S
         thread.join()
     assert keys == [key] * 3
     assert sorted(bool(messages) for messages in said) == [False, False, True]  # one built, two loaded
+
+
+ORPHANING_CHILD = """
+import os, signal, time
+worker = os.fork()
+if worker == 0:  # a forked build worker the child leaves behind, holding the child's output
+    time.sleep(120)
+    os._exit(0)
+with open(os.environ["ORPHAN_PID_FILE"], "w") as handle:
+    handle.write(str(worker))
+print("progress: building the name index", flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # the OOM killer's choice: the process holding the index
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def test_a_separate_build_killed_midway_leaves_neither_a_wait_nor_its_workers(
+    un_store: SnapshotStore, beside_a_thread: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child is killed while a worker it forked lives on: the caller is told to build the index itself at once
+    (the orphan holds no pipe it reads), and the child's whole process group is killed."""
+    monkeypatch.setattr(screening, "_APART", ORPHANING_CHILD)
+    monkeypatch.setenv("ORPHAN_PID_FILE", str(tmp_path / "orphan.pid"))
+    key = screening.index_key(un_store)
+    said: list[str] = []
+    started = time.monotonic()
+    assert screening._built_apart(un_store, key, screening.cache_path(key), said.append) is None
+    assert time.monotonic() - started < 30
+    assert said[1] == "building the name index"  # the child's progress, as it came
+    assert "exit status -9" in said[-1] and said[-1].endswith("building it here")
+    orphan = int((tmp_path / "orphan.pid").read_text())
+    for _ in range(50):
+        if _gone(orphan):
+            break
+        time.sleep(0.1)
+    assert _gone(orphan)
+
+
+LOCK_HOLDER = """
+import os, signal, sys, time
+from pathlib import Path
+from interdict import screening
+with screening._building(Path(sys.argv[1])):
+    worker = os.fork()
+    if worker == 0:  # a forked build worker, orphaned when its parent is killed
+        time.sleep(120)
+        os._exit(0)
+    Path(sys.argv[2]).write_text(str(worker))
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+LOCK_TAKER = """
+import sys
+from pathlib import Path
+from interdict import screening
+with screening._building(Path(sys.argv[1])) as writable:
+    print("taken", writable)
+"""
+
+
+def test_the_build_lock_dies_with_its_holder_not_with_its_workers(tmp_path: Path) -> None:
+    """A build killed midway (its forked workers orphaned) does not keep every later process of that store waiting."""
+    path = tmp_path / "cache" / "index-abcd1234-0000.idx"
+    pid_file = tmp_path / "orphan.pid"
+    subprocess.run([sys.executable, "-c", LOCK_HOLDER, str(path), str(pid_file)], stdout=subprocess.DEVNULL, timeout=60)
+    orphan = int(pid_file.read_text())
+    try:
+        taken = subprocess.run([sys.executable, "-c", LOCK_TAKER, str(path)], capture_output=True, text=True, timeout=60, check=True)
+        assert taken.stdout.split() == ["taken", "True"]
+    finally:
+        os.kill(orphan, signal.SIGKILL)

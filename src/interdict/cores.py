@@ -57,60 +57,85 @@ def forked_map(
     A worker that dies mid-task (the kernel's OOM killer, a crash in a C library) fails the map with an InterdictError,
     never a wait without end; unless `lost` is given, for work whose items stand alone (the rows of a file). Then the
     death costs only the items that end a worker on their own, each answered by `lost(item)`: the parts the dead pool
-    left unanswered run again, the first of them alone in a fresh worker and halved while it still kills one.
+    left unanswered run again, the first of them alone in a fresh worker and halved while it still kills one. Past
+    `LOST_MIN` items, or `LOST_SHARE` of them, the deaths are taken for the system's doing and the map fails too.
     """
-    global _shared
     parts = [items[start : start + chunk] for start in range(0, len(items), chunk)]
     if workers <= 1 or len(parts) <= 1 or not can_fork():
         for part in parts:
             yield from function(shared, part)
         return
-    _shared = shared  # set before a pool forks its workers (they start when the parts are submitted)
-    try:
-        done = 0
-        while done < len(parts):
-            try:
-                for answers in _pooled(function, parts[done:], workers):
-                    yield from answers
-                    done += 1
-            except BrokenProcessPool:
-                if lost is None:
-                    raise InterdictError(
-                        "A worker process died before finishing its share (the system may have ended it for lack of "
-                        "memory); nothing was written. Free some memory, or give the process one core (taskset -c 0), "
-                        "and run it again."
-                    ) from None
-                # The pool's death is the first unanswered part's, or that of a part running beside it: the first
-                # is tried alone, so that only items which end a worker by themselves are ever answered as lost.
-                yield from _alone(function, parts[done], lost)
+    # Items a worker death may cost before the deaths are taken for the system's doing, not the items' (a memory cap
+    # no worker fits under, a library that breaks after fork): then the map fails rather than fork once per item.
+    allowed = max(LOST_MIN, int(len(items) * LOST_SHARE))
+    lost_so_far = [0]
+    done = 0
+    while done < len(parts):
+        try:
+            for answers in _pooled(function, parts[done:], workers, shared):
+                yield from answers
                 done += 1
-    finally:
-        _shared = None
+        except BrokenProcessPool:
+            if lost is None:
+                raise InterdictError(
+                    "A worker process died before finishing its share (the system may have ended it for lack of "
+                    "memory); nothing was written. Free some memory, or give the process one core (taskset -c 0), "
+                    "and run it again."
+                ) from None
+            # The pool's death is the first unanswered part's, or that of a part running beside it: the first
+            # is tried alone, so that only items which end a worker by themselves are ever answered as lost.
+            yield from _alone(function, parts[done], shared, lost, lost_so_far, allowed)
+            done += 1
 
 
-def _pooled(function: Callable[[Any, Sequence[Any]], list[Any]], parts: Sequence[Sequence[Any]], workers: int) -> Iterator[list[Any]]:
+LOST_MIN = 8  # items a map of any size may lose to worker deaths before it fails
+LOST_SHARE = 0.01  # and the share of a large map's items: a file of a million rows fails after 10,000 lost
+
+
+def _pooled(function: Callable[[Any, Sequence[Any]], list[Any]], parts: Sequence[Sequence[Any]], workers: int, shared: Any) -> Iterator[list[Any]]:
     """Each part's answers, in order, from a pool of forked workers. concurrent.futures, not multiprocessing.Pool: a
-    worker killed mid-task raises BrokenProcessPool here, where Pool.imap would wait for the task's answer forever."""
-    with ProcessPoolExecutor(min(workers, len(parts)), mp_context=multiprocessing.get_context("fork")) as pool:
+    worker killed mid-task raises BrokenProcessPool here, where Pool.imap would wait for the task's answer forever.
+    `shared` reaches each worker as its initializer's argument, which a forked process inherits, never pickled."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(workers, len(parts)), mp_context=context, initializer=_receive, initargs=(shared,)) as pool:
         yield from pool.map(_in_worker, [(function, part) for part in parts])
 
 
-def _alone(function: Callable[[Any, Sequence[Any]], list[Any]], part: Sequence[Any], lost: Callable[[Any], Any]) -> Iterator[Any]:
+def _alone(
+    function: Callable[[Any, Sequence[Any]], list[Any]],
+    part: Sequence[Any],
+    shared: Any,
+    lost: Callable[[Any], Any],
+    lost_so_far: list[int],
+    allowed: int,
+) -> Iterator[Any]:
     """`part`'s answers from one fresh worker; if it dies too, each half's the same way, down to a single item, which is
     answered `lost(item)`. A part that killed its pool only because a neighbour did costs one more fork."""
     try:
-        for answers in _pooled(function, [part], 1):
+        for answers in _pooled(function, [part], 1, shared):
             yield from answers
     except BrokenProcessPool:
         if len(part) == 1:
+            lost_so_far[0] += 1
+            if lost_so_far[0] > allowed:
+                raise InterdictError(
+                    f"Worker processes kept dying: more than {allowed:,} items each ended the worker screening it, so "
+                    "the system is stopping them, not the items (a memory limit too low for one worker?); nothing was "
+                    "written. Free some memory, or give the process one core (taskset -c 0), and run it again."
+                ) from None
             yield lost(part[0])
             return
         middle = len(part) // 2
-        yield from _alone(function, part[:middle], lost)
-        yield from _alone(function, part[middle:], lost)
+        yield from _alone(function, part[:middle], shared, lost, lost_so_far, allowed)
+        yield from _alone(function, part[middle:], shared, lost, lost_so_far, allowed)
 
 
-_shared: Any = None  # `forked_map`'s `shared`, as the forked workers find it
+_shared: Any = None  # `forked_map`'s `shared`, as a forked worker receives it (never set in the parent)
+
+
+def _receive(shared: Any) -> None:
+    global _shared
+    _shared = shared
 
 
 def _in_worker(job: tuple[Callable[[Any, Sequence[Any]], list[Any]], Sequence[Any]]) -> list[Any]:

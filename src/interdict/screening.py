@@ -11,7 +11,11 @@ processes start in about a second.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -131,9 +135,9 @@ def load_or_build_index(store: SnapshotStore, progress: Callable[[str], None] | 
     index = _cached(path, key)
     if index is not None:
         return index
-    with _building(path):
+    with _building(path) as shared_cache:
         index = _cached(path, key)  # another process (a service's other worker) built it while this one waited
-        return index if index is not None else _build_and_save(store, key, path, progress)
+        return index if index is not None else _build_and_save(store, key, path, progress, shared_cache)
 
 
 def _cached(path: Path, key: str) -> Index | None:
@@ -147,31 +151,44 @@ def _cached(path: Path, key: str) -> Index | None:
     return index
 
 
+_thread_locks: dict[str, threading.Lock] = {}  # per lock file: POSIX record locks do not exclude this process's threads
+
+
 @contextmanager
-def _building(path: Path) -> Iterator[None]:
+def _building(path: Path) -> Iterator[bool]:
     """Held while a store's index is built: the processes that find it missing at once (each worker of a service
-    after a list update) build it once, the others wait and load it. A lock the system drops when its holder dies."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: each process builds its own, as before
-        yield
-        return
+    after a list update) build it once, the others wait and load it. Yields whether the cache folder is writable.
+
+    A POSIX record lock (`lockf`), not `flock`: it belongs to this process, so the build's forked workers do not
+    inherit it, and the system drops it when this process dies, even if an orphaned worker lives on. Record locks
+    do not exclude this process's own threads, so a thread lock per file comes first.
+    """
     store_part = path.name.removeprefix("index-").split("-")[0]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path.parent / f"build-{store_part}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    except OSError:
-        yield  # a read-only home: no cache to share either
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    lock_path = path.parent / f"build-{store_part}.lock"
+    in_process = _thread_locks.setdefault(str(lock_path), threading.Lock())  # one call: atomic under the GIL
+    with in_process:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            yield False  # a read-only home: no cache to share either
+            return
+        try:
+            try:
+                import fcntl
+
+                fcntl.lockf(fd, fcntl.LOCK_EX)
+            except (ImportError, OSError):
+                pass  # Windows, or a file system without locks (some network mounts): each process builds its own
+            yield True
+        finally:
+            os.close(fd)  # drops the lock
 
 
-def _build_and_save(store: SnapshotStore, key: str, path: Path, progress: Callable[[str], None] | None) -> Index:
-    if not can_fork() and usable_cores() > 1:
+def _build_and_save(store: SnapshotStore, key: str, path: Path, progress: Callable[[str], None] | None, shared_cache: bool) -> Index:
+    if shared_cache and not can_fork() and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # (Without fork the child could not use more cores than this process; without a writable cache it could not
+        # hand its index over.)
         index = _built_apart(store, key, path, progress)
         if index is not None:
             return index
@@ -188,12 +205,19 @@ def _build_and_save(store: SnapshotStore, key: str, path: Path, progress: Callab
 # How a process with threads (the service, after a list update) builds the index on every core: in a fresh interpreter,
 # which runs one thread and so may fork its workers (`cores.can_fork`), and saves it to the cache for this one to load.
 APART_OTHER_KEY = 3  # the child's exit status when its key is not the parent's (new code or new lists meanwhile)
+APART_PROGRESS = "progress: "  # how the child's progress lines start in its output (the rest is its errors)
 _APART = "import sys; from interdict.screening import build_for_parent; sys.exit(build_for_parent(sys.argv[1]))"
+APART_POLL = 0.5  # seconds between looks at the child's output: progress lines are a few a minute
 
 
 def _built_apart(store: SnapshotStore, key: str, path: Path, progress: Callable[[str], None] | None) -> Index | None:
     """The index for `key`, built and saved by a child process; None (the caller builds it here, on one core) if the
-    store cannot be opened from another process or the child did not save this key's index, whatever the reason."""
+    store cannot be opened from another process or the child did not save this key's index, whatever the reason.
+
+    The child runs in a session of its own, and its whole process group is killed once it has exited: a child killed
+    mid-build (the OOM killer's first choice: it holds the index) leaves forked workers that would otherwise wait
+    forever. Its output goes to a file, not a pipe, so no such orphan can hold this process's reading open either.
+    """
     url = store.engine.url
     if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
         return None  # a database only this process can see
@@ -201,30 +225,57 @@ def _built_apart(store: SnapshotStore, key: str, path: Path, progress: Callable[
         progress("building the index in a separate process, on every core (this process runs other threads)")
     # The URL reaches the child through its environment, not its command line, which any local user may read.
     environment = {**os.environ, "INTERDICT_DB": url.render_as_string(hide_password=False)}
-    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a child writing much to it never blocks
-        try:
-            child = subprocess.Popen(
-                [sys.executable, "-c", _APART, key], env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=errors, text=True, encoding="utf-8", errors="replace",
-            )
-        except OSError:
-            return None
-        assert child.stdout is not None
-        for line in child.stdout:
-            if progress and line.strip():
-                progress(line.strip())
-        status = child.wait()
-        errors.seek(0)
-        error = errors.read().decode("utf-8", "replace")
+    folder = Path(tempfile.mkdtemp(prefix="interdict-build-"))
+    try:
+        output_path = folder / "output.txt"
+        with output_path.open("ab") as output, output_path.open("rb") as reading:
+            try:
+                child = subprocess.Popen(
+                    [sys.executable, "-c", _APART, key], env=environment, stdin=subprocess.DEVNULL, stdout=output,
+                    stderr=subprocess.STDOUT, start_new_session=True,
+                )
+            except OSError:
+                return None
+            try:
+                status: int | None = None
+                lines: list[str] = []
+                while status is None:
+                    try:
+                        status = child.wait(timeout=APART_POLL)
+                    except subprocess.TimeoutExpired:
+                        pass
+                    for line in reading.read().decode("utf-8", "replace").splitlines():
+                        lines.append(line)
+                        if progress and line.startswith(APART_PROGRESS):
+                            progress(line.removeprefix(APART_PROGRESS))
+            finally:
+                _end_group(child)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if status == 0:
         index = load_index(path)
         if index is not None and index.build_key == key:
             return index
     if progress:
         why = "its lists or code changed meanwhile" if status == APART_OTHER_KEY else f"exit status {status}"
-        last = error.strip().splitlines()[-1:] if status not in (0, APART_OTHER_KEY) else []
-        progress(f"the separate build did not give this index ({why}{': ' + last[0] if last else ''}); building it here")
+        errors = [line for line in lines if line.strip() and not line.startswith(APART_PROGRESS)]
+        last = _masked(errors[-1].strip()) if errors and status != APART_OTHER_KEY else ""
+        progress(f"the separate build did not give this index ({why}{': ' + last if last else ''}); building it here")
     return None
+
+
+def _end_group(child: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of the child's process group (orphaned workers), then reap the child."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # the group is gone already (or the platform has none)
+    child.wait()
+
+
+def _masked(text: str) -> str:
+    """A database URL's password masked, should an error message quote the URL."""
+    return re.sub(r"://([^:/@\s]+):[^@\s]+@", r"://\1:***@", text)
 
 
 def build_for_parent(key: str) -> int:
@@ -234,7 +285,7 @@ def build_for_parent(key: str) -> int:
         if index_key(store) != key:
             return APART_OTHER_KEY
         path = cache_path(key)
-        index = build_lists_index(store.active_entities(), key, lambda message: print(message, flush=True))
+        index = build_lists_index(store.active_entities(), key, lambda message: print(APART_PROGRESS + message, flush=True))
         save_index(index, path)
         clean_cache(path.parent, keep=path)
         return 0
