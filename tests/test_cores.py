@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +137,49 @@ def test_workers_that_keep_dying_fail_the_map_instead_of_losing_every_item() -> 
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
     assert done.stdout.split() == ["True", "True"]
+
+
+NAPPING_MAP = """
+import os, sys, time
+from pathlib import Path
+from interdict.cores import forked_map
+
+def nap(folder, items):
+    (Path(folder) / f"{os.getpid()}.pid").write_text("")
+    time.sleep(120)
+    return list(items)
+
+list(forked_map(nap, list(range(4)), 2, 1, sys.argv[1]))
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes' states from Linux's /proc")
+def test_workers_die_with_a_parent_killed_outright(tmp_path: Path) -> None:
+    """kill -9 (the OOM killer) of a process mid-map: its workers, waiting on a queue whose writing end they hold
+    too, would wait forever with their share of the index; they die with it (Linux's parent-death signal)."""
+    parent = subprocess.Popen([sys.executable, "-c", NAPPING_MAP, str(tmp_path)], cwd=ROOT)
+    try:
+        for _ in range(300):
+            workers = [int(found.stem) for found in tmp_path.glob("*.pid")]
+            if len(workers) == 2:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 2
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(100):
+        if all(_gone(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    left = [pid for pid in workers if not _gone(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert left == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -97,7 +98,7 @@ def _pooled(function: Callable[[Any, Sequence[Any]], list[Any]], parts: Sequence
     worker killed mid-task raises BrokenProcessPool here, where Pool.imap would wait for the task's answer forever.
     `shared` reaches each worker as its initializer's argument, which a forked process inherits, never pickled."""
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(workers, len(parts)), mp_context=context, initializer=_receive, initargs=(shared,)) as pool:
+    with ProcessPoolExecutor(min(workers, len(parts)), mp_context=context, initializer=_receive, initargs=(shared, os.getpid())) as pool:
         yield from pool.map(_in_worker, [(function, part) for part in parts])
 
 
@@ -133,9 +134,30 @@ def _alone(
 _shared: Any = None  # `forked_map`'s `shared`, as a forked worker receives it (never set in the parent)
 
 
-def _receive(shared: Any) -> None:
+def _receive(shared: Any, parent: int) -> None:
+    """A forked worker's start: take `shared`, and die with the process that forked it. A worker waits on its task
+    queue, whose writing end it inherited too, so without this a parent killed outright (the OOM killer, kill -9)
+    left its workers waiting forever, each holding its copy-on-write share of the index."""
     global _shared
     _shared = shared
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux's parent-death signal (prctl PR_SET_PDEATHSIG), where the C library offers it; elsewhere nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _in_worker(job: tuple[Callable[[Any, Sequence[Any]], list[Any]], Sequence[Any]]) -> list[Any]:
