@@ -17,3 +17,11 @@ def fixture_bytes(relative: str) -> bytes:
     if xz.exists():
         return lzma.decompress(xz.read_bytes())
     raise FileNotFoundError(relative)
+
+
+def process_gone(pid: int) -> bool:
+    """Whether process `pid` has ended (gone, or a zombie nobody has reaped yet): read from Linux's /proc."""
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from interdict.cores import can_fork, forked_map, usable_cores
 
+from .helpers import process_gone
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -153,13 +155,6 @@ list(forked_map(nap, list(range(4)), 2, 1, sys.argv[1]))
 """
 
 
-def _gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return True
-
-
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes' states from Linux's /proc")
 def test_workers_die_with_a_parent_killed_outright(tmp_path: Path) -> None:
     """kill -9 (the OOM killer) of a process mid-map: its workers, waiting on a queue whose writing end they hold
@@ -176,10 +171,10 @@ def test_workers_die_with_a_parent_killed_outright(tmp_path: Path) -> None:
         parent.kill()
         parent.wait()
     for _ in range(100):
-        if all(_gone(pid) for pid in workers):
+        if all(process_gone(pid) for pid in workers):
             break
         time.sleep(0.1)
-    left = [pid for pid in workers if not _gone(pid)]
+    left = [pid for pid in workers if not process_gone(pid)]
     for pid in left:
         os.kill(pid, 9)
     assert left == []

@@ -18,6 +18,8 @@ from interdict import screening
 from interdict.cores import can_fork, usable_cores
 from interdict.store import SnapshotStore
 
+from .helpers import process_gone
+
 
 @pytest.fixture
 def beside_a_thread() -> Iterator[None]:
@@ -96,13 +98,6 @@ os.kill(os.getpid(), signal.SIGKILL)  # the OOM killer's choice: the process hol
 """
 
 
-def _gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return True
-
-
 def test_a_separate_build_killed_midway_leaves_neither_a_wait_nor_its_workers(
     un_store: SnapshotStore, beside_a_thread: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -119,10 +114,10 @@ def test_a_separate_build_killed_midway_leaves_neither_a_wait_nor_its_workers(
     assert "exit status -9" in said[-1] and said[-1].endswith("building it here")
     orphan = int((tmp_path / "orphan.pid").read_text())
     for _ in range(50):
-        if _gone(orphan):
+        if process_gone(orphan):
             break
         time.sleep(0.1)
-    assert _gone(orphan)
+    assert process_gone(orphan)
 
 
 LOCK_HOLDER = """

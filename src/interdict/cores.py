@@ -37,7 +37,12 @@ def can_fork() -> bool:
     """Whether this process may fork workers now: the platform can, and this process runs one thread. A forked child
     holds a copy of every lock that another thread held at the fork and would wait on it forever (the service
     rebuilds its index beside its serving threads), so a process with threads does the work itself."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return fork_available() and threading.active_count() == 1
+
+
+def fork_available() -> bool:
+    """Whether the platform can fork at all (not Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def forked_map(
@@ -80,8 +85,7 @@ def forked_map(
             if lost is None:
                 raise InterdictError(
                     "A worker process died before finishing its share (the system may have ended it for lack of "
-                    "memory); nothing was written. Free some memory, or give the process one core (taskset -c 0), "
-                    "and run it again."
+                    f"memory); nothing was written. {RUN_AGAIN}"
                 ) from None
             # The pool's death is the first unanswered part's, or that of a part running beside it: the first
             # is tried alone, so that only items which end a worker by themselves are ever answered as lost.
@@ -89,6 +93,7 @@ def forked_map(
             done += 1
 
 
+RUN_AGAIN = "Free some memory, or give the process one core (taskset -c 0), and run it again."
 LOST_MIN = 8  # items a map of any size may lose to worker deaths before it fails
 LOST_SHARE = 0.01  # and the share of a large map's items: a file of a million rows fails after 10,000 lost
 
@@ -122,7 +127,7 @@ def _alone(
                 raise InterdictError(
                     f"Worker processes kept dying: more than {allowed:,} items each ended the worker screening it, so "
                     "the system is stopping them, not the items (a memory limit too low for one worker?); nothing was "
-                    "written. Free some memory, or give the process one core (taskset -c 0), and run it again."
+                    f"written. {RUN_AGAIN}"
                 ) from None
             yield lost(part[0])
             return

@@ -11,7 +11,6 @@ processes start in about a second.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import shutil
@@ -31,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .atomic import remove_stale_temps
-from .cores import can_fork, usable_cores
+from .cores import can_fork, fork_available, usable_cores
 from .errors import InputError, UnknownDatasetError
 from .lists import load_lists, missing_lists
 from .match.index import INDEX_VERSION, Index, build_index, load_index, save_index
@@ -186,7 +185,7 @@ def _building(path: Path) -> Iterator[bool]:
 
 
 def _build_and_save(store: SnapshotStore, key: str, path: Path, progress: Callable[[str], None] | None, shared_cache: bool) -> Index:
-    if shared_cache and not can_fork() and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if shared_cache and not can_fork() and usable_cores() > 1 and fork_available():
         # (Without fork the child could not use more cores than this process; without a writable cache it could not
         # hand its index over.)
         index = _built_apart(store, key, path, progress)
