@@ -1313,6 +1313,8 @@ def test_two_given_names_in_belarusian_forms_stay_two(screener: Screener) -> Non
         ("Jevgenij Primakov", "Evgeny Primakov"),  # a word-initial Е: Je, Ye or E
         ("Igor Jevgenjevitj Fedotov", "Igor Evgenievich Fedotov"),
         ("Jelena Sjapurova", "Elena Shapurova"),  # Jelena shows no sign: name_equivalents.txt holds it
+        ("Dmitrij Gennadjevitj Kuzmin", "Dmitry Gennadyevich Kuzmin"),  # dje for дье inside a word (0.44 before)
+        ("Dmitrij Arkadjevitj Kozlov", "Dmitry Arkadyevich Kozlov"),
     ],
 )
 def test_a_european_transliteration_of_cyrillic_is_the_english_style_name(screener: Screener, european: str, english: str) -> None:
@@ -1323,6 +1325,12 @@ def test_a_european_transliteration_of_cyrillic_is_the_english_style_name(screen
 def test_the_eus_swedish_alias_finds_canadas_english_style_entry(screener: Screener) -> None:
     hits = screener.screen(Query.build("Sergej Kuzjugetovitj Sjojgu", schema="Person"), datasets=["ca_dfatd_sema_sanctions"])
     assert [hit.entity.caption for hit in hits if hit.match] == ["Sergei Kuzhugetovich SHOIGU"]
+
+
+def test_a_words_opening_dje_stays_dzh() -> None:
+    """Dj opening a word is дж (Djeparov, Djabrailov); dje inside one, in a word read the European way, is дье."""
+    assert european_reading("djeparovitj") == "djeparovich"
+    assert european_reading("gennadjevitj") == "gennadyevich"
 
 
 @pytest.mark.parametrize("word", ["faraj", "siraj", "freij", "qatarji", "sirjan", "ganjeh", "majid", "jafar", "hajij", "amjad"])

@@ -84,6 +84,31 @@ def test_patronymic_conflict_weighs_like_a_rare_name() -> None:
     assert score("Sergey Ivanovich Lavrov", "Sergey Viktorovich Lavrov", weights) < 0.7
 
 
+def test_a_patronymic_left_out_costs_what_a_common_part_costs() -> None:
+    # Passports and payments leave the patronymic out: a rare one no longer sinks the name without it.
+    weights = {"armen": 0.3, "gasparyan": 0.7, "sumbatovich": 0.8, "vladimirovich": 0.2, "sargis": 0.8}
+    rare = score("Armen Gasparyan", "Armen Sumbatovich Gasparyan", weights)
+    assert rare >= 0.75
+    assert rare == pytest.approx(score("Armen Gasparyan", "Armen Vladimirovich Gasparyan", weights))
+    assert rare == pytest.approx(score("Armen Sumbatovich Gasparyan", "Armen Gasparyan", weights))  # either side
+    # A rare middle name that is no patronymic still costs its weight.
+    assert score("Armen Gasparyan", "Armen Sargis Gasparyan", weights) < rare - 0.05
+
+
+def test_a_name_with_two_patronymic_endings_has_no_known_patronymic() -> None:
+    # Surnames end alike (Abramovich): with two such words neither is taken for the patronymic, and either left
+    # over costs its weight.
+    weights = {"roman": 0.3, "arkadyevich": 0.8, "abramovich": 0.7, "sumbatovich": 0.8}
+    two = score("Roman Abramovich", "Roman Arkadyevich Abramovich", weights)
+    one = score("Roman Abramov", "Roman Arkadyevich Abramov", {**weights, "abramov": 0.7})
+    assert two < one - 0.05
+
+
+def test_two_different_patronymics_still_conflict() -> None:
+    weights = {"armen": 0.3, "gasparyan": 0.7, "sumbatovich": 0.8, "vladimirovich": 0.2}
+    assert score("Armen Vladimirovich Gasparyan", "Armen Sumbatovich Gasparyan", weights) < 0.7
+
+
 def test_initials_alone_are_not_a_match() -> None:
     assert score("N. N.", "Nursultan Nazarbayev") <= 0.5
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interdict.model import Schema
-from interdict.text.names import acronym_name, alternatives, analyze_name, bracketed_acronyms
+from interdict.text.names import acronym_name, alternatives, analyze_name, bracketed_acronyms, is_patronymic, sole_patronymic
 
 
 def texts(name: str, schema: str | None = "Person") -> list[str]:
@@ -57,6 +57,26 @@ def test_arabic_article_and_compounds_in_arabic_script() -> None:
     ],
 )
 def test_legal_forms_are_removed_even_with_a_slip(name: str, kept: list[str]) -> None:
+    assert texts(name, "Company") == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [  # the EU's aliases of Russian companies, each legal form translated into an official language
+        ("Spółka akcyjna Almaz-Antey", ["almaz", "antey"]),
+        ("Societatea publică pe acțiuni «Stavropol Radio Plant Signal»", ["stavropol", "radio", "plant", "signal"]),
+        ("„Avangard” Részvénytársaság", ["avangard"]),
+        ("Obukhov Gyártelep Rt.", ["obukhov", "gyartelep"]),
+        ("Akciová spoločnosť United Instrument Manufacturing Corporation", ["united", "instrument", "manufacturing"]),
+        ("Delniška družba Alrosa", ["alrosa"]),
+        ("Συμμετοχική εταιρεία Almaz-Antey", ["almaz", "antey"]),
+        ("Cuideachta Comhstoic Oscailte Alrosa", ["alrosa"]),
+        ("sociedade pública por ações aberta Alrosa", ["alrosa"]),
+        ("Société par actions ouverte Alrosa", ["alrosa"]),
+        ("Spoločnosť Alrosa", ["alrosa"]),
+    ],
+)
+def test_legal_forms_of_every_eu_language_are_removed(name: str, kept: list[str]) -> None:
     assert texts(name, "Company") == kept
 
 
@@ -276,3 +296,20 @@ def test_a_persons_dotted_eng_is_not_read_as_a_generic_word() -> None:
 )
 def test_a_particle_is_one_only_where_it_can_introduce_a_word(name: str, words: list[str]) -> None:
     assert texts(name) == words
+
+
+@pytest.mark.parametrize("word", ["sumbatovich", "vladimirovich", "mykolayovych", "ryhoravich", "mikhailovna", "petrivna", "leanidauna", "mikalaeuna", "ilyinichna", "ilyich", "kuzmich", "oglu", "mammadoglu", "kyzy"])
+def test_patronymics_are_read_by_their_endings(word: str) -> None:
+    assert is_patronymic(word)
+
+
+@pytest.mark.parametrize("word", ["heinrich", "ulrich", "friedrich", "petrovic", "ivanov", "ivanova", "gasparyan", "ich", "auna"])
+def test_names_ending_otherwise_are_no_patronymic(word: str) -> None:
+    assert not is_patronymic(word)
+
+
+def test_a_name_has_a_known_patronymic_only_when_one_word_reads_as_one() -> None:
+    armen = analyze_name("Armen Sumbatovich GASPARYAN", Schema.PERSON).tokens
+    assert [sole_patronymic(armen, at) for at in range(len(armen))] == [False, True, False]
+    roman = analyze_name("Roman Arkadyevich ABRAMOVICH", Schema.PERSON).tokens
+    assert not any(sole_patronymic(roman, at) for at in range(len(roman)))

@@ -36,7 +36,7 @@ import numpy as np
 from ..atomic import atomic_write  # one way to write files: complete or not at all
 from ..cores import forked_map, usable_cores
 from ..model import BIRTH_DATE_CAVEAT, LOOKUP_IDENTIFIERS, ORG_SCHEMAS, Entity, IdentifierType, Name, NameKind, Schema
-from ..text.names import HAN_KEY, AnalyzedName, Token, acronym_name, alternatives, analyze_name, bracketed_acronyms, fused_key
+from ..text.names import HAN_KEY, AnalyzedName, Token, acronym_name, alternatives, analyze_name, bracketed_acronyms, fused_key, is_patronymic
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, entry_initials, is_acronym_alias, letter_runs, name_acronyms, run_letters
 from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
@@ -168,6 +168,7 @@ class Index:
     _token_texts: np.ndarray | None = field(default=None, repr=False)
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
     _name_heaviest: np.ndarray | None = field(default=None, repr=False)
+    _name_patronymic_excess: np.ndarray | None = field(default=None, repr=False)
     fuzzy_cache: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
     # retrieve.py's split-word evidence per token: (names holding both parts, each part's names alone)
@@ -214,6 +215,31 @@ class Index:
                 heaviest[:] = [max((weights[token_id] for token_id in ids), default=0.0) for ids in runs]
             self._name_heaviest = heaviest
         return self._name_heaviest
+
+    def name_patronymic_excess(self, cost: float) -> np.ndarray:
+        """Per name, how much more its patronymic weighs than `cost` (float32; 0 for a name without one patronymic;
+        built on first use, for one `cost`): what the scorer no longer charges when the other name lacks the
+        patronymic (`scorer.align`, `sole_patronymic`), so the retrieval estimate does not charge it either."""
+        if self._name_patronymic_excess is None:
+            texts = self.token_texts
+            weights = np.asarray(self.token_weights, dtype=np.float32)
+            patronymic = np.fromiter((is_patronymic(text) for text in texts.tolist()), dtype=bool, count=len(texts))
+            runs = self.name_tokens
+            if isinstance(runs, IntRuns):
+                sizes = runs.sizes()
+                flat = runs.flat().astype(np.int64)
+                owner = np.repeat(np.arange(len(sizes)), sizes)
+            else:  # a fresh build's tuples
+                sizes = np.asarray([len(ids) for ids in runs], dtype=np.int64)
+                flat = np.asarray([token_id for ids in runs for token_id in ids], dtype=np.int64)
+                owner = np.repeat(np.arange(len(sizes)), sizes)
+            flagged = patronymic[flat] if len(flat) else np.zeros(0, dtype=bool)
+            count = np.bincount(owner[flagged], minlength=len(sizes))
+            excess = np.zeros(len(sizes), dtype=np.float32)
+            np.add.at(excess, owner[flagged], np.maximum(weights[flat[flagged]] - np.float32(cost), np.float32(0.0)))
+            excess[count != 1] = 0.0
+            self._name_patronymic_excess = excess
+        return self._name_patronymic_excess
 
     def sorted_texts(self) -> tuple[list[str], list[int]]:
         """The vocabulary's texts in order, and each one's token id (built on first use, ~80 ms)."""

@@ -951,6 +951,9 @@ def _optimistic(
     query_total = sum(weights)
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - (found if covered is None else np.minimum(covered, found)), 0.0)
+    # A patronymic the query lacks costs the scorer no more than `patronymic_omitted` ("Armen Gasparyan" / "Armen
+    # Sumbatovich GASPARYAN"): charged here at its full weight, a rare one sank the estimate below the scorer's score.
+    extra = np.maximum(extra - index.name_patronymic_excess(S.patronymic_omitted)[candidates], 0.0)
     if spelled:
         # An acronym stands for every word of the name it spells: none of them is left over.
         extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0

@@ -22,7 +22,7 @@ from enum import Enum, StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import PLACE, Token, han_key, make_token
+from ..text.names import PLACE, Token, han_key, make_token, sole_patronymic
 from ..text.numbers import roman_letter
 from ..text.skeleton import european_reading, skeleton, vowel_skeleton, without_initial_y, without_vowel_y
 from ..text.tables import initial_letters, surname_suffixes
@@ -832,6 +832,10 @@ def align(
     missing = 0.0  # distinctive parts left over
     sectors = 0.0  # sector words left on both sides: counted whole
     generic = 0.0  # other generic words left over: counted like an extra part, at their small weight
+    # A patronymic one name lacks is excused (`patronymic_omitted`) unless the rest agrees only through a slip between
+    # two names the lists use (Shevchenko / Savchenko, Melnikov / Melikov): that is doubtful already, and its
+    # patronymic's weight was what kept it a near miss.
+    excused = person and not conflict and not any(link[3] == How.TYPO and _known_both(query, candidate, link, known) for link in links)
     if real_q or real_c:
         patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
         patronymic_c = conflict and any(_patronymic(query[i].text) for i in real_q)
@@ -854,7 +858,12 @@ def align(
                 if series and _numeral(token):
                     generic += min(weights[k], S.generic_weight)  # the series' serial: it tells members apart, not sponsors
                 elif not token.generic:
-                    missing += max(weights[k], _floor(token, patronymic))
+                    cost = max(weights[k], _floor(token, patronymic))
+                    if excused and cost > S.patronymic_omitted and sole_patronymic(tokens, k):
+                        # "Armen Gasparyan" / "Armen Sumbatovich GASPARYAN": the patronymic is left out of most
+                        # Latin-script records, so its absence says little, whatever the father's name.
+                        cost = S.patronymic_omitted
+                    missing += cost
                 elif other_sector and token.generic.startswith("sector"):
                     sectors += max(weights[k], S.sector_conflict)
                 else:
@@ -1149,6 +1158,14 @@ def _patronymic(text: str) -> bool:
             _PATRONYMIC_CACHE.clear()
         found = _PATRONYMIC_CACHE[text] = bool(_PATRONYMIC.search(text))
     return found
+
+
+def _known_both(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link, known: Callable[[str], int] | None) -> bool:
+    """Both sides of a one-to-one link are words the lists use (`Index.word_count`)."""
+    qi, cj = link[0], link[1]
+    if known is None or len(qi) != 1 or len(cj) != 1:
+        return False
+    return bool(known(query[qi[0]].text)) and bool(known(candidate[cj[0]].text))
 
 
 def _floor(token: Token, patronymic_conflict: bool) -> float:

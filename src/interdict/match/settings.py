@@ -156,6 +156,13 @@ class MatchSettings:
     )
     single_part_cost: float = setting(0.6, "Subset cost when the match rests on a single part ('Walijan' inside a four-part name is thin evidence).")
     patronymic_conflict: float = setting(0.7, "Cost weight of an unmatched patronymic in a conflict: two different ones mean two different fathers.")
+    patronymic_omitted: float = setting(
+        0.3,
+        "Cost weight of a person's patronymic that one name holds and the other lacks (text/data/patronymic_endings.txt): "
+        "passports and payments leave it out. At the unmatched floor, a rare patronymic costs what a common one does "
+        "('Armen Gasparyan' / 'Armen Sumbatovich GASPARYAN' 0.69 -> 0.79). Higher keeps such names near misses; lower lets "
+        "the patronymic count for nothing.",
+    )
     one_part_cap: float = setting(0.69, "A person matched on one name part alone stays a near miss.")
     bridged_subset_cap: float = setting(
         0.69,

@@ -170,6 +170,29 @@ def as_letters(token: Token) -> Token:
     return _changed(token, letters=True)
 
 
+PATRONYMIC_STEM_MIN = 3  # letters before a patronymic ending (patronymic_endings.txt): "Ilyich" is one, "-ovna" alone no word
+
+
+@lru_cache(maxsize=None)
+def _patronymic_pattern() -> re.Pattern[str]:
+    endings, words = tables.patronymic_endings()
+    after_stem = "|".join(re.escape(ending) for ending in (*endings, *words))
+    whole = "|".join(re.escape(word) for word in words)
+    return re.compile(f".{{{PATRONYMIC_STEM_MIN},}}(?:{after_stem})" + (f"|{whole}" if words else ""))
+
+
+def is_patronymic(text: str) -> bool:
+    """The word reads as a patronymic by its ending (patronymic_endings.txt): Sumbatovich, Mikhailovna, Leanidauna,
+    oglu. A word only: whether it is its name's patronymic is `sole_patronymic`'s question."""
+    return _patronymic_pattern().fullmatch(text) is not None
+
+
+def sole_patronymic(tokens: tuple[Token, ...], position: int) -> bool:
+    """The word at `position` is its name's patronymic: it reads as one and no other word of the name does (surnames
+    end alike: in "Roman Arkadyevich ABRAMOVICH" the patronymic is not known, so neither word is taken for it)."""
+    return is_patronymic(tokens[position].text) and not any(is_patronymic(token.text) for at, token in enumerate(tokens) if at != position)
+
+
 def fused_key(token: Token) -> str:
     """The key of the word written fused with its particles ("vanderbilt"): where the fused spelling is posted."""
     return skeleton(token.particles + token.text)
@@ -574,6 +597,8 @@ def _hyphen_groups(text: str, words: list[str]) -> list[int]:
 def _strip_legal_forms(tokens: list[Token], removed: list[tuple[str, str]], strict: bool) -> list[Token]:
     """Remove legal forms at either end of an organisation name ("OOO X", "X Co., Ltd.")."""
     forms, longest = tables.legal_form_set()
+    if tuple(token.text for token in tokens) in forms:
+        return tokens  # a name that is a legal form and nothing else ("javna delniška družba"): its words are all it has
     changed = True
     while changed and len(tokens) > 1:
         changed = False

@@ -120,7 +120,9 @@ def final_h_key(token: str) -> str | None:
 # (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
 # before the last vowel (Hajij).
 _EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev|^jev|[aeiou]laj$")
-_EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dj": "dj", "j": "y", "w": "v"}
+# A dj stays dj (дж: Djabrailov, Djeparov), except dje inside a word, where Scandinavian and German spellings write
+# дье (Gennadjevitj / Gennadyevich, Arkadjevitj / Arkadyevich: the patronymics of Gennady and Arkady); `_read_group`.
+_EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dje": "dye", "dj": "dj", "j": "y", "w": "v"}
 # The letter groups read, longest first (so sjtsj is read whole, not as sj and tsj).
 _EUROPEAN_LETTERS = re.compile("|".join(sorted(_EUROPEAN_READS, key=len, reverse=True)))
 EUROPEAN_MIN_LETTERS = 5  # shorter words (Raj, Taj, Tej) carry too little to tell the two conventions apart
@@ -160,6 +162,15 @@ def _caron_marked(token: str, original: str) -> str | None:
     return marked
 
 
+def _read_group(found: re.Match[str]) -> str:
+    """A letter group of a European spelling as English-style romanisation writes it (`_EUROPEAN_READS`); a word's
+    opening dje is дже (Djeparov), read as dj."""
+    group = found.group(0)
+    if group == "dje" and found.start() == 0:
+        return "dje"
+    return _EUROPEAN_READS[group]
+
+
 @lru_cache(maxsize=50_000)
 def european_reading(token: str, original: str = "") -> str | None:
     """The word as an English-style romanisation writes it, if it reads as a European transliteration of Cyrillic
@@ -170,7 +181,7 @@ def european_reading(token: str, original: str = "") -> str | None:
         if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
             return None
         marked = token
-    read = _EUROPEAN_LETTERS.sub(lambda found: _EUROPEAN_READS[found.group(0)], marked)
+    read = _EUROPEAN_LETTERS.sub(_read_group, marked)
     for mark, letters in _CARON_READS.items():
         read = read.replace(mark, letters)
     return read if read != token else None

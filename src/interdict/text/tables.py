@@ -28,6 +28,14 @@ def surname_suffixes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def patronymic_endings() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(endings, words) of patronymics (patronymic_endings.txt): -ovich, -ovna, -auna after a stem; Ilyich, oglu whole
+    (or ending a longer word)."""
+    entries = {line.strip().lower() for line in _lines("patronymic_endings.txt")}
+    return tuple(sorted(entry[1:] for entry in entries if entry.startswith("-"))), tuple(sorted(entry for entry in entries if not entry.startswith("-")))
+
+
+@lru_cache(maxsize=None)
 def honorifics() -> frozenset[str]:
     return _words("honorifics.txt")
 
