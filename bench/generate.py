@@ -39,6 +39,9 @@ Variant families (each query remembers the entity it came from):
                      name's bracketed place dropped. The places are the generator's own, countries
                      as English and their own languages write them, two-letter codes, and some
                      regions and cities the matcher has no table of ("(Asia)", "(Dubai)")
+    passport_form    a person listed with a patronymic ("Vladimir Kazimirovich KRAVCHENKO") as a passport
+                     or payment writes them: given name and surname only, with one keyboard slip in the
+                     surname ("Vladimir KRVACHENKO"). The patronymic endings are the generator's own
 
 Negatives:
     recombined       a real first name with a real surname that no listed person carries together
@@ -198,7 +201,36 @@ def variants(entities: list[Entity], per_family: int, seed: int = 7) -> list[Gen
     out += _org_letters(orgs, per_family, random.Random(seed * 1000 + 5))
     out += _split_three(people, per_family, random.Random(seed * 1000 + 6))
     out += _org_place(orgs, per_family, random.Random(seed * 1000 + 7))
+    out += _passport_form(people, per_family, random.Random(seed * 1000 + 8))
     return out
+
+
+# The generator's own patronymic endings (Russian, Ukrainian, Belarusian sons and daughters), not the matcher's table.
+_PATRONYMIC_WORD = re.compile(r"[A-Za-z]{3,}(?:ovich|evich|ovych|evych|avich|ovitch|evitch|ovna|evna|ivna|auna)", re.IGNORECASE)
+
+
+def _passport_form(people: list[Entity], per_family: int, rng: random.Random) -> list[GeneratedQuery]:
+    """A person listed as given name, patronymic and surname, written without the patronymic and with one keyboard slip
+    in the surname: "Vladimir Kazimirovich KRAVCHENKO" as "Vladimir KRVACHENKO"."""
+
+    def make(entity: Entity) -> GeneratedQuery | None:
+        sources = []
+        for name in _latin_names(entity):
+            words = name.replace(",", " ").split()
+            if len(words) != 3 or sum(bool(_PATRONYMIC_WORD.fullmatch(word)) for word in words) != 1:
+                continue
+            given, patronymic, surname = (words[1], words[2], words[0]) if "," in name else words
+            if _PATRONYMIC_WORD.fullmatch(patronymic) and len(surname) >= 5 and surname.isalpha():
+                sources.append((name, given, surname))
+        if not sources:
+            return None
+        source, given, surname = rng.choice(sources)
+        slipped = _typo(surname, rng)
+        if slipped.lower() == surname.lower():
+            return None
+        return GeneratedQuery("passport_form", f"{given} {slipped}", entity.schema, entity.id, source)
+
+    return _one_per_entity(people, per_family, rng, make)
 
 
 # Places companies write in brackets after a group's name, the generator's own list: countries in English and as

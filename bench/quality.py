@@ -16,9 +16,11 @@ in the project venv the logic-v2 columns are skipped and say so.
    org_generic_typo (a slip in an organisation's generic word), fused_particle
    (a person's particle written fused to the next word: "Isabel DOSSANTOS"),
    org_letters (an organisation's letters written another way: "M&P" as "MP"),
-   split_three (a long word of a person's name written as three: "Plat Ono Vich") and
+   split_three (a long word of a person's name written as three: "Plat Ono Vich"),
    org_place (a place in brackets added to or dropped from an organisation's name:
-   "Mahan Air (Hong Kong) Ltd", its local company).
+   "Mahan Air (Hong Kong) Ltd", its local company) and passport_form (a person
+   listed with a patronymic written without it, as a passport does, and with a slip
+   in the surname: "Vladimir KRVACHENKO").
 3. Negatives — the share of queries that raise any match: recombined (real first
    names and surnames not listed together), common (frequent names of many
    cultures), recombined_any (the same, kept unless they are a listed person's

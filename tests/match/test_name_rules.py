@@ -1331,6 +1331,7 @@ def test_a_words_opening_dje_stays_dzh() -> None:
     """Dj opening a word is дж (Djeparov, Djabrailov); dje inside one, in a word read the European way, is дье."""
     assert european_reading("djeparovitj") == "djeparovich"
     assert european_reading("gennadjevitj") == "gennadyevich"
+    assert european_reading("djordjevic", "Djordjević") == "djordjevich"  # read for its caron: đ, not дье
 
 
 @pytest.mark.parametrize("word", ["faraj", "siraj", "freij", "qatarji", "sirjan", "ganjeh", "majid", "jafar", "hajij", "amjad"])

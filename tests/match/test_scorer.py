@@ -104,6 +104,11 @@ def test_a_name_with_two_patronymic_endings_has_no_known_patronymic() -> None:
     assert two < one - 0.05
 
 
+def test_a_surname_ending_like_a_patronymic_still_costs_its_weight() -> None:
+    weights = {"juan": 0.3, "carlos": 0.3, "abramovich": 0.8, "abramov": 0.8}
+    assert score("Juan Carlos", "Juan Carlos Abramovich", weights) == pytest.approx(score("Juan Carlos", "Juan Carlos Abramov", weights))
+
+
 def test_two_different_patronymics_still_conflict() -> None:
     weights = {"armen": 0.3, "gasparyan": 0.7, "sumbatovich": 0.8, "vladimirovich": 0.2}
     assert score("Armen Vladimirovich Gasparyan", "Armen Sumbatovich Gasparyan", weights) < 0.7

@@ -205,3 +205,18 @@ def test_a_slip_between_two_listed_surnames_gets_no_patronymic_excuse(screener) 
     # man met Canada's Evgeny Stepanovich SAVCHENKO at 0.71 with the patronymic excused, 0.67 without.
     hits = screener.screen(Query.build("Jevgenij Ševčenko", schema="Person"), datasets=[CANADA], limit=10)
     assert not any(hit.match and "SAVCHENKO" in hit.entity.caption for hit in hits)
+
+
+@pytest.mark.parametrize(
+    ("written", "listed"),
+    [  # listed as given name and surname only; the query carries a rare patronymic, which the scorer excuses
+        ("Aleksandr Kazimirovich Gurov", "gb_fcdo_sanctions-RUS3041"),
+        ("Sergei Kazimirovich Ivanov", "ca_dfatd_sema_sanctions-Russia-1-Part-1-23"),
+    ],
+)
+def test_retrieval_does_not_hide_what_a_query_patronymic_costs_nothing_for(screener, written: str, listed: str) -> None:  # type: ignore[no-untyped-def]
+    # Retrieval's estimate charged the query's patronymic at its full weight and pruned these (scorer: 0.85, a match).
+    query = Query.build(written, schema="Person")
+    scored = screener.score_entry(query, listed)
+    assert scored is not None and scored.match
+    assert listed in matched_ids(screener.screen(query, limit=10))

@@ -66,7 +66,7 @@ def test_legal_forms_are_removed_even_with_a_slip(name: str, kept: list[str]) ->
         ("Spółka akcyjna Almaz-Antey", ["almaz", "antey"]),
         ("Societatea publică pe acțiuni «Stavropol Radio Plant Signal»", ["stavropol", "radio", "plant", "signal"]),
         ("„Avangard” Részvénytársaság", ["avangard"]),
-        ("Obukhov Gyártelep Rt.", ["obukhov", "gyartelep"]),
+        ("Obukhov Gyártelep Nyrt.", ["obukhov", "gyartelep"]),
         ("Akciová spoločnosť United Instrument Manufacturing Corporation", ["united", "instrument", "manufacturing"]),
         ("Delniška družba Alrosa", ["alrosa"]),
         ("Συμμετοχική εταιρεία Almaz-Antey", ["almaz", "antey"]),
@@ -298,7 +298,7 @@ def test_a_particle_is_one_only_where_it_can_introduce_a_word(name: str, words: 
     assert texts(name) == words
 
 
-@pytest.mark.parametrize("word", ["sumbatovich", "vladimirovich", "mykolayovych", "ryhoravich", "mikhailovna", "petrivna", "leanidauna", "mikalaeuna", "ilyinichna", "ilyich", "kuzmich", "oglu", "mammadoglu", "kyzy"])
+@pytest.mark.parametrize("word", ["sumbatovitj", "wladimirowitsch", "michajlowna", "lvovich", "sumbatovich", "vladimirovich", "mykolayovych", "ryhoravich", "mikhailovna", "petrivna", "leanidauna", "mikalaeuna", "ilyinichna", "ilyich", "kuzmich", "oglu", "mammadoglu", "kyzy"])
 def test_patronymics_are_read_by_their_endings(word: str) -> None:
     assert is_patronymic(word)
 
@@ -313,3 +313,11 @@ def test_a_name_has_a_known_patronymic_only_when_one_word_reads_as_one() -> None
     assert [sole_patronymic(armen, at) for at in range(len(armen))] == [False, True, False]
     roman = analyze_name("Roman Arkadyevich ABRAMOVICH", Schema.PERSON).tokens
     assert not any(sole_patronymic(roman, at) for at in range(len(roman)))
+    # A word ending so at either end of the name is a surname (Abramovich, Karankevich), not a patronymic.
+    juan = analyze_name("Juan Carlos ABRAMOVICH", Schema.PERSON).tokens
+    assert not any(sole_patronymic(juan, at) for at in range(len(juan)))
+
+
+def test_rt_is_a_name_not_a_legal_form() -> None:
+    """RT (the broadcaster, Rostec's companies), not the Hungarian Rt.: "RT France" is not France."""
+    assert texts("RT France", "Company") == ["rt", "france"]

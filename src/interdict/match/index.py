@@ -168,7 +168,7 @@ class Index:
     _token_texts: np.ndarray | None = field(default=None, repr=False)
     _sorted_texts: tuple[list[str], list[int]] | None = field(default=None, repr=False)
     _name_heaviest: np.ndarray | None = field(default=None, repr=False)
-    _name_patronymic_excess: np.ndarray | None = field(default=None, repr=False)
+    _name_patronymic_excess: dict[float, np.ndarray] = field(default_factory=dict, repr=False)
     fuzzy_cache: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
     evidence_cache: dict[str, list[tuple[np.ndarray, float]]] = field(default_factory=dict, repr=False)
     # retrieve.py's split-word evidence per token: (names holding both parts, each part's names alone)
@@ -217,10 +217,12 @@ class Index:
         return self._name_heaviest
 
     def name_patronymic_excess(self, cost: float) -> np.ndarray:
-        """Per name, how much more its patronymic weighs than `cost` (float32; 0 for a name without one patronymic;
-        built on first use, for one `cost`): what the scorer no longer charges when the other name lacks the
-        patronymic (`scorer.align`, `sole_patronymic`), so the retrieval estimate does not charge it either."""
-        if self._name_patronymic_excess is None:
+        """Per name, how much more its patronymic weighs than `cost` (float32; 0 for a name without exactly one word
+        that reads as one; built on first use for each `cost`): at most what the scorer no longer charges when the
+        other name lacks the patronymic (`scorer.align`, `sole_patronymic`), so the retrieval estimate does not
+        charge it either."""
+        found = self._name_patronymic_excess.get(cost)
+        if found is None:
             texts = self.token_texts
             weights = np.asarray(self.token_weights, dtype=np.float32)
             patronymic = np.fromiter((is_patronymic(text) for text in texts.tolist()), dtype=bool, count=len(texts))
@@ -238,8 +240,8 @@ class Index:
             excess = np.zeros(len(sizes), dtype=np.float32)
             np.add.at(excess, owner[flagged], np.maximum(weights[flat[flagged]] - np.float32(cost), np.float32(0.0)))
             excess[count != 1] = 0.0
-            self._name_patronymic_excess = excess
-        return self._name_patronymic_excess
+            found = self._name_patronymic_excess[cost] = excess
+        return found
 
     def sorted_texts(self) -> tuple[list[str], list[int]]:
         """The vocabulary's texts in order, and each one's token id (built on first use, ~80 ms)."""

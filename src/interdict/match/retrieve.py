@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 
 from ..cores import forked_map, usable_cores
 from ..text import tables
-from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key
+from ..text.names import AnalyzedName, Token, analyze_name, fused_key, han_key, sole_patronymic
 from ..text.skeleton import skeleton, skeleton_once
 from .acronyms import ACRONYM_KEY, LETTERS_KEY, letter_runs, query_acronym, run_letters
 from .columns import Runs
@@ -868,7 +868,8 @@ def _estimate(
     selective = [group for group, size in zip(groups, sizes) if size <= S.common_postings]
     deferred = [group for group, size in zip(groups, sizes) if size > S.common_postings] if selective else []
     common_weight = min(sum(max(value for _, value in group) for group in deferred), sum(weights))
-    if common_weight and common_weight / (sum(weights) * S.estimate_query_share + common_weight * (1.0 - S.estimate_query_share)) >= cutoff * S.prune:
+    charged = max(sum(weights) - _query_patronymic_excess(name, weights), common_weight)  # as `_optimistic` charges it
+    if common_weight and common_weight / (charged * S.estimate_query_share + common_weight * (1.0 - S.estimate_query_share)) >= cutoff * S.prune:
         selective, deferred = groups, []
     if not selective:
         selective = groups
@@ -935,6 +936,15 @@ def _estimate(
     return candidates, estimate
 
 
+def _query_patronymic_excess(name: AnalyzedName, weights: list[float]) -> float:
+    """How much more the query name's patronymic weighs than the scorer charges for it when the list name lacks it
+    (`patronymic_omitted`, `sole_patronymic`): 0 for a name without one."""
+    for position, token in enumerate(name.tokens):
+        if sole_patronymic(name.tokens, position):
+            return max(weights[position] - S.patronymic_omitted, 0.0)
+    return 0.0
+
+
 def _optimistic(
     index: Index,
     name: AnalyzedName,
@@ -951,13 +961,15 @@ def _optimistic(
     query_total = sum(weights)
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - (found if covered is None else np.minimum(covered, found)), 0.0)
-    # A patronymic the query lacks costs the scorer no more than `patronymic_omitted` ("Armen Gasparyan" / "Armen
-    # Sumbatovich GASPARYAN"): charged here at its full weight, a rare one sank the estimate below the scorer's score.
+    # A patronymic one name lacks costs the scorer no more than `patronymic_omitted` ("Armen Gasparyan" / "Armen
+    # Sumbatovich GASPARYAN", either way round): charged here at its full weight, a rare one sank the estimate below
+    # the scorer's score. The list name's is taken off what it has left over, the query's off what the query is charged.
     extra = np.maximum(extra - index.name_patronymic_excess(S.patronymic_omitted)[candidates], 0.0)
+    charged_total = np.maximum(np.float32(query_total - _query_patronymic_excess(name, weights)), found)
     if spelled:
         # An acronym stands for every word of the name it spells: none of them is left over.
         extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0
-    estimate = _share(found, query_total, S.estimate_extra_cost * extra)
+    estimate = _share(found, charged_total, S.estimate_extra_cost * extra)
     initials = [token.text[0] for token in name.tokens if token.initial and "a" <= token.text[0] <= "z"]
     if initials:
         # "G. M. Elhassan": an initial stands for a word of the list name opening with its letter, which
@@ -974,7 +986,7 @@ def _optimistic(
         initialled = gained / np.maximum(found + covered_weight + left_over, np.float32(1e-6))
         # The query's own words that found nothing still count against it, as in the plain estimate:
         # an "A." beside six words of which one is found does not make every name with an A-word a candidate.
-        charged = query_total * S.estimate_query_share + (found + covered_weight) * (1.0 - S.estimate_query_share) + left_over
+        charged = charged_total * S.estimate_query_share + (found + covered_weight) * (1.0 - S.estimate_query_share) + left_over
         initialled = np.minimum(initialled, gained / np.maximum(charged, np.float32(1e-6)))
         estimate = np.maximum(estimate, np.where(covered_weight > 0, initialled, np.float32(0.0)))
     # A word the lists never use that found nothing ("Vavletninovich": slips beyond the typo search) may still be
@@ -983,11 +995,11 @@ def _optimistic(
     # Only for names the query's other words already match (estimated without the unknown word, in the match
     # range): otherwise every name sharing a common word with a query holding a typo would be scored.
     if unfound and S.estimate_unknown_pair and unfound < query_total:
-        rest = query_total - unfound
+        rest = np.maximum(charged_total - unfound, found)
         without = _share(found, rest, S.estimate_extra_cost * extra)
         covered_weight = np.minimum(extra, np.float32(unfound))
         gained = found + np.float32(S.estimate_unknown_pair) * covered_weight
-        paired = _share(gained, query_total, S.estimate_extra_cost * (extra - covered_weight))
+        paired = _share(gained, np.maximum(charged_total, gained), S.estimate_extra_cost * (extra - covered_weight))
         estimate = np.where(without >= threshold - S.match_range_margin, np.maximum(estimate, paired), estimate)
     # A list name whose parts are all in the query ("A B" inside "A B C", a family or
     # father's name added) is a subset match: the query's extra parts cost what the
@@ -997,7 +1009,7 @@ def _optimistic(
     covered = (extra <= S.estimate_covered_slack) & (index.name_size[candidates] >= 2)
     if covered.any():
         # Only where it brings a name into the match range: the near misses stay ranked as before.
-        subset = found / (found + S.estimate_extra_cost * (query_total - found) + extra)
+        subset = found / (found + S.estimate_extra_cost * (charged_total - found) + extra)
         estimate = np.where(covered & (subset >= threshold), np.maximum(estimate, subset), estimate)
     return estimate
 

@@ -188,9 +188,14 @@ def is_patronymic(text: str) -> bool:
 
 
 def sole_patronymic(tokens: tuple[Token, ...], position: int) -> bool:
-    """The word at `position` is its name's patronymic: it reads as one and no other word of the name does (surnames
-    end alike: in "Roman Arkadyevich ABRAMOVICH" the patronymic is not known, so neither word is taken for it)."""
-    return is_patronymic(tokens[position].text) and not any(is_patronymic(token.text) for at, token in enumerate(tokens) if at != position)
+    """The word at `position` is its name's patronymic: it stands between two other words, reads as one, and no other
+    word of the name does. Surnames end alike: a word opening or closing the name is taken for one (Juan Carlos
+    ABRAMOVICH), and in "Roman Arkadyevich ABRAMOVICH" neither word is taken for the patronymic."""
+    return (
+        0 < position < len(tokens) - 1
+        and is_patronymic(tokens[position].text)
+        and not any(is_patronymic(token.text) for at, token in enumerate(tokens) if at != position)
+    )
 
 
 def fused_key(token: Token) -> str:

@@ -120,8 +120,9 @@ def final_h_key(token: str) -> str | None:
 # (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
 # before the last vowel (Hajij).
 _EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev|^jev|[aeiou]laj$")
-# A dj stays dj (дж: Djabrailov, Djeparov), except dje inside a word, where Scandinavian and German spellings write
-# дье (Gennadjevitj / Gennadyevich, Arkadjevitj / Arkadyevich: the patronymics of Gennady and Arkady); `_read_group`.
+# A dj stays dj (дж: Djabrailov, Djeparov; đ: Djordjević, Radjenović), except dje inside a word read for its
+# Scandinavian or German signs, where it is дье (Gennadjevitj / Gennadyevich, Arkadjevitj / Arkadyevich: the
+# patronymics of Gennady and Arkady); `european_reading`. A word read for its carons keeps it (Djordjević).
 _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dje": "dye", "dj": "dj", "j": "y", "w": "v"}
 # The letter groups read, longest first (so sjtsj is read whole, not as sj and tsj).
 _EUROPEAN_LETTERS = re.compile("|".join(sorted(_EUROPEAN_READS, key=len, reverse=True)))
@@ -171,17 +172,24 @@ def _read_group(found: re.Match[str]) -> str:
     return _EUROPEAN_READS[group]
 
 
+def _read_marked(found: re.Match[str]) -> str:
+    """`_read_group` for a word read for its carons: dje stays (Djordjević, Radjenović: đ, not дье)."""
+    group = found.group(0)
+    return "dje" if group == "dje" else _EUROPEAN_READS[group]
+
+
 @lru_cache(maxsize=50_000)
 def european_reading(token: str, original: str = "") -> str | None:
     """The word as an English-style romanisation writes it, if it reads as a European transliteration of Cyrillic
     ("sjojgu" → "shoygu", "arkadij" → "arkadiy", "michajlovitj" → "mikhaylovich", Tarasevič → "tarasevich"); None if
     it does not. `original`: the word as written, accents and all."""
     marked = _caron_marked(token, original) if original else None
+    reader = _read_marked
     if marked is None:
         if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
             return None
-        marked = token
-    read = _EUROPEAN_LETTERS.sub(_read_group, marked)
+        marked, reader = token, _read_group
+    read = _EUROPEAN_LETTERS.sub(reader, marked)
     for mark, letters in _CARON_READS.items():
         read = read.replace(mark, letters)
     return read if read != token else None
