@@ -774,10 +774,12 @@ def _token_evidence(
             if sim >= PAIR_MIN:
                 evidence.append((index.names_with_token(token_id), weight * sim))
     if token.script == "latin" and not any(token.keys):
-        # An all-vowel word has no key to be found under, and an acronym the lists give ("IOI", index._readings) is
-        # letters, so no query word is its twin either: the same letters written are its only evidence. (A word with a
-        # key finds a letters word under it like any other.)
-        evidence.extend((index.names_with_token(token_id), weight) for token_id in index.tokens_written(token.text) if vocabulary_tokens[token_id].letters)
+        # An all-vowel word has no key to be found under ("Oo", "Aye", "Ei" of Burmese names; its key is empty), and
+        # an acronym the lists give ("IOI", index._readings) is letters, so no query word is its twin either: the same
+        # letters written are its only evidence. (A word with a key finds a letters word under it like any other.)
+        # Only letters words were taken once: "Soe Ivanovich Oo" then found SOE OO through "Soe" alone, a common word
+        # folded in last, and never proposed it, though it scores 0.74.
+        evidence.extend((index.names_with_token(token_id), weight) for token_id in index.tokens_written(token.text))
     if len(token.text) >= S.truncated_min_letters and not token.abjad and token.script == "latin" and not known(token.text):
         # A word cut short ("Qalib" for "Qalibaf"): the scorer pairs it only as a query's last word,
         # retrieval offers it wherever it stands.
