@@ -1331,7 +1331,8 @@ def test_a_words_opening_dje_stays_dzh() -> None:
     """Dj opening a word is дж (Djeparov, Djabrailov); dje inside one, in a word read the European way, is дье."""
     assert european_reading("djeparovitj") == "djeparovich"
     assert european_reading("gennadjevitj") == "gennadyevich"
-    assert european_reading("djordjevic", "Djordjević") == "djordjevich"  # read for its caron: đ, not дье
+    assert european_reading("djordjevic", "Djordjević") == "djordjevich"  # ć: Serbo-Croatian, dj is đ, not дье
+    assert european_reading("arkadjevic", "Arkadjevič") == "arkadyevich"  # č alone: Czech, Slovak, Lithuanian
 
 
 @pytest.mark.parametrize("word", ["faraj", "siraj", "freij", "qatarji", "sirjan", "ganjeh", "majid", "jafar", "hajij", "amjad"])

@@ -938,12 +938,20 @@ def _estimate(
     return candidates, estimate
 
 
+# What is left of a list name's excused patronymic after `name_patronymic_excess`: the estimate charges it at
+# `estimate_extra_cost`, the scorer at `subset_cost` of `patronymic_omitted` (the same while the two costs are equal).
+_LIST_PATRONYMIC_CHARGED = S.patronymic_omitted * S.subset_cost / S.estimate_extra_cost
+
+
 def _query_patronymic_excess(name: AnalyzedName, weights: list[float]) -> float:
     """How much more the query name's patronymic weighs than the scorer charges for it when the list name lacks it
-    (`patronymic_omitted`, `sole_patronymic`): 0 for a name without one."""
+    (`patronymic_omitted`, `sole_patronymic`): 0 for a name without one. The estimate charges a query word at
+    `estimate_query_share` of its weight and the scorer an excused patronymic at `subset_cost` of `patronymic_omitted`:
+    what is left of it here costs no more than that (left at `patronymic_omitted`, it still cost 0.27 against the
+    scorer's 0.105, and "Khaled Kazimirovna Fauwa" missed Khaled AL-FAUWAZ, 0.81, at an estimate of 0.499)."""
     for position, token in enumerate(name.tokens):
         if sole_patronymic(name.tokens, position):
-            return max(weights[position] - S.patronymic_omitted, 0.0)
+            return max(weights[position] - S.patronymic_omitted * S.subset_cost / S.estimate_query_share, 0.0)
     return 0.0
 
 
@@ -966,7 +974,7 @@ def _optimistic(
     # A patronymic one name lacks costs the scorer no more than `patronymic_omitted` ("Armen Gasparyan" / "Armen
     # Sumbatovich GASPARYAN", either way round): charged here at its full weight, a rare one sank the estimate below
     # the scorer's score. The list name's is taken off what it has left over, the query's off what the query is charged.
-    extra = np.maximum(extra - index.name_patronymic_excess(S.patronymic_omitted)[candidates], 0.0)
+    extra = np.maximum(extra - index.name_patronymic_excess(_LIST_PATRONYMIC_CHARGED)[candidates], 0.0)
     charged_total = np.maximum(np.float32(query_total - _query_patronymic_excess(name, weights)), found)
     if spelled:
         # An acronym stands for every word of the name it spells: none of them is left over.

@@ -425,7 +425,7 @@ class Screener:
         """Build now the tables the first queries would build (the vocabulary's texts, sorted for cut-short words), and
         the reach-through table when one is attached: before forking workers, so each does not build its own."""
         self.index.sorted_texts()
-        self.index.name_patronymic_excess(S.patronymic_omitted)
+        self.index.name_patronymic_excess(S.patronymic_omitted * S.subset_cost / S.estimate_extra_cost)  # as retrieval asks
         reach = getattr(self, "reach", None)
         if reach is not None and hasattr(reach, "table"):
             reach.table()

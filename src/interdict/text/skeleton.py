@@ -122,7 +122,8 @@ def final_h_key(token: str) -> str | None:
 _EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev|^jev|[aeiou]laj$")
 # A dj stays dj (дж: Djabrailov, Djeparov; đ: Djordjević, Radjenović), except dje inside a word read for its
 # Scandinavian or German signs, where it is дье (Gennadjevitj / Gennadyevich, Arkadjevitj / Arkadyevich: the
-# patronymics of Gennady and Arkady); `european_reading`. A word read for its carons keeps it (Djordjević).
+# patronymics of Gennady and Arkady, also Arkadjevič); `european_reading`. A word written with đ or ć keeps it
+# (Djordjević, Radjenović).
 _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dje": "dye", "dj": "dj", "j": "y", "w": "v"}
 # The letter groups read, longest first (so sjtsj is read whole, not as sj and tsj).
 _EUROPEAN_LETTERS = re.compile("|".join(sorted(_EUROPEAN_READS, key=len, reverse=True)))
@@ -172,8 +173,11 @@ def _read_group(found: re.Match[str]) -> str:
     return _EUROPEAN_READS[group]
 
 
+_SOUTH_SLAVIC = re.compile("[đćĐĆ]")
+
+
 def _read_marked(found: re.Match[str]) -> str:
-    """`_read_group` for a word read for its carons: dje stays (Djordjević, Radjenović: đ, not дье)."""
+    """`_read_group` for a word written with đ or ć: dje stays (Djordjević, Radjenović: đ, not дье)."""
     group = found.group(0)
     return "dje" if group == "dje" else _EUROPEAN_READS[group]
 
@@ -184,7 +188,8 @@ def european_reading(token: str, original: str = "") -> str | None:
     ("sjojgu" → "shoygu", "arkadij" → "arkadiy", "michajlovitj" → "mikhaylovich", Tarasevič → "tarasevich"); None if
     it does not. `original`: the word as written, accents and all."""
     marked = _caron_marked(token, original) if original else None
-    reader = _read_marked
+    # đ and ć are Serbo-Croatian (Djordjević: dje is đe); č alone is Czech, Slovak or Lithuanian (Arkadjevič: дье).
+    reader = _read_marked if _SOUTH_SLAVIC.search(original) else _read_group
     if marked is None:
         if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
             return None
