@@ -226,18 +226,10 @@ class Index:
             texts = self.token_texts
             weights = np.asarray(self.token_weights, dtype=np.float32)
             patronymic = np.fromiter((is_patronymic(text) for text in texts.tolist()), dtype=bool, count=len(texts))
-            runs = self.name_tokens
-            if isinstance(runs, IntRuns):
-                sizes = runs.sizes()
-                flat = runs.flat().astype(np.int64)
-                owner = np.repeat(np.arange(len(sizes)), sizes)
-            else:  # a fresh build's tuples
-                sizes = np.asarray([len(ids) for ids in runs], dtype=np.int64)
-                flat = np.asarray([token_id for ids in runs for token_id in ids], dtype=np.int64)
-                owner = np.repeat(np.arange(len(sizes)), sizes)
-            flagged = patronymic[flat] if len(flat) else np.zeros(0, dtype=bool)
-            count = np.bincount(owner[flagged], minlength=len(sizes))
-            excess = np.zeros(len(sizes), dtype=np.float32)
+            owner, flat = self._words_of(np.arange(self.total_names, dtype=np.int64))
+            flagged = patronymic[flat]
+            count = np.bincount(owner[flagged], minlength=self.total_names)
+            excess = np.zeros(self.total_names, dtype=np.float32)
             np.add.at(excess, owner[flagged], np.maximum(weights[flat[flagged]] - np.float32(cost), np.float32(0.0)))
             excess[count != 1] = 0.0
             found = self._name_patronymic_excess[cost] = excess

@@ -870,7 +870,8 @@ def _estimate(
     selective = [group for group, size in zip(groups, sizes) if size <= S.common_postings]
     deferred = [group for group, size in zip(groups, sizes) if size > S.common_postings] if selective else []
     common_weight = min(sum(max(value for _, value in group) for group in deferred), sum(weights))
-    charged = max(sum(weights) - _query_patronymic_excess(name, weights), common_weight)  # as `_optimistic` charges it
+    patronymic = _query_patronymic_excess(name, weights)
+    charged = max(sum(weights) - patronymic, common_weight)  # as `_optimistic` charges it
     if common_weight and common_weight / (charged * S.estimate_query_share + common_weight * (1.0 - S.estimate_query_share)) >= cutoff * S.prune:
         selective, deferred = groups, []
     if not selective:
@@ -907,7 +908,7 @@ def _estimate(
         candidates, found, covered = candidates[keep], found[keep], covered[keep]
     if not len(candidates):
         return empty
-    estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
+    estimate = _optimistic(index, name, weights, patronymic, candidates, found, spelled, unfound, threshold, covered)
     promising = estimate >= cutoff * S.prune
     candidates, found, covered, estimate = candidates[promising], found[promising], covered[promising], estimate[promising]
     if words and np.count_nonzero(estimate >= threshold - S.match_range_margin) > S.shared_word_check_names:
@@ -920,7 +921,7 @@ def _estimate(
         covered = np.minimum(covered, found)
         for at, _ in words:
             covered = covered - np.maximum(_best_value(groups[at], candidates) - heaviest, np.float32(0.0))
-        estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
+        estimate = _optimistic(index, name, weights, patronymic, candidates, found, spelled, unfound, threshold, covered)
         promising = estimate >= cutoff * S.prune
         candidates, found, covered, estimate = candidates[promising], found[promising], covered[promising], estimate[promising]
     if (
@@ -932,7 +933,7 @@ def _estimate(
         # word shared by two of them counted twice, then estimate again. Only when many names are in the match range:
         # the check costs about 0.3 ms, more than scoring a few names. A lower `found` never raises an estimate.
         found = found - _one_word_each(index, groups, words, candidates)
-        estimate = _optimistic(index, name, weights, candidates, found, spelled, unfound, threshold, covered)
+        estimate = _optimistic(index, name, weights, patronymic, candidates, found, spelled, unfound, threshold, covered)
         promising = estimate >= cutoff * S.prune
         candidates, estimate = candidates[promising], estimate[promising]
     return candidates, estimate
@@ -940,7 +941,7 @@ def _estimate(
 
 # What is left of a list name's excused patronymic after `name_patronymic_excess`: the estimate charges it at
 # `estimate_extra_cost`, the scorer at `subset_cost` of `patronymic_omitted` (the same while the two costs are equal).
-_LIST_PATRONYMIC_CHARGED = S.patronymic_omitted * S.subset_cost / S.estimate_extra_cost
+LIST_PATRONYMIC_CHARGED = S.patronymic_omitted * S.subset_cost / S.estimate_extra_cost
 
 
 def _query_patronymic_excess(name: AnalyzedName, weights: list[float]) -> float:
@@ -959,6 +960,7 @@ def _optimistic(
     index: Index,
     name: AnalyzedName,
     weights: list[float],
+    patronymic: float,
     candidates: np.ndarray,
     found: np.ndarray,
     spelled: list[tuple[np.ndarray, float]],
@@ -967,15 +969,16 @@ def _optimistic(
     covered: np.ndarray | None = None,
 ) -> np.ndarray:
     """The optimistic score estimate of each candidate from the query evidence `found` for it (see `_estimate`), and
-    what that evidence `covered` of the list name in its own weights (default: as much as it found)."""
+    what that evidence `covered` of the list name in its own weights (default: as much as it found). `patronymic`:
+    the query name's `_query_patronymic_excess`."""
     query_total = sum(weights)
     found = np.minimum(found, query_total)
     extra = np.maximum(index.name_weight[candidates] - (found if covered is None else np.minimum(covered, found)), 0.0)
     # A patronymic one name lacks costs the scorer no more than `patronymic_omitted` ("Armen Gasparyan" / "Armen
     # Sumbatovich GASPARYAN", either way round): charged here at its full weight, a rare one sank the estimate below
     # the scorer's score. The list name's is taken off what it has left over, the query's off what the query is charged.
-    extra = np.maximum(extra - index.name_patronymic_excess(_LIST_PATRONYMIC_CHARGED)[candidates], 0.0)
-    charged_total = np.maximum(np.float32(query_total - _query_patronymic_excess(name, weights)), found)
+    extra = np.maximum(extra - index.name_patronymic_excess(LIST_PATRONYMIC_CHARGED)[candidates], 0.0)
+    charged_total = np.maximum(np.float32(query_total - patronymic), found)
     if spelled:
         # An acronym stands for every word of the name it spells: none of them is left over.
         extra[np.isin(candidates, np.concatenate([postings for postings, _ in spelled]))] = 0.0

@@ -832,10 +832,6 @@ def align(
     missing = 0.0  # distinctive parts left over
     sectors = 0.0  # sector words left on both sides: counted whole
     generic = 0.0  # other generic words left over: counted like an extra part, at their small weight
-    # A patronymic one name lacks is excused (`patronymic_omitted`) unless the rest agrees only through a slip between
-    # two names the lists use (Shevchenko / Savchenko, Melnikov / Melikov): that is doubtful already, and its
-    # patronymic's weight was what kept it a near miss.
-    excused = person and not conflict and not any(link[3] == How.TYPO and _known_both(query, candidate, link, known) for link in links)
     if real_q or real_c:
         patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
         patronymic_c = conflict and any(_patronymic(query[i].text) for i in real_q)
@@ -859,7 +855,13 @@ def align(
                     generic += min(weights[k], S.generic_weight)  # the series' serial: it tells members apart, not sponsors
                 elif not token.generic:
                     cost = max(weights[k], _floor(token, patronymic))
-                    if excused and cost > S.patronymic_omitted and sole_patronymic(tokens, k):
+                    if (
+                        person
+                        and not conflict
+                        and cost > S.patronymic_omitted
+                        and sole_patronymic(tokens, k)
+                        and not _slip_between_known(query, candidate, links, known)
+                    ):
                         # "Armen Gasparyan" / "Armen Sumbatovich GASPARYAN": the patronymic is left out of most
                         # Latin-script records, so its absence says little, whatever the father's name.
                         cost = S.patronymic_omitted
@@ -1160,12 +1162,16 @@ def _patronymic(text: str) -> bool:
     return found
 
 
-def _known_both(query: tuple[Token, ...], candidate: tuple[Token, ...], link: Link, known: Callable[[str], int] | None) -> bool:
-    """Both sides of a one-to-one link are words the lists use (`Index.word_count`)."""
-    qi, cj = link[0], link[1]
-    if known is None or len(qi) != 1 or len(cj) != 1:
+def _slip_between_known(query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], known: Callable[[str], int] | None) -> bool:
+    """Some one-to-one link is a slip (How.TYPO) between two words the lists use (`Index.word_count`): Shevchenko /
+    Savchenko, Melnikov / Melikov. Such a name gets no excuse for a patronymic it lacks (`patronymic_omitted`): the
+    match is doubtful already, and the patronymic's weight was what kept it a near miss."""
+    if known is None:
         return False
-    return bool(known(query[qi[0]].text)) and bool(known(candidate[cj[0]].text))
+    return any(
+        how == How.TYPO and len(qi) == 1 and len(cj) == 1 and bool(known(query[qi[0]].text)) and bool(known(candidate[cj[0]].text))
+        for qi, cj, _, how, _ in links
+    )
 
 
 def _floor(token: Token, patronymic_conflict: bool) -> float:

@@ -39,7 +39,7 @@ from .index import KIND_BY_CODE, WEAK_CODE, EntityFacts, Index, ListedName, remo
 from .lookup import IdentifierMatch, NameHolder, find_identifier, find_institution_bics, holders_of_token
 from .phrases import phrases
 from .query import Query
-from .retrieve import retrieve
+from .retrieve import LIST_PATRONYMIC_CHARGED, retrieve
 from .scorer import Alignment, NameScore, SimCache, align, name_score, score_names
 from .settings import SETTINGS as S
 
@@ -425,7 +425,7 @@ class Screener:
         """Build now the tables the first queries would build (the vocabulary's texts, sorted for cut-short words), and
         the reach-through table when one is attached: before forking workers, so each does not build its own."""
         self.index.sorted_texts()
-        self.index.name_patronymic_excess(S.patronymic_omitted * S.subset_cost / S.estimate_extra_cost)  # as retrieval asks
+        self.index.name_patronymic_excess(LIST_PATRONYMIC_CHARGED)
         reach = getattr(self, "reach", None)
         if reach is not None and hasattr(reach, "table"):
             reach.table()

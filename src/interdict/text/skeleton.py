@@ -164,22 +164,17 @@ def _caron_marked(token: str, original: str) -> str | None:
     return marked
 
 
-def _read_group(found: re.Match[str]) -> str:
-    """A letter group of a European spelling as English-style romanisation writes it (`_EUROPEAN_READS`); a word's
-    opening dje is дже (Djeparov), read as dj."""
+def _read_group(found: re.Match[str], keep_dje: bool) -> str:
+    """A letter group of a European spelling as English-style romanisation writes it (`_EUROPEAN_READS`). A word's
+    opening dje is дже (Djeparov), and `keep_dje` (a word written with đ or ć: Djordjević, Radjenović) keeps every
+    dje: read as dj."""
     group = found.group(0)
-    if group == "dje" and found.start() == 0:
+    if group == "dje" and (keep_dje or found.start() == 0):
         return "dje"
     return _EUROPEAN_READS[group]
 
 
 _SOUTH_SLAVIC = re.compile("[đćĐĆ]")
-
-
-def _read_marked(found: re.Match[str]) -> str:
-    """`_read_group` for a word written with đ or ć: dje stays (Djordjević, Radjenović: đ, not дье)."""
-    group = found.group(0)
-    return "dje" if group == "dje" else _EUROPEAN_READS[group]
 
 
 @lru_cache(maxsize=50_000)
@@ -189,12 +184,12 @@ def european_reading(token: str, original: str = "") -> str | None:
     it does not. `original`: the word as written, accents and all."""
     marked = _caron_marked(token, original) if original else None
     # đ and ć are Serbo-Croatian (Djordjević: dje is đe); č alone is Czech, Slovak or Lithuanian (Arkadjevič: дье).
-    reader = _read_marked if _SOUTH_SLAVIC.search(original) else _read_group
+    keep_dje = marked is not None and _SOUTH_SLAVIC.search(original) is not None
     if marked is None:
         if len(token) < EUROPEAN_MIN_LETTERS or not _EUROPEAN_SIGN.search(token):
             return None
-        marked, reader = token, _read_group
-    read = _EUROPEAN_LETTERS.sub(reader, marked)
+        marked = token
+    read = _EUROPEAN_LETTERS.sub(lambda found: _read_group(found, keep_dje), marked)
     for mark, letters in _CARON_READS.items():
         read = read.replace(mark, letters)
     return read if read != token else None
