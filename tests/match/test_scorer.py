@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from interdict.match.scorer import score_names, token_sim
@@ -13,7 +15,7 @@ def tok(text: str, schema: str = "Person"):  # type: ignore[no-untyped-def]
     return token
 
 
-def score(a: str, b: str, weights: dict[str, float] | None = None, **options: bool) -> float:
+def score(a: str, b: str, weights: dict[str, float] | None = None, **options: Any) -> float:
     left, right = analyze_name(a, "Person"), analyze_name(b, "Person")
     weights = weights or {}
     qw = [weights.get(t.text, 0.5) for t in left.tokens]
@@ -93,6 +95,20 @@ def test_a_patronymic_left_out_costs_what_a_common_part_costs() -> None:
     assert rare == pytest.approx(score("Armen Sumbatovich Gasparyan", "Armen Gasparyan", weights))  # either side
     # A rare middle name that is no patronymic still costs its weight.
     assert score("Armen Gasparyan", "Armen Sargis Gasparyan", weights) < rare - 0.05
+
+
+def test_a_patronymic_left_out_costs_as_little_when_the_list_writes_the_surname_first() -> None:
+    # "GASPARYAN, Armen Sumbatovich" (OFAC, the UK) is the natural-order name with the surname moved to the front.
+    weights = {"armen": 0.3, "gasparyan": 0.7, "sumbatovich": 0.8, "juan": 0.3, "carlos": 0.3, "abramovich": 0.8, "abramov": 0.8}
+    natural = score("Armen Gasparyan", "Armen Sumbatovich Gasparyan", weights)
+    assert score("Armen Gasparyan", "GASPARYAN, Armen Sumbatovich", weights, inverted=(False, True)) == pytest.approx(natural)
+    assert score("GASPARYAN, Armen Sumbatovich", "Armen Gasparyan", weights, inverted=(True, False)) == pytest.approx(natural)
+    # Without the flag the last word is taken for a surname that ends alike, and costs its weight.
+    assert score("Armen Gasparyan", "GASPARYAN, Armen Sumbatovich", weights) < natural - 0.05
+    # The surname written first is never excused, though it ends like a patronymic.
+    assert score("Juan Carlos", "ABRAMOVICH, Juan Carlos", weights, inverted=(False, True)) == pytest.approx(
+        score("Juan Carlos", "ABRAMOV, Juan Carlos", weights, inverted=(False, True))
+    )
 
 
 def test_a_name_with_two_patronymic_endings_has_no_known_patronymic() -> None:

@@ -318,6 +318,23 @@ def test_a_name_has_a_known_patronymic_only_when_one_word_reads_as_one() -> None
     assert not any(sole_patronymic(juan, at) for at in range(len(juan)))
 
 
+def test_a_name_written_surname_first_has_its_patronymic_last() -> None:
+    # OFAC and the UK write "SURNAME, Given Patronymic": the natural order's middle word stands last.
+    armen = analyze_name("GASPARYAN, Armen Sumbatovich", Schema.PERSON)
+    assert armen.inverted
+    assert [sole_patronymic(armen.tokens, at, armen.inverted) for at in range(3)] == [False, False, True]
+    # Read as written in the natural order, the last word is a surname that ends alike (Juan Carlos ABRAMOVICH).
+    assert [sole_patronymic(armen.tokens, at) for at in range(3)] == [False, False, False]
+    # The surname, first, is never the patronymic; and it still bars one when it reads as one too.
+    juan = analyze_name("ABRAMOVICH, Juan Carlos", Schema.PERSON)
+    assert not any(sole_patronymic(juan.tokens, at, juan.inverted) for at in range(3))
+    roman = analyze_name("ABRAMOVICH, Roman Arkadyevich", Schema.PERSON)
+    assert not any(sole_patronymic(roman.tokens, at, roman.inverted) for at in range(3))
+    # Two words, surname and given name: no patronymic to stand between them.
+    two = analyze_name("SUMBATOVICH, Armen", Schema.PERSON)
+    assert not any(sole_patronymic(two.tokens, at, two.inverted) for at in range(2))
+
+
 def test_rt_is_a_name_not_a_legal_form() -> None:
     """RT (the broadcaster, Rostec's companies), not the Hungarian Rt.: "RT France" is not France."""
     assert texts("RT France", "Company") == ["rt", "france"]

@@ -713,14 +713,16 @@ def score_names(
     ordered: bool = False,
     person: bool = False,
     known: Callable[[str], int] | None = None,
+    inverted: tuple[bool, bool] = (False, False),
 ) -> NameScore:
     """Align two token sequences and score them (weights given per token), with the evidence.
 
     `cache` memoises token similarities across candidates and queries.
     `ordered` says both names carry filiation (bin/ibn) in natural order, so
     the first parts must align with each other.
+    `inverted`: whether the query and the candidate were written "SURNAME, Given" (`AnalyzedName.inverted`).
     """
-    return name_score(query, candidate, qw, cw, align(query, candidate, qw, cw, cache, ordered, person, known))
+    return name_score(query, candidate, qw, cw, align(query, candidate, qw, cw, cache, ordered, person, known, inverted))
 
 
 def name_score(query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], aligned: Alignment) -> NameScore:
@@ -743,6 +745,7 @@ def align(
     ordered: bool = False,
     person: bool = False,
     known: Callable[[str], int] | None = None,
+    inverted: tuple[bool, bool] = (False, False),
 ) -> Alignment:
     """The scorer's raw alignment, its score first (the arguments as `score_names` takes them).
 
@@ -838,9 +841,9 @@ def align(
         # Different sector words left on both sides (X Travel / X Air): a soft sign of two companies.
         sector_q = not person and any(query[i].generic.startswith("sector") for i in real_q)
         sector_c = not person and any(candidate[j].generic.startswith("sector") for j in real_c)
-        for tokens, weights, left, other_sector, patronymic in (
-            (query, qw, real_q, sector_c, patronymic_q),
-            (candidate, cw, real_c, sector_q, patronymic_c),
+        for tokens, weights, left, other_sector, patronymic, written_inverted in (
+            (query, qw, real_q, sector_c, patronymic_q, inverted[0]),
+            (candidate, cw, real_c, sector_q, patronymic_c, inverted[1]),
         ):
             places: set[str] = set()
             for k in left:
@@ -859,7 +862,7 @@ def align(
                         person
                         and not conflict
                         and cost > S.patronymic_omitted
-                        and sole_patronymic(tokens, k)
+                        and sole_patronymic(tokens, k, written_inverted)
                         and not _slip_between_known(query, candidate, links, known)
                     ):
                         # "Armen Gasparyan" / "Armen Sumbatovich GASPARYAN": the patronymic is left out of most

@@ -224,9 +224,15 @@ class Screener:
         # memo tables above as they grow (see interdict.heap). None in a library call into someone else's process.
         self.settler: Settler | None = None
         # Names that score alike share a signature: the same tokens (one name on several
-        # lists, `name_group`), the same weak-alias flag, the same filiation order.
+        # lists, `name_group`), the same weak-alias flag, the same filiation order, the same order of surname and given
+        # names ("SURNAME, Given": where its patronymic stands).
         weak = np.asarray(index.name_kind) == WEAK_CODE
-        self._name_signature: list[int] = (np.asarray(index.name_group, dtype=np.int64) * 4 + weak * 2 + np.asarray(index.name_ordered, dtype=np.int64)).tolist()
+        self._name_signature: list[int] = (
+            np.asarray(index.name_group, dtype=np.int64) * 8
+            + np.asarray(index.name_inverted, dtype=np.int64) * 4
+            + weak * 2
+            + np.asarray(index.name_ordered, dtype=np.int64)
+        ).tolist()
         # Lists that should have been loaded but were not (set by whoever opens the
         # screener from a store). Every front-end reports them: a screen that ran
         # without a list must never look like a clean screen.
@@ -491,6 +497,7 @@ class Screener:
             ordered=left.filiation and right.filiation and not (left.inverted or right.inverted),
             person=read_as == Schema.PERSON,
             known=self.index.word_count,
+            inverted=(left.inverted, right.inverted),
         )
         return scored, left, right
 
@@ -565,6 +572,7 @@ class Screener:
         candidate, candidate_weights = self._candidate(name_id)
         factor = S.weak_alias_factor if index.name_kind[name_id] == WEAK_CODE else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
+        candidate_inverted = bool(index.name_inverted[name_id])
         known = index.word_count
         best: tuple[float, int, Alignment | None] = (-1.0, 0, None)
         skip_han = han_only and not written_in_han(candidate)
@@ -572,7 +580,9 @@ class Screener:
             if skip_han and written_in_han(query_name.tokens):
                 continue
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
-            aligned = align(query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known)
+            aligned = align(
+                query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known, (query_name.inverted, candidate_inverted)
+            )
             score = factor * aligned[0]
             if score > best[0]:
                 best = (score, position, aligned)
@@ -620,7 +630,15 @@ class Screener:
                 ordered = bool(index.name_ordered[named.name_id]) and query_name.filiation and not query_name.inverted
                 person = entity.schema == Schema.PERSON
                 alignment = score_names(
-                    query_name.tokens, candidate, weights[named.position], candidate_weights, self._sims, ordered, person, index.word_count
+                    query_name.tokens,
+                    candidate,
+                    weights[named.position],
+                    candidate_weights,
+                    self._sims,
+                    ordered,
+                    person,
+                    index.word_count,
+                    (query_name.inverted, bool(index.name_inverted[named.name_id])),
                 )
             listed_text = index.name_text[named.name_id]
             kind = KIND_BY_CODE[int(index.name_kind[named.name_id])]

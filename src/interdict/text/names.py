@@ -187,12 +187,18 @@ def is_patronymic(text: str) -> bool:
     return _patronymic_pattern().fullmatch(text) is not None
 
 
-def sole_patronymic(tokens: tuple[Token, ...], position: int) -> bool:
+def sole_patronymic(tokens: tuple[Token, ...], position: int, inverted: bool = False) -> bool:
     """The word at `position` is its name's patronymic: it stands between two other words, reads as one, and no other
     word of the name does. Surnames end alike: a word opening or closing the name is taken for one (Juan Carlos
-    ABRAMOVICH), and in "Roman Arkadyevich ABRAMOVICH" neither word is taken for the patronymic."""
+    ABRAMOVICH), and in "Roman Arkadyevich ABRAMOVICH" neither word is taken for the patronymic.
+
+    `inverted`: the name was written "SURNAME, Given Patronymic" (`AnalyzedName.inverted`), so its words stand in
+    the natural order's from the second on, the surname first: the patronymic is the last word (OFAC and the UK
+    write "GASPARYAN, Armen Sumbatovich"). A surname that reads as a patronymic still bars it, as in the natural
+    order ("ABRAMOVICH, Roman Arkadyevich")."""
+    natural = (position - 1 if position else len(tokens) - 1) if inverted else position
     return (
-        0 < position < len(tokens) - 1
+        0 < natural < len(tokens) - 1
         and is_patronymic(tokens[position].text)
         and not any(is_patronymic(token.text) for at, token in enumerate(tokens) if at != position)
     )
