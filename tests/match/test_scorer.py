@@ -101,13 +101,13 @@ def test_a_patronymic_left_out_costs_as_little_when_the_list_writes_the_surname_
     # "GASPARYAN, Armen Sumbatovich" (OFAC, the UK) is the natural-order name with the surname moved to the front.
     weights = {"armen": 0.3, "gasparyan": 0.7, "sumbatovich": 0.8, "juan": 0.3, "carlos": 0.3, "abramovich": 0.8, "abramov": 0.8}
     natural = score("Armen Gasparyan", "Armen Sumbatovich Gasparyan", weights)
-    assert score("Armen Gasparyan", "GASPARYAN, Armen Sumbatovich", weights, inverted=(False, True)) == pytest.approx(natural)
-    assert score("GASPARYAN, Armen Sumbatovich", "Armen Gasparyan", weights, inverted=(True, False)) == pytest.approx(natural)
+    assert score("Armen Gasparyan", "GASPARYAN, Armen Sumbatovich", weights, surname_first=(False, True)) == pytest.approx(natural)
+    assert score("GASPARYAN, Armen Sumbatovich", "Armen Gasparyan", weights, surname_first=(True, False)) == pytest.approx(natural)
     # Without the flag the last word is taken for a surname that ends alike, and costs its weight.
     assert score("Armen Gasparyan", "GASPARYAN, Armen Sumbatovich", weights) < natural - 0.05
     # The surname written first is never excused, though it ends like a patronymic.
-    assert score("Juan Carlos", "ABRAMOVICH, Juan Carlos", weights, inverted=(False, True)) == pytest.approx(
-        score("Juan Carlos", "ABRAMOV, Juan Carlos", weights, inverted=(False, True))
+    assert score("Juan Carlos", "ABRAMOVICH, Juan Carlos", weights, surname_first=(False, True)) == pytest.approx(
+        score("Juan Carlos", "ABRAMOV, Juan Carlos", weights, surname_first=(False, True))
     )
 
 

@@ -239,6 +239,14 @@ def test_a_patronymic_left_out_is_excused_where_the_list_writes_the_surname_firs
     assert listed in matched_ids(hits)
 
 
+def test_a_suffix_after_a_comma_keeps_the_natural_orders_patronymic_excused(screener) -> None:  # type: ignore[no-untyped-def]
+    # Australia writes Oleg Sumbatovich LOGUNOV without a patronymic; a comma before "Jr." alone is no surname-first
+    # name, and read as one the query's patronymic stood as a given name: 0.66, where it is 0.75.
+    listed = "au_dfat_sanctions-6839"
+    hits = screener.screen(Query.build("Oleg Sumbatovich LOGUNOV, Jr.", schema="Person"), datasets=["au_dfat_sanctions"], limit=10)
+    assert listed in matched_ids(hits)
+
+
 def test_an_all_vowel_word_is_evidence_of_the_names_that_write_it(screener) -> None:  # type: ignore[no-untyped-def]
     # "Oo" has no consonant to be found under: only "Soe", a common word folded in last, spoke for SOE OO, which was
     # never proposed once the query held another rare word (the scorer: 0.74, a match).

@@ -321,18 +321,43 @@ def test_a_name_has_a_known_patronymic_only_when_one_word_reads_as_one() -> None
 def test_a_name_written_surname_first_has_its_patronymic_last() -> None:
     # OFAC and the UK write "SURNAME, Given Patronymic": the natural order's middle word stands last.
     armen = analyze_name("GASPARYAN, Armen Sumbatovich", Schema.PERSON)
-    assert armen.inverted
-    assert [sole_patronymic(armen.tokens, at, armen.inverted) for at in range(3)] == [False, False, True]
+    assert armen.surname_first
+    assert [sole_patronymic(armen.tokens, at, armen.surname_first) for at in range(3)] == [False, False, True]
     # Read as written in the natural order, the last word is a surname that ends alike (Juan Carlos ABRAMOVICH).
     assert [sole_patronymic(armen.tokens, at) for at in range(3)] == [False, False, False]
     # The surname, first, is never the patronymic; and it still bars one when it reads as one too.
     juan = analyze_name("ABRAMOVICH, Juan Carlos", Schema.PERSON)
-    assert not any(sole_patronymic(juan.tokens, at, juan.inverted) for at in range(3))
+    assert not any(sole_patronymic(juan.tokens, at, juan.surname_first) for at in range(3))
     roman = analyze_name("ABRAMOVICH, Roman Arkadyevich", Schema.PERSON)
-    assert not any(sole_patronymic(roman.tokens, at, roman.inverted) for at in range(3))
+    assert not any(sole_patronymic(roman.tokens, at, roman.surname_first) for at in range(3))
     # Two words, surname and given name: no patronymic to stand between them.
     two = analyze_name("SUMBATOVICH, Armen", Schema.PERSON)
-    assert not any(sole_patronymic(two.tokens, at, two.inverted) for at in range(2))
+    assert not any(sole_patronymic(two.tokens, at, two.surname_first) for at in range(2))
+
+
+@pytest.mark.parametrize(
+    ("text", "surname_first"),
+    [
+        ("GASPARYAN, Armen Sumbatovich", True),
+        ("IVANOV, Ivan Petrovich, Jr.", True),
+        ("IVANOV, Dr. Ivan Petrovich", True),
+        # a comma before a suffix or a title only, or before nothing, ends a name written in the natural order
+        ("Ivan Petrovich IVANOV, Jr.", False),
+        ("Ivan Petrovich IVANOV, PhD", False),
+        ("Ivan Petrovich IVANOV, III", False),
+        ("Armen Sumbatovich GASPARYAN,", False),
+        (", Armen Sumbatovich GASPARYAN", False),
+        ("Armen Sumbatovich GASPARYAN", False),
+    ],
+)
+def test_a_comma_means_surname_first_only_between_name_words(text: str, surname_first: bool) -> None:
+    assert analyze_name(text, Schema.PERSON).surname_first is surname_first
+
+
+def test_a_natural_order_name_keeps_its_patronymic_in_the_middle_after_a_suffix() -> None:
+    name = analyze_name("Ivan Petrovich IVANOV, Jr.", Schema.PERSON)
+    assert [token.text for token in name.tokens][:3] == ["ivan", "petrovich", "ivanov"]
+    assert sole_patronymic(name.tokens, 1, name.surname_first)
 
 
 def test_rt_is_a_name_not_a_legal_form() -> None:

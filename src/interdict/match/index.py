@@ -42,7 +42,7 @@ from .columns import IntRuns, Rows, Runs, Spans, pack
 from .query import normalize_identifier
 from .settings import SETTINGS as S
 
-INDEX_VERSION = 27
+INDEX_VERSION = 28
 MIN_DELETE_KEY = 3  # keys shorter than this get no typo neighbours (too many collisions)
 # Keys that are not skeletons: "=john" (a given name's equivalents), "+air" (a generic
 # organisation word's class), "~kim" (a spelling of a Chinese or Korean syllable), "^jin.ping"
@@ -140,7 +140,7 @@ class Index:
     name_removed: Sequence[str]
     name_weight: np.ndarray  # float32, sum of the name's token weights
     name_ordered: np.ndarray  # bool: natural-order name with filiation (bin/ibn), see scorer
-    name_inverted: np.ndarray  # bool: written "SURNAME, Given" (AnalyzedName.inverted): where its patronymic stands
+    name_surname_first: np.ndarray  # bool: written "SURNAME, Given" (AnalyzedName.surname_first): where its patronymic stands
     name_group: np.ndarray  # int32: names with the same tokens (one name on several lists) share a group
     name_letters: np.ndarray  # uint32 bit set of the first letters of the name's words (a = bit 0): what initials may stand for
     postings: np.ndarray  # int32, name ids, grouped by key
@@ -580,7 +580,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
     name_text: list[str] = []
     name_removed: list[str] = []
     name_ordered: list[bool] = []
-    name_inverted: list[bool] = []
+    name_surname_first: list[bool] = []
     name_letters: list[int] = []
     name_group: list[int] = []
     groups: dict[tuple[int, ...], int] = {}
@@ -613,7 +613,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
             name_text.append(written)
             name_removed.append(_removed_row(analyzed.removed))
             name_ordered.append(analyzed.filiation and not analyzed.inverted)
-            name_inverted.append(analyzed.inverted)
+            name_surname_first.append(analyzed.surname_first)
             name_letters.append(letter_bits(tokens[token_id].text for token_id in name_ids))
             name_group.append(groups.setdefault(name_ids, len(groups)))
             keys_here: set[str] = set()
@@ -687,7 +687,7 @@ def build_index(entities: Iterable[Entity], progress: Callable[[int], None] | No
         name_removed=name_removed,
         name_weight=np.zeros(len(name_tokens), dtype=np.float32),
         name_ordered=np.asarray(name_ordered, dtype=bool),
-        name_inverted=np.asarray(name_inverted, dtype=bool),
+        name_surname_first=np.asarray(name_surname_first, dtype=bool),
         name_group=np.asarray(name_group, dtype=np.int32),
         name_letters=np.asarray(name_letters, dtype=np.uint32),
         postings=np.asarray(flat, dtype=np.int32),
@@ -803,7 +803,7 @@ def save_index(index: Index, path: Path) -> None:
         "name_kind": index.name_kind,
         "name_weight": index.name_weight,
         "name_ordered": index.name_ordered,
-        "name_inverted": index.name_inverted,
+        "name_surname_first": index.name_surname_first,
         "name_group": index.name_group,
         "name_letters": index.name_letters,
         "postings": index.postings,
@@ -923,7 +923,7 @@ def load_index(path: Path) -> Index | None:
             name_removed=Rows(arrays["name_removed_data"], arrays["name_removed_offsets"], _decode_utf8),
             name_weight=arrays["name_weight"],
             name_ordered=arrays["name_ordered"],
-            name_inverted=arrays["name_inverted"],
+            name_surname_first=arrays["name_surname_first"],
             name_group=arrays["name_group"],
             name_letters=arrays["name_letters"],
             postings=arrays["postings"],

@@ -951,7 +951,7 @@ def _query_patronymic_excess(name: AnalyzedName, weights: list[float]) -> float:
     what is left of it here costs no more than that (left at `patronymic_omitted`, it still cost 0.27 against the
     scorer's 0.105, and "Khaled Kazimirovna Fauwa" missed Khaled AL-FAUWAZ, 0.81, at an estimate of 0.499)."""
     for position, token in enumerate(name.tokens):
-        if sole_patronymic(name.tokens, position, name.inverted):
+        if sole_patronymic(name.tokens, position, name.surname_first):
             return max(weights[position] - S.patronymic_omitted * S.subset_cost / S.estimate_query_share, 0.0)
     return 0.0
 

@@ -15,14 +15,13 @@ Fused and split compounds ("Nasrallah" / "Nasr Allah") align as one unit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import PLACE, Token, han_key, make_token, sole_patronymic
+from ..text.names import PLACE, Token, han_key, is_patronymic, make_token, sole_patronymic
 from ..text.numbers import roman_letter
 from ..text.skeleton import european_reading, skeleton, vowel_skeleton, without_initial_y, without_vowel_y
 from ..text.tables import initial_letters, surname_suffixes
@@ -713,16 +712,16 @@ def score_names(
     ordered: bool = False,
     person: bool = False,
     known: Callable[[str], int] | None = None,
-    inverted: tuple[bool, bool] = (False, False),
+    surname_first: tuple[bool, bool] = (False, False),
 ) -> NameScore:
     """Align two token sequences and score them (weights given per token), with the evidence.
 
     `cache` memoises token similarities across candidates and queries.
     `ordered` says both names carry filiation (bin/ibn) in natural order, so
     the first parts must align with each other.
-    `inverted`: whether the query and the candidate were written "SURNAME, Given" (`AnalyzedName.inverted`).
+    `surname_first`: whether the query and the candidate were written "SURNAME, Given" (`AnalyzedName.surname_first`).
     """
-    return name_score(query, candidate, qw, cw, align(query, candidate, qw, cw, cache, ordered, person, known, inverted))
+    return name_score(query, candidate, qw, cw, align(query, candidate, qw, cw, cache, ordered, person, known, surname_first))
 
 
 def name_score(query: tuple[Token, ...], candidate: tuple[Token, ...], qw: list[float], cw: list[float], aligned: Alignment) -> NameScore:
@@ -745,7 +744,7 @@ def align(
     ordered: bool = False,
     person: bool = False,
     known: Callable[[str], int] | None = None,
-    inverted: tuple[bool, bool] = (False, False),
+    surname_first: tuple[bool, bool] = (False, False),
 ) -> Alignment:
     """The scorer's raw alignment, its score first (the arguments as `score_names` takes them).
 
@@ -841,9 +840,9 @@ def align(
         # Different sector words left on both sides (X Travel / X Air): a soft sign of two companies.
         sector_q = not person and any(query[i].generic.startswith("sector") for i in real_q)
         sector_c = not person and any(candidate[j].generic.startswith("sector") for j in real_c)
-        for tokens, weights, left, other_sector, patronymic, written_inverted in (
-            (query, qw, real_q, sector_c, patronymic_q, inverted[0]),
-            (candidate, cw, real_c, sector_q, patronymic_c, inverted[1]),
+        for tokens, weights, left, other_sector, patronymic, written_surname_first in (
+            (query, qw, real_q, sector_c, patronymic_q, surname_first[0]),
+            (candidate, cw, real_c, sector_q, patronymic_c, surname_first[1]),
         ):
             places: set[str] = set()
             for k in left:
@@ -862,7 +861,7 @@ def align(
                         person
                         and not conflict
                         and cost > S.patronymic_omitted
-                        and sole_patronymic(tokens, k, written_inverted)
+                        and sole_patronymic(tokens, k, written_surname_first)
                         and not _slip_between_known(query, candidate, links, known)
                     ):
                         # "Armen Gasparyan" / "Armen Sumbatovich GASPARYAN": the patronymic is left out of most
@@ -1150,19 +1149,19 @@ def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: 
     return all(query[i].generic for i in qi) or all(candidate[j].generic for j in cj)
 
 
-_PATRONYMIC = re.compile(r"(ovich|evich|ovitch|evitch|ovych|ich|ovna|evna|ivna|ichna|ogly|oglu|kyzy)$")
-
-
-_PATRONYMIC_CACHE: dict[str, bool] = {}
-
-
 def _patronymic(text: str) -> bool:
+    """The word reads as a patronymic (text/data/patronymic_endings.txt, `is_patronymic`): one table for every rule on
+    patronymics. A pattern of its own here took every word ending in -ich for one (Heinrich, Babich, Rusich), and
+    missed the Scandinavian, German and Belarusian spellings the EU's list writes (Borisovitj, Leanidauna)."""
     found = _PATRONYMIC_CACHE.get(text)
     if found is None:
         if len(_PATRONYMIC_CACHE) > 100_000:
             _PATRONYMIC_CACHE.clear()
-        found = _PATRONYMIC_CACHE[text] = bool(_PATRONYMIC.search(text))
+        found = _PATRONYMIC_CACHE[text] = is_patronymic(text)
     return found
+
+
+_PATRONYMIC_CACHE: dict[str, bool] = {}
 
 
 def _slip_between_known(query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], known: Callable[[str], int] | None) -> bool:

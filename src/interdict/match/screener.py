@@ -229,7 +229,7 @@ class Screener:
         weak = np.asarray(index.name_kind) == WEAK_CODE
         self._name_signature: list[int] = (
             np.asarray(index.name_group, dtype=np.int64) * 8
-            + np.asarray(index.name_inverted, dtype=np.int64) * 4
+            + np.asarray(index.name_surname_first, dtype=np.int64) * 4
             + weak * 2
             + np.asarray(index.name_ordered, dtype=np.int64)
         ).tolist()
@@ -497,7 +497,7 @@ class Screener:
             ordered=left.filiation and right.filiation and not (left.inverted or right.inverted),
             person=read_as == Schema.PERSON,
             known=self.index.word_count,
-            inverted=(left.inverted, right.inverted),
+            surname_first=(left.surname_first, right.surname_first),
         )
         return scored, left, right
 
@@ -572,7 +572,7 @@ class Screener:
         candidate, candidate_weights = self._candidate(name_id)
         factor = S.weak_alias_factor if index.name_kind[name_id] == WEAK_CODE else 1.0
         candidate_ordered = bool(index.name_ordered[name_id])
-        candidate_inverted = bool(index.name_inverted[name_id])
+        candidate_surname_first = bool(index.name_surname_first[name_id])
         known = index.word_count
         best: tuple[float, int, Alignment | None] = (-1.0, 0, None)
         skip_han = han_only and not written_in_han(candidate)
@@ -581,7 +581,7 @@ class Screener:
                 continue
             ordered = candidate_ordered and query_name.filiation and not query_name.inverted
             aligned = align(
-                query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known, (query_name.inverted, candidate_inverted)
+                query_name.tokens, candidate, weights, candidate_weights, self._sims, ordered, person, known, (query_name.surname_first, candidate_surname_first)
             )
             score = factor * aligned[0]
             if score > best[0]:
@@ -638,7 +638,7 @@ class Screener:
                     ordered,
                     person,
                     index.word_count,
-                    (query_name.inverted, bool(index.name_inverted[named.name_id])),
+                    (query_name.surname_first, bool(index.name_surname_first[named.name_id])),
                 )
             listed_text = index.name_text[named.name_id]
             kind = KIND_BY_CODE[int(index.name_kind[named.name_id])]

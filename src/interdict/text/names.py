@@ -99,7 +99,8 @@ class AnalyzedName:
     removed: tuple[tuple[str, str], ...] = ()  # (word, why): honorific, particle, legal form
     evasion: tuple[str, ...] = ()
     scripts: frozenset[str] = field(default_factory=frozenset)
-    inverted: bool = False  # written "LAST, First"
+    inverted: bool = False  # written with a comma, as "LAST, First" is
+    surname_first: bool = False  # written "SURNAME, Given": name words on both sides of the comma (`_surname_first`)
     filiation: bool = False  # carries bin/ibn/ben: the order of the parts means something
 
     @property
@@ -187,16 +188,34 @@ def is_patronymic(text: str) -> bool:
     return _patronymic_pattern().fullmatch(text) is not None
 
 
-def sole_patronymic(tokens: tuple[Token, ...], position: int, inverted: bool = False) -> bool:
+def _surname_first(text: str) -> bool:
+    """The name is written "SURNAME, Given …": a comma with name words on both sides. A comma before nothing, or before
+    a suffix only ("Ivan Petrovich IVANOV, Jr.", name_suffixes.txt; a title), ends a name written in the natural order,
+    whose patronymic stands in the middle as usual: taken for surname-first, its patronymic read as a given name and
+    lost its excuse."""
+    head, comma, tail = text.partition(",")
+    return bool(comma) and _holds_name_word(head) and _holds_name_word(tail)
+
+
+def _holds_name_word(part: str) -> bool:
+    """Some word of `part` is neither a suffix (name_suffixes.txt) nor a title."""
+    skip = tables.name_suffixes() | tables.honorifics()
+    return any(word not in skip for word in _LETTER_RUNS.findall(part.lower()))
+
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+def sole_patronymic(tokens: tuple[Token, ...], position: int, surname_first: bool = False) -> bool:
     """The word at `position` is its name's patronymic: it stands between two other words, reads as one, and no other
     word of the name does. Surnames end alike: a word opening or closing the name is taken for one (Juan Carlos
     ABRAMOVICH), and in "Roman Arkadyevich ABRAMOVICH" neither word is taken for the patronymic.
 
-    `inverted`: the name was written "SURNAME, Given Patronymic" (`AnalyzedName.inverted`), so its words stand in
+    `surname_first`: the name was written "SURNAME, Given Patronymic" (`AnalyzedName.surname_first`), so its words stand in
     the natural order's from the second on, the surname first: the patronymic is the last word (OFAC and the UK
     write "GASPARYAN, Armen Sumbatovich"). A surname that reads as a patronymic still bars it, as in the natural
     order ("ABRAMOVICH, Roman Arkadyevich")."""
-    natural = (position - 1 if position else len(tokens) - 1) if inverted else position
+    natural = (position - 1 if position else len(tokens) - 1) if surname_first else position
     return (
         0 < natural < len(tokens) - 1
         and is_patronymic(tokens[position].text)
@@ -922,6 +941,7 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         evasion=tuple(evasion),
         scripts=frozenset(scripts),
         inverted="," in text,
+        surname_first=_surname_first(text),
         filiation=filiation,
     )
 

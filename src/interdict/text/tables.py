@@ -41,6 +41,11 @@ def honorifics() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def name_suffixes() -> frozenset[str]:
+    return _words("name_suffixes.txt")
+
+
+@lru_cache(maxsize=None)
 def abjad_honorifics() -> frozenset[str]:
     return _words("honorifics_abjad.txt")
 
