@@ -298,7 +298,7 @@ def test_a_particle_is_one_only_where_it_can_introduce_a_word(name: str, words: 
     assert texts(name) == words
 
 
-@pytest.mark.parametrize("word", ["sumbatovitj", "wladimirowitsch", "michajlowna", "lvovich", "sumbatovich", "vladimirovich", "mykolayovych", "ryhoravich", "mikhailovna", "petrivna", "leanidauna", "mikalaeuna", "ilyinichna", "ilyich", "kuzmich", "oglu", "mammadoglu", "kyzy"])
+@pytest.mark.parametrize("word", ["sumbatovitj", "wladimirowitsch", "michajlowna", "lvovich", "sumbatovich", "vladimirovich", "mykolayovych", "ryhoravich", "mikhailovna", "petrivna", "leanidauna", "mikalaeuna", "ilyinichna", "ilyich", "kuzmich", "oglu", "mammadoglu", "kyzy", "sergeyvich", "yurivich", "viktorvich", "grigorvich", "vladislavvich", "lvovych", "lvivna"])
 def test_patronymics_are_read_by_their_endings(word: str) -> None:
     assert is_patronymic(word)
 
@@ -346,6 +346,10 @@ def test_a_name_written_surname_first_has_its_patronymic_last() -> None:
         ("Ivan Petrovich IVANOV, PhD", False),
         ("Ivan Petrovich IVANOV, III", False),
         ("Armen Sumbatovich GASPARYAN,", False),
+        ("Oleg Sumbatovich LOGUNOV, Ph.D.", False),
+        ("Oleg Sumbatovich LOGUNOV, M.D.", False),
+        ("Олег Сумбатович ЛОГУНОВ, мл.", False),
+        ("John SMITH, 3rd", False),
         (", Armen Sumbatovich GASPARYAN", False),
         ("Armen Sumbatovich GASPARYAN", False),
     ],
@@ -358,6 +362,9 @@ def test_a_natural_order_name_keeps_its_patronymic_in_the_middle_after_a_suffix(
     name = analyze_name("Ivan Petrovich IVANOV, Jr.", Schema.PERSON)
     assert [token.text for token in name.tokens][:3] == ["ivan", "petrovich", "ivanov"]
     assert sole_patronymic(name.tokens, 1, name.surname_first)
+    # The suffix is no word for a surname to stand before: ABRAMOVICH closes this name, it is no patronymic.
+    roman = analyze_name("Roman ABRAMOVICH, Jr.", Schema.PERSON)
+    assert not any(sole_patronymic(roman.tokens, at, roman.surname_first) for at in range(len(roman.tokens)))
 
 
 def test_rt_is_a_name_not_a_legal_form() -> None:

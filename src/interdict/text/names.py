@@ -198,12 +198,12 @@ def _surname_first(text: str) -> bool:
 
 
 def _holds_name_word(part: str) -> bool:
-    """Some word of `part` is neither a suffix (name_suffixes.txt) nor a title."""
+    """Some word of `part` is neither a suffix (name_suffixes.txt: Ph.D. read as phd), a title, nor a number (3rd)."""
     skip = tables.name_suffixes() | tables.honorifics()
-    return any(word not in skip for word in _LETTER_RUNS.findall(part.lower()))
+    return any(word not in skip and not any(char.isdigit() for char in word) for word in _WORDS.findall(part.lower().replace(".", "")))
 
 
-_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def sole_patronymic(tokens: tuple[Token, ...], position: int, surname_first: bool = False) -> bool:
@@ -216,8 +216,12 @@ def sole_patronymic(tokens: tuple[Token, ...], position: int, surname_first: boo
     write "GASPARYAN, Armen Sumbatovich"). A surname that reads as a patronymic still bars it, as in the natural
     order ("ABRAMOVICH, Roman Arkadyevich")."""
     natural = (position - 1 if position else len(tokens) - 1) if surname_first else position
+    # A suffix closing the name ("Roman ABRAMOVICH, Jr.") is no word around which the patronymic stands.
+    last = len(tokens) - 1
+    while last > 0 and tokens[last].text in tables.name_suffixes():
+        last -= 1
     return (
-        0 < natural < len(tokens) - 1
+        0 < natural < (last if not surname_first else len(tokens) - 1)
         and is_patronymic(tokens[position].text)
         and not any(is_patronymic(token.text) for at, token in enumerate(tokens) if at != position)
     )
