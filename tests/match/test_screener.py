@@ -247,6 +247,13 @@ def test_a_suffix_after_a_comma_keeps_the_natural_orders_patronymic_excused(scre
     assert listed in matched_ids(hits)
 
 
+def test_a_generational_suffix_does_not_hide_the_name_it_closes(screener) -> None:  # type: ignore[no-untyped-def]
+    # The EU lists Nikolaj KLEJN; "Jr." was a query word the list name lacks, and retrieval's estimate, charging it,
+    # never proposed the entry (the scorer: 0.71).
+    listed = "eu_fsf-EUF-e844fec0cc"
+    assert listed in matched_ids(screener.screen(Query.build("Nikolai KLEYN, Jr.", schema="Person"), datasets=["eu_fsf"], limit=10))
+
+
 def test_an_all_vowel_word_is_evidence_of_the_names_that_write_it(screener) -> None:  # type: ignore[no-untyped-def]
     # "Oo" has no consonant to be found under: only "Soe", a common word folded in last, spoke for SOE OO, which was
     # never proposed once the query held another rare word (the scorer: 0.74, a match).

@@ -347,7 +347,7 @@ def test_a_name_written_surname_first_has_its_patronymic_last() -> None:
         ("Ivan Petrovich IVANOV, III", False),
         ("Armen Sumbatovich GASPARYAN,", False),
         ("Oleg Sumbatovich LOGUNOV, Ph.D.", False),
-        ("Oleg Sumbatovich LOGUNOV, M.D.", False),
+        ("Oleg Sumbatovich LOGUNOV, Esq.", False),
         ("Олег Сумбатович ЛОГУНОВ, мл.", False),
         ("John SMITH, 3rd", False),
         (", Armen Sumbatovich GASPARYAN", False),
@@ -356,6 +356,17 @@ def test_a_name_written_surname_first_has_its_patronymic_last() -> None:
 )
 def test_a_comma_means_surname_first_only_between_name_words(text: str, surname_first: bool) -> None:
     assert analyze_name(text, Schema.PERSON).surname_first is surname_first
+
+
+def test_a_suffix_closing_a_persons_name_is_set_aside() -> None:
+    name = analyze_name("Nikolai KLEYN, Jr.", Schema.PERSON)
+    assert [token.text for token in name.tokens] == ["nikolai", "kleyn"]
+    assert [why for _, why in name.removed] == ["suffix"]
+    assert texts("Pope John Paul II", "Person") == ["pope", "john", "paul"]
+    # Two words are left at least; a company's "Fund III" keeps its number; a suffix opening a name is no suffix.
+    assert texts("John Jr", "Person") == ["john", "jr"]
+    assert texts("Fund III", "Company") == ["fund", "3"]
+    assert texts("Jr Smith Jones", "Person") == ["jr", "smith", "jones"]
 
 
 def test_a_natural_order_name_keeps_its_patronymic_in_the_middle_after_a_suffix() -> None:
