@@ -21,7 +21,7 @@ from enum import Enum, StrEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import PLACE, Token, daughters_patronymic, han_key, is_patronymic, make_token, patronymic_stem, sole_patronymic
+from ..text.names import PLACE, Token, han_key, is_patronymic, make_token, sole_patronymic
 from ..text.numbers import roman_letter
 from ..text.skeleton import european_reading, skeleton, vowel_skeleton, without_initial_y, without_vowel_y
 from ..text.tables import initial_letters, surname_suffixes
@@ -134,8 +134,6 @@ def token_sim(q: Token, c: Token, known: Callable[[str], int] | None = None) -> 
             return shared
         if _same_reading(q, c):
             return S.romanisation, How.TRANSLITERATION  # Hsi / Xi, Tse / Ze: one Chinese syllable, two systems
-    if _same_father(q, c) and (shared is None or shared[0] < S.patronymic_other_language):
-        shared = S.patronymic_other_language, How.TRANSLITERATION  # Borisovna / Barysauna
     slip = _slip(q, c, known)
     if shared is not None and shared[0] >= slip[0]:
         return shared
@@ -143,34 +141,6 @@ def token_sim(q: Token, c: Token, known: Callable[[str], int] | None = None) -> 
 
 
 _SPOKEN = frozenset("aeiouy")
-
-
-def _same_father(q: Token, c: Token) -> bool:
-    """Two patronymics made of one father's name in two languages' forms: the stems' consonants alike, a son's against
-    a son's or a daughter's against a daughter's (Borisovna / Barysauna, Aleksandrovich / Aliaksandravich). The EU
-    writes a Belarusian's patronymic in Belarusian, other lists in Russian; the two forms differ in ending and
-    vowels, and as two patronymics left over they made two fathers of one (Hanna Borisovna / Barysauna LJAVUSIK)."""
-    if q.abjad or c.abjad:
-        return False
-    left = patronymic_stem(q.text)
-    right = patronymic_stem(c.text) if left else ""
-    if not right or daughters_patronymic(q.text) != daughters_patronymic(c.text):
-        return False
-    consonants = skeleton(left)
-    # As many syllables too: a fused pair's patronymic ("Aleksey Andreevich" joined, stem alekseyandre) shares the
-    # consonants of Aleksandrovich's stem, not its syllables.
-    return len(consonants) >= 2 and consonants == skeleton(right) and _syllable_count(left) == _syllable_count(right)
-
-
-def _syllable_count(text: str) -> int:
-    """Runs of vowel letters, y one unless it opens the word or comes before a vowel (Barys: 2, like Boris; Yuri: 2)."""
-    count = 0
-    previous = False
-    for at, char in enumerate(text):
-        vowel = char in "aeiou" or (char == "y" and at > 0 and (at + 1 == len(text) or text[at + 1] not in "aeiou"))
-        count += vowel and not previous
-        previous = vowel
-    return count
 
 
 def _letters(token: Token) -> bool:
@@ -321,8 +291,6 @@ def may_pair(q: Token, c: Token, edits: int) -> bool:
         return True  # a Chinese syllable pairs by its readings, however its spellings differ
     if edits <= 2 and _th_as_s(q.text, c.text):
         return True  # th read as s (Othman / Osman)
-    if _same_father(q, c):
-        return True  # one father's name in two languages' patronymics (Borisovna / Barysauna)
     if not set(q.keys).isdisjoint(c.keys):
         return True  # shared consonants, a shared equivalence ("=john") or spelling
     return len(q.text) == len(c.text) and q.text[::-1] == c.text

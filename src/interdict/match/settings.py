@@ -125,12 +125,6 @@ class MatchSettings:
     )
     absorbed_prefix: float = setting(0.95, "A standing 'Abu' beside 'Tariq' against a fused 'Abutariq'.")
 
-    patronymic_other_language: float = setting(
-        0.85,
-        "Two patronymics of one father's name in two languages' forms, the stems' consonants alike (Borisovna / "
-        "Barysauna, Aleksandrovich / Aliaksandravich: the lists write a Belarusian's both ways). Lower leaves them "
-        "paired but weaker; below pair_min they are two fathers again.",
-    )
     romanisation: float = setting(
         0.95, "A Chinese or Korean syllable against one of its listed romanisations (Gim/Kim, Zhang/Chang): the same syllable."
     )

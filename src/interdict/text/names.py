@@ -179,25 +179,7 @@ def _patronymic_pattern() -> re.Pattern[str]:
     endings, words = tables.patronymic_endings()
     after_stem = "|".join(re.escape(ending) for ending in (*endings, *words))
     whole = "|".join(re.escape(word) for word in words)
-    return re.compile(f"(?P<stem>.{{{PATRONYMIC_STEM_MIN},}}?)(?:{after_stem})" + (f"|{whole}" if words else ""))
-
-
-@lru_cache(maxsize=100_000)
-def patronymic_stem(text: str) -> str:
-    """The father's name a patronymic is made of, as written (Borisovna: boris; Barysauna: barys; Borissowitsch:
-    boriss; the shortest stem the longest ending of patronymic_endings.txt leaves, so -ovich's o is no part of it
-    where -vich alone would leave it); "" for a word that is no patronymic, or one known whole (Ilyich)."""
-    found = _patronymic_pattern().fullmatch(text)
-    return (found.group("stem") or "") if found is not None else ""
-
-
-def daughters_patronymic(text: str) -> bool:
-    """A daughter's form of a patronymic (the table's daughters' endings all end in -na: Borisovna, Barysauna,
-    Petrivna; and the Turkic kyzy), not a son's: one father's son and daughter are two people."""
-    return text.endswith("na") or text in _DAUGHTER_WORDS
-
-
-_DAUGHTER_WORDS = frozenset({"kyzy", "kizi", "qizi"})
+    return re.compile(f".{{{PATRONYMIC_STEM_MIN},}}(?:{after_stem})" + (f"|{whole}" if words else ""))
 
 
 def is_patronymic(text: str) -> bool:
