@@ -895,7 +895,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
         # "Nikolai KLEYN, Jr.": a generational suffix or a degree closing a person's name is no part of it. Left in, it
         # was a query word the list name lacks, charged in the retrieval estimate, which then missed Nikolaj KLEJN (0.71).
         suffixes = tables.name_suffixes()
-        while len(kept) > 2 and kept[-1].text in suffixes:
+        # The word as written, as the table writes it (мл. is "ml" once transliterated).
+        while len(kept) > 2 and (kept[-1].text in suffixes or kept[-1].original.lower().replace(".", "") in suffixes):
             removed.append((kept[-1].original, "suffix"))
             kept.pop()
     if schema in ORG_SCHEMAS or schema is None:
