@@ -96,7 +96,7 @@ class Token:
 class AnalyzedName:
     original: str
     tokens: tuple[Token, ...]
-    removed: tuple[tuple[str, str], ...] = ()  # (word, why): honorific, particle, legal form
+    removed: tuple[tuple[str, str], ...] = ()  # (word, why): honorific, particle, legal form, suffix
     evasion: tuple[str, ...] = ()
     scripts: frozenset[str] = field(default_factory=frozenset)
     inverted: bool = False  # written with a comma, as "LAST, First" is
@@ -199,8 +199,10 @@ def _surname_first(text: str) -> bool:
 
 def _holds_name_word(part: str) -> bool:
     """Some word of `part` is neither a suffix (name_suffixes.txt: Ph.D. read as phd), a title, nor a number (3rd)."""
-    skip = tables.name_suffixes() | tables.honorifics()
-    return any(word not in skip and not any(char.isdigit() for char in word) for word in _WORDS.findall(part.lower().replace(".", "")))
+    suffixes, titles = tables.name_suffixes(), tables.honorifics()
+    return any(
+        word not in suffixes and word not in titles and not any(char.isdigit() for char in word) for word in _WORDS.findall(part.lower().replace(".", ""))
+    )
 
 
 _WORDS = re.compile(r"[^\W_]+")
