@@ -939,9 +939,11 @@ def _estimate(
     return candidates, estimate
 
 
-# What is left of a list name's excused patronymic after `name_patronymic_excess`: the estimate charges it at
-# `estimate_extra_cost`, the scorer at `subset_cost` of `patronymic_omitted` (the same while the two costs are equal).
+# What is left of an excused patronymic once its excess is taken off, so that the estimate charges it as the scorer
+# does (`subset_cost` of `patronymic_omitted`): a list name's at `estimate_extra_cost` (`name_patronymic_excess`; the
+# same while the two costs are equal), a query's at `estimate_query_share` (`_query_patronymic_excess`).
 LIST_PATRONYMIC_CHARGED = S.patronymic_omitted * S.subset_cost / S.estimate_extra_cost
+QUERY_PATRONYMIC_CHARGED = S.patronymic_omitted * S.subset_cost / S.estimate_query_share
 
 
 def _query_patronymic_excess(name: AnalyzedName, weights: list[float]) -> float:
@@ -952,7 +954,7 @@ def _query_patronymic_excess(name: AnalyzedName, weights: list[float]) -> float:
     scorer's 0.105, and "Khaled Kazimirovna Fauwa" missed Khaled AL-FAUWAZ, 0.81, at an estimate of 0.499)."""
     for position, token in enumerate(name.tokens):
         if sole_patronymic(name.tokens, position, name.surname_first):
-            return max(weights[position] - S.patronymic_omitted * S.subset_cost / S.estimate_query_share, 0.0)
+            return max(weights[position] - QUERY_PATRONYMIC_CHARGED, 0.0)
     return 0.0
 
 

@@ -835,8 +835,8 @@ def align(
     sectors = 0.0  # sector words left on both sides: counted whole
     generic = 0.0  # other generic words left over: counted like an extra part, at their small weight
     if real_q or real_c:
-        patronymic_q = conflict and any(_patronymic(candidate[j].text) for j in real_c)
-        patronymic_c = conflict and any(_patronymic(query[i].text) for i in real_q)
+        patronymic_q = conflict and any(is_patronymic(candidate[j].text) for j in real_c)
+        patronymic_c = conflict and any(is_patronymic(query[i].text) for i in real_q)
         # Different sector words left on both sides (X Travel / X Air): a soft sign of two companies.
         sector_q = not person and any(query[i].generic.startswith("sector") for i in real_q)
         sector_c = not person and any(candidate[j].generic.startswith("sector") for j in real_c)
@@ -938,7 +938,7 @@ def align(
     if person and conflict and score > S.last_part_conflict_cap and _last_parts_differ(query, candidate, unmatched_q, unmatched_c):
         score = S.last_part_conflict_cap
         notes.append("the last name parts differ")
-    if person and score > S.bridged_subset_cap and any(not _patronymic(candidate[j].text) for j in real_c) and _only_bridged(links):
+    if person and score > S.bridged_subset_cap and any(not is_patronymic(candidate[j].text) for j in real_c) and _only_bridged(links):
         # A father's name the query leaves out is no part more: "Sergejs Lavrovs" is Sergey Viktorovich LAVROV.
         score = S.bridged_subset_cap
         notes.append("every part agrees only through a spelling, and the list name has a part more")
@@ -1149,21 +1149,6 @@ def _generic_link(query: tuple[Token, ...], candidate: tuple[Token, ...], link: 
     return all(query[i].generic for i in qi) or all(candidate[j].generic for j in cj)
 
 
-def _patronymic(text: str) -> bool:
-    """The word reads as a patronymic (text/data/patronymic_endings.txt, `is_patronymic`): one table for every rule on
-    patronymics. A pattern of its own here took every word ending in -ich for one (Heinrich, Babich, Rusich), and
-    missed the Scandinavian, German and Belarusian spellings the EU's list writes (Borisovitj, Leanidauna)."""
-    found = _PATRONYMIC_CACHE.get(text)
-    if found is None:
-        if len(_PATRONYMIC_CACHE) > 100_000:
-            _PATRONYMIC_CACHE.clear()
-        found = _PATRONYMIC_CACHE[text] = is_patronymic(text)
-    return found
-
-
-_PATRONYMIC_CACHE: dict[str, bool] = {}
-
-
 def _slip_between_known(query: tuple[Token, ...], candidate: tuple[Token, ...], links: list[Link], known: Callable[[str], int] | None) -> bool:
     """Some one-to-one link is a slip (How.TYPO) between two words the lists use (`Index.word_count`): Shevchenko /
     Savchenko, Melnikov / Melikov. Such a name gets no excuse for a patronymic it lacks (`patronymic_omitted`): the
@@ -1183,7 +1168,7 @@ def _floor(token: Token, patronymic_conflict: bool) -> float:
     two different fathers: in a conflict they weigh like a rare name. A bare
     compound prefix ("Abu" left over from "Turab Abu") costs only its weight.
     """
-    if patronymic_conflict and _patronymic(token.text):
+    if patronymic_conflict and is_patronymic(token.text):
         return S.patronymic_conflict
     if token.text in _FUSED_PREFIXES or token.text == "abdul":
         return 0.0

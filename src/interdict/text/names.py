@@ -182,9 +182,11 @@ def _patronymic_pattern() -> re.Pattern[str]:
     return re.compile(f".{{{PATRONYMIC_STEM_MIN},}}(?:{after_stem})" + (f"|{whole}" if words else ""))
 
 
+@lru_cache(maxsize=100_000)
 def is_patronymic(text: str) -> bool:
     """The word reads as a patronymic by its ending (patronymic_endings.txt): Sumbatovich, Mikhailovna, Leanidauna,
-    oglu. A word only: whether it is its name's patronymic is `sole_patronymic`'s question."""
+    oglu. A word only: whether it is its name's patronymic is `sole_patronymic`'s question. Memoised: the scorer asks
+    it of every word left over in a conflict, and it is the one definition every rule on patronymics reads."""
     return _patronymic_pattern().fullmatch(text) is not None
 
 
@@ -199,10 +201,15 @@ def _surname_first(text: str) -> bool:
 
 def _holds_name_word(part: str) -> bool:
     """Some word of `part` is neither a suffix (name_suffixes.txt: Ph.D. read as phd), a title, nor a number (3rd)."""
-    suffixes, titles = tables.name_suffixes(), tables.honorifics()
+    titles = tables.honorifics()
     return any(
-        word not in suffixes and word not in titles and not any(char.isdigit() for char in word) for word in _WORDS.findall(part.lower().replace(".", ""))
+        not is_name_suffix(word) and word not in titles and not any(char.isdigit() for char in word) for word in _WORDS.findall(part.lower().replace(".", ""))
     )
+
+
+def is_name_suffix(word: str) -> bool:
+    """The word, as written (any case, dots ignored: Ph.D., мл.), is a suffix closing a person's name (name_suffixes.txt)."""
+    return word.lower().replace(".", "") in tables.name_suffixes()
 
 
 _WORDS = re.compile(r"[^\W_]+")
@@ -896,9 +903,8 @@ def _analyze_name(text: str, schema: Schema | None) -> AnalyzedName:
     if person:
         # "Nikolai KLEYN, Jr.": a generational suffix or a degree closing a person's name is no part of it. Left in, it
         # was a query word the list name lacks, charged in the retrieval estimate, which then missed Nikolaj KLEJN (0.71).
-        suffixes = tables.name_suffixes()
         # The word as written, as the table writes it (мл. is "ml" once transliterated).
-        while len(kept) > 2 and (kept[-1].text in suffixes or kept[-1].original.lower().replace(".", "") in suffixes):
+        while len(kept) > 2 and (is_name_suffix(kept[-1].text) or is_name_suffix(kept[-1].original)):
             removed.append((kept[-1].original, "suffix"))
             kept.pop()
     if schema in ORG_SCHEMAS or schema is None:

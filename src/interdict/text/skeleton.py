@@ -120,10 +120,9 @@ def final_h_key(token: str) -> str | None:
 # (Qatarji is not Qatari), rja (Sirjan, an Iranian city, is not Syrian), nj (Ganjeh, Sanjar, Zanjan) and a j
 # before the last vowel (Hajij).
 _EUROPEAN_SIGN = re.compile(r"[^aeiouyj][eiouy]j$|sj|tj|zj|[lvbpts]j[aeou]|rj[eou]|[aeiou]jev|^jev|[aeiou]laj$")
-# A dj stays dj (дж: Djabrailov, Djeparov; đ: Djordjević, Radjenović), except dje inside a word read for its
-# Scandinavian or German signs, where it is дье (Gennadjevitj / Gennadyevich, Arkadjevitj / Arkadyevich: the
-# patronymics of Gennady and Arkady, also Arkadjevič); `european_reading`. A word written with đ or ć keeps it
-# (Djordjević, Radjenović).
+# A dj stays dj (дж: Djabrailov, Djeparov; đ: Djordjević, Radjenović, words written with đ or ć), except dje inside a
+# word read for its Scandinavian or German signs, where it is дье (Gennadjevitj / Gennadyevich, Arkadjevitj /
+# Arkadyevich: the patronymics of Gennady and Arkady, also Arkadjevič); `european_reading`.
 _EUROPEAN_READS = {"sjtsj": "shch", "tsch": "ch", "tsj": "ch", "sch": "sh", "ch": "kh", "sj": "sh", "zj": "zh", "tj": "ch", "dje": "dye", "dj": "dj", "j": "y", "w": "v"}
 # The letter groups read, longest first (so sjtsj is read whole, not as sj and tsj).
 _EUROPEAN_LETTERS = re.compile("|".join(sorted(_EUROPEAN_READS, key=len, reverse=True)))
